@@ -1,0 +1,233 @@
+//! Verifiable credentials.
+
+use serde_json::{Map, Value};
+
+use super::{check_context, check_optional_id, check_types, party_id, validate_language_values, DataModelVersion};
+use crate::error::{Error, ErrorCode, Result};
+use crate::json::{self, Limits};
+use crate::time::Timestamp;
+
+/// A verifiable credential that passed data-model validation.
+///
+/// It holds the document exactly as written (every property, in order,
+/// including `proof`), so serializing it again keeps the proof valid.
+///
+/// ```
+/// use passerelle::{Credential, json::Limits};
+/// let text = r#"{
+///   "@context": ["https://www.w3.org/ns/credentials/v2"],
+///   "type": ["VerifiableCredential"],
+///   "issuer": "did:web:registrar.example",
+///   "validFrom": "2026-01-01T00:00:00Z",
+///   "credentialSubject": {"id": "did:example:123", "x-unknown": [3, 1, 2]}
+/// }"#;
+/// let credential = Credential::from_slice(text.as_bytes(), Limits::default()).unwrap();
+/// assert_eq!(credential.issuer(), "did:web:registrar.example");
+/// assert!(credential.to_json_string().contains(r#""x-unknown":[3,1,2]"#));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Credential {
+    json: Map<String, Value>,
+    version: DataModelVersion,
+    issuer: String,
+    valid_from: Option<Timestamp>,
+    valid_until: Option<Timestamp>,
+}
+
+impl Credential {
+    /// Parses (with [`json::parse_strict`]) and validates a credential.
+    pub fn from_slice(input: &[u8], limits: Limits) -> Result<Self> {
+        Self::from_json(json::parse_object(input, limits)?)
+    }
+
+    /// Validates a parsed credential against VCDM 2.0 §4 (or VCDM 1.1 when its
+    /// first context is the 1.1 one).
+    pub fn from_json(json: Map<String, Value>) -> Result<Self> {
+        let version = check_context(&json)?;
+        check_types(&json, "VerifiableCredential")?;
+        check_optional_id(&json, "the credential")?;
+        let issuer = json
+            .get("issuer")
+            .ok_or_else(|| Error::new(ErrorCode::IssuerInvalid, "issuer is missing"))
+            .and_then(|v| party_id(v, ErrorCode::IssuerInvalid, "issuer"))?
+            .to_owned();
+        if let Some(Value::Object(issuer)) = json.get("issuer") {
+            validate_language_values(issuer)?;
+        }
+        check_subjects(&json)?;
+        validate_language_values(&json)?;
+        check_status_entries(&json)?;
+
+        let (from_key, until_key) = match version {
+            DataModelVersion::V2 => ("validFrom", "validUntil"),
+            DataModelVersion::V1 => ("issuanceDate", "expirationDate"),
+        };
+        let valid_from = date(&json, from_key)?;
+        let valid_until = date(&json, until_key)?;
+        if version == DataModelVersion::V1 && valid_from.is_none() {
+            return Err(Error::new(ErrorCode::DateInvalid, "a VCDM 1.1 credential needs issuanceDate"));
+        }
+        if let (Some(from), Some(until)) = (valid_from, valid_until) {
+            if until < from {
+                return Err(Error::new(ErrorCode::ValidityRangeInvalid, format!("{until_key} {until} is before {from_key} {from}")));
+            }
+        }
+        Ok(Credential { json, version, issuer, valid_from, valid_until })
+    }
+
+    /// The whole document, as written.
+    pub fn json(&self) -> &Map<String, Value> {
+        &self.json
+    }
+
+    /// The document, consumed.
+    pub fn into_json(self) -> Map<String, Value> {
+        self.json
+    }
+
+    /// The document as compact JSON, properties in their original order.
+    pub fn to_json_string(&self) -> String {
+        Value::Object(self.json.clone()).to_string()
+    }
+
+    /// The data model version.
+    pub fn version(&self) -> DataModelVersion {
+        self.version
+    }
+
+    /// The issuer's URL (the `issuer` string or `issuer.id`).
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// The credential's types.
+    pub fn types(&self) -> Vec<&str> {
+        check_types(&self.json, "VerifiableCredential").unwrap_or_default()
+    }
+
+    /// `validFrom` (VCDM 2.0) or `issuanceDate` (VCDM 1.1).
+    pub fn valid_from(&self) -> Option<Timestamp> {
+        self.valid_from
+    }
+
+    /// `validUntil` (VCDM 2.0) or `expirationDate` (VCDM 1.1).
+    pub fn valid_until(&self) -> Option<Timestamp> {
+        self.valid_until
+    }
+
+    /// The `id`, when present.
+    pub fn id(&self) -> Option<&str> {
+        self.json.get("id").and_then(Value::as_str)
+    }
+}
+
+fn date(json: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>> {
+    match json.get(key) {
+        None => Ok(None),
+        Some(Value::String(text)) => Timestamp::parse(text)
+            .map(Some)
+            .map_err(|e| Error::new(ErrorCode::DateInvalid, format!("{key}: {}", e.detail()))),
+        Some(_) => Err(Error::new(ErrorCode::DateInvalid, format!("{key} must be a string"))),
+    }
+}
+
+fn check_subjects(json: &Map<String, Value>) -> Result<()> {
+    let missing = || Error::new(ErrorCode::SubjectMissing, "credentialSubject must be an object or a non-empty array of objects");
+    let subjects: Vec<&Value> = match json.get("credentialSubject") {
+        Some(Value::Array(items)) if !items.is_empty() => items.iter().collect(),
+        Some(object @ Value::Object(_)) => vec![object],
+        _ => return Err(missing()),
+    };
+    for subject in subjects {
+        let subject = subject.as_object().ok_or_else(missing)?;
+        check_optional_id(subject, "a credentialSubject")?;
+    }
+    Ok(())
+}
+
+fn check_status_entries(json: &Map<String, Value>) -> Result<()> {
+    let entries: Vec<&Value> = match json.get("credentialStatus") {
+        None => return Ok(()),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(single) => vec![single],
+    };
+    for entry in entries {
+        let entry = entry
+            .as_object()
+            .ok_or_else(|| Error::new(ErrorCode::PropertyInvalid, "credentialStatus entries must be objects"))?;
+        if !entry.get("type").is_some_and(|t| t.is_string() || t.is_array()) {
+            return Err(Error::new(ErrorCode::PropertyInvalid, "credentialStatus entries need a type"));
+        }
+        check_optional_id(entry, "a credentialStatus")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn base() -> Value {
+        json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": "urn:uuid:1",
+            "type": ["VerifiableCredential", "ExampleCredential"],
+            "issuer": {"id": "did:web:issuer.example", "name": [{"@value": "Émetteur", "@language": "fr"}]},
+            "validFrom": "2026-01-01T00:00:00Z",
+            "validUntil": "2027-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:1"}
+        })
+    }
+
+    fn code_with(change: impl FnOnce(&mut Map<String, Value>)) -> Option<&'static str> {
+        let Value::Object(mut map) = base() else { unreachable!() };
+        change(&mut map);
+        Credential::from_json(map).err().map(|e| e.code().as_str())
+    }
+
+    #[test]
+    fn valid_credential_reads_typed_fields() {
+        let Value::Object(map) = base() else { unreachable!() };
+        let c = Credential::from_json(map).unwrap();
+        assert_eq!(c.issuer(), "did:web:issuer.example");
+        assert_eq!(c.types(), ["VerifiableCredential", "ExampleCredential"]);
+        assert_eq!(c.valid_until().unwrap().to_string(), "2027-01-01T00:00:00Z");
+        assert_eq!(c.version(), DataModelVersion::V2);
+    }
+
+    #[test]
+    fn each_rule_has_its_code() {
+        assert_eq!(code_with(|m| { m.insert("@context".into(), json!(["https://example.org/x"])); }), Some("CONTEXT_INVALID"));
+        assert_eq!(code_with(|m| { m.remove("@context"); }), Some("CONTEXT_INVALID"));
+        assert_eq!(code_with(|m| { m.insert("type".into(), json!(["Other"])); }), Some("TYPE_INVALID"));
+        assert_eq!(code_with(|m| { m.insert("issuer".into(), json!({"name": "x"})); }), Some("ISSUER_INVALID"));
+        assert_eq!(code_with(|m| { m.insert("issuer".into(), json!("not a url")); }), Some("ISSUER_INVALID"));
+        assert_eq!(code_with(|m| { m.remove("credentialSubject"); }), Some("SUBJECT_MISSING"));
+        assert_eq!(code_with(|m| { m.insert("credentialSubject".into(), json!([])); }), Some("SUBJECT_MISSING"));
+        assert_eq!(code_with(|m| { m.insert("validFrom".into(), json!("2026-01-01")); }), Some("DATE_INVALID"));
+        assert_eq!(code_with(|m| { m.insert("validUntil".into(), json!("2025-01-01T00:00:00Z")); }), Some("VALIDITY_RANGE_INVALID"));
+        assert_eq!(code_with(|m| { m.insert("id".into(), json!("not a url")); }), Some("ID_INVALID"));
+        assert_eq!(code_with(|m| { m.insert("credentialSubject".into(), json!({"id": 5})); }), Some("ID_INVALID"));
+        assert_eq!(code_with(|m| { m.insert("name".into(), json!({"@value": "x", "@language": "??"})); }), Some("LANGUAGE_VALUE_INVALID"));
+        assert_eq!(code_with(|m| { m.insert("credentialStatus".into(), json!("x")); }), Some("PROPERTY_INVALID"));
+    }
+
+    #[test]
+    fn reads_vcdm_1_1_dates() {
+        let map = json!({
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": "VerifiableCredential",
+            "issuer": "did:web:old.example",
+            "issuanceDate": "2020-01-01T00:00:00Z",
+            "expirationDate": "2030-01-01T00:00:00Z",
+            "credentialSubject": {}
+        });
+        let c = Credential::from_json(map.as_object().unwrap().clone()).unwrap();
+        assert_eq!(c.version(), DataModelVersion::V1);
+        assert_eq!(c.valid_from().unwrap().to_string(), "2020-01-01T00:00:00Z");
+        let mut no_date = map.as_object().unwrap().clone();
+        no_date.remove("issuanceDate");
+        assert_eq!(Credential::from_json(no_date).unwrap_err().code(), ErrorCode::DateInvalid);
+    }
+}

@@ -1,0 +1,126 @@
+//! The W3C Verifiable Credentials Data Model: [`Credential`] and
+//! [`Presentation`] (VCDM 2.0, with VCDM 1.1 read for verification).
+//!
+//! A document keeps every property the issuer wrote, in order, so that it
+//! can be re-serialized and its proof still verifies; typed accessors read
+//! the properties the data model defines. Validation follows VCDM 2.0 §4.
+
+#[allow(clippy::module_inception)]
+mod credential;
+mod language;
+mod presentation;
+
+pub use credential::Credential;
+pub use language::{validate_language_values, LanguageValue};
+pub use presentation::Presentation;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// The base context of VCDM 2.0.
+pub const CONTEXT_V2: &str = "https://www.w3.org/ns/credentials/v2";
+/// The base context of VCDM 1.1.
+pub const CONTEXT_V1: &str = "https://www.w3.org/2018/credentials/v1";
+
+/// Which version of the data model a document follows, from its first `@context`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataModelVersion {
+    /// VCDM 2.0 (`validFrom`/`validUntil`).
+    V2,
+    /// VCDM 1.1 (`issuanceDate`/`expirationDate`), read for verification only.
+    V1,
+}
+
+/// Checks `@context` (VCDM 2.0 §4.3): an ordered set of URLs and context
+/// objects whose first item is the base context.
+pub(crate) fn check_context(json: &Map<String, Value>) -> Result<DataModelVersion> {
+    let bad = |why: &str| Error::new(ErrorCode::ContextInvalid, why.to_owned());
+    let items: Vec<&Value> = match json.get("@context") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(single @ Value::String(_)) => vec![single],
+        Some(_) => return Err(bad("@context must be an array")),
+        None => return Err(bad("@context is missing")),
+    };
+    let version = match items.first().and_then(|v| v.as_str()) {
+        Some(CONTEXT_V2) => DataModelVersion::V2,
+        Some(CONTEXT_V1) => DataModelVersion::V1,
+        _ => return Err(bad("the first @context must be https://www.w3.org/ns/credentials/v2")),
+    };
+    for item in &items[1..] {
+        match item {
+            Value::String(url) if is_url(url) => {}
+            Value::Object(_) => {}
+            _ => return Err(bad("@context items must be URLs or objects")),
+        }
+    }
+    Ok(version)
+}
+
+/// Reads `type` (VCDM 2.0 §4.5): a string or an array of strings that
+/// includes `required`.
+pub(crate) fn check_types<'a>(json: &'a Map<String, Value>, required: &str) -> Result<Vec<&'a str>> {
+    let bad = |why: String| Error::new(ErrorCode::TypeInvalid, why);
+    let types: Vec<&str> = match json.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|t| t.as_str().ok_or_else(|| bad("type entries must be strings".into())))
+            .collect::<Result<_>>()?,
+        _ => return Err(bad("type is missing".into())),
+    };
+    if !types.contains(&required) {
+        return Err(bad(format!("type does not include {required}")));
+    }
+    Ok(types)
+}
+
+/// Checks that `id`, when present, is a URL.
+pub(crate) fn check_optional_id(object: &Map<String, Value>, what: &str) -> Result<()> {
+    match object.get("id") {
+        None => Ok(()),
+        Some(Value::String(id)) if is_url(id) => Ok(()),
+        Some(_) => Err(Error::new(ErrorCode::IdInvalid, format!("{what} id is not a URL"))),
+    }
+}
+
+/// Reads a URL-or-object-with-id party (`issuer`, `holder`) and returns its id.
+pub(crate) fn party_id<'a>(value: &'a Value, code: ErrorCode, what: &str) -> Result<&'a str> {
+    let id = match value {
+        Value::String(url) => Some(url.as_str()),
+        Value::Object(object) => object.get("id").and_then(Value::as_str),
+        _ => None,
+    };
+    match id {
+        Some(url) if is_url(url) => Ok(url),
+        _ => Err(Error::new(code, format!("{what} must be a URL or an object with a URL id"))),
+    }
+}
+
+/// Whether `text` is an absolute URL (RFC 3986 scheme, then no whitespace
+/// or control characters). DIDs and `urn:uuid:` URNs are URLs.
+pub fn is_url(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        for ok in ["https://a.example/x", "did:key:z6Mk#z6Mk", "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33"] {
+            assert!(is_url(ok), "{ok}");
+        }
+        for bad in ["", "no-scheme", "1http://x", "https:", "https://a b", "http://x\n"] {
+            assert!(!is_url(bad), "{bad:?}");
+        }
+    }
+}

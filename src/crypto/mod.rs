@@ -1,0 +1,134 @@
+//! Keys and signatures: Ed25519 key pairs, public keys, the [`Signer`]
+//! trait, and the Multikey, multibase and JWK encodings.
+
+mod ed25519;
+pub mod jwk;
+pub mod multibase;
+
+pub use ed25519::Ed25519KeyPair;
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// Multicodec header of an Ed25519 public key (varint of 0xed).
+pub(crate) const ED25519_PUB_HEADER: [u8; 2] = [0xed, 0x01];
+/// Multicodec header of an Ed25519 secret seed (varint of 0x1300).
+pub(crate) const ED25519_PRIV_HEADER: [u8; 2] = [0x80, 0x26];
+
+/// The signature algorithms passerelle can verify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyAlgorithm {
+    /// Ed25519 (RFC 8032, pure EdDSA), verified with `verify_strict`.
+    Ed25519,
+}
+
+/// A public key, decoded and checked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PublicKey {
+    /// An Ed25519 public key.
+    Ed25519(ed25519_dalek::VerifyingKey),
+}
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PublicKey({})", self.to_multikey())
+    }
+}
+
+impl PublicKey {
+    /// An Ed25519 public key from its 32 bytes.
+    pub fn ed25519_from_bytes(bytes: &[u8]) -> Result<Self> {
+        let bytes: &[u8; 32] = bytes
+            .try_into()
+            .map_err(|_| Error::new(ErrorCode::KeyInvalid, format!("Ed25519 public key has {} bytes, not 32", bytes.len())))?;
+        ed25519_dalek::VerifyingKey::from_bytes(bytes)
+            .map(PublicKey::Ed25519)
+            .map_err(|_| Error::new(ErrorCode::KeyInvalid, "not an Ed25519 curve point"))
+    }
+
+    /// Decodes a Multikey `publicKeyMultibase` value (`z6Mk…` for Ed25519).
+    ///
+    /// ```
+    /// use passerelle::crypto::PublicKey;
+    /// let key = PublicKey::from_multikey("z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2").unwrap();
+    /// assert_eq!(key.to_multikey(), "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2");
+    /// ```
+    pub fn from_multikey(text: &str) -> Result<Self> {
+        let bytes = multibase::decode(text)?;
+        match bytes.split_first_chunk::<2>() {
+            Some((header, key)) if *header == ED25519_PUB_HEADER => PublicKey::ed25519_from_bytes(key),
+            _ => Err(Error::new(ErrorCode::KeyTypeUnsupported, "unknown Multikey header")),
+        }
+    }
+
+    /// The Multikey `publicKeyMultibase` encoding (base58btc, multicodec header).
+    pub fn to_multikey(&self) -> String {
+        match self {
+            PublicKey::Ed25519(key) => {
+                let mut bytes = ED25519_PUB_HEADER.to_vec();
+                bytes.extend_from_slice(key.as_bytes());
+                multibase::encode_base58btc(&bytes)
+            }
+        }
+    }
+
+    /// The algorithm of this key.
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        match self {
+            PublicKey::Ed25519(_) => KeyAlgorithm::Ed25519,
+        }
+    }
+
+    /// The raw public key bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            PublicKey::Ed25519(key) => key.as_bytes(),
+        }
+    }
+
+    /// Verifies `signature` over `message`. Ed25519 uses `verify_strict`,
+    /// which refuses non-canonical signatures and small-order keys.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        match self {
+            PublicKey::Ed25519(key) => {
+                let signature = ed25519_dalek::Signature::from_slice(signature).map_err(|_| {
+                    Error::new(ErrorCode::ProofValueInvalid, format!("Ed25519 signature has {} bytes, not 64", signature.len()))
+                })?;
+                key.verify_strict(message, &signature)
+                    .map_err(|_| Error::new(ErrorCode::ProofSignatureInvalid, "Ed25519 verify_strict failed"))
+            }
+        }
+    }
+}
+
+/// Something that can sign with a private key: an in-memory key pair, or a
+/// hardware security module or cloud KMS behind the same interface.
+///
+/// ```
+/// use passerelle::crypto::{Ed25519KeyPair, Signer};
+/// let key = Ed25519KeyPair::from_seed(&[7; 32]);
+/// let signature = key.sign(b"message").unwrap();
+/// key.public_key().verify(b"message", &signature).unwrap();
+/// ```
+pub trait Signer {
+    /// The public key matching the private key used by [`Signer::sign`].
+    fn public_key(&self) -> PublicKey;
+
+    /// Signs `message` and returns the raw signature bytes (64 for Ed25519).
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>>;
+}
+
+impl<S: Signer + ?Sized> Signer for &S {
+    fn public_key(&self) -> PublicKey {
+        (**self).public_key()
+    }
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+        (**self).sign(message)
+    }
+}
+
+/// Fills `buf` from the operating system's (or browser's) secure random source.
+pub(crate) fn random_bytes(buf: &mut [u8]) -> Result<()> {
+    getrandom::fill(buf).map_err(|e| Error::new(ErrorCode::RandomnessUnavailable, e.to_string()))
+}

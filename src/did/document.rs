@@ -1,0 +1,235 @@
+//! DID documents and verification-method retrieval.
+
+use serde_json::{Map, Value};
+
+use crate::crypto::{jwk, PublicKey};
+use crate::error::{Error, ErrorCode, Result};
+
+/// A verification relationship (Controlled Identifiers §2.3): what a key is
+/// allowed to be used for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VerificationRelationship {
+    /// Issuing claims, such as credentials (`assertionMethod`).
+    AssertionMethod,
+    /// Proving control of the DID, such as signing presentations (`authentication`).
+    Authentication,
+}
+
+impl VerificationRelationship {
+    /// The property name in a DID document, which is also the `proofPurpose`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerificationRelationship::AssertionMethod => "assertionMethod",
+            VerificationRelationship::Authentication => "authentication",
+        }
+    }
+}
+
+/// A verification method taken from a DID document, with its key decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerificationMethod {
+    /// The absolute DID URL of the method (`did:…#fragment`).
+    pub id: String,
+    /// The DID that controls the method.
+    pub controller: String,
+    /// The public key.
+    pub public_key: PublicKey,
+}
+
+/// A DID document, checked for the structure verification relies on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DidDocument {
+    id: String,
+    json: Map<String, Value>,
+}
+
+fn invalid(why: impl Into<String>) -> Error {
+    Error::new(ErrorCode::DidDocumentInvalid, why)
+}
+
+impl DidDocument {
+    /// Checks and wraps a DID document: `id` is a DID; `verificationMethod`,
+    /// when present, is an array of objects with `id`, `type` and
+    /// `controller`; relationships are arrays of URLs or embedded methods.
+    pub fn from_json(value: Value) -> Result<Self> {
+        let Value::Object(json) = value else {
+            return Err(invalid("a DID document must be a JSON object"));
+        };
+        let id = json
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| invalid("the document has no string id"))?
+            .to_owned();
+        super::validate_did(&id).map_err(|e| invalid(e.detail().to_owned()))?;
+        let doc = DidDocument { id, json };
+        for method in doc.array("verificationMethod")? {
+            doc.check_method_shape(method)?;
+        }
+        for relationship in ["assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation", "keyAgreement"] {
+            for entry in doc.array(relationship)? {
+                match entry {
+                    Value::String(_) => {}
+                    Value::Object(_) => doc.check_method_shape(entry)?,
+                    _ => return Err(invalid(format!("{relationship} entries must be URLs or objects"))),
+                }
+            }
+        }
+        Ok(doc)
+    }
+
+    /// The DID this document describes.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The whole document as JSON.
+    pub fn json(&self) -> &Map<String, Value> {
+        &self.json
+    }
+
+    fn array(&self, name: &str) -> Result<&[Value]> {
+        match self.json.get(name) {
+            None => Ok(&[]),
+            Some(Value::Array(items)) => Ok(items),
+            Some(_) => Err(invalid(format!("{name} must be an array"))),
+        }
+    }
+
+    fn check_method_shape(&self, method: &Value) -> Result<()> {
+        let has = |name: &str| method.get(name).and_then(Value::as_str).is_some();
+        if has("id") && has("type") && has("controller") {
+            Ok(())
+        } else {
+            Err(invalid("a verification method needs string id, type and controller"))
+        }
+    }
+
+    /// Makes a possibly relative DID URL (`#key-1`) absolute against this document.
+    fn absolute(&self, url: &str) -> String {
+        if url.starts_with('#') { format!("{}{url}", self.id) } else { url.to_owned() }
+    }
+
+    /// Finds the verification method `vm_id` in this document and decodes its
+    /// key (Controlled Identifiers §3.3 steps 6–10): the method must be
+    /// defined here, with an `id` equal to `vm_id` and a `controller` equal to
+    /// this document's `id`.
+    pub fn verification_method(&self, vm_id: &str) -> Result<VerificationMethod> {
+        let Some(method) = self.find_method(vm_id) else {
+            return Err(Error::new(
+                ErrorCode::VerificationMethodNotFound,
+                format!("{vm_id} is not in the document of {}", self.id),
+            ));
+        };
+        let controller = method.get("controller").and_then(Value::as_str).unwrap_or_default();
+        if self.absolute(controller) != self.id {
+            return Err(invalid(format!("{vm_id} names controller {controller}, not {}", self.id)));
+        }
+        Ok(VerificationMethod {
+            id: vm_id.to_owned(),
+            controller: self.id.clone(),
+            public_key: decode_key(method)?,
+        })
+    }
+
+    fn find_method(&self, vm_id: &str) -> Option<&Map<String, Value>> {
+        let defined = self.array("verificationMethod").unwrap_or_default().iter();
+        let embedded = ["assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation"]
+            .into_iter()
+            .flat_map(|r| self.array(r).unwrap_or_default().iter());
+        defined
+            .chain(embedded)
+            .filter_map(Value::as_object)
+            .find(|m| m.get("id").and_then(Value::as_str).map(|id| self.absolute(id)).as_deref() == Some(vm_id))
+    }
+
+    /// Whether `vm_id` is listed, by reference or embedded, under `relationship`
+    /// (Controlled Identifiers §3.3 step 11).
+    pub fn authorizes(&self, vm_id: &str, relationship: VerificationRelationship) -> bool {
+        self.array(relationship.as_str()).unwrap_or_default().iter().any(|entry| {
+            let id = match entry {
+                Value::String(url) => Some(url.as_str()),
+                Value::Object(method) => method.get("id").and_then(Value::as_str),
+                _ => None,
+            };
+            id.map(|id| self.absolute(id)).as_deref() == Some(vm_id)
+        })
+    }
+}
+
+fn decode_key(method: &Map<String, Value>) -> Result<PublicKey> {
+    let kind = method.get("type").and_then(Value::as_str).unwrap_or_default();
+    match kind {
+        "Multikey" | "Ed25519VerificationKey2020" => {
+            let text = method
+                .get("publicKeyMultibase")
+                .and_then(Value::as_str)
+                .ok_or_else(|| Error::new(ErrorCode::KeyInvalid, format!("{kind} without publicKeyMultibase")))?;
+            PublicKey::from_multikey(text)
+        }
+        "JsonWebKey" | "JsonWebKey2020" => {
+            let key = method
+                .get("publicKeyJwk")
+                .ok_or_else(|| Error::new(ErrorCode::KeyInvalid, format!("{kind} without publicKeyJwk")))?;
+            if key.get("d").is_some() {
+                return Err(Error::new(ErrorCode::KeyInvalid, "publicKeyJwk holds a private key"));
+            }
+            jwk::public_key(key)
+        }
+        other => Err(Error::new(ErrorCode::KeyTypeUnsupported, format!("verification method type {other:?}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const KEY: &str = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
+
+    fn doc(extra: Value) -> Result<DidDocument> {
+        let mut value = json!({
+            "id": "did:web:a.example",
+            "verificationMethod": [
+                {"id": "#k1", "type": "Multikey", "controller": "did:web:a.example", "publicKeyMultibase": KEY},
+                {"id": "did:web:a.example#k2", "type": "Multikey", "controller": "did:web:b.example", "publicKeyMultibase": KEY}
+            ],
+            "assertionMethod": ["#k1"]
+        });
+        if let (Value::Object(base), Value::Object(more)) = (&mut value, extra) {
+            base.extend(more);
+        }
+        DidDocument::from_json(value)
+    }
+
+    #[test]
+    fn finds_relative_methods_and_relationships() {
+        let d = doc(json!({})).unwrap();
+        let vm = d.verification_method("did:web:a.example#k1").unwrap();
+        assert_eq!(vm.public_key.to_multikey(), KEY);
+        assert!(d.authorizes("did:web:a.example#k1", VerificationRelationship::AssertionMethod));
+        assert!(!d.authorizes("did:web:a.example#k1", VerificationRelationship::Authentication));
+    }
+
+    #[test]
+    fn refuses_foreign_controller_and_missing_methods() {
+        let d = doc(json!({})).unwrap();
+        assert_eq!(d.verification_method("did:web:a.example#k2").unwrap_err().code(), ErrorCode::DidDocumentInvalid);
+        assert_eq!(d.verification_method("did:web:a.example#nope").unwrap_err().code(), ErrorCode::VerificationMethodNotFound);
+    }
+
+    #[test]
+    fn refuses_malformed_documents() {
+        assert!(doc(json!({"assertionMethod": "#k1"})).is_err());
+        assert!(doc(json!({"verificationMethod": [{"id": "#x"}]})).is_err());
+        assert!(DidDocument::from_json(json!({"id": "not a did"})).is_err());
+        assert!(DidDocument::from_json(json!([1])).is_err());
+    }
+
+    #[test]
+    fn refuses_private_jwk_in_document() {
+        let d = doc(json!({"verificationMethod": [{"id": "#j", "type": "JsonWebKey", "controller": "did:web:a.example",
+            "publicKeyJwk": {"kty": "OKP", "crv": "Ed25519", "x": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "d": "AA"}}]}))
+        .unwrap();
+        assert_eq!(d.verification_method("did:web:a.example#j").unwrap_err().code(), ErrorCode::KeyInvalid);
+    }
+}

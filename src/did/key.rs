@@ -1,0 +1,106 @@
+//! The `did:key` method (v0.7): a DID that is its own public key.
+
+use serde_json::json;
+
+use super::DidDocument;
+use crate::crypto::PublicKey;
+use crate::error::{Error, ErrorCode, Result};
+
+/// The `did:key` of a public key.
+///
+/// ```
+/// use passerelle::crypto::{Ed25519KeyPair, Signer};
+/// let key = Ed25519KeyPair::from_seed(&[0; 32]);
+/// let did = passerelle::did::key::did_for(&key.public_key());
+/// assert!(did.starts_with("did:key:z6Mk"));
+/// assert_eq!(passerelle::did::key::public_key(&did).unwrap(), key.public_key());
+/// ```
+pub fn did_for(key: &PublicKey) -> String {
+    format!("did:key:{}", key.to_multikey())
+}
+
+/// The verification method id of a `did:key`: `did:key:z…#z…`.
+pub fn verification_method_for(key: &PublicKey) -> String {
+    let multibase = key.to_multikey();
+    format!("did:key:{multibase}#{multibase}")
+}
+
+/// Decodes the public key of a `did:key` (the version segment, if any, must be `1`).
+pub fn public_key(did: &str) -> Result<PublicKey> {
+    let invalid = |why: &str| Error::new(ErrorCode::DidInvalid, format!("did:key: {why}"));
+    let mut parts = did.split(':');
+    if (parts.next(), parts.next()) != (Some("did"), Some("key")) {
+        return Err(invalid("not a did:key"));
+    }
+    let rest: Vec<&str> = parts.collect();
+    let multibase = match rest.as_slice() {
+        [value] => *value,
+        ["1", value] => *value,
+        _ => return Err(invalid("expected did:key:<multibase>")),
+    };
+    if !multibase.starts_with('z') {
+        return Err(invalid("the key must be base58btc (z…)"));
+    }
+    PublicKey::from_multikey(multibase).map_err(|e| match e.code() {
+        ErrorCode::KeyTypeUnsupported => e,
+        _ => Error::new(ErrorCode::DidInvalid, format!("did:key: {}", e.detail())),
+    })
+}
+
+/// Expands a `did:key` into its DID document, with one `Multikey`
+/// verification method referenced by `authentication`, `assertionMethod`,
+/// `capabilityInvocation` and `capabilityDelegation` (Document Creation
+/// Algorithm; no key-agreement key is derived).
+pub fn document(did: &str) -> Result<DidDocument> {
+    let key = public_key(did)?;
+    let multibase = key.to_multikey();
+    let vm = format!("{did}#{multibase}");
+    DidDocument::from_json(json!({
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": [{
+            "id": vm,
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": multibase,
+        }],
+        "authentication": [vm],
+        "assertionMethod": [vm],
+        "capabilityInvocation": [vm],
+        "capabilityDelegation": [vm],
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::did::VerificationRelationship;
+
+    const SPEC_EXAMPLE: &str = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
+
+    #[test]
+    fn expands_the_spec_example() {
+        let doc = document(SPEC_EXAMPLE).unwrap();
+        let vm_id = format!("{SPEC_EXAMPLE}#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK");
+        let vm = doc.verification_method(&vm_id).unwrap();
+        assert_eq!(vm.controller, SPEC_EXAMPLE);
+        assert!(doc.authorizes(&vm_id, VerificationRelationship::AssertionMethod));
+        assert!(doc.authorizes(&vm_id, VerificationRelationship::Authentication));
+    }
+
+    #[test]
+    fn refuses_malformed_did_keys() {
+        for bad in [
+            "did:web:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+            "did:key:u7QEA",
+            "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2do",
+            "did:key:2:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+            "did:key:",
+        ] {
+            assert!(public_key(bad).is_err(), "{bad}");
+        }
+        // A P-256 key (0x1200) is well-formed but not supported yet.
+        let p256 = "did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169";
+        assert_eq!(public_key(p256).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+    }
+}

@@ -1,0 +1,171 @@
+//! Decentralized identifiers: syntax, DID documents, verification-method
+//! retrieval (Controlled Identifiers §3.3), and the `key` and `web` methods.
+//!
+//! `did:key` is resolved locally (it is a public key). Every other method is
+//! resolved through a [`DidResolver`] that the caller supplies, such as the
+//! offline [`StaticResolver`].
+
+mod document;
+pub mod key;
+pub mod web;
+
+use std::collections::HashMap;
+
+pub use document::{DidDocument, VerificationMethod, VerificationRelationship};
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// Looks up the DID document of a DID.
+///
+/// Implementations return `DID_NOT_FOUND` for a DID they do not know. The
+/// verifier checks that the returned document's `id` is the DID asked for.
+pub trait DidResolver {
+    /// The document of `did` (a DID without path, query or fragment).
+    fn resolve(&self, did: &str) -> Result<DidDocument>;
+}
+
+/// An offline resolver over DID documents the caller already has (fixtures,
+/// documents bundled with an application, documents fetched earlier).
+///
+/// ```
+/// use passerelle::did::{DidDocument, DidResolver, StaticResolver};
+/// let doc = DidDocument::from_json(serde_json::json!({
+///     "id": "did:web:issuer.example",
+///     "verificationMethod": [{"id": "did:web:issuer.example#k1", "type": "Multikey",
+///         "controller": "did:web:issuer.example",
+///         "publicKeyMultibase": "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"}],
+///     "assertionMethod": ["did:web:issuer.example#k1"]
+/// })).unwrap();
+/// let mut resolver = StaticResolver::default();
+/// resolver.insert(doc);
+/// assert!(resolver.resolve("did:web:issuer.example").is_ok());
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct StaticResolver {
+    documents: HashMap<String, DidDocument>,
+}
+
+impl StaticResolver {
+    /// Adds (or replaces) a document, keyed by its `id`.
+    pub fn insert(&mut self, document: DidDocument) {
+        self.documents.insert(document.id().to_owned(), document);
+    }
+
+    /// Number of documents held.
+    pub fn len(&self) -> usize {
+        self.documents.len()
+    }
+
+    /// Whether no document is held.
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+}
+
+impl DidResolver for StaticResolver {
+    fn resolve(&self, did: &str) -> Result<DidDocument> {
+        self.documents
+            .get(did)
+            .cloned()
+            .ok_or_else(|| Error::new(ErrorCode::DidNotFound, format!("no document for {did}")))
+    }
+}
+
+/// Resolves `did`: `did:key` locally, any other method through `resolver`,
+/// checking that the document's `id` is `did`.
+pub fn resolve(did: &str, resolver: &dyn DidResolver) -> Result<DidDocument> {
+    let method = method_of(did)?;
+    let document = match method {
+        "key" => key::document(did)?,
+        _ => resolver.resolve(did)?,
+    };
+    if document.id() != did {
+        return Err(Error::new(
+            ErrorCode::DidDocumentInvalid,
+            format!("document id {} is not {did}", document.id()),
+        ));
+    }
+    Ok(document)
+}
+
+/// Splits a DID URL into the DID and the rest (path, query, fragment).
+///
+/// ```
+/// let (did, rest) = passerelle::did::split_did_url("did:web:a.example:x#key-1").unwrap();
+/// assert_eq!((did, rest), ("did:web:a.example:x", "#key-1"));
+/// ```
+pub fn split_did_url(url: &str) -> Result<(&str, &str)> {
+    let end = url.find(['/', '?', '#']).unwrap_or(url.len());
+    let (did, rest) = url.split_at(end);
+    validate_did(did)?;
+    Ok((did, rest))
+}
+
+/// The method name of a DID (`key` for `did:key:…`), after checking its syntax.
+pub fn method_of(did: &str) -> Result<&str> {
+    validate_did(did)?;
+    Ok(did.split(':').nth(1).unwrap_or_default())
+}
+
+/// Checks DID syntax (DID Core §3.1): `did:` method-name `:` method-specific-id,
+/// where the id is colon-separated `idchar`s and percent-escapes, and does not
+/// end with a colon.
+pub fn validate_did(did: &str) -> Result<()> {
+    let invalid = |why: &str| {
+        let shown: String = did.chars().take(80).collect();
+        Error::new(ErrorCode::DidInvalid, format!("{shown:?}: {why}"))
+    };
+    let rest = did.strip_prefix("did:").ok_or_else(|| invalid("does not start with did:"))?;
+    let (method, id) = rest.split_once(':').ok_or_else(|| invalid("no method-specific id"))?;
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        return Err(invalid("method name must be lowercase letters and digits"));
+    }
+    if id.is_empty() || id.ends_with(':') {
+        return Err(invalid("empty method-specific id"));
+    }
+    let bytes = id.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3).ok_or_else(|| invalid("truncated percent-escape"))?;
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return Err(invalid("bad percent-escape"));
+                }
+                i += 3;
+            }
+            b if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':') => i += 1,
+            _ => return Err(invalid("character not allowed in a DID")),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_syntax() {
+        for ok in ["did:key:z6Mk", "did:web:example.com%3A3000:user:alice", "did:example:a_b-c.d"] {
+            assert!(validate_did(ok).is_ok(), "{ok}");
+        }
+        for bad in ["did:", "did:web", "did:Web:x", "did:web:", "did:web:a:", "did:web:a b", "did:web:%zz", "did:web:%4", "https://x"] {
+            assert_eq!(validate_did(bad).unwrap_err().code(), ErrorCode::DidInvalid, "{bad}");
+        }
+    }
+
+    #[test]
+    fn static_resolver_refuses_unknown_and_mismatched_ids() {
+        let resolver = StaticResolver::default();
+        assert_eq!(resolve("did:web:nobody.example", &resolver).unwrap_err().code(), ErrorCode::DidNotFound);
+
+        struct Liar;
+        impl DidResolver for Liar {
+            fn resolve(&self, _: &str) -> Result<DidDocument> {
+                DidDocument::from_json(serde_json::json!({"id": "did:web:other.example"}))
+            }
+        }
+        assert_eq!(resolve("did:web:asked.example", &Liar).unwrap_err().code(), ErrorCode::DidDocumentInvalid);
+    }
+}

@@ -1,0 +1,322 @@
+//! One error type with stable codes and English/French messages.
+//!
+//! Codes are the contract between the library, the CLI, the WASM API and the
+//! test vectors: they are never renamed. The table in the crate docs and in
+//! the README lists every one of them.
+
+use std::fmt;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident => $code:literal, $en:literal, $fr:literal; )*) => {
+        /// A stable, machine-readable error code.
+        ///
+        /// `code.as_str()` is the string used in reports, the CLI and test
+        /// vectors (for example `PROOF_SIGNATURE_INVALID`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in table order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The stable string form, e.g. `"PROOF_SIGNATURE_INVALID"`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code,)* }
+            }
+
+            /// A short explanation for a person, in the given language.
+            pub fn message(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( (ErrorCode::$variant, Lang::En) => $en,
+                       (ErrorCode::$variant, Lang::Fr) => $fr, )*
+                }
+            }
+
+            /// Parses the stable string form back into a code.
+            pub fn from_code(code: &str) -> Option<ErrorCode> {
+                match code { $($code => Some(ErrorCode::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The input is larger than the configured size limit.
+    InputTooLarge => "INPUT_TOO_LARGE",
+        "The input is larger than the allowed size.",
+        "L’entrée dépasse la taille permise.";
+    /// The input nests objects/arrays deeper than the configured limit.
+    InputTooDeep => "INPUT_TOO_DEEP",
+        "The input is nested more deeply than allowed.",
+        "L’entrée est imbriquée plus profondément que permis.";
+    /// The input is not well-formed JSON (or not UTF-8).
+    JsonMalformed => "JSON_MALFORMED",
+        "The input is not well-formed JSON.",
+        "L’entrée n’est pas du JSON bien formé.";
+    /// A JSON object has the same key twice.
+    JsonDuplicateKey => "JSON_DUPLICATE_KEY",
+        "A JSON object repeats the same property name.",
+        "Un objet JSON répète le même nom de propriété.";
+    /// The document is JSON but not an object, or a value has the wrong JSON type.
+    JsonNotObject => "JSON_NOT_OBJECT",
+        "The document must be a JSON object.",
+        "Le document doit être un objet JSON.";
+    /// A number cannot be represented for canonicalization (RFC 8785 needs IEEE-754 doubles).
+    JsonNumberInvalid => "JSON_NUMBER_INVALID",
+        "A number cannot be canonicalized.",
+        "Un nombre ne peut pas être canonisé.";
+    /// `@context` is missing or does not start with the VC base context.
+    ContextInvalid => "CONTEXT_INVALID",
+        "The @context is missing or does not start with the Verifiable Credentials context.",
+        "Le @context est absent ou ne commence pas par le contexte des attestations vérifiables.";
+    /// `type` is missing or lacks `VerifiableCredential` / `VerifiablePresentation`.
+    TypeInvalid => "TYPE_INVALID",
+        "The type is missing or does not include the required base type.",
+        "Le type est absent ou n’inclut pas le type de base requis.";
+    /// `issuer` is missing, or is neither a URL nor an object with a URL `id`.
+    IssuerInvalid => "ISSUER_INVALID",
+        "The issuer is missing or is not a URL or an object with an id.",
+        "L’émetteur est absent ou n’est ni une URL ni un objet muni d’un id.";
+    /// `credentialSubject` is missing or empty.
+    SubjectMissing => "SUBJECT_MISSING",
+        "The credential has no credentialSubject.",
+        "L’attestation n’a pas de credentialSubject.";
+    /// A date-time value is not a valid XML Schema dateTimeStamp.
+    DateInvalid => "DATE_INVALID",
+        "A date is not a valid date-time with a time zone.",
+        "Une date n’est pas une date-heure valide avec un fuseau horaire.";
+    /// `validUntil` is before `validFrom`.
+    ValidityRangeInvalid => "VALIDITY_RANGE_INVALID",
+        "The validity period ends before it starts.",
+        "La période de validité se termine avant de commencer.";
+    /// An `id` is not a URL.
+    IdInvalid => "ID_INVALID",
+        "An id is not a URL.",
+        "Un id n’est pas une URL.";
+    /// A language value object (`@value`, `@language`, `@direction`) is malformed.
+    LanguageValueInvalid => "LANGUAGE_VALUE_INVALID",
+        "A name or description is not a well-formed language value.",
+        "Un nom ou une description n’est pas une valeur linguistique bien formée.";
+    /// A property has a value the data model does not allow.
+    PropertyInvalid => "PROPERTY_INVALID",
+        "A property has a value the data model does not allow.",
+        "Une propriété a une valeur que le modèle de données ne permet pas.";
+    /// The document has no `proof`.
+    ProofMissing => "PROOF_MISSING",
+        "The document has no proof.",
+        "Le document n’a pas de preuve.";
+    /// The proof lacks a required property or has one of the wrong form.
+    ProofMalformed => "PROOF_MALFORMED",
+        "The proof is missing a required property or has a malformed one.",
+        "La preuve n’a pas une propriété requise ou en a une mal formée.";
+    /// The proof `type`/`cryptosuite` is not one this library implements.
+    CryptosuiteUnsupported => "CRYPTOSUITE_UNSUPPORTED",
+        "The proof uses a cryptographic suite this verifier does not support.",
+        "La preuve utilise une suite cryptographique que ce vérificateur ne prend pas en charge.";
+    /// The cryptosuite is implemented but the verifier's options exclude it.
+    CryptosuiteNotAccepted => "CRYPTOSUITE_NOT_ACCEPTED",
+        "The proof uses a cryptographic suite the verifier chose not to accept.",
+        "La preuve utilise une suite cryptographique que le vérificateur a choisi de refuser.";
+    /// `proofValue` is not a base58btc multibase string of the right length.
+    ProofValueInvalid => "PROOF_VALUE_INVALID",
+        "The proof value is not correctly encoded.",
+        "La valeur de la preuve n’est pas correctement encodée.";
+    /// The signature does not match the document and key.
+    ProofSignatureInvalid => "PROOF_SIGNATURE_INVALID",
+        "The signature does not match: the document was changed or signed with another key.",
+        "La signature ne correspond pas : le document a été modifié ou signé avec une autre clé.";
+    /// The proof's `@context` is not a prefix of the document's `@context`.
+    ProofContextMismatch => "PROOF_CONTEXT_MISMATCH",
+        "The proof’s @context does not match the document’s.",
+        "Le @context de la preuve ne correspond pas à celui du document.";
+    /// The proof purpose is not the one expected (`assertionMethod`, `authentication`).
+    ProofPurposeMismatch => "PROOF_PURPOSE_MISMATCH",
+        "The proof was made for another purpose.",
+        "La preuve a été faite pour un autre usage.";
+    /// The proof's `expires` time has passed.
+    ProofExpired => "PROOF_EXPIRED",
+        "The proof has expired.",
+        "La preuve est expirée.";
+    /// The proof's `created` time is after the verification time.
+    ProofCreatedInFuture => "PROOF_CREATED_IN_FUTURE",
+        "The proof was created after the time of verification.",
+        "La preuve a été créée après le moment de la vérification.";
+    /// The proof's `challenge` is not the one the verifier expects.
+    ChallengeMismatch => "CHALLENGE_MISMATCH",
+        "The proof’s challenge is not the one expected.",
+        "Le défi de la preuve n’est pas celui attendu.";
+    /// The proof's `domain` is not the one the verifier expects.
+    DomainMismatch => "DOMAIN_MISMATCH",
+        "The proof’s domain is not the one expected.",
+        "Le domaine de la preuve n’est pas celui attendu.";
+    /// The proof chains to earlier proofs (`previousProof`), which is not supported yet.
+    ProofChainUnsupported => "PROOF_CHAIN_UNSUPPORTED",
+        "Proof chains are not supported.",
+        "Les chaînes de preuves ne sont pas prises en charge.";
+    /// The document already carries a proof and cannot be signed again as is.
+    ProofAlreadyPresent => "PROOF_ALREADY_PRESENT",
+        "The document already has a proof.",
+        "Le document a déjà une preuve.";
+    /// A DID or DID URL is malformed.
+    DidInvalid => "DID_INVALID",
+        "An identifier (DID) is malformed.",
+        "Un identifiant (DID) est mal formé.";
+    /// The DID method is not supported.
+    DidMethodUnsupported => "DID_METHOD_UNSUPPORTED",
+        "The DID method is not supported.",
+        "La méthode DID n’est pas prise en charge.";
+    /// The resolver has no DID document for this DID.
+    DidNotFound => "DID_NOT_FOUND",
+        "The DID could not be resolved.",
+        "Le DID n’a pas pu être résolu.";
+    /// The DID document is not a conforming document (or its `id` differs from the DID).
+    DidDocumentInvalid => "DID_DOCUMENT_INVALID",
+        "The DID document is invalid.",
+        "Le document DID est invalide.";
+    /// The verification method is not in the controller's document.
+    VerificationMethodNotFound => "VERIFICATION_METHOD_NOT_FOUND",
+        "The signing key is not in its controller’s DID document.",
+        "La clé de signature ne figure pas dans le document DID de son contrôleur.";
+    /// The verification method is not listed for the proof's purpose.
+    VerificationMethodNotAuthorized => "VERIFICATION_METHOD_NOT_AUTHORIZED",
+        "The signing key is not authorized for this purpose in the DID document.",
+        "La clé de signature n’est pas autorisée pour cet usage dans le document DID.";
+    /// The key's controller is not the credential's issuer (or the presentation's holder).
+    KeyControllerMismatch => "KEY_CONTROLLER_MISMATCH",
+        "The signing key is not controlled by the issuer (or holder).",
+        "La clé de signature n’est pas contrôlée par l’émetteur (ou le détenteur).";
+    /// Key material is malformed.
+    KeyInvalid => "KEY_INVALID",
+        "The key is malformed.",
+        "La clé est mal formée.";
+    /// The key type does not fit the cryptosuite, or is not supported.
+    KeyTypeUnsupported => "KEY_TYPE_UNSUPPORTED",
+        "The key type is not supported for this proof.",
+        "Le type de clé n’est pas pris en charge pour cette preuve.";
+    /// The signer failed (for example an HSM or KMS error).
+    SigningFailed => "SIGNING_FAILED",
+        "The signature could not be produced.",
+        "La signature n’a pas pu être produite.";
+    /// The operating system's random number generator failed.
+    RandomnessUnavailable => "RANDOMNESS_UNAVAILABLE",
+        "No secure randomness is available.",
+        "Aucune source aléatoire sûre n’est disponible.";
+    /// The credential's `validFrom` (or `issuanceDate`) is after the verification time.
+    CredentialNotYetValid => "CREDENTIAL_NOT_YET_VALID",
+        "The credential is not valid yet.",
+        "L’attestation n’est pas encore valide.";
+    /// The credential's `validUntil` (or `expirationDate`) is before the verification time.
+    CredentialExpired => "CREDENTIAL_EXPIRED",
+        "The credential has expired.",
+        "L’attestation est expirée.";
+    /// A credential inside a presentation failed verification.
+    PresentationCredentialInvalid => "PRESENTATION_CREDENTIAL_INVALID",
+        "A credential in the presentation did not verify.",
+        "Une attestation de la présentation n’a pas été vérifiée.";
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A language for messages meant for people.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// French.
+    Fr,
+}
+
+impl Lang {
+    /// Parses `en` / `fr` (and regional tags such as `fr-CA`).
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "fr" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+
+    /// The BCP 47 tag, `en` or `fr`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+}
+
+/// The error type of every fallible operation in passerelle.
+///
+/// `code()` is stable; `detail()` is a technical detail in English for logs
+/// (it never contains key material).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {detail}")]
+pub struct Error {
+    code: ErrorCode,
+    detail: String,
+}
+
+impl Error {
+    /// Creates an error with a code and a technical detail.
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Error { code, detail: detail.into() }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// A technical detail, in English, meant for developers and logs.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// The message for a person, in the given language.
+    pub fn message(&self, lang: Lang) -> &'static str {
+        self.code.message(lang)
+    }
+}
+
+/// Shorthand for `Result<T, passerelle::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate {code}");
+            assert_eq!(ErrorCode::from_code(code.as_str()), Some(*code));
+            assert!(code.as_str().chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+        }
+    }
+
+    #[test]
+    fn every_code_has_distinct_english_and_french_messages() {
+        for code in ErrorCode::ALL {
+            let (en, fr) = (code.message(Lang::En), code.message(Lang::Fr));
+            assert!(!en.is_empty() && !fr.is_empty());
+            assert_ne!(en, fr, "{code} is not translated");
+        }
+    }
+
+    #[test]
+    fn lang_parses_regional_tags() {
+        assert_eq!(Lang::parse("fr-CA"), Some(Lang::Fr));
+        assert_eq!(Lang::parse("EN"), Some(Lang::En));
+        assert_eq!(Lang::parse("de"), None);
+    }
+}

@@ -1,0 +1,209 @@
+//! Issuing: validate a credential, fill the defaults asked for, sign it.
+
+use serde_json::{Map, Value};
+
+use crate::credential::{Credential, DataModelVersion, Presentation};
+use crate::crypto::Signer;
+use crate::did::{self, VerificationRelationship};
+use crate::error::{Error, ErrorCode, Result};
+use crate::proof::{add_proof, Cryptosuite, ProofOptions};
+use crate::time::Timestamp;
+
+/// Which properties the issuer fills in when the credential lacks them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IssueDefaults {
+    /// Give the credential a random `urn:uuid:` id.
+    pub assign_id: bool,
+    /// Set `validFrom` to the time of issuance.
+    pub set_valid_from: bool,
+    /// Make the proof expire this many seconds after issuance.
+    pub proof_lifetime_seconds: Option<i64>,
+}
+
+/// Signs credentials (and presentations) with one key.
+///
+/// ```
+/// use passerelle::{Issuer, IssueDefaults, Timestamp};
+/// use passerelle::crypto::Ed25519KeyPair;
+/// let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[8; 32]))
+///     .with_defaults(IssueDefaults { assign_id: true, set_valid_from: true, ..Default::default() });
+/// let unsigned = serde_json::json!({
+///     "@context": ["https://www.w3.org/ns/credentials/v2"],
+///     "type": ["VerifiableCredential"],
+///     "issuer": issuer.did(),
+///     "credentialSubject": {"id": "did:example:bob"}
+/// });
+/// let at = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
+/// let vc = issuer.issue(unsigned.as_object().unwrap().clone(), at).unwrap();
+/// assert!(vc.id().unwrap().starts_with("urn:uuid:"));
+/// assert_eq!(vc.valid_from(), Some(at));
+/// ```
+pub struct Issuer<S: Signer> {
+    signer: S,
+    verification_method: String,
+    did: String,
+    suite: Cryptosuite,
+    defaults: IssueDefaults,
+}
+
+impl<S: Signer> std::fmt::Debug for Issuer<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issuer").field("verification_method", &self.verification_method).finish_non_exhaustive()
+    }
+}
+
+impl<S: Signer> Issuer<S> {
+    /// An issuer that signs with `signer`, named in proofs as
+    /// `verification_method` (a DID URL whose DID is the issuer).
+    pub fn new(signer: S, verification_method: impl Into<String>) -> Result<Self> {
+        let verification_method = verification_method.into();
+        let (did, fragment) = did::split_did_url(&verification_method)?;
+        if !fragment.starts_with('#') {
+            return Err(Error::new(ErrorCode::DidInvalid, "the verification method needs a #fragment"));
+        }
+        let did = did.to_owned();
+        Ok(Issuer { signer, verification_method, did, suite: Cryptosuite::EddsaJcs2022, defaults: IssueDefaults::default() })
+    }
+
+    /// An issuer identified by the `did:key` of its signer's public key.
+    pub fn did_key(signer: S) -> Self {
+        let public = signer.public_key();
+        Issuer {
+            verification_method: did::key::verification_method_for(&public),
+            did: did::key::did_for(&public),
+            signer,
+            suite: Cryptosuite::EddsaJcs2022,
+            defaults: IssueDefaults::default(),
+        }
+    }
+
+    /// Sets the defaults filled in on issuance.
+    pub fn with_defaults(mut self, defaults: IssueDefaults) -> Self {
+        self.defaults = defaults;
+        self
+    }
+
+    /// The issuer's DID (what a credential's `issuer` must be).
+    pub fn did(&self) -> &str {
+        &self.did
+    }
+
+    /// The DID URL of the signing key.
+    pub fn verification_method(&self) -> &str {
+        &self.verification_method
+    }
+
+    /// Validates `credential` (VCDM 2.0, issuer = this issuer's DID, no
+    /// proof yet), fills the requested defaults and signs it at time `at`.
+    pub fn issue(&self, mut credential: Map<String, Value>, at: Timestamp) -> Result<Credential> {
+        if credential.contains_key("proof") {
+            return Err(Error::new(ErrorCode::ProofAlreadyPresent, "the credential is already signed"));
+        }
+        if self.defaults.assign_id && !credential.contains_key("id") {
+            credential.insert("id".into(), Value::String(random_urn_uuid()?));
+        }
+        if self.defaults.set_valid_from && !credential.contains_key("validFrom") {
+            credential.insert("validFrom".into(), Value::String(at.to_string()));
+        }
+        let checked = Credential::from_json(credential)?;
+        if checked.version() != DataModelVersion::V2 {
+            return Err(Error::new(ErrorCode::ContextInvalid, "passerelle issues VCDM 2.0 credentials only"));
+        }
+        if checked.issuer() != self.did {
+            return Err(Error::new(
+                ErrorCode::KeyControllerMismatch,
+                format!("the credential's issuer is {}, but this issuer is {}", checked.issuer(), self.did),
+            ));
+        }
+        let mut options = ProofOptions::assertion(self.verification_method.clone(), at);
+        options.expires = self.defaults.proof_lifetime_seconds.map(|s| at.plus_seconds(s));
+        let signed = add_proof(checked.json(), self.suite, &options, &self.signer)?;
+        Credential::from_json(signed)
+    }
+
+    /// Signs a presentation for `authentication`, bound to the verifier's
+    /// `challenge` and `domain`.
+    pub fn present(
+        &self,
+        presentation: Map<String, Value>,
+        challenge: Option<&str>,
+        domain: Option<&str>,
+        at: Timestamp,
+    ) -> Result<Presentation> {
+        let checked = Presentation::from_json(presentation)?;
+        if let Some(holder) = checked.holder() {
+            if holder != self.did {
+                return Err(Error::new(ErrorCode::KeyControllerMismatch, format!("the holder is {holder}, not {}", self.did)));
+            }
+        }
+        let options = ProofOptions {
+            verification_method: self.verification_method.clone(),
+            proof_purpose: VerificationRelationship::Authentication,
+            created: Some(at),
+            expires: self.defaults.proof_lifetime_seconds.map(|s| at.plus_seconds(s)),
+            challenge: challenge.map(str::to_owned),
+            domain: domain.map(str::to_owned),
+            id: None,
+        };
+        Presentation::from_json(add_proof(checked.json(), self.suite, &options, &self.signer)?)
+    }
+}
+
+/// A random (version 4) UUID URN.
+pub fn random_urn_uuid() -> Result<String> {
+    let mut b = [0u8; 16];
+    crate::crypto::random_bytes(&mut b)?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(format!("urn:uuid:{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::Ed25519KeyPair;
+    use serde_json::json;
+
+    fn at() -> Timestamp {
+        Timestamp::parse("2030-05-01T00:00:00Z").unwrap()
+    }
+
+    #[test]
+    fn refuses_foreign_issuer_existing_proof_and_old_model() {
+        let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[1; 32]));
+        let base = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential",
+                          "issuer": "did:web:someone-else.example", "credentialSubject": {}});
+        let err = issuer.issue(base.as_object().unwrap().clone(), at()).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::KeyControllerMismatch);
+
+        let mut signed = base.as_object().unwrap().clone();
+        signed.insert("proof".into(), json!({}));
+        assert_eq!(issuer.issue(signed, at()).unwrap_err().code(), ErrorCode::ProofAlreadyPresent);
+
+        let old = json!({"@context": ["https://www.w3.org/2018/credentials/v1"], "type": "VerifiableCredential",
+                         "issuer": issuer.did(), "issuanceDate": "2020-01-01T00:00:00Z", "credentialSubject": {}});
+        assert_eq!(issuer.issue(old.as_object().unwrap().clone(), at()).unwrap_err().code(), ErrorCode::ContextInvalid);
+    }
+
+    #[test]
+    fn keeps_existing_values_over_defaults() {
+        let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[1; 32]))
+            .with_defaults(IssueDefaults { assign_id: true, set_valid_from: true, proof_lifetime_seconds: Some(60) });
+        let base = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:example:keep",
+                          "type": "VerifiableCredential", "issuer": issuer.did(),
+                          "validFrom": "2001-01-01T00:00:00Z", "credentialSubject": {}});
+        let vc = issuer.issue(base.as_object().unwrap().clone(), at()).unwrap();
+        assert_eq!(vc.id(), Some("urn:example:keep"));
+        assert_eq!(vc.json()["validFrom"], "2001-01-01T00:00:00Z");
+        assert_eq!(vc.json()["proof"]["expires"], "2030-05-01T00:01:00Z");
+    }
+
+    #[test]
+    fn uuids_are_version_4_and_distinct() {
+        let (a, b) = (random_urn_uuid().unwrap(), random_urn_uuid().unwrap());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), "urn:uuid:".len() + 36);
+        assert_eq!(&a[23..24], "4");
+    }
+}

@@ -1,0 +1,76 @@
+//! # passerelle
+//!
+//! Issue and verify W3C Verifiable Credentials so that federal, provincial,
+//! territorial and municipal credentials in Canada verify the same way, in
+//! an issuer service, on a command line and (later) in a browser.
+//!
+//! Verification is a pure function of its inputs: the time, the DID
+//! documents and the accepted cryptosuites are passed in; nothing reads the
+//! clock, the network or the disk. The result is a [`Report`] of checks,
+//! each with a stable code and an English and French message.
+//!
+//! ## Quick start
+//!
+//! ```
+//! use passerelle::{Issuer, Lang, Timestamp, Verifier, VerifyOptions};
+//! use passerelle::crypto::Ed25519KeyPair;
+//!
+//! let issuer = Issuer::did_key(Ed25519KeyPair::generate()?);
+//! let unsigned = serde_json::json!({
+//!     "@context": ["https://www.w3.org/ns/credentials/v2"],
+//!     "type": ["VerifiableCredential"],
+//!     "issuer": issuer.did(),
+//!     "validFrom": "2026-01-01T00:00:00Z",
+//!     "credentialSubject": {"id": "did:example:permit-holder"}
+//! });
+//! let now = Timestamp::parse("2026-11-23T15:00:00Z")?;
+//! let credential = issuer.issue(unsigned.as_object().unwrap().clone(), now)?;
+//!
+//! let report = Verifier::offline()
+//!     .verify(credential.to_json_string().as_bytes(), &VerifyOptions::at(now));
+//! assert!(report.verified());
+//! println!("{}", report.render(Lang::Fr));
+//! # Ok::<(), passerelle::Error>(())
+//! ```
+//!
+//! ## Features
+//!
+//! | Feature | Status |
+//! |---|---|
+//! | VCDM 2.0 credentials and presentations (VCDM 1.1 read) | yes |
+//! | `eddsa-jcs-2022` Data Integrity proofs (create, verify, proof sets) | yes |
+//! | RFC 8785 JSON canonicalization | yes |
+//! | Ed25519 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
+//! | `did:key` (Ed25519), `did:web` URL mapping and offline documents | yes |
+//! | Reports with `en`/`fr` messages and stable codes | yes |
+//! | Size/depth limits, duplicate-key refusal | yes |
+//! | Cargo feature `cli`: the `passerelle` command | yes |
+//! | Cargo feature `vectors`: run a test-vector directory | yes |
+//!
+//! ## Error codes
+//!
+//! Every failure carries one of these stable codes ([`ErrorCode`]); the
+//! messages below are the English ones, each also exists in French.
+//!
+#![doc = include_str!("../docs/error-codes.md")]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod canon;
+pub mod credential;
+pub mod crypto;
+pub mod did;
+mod error;
+mod issue;
+pub mod json;
+pub mod proof;
+mod time;
+pub mod verify;
+#[cfg(feature = "vectors")]
+pub mod vectors;
+
+pub use credential::{Credential, Presentation};
+pub use error::{Error, ErrorCode, Lang, Result};
+pub use issue::{random_urn_uuid, IssueDefaults, Issuer};
+pub use time::Timestamp;
+pub use verify::{Report, Verifier, VerifyOptions};

@@ -1,0 +1,221 @@
+//! The `DataIntegrityProof` type: parsing, adding and checking proofs
+//! (Data Integrity §2.1, §4.2 Add Proof, §4.4 Verify Proof).
+
+use serde_json::{Map, Value};
+
+use super::{eddsa_jcs_2022, Cryptosuite};
+use crate::crypto::{multibase, PublicKey, Signer};
+use crate::did::VerificationRelationship;
+use crate::error::{Error, ErrorCode, Result};
+use crate::time::Timestamp;
+
+/// What a signer asks for when adding a proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProofOptions {
+    /// The DID URL of the signing key (`did:key:z…#z…`, `did:web:…#key-1`).
+    pub verification_method: String,
+    /// Why the proof is made: `assertionMethod` for credentials,
+    /// `authentication` for presentations.
+    pub proof_purpose: VerificationRelationship,
+    /// When the proof is made; written as `created`.
+    pub created: Option<Timestamp>,
+    /// When the proof stops being acceptable; written as `expires`.
+    pub expires: Option<Timestamp>,
+    /// The verifier's challenge (presentations).
+    pub challenge: Option<String>,
+    /// The verifier's domain (presentations).
+    pub domain: Option<String>,
+    /// An optional `id` for the proof.
+    pub id: Option<String>,
+}
+
+impl ProofOptions {
+    /// Options for an `assertionMethod` proof made at `created`.
+    pub fn assertion(verification_method: impl Into<String>, created: Timestamp) -> Self {
+        ProofOptions {
+            verification_method: verification_method.into(),
+            proof_purpose: VerificationRelationship::AssertionMethod,
+            created: Some(created),
+            expires: None,
+            challenge: None,
+            domain: None,
+            id: None,
+        }
+    }
+}
+
+/// A parsed `DataIntegrityProof`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataIntegrityProof {
+    /// The proof object as written.
+    pub json: Map<String, Value>,
+    /// The suite.
+    pub cryptosuite: Cryptosuite,
+    /// The signing key's DID URL.
+    pub verification_method: String,
+    /// The `proofPurpose` string.
+    pub proof_purpose: String,
+    /// `created`, if present.
+    pub created: Option<Timestamp>,
+    /// `expires`, if present.
+    pub expires: Option<Timestamp>,
+    /// `challenge`, if present.
+    pub challenge: Option<String>,
+    /// `domain`, if present (a string or the first of an array).
+    pub domain: Option<Vec<String>>,
+    /// The decoded `proofValue`.
+    pub proof_value: Vec<u8>,
+}
+
+fn malformed(why: impl Into<String>) -> Error {
+    Error::new(ErrorCode::ProofMalformed, why)
+}
+
+fn opt_str(json: &Map<String, Value>, key: &str) -> Result<Option<String>> {
+    match json.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(malformed(format!("proof {key} must be a string"))),
+    }
+}
+
+fn opt_time(json: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>> {
+    opt_str(json, key)?
+        .map(|text| Timestamp::parse(&text).map_err(|e| malformed(format!("proof {key}: {}", e.detail()))))
+        .transpose()
+}
+
+impl DataIntegrityProof {
+    /// Parses a proof object: `type` must be `DataIntegrityProof` with a
+    /// known `cryptosuite`; `verificationMethod`, `proofPurpose` and
+    /// `proofValue` are required; dates must be valid.
+    pub fn parse(json: &Map<String, Value>) -> Result<Self> {
+        match json.get("type").and_then(Value::as_str) {
+            Some("DataIntegrityProof") => {}
+            Some(other) => {
+                let shown: String = other.chars().take(64).collect();
+                return Err(Error::new(ErrorCode::CryptosuiteUnsupported, format!("proof type {shown:?}")));
+            }
+            None => return Err(malformed("proof type is missing")),
+        }
+        let suite_name = opt_str(json, "cryptosuite")?.ok_or_else(|| malformed("cryptosuite is missing"))?;
+        let cryptosuite = Cryptosuite::parse(&suite_name)?;
+        if json.contains_key("previousProof") {
+            return Err(Error::new(ErrorCode::ProofChainUnsupported, "previousProof"));
+        }
+        let verification_method = opt_str(json, "verificationMethod")?.ok_or_else(|| malformed("verificationMethod is missing"))?;
+        let proof_purpose = opt_str(json, "proofPurpose")?.ok_or_else(|| malformed("proofPurpose is missing"))?;
+        let domain = match json.get("domain") {
+            None => None,
+            Some(Value::String(d)) => Some(vec![d.clone()]),
+            Some(Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .map(|d| d.as_str().map(str::to_owned).ok_or_else(|| malformed("domain entries must be strings")))
+                    .collect::<Result<_>>()?,
+            ),
+            Some(_) => return Err(malformed("domain must be a string or an array of strings")),
+        };
+        let value_text = opt_str(json, "proofValue")?.ok_or_else(|| malformed("proofValue is missing"))?;
+        if !value_text.starts_with('z') {
+            return Err(Error::new(ErrorCode::ProofValueInvalid, "proofValue must be base58btc (z…)"));
+        }
+        let proof_value = multibase::decode(&value_text)
+            .map_err(|_| Error::new(ErrorCode::ProofValueInvalid, "proofValue is not base58btc"))?;
+        Ok(DataIntegrityProof {
+            json: json.clone(),
+            cryptosuite,
+            verification_method,
+            proof_purpose,
+            created: opt_time(json, "created")?,
+            expires: opt_time(json, "expires")?,
+            challenge: opt_str(json, "challenge")?,
+            domain,
+            proof_value,
+        })
+    }
+
+    /// Verifies the signature of this proof over `unsecured` (the document
+    /// without its `proof`) with `key`, per the proof's cryptosuite.
+    pub fn verify_signature(&self, unsecured: &Map<String, Value>, key: &PublicKey) -> Result<()> {
+        match self.cryptosuite {
+            Cryptosuite::EddsaJcs2022 => eddsa_jcs_2022::verify(unsecured, &self.json, &self.proof_value, key),
+        }
+    }
+}
+
+/// The proofs of a secured document: `proof` as one object or an array of
+/// objects (a proof set). `PROOF_MISSING` when there is none.
+pub fn proofs_of(document: &Map<String, Value>) -> Result<Vec<&Map<String, Value>>> {
+    match document.get("proof") {
+        None => Err(Error::new(ErrorCode::ProofMissing, "no proof property")),
+        Some(Value::Object(proof)) => Ok(vec![proof]),
+        Some(Value::Array(items)) if !items.is_empty() => items
+            .iter()
+            .map(|p| p.as_object().ok_or_else(|| malformed("proof entries must be objects")))
+            .collect(),
+        Some(_) => Err(malformed("proof must be an object or a non-empty array")),
+    }
+}
+
+/// A copy of `document` without its `proof` property.
+pub fn without_proof(document: &Map<String, Value>) -> Map<String, Value> {
+    let mut unsecured = document.clone();
+    unsecured.shift_remove("proof");
+    unsecured
+}
+
+/// Adds a proof to an unsecured document (Data Integrity §4.2) and returns
+/// the secured document, with `proof` as its last property.
+///
+/// ```
+/// use passerelle::crypto::{Ed25519KeyPair, Signer};
+/// use passerelle::proof::{add_proof, Cryptosuite, ProofOptions};
+/// use passerelle::{did, Timestamp};
+/// let key = Ed25519KeyPair::from_seed(&[1; 32]);
+/// let doc = serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "claim": 1});
+/// let options = ProofOptions::assertion(did::key::verification_method_for(&key.public_key()),
+///                                       Timestamp::parse("2026-01-01T00:00:00Z").unwrap());
+/// let signed = add_proof(doc.as_object().unwrap(), Cryptosuite::EddsaJcs2022, &options, &key).unwrap();
+/// assert!(signed["proof"]["proofValue"].as_str().unwrap().starts_with('z'));
+/// ```
+pub fn add_proof(
+    document: &Map<String, Value>,
+    suite: Cryptosuite,
+    options: &ProofOptions,
+    signer: &dyn Signer,
+) -> Result<Map<String, Value>> {
+    if document.contains_key("proof") {
+        return Err(Error::new(ErrorCode::ProofAlreadyPresent, "remove the existing proof before signing"));
+    }
+    let mut proof = Map::new();
+    if let Some(id) = &options.id {
+        proof.insert("id".into(), Value::String(id.clone()));
+    }
+    proof.insert("type".into(), "DataIntegrityProof".into());
+    proof.insert("cryptosuite".into(), suite.as_str().into());
+    if let Some(created) = options.created {
+        proof.insert("created".into(), created.to_string().into());
+    }
+    if let Some(expires) = options.expires {
+        proof.insert("expires".into(), expires.to_string().into());
+    }
+    proof.insert("verificationMethod".into(), options.verification_method.clone().into());
+    proof.insert("proofPurpose".into(), options.proof_purpose.as_str().into());
+    if let Some(challenge) = &options.challenge {
+        proof.insert("challenge".into(), challenge.clone().into());
+    }
+    if let Some(domain) = &options.domain {
+        proof.insert("domain".into(), domain.clone().into());
+    }
+    if let Some(context) = document.get("@context") {
+        proof.insert("@context".into(), context.clone());
+    }
+    let signature = match suite {
+        Cryptosuite::EddsaJcs2022 => eddsa_jcs_2022::sign(document, &proof, signer)?,
+    };
+    proof.insert("proofValue".into(), multibase::encode_base58btc(&signature).into());
+    let mut secured = document.clone();
+    secured.insert("proof".into(), Value::Object(proof));
+    Ok(secured)
+}

@@ -1,0 +1,374 @@
+//! Verification: a [`Verifier`] (where keys come from) and
+//! [`VerifyOptions`] (time, accepted suites, limits, challenge, domain) give
+//! a [`Report`].
+//!
+//! Verification is a pure function of these inputs: it reads no clock, no
+//! network and no disk.
+
+mod report;
+
+pub use report::{Check, CheckName, DocumentKind, Message, Outcome, Report};
+
+use serde_json::{Map, Value};
+
+use crate::credential::{Credential, Presentation};
+use crate::did::{self, DidDocument, DidResolver, StaticResolver, VerificationMethod, VerificationRelationship};
+use crate::error::{Error, ErrorCode, Result};
+use crate::json::{self, Limits};
+use crate::proof::{proofs_of, without_proof, Cryptosuite, DataIntegrityProof};
+use crate::time::Timestamp;
+
+/// Per-call verification parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// The time of verification: validity periods and proof expiry are
+    /// judged at this instant.
+    pub time: Timestamp,
+    /// The cryptosuites accepted; others fail with `CRYPTOSUITE_NOT_ACCEPTED`.
+    pub cryptosuites: Vec<Cryptosuite>,
+    /// Input size and depth limits.
+    pub limits: Limits,
+    /// The challenge a presentation's proof must carry, if any.
+    pub challenge: Option<String>,
+    /// The domain a presentation's proof must carry, if any.
+    pub domain: Option<String>,
+}
+
+impl VerifyOptions {
+    /// Default options at time `time`: every implemented suite, default limits.
+    pub fn at(time: Timestamp) -> Self {
+        VerifyOptions { time, cryptosuites: Cryptosuite::ALL.to_vec(), limits: Limits::default(), challenge: None, domain: None }
+    }
+}
+
+/// Verifies credentials and presentations against the sources it holds
+/// (so far, a DID resolver; `did:key` needs none).
+///
+/// ```
+/// use passerelle::{Issuer, Timestamp, Verifier, VerifyOptions};
+/// use passerelle::crypto::Ed25519KeyPair;
+/// let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[5; 32]));
+/// let unsigned = serde_json::json!({
+///     "@context": ["https://www.w3.org/ns/credentials/v2"],
+///     "type": ["VerifiableCredential"],
+///     "issuer": issuer.did(),
+///     "credentialSubject": {"id": "did:example:alice"}
+/// });
+/// let now = Timestamp::parse("2026-11-23T12:00:00Z").unwrap();
+/// let signed = issuer.issue(unsigned.as_object().unwrap().clone(), now).unwrap();
+///
+/// let report = Verifier::offline().verify(signed.to_json_string().as_bytes(), &VerifyOptions::at(now));
+/// assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+/// ```
+pub struct Verifier<R: DidResolver = StaticResolver> {
+    resolver: R,
+}
+
+impl Verifier<StaticResolver> {
+    /// A verifier with no DID documents: only `did:key` signers resolve.
+    pub fn offline() -> Self {
+        Verifier { resolver: StaticResolver::default() }
+    }
+}
+
+impl<R: DidResolver> Verifier<R> {
+    /// A verifier that resolves DIDs with `resolver`.
+    pub fn new(resolver: R) -> Self {
+        Verifier { resolver }
+    }
+
+    /// The resolver.
+    pub fn resolver(&self) -> &R {
+        &self.resolver
+    }
+
+    /// Verifies a credential or a presentation (told apart by `type`).
+    pub fn verify(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        match parse(input, options.limits) {
+            Ok((map, parse_check)) => {
+                if types_include(&map, "VerifiablePresentation") {
+                    self.presentation_checks(map, parse_check, options)
+                } else {
+                    self.credential_checks(map, parse_check, options)
+                }
+            }
+            Err(check) => Report::new(DocumentKind::Credential, with_rest_skipped(check, CREDENTIAL_CHECKS), Vec::new()),
+        }
+    }
+
+    /// Verifies the bytes of a credential.
+    pub fn verify_credential(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        match parse(input, options.limits) {
+            Ok((map, parse_check)) => self.credential_checks(map, parse_check, options),
+            Err(check) => Report::new(DocumentKind::Credential, with_rest_skipped(check, CREDENTIAL_CHECKS), Vec::new()),
+        }
+    }
+
+    /// Verifies an already-parsed credential (its depth is still checked).
+    pub fn verify_credential_json(&self, credential: Map<String, Value>, options: &VerifyOptions) -> Report {
+        let check = parsed_check(&credential, options.limits);
+        match check.outcome {
+            Outcome::Passed => self.credential_checks(credential, check, options),
+            _ => Report::new(DocumentKind::Credential, with_rest_skipped(check, CREDENTIAL_CHECKS), Vec::new()),
+        }
+    }
+
+    /// Verifies the bytes of a presentation and every credential in it.
+    pub fn verify_presentation(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        match parse(input, options.limits) {
+            Ok((map, parse_check)) => self.presentation_checks(map, parse_check, options),
+            Err(check) => Report::new(DocumentKind::Presentation, with_rest_skipped(check, PRESENTATION_CHECKS), Vec::new()),
+        }
+    }
+
+    fn credential_checks(&self, map: Map<String, Value>, parse_check: Check, options: &VerifyOptions) -> Report {
+        let mut checks = vec![parse_check];
+        let credential = match Credential::from_json(map) {
+            Ok(credential) => credential,
+            Err(e) => {
+                checks.push(Check::failed(CheckName::DataModel, &e, Vec::new()));
+                checks.extend(CREDENTIAL_CHECKS[2..].iter().map(|n| Check::skipped_after_failure(*n)));
+                return Report::new(DocumentKind::Credential, checks, Vec::new());
+            }
+        };
+        let mut evidence = vec![("types".to_owned(), credential.types().join(", ")), ("issuer".to_owned(), credential.issuer().to_owned())];
+        if let Some(id) = credential.id() {
+            evidence.insert(0, ("id".to_owned(), id.to_owned()));
+        }
+        checks.push(Check::passed(CheckName::DataModel, evidence));
+
+        let signers = self.proof_checks(credential.json(), VerificationRelationship::AssertionMethod, options, false, &mut checks);
+        checks.push(key_binding_check(signers.as_deref(), VerificationRelationship::AssertionMethod, Some(credential.issuer()), "issuer"));
+        checks.push(validity_check(&credential, options.time));
+        Report::new(DocumentKind::Credential, checks, Vec::new())
+    }
+
+    fn presentation_checks(&self, map: Map<String, Value>, parse_check: Check, options: &VerifyOptions) -> Report {
+        let mut checks = vec![parse_check];
+        let presentation = match Presentation::from_json(map) {
+            Ok(p) => p,
+            Err(e) => {
+                checks.push(Check::failed(CheckName::DataModel, &e, Vec::new()));
+                checks.extend(PRESENTATION_CHECKS[2..].iter().map(|n| Check::skipped_after_failure(*n)));
+                return Report::new(DocumentKind::Presentation, checks, Vec::new());
+            }
+        };
+        let mut evidence = vec![("credentials".to_owned(), presentation.credentials().len().to_string())];
+        if let Some(holder) = presentation.holder() {
+            evidence.push(("holder".to_owned(), holder.to_owned()));
+        }
+        checks.push(Check::passed(CheckName::DataModel, evidence));
+
+        let signers = self.proof_checks(presentation.json(), VerificationRelationship::Authentication, options, true, &mut checks);
+        checks.push(key_binding_check(signers.as_deref(), VerificationRelationship::Authentication, presentation.holder(), "holder"));
+
+        let reports: Vec<Report> = presentation
+            .credentials()
+            .into_iter()
+            .map(|vc| {
+                let parse_check = Check::passed(CheckName::Parse, Vec::new());
+                self.credential_checks(vc.clone(), parse_check, options)
+            })
+            .collect();
+        let failed: Vec<String> = reports.iter().enumerate().filter(|(_, r)| !r.verified()).map(|(i, _)| (i + 1).to_string()).collect();
+        checks.push(if reports.is_empty() {
+            Check::skipped(CheckName::Credentials, "The presentation holds no credential.", "La présentation ne contient aucune attestation.")
+        } else if failed.is_empty() {
+            Check::passed(CheckName::Credentials, vec![("count".to_owned(), reports.len().to_string())])
+        } else {
+            let error = Error::new(ErrorCode::PresentationCredentialInvalid, format!("credential(s) {} failed", failed.join(", ")));
+            Check::failed(CheckName::Credentials, &error, vec![("failed".to_owned(), failed.join(", "))])
+        });
+        Report::new(DocumentKind::Presentation, checks, reports)
+    }
+
+    /// Runs the proof check (pushed onto `checks`) and returns, when every
+    /// proof's key was found, the DID documents and methods for the
+    /// key-binding check.
+    fn proof_checks(
+        &self,
+        document: &Map<String, Value>,
+        purpose: VerificationRelationship,
+        options: &VerifyOptions,
+        is_presentation: bool,
+        checks: &mut Vec<Check>,
+    ) -> Option<Vec<(DidDocument, VerificationMethod)>> {
+        let proofs = match proofs_of(document) {
+            Ok(proofs) => proofs,
+            Err(e) => {
+                checks.push(Check::failed(CheckName::Proof, &e, Vec::new()));
+                return None;
+            }
+        };
+        let unsecured = without_proof(document);
+        let mut signers = Vec::with_capacity(proofs.len());
+        let mut evidence = Vec::new();
+        for proof in proofs {
+            match self.check_one_proof(&unsecured, proof, purpose, options, is_presentation, &mut evidence) {
+                Ok(signer) => signers.push(signer),
+                Err((e, signer)) => {
+                    checks.push(Check::failed(CheckName::Proof, &e, evidence));
+                    // The key binding can still be judged when the key was found.
+                    return signer.map(|s| vec![s]);
+                }
+            }
+        }
+        checks.push(Check::passed(CheckName::Proof, evidence));
+        Some(signers)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn check_one_proof(
+        &self,
+        unsecured: &Map<String, Value>,
+        proof_json: &Map<String, Value>,
+        purpose: VerificationRelationship,
+        options: &VerifyOptions,
+        is_presentation: bool,
+        evidence: &mut Vec<(String, String)>,
+    ) -> Result<(DidDocument, VerificationMethod), (Error, Option<(DidDocument, VerificationMethod)>)> {
+        let proof = DataIntegrityProof::parse(proof_json).map_err(|e| (e, None))?;
+        evidence.push(("cryptosuite".to_owned(), proof.cryptosuite.as_str().to_owned()));
+        evidence.push(("verificationMethod".to_owned(), proof.verification_method.clone()));
+        if let Some(created) = proof.created {
+            evidence.push(("created".to_owned(), created.to_string()));
+        }
+        if !options.cryptosuites.contains(&proof.cryptosuite) {
+            return Err((Error::new(ErrorCode::CryptosuiteNotAccepted, proof.cryptosuite.as_str()), None));
+        }
+        if proof.proof_purpose != purpose.as_str() {
+            let e = Error::new(ErrorCode::ProofPurposeMismatch, format!("proofPurpose {} where {} is required", proof.proof_purpose, purpose.as_str()));
+            return Err((e, None));
+        }
+        let (did_url, _) = did::split_did_url(&proof.verification_method).map_err(|e| (e, None))?;
+        let document = did::resolve(did_url, &self.resolver).map_err(|e| (e, None))?;
+        let method = document.verification_method(&proof.verification_method).map_err(|e| (e, None))?;
+        let signer = (document, method);
+        let fail = |e: Error, signer: (DidDocument, VerificationMethod)| Err((e, Some(signer)));
+
+        if let Err(e) = proof.verify_signature(unsecured, &signer.1.public_key) {
+            return fail(e, signer);
+        }
+        if let Some(created) = proof.created {
+            if created > options.time {
+                return fail(Error::new(ErrorCode::ProofCreatedInFuture, format!("created {created} is after {}", options.time)), signer);
+            }
+        }
+        if let Some(expires) = proof.expires {
+            evidence.push(("expires".to_owned(), expires.to_string()));
+            if expires <= options.time {
+                return fail(Error::new(ErrorCode::ProofExpired, format!("expired {expires}, verified at {}", options.time)), signer);
+            }
+        }
+        if is_presentation {
+            if let Some(expected) = &options.challenge {
+                if proof.challenge.as_deref() != Some(expected.as_str()) {
+                    return fail(Error::new(ErrorCode::ChallengeMismatch, "the proof's challenge differs from the expected one"), signer);
+                }
+                evidence.push(("challenge".to_owned(), expected.clone()));
+            }
+            if let Some(expected) = &options.domain {
+                if !proof.domain.as_ref().is_some_and(|d| d.contains(expected)) {
+                    return fail(Error::new(ErrorCode::DomainMismatch, format!("the proof's domain is not {expected}")), signer);
+                }
+                evidence.push(("domain".to_owned(), expected.clone()));
+            }
+        }
+        Ok(signer)
+    }
+}
+
+const CREDENTIAL_CHECKS: &[CheckName] =
+    &[CheckName::Parse, CheckName::DataModel, CheckName::Proof, CheckName::KeyBinding, CheckName::ValidityPeriod];
+const PRESENTATION_CHECKS: &[CheckName] =
+    &[CheckName::Parse, CheckName::DataModel, CheckName::Proof, CheckName::KeyBinding, CheckName::Credentials];
+
+fn with_rest_skipped(first: Check, names: &[CheckName]) -> Vec<Check> {
+    let mut checks = vec![first];
+    checks.extend(names[1..].iter().map(|n| Check::skipped_after_failure(*n)));
+    checks
+}
+
+fn parse(input: &[u8], limits: Limits) -> Result<(Map<String, Value>, Check), Check> {
+    match json::parse_object(input, limits) {
+        Ok(map) => {
+            let check = Check::passed(CheckName::Parse, vec![("bytes".to_owned(), input.len().to_string())]);
+            Ok((map, check))
+        }
+        Err(e) => Err(Check::failed(CheckName::Parse, &e, Vec::new())),
+    }
+}
+
+fn parsed_check(map: &Map<String, Value>, limits: Limits) -> Check {
+    let depth = 1 + map.values().map(json::depth).max().unwrap_or(0);
+    if depth > limits.max_depth {
+        let e = Error::new(ErrorCode::InputTooDeep, format!("depth {depth}, limit {}", limits.max_depth));
+        return Check::failed(CheckName::Parse, &e, Vec::new());
+    }
+    Check::passed(CheckName::Parse, Vec::new())
+}
+
+fn types_include(map: &Map<String, Value>, name: &str) -> bool {
+    match map.get("type") {
+        Some(Value::String(t)) => t == name,
+        Some(Value::Array(items)) => items.iter().any(|t| t.as_str() == Some(name)),
+        _ => false,
+    }
+}
+
+fn key_binding_check(
+    signers: Option<&[(DidDocument, VerificationMethod)]>,
+    relationship: VerificationRelationship,
+    expected_controller: Option<&str>,
+    role: &str,
+) -> Check {
+    let Some(signers) = signers else {
+        return Check::skipped(
+            CheckName::KeyBinding,
+            "Not checked: the signing key could not be found.",
+            "Non vérifié : la clé de signature est introuvable.",
+        );
+    };
+    let mut evidence = Vec::new();
+    for (document, method) in signers {
+        evidence.push(("controller".to_owned(), method.controller.clone()));
+        evidence.push((relationship.as_str().to_owned(), method.id.clone()));
+        if !document.authorizes(&method.id, relationship) {
+            let e = Error::new(
+                ErrorCode::VerificationMethodNotAuthorized,
+                format!("{} is not listed under {} of {}", method.id, relationship.as_str(), document.id()),
+            );
+            return Check::failed(CheckName::KeyBinding, &e, evidence);
+        }
+        if let Some(expected) = expected_controller {
+            evidence.push((role.to_owned(), expected.to_owned()));
+            if method.controller != expected {
+                let e = Error::new(
+                    ErrorCode::KeyControllerMismatch,
+                    format!("the key is controlled by {}, but the {role} is {expected}", method.controller),
+                );
+                return Check::failed(CheckName::KeyBinding, &e, evidence);
+            }
+        }
+    }
+    Check::passed(CheckName::KeyBinding, evidence)
+}
+
+fn validity_check(credential: &Credential, now: Timestamp) -> Check {
+    let mut evidence = vec![("time".to_owned(), now.to_string())];
+    if let Some(from) = credential.valid_from() {
+        evidence.push(("validFrom".to_owned(), from.to_string()));
+        if now < from {
+            let e = Error::new(ErrorCode::CredentialNotYetValid, format!("valid from {from}, verified at {now}"));
+            return Check::failed(CheckName::ValidityPeriod, &e, evidence);
+        }
+    }
+    if let Some(until) = credential.valid_until() {
+        evidence.push(("validUntil".to_owned(), until.to_string()));
+        if now > until {
+            let e = Error::new(ErrorCode::CredentialExpired, format!("valid until {until}, verified at {now}"));
+            return Check::failed(CheckName::ValidityPeriod, &e, evidence);
+        }
+    }
+    Check::passed(CheckName::ValidityPeriod, evidence)
+}

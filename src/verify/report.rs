@@ -1,0 +1,302 @@
+//! The verification report: every check, its outcome, code, evidence and
+//! English/French messages. The verdict is derived from the checks.
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use crate::error::{Error, ErrorCode, Lang};
+
+/// The checks a report can hold, in the order they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CheckName {
+    /// The input is JSON within the size and depth limits, without duplicate keys.
+    Parse,
+    /// The document follows the VC data model.
+    DataModel,
+    /// The proof's signature is valid for its key, purpose, time, challenge and domain.
+    Proof,
+    /// The signing key belongs to the issuer (or holder) and is listed for the purpose.
+    KeyBinding,
+    /// The credential is valid at the verification time.
+    ValidityPeriod,
+    /// Every credential inside a presentation verified.
+    Credentials,
+}
+
+impl CheckName {
+    /// The stable name (`parse`, `data_model`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckName::Parse => "parse",
+            CheckName::DataModel => "data_model",
+            CheckName::Proof => "proof",
+            CheckName::KeyBinding => "key_binding",
+            CheckName::ValidityPeriod => "validity_period",
+            CheckName::Credentials => "credentials",
+        }
+    }
+
+    /// The check's name for a person.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (CheckName::Parse, Lang::En) => "Parsing",
+            (CheckName::Parse, Lang::Fr) => "Analyse",
+            (CheckName::DataModel, Lang::En) => "Data model",
+            (CheckName::DataModel, Lang::Fr) => "Modèle de données",
+            (CheckName::Proof, Lang::En) => "Proof",
+            (CheckName::Proof, Lang::Fr) => "Preuve",
+            (CheckName::KeyBinding, Lang::En) => "Key binding",
+            (CheckName::KeyBinding, Lang::Fr) => "Lien de la clé",
+            (CheckName::ValidityPeriod, Lang::En) => "Validity period",
+            (CheckName::ValidityPeriod, Lang::Fr) => "Période de validité",
+            (CheckName::Credentials, Lang::En) => "Credentials",
+            (CheckName::Credentials, Lang::Fr) => "Attestations",
+        }
+    }
+
+    fn passed_message(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (CheckName::Parse, Lang::En) => "The document is well-formed JSON within the limits.",
+            (CheckName::Parse, Lang::Fr) => "Le document est du JSON bien formé, dans les limites.",
+            (CheckName::DataModel, Lang::En) => "The document follows the Verifiable Credentials data model.",
+            (CheckName::DataModel, Lang::Fr) => "Le document respecte le modèle de données des attestations vérifiables.",
+            (CheckName::Proof, Lang::En) => "The signature is valid: the document has not been changed since it was signed.",
+            (CheckName::Proof, Lang::Fr) => "La signature est valide : le document n’a pas été modifié depuis sa signature.",
+            (CheckName::KeyBinding, Lang::En) => "The signing key belongs to the signer and is authorized for this use.",
+            (CheckName::KeyBinding, Lang::Fr) => "La clé de signature appartient au signataire et est autorisée pour cet usage.",
+            (CheckName::ValidityPeriod, Lang::En) => "The credential is valid at the time of verification.",
+            (CheckName::ValidityPeriod, Lang::Fr) => "L’attestation est valide au moment de la vérification.",
+            (CheckName::Credentials, Lang::En) => "Every credential in the presentation verified.",
+            (CheckName::Credentials, Lang::Fr) => "Toutes les attestations de la présentation ont été vérifiées.",
+        }
+    }
+}
+
+/// The outcome of one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The check ran and succeeded.
+    Passed,
+    /// The check ran and failed; the check carries a code.
+    Failed,
+    /// The check did not run (an earlier check failed, or it does not apply).
+    Skipped,
+}
+
+/// A message for a person, in English and French.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Message {
+    /// English.
+    pub en: String,
+    /// French.
+    pub fr: String,
+}
+
+impl Message {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Fr => &self.fr,
+        }
+    }
+}
+
+/// One check of a report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    /// Which check.
+    pub name: CheckName,
+    /// Passed, failed or skipped.
+    pub outcome: Outcome,
+    /// The stable error code, when failed.
+    pub code: Option<ErrorCode>,
+    /// What a person reads.
+    pub message: Message,
+    /// What was checked against what: key ids, times, types (name → value).
+    pub evidence: Vec<(String, String)>,
+    /// A technical detail for developers (English), when failed.
+    pub detail: Option<String>,
+}
+
+impl Check {
+    /// A passed check with its evidence.
+    pub fn passed(name: CheckName, evidence: Vec<(String, String)>) -> Self {
+        Check {
+            name,
+            outcome: Outcome::Passed,
+            code: None,
+            message: Message { en: name.passed_message(Lang::En).into(), fr: name.passed_message(Lang::Fr).into() },
+            evidence,
+            detail: None,
+        }
+    }
+
+    /// A failed check, from the error that failed it.
+    pub fn failed(name: CheckName, error: &Error, evidence: Vec<(String, String)>) -> Self {
+        Check {
+            name,
+            outcome: Outcome::Failed,
+            code: Some(error.code()),
+            message: Message { en: error.message(Lang::En).into(), fr: error.message(Lang::Fr).into() },
+            evidence,
+            detail: Some(error.detail().to_owned()),
+        }
+    }
+
+    /// A skipped check, with the reason in both languages.
+    pub fn skipped(name: CheckName, en: &str, fr: &str) -> Self {
+        Check {
+            name,
+            outcome: Outcome::Skipped,
+            code: None,
+            message: Message { en: en.into(), fr: fr.into() },
+            evidence: Vec::new(),
+            detail: None,
+        }
+    }
+
+    /// Skipped because an earlier check failed.
+    pub(crate) fn skipped_after_failure(name: CheckName) -> Self {
+        Check::skipped(name, "Not checked: an earlier check failed.", "Non vérifié : une vérification précédente a échoué.")
+    }
+}
+
+/// What was verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// A verifiable credential.
+    Credential,
+    /// A verifiable presentation.
+    Presentation,
+}
+
+/// The result of verifying a credential or presentation.
+///
+/// `verified()` is derived: no check failed and the proof check passed (for
+/// a presentation, its `credentials` check covers the embedded credentials,
+/// each of which has its own report).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    kind: DocumentKind,
+    checks: Vec<Check>,
+    credentials: Vec<Report>,
+}
+
+impl Report {
+    pub(crate) fn new(kind: DocumentKind, checks: Vec<Check>, credentials: Vec<Report>) -> Self {
+        Report { kind, checks, credentials }
+    }
+
+    /// Whether the document verified.
+    pub fn verified(&self) -> bool {
+        let proof_passed = self.check(CheckName::Proof).is_some_and(|c| c.outcome == Outcome::Passed);
+        proof_passed && self.checks.iter().all(|c| c.outcome != Outcome::Failed)
+    }
+
+    /// Credential or presentation.
+    pub fn kind(&self) -> DocumentKind {
+        self.kind
+    }
+
+    /// Every check, in order.
+    pub fn checks(&self) -> &[Check] {
+        &self.checks
+    }
+
+    /// The check named `name`, if the report has it.
+    pub fn check(&self, name: CheckName) -> Option<&Check> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+
+    /// The reports of the credentials inside a presentation.
+    pub fn credentials(&self) -> &[Report] {
+        &self.credentials
+    }
+
+    /// `(check, code)` of every failed check, in order.
+    pub fn failures(&self) -> Vec<(CheckName, ErrorCode)> {
+        self.checks
+            .iter()
+            .filter_map(|c| c.code.filter(|_| c.outcome == Outcome::Failed).map(|code| (c.name, code)))
+            .collect()
+    }
+
+    /// The report as text for a person, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        self.render_into(lang, "", &mut out);
+        out
+    }
+
+    fn render_into(&self, lang: Lang, indent: &str, out: &mut String) {
+        use std::fmt::Write as _;
+        let (what, verdict) = match (self.kind, self.verified(), lang) {
+            (DocumentKind::Credential, true, Lang::En) => ("Credential", "VERIFIED"),
+            (DocumentKind::Credential, false, Lang::En) => ("Credential", "NOT VERIFIED"),
+            (DocumentKind::Presentation, true, Lang::En) => ("Presentation", "VERIFIED"),
+            (DocumentKind::Presentation, false, Lang::En) => ("Presentation", "NOT VERIFIED"),
+            (DocumentKind::Credential, true, Lang::Fr) => ("Attestation", "VÉRIFIÉE"),
+            (DocumentKind::Credential, false, Lang::Fr) => ("Attestation", "NON VÉRIFIÉE"),
+            (DocumentKind::Presentation, true, Lang::Fr) => ("Présentation", "VÉRIFIÉE"),
+            (DocumentKind::Presentation, false, Lang::Fr) => ("Présentation", "NON VÉRIFIÉE"),
+        };
+        let _ = writeln!(out, "{indent}{what}: {verdict}");
+        for check in &self.checks {
+            let mark = match check.outcome {
+                Outcome::Passed => "✔",
+                Outcome::Failed => "✘",
+                Outcome::Skipped => "–",
+            };
+            let code = check.code.map(|c| format!(" [{c}]")).unwrap_or_default();
+            let _ = writeln!(out, "{indent}  {mark} {}{code}: {}", check.name.label(lang), check.message.get(lang));
+            for (key, value) in &check.evidence {
+                let _ = writeln!(out, "{indent}      {key}: {value}");
+            }
+        }
+        for (i, credential) in self.credentials.iter().enumerate() {
+            let _ = writeln!(out, "{indent}  #{}:", i + 1);
+            credential.render_into(lang, &format!("{indent}    "), out);
+        }
+    }
+}
+
+impl Serialize for Report {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut state = s.serialize_struct("Report", 4)?;
+        state.serialize_field("kind", &self.kind)?;
+        state.serialize_field("verified", &self.verified())?;
+        let checks: Vec<CheckJson<'_>> = self.checks.iter().map(CheckJson).collect();
+        state.serialize_field("checks", &checks)?;
+        if self.kind == DocumentKind::Presentation {
+            state.serialize_field("credentials", &self.credentials)?;
+        }
+        state.end()
+    }
+}
+
+/// Evidence serializes as a JSON object, in order.
+struct CheckJson<'a>(&'a Check);
+
+impl Serialize for CheckJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let c = self.0;
+        let mut state = s.serialize_struct("Check", 6)?;
+        state.serialize_field("name", &c.name)?;
+        state.serialize_field("outcome", &c.outcome)?;
+        if let Some(code) = c.code {
+            state.serialize_field("code", code.as_str())?;
+        }
+        state.serialize_field("message", &c.message)?;
+        let evidence: serde_json::Map<String, serde_json::Value> =
+            c.evidence.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+        state.serialize_field("evidence", &evidence)?;
+        if let Some(detail) = &c.detail {
+            state.serialize_field("detail", detail)?;
+        }
+        state.end()
+    }
+}
