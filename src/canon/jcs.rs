@@ -105,13 +105,21 @@ pub fn format_number(value: f64) -> Result<String> {
     if value == 0.0 {
         return Ok("0".to_owned());
     }
-    // `{:e}` prints the shortest digits that round-trip: "d[.ddd]e[-]x".
-    let sci = format!("{:e}", value.abs());
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let exponent: i32 = exponent.parse().unwrap_or(0);
+    // zmij (serde_json's formatter) prints the shortest round-trip digits,
+    // breaking ties to even as ECMAScript does; only the layout is redone here.
+    let mut buffer = zmij::Buffer::new();
+    let text = buffer.format(value.abs());
+    let (mantissa, exponent) = match text.split_once('e') {
+        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{int_part}{frac_part}");
+    let significant = all.trim_start_matches('0');
+    // n: position of the decimal point relative to the first significant digit.
+    let n = int_part.len() as i32 + exponent - (all.len() - significant.len()) as i32;
+    let digits = significant.trim_end_matches('0');
     let k = digits.len() as i32;
-    let n = exponent + 1;
 
     let mut out = String::with_capacity(k as usize + 8);
     if value < 0.0 {
