@@ -164,10 +164,6 @@ codes! {
     DidInvalid => "DID_INVALID",
         "An identifier (DID) is malformed.",
         "Un identifiant (DID) est mal formé.";
-    /// The DID method is not supported.
-    DidMethodUnsupported => "DID_METHOD_UNSUPPORTED",
-        "The DID method is not supported.",
-        "La méthode DID n’est pas prise en charge.";
     /// The resolver has no DID document for this DID.
     DidNotFound => "DID_NOT_FOUND",
         "The DID could not be resolved.",
