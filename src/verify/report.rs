@@ -254,13 +254,33 @@ impl Report {
             let code = check.code.map(|c| format!(" [{c}]")).unwrap_or_default();
             let _ = writeln!(out, "{indent}  {mark} {}{code}: {}", check.name.label(lang), check.message.get(lang));
             for (key, value) in &check.evidence {
-                let _ = writeln!(out, "{indent}      {key}: {value}");
+                let _ = writeln!(out, "{indent}      {}: {value}", evidence_label(key, lang));
             }
         }
         for (i, credential) in self.credentials.iter().enumerate() {
             let _ = writeln!(out, "{indent}  #{}:", i + 1);
             credential.render_into(lang, &format!("{indent}    "), out);
         }
+    }
+}
+
+/// The label of an evidence entry for a person. Property names from the
+/// specifications (`validFrom`, `verificationMethod`, …) stay as they are.
+fn evidence_label(key: &str, lang: Lang) -> &str {
+    match (key, lang) {
+        (_, Lang::En) => key,
+        ("bytes", Lang::Fr) => "octets",
+        ("time", Lang::Fr) => "moment de la vérification",
+        ("issuer", Lang::Fr) => "émetteur",
+        ("holder", Lang::Fr) => "détenteur",
+        ("controller", Lang::Fr) => "contrôleur",
+        ("credentials" | "count", Lang::Fr) => "attestations",
+        ("failed", Lang::Fr) => "échouées",
+        ("challenge", Lang::Fr) => "défi",
+        ("domain", Lang::Fr) => "domaine",
+        ("created", Lang::Fr) => "créée",
+        ("expires", Lang::Fr) => "expire",
+        (other, Lang::Fr) => other,
     }
 }
 

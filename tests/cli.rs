@@ -1,0 +1,95 @@
+//! The `passerelle` command, end to end: the must-show flows of the core.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn passerelle(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_passerelle")).args(args).output().expect("run passerelle")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn w3c_signed() -> String {
+    common::conformance_dir().join("vc-di-eddsa/TestVectors/eddsa-jcs-2022/signedJCS.json").display().to_string()
+}
+
+#[test]
+fn the_w3c_vector_passes_proof_but_fails_key_binding() {
+    let out = passerelle(&["verify", "--json", "--at", "2030-01-01T00:00:00Z", &w3c_signed()]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verified"], false);
+    let check = |name: &str| report["checks"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone();
+    assert_eq!(check("proof")["outcome"], "passed");
+    assert_eq!(check("key_binding")["outcome"], "failed");
+    assert_eq!(check("key_binding")["code"], "KEY_CONTROLLER_MISMATCH");
+}
+
+#[test]
+fn resigned_by_its_did_key_it_verifies_and_any_subject_change_fails() {
+    let dir = std::env::temp_dir().join(format!("passerelle-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("key.json");
+    let _ = std::fs::remove_file(&key);
+    let out = passerelle(&["key", "generate", "--out", key.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!stdout(&out).contains("secretKeyMultibase"), "the secret must only go to the file");
+
+    let out = passerelle(&[
+        "issue", "--key", key.to_str().unwrap(), "--set-issuer", "--replace-proof", "--at", "2026-11-23T10:00:00Z", &w3c_signed(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let resigned = dir.join("resigned.json");
+    std::fs::write(&resigned, &out.stdout).unwrap();
+
+    let at = "2026-11-23T12:00:00Z";
+    let out = passerelle(&["verify", "--at", at, resigned.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = passerelle(&["--lang", "fr", "verify", "--at", at, resigned.to_str().unwrap()]);
+    assert!(stdout(&out).contains("Attestation: VÉRIFIÉE"), "{}", stdout(&out));
+
+    // Change each character of the subject's alumniOf value, one at a time.
+    let text = std::fs::read_to_string(&resigned).unwrap();
+    let value = "The School of Examples";
+    let start = text.find(value).unwrap();
+    for offset in 0..value.len() {
+        let mut bytes = text.clone().into_bytes();
+        bytes[start + offset] = if bytes[start + offset] == b'x' { b'y' } else { b'x' };
+        let tampered = dir.join("tampered.json");
+        std::fs::write(&tampered, &bytes).unwrap();
+        let out = passerelle(&["verify", "--json", "--at", at, tampered.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "offset {offset}");
+        assert!(stdout(&out).contains("PROOF_SIGNATURE_INVALID"), "offset {offset}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn vectors_run_passes_every_case() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors");
+    let out = passerelle(&["vectors", "run", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).contains(" passed, 0 failed"));
+}
+
+#[test]
+fn bad_input_gets_a_code_and_exit_status_not_a_panic() {
+    let out = passerelle(&["verify", "/nonexistent/credential.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    let out = passerelle(&["--lang", "fr", "verify", "/nonexistent/credential.json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("impossible de lire"));
+
+    let dir = std::env::temp_dir().join(format!("passerelle-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big.json");
+    std::fs::write(&big, vec![b' '; 4096]).unwrap();
+    let out = passerelle(&["verify", "--json", "--max-bytes", "1000", big.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("INPUT_TOO_LARGE"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
