@@ -1,1 +1,76 @@
-fn main(){}
+//! eddsa-jcs-2022 verify and issue of a ~1 KB VCDM 2.0 credential, beside
+//! raw ed25519-dalek `verify_strict` and `sign` of the 64-byte hash data
+//! that the suite signs, measured in one run so the ratios are comparable.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ed25519_dalek::{Signer as _, SigningKey};
+use passerelle::crypto::Ed25519KeyPair;
+use passerelle::json::{parse_object, Limits};
+use passerelle::{Issuer, Timestamp, Verifier, VerifyOptions};
+use serde_json::{json, Map, Value};
+use std::hint::black_box;
+
+const SEED: [u8; 32] = [21; 32];
+
+fn unsigned(issuer: &str) -> Map<String, Value> {
+    let value = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:8a7d2f51-3c1e-4c4b-9f0e-2b6a1d5e7c90",
+        "type": ["VerifiableCredential", "MinesActPermit"],
+        "issuer": {"id": issuer, "name": [
+            {"@value": "Fictional Ministry of Mines", "@language": "en"},
+            {"@value": "Ministère fictif des Mines", "@language": "fr"}]},
+        "name": [{"@value": "Mines Act Permit", "@language": "en"},
+                 {"@value": "Permis en vertu de la Mines Act", "@language": "fr"}],
+        "validFrom": "2026-01-15T09:00:00Z",
+        "validUntil": "2031-01-15T09:00:00Z",
+        "credentialSubject": {
+            "id": "did:example:operator-42",
+            "permitNumber": "MX-1-234",
+            "operations": ["exploration", "drilling", "reclamation"],
+            "site": {"name": "Fictional Creek", "latitude": 49.25, "longitude": -123.1},
+            "conditions": ["Reclamation bond posted", "Annual report due each March 31"]
+        }
+    });
+    value.as_object().cloned().unwrap_or_default()
+}
+
+fn benches(c: &mut Criterion) {
+    let at = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
+    let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&SEED));
+    let doc = unsigned(issuer.did());
+    let signed = issuer.issue(doc.clone(), at).unwrap();
+    let bytes = signed.to_json_string().into_bytes();
+    let parsed = parse_object(&bytes, Limits::default()).unwrap();
+    let options = VerifyOptions::at(at);
+    let verifier = Verifier::offline();
+    assert!(verifier.verify(&bytes, &options).verified());
+
+    let raw = SigningKey::from_bytes(&SEED);
+    let raw_public = raw.verifying_key();
+    let hash_data = [7u8; 64];
+    let raw_signature = raw.sign(&hash_data);
+
+    let mut group = c.benchmark_group(format!("eddsa-jcs-2022 ({} byte credential)", bytes.len()));
+    group.bench_function("raw ed25519 verify_strict (64 B)", |b| {
+        b.iter(|| raw_public.verify_strict(black_box(&hash_data), black_box(&raw_signature)).unwrap())
+    });
+    group.bench_function("verify parsed credential", |b| {
+        b.iter_batched(
+            || parsed.clone(),
+            |map| assert!(verifier.verify_credential_json(map, &options).verified()),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("verify including JSON parsing", |b| {
+        b.iter(|| assert!(verifier.verify(black_box(&bytes), &options).verified()))
+    });
+    group.bench_function("raw ed25519 sign (64 B)", |b| b.iter(|| raw.sign(black_box(&hash_data))));
+    group.bench_function("issue (validate + sign)", |b| {
+        b.iter_batched(|| doc.clone(), |d| issuer.issue(d, at).unwrap(), criterion::BatchSize::SmallInput)
+    });
+    group.finish();
+}
+
+criterion_group!(verify, benches);
+criterion_main!(verify);

@@ -6,7 +6,7 @@ use crate::credential::{Credential, DataModelVersion, Presentation};
 use crate::crypto::Signer;
 use crate::did::{self, VerificationRelationship};
 use crate::error::{Error, ErrorCode, Result};
-use crate::proof::{add_proof, Cryptosuite, ProofOptions};
+use crate::proof::{add_proof, create_proof, Cryptosuite, ProofOptions};
 use crate::time::Timestamp;
 
 /// Which properties the issuer fills in when the credential lacks them.
@@ -117,8 +117,8 @@ impl<S: Signer> Issuer<S> {
         }
         let mut options = ProofOptions::assertion(self.verification_method.clone(), at);
         options.expires = self.defaults.proof_lifetime_seconds.map(|s| at.plus_seconds(s));
-        let signed = add_proof(checked.json(), self.suite, &options, &self.signer)?;
-        Credential::from_json(signed)
+        let proof = create_proof(checked.json(), self.suite, &options, &self.signer)?;
+        Ok(checked.with_proof(proof))
     }
 
     /// Signs a presentation for `authentication`, bound to the verifier's

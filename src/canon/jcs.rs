@@ -15,7 +15,7 @@ use crate::error::{Error, ErrorCode, Result};
 /// ```
 /// let value = serde_json::json!({"b": [1.0, "é"], "a": 1e21});
 /// let bytes = passerelle::canon::canonicalize(&value).unwrap();
-/// assert_eq!(bytes, br#"{"a":1e+21,"b":[1,"\xc3\xa9"]}"#.to_vec());
+/// assert_eq!(String::from_utf8(bytes).unwrap(), r#"{"a":1e+21,"b":[1,"é"]}"#);
 /// ```
 pub fn canonicalize(value: &Value) -> Result<Vec<u8>> {
     let mut out = String::new();
@@ -48,10 +48,17 @@ pub fn canonicalize_into(value: &Value, out: &mut String) -> Result<()> {
 
 /// Appends the canonical form of a JSON object to `out` (no clone needed).
 pub fn canonicalize_object_into(map: &Map<String, Value>, out: &mut String) -> Result<()> {
-    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-    entries.sort_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
+    let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    canonicalize_entries_into(&mut entries, out)
+}
+
+/// Appends the canonical form of the object made of `entries` (sorted in
+/// place). Lets a caller leave out or substitute properties without cloning
+/// the document, as Data Integrity does with `proof` and `@context`.
+pub fn canonicalize_entries_into(entries: &mut [(&str, &Value)], out: &mut String) -> Result<()> {
+    entries.sort_unstable_by(|(a, _), (b, _)| utf16_order(a, b));
     out.push('{');
-    for (i, (key, value)) in entries.into_iter().enumerate() {
+    for (i, (key, value)) in entries.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -63,23 +70,52 @@ pub fn canonicalize_object_into(map: &Map<String, Value>, out: &mut String) -> R
     Ok(())
 }
 
-fn write_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{08}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{0C}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+/// Orders two strings by their UTF-16 code units (RFC 8785 §3.2.3).
+///
+/// UTF-8 byte order is code point order, which equals UTF-16 order except
+/// between a supplementary character (4-byte UTF-8, lead byte F0–F4, which
+/// UTF-16 writes as surrogates D800–DFFF) and one in U+E000–U+FFFF (lead
+/// byte EE or EF): there UTF-16 puts the supplementary character first.
+pub(crate) fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    match x.iter().zip(y).position(|(p, q)| p != q) {
+        None => x.len().cmp(&y.len()),
+        Some(i) => {
+            let (p, q) = (x[i], y[i]);
+            match (p >= 0xF0, q >= 0xF0) {
+                (true, false) if q >= 0xEE => std::cmp::Ordering::Less,
+                (false, true) if p >= 0xEE => std::cmp::Ordering::Greater,
+                _ => p.cmp(&q),
             }
-            c => out.push(c),
         }
     }
+}
+
+fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            0x0C => "\\f",
+            b'\r' => "\\r",
+            0x00..=0x1F => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", byte);
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -182,6 +218,18 @@ mod tests {
         let value = serde_json::json!({"\u{1F600}": 1, "\u{FB33}": 2});
         let text = String::from_utf8(canonicalize(&value).unwrap()).unwrap();
         assert_eq!(text, "{\"\u{1F600}\":1,\"\u{FB33}\":2}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_order_shortcut_equals_utf16_order(a in "\\PC{0,6}", b in "\\PC{0,6}") {
+            proptest::prop_assert_eq!(utf16_order(&a, &b), a.encode_utf16().cmp(b.encode_utf16()));
+        }
+
+        #[test]
+        fn supplementary_and_private_use_order(a in "[\u{E000}-\u{FFFF}\u{10000}-\u{10FFFF}a]{1,4}", b in "[\u{E000}-\u{FFFF}\u{10000}-\u{10FFFF}a]{1,4}") {
+            proptest::prop_assert_eq!(utf16_order(&a, &b), a.encode_utf16().cmp(b.encode_utf16()));
+        }
     }
 
     #[test]

@@ -5,4 +5,4 @@
 
 mod jcs;
 
-pub use jcs::{canonicalize, canonicalize_into, canonicalize_object_into, format_number};
+pub use jcs::{canonicalize, canonicalize_entries_into, canonicalize_into, canonicalize_object_into, format_number};

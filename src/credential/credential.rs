@@ -75,6 +75,13 @@ impl Credential {
         Ok(Credential { json, version, issuer, valid_from, valid_until })
     }
 
+    /// The credential with `proof` added. A proof does not take part in
+    /// data-model validation, so the checked fields stay valid.
+    pub(crate) fn with_proof(mut self, proof: Map<String, Value>) -> Self {
+        self.json.insert("proof".into(), Value::Object(proof));
+        self
+    }
+
     /// The whole document, as written.
     pub fn json(&self) -> &Map<String, Value> {
         &self.json

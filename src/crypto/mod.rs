@@ -1,6 +1,7 @@
 //! Keys and signatures: Ed25519 key pairs, public keys, the [`Signer`]
 //! trait, and the Multikey, multibase and JWK encodings.
 
+mod base58;
 mod ed25519;
 pub mod jwk;
 pub mod multibase;

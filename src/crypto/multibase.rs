@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorCode, Result};
 /// Encodes bytes as `z` + base58btc.
 pub fn encode_base58btc(bytes: &[u8]) -> String {
     let mut out = String::from("z");
-    out.push_str(&bs58::encode(bytes).into_string());
+    out.push_str(&super::base58::encode(bytes));
     out
 }
 
@@ -19,12 +19,17 @@ pub fn encode_base64url(bytes: &[u8]) -> String {
     out
 }
 
+/// Longest base58btc value accepted: base58 decoding is quadratic, and keys
+/// and signatures are far shorter (a 64-byte signature is 88 characters).
+pub const MAX_BASE58_CHARS: usize = 1024;
+
 /// Decodes a multibase string in base58btc (`z`) or base64url (`u`).
 pub fn decode(text: &str) -> Result<Vec<u8>> {
     let invalid = |why: &str| Error::new(ErrorCode::KeyInvalid, format!("multibase: {why}"));
     let mut chars = text.chars();
     match chars.next() {
-        Some('z') => bs58::decode(chars.as_str()).into_vec().map_err(|_| invalid("not base58btc")),
+        Some('z') if text.len() > MAX_BASE58_CHARS + 1 => Err(invalid("base58btc value too long")),
+        Some('z') => super::base58::decode(chars.as_str()).ok_or_else(|| invalid("not base58btc")),
         Some('u') => base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(chars.as_str())
             .map_err(|_| invalid("not base64url")),
@@ -50,5 +55,6 @@ mod tests {
         assert!(decode("f00").is_err());
         assert!(decode("z0OIl").is_err());
         assert!(decode("u+/=").is_err());
+        assert!(decode(&format!("z{}", "2".repeat(MAX_BASE58_CHARS + 1))).is_err());
     }
 }

@@ -27,6 +27,16 @@ pub fn verification_method_for(key: &PublicKey) -> String {
 
 /// Decodes the public key of a `did:key` (the version segment, if any, must be `1`).
 pub fn public_key(did: &str) -> Result<PublicKey> {
+    let multibase = checked_multibase(did)?;
+    PublicKey::from_multikey(multibase).map_err(|e| match e.code() {
+        ErrorCode::KeyTypeUnsupported => e,
+        _ => Error::new(ErrorCode::DidInvalid, format!("did:key: {}", e.detail())),
+    })
+}
+
+/// The multibase value of a `did:key`, after checking the DID's form and
+/// that it encodes a 32-byte Ed25519 public key (header 0xed01).
+fn checked_multibase(did: &str) -> Result<&str> {
     let invalid = |why: &str| Error::new(ErrorCode::DidInvalid, format!("did:key: {why}"));
     let mut parts = did.split(':');
     if (parts.next(), parts.next()) != (Some("did"), Some("key")) {
@@ -41,10 +51,12 @@ pub fn public_key(did: &str) -> Result<PublicKey> {
     if !multibase.starts_with('z') {
         return Err(invalid("the key must be base58btc (z…)"));
     }
-    PublicKey::from_multikey(multibase).map_err(|e| match e.code() {
-        ErrorCode::KeyTypeUnsupported => e,
-        _ => Error::new(ErrorCode::DidInvalid, format!("did:key: {}", e.detail())),
-    })
+    let bytes = crate::crypto::multibase::decode(multibase).map_err(|_| invalid("the key is not base58btc"))?;
+    match bytes.split_first_chunk::<2>() {
+        Some((header, key)) if *header == crate::crypto::ED25519_PUB_HEADER && key.len() == 32 => Ok(multibase),
+        Some((header, _)) if *header == crate::crypto::ED25519_PUB_HEADER => Err(invalid("an Ed25519 key has 32 bytes")),
+        _ => Err(Error::new(ErrorCode::KeyTypeUnsupported, "did:key: only Ed25519 keys are supported")),
+    }
 }
 
 /// Expands a `did:key` into its DID document, with one `Multikey`
@@ -52,8 +64,9 @@ pub fn public_key(did: &str) -> Result<PublicKey> {
 /// `capabilityInvocation` and `capabilityDelegation` (Document Creation
 /// Algorithm; no key-agreement key is derived).
 pub fn document(did: &str) -> Result<DidDocument> {
-    let key = public_key(did)?;
-    let multibase = key.to_multikey();
+    // The key's bytes are checked here (multibase, multicodec, length); the
+    // curve point is decoded once, when the verification method is used.
+    let multibase = checked_multibase(did)?;
     let vm = format!("{did}#{multibase}");
     DidDocument::from_json(json!({
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],

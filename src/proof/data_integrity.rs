@@ -135,11 +135,12 @@ impl DataIntegrityProof {
         })
     }
 
-    /// Verifies the signature of this proof over `unsecured` (the document
-    /// without its `proof`) with `key`, per the proof's cryptosuite.
-    pub fn verify_signature(&self, unsecured: &Map<String, Value>, key: &PublicKey) -> Result<()> {
+    /// Verifies the signature of this proof, one of the proofs of
+    /// `secured`, with `key`, per the proof's cryptosuite. The signed data is
+    /// `secured` without its `proof` property.
+    pub fn verify_signature(&self, secured: &Map<String, Value>, key: &PublicKey) -> Result<()> {
         match self.cryptosuite {
-            Cryptosuite::EddsaJcs2022 => eddsa_jcs_2022::verify(unsecured, &self.json, &self.proof_value, key),
+            Cryptosuite::EddsaJcs2022 => eddsa_jcs_2022::verify(secured, &self.json, &self.proof_value, key),
         }
     }
 }
@@ -185,6 +186,19 @@ pub fn add_proof(
     options: &ProofOptions,
     signer: &dyn Signer,
 ) -> Result<Map<String, Value>> {
+    let proof = create_proof(document, suite, options, signer)?;
+    let mut secured = document.clone();
+    secured.insert("proof".into(), Value::Object(proof));
+    Ok(secured)
+}
+
+/// The proof object that [`add_proof`] would attach to `document`.
+pub(crate) fn create_proof(
+    document: &Map<String, Value>,
+    suite: Cryptosuite,
+    options: &ProofOptions,
+    signer: &dyn Signer,
+) -> Result<Map<String, Value>> {
     if document.contains_key("proof") {
         return Err(Error::new(ErrorCode::ProofAlreadyPresent, "remove the existing proof before signing"));
     }
@@ -215,7 +229,5 @@ pub fn add_proof(
         Cryptosuite::EddsaJcs2022 => eddsa_jcs_2022::sign(document, &proof, signer)?,
     };
     proof.insert("proofValue".into(), multibase::encode_base58btc(&signature).into());
-    let mut secured = document.clone();
-    secured.insert("proof".into(), Value::Object(proof));
-    Ok(secured)
+    Ok(proof)
 }

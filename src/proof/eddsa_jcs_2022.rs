@@ -8,18 +8,40 @@ use crate::crypto::{KeyAlgorithm, PublicKey, Signer};
 use crate::error::{Error, ErrorCode, Result};
 
 /// §3.3.4: SHA-256 of the canonical proof configuration, then SHA-256 of
-/// the canonical document, joined (proof hash first).
-pub(crate) fn hash_data(unsecured: &Map<String, Value>, proof_config: &Map<String, Value>) -> Result<[u8; 64]> {
-    let mut text = String::with_capacity(1024);
+/// the canonical document, joined (proof hash first). The document is
+/// `document` without its `proof`, with `@context` replaced by `context`
+/// when given (§3.3.2 step 4), canonicalized without being cloned.
+pub(crate) fn hash_data(
+    document: &Map<String, Value>,
+    context: Option<&Value>,
+    proof_config: &Map<String, Value>,
+) -> Result<[u8; 64]> {
+    let mut text = String::with_capacity(2048);
     canon::canonicalize_object_into(proof_config, &mut text)?;
     let proof_hash = Sha256::digest(text.as_bytes());
     text.clear();
-    canon::canonicalize_object_into(unsecured, &mut text)?;
+    let mut entries: Vec<(&str, &Value)> = document
+        .iter()
+        .filter(|(k, _)| k.as_str() != "proof")
+        .map(|(k, v)| match (k.as_str(), context) {
+            ("@context", Some(replacement)) => (k.as_str(), replacement),
+            _ => (k.as_str(), v),
+        })
+        .collect();
+    canon::canonicalize_entries_into(&mut entries, &mut text)?;
     let doc_hash = Sha256::digest(text.as_bytes());
     let mut out = [0u8; 64];
     out[..32].copy_from_slice(&proof_hash);
     out[32..].copy_from_slice(&doc_hash);
     Ok(out)
+}
+
+fn as_slice(value: Option<&Value>) -> &[Value] {
+    match value {
+        Some(Value::Array(items)) => items,
+        Some(other) => std::slice::from_ref(other),
+        None => &[],
+    }
 }
 
 fn require_ed25519(key: &PublicKey) -> Result<()> {
@@ -30,48 +52,35 @@ fn require_ed25519(key: &PublicKey) -> Result<()> {
     }
 }
 
-/// §3.3.1 steps 3–6: the signature over `unsecured` for proof configuration `proof`.
+/// §3.3.1 steps 3–6: the signature over `unsecured` (which has no `proof`)
+/// for the proof configuration `proof`.
 pub(crate) fn sign(unsecured: &Map<String, Value>, proof: &Map<String, Value>, signer: &dyn Signer) -> Result<Vec<u8>> {
     require_ed25519(&signer.public_key())?;
-    let data = hash_data(unsecured, proof)?;
+    let data = hash_data(unsecured, None, proof)?;
     signer.sign(&data)
 }
 
-/// §3.3.2: verifies `proof_value` for a proof (with `proofValue`) over the
-/// unsecured document.
+/// §3.3.2: verifies `proof_value` for one proof (given with its
+/// `proofValue`) of `secured`; every `proof` of `secured` is left out of the
+/// signed data, as proofs of a set are independent.
 pub(crate) fn verify(
-    unsecured: &Map<String, Value>,
+    secured: &Map<String, Value>,
     proof: &Map<String, Value>,
     proof_value: &[u8],
     key: &PublicKey,
 ) -> Result<()> {
     require_ed25519(key)?;
-    let mut options = proof.clone();
-    options.shift_remove("proofValue");
-    let mut document;
-    let mut target = unsecured;
-    if let Some(proof_context) = options.get("@context") {
-        let as_list = |v: Option<&Value>| -> Vec<Value> {
-            match v {
-                Some(Value::Array(items)) => items.clone(),
-                Some(other) => vec![other.clone()],
-                None => Vec::new(),
-            }
-        };
-        let wanted = as_list(Some(proof_context));
-        let have = as_list(unsecured.get("@context"));
-        if !have.starts_with(&wanted) {
+    let options: Map<String, Value> =
+        proof.iter().filter(|(k, _)| k.as_str() != "proofValue").map(|(k, v)| (k.clone(), v.clone())).collect();
+    let context = options.get("@context");
+    if let Some(proof_context) = context {
+        if !as_slice(secured.get("@context")).starts_with(&as_slice(Some(proof_context))) {
             return Err(Error::new(ErrorCode::ProofContextMismatch, "the document's @context does not start with the proof's"));
-        }
-        if unsecured.get("@context") != Some(proof_context) {
-            document = unsecured.clone();
-            document.insert("@context".into(), proof_context.clone());
-            target = &document;
         }
     }
     if proof_value.len() != 64 {
         return Err(Error::new(ErrorCode::ProofValueInvalid, format!("signature is {} bytes, not 64", proof_value.len())));
     }
-    let data = hash_data(target, &options)?;
+    let data = hash_data(secured, context, &options)?;
     key.verify(&data, proof_value)
 }

@@ -15,7 +15,7 @@ use crate::credential::{Credential, Presentation};
 use crate::did::{self, DidDocument, DidResolver, StaticResolver, VerificationMethod, VerificationRelationship};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
-use crate::proof::{proofs_of, without_proof, Cryptosuite, DataIntegrityProof};
+use crate::proof::{proofs_of, Cryptosuite, DataIntegrityProof};
 use crate::time::Timestamp;
 
 /// Per-call verification parameters.
@@ -200,11 +200,10 @@ impl<R: DidResolver> Verifier<R> {
                 return None;
             }
         };
-        let unsecured = without_proof(document);
         let mut signers = Vec::with_capacity(proofs.len());
         let mut evidence = Vec::new();
         for proof in proofs {
-            match self.check_one_proof(&unsecured, proof, purpose, options, is_presentation, &mut evidence) {
+            match self.check_one_proof(document, proof, purpose, options, is_presentation, &mut evidence) {
                 Ok(signer) => signers.push(signer),
                 Err((e, signer)) => {
                     checks.push(Check::failed(CheckName::Proof, &e, evidence));
@@ -220,7 +219,7 @@ impl<R: DidResolver> Verifier<R> {
     #[allow(clippy::type_complexity)]
     fn check_one_proof(
         &self,
-        unsecured: &Map<String, Value>,
+        secured: &Map<String, Value>,
         proof_json: &Map<String, Value>,
         purpose: VerificationRelationship,
         options: &VerifyOptions,
@@ -246,7 +245,7 @@ impl<R: DidResolver> Verifier<R> {
         let signer = (document, method);
         let fail = |e: Error, signer: (DidDocument, VerificationMethod)| Err((e, Some(signer)));
 
-        if let Err(e) = proof.verify_signature(unsecured, &signer.1.public_key) {
+        if let Err(e) = proof.verify_signature(secured, &signer.1.public_key) {
             return fail(e, signer);
         }
         if let Some(created) = proof.created {
