@@ -25,6 +25,27 @@ pub fn verification_method_for(key: &PublicKey) -> String {
     format!("did:key:{multibase}#{multibase}")
 }
 
+/// The verification method `did:key:z…#z…` with its key decoded; a
+/// `did:key` document lists it under every verification relationship.
+pub fn resolve_method(vm_url: &str) -> Result<super::ResolvedMethod> {
+    let (did, fragment) = vm_url.split_once('#').unwrap_or((vm_url, ""));
+    let public_key = public_key(did)?;
+    let multibase = did.rsplit(':').next().unwrap_or_default();
+    if multibase != fragment {
+        return Err(Error::new(
+            ErrorCode::VerificationMethodNotFound,
+            format!("a did:key has one verification method, {did}#<key>; not {vm_url}"),
+        ));
+    }
+    Ok(super::ResolvedMethod {
+        method: super::VerificationMethod { id: vm_url.to_owned(), controller: did.to_owned(), public_key },
+        relationships: vec![
+            super::VerificationRelationship::AssertionMethod,
+            super::VerificationRelationship::Authentication,
+        ],
+    })
+}
+
 /// Decodes the public key of a `did:key` (the version segment, if any, must be `1`).
 pub fn public_key(did: &str) -> Result<PublicKey> {
     let multibase = checked_multibase(did)?;
@@ -99,6 +120,18 @@ mod tests {
         assert_eq!(vm.controller, SPEC_EXAMPLE);
         assert!(doc.authorizes(&vm_id, VerificationRelationship::AssertionMethod));
         assert!(doc.authorizes(&vm_id, VerificationRelationship::Authentication));
+    }
+
+    #[test]
+    fn resolves_its_single_method_without_a_document() {
+        let vm = format!("{SPEC_EXAMPLE}#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK");
+        let resolved = resolve_method(&vm).unwrap();
+        assert_eq!(resolved.method, document(SPEC_EXAMPLE).unwrap().verification_method(&vm).unwrap());
+        assert!(resolved.authorizes(VerificationRelationship::AssertionMethod));
+        let suffix = format!("{SPEC_EXAMPLE}#LGpbnnEGta2doK");
+        for wrong in [format!("{SPEC_EXAMPLE}#key-1"), SPEC_EXAMPLE.to_owned(), format!("{SPEC_EXAMPLE}#"), suffix] {
+            assert_eq!(resolve_method(&wrong).unwrap_err().code(), ErrorCode::VerificationMethodNotFound, "{wrong}");
+        }
     }
 
     #[test]

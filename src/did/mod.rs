@@ -88,6 +88,42 @@ pub fn resolve(did: &str, resolver: &dyn DidResolver) -> Result<DidDocument> {
     Ok(document)
 }
 
+/// A verification method retrieved for a proof, with the relationships its
+/// controller's document lists it under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedMethod {
+    /// The method and its decoded key.
+    pub method: VerificationMethod,
+    /// The verification relationships (among `assertionMethod` and
+    /// `authentication`) that list the method.
+    pub relationships: Vec<VerificationRelationship>,
+}
+
+impl ResolvedMethod {
+    /// Whether the controller's document lists the method under `relationship`.
+    pub fn authorizes(&self, relationship: VerificationRelationship) -> bool {
+        self.relationships.contains(&relationship)
+    }
+}
+
+/// Retrieves the verification method `vm_url` (Controlled Identifiers
+/// §3.3): resolves its DID, finds the method in the document, decodes its
+/// key and notes the relationships that list it. `did:key` methods are
+/// decoded directly, without building the document.
+pub fn retrieve_verification_method(vm_url: &str, resolver: &dyn DidResolver) -> Result<ResolvedMethod> {
+    let (did, _) = split_did_url(vm_url)?;
+    if method_of(did)? == "key" {
+        return key::resolve_method(vm_url);
+    }
+    let document = resolve(did, resolver)?;
+    let method = document.verification_method(vm_url)?;
+    let relationships = [VerificationRelationship::AssertionMethod, VerificationRelationship::Authentication]
+        .into_iter()
+        .filter(|r| document.authorizes(vm_url, *r))
+        .collect();
+    Ok(ResolvedMethod { method, relationships })
+}
+
 /// Splits a DID URL into the DID and the rest (path, query, fragment).
 ///
 /// ```

@@ -17,7 +17,10 @@ pub(crate) fn hash_data(
     proof_config: &Map<String, Value>,
 ) -> Result<[u8; 64]> {
     let mut text = String::with_capacity(2048);
-    canon::canonicalize_object_into(proof_config, &mut text)?;
+    // The proof configuration is the proof without its proofValue.
+    let mut config: Vec<(&str, &Value)> =
+        proof_config.iter().filter(|(k, _)| k.as_str() != "proofValue").map(|(k, v)| (k.as_str(), v)).collect();
+    canon::canonicalize_entries_into(&mut config, &mut text)?;
     let proof_hash = Sha256::digest(text.as_bytes());
     text.clear();
     let mut entries: Vec<(&str, &Value)> = document
@@ -70,9 +73,7 @@ pub(crate) fn verify(
     key: &PublicKey,
 ) -> Result<()> {
     require_ed25519(key)?;
-    let options: Map<String, Value> =
-        proof.iter().filter(|(k, _)| k.as_str() != "proofValue").map(|(k, v)| (k.clone(), v.clone())).collect();
-    let context = options.get("@context");
+    let context = proof.get("@context");
     if let Some(proof_context) = context {
         if !as_slice(secured.get("@context")).starts_with(&as_slice(Some(proof_context))) {
             return Err(Error::new(ErrorCode::ProofContextMismatch, "the document's @context does not start with the proof's"));
@@ -81,6 +82,6 @@ pub(crate) fn verify(
     if proof_value.len() != 64 {
         return Err(Error::new(ErrorCode::ProofValueInvalid, format!("signature is {} bytes, not 64", proof_value.len())));
     }
-    let data = hash_data(secured, context, &options)?;
+    let data = hash_data(secured, context, proof)?;
     key.verify(&data, proof_value)
 }

@@ -12,7 +12,7 @@ pub use report::{Check, CheckName, DocumentKind, Message, Outcome, Report};
 use serde_json::{Map, Value};
 
 use crate::credential::{Credential, Presentation};
-use crate::did::{self, DidDocument, DidResolver, StaticResolver, VerificationMethod, VerificationRelationship};
+use crate::did::{self, DidResolver, ResolvedMethod, StaticResolver, VerificationRelationship};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
 use crate::proof::{proofs_of, Cryptosuite, DataIntegrityProof};
@@ -192,7 +192,7 @@ impl<R: DidResolver> Verifier<R> {
         options: &VerifyOptions,
         is_presentation: bool,
         checks: &mut Vec<Check>,
-    ) -> Option<Vec<(DidDocument, VerificationMethod)>> {
+    ) -> Option<Vec<ResolvedMethod>> {
         let proofs = match proofs_of(document) {
             Ok(proofs) => proofs,
             Err(e) => {
@@ -225,7 +225,7 @@ impl<R: DidResolver> Verifier<R> {
         options: &VerifyOptions,
         is_presentation: bool,
         evidence: &mut Vec<(String, String)>,
-    ) -> Result<(DidDocument, VerificationMethod), (Error, Option<(DidDocument, VerificationMethod)>)> {
+    ) -> Result<ResolvedMethod, (Error, Option<ResolvedMethod>)> {
         let proof = DataIntegrityProof::parse(proof_json).map_err(|e| (e, None))?;
         evidence.push(("cryptosuite".to_owned(), proof.cryptosuite.as_str().to_owned()));
         evidence.push(("verificationMethod".to_owned(), proof.verification_method.clone()));
@@ -239,13 +239,10 @@ impl<R: DidResolver> Verifier<R> {
             let e = Error::new(ErrorCode::ProofPurposeMismatch, format!("proofPurpose {} where {} is required", proof.proof_purpose, purpose.as_str()));
             return Err((e, None));
         }
-        let (did_url, _) = did::split_did_url(&proof.verification_method).map_err(|e| (e, None))?;
-        let document = did::resolve(did_url, &self.resolver).map_err(|e| (e, None))?;
-        let method = document.verification_method(&proof.verification_method).map_err(|e| (e, None))?;
-        let signer = (document, method);
-        let fail = |e: Error, signer: (DidDocument, VerificationMethod)| Err((e, Some(signer)));
+        let signer = did::retrieve_verification_method(&proof.verification_method, &self.resolver).map_err(|e| (e, None))?;
+        let fail = |e: Error, signer: ResolvedMethod| Err((e, Some(signer)));
 
-        if let Err(e) = proof.verify_signature(secured, &signer.1.public_key) {
+        if let Err(e) = proof.verify_signature(secured, &signer.method.public_key) {
             return fail(e, signer);
         }
         if let Some(created) = proof.created {
@@ -316,7 +313,7 @@ fn types_include(map: &Map<String, Value>, name: &str) -> bool {
 }
 
 fn key_binding_check(
-    signers: Option<&[(DidDocument, VerificationMethod)]>,
+    signers: Option<&[ResolvedMethod]>,
     relationship: VerificationRelationship,
     expected_controller: Option<&str>,
     role: &str,
@@ -329,13 +326,14 @@ fn key_binding_check(
         );
     };
     let mut evidence = Vec::new();
-    for (document, method) in signers {
+    for signer in signers {
+        let method = &signer.method;
         evidence.push(("controller".to_owned(), method.controller.clone()));
         evidence.push((relationship.as_str().to_owned(), method.id.clone()));
-        if !document.authorizes(&method.id, relationship) {
+        if !signer.authorizes(relationship) {
             let e = Error::new(
                 ErrorCode::VerificationMethodNotAuthorized,
-                format!("{} is not listed under {} of {}", method.id, relationship.as_str(), document.id()),
+                format!("{} is not listed under {} of {}", method.id, relationship.as_str(), method.controller),
             );
             return Check::failed(CheckName::KeyBinding, &e, evidence);
         }

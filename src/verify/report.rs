@@ -1,6 +1,8 @@
 //! The verification report: every check, its outcome, code, evidence and
 //! English/French messages. The verdict is derived from the checks.
 
+use std::borrow::Cow;
+
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::error::{Error, ErrorCode, Lang};
@@ -89,9 +91,9 @@ pub enum Outcome {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Message {
     /// English.
-    pub en: String,
+    pub en: Cow<'static, str>,
     /// French.
-    pub fr: String,
+    pub fr: Cow<'static, str>,
 }
 
 impl Message {
@@ -147,7 +149,7 @@ impl Check {
     }
 
     /// A skipped check, with the reason in both languages.
-    pub fn skipped(name: CheckName, en: &str, fr: &str) -> Self {
+    pub fn skipped(name: CheckName, en: &'static str, fr: &'static str) -> Self {
         Check {
             name,
             outcome: Outcome::Skipped,
