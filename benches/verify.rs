@@ -17,9 +17,7 @@ fn unsigned(issuer: &str) -> Map<String, Value> {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": "urn:uuid:8a7d2f51-3c1e-4c4b-9f0e-2b6a1d5e7c90",
         "type": ["VerifiableCredential", "MinesActPermit"],
-        "issuer": {"id": issuer, "name": [
-            {"@value": "Fictional Ministry of Mines", "@language": "en"},
-            {"@value": "Ministère fictif des Mines", "@language": "fr"}]},
+        "issuer": issuer,
         "name": [{"@value": "Mines Act Permit", "@language": "en"},
                  {"@value": "Permis en vertu de la Mines Act", "@language": "fr"}],
         "validFrom": "2026-01-15T09:00:00Z",
@@ -29,7 +27,7 @@ fn unsigned(issuer: &str) -> Map<String, Value> {
             "permitNumber": "MX-1-234",
             "operations": ["exploration", "drilling", "reclamation"],
             "site": {"name": "Fictional Creek", "latitude": 49.25, "longitude": -123.1},
-            "conditions": ["Reclamation bond posted", "Annual report due each March 31"]
+            "conditions": ["Reclamation bond posted", "Annual report due March 31"]
         }
     });
     value.as_object().cloned().unwrap_or_default()
@@ -56,11 +54,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| raw_public.verify_strict(black_box(&hash_data), black_box(&raw_signature)).unwrap())
     });
     group.bench_function("verify parsed credential", |b| {
-        b.iter_batched(
-            || parsed.clone(),
-            |map| assert!(verifier.verify_credential_json(map, &options).verified()),
-            criterion::BatchSize::SmallInput,
-        )
+        b.iter(|| assert!(verifier.verify_credential_json(black_box(&parsed), &options).verified()))
     });
     group.bench_function("verify including JSON parsing", |b| {
         b.iter(|| assert!(verifier.verify(black_box(&bytes), &options).verified()))

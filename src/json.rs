@@ -165,12 +165,15 @@ impl<'de> Visitor<'de> for StrictSeed {
         let child = self.nested()?;
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
-            let value = access.next_value_seed(StrictSeed { ..child })?;
-            if map.contains_key(&key) {
-                let shown: String = key.chars().take(64).collect();
-                return Err(de::Error::custom(format_args!("{DUPLICATE_MARKER}{shown:?}")));
+            match map.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(access.next_value_seed(StrictSeed { ..child })?);
+                }
+                serde_json::map::Entry::Occupied(slot) => {
+                    let shown: String = slot.key().chars().take(64).collect();
+                    return Err(de::Error::custom(format_args!("{DUPLICATE_MARKER}{shown:?}")));
+                }
             }
-            map.insert(key, value);
         }
         Ok(Value::Object(map))
     }

@@ -29,7 +29,7 @@ pub fn canonicalize_into(value: &Value, out: &mut String) -> Result<()> {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Number(n) => out.push_str(&number(n)?),
+        Value::Number(n) => write_number(n, out)?,
         Value::String(s) => write_string(s, out),
         Value::Array(items) => {
             out.push('[');
@@ -48,6 +48,16 @@ pub fn canonicalize_into(value: &Value, out: &mut String) -> Result<()> {
 
 /// Appends the canonical form of a JSON object to `out` (no clone needed).
 pub fn canonicalize_object_into(map: &Map<String, Value>, out: &mut String) -> Result<()> {
+    // Most objects are small: sort their entries on the stack.
+    const SMALL: usize = 16;
+    static NULL: Value = Value::Null;
+    if map.len() <= SMALL {
+        let mut entries = [("", &NULL); SMALL];
+        for (slot, (k, v)) in entries.iter_mut().zip(map) {
+            *slot = (k.as_str(), v);
+        }
+        return canonicalize_entries_into(&mut entries[..map.len()], out);
+    }
     let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
     canonicalize_entries_into(&mut entries, out)
 }
@@ -56,7 +66,9 @@ pub fn canonicalize_object_into(map: &Map<String, Value>, out: &mut String) -> R
 /// place). Lets a caller leave out or substitute properties without cloning
 /// the document, as Data Integrity does with `proof` and `@context`.
 pub fn canonicalize_entries_into(entries: &mut [(&str, &Value)], out: &mut String) -> Result<()> {
-    entries.sort_unstable_by(|(a, _), (b, _)| utf16_order(a, b));
+    if !entries.is_sorted_by(|(a, _), (b, _)| utf16_order(a, b).is_le()) {
+        entries.sort_unstable_by(|(a, _), (b, _)| utf16_order(a, b));
+    }
     out.push('{');
     for (i, (key, value)) in entries.iter().enumerate() {
         if i > 0 {
@@ -94,6 +106,13 @@ pub(crate) fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
     let bytes = s.as_bytes();
+    // Most strings need no escape; this branch-free scan vectorizes.
+    let needs_escape = bytes.iter().fold(false, |acc, &b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if !needs_escape {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, &byte) in bytes.iter().enumerate() {
         let escape = match byte {
@@ -119,8 +138,15 @@ fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn number(n: &Number) -> Result<String> {
-    // JSON numbers are IEEE-754 doubles in I-JSON; integers beyond 2^53 lose
+fn write_number(n: &Number, out: &mut String) -> Result<()> {
+    // Integers up to 2^53 are exact doubles, and ECMAScript prints them as
+    // plain integers: no float formatting needed.
+    const EXACT: i64 = 1 << 53;
+    if let Some(i) = n.as_i64().filter(|i| (-EXACT..=EXACT).contains(i)) {
+        let _ = write!(out, "{i}");
+        return Ok(());
+    }
+    // JSON numbers are IEEE-754 doubles in I-JSON; larger integers lose
     // precision exactly as they would in ECMAScript.
     let value = if let Some(i) = n.as_i64() {
         i as f64
@@ -129,7 +155,8 @@ fn number(n: &Number) -> Result<String> {
     } else {
         n.as_f64().ok_or_else(|| Error::new(ErrorCode::JsonNumberInvalid, n.to_string()))?
     };
-    format_number(value)
+    out.push_str(&format_number(value)?);
+    Ok(())
 }
 
 /// Formats a double as ECMAScript's `Number.prototype.toString` does
@@ -209,6 +236,13 @@ mod tests {
         }
         assert!(format_number(f64::NAN).is_err());
         assert!(format_number(f64::INFINITY).is_err());
+    }
+
+    #[test]
+    fn integers_print_like_doubles() {
+        let value = serde_json::json!([0, -0, 9007199254740992i64, -9007199254740993i64, 12345678901234567890u64]);
+        let text = String::from_utf8(canonicalize(&value).unwrap()).unwrap();
+        assert_eq!(text, "[0,0,9007199254740992,-9007199254740992,12345678901234567000]");
     }
 
     #[test]

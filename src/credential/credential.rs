@@ -28,10 +28,16 @@ use crate::time::Timestamp;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Credential {
     json: Map<String, Value>,
-    version: DataModelVersion,
-    issuer: String,
-    valid_from: Option<Timestamp>,
-    valid_until: Option<Timestamp>,
+    facts: Facts,
+}
+
+/// What data-model validation reads out of a credential.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Facts {
+    pub(crate) version: DataModelVersion,
+    pub(crate) issuer: String,
+    pub(crate) valid_from: Option<Timestamp>,
+    pub(crate) valid_until: Option<Timestamp>,
 }
 
 impl Credential {
@@ -43,37 +49,11 @@ impl Credential {
     /// Validates a parsed credential against VCDM 2.0 §4 (or VCDM 1.1 when its
     /// first context is the 1.1 one).
     pub fn from_json(json: Map<String, Value>) -> Result<Self> {
-        let version = check_context(&json)?;
-        check_types(&json, "VerifiableCredential")?;
-        check_optional_id(&json, "the credential")?;
-        let issuer = json
-            .get("issuer")
-            .ok_or_else(|| Error::new(ErrorCode::IssuerInvalid, "issuer is missing"))
-            .and_then(|v| party_id(v, ErrorCode::IssuerInvalid, "issuer"))?
-            .to_owned();
-        if let Some(Value::Object(issuer)) = json.get("issuer") {
-            validate_language_values(issuer)?;
-        }
-        check_subjects(&json)?;
-        validate_language_values(&json)?;
-        check_status_entries(&json)?;
-
-        let (from_key, until_key) = match version {
-            DataModelVersion::V2 => ("validFrom", "validUntil"),
-            DataModelVersion::V1 => ("issuanceDate", "expirationDate"),
-        };
-        let valid_from = date(&json, from_key)?;
-        let valid_until = date(&json, until_key)?;
-        if version == DataModelVersion::V1 && valid_from.is_none() {
-            return Err(Error::new(ErrorCode::DateInvalid, "a VCDM 1.1 credential needs issuanceDate"));
-        }
-        if let (Some(from), Some(until)) = (valid_from, valid_until) {
-            if until < from {
-                return Err(Error::new(ErrorCode::ValidityRangeInvalid, format!("{until_key} {until} is before {from_key} {from}")));
-            }
-        }
-        Ok(Credential { json, version, issuer, valid_from, valid_until })
+        let facts = check(&json)?;
+        Ok(Credential { json, facts })
     }
+
+
 
     /// The credential with `proof` added. A proof does not take part in
     /// data-model validation, so the checked fields stay valid.
@@ -99,12 +79,12 @@ impl Credential {
 
     /// The data model version.
     pub fn version(&self) -> DataModelVersion {
-        self.version
+        self.facts.version
     }
 
     /// The issuer's URL (the `issuer` string or `issuer.id`).
     pub fn issuer(&self) -> &str {
-        &self.issuer
+        &self.facts.issuer
     }
 
     /// The credential's types.
@@ -114,18 +94,53 @@ impl Credential {
 
     /// `validFrom` (VCDM 2.0) or `issuanceDate` (VCDM 1.1).
     pub fn valid_from(&self) -> Option<Timestamp> {
-        self.valid_from
+        self.facts.valid_from
     }
 
     /// `validUntil` (VCDM 2.0) or `expirationDate` (VCDM 1.1).
     pub fn valid_until(&self) -> Option<Timestamp> {
-        self.valid_until
+        self.facts.valid_until
     }
 
     /// The `id`, when present.
     pub fn id(&self) -> Option<&str> {
         self.json.get("id").and_then(Value::as_str)
     }
+}
+
+
+/// Validates a credential against VCDM 2.0 §4 (or 1.1) without taking it.
+pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
+    let version = check_context(json)?;
+    check_types(json, "VerifiableCredential")?;
+    check_optional_id(json, "the credential")?;
+    let issuer = json
+        .get("issuer")
+        .ok_or_else(|| Error::new(ErrorCode::IssuerInvalid, "issuer is missing"))
+        .and_then(|v| party_id(v, ErrorCode::IssuerInvalid, "issuer"))?
+        .to_owned();
+    if let Some(Value::Object(issuer)) = json.get("issuer") {
+        validate_language_values(issuer)?;
+    }
+    check_subjects(json)?;
+    validate_language_values(json)?;
+    check_status_entries(json)?;
+
+    let (from_key, until_key) = match version {
+        DataModelVersion::V2 => ("validFrom", "validUntil"),
+        DataModelVersion::V1 => ("issuanceDate", "expirationDate"),
+    };
+    let valid_from = date(json, from_key)?;
+    let valid_until = date(json, until_key)?;
+    if version == DataModelVersion::V1 && valid_from.is_none() {
+        return Err(Error::new(ErrorCode::DateInvalid, "a VCDM 1.1 credential needs issuanceDate"));
+    }
+    if let (Some(from), Some(until)) = (valid_from, valid_until) {
+        if until < from {
+            return Err(Error::new(ErrorCode::ValidityRangeInvalid, format!("{until_key} {until} is before {from_key} {from}")));
+        }
+    }
+    Ok(Facts { version, issuer, valid_from, valid_until })
 }
 
 fn date(json: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>> {

@@ -11,6 +11,7 @@ mod language;
 mod presentation;
 
 pub use credential::Credential;
+pub(crate) use credential::{check as check_credential, Facts};
 pub use language::{validate_language_values, LanguageValue};
 pub use presentation::Presentation;
 
@@ -107,7 +108,13 @@ pub fn is_url(text: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         && !rest.is_empty()
-        && !text.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`'))
+        && !text.chars().any(|c| {
+            if c.is_ascii() {
+                c <= ' ' || c == '\x7f' || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+            } else {
+                c.is_whitespace() || c.is_control()
+            }
+        })
 }
 
 #[cfg(test)]

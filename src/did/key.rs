@@ -48,16 +48,17 @@ pub fn resolve_method(vm_url: &str) -> Result<super::ResolvedMethod> {
 
 /// Decodes the public key of a `did:key` (the version segment, if any, must be `1`).
 pub fn public_key(did: &str) -> Result<PublicKey> {
-    let multibase = checked_multibase(did)?;
-    PublicKey::from_multikey(multibase).map_err(|e| match e.code() {
-        ErrorCode::KeyTypeUnsupported => e,
-        _ => Error::new(ErrorCode::DidInvalid, format!("did:key: {}", e.detail())),
-    })
+    let (_, key) = checked_key_bytes(did)?;
+    PublicKey::ed25519_from_bytes(&key).map_err(|e| Error::new(ErrorCode::DidInvalid, format!("did:key: {}", e.detail())))
 }
 
 /// The multibase value of a `did:key`, after checking the DID's form and
 /// that it encodes a 32-byte Ed25519 public key (header 0xed01).
 fn checked_multibase(did: &str) -> Result<&str> {
+    checked_key_bytes(did).map(|(multibase, _)| multibase)
+}
+
+fn checked_key_bytes(did: &str) -> Result<(&str, Vec<u8>)> {
     let invalid = |why: &str| Error::new(ErrorCode::DidInvalid, format!("did:key: {why}"));
     let mut parts = did.split(':');
     if (parts.next(), parts.next()) != (Some("did"), Some("key")) {
@@ -74,7 +75,7 @@ fn checked_multibase(did: &str) -> Result<&str> {
     }
     let bytes = crate::crypto::multibase::decode(multibase).map_err(|_| invalid("the key is not base58btc"))?;
     match bytes.split_first_chunk::<2>() {
-        Some((header, key)) if *header == crate::crypto::ED25519_PUB_HEADER && key.len() == 32 => Ok(multibase),
+        Some((header, key)) if *header == crate::crypto::ED25519_PUB_HEADER && key.len() == 32 => Ok((multibase, key.to_vec())),
         Some((header, _)) if *header == crate::crypto::ED25519_PUB_HEADER => Err(invalid("an Ed25519 key has 32 bytes")),
         _ => Err(Error::new(ErrorCode::KeyTypeUnsupported, "did:key: only Ed25519 keys are supported")),
     }

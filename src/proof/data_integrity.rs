@@ -44,23 +44,23 @@ impl ProofOptions {
     }
 }
 
-/// A parsed `DataIntegrityProof`.
+/// A parsed `DataIntegrityProof`, borrowing the proof object it reads.
 #[derive(Clone, Debug, PartialEq)]
-pub struct DataIntegrityProof {
+pub struct DataIntegrityProof<'a> {
     /// The proof object as written.
-    pub json: Map<String, Value>,
+    pub json: &'a Map<String, Value>,
     /// The suite.
     pub cryptosuite: Cryptosuite,
     /// The signing key's DID URL.
-    pub verification_method: String,
+    pub verification_method: &'a str,
     /// The `proofPurpose` string.
-    pub proof_purpose: String,
+    pub proof_purpose: &'a str,
     /// `created`, if present.
     pub created: Option<Timestamp>,
     /// `expires`, if present.
     pub expires: Option<Timestamp>,
     /// `challenge`, if present.
-    pub challenge: Option<String>,
+    pub challenge: Option<&'a str>,
     /// `domain`, if present (a string or the first of an array).
     pub domain: Option<Vec<String>>,
     /// The decoded `proofValue`.
@@ -71,25 +71,25 @@ fn malformed(why: impl Into<String>) -> Error {
     Error::new(ErrorCode::ProofMalformed, why)
 }
 
-fn opt_str(json: &Map<String, Value>, key: &str) -> Result<Option<String>> {
+fn opt_str<'a>(json: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>> {
     match json.get(key) {
         None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Ok(Some(s)),
         Some(_) => Err(malformed(format!("proof {key} must be a string"))),
     }
 }
 
 fn opt_time(json: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>> {
     opt_str(json, key)?
-        .map(|text| Timestamp::parse(&text).map_err(|e| malformed(format!("proof {key}: {}", e.detail()))))
+        .map(|text| Timestamp::parse(text).map_err(|e| malformed(format!("proof {key}: {}", e.detail()))))
         .transpose()
 }
 
-impl DataIntegrityProof {
+impl<'a> DataIntegrityProof<'a> {
     /// Parses a proof object: `type` must be `DataIntegrityProof` with a
     /// known `cryptosuite`; `verificationMethod`, `proofPurpose` and
     /// `proofValue` are required; dates must be valid.
-    pub fn parse(json: &Map<String, Value>) -> Result<Self> {
+    pub fn parse(json: &'a Map<String, Value>) -> Result<Self> {
         match json.get("type").and_then(Value::as_str) {
             Some("DataIntegrityProof") => {}
             Some(other) => {
@@ -99,7 +99,7 @@ impl DataIntegrityProof {
             None => return Err(malformed("proof type is missing")),
         }
         let suite_name = opt_str(json, "cryptosuite")?.ok_or_else(|| malformed("cryptosuite is missing"))?;
-        let cryptosuite = Cryptosuite::parse(&suite_name)?;
+        let cryptosuite = Cryptosuite::parse(suite_name)?;
         if json.contains_key("previousProof") {
             return Err(Error::new(ErrorCode::ProofChainUnsupported, "previousProof"));
         }
@@ -123,7 +123,7 @@ impl DataIntegrityProof {
         let proof_value = multibase::decode(&value_text)
             .map_err(|_| Error::new(ErrorCode::ProofValueInvalid, "proofValue is not base58btc"))?;
         Ok(DataIntegrityProof {
-            json: json.clone(),
+            json,
             cryptosuite,
             verification_method,
             proof_purpose,
@@ -140,7 +140,7 @@ impl DataIntegrityProof {
     /// `secured` without its `proof` property.
     pub fn verify_signature(&self, secured: &Map<String, Value>, key: &PublicKey) -> Result<()> {
         match self.cryptosuite {
-            Cryptosuite::EddsaJcs2022 => eddsa_jcs_2022::verify(secured, &self.json, &self.proof_value, key),
+            Cryptosuite::EddsaJcs2022 => eddsa_jcs_2022::verify(secured, self.json, &self.proof_value, key),
         }
     }
 }

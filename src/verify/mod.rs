@@ -11,7 +11,7 @@ pub use report::{Check, CheckName, DocumentKind, Message, Outcome, Report};
 
 use serde_json::{Map, Value};
 
-use crate::credential::{Credential, Presentation};
+use crate::credential::{check_credential, Facts, Presentation};
 use crate::did::{self, DidResolver, ResolvedMethod, StaticResolver, VerificationRelationship};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
@@ -89,7 +89,7 @@ impl<R: DidResolver> Verifier<R> {
                 if types_include(&map, "VerifiablePresentation") {
                     self.presentation_checks(map, parse_check, options)
                 } else {
-                    self.credential_checks(map, parse_check, options)
+                    self.credential_checks(&map, parse_check, options)
                 }
             }
             Err(check) => Report::new(DocumentKind::Credential, with_rest_skipped(check, CREDENTIAL_CHECKS), Vec::new()),
@@ -99,14 +99,14 @@ impl<R: DidResolver> Verifier<R> {
     /// Verifies the bytes of a credential.
     pub fn verify_credential(&self, input: &[u8], options: &VerifyOptions) -> Report {
         match parse(input, options.limits) {
-            Ok((map, parse_check)) => self.credential_checks(map, parse_check, options),
+            Ok((map, parse_check)) => self.credential_checks(&map, parse_check, options),
             Err(check) => Report::new(DocumentKind::Credential, with_rest_skipped(check, CREDENTIAL_CHECKS), Vec::new()),
         }
     }
 
     /// Verifies an already-parsed credential (its depth is still checked).
-    pub fn verify_credential_json(&self, credential: Map<String, Value>, options: &VerifyOptions) -> Report {
-        let check = parsed_check(&credential, options.limits);
+    pub fn verify_credential_json(&self, credential: &Map<String, Value>, options: &VerifyOptions) -> Report {
+        let check = parsed_check(credential, options.limits);
         match check.outcome {
             Outcome::Passed => self.credential_checks(credential, check, options),
             _ => Report::new(DocumentKind::Credential, with_rest_skipped(check, CREDENTIAL_CHECKS), Vec::new()),
@@ -121,25 +121,30 @@ impl<R: DidResolver> Verifier<R> {
         }
     }
 
-    fn credential_checks(&self, map: Map<String, Value>, parse_check: Check, options: &VerifyOptions) -> Report {
+    fn credential_checks(&self, map: &Map<String, Value>, parse_check: Check, options: &VerifyOptions) -> Report {
         let mut checks = vec![parse_check];
-        let credential = match Credential::from_json(map) {
-            Ok(credential) => credential,
+        let facts = match check_credential(map) {
+            Ok(facts) => facts,
             Err(e) => {
                 checks.push(Check::failed(CheckName::DataModel, &e, Vec::new()));
                 checks.extend(CREDENTIAL_CHECKS[2..].iter().map(|n| Check::skipped_after_failure(*n)));
                 return Report::new(DocumentKind::Credential, checks, Vec::new());
             }
         };
-        let mut evidence = vec![("types".to_owned(), credential.types().join(", ")), ("issuer".to_owned(), credential.issuer().to_owned())];
-        if let Some(id) = credential.id() {
-            evidence.insert(0, ("id".to_owned(), id.to_owned()));
+        let types = match map.get("type") {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
+            Some(Value::String(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let mut evidence = vec![("types", types), ("issuer", facts.issuer.clone())];
+        if let Some(id) = map.get("id").and_then(Value::as_str) {
+            evidence.insert(0, ("id", id.to_owned()));
         }
         checks.push(Check::passed(CheckName::DataModel, evidence));
 
-        let signers = self.proof_checks(credential.json(), VerificationRelationship::AssertionMethod, options, false, &mut checks);
-        checks.push(key_binding_check(signers.as_deref(), VerificationRelationship::AssertionMethod, Some(credential.issuer()), "issuer"));
-        checks.push(validity_check(&credential, options.time));
+        let signers = self.proof_checks(map, VerificationRelationship::AssertionMethod, options, false, &mut checks);
+        checks.push(key_binding_check(signers.as_deref(), VerificationRelationship::AssertionMethod, Some(&facts.issuer), "issuer"));
+        checks.push(validity_check(&facts, options.time));
         Report::new(DocumentKind::Credential, checks, Vec::new())
     }
 
@@ -153,9 +158,9 @@ impl<R: DidResolver> Verifier<R> {
                 return Report::new(DocumentKind::Presentation, checks, Vec::new());
             }
         };
-        let mut evidence = vec![("credentials".to_owned(), presentation.credentials().len().to_string())];
+        let mut evidence = vec![("credentials", presentation.credentials().len().to_string())];
         if let Some(holder) = presentation.holder() {
-            evidence.push(("holder".to_owned(), holder.to_owned()));
+            evidence.push(("holder", holder.to_owned()));
         }
         checks.push(Check::passed(CheckName::DataModel, evidence));
 
@@ -167,17 +172,17 @@ impl<R: DidResolver> Verifier<R> {
             .into_iter()
             .map(|vc| {
                 let parse_check = Check::passed(CheckName::Parse, Vec::new());
-                self.credential_checks(vc.clone(), parse_check, options)
+                self.credential_checks(vc, parse_check, options)
             })
             .collect();
         let failed: Vec<String> = reports.iter().enumerate().filter(|(_, r)| !r.verified()).map(|(i, _)| (i + 1).to_string()).collect();
         checks.push(if reports.is_empty() {
             Check::skipped(CheckName::Credentials, "The presentation holds no credential.", "La présentation ne contient aucune attestation.")
         } else if failed.is_empty() {
-            Check::passed(CheckName::Credentials, vec![("count".to_owned(), reports.len().to_string())])
+            Check::passed(CheckName::Credentials, vec![("count", reports.len().to_string())])
         } else {
             let error = Error::new(ErrorCode::PresentationCredentialInvalid, format!("credential(s) {} failed", failed.join(", ")));
-            Check::failed(CheckName::Credentials, &error, vec![("failed".to_owned(), failed.join(", "))])
+            Check::failed(CheckName::Credentials, &error, vec![("failed", failed.join(", "))])
         });
         Report::new(DocumentKind::Presentation, checks, reports)
     }
@@ -224,13 +229,13 @@ impl<R: DidResolver> Verifier<R> {
         purpose: VerificationRelationship,
         options: &VerifyOptions,
         is_presentation: bool,
-        evidence: &mut Vec<(String, String)>,
+        evidence: &mut Vec<(&'static str, String)>,
     ) -> Result<ResolvedMethod, (Error, Option<ResolvedMethod>)> {
         let proof = DataIntegrityProof::parse(proof_json).map_err(|e| (e, None))?;
-        evidence.push(("cryptosuite".to_owned(), proof.cryptosuite.as_str().to_owned()));
-        evidence.push(("verificationMethod".to_owned(), proof.verification_method.clone()));
+        evidence.push(("cryptosuite", proof.cryptosuite.as_str().to_owned()));
+        evidence.push(("verificationMethod", proof.verification_method.to_owned()));
         if let Some(created) = proof.created {
-            evidence.push(("created".to_owned(), created.to_string()));
+            evidence.push(("created", created.to_string()));
         }
         if !options.cryptosuites.contains(&proof.cryptosuite) {
             return Err((Error::new(ErrorCode::CryptosuiteNotAccepted, proof.cryptosuite.as_str()), None));
@@ -239,7 +244,7 @@ impl<R: DidResolver> Verifier<R> {
             let e = Error::new(ErrorCode::ProofPurposeMismatch, format!("proofPurpose {} where {} is required", proof.proof_purpose, purpose.as_str()));
             return Err((e, None));
         }
-        let signer = did::retrieve_verification_method(&proof.verification_method, &self.resolver).map_err(|e| (e, None))?;
+        let signer = did::retrieve_verification_method(proof.verification_method, &self.resolver).map_err(|e| (e, None))?;
         let fail = |e: Error, signer: ResolvedMethod| Err((e, Some(signer)));
 
         if let Err(e) = proof.verify_signature(secured, &signer.method.public_key) {
@@ -251,23 +256,23 @@ impl<R: DidResolver> Verifier<R> {
             }
         }
         if let Some(expires) = proof.expires {
-            evidence.push(("expires".to_owned(), expires.to_string()));
+            evidence.push(("expires", expires.to_string()));
             if expires <= options.time {
                 return fail(Error::new(ErrorCode::ProofExpired, format!("expired {expires}, verified at {}", options.time)), signer);
             }
         }
         if is_presentation {
             if let Some(expected) = &options.challenge {
-                if proof.challenge.as_deref() != Some(expected.as_str()) {
+                if proof.challenge != Some(expected.as_str()) {
                     return fail(Error::new(ErrorCode::ChallengeMismatch, "the proof's challenge differs from the expected one"), signer);
                 }
-                evidence.push(("challenge".to_owned(), expected.clone()));
+                evidence.push(("challenge", expected.clone()));
             }
             if let Some(expected) = &options.domain {
                 if !proof.domain.as_ref().is_some_and(|d| d.contains(expected)) {
                     return fail(Error::new(ErrorCode::DomainMismatch, format!("the proof's domain is not {expected}")), signer);
                 }
-                evidence.push(("domain".to_owned(), expected.clone()));
+                evidence.push(("domain", expected.clone()));
             }
         }
         Ok(signer)
@@ -288,7 +293,7 @@ fn with_rest_skipped(first: Check, names: &[CheckName]) -> Vec<Check> {
 fn parse(input: &[u8], limits: Limits) -> Result<(Map<String, Value>, Check), Check> {
     match json::parse_object(input, limits) {
         Ok(map) => {
-            let check = Check::passed(CheckName::Parse, vec![("bytes".to_owned(), input.len().to_string())]);
+            let check = Check::passed(CheckName::Parse, vec![("bytes", input.len().to_string())]);
             Ok((map, check))
         }
         Err(e) => Err(Check::failed(CheckName::Parse, &e, Vec::new())),
@@ -316,7 +321,7 @@ fn key_binding_check(
     signers: Option<&[ResolvedMethod]>,
     relationship: VerificationRelationship,
     expected_controller: Option<&str>,
-    role: &str,
+    role: &'static str,
 ) -> Check {
     let Some(signers) = signers else {
         return Check::skipped(
@@ -328,8 +333,8 @@ fn key_binding_check(
     let mut evidence = Vec::new();
     for signer in signers {
         let method = &signer.method;
-        evidence.push(("controller".to_owned(), method.controller.clone()));
-        evidence.push((relationship.as_str().to_owned(), method.id.clone()));
+        evidence.push(("controller", method.controller.clone()));
+        evidence.push((relationship.as_str(), method.id.clone()));
         if !signer.authorizes(relationship) {
             let e = Error::new(
                 ErrorCode::VerificationMethodNotAuthorized,
@@ -338,7 +343,7 @@ fn key_binding_check(
             return Check::failed(CheckName::KeyBinding, &e, evidence);
         }
         if let Some(expected) = expected_controller {
-            evidence.push((role.to_owned(), expected.to_owned()));
+            evidence.push((role, expected.to_owned()));
             if method.controller != expected {
                 let e = Error::new(
                     ErrorCode::KeyControllerMismatch,
@@ -351,17 +356,17 @@ fn key_binding_check(
     Check::passed(CheckName::KeyBinding, evidence)
 }
 
-fn validity_check(credential: &Credential, now: Timestamp) -> Check {
-    let mut evidence = vec![("time".to_owned(), now.to_string())];
-    if let Some(from) = credential.valid_from() {
-        evidence.push(("validFrom".to_owned(), from.to_string()));
+fn validity_check(facts: &Facts, now: Timestamp) -> Check {
+    let mut evidence = vec![("time", now.to_string())];
+    if let Some(from) = facts.valid_from {
+        evidence.push(("validFrom", from.to_string()));
         if now < from {
             let e = Error::new(ErrorCode::CredentialNotYetValid, format!("valid from {from}, verified at {now}"));
             return Check::failed(CheckName::ValidityPeriod, &e, evidence);
         }
     }
-    if let Some(until) = credential.valid_until() {
-        evidence.push(("validUntil".to_owned(), until.to_string()));
+    if let Some(until) = facts.valid_until {
+        evidence.push(("validUntil", until.to_string()));
         if now > until {
             let e = Error::new(ErrorCode::CredentialExpired, format!("valid until {until}, verified at {now}"));
             return Check::failed(CheckName::ValidityPeriod, &e, evidence);

@@ -118,14 +118,14 @@ pub struct Check {
     /// What a person reads.
     pub message: Message,
     /// What was checked against what: key ids, times, types (name → value).
-    pub evidence: Vec<(String, String)>,
+    pub evidence: Vec<(&'static str, String)>,
     /// A technical detail for developers (English), when failed.
     pub detail: Option<String>,
 }
 
 impl Check {
     /// A passed check with its evidence.
-    pub fn passed(name: CheckName, evidence: Vec<(String, String)>) -> Self {
+    pub fn passed(name: CheckName, evidence: Vec<(&'static str, String)>) -> Self {
         Check {
             name,
             outcome: Outcome::Passed,
@@ -137,7 +137,7 @@ impl Check {
     }
 
     /// A failed check, from the error that failed it.
-    pub fn failed(name: CheckName, error: &Error, evidence: Vec<(String, String)>) -> Self {
+    pub fn failed(name: CheckName, error: &Error, evidence: Vec<(&'static str, String)>) -> Self {
         Check {
             name,
             outcome: Outcome::Failed,
@@ -314,7 +314,7 @@ impl Serialize for CheckJson<'_> {
         }
         state.serialize_field("message", &c.message)?;
         let evidence: serde_json::Map<String, serde_json::Value> =
-            c.evidence.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+            c.evidence.iter().map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone()))).collect();
         state.serialize_field("evidence", &evidence)?;
         if let Some(detail) = &c.detail {
             state.serialize_field("detail", detail)?;
