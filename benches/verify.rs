@@ -51,7 +51,11 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group(format!("eddsa-jcs-2022 ({} byte credential)", bytes.len()));
     group.bench_function("raw ed25519 verify_strict (64 B)", |b| {
-        b.iter(|| raw_public.verify_strict(black_box(&hash_data), black_box(&raw_signature)).unwrap())
+        b.iter(|| {
+            raw_public
+                .verify_strict(black_box(&hash_data), black_box(&raw_signature))
+                .unwrap()
+        })
     });
     group.bench_function("verify parsed credential", |b| {
         b.iter(|| assert!(verifier.verify_credential_json(black_box(&parsed), &options).verified()))
@@ -59,9 +63,15 @@ fn benches(c: &mut Criterion) {
     group.bench_function("verify including JSON parsing", |b| {
         b.iter(|| assert!(verifier.verify(black_box(&bytes), &options).verified()))
     });
-    group.bench_function("raw ed25519 sign (64 B)", |b| b.iter(|| raw.sign(black_box(&hash_data))));
+    group.bench_function("raw ed25519 sign (64 B)", |b| {
+        b.iter(|| raw.sign(black_box(&hash_data)))
+    });
     group.bench_function("issue (validate + sign)", |b| {
-        b.iter_batched(|| doc.clone(), |d| issuer.issue(d, at).unwrap(), criterion::BatchSize::SmallInput)
+        b.iter_batched(
+            || doc.clone(),
+            |d| issuer.issue(d, at).unwrap(),
+            criterion::BatchSize::SmallInput,
+        )
     });
     group.finish();
 }

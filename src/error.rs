@@ -264,7 +264,10 @@ pub struct Error {
 impl Error {
     /// Creates an error with a code and a technical detail.
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        Error { code, detail: detail.into() }
+        Error {
+            code,
+            detail: detail.into(),
+        }
     }
 
     /// The stable code.

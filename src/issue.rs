@@ -48,7 +48,9 @@ pub struct Issuer<S: Signer> {
 
 impl<S: Signer> std::fmt::Debug for Issuer<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Issuer").field("verification_method", &self.verification_method).finish_non_exhaustive()
+        f.debug_struct("Issuer")
+            .field("verification_method", &self.verification_method)
+            .finish_non_exhaustive()
     }
 }
 
@@ -59,10 +61,19 @@ impl<S: Signer> Issuer<S> {
         let verification_method = verification_method.into();
         let (did, fragment) = did::split_did_url(&verification_method)?;
         if !fragment.starts_with('#') {
-            return Err(Error::new(ErrorCode::DidInvalid, "the verification method needs a #fragment"));
+            return Err(Error::new(
+                ErrorCode::DidInvalid,
+                "the verification method needs a #fragment",
+            ));
         }
         let did = did.to_owned();
-        Ok(Issuer { signer, verification_method, did, suite: Cryptosuite::EddsaJcs2022, defaults: IssueDefaults::default() })
+        Ok(Issuer {
+            signer,
+            verification_method,
+            did,
+            suite: Cryptosuite::EddsaJcs2022,
+            defaults: IssueDefaults::default(),
+        })
     }
 
     /// An issuer identified by the `did:key` of its signer's public key.
@@ -97,7 +108,10 @@ impl<S: Signer> Issuer<S> {
     /// proof yet), fills the requested defaults and signs it at time `at`.
     pub fn issue(&self, mut credential: Map<String, Value>, at: Timestamp) -> Result<Credential> {
         if credential.contains_key("proof") {
-            return Err(Error::new(ErrorCode::ProofAlreadyPresent, "the credential is already signed"));
+            return Err(Error::new(
+                ErrorCode::ProofAlreadyPresent,
+                "the credential is already signed",
+            ));
         }
         if self.defaults.assign_id && !credential.contains_key("id") {
             credential.insert("id".into(), Value::String(random_urn_uuid()?));
@@ -107,12 +121,19 @@ impl<S: Signer> Issuer<S> {
         }
         let checked = Credential::from_json(credential)?;
         if checked.version() != DataModelVersion::V2 {
-            return Err(Error::new(ErrorCode::ContextInvalid, "passerelle issues VCDM 2.0 credentials only"));
+            return Err(Error::new(
+                ErrorCode::ContextInvalid,
+                "passerelle issues VCDM 2.0 credentials only",
+            ));
         }
         if checked.issuer() != self.did {
             return Err(Error::new(
                 ErrorCode::KeyControllerMismatch,
-                format!("the credential's issuer is {}, but this issuer is {}", checked.issuer(), self.did),
+                format!(
+                    "the credential's issuer is {}, but this issuer is {}",
+                    checked.issuer(),
+                    self.did
+                ),
             ));
         }
         let mut options = ProofOptions::assertion(self.verification_method.clone(), at);
@@ -133,7 +154,10 @@ impl<S: Signer> Issuer<S> {
         let checked = Presentation::from_json(presentation)?;
         if let Some(holder) = checked.holder() {
             if holder != self.did {
-                return Err(Error::new(ErrorCode::KeyControllerMismatch, format!("the holder is {holder}, not {}", self.did)));
+                return Err(Error::new(
+                    ErrorCode::KeyControllerMismatch,
+                    format!("the holder is {holder}, not {}", self.did),
+                ));
             }
         }
         let options = ProofOptions {
@@ -156,7 +180,14 @@ pub fn random_urn_uuid() -> Result<String> {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    Ok(format!("urn:uuid:{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
+    Ok(format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    ))
 }
 
 #[cfg(test)]
@@ -179,17 +210,26 @@ mod tests {
 
         let mut signed = base.as_object().unwrap().clone();
         signed.insert("proof".into(), json!({}));
-        assert_eq!(issuer.issue(signed, at()).unwrap_err().code(), ErrorCode::ProofAlreadyPresent);
+        assert_eq!(
+            issuer.issue(signed, at()).unwrap_err().code(),
+            ErrorCode::ProofAlreadyPresent
+        );
 
         let old = json!({"@context": ["https://www.w3.org/2018/credentials/v1"], "type": "VerifiableCredential",
                          "issuer": issuer.did(), "issuanceDate": "2020-01-01T00:00:00Z", "credentialSubject": {}});
-        assert_eq!(issuer.issue(old.as_object().unwrap().clone(), at()).unwrap_err().code(), ErrorCode::ContextInvalid);
+        assert_eq!(
+            issuer.issue(old.as_object().unwrap().clone(), at()).unwrap_err().code(),
+            ErrorCode::ContextInvalid
+        );
     }
 
     #[test]
     fn keeps_existing_values_over_defaults() {
-        let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[1; 32]))
-            .with_defaults(IssueDefaults { assign_id: true, set_valid_from: true, proof_lifetime_seconds: Some(60) });
+        let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[1; 32])).with_defaults(IssueDefaults {
+            assign_id: true,
+            set_valid_from: true,
+            proof_lifetime_seconds: Some(60),
+        });
         let base = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:example:keep",
                           "type": "VerifiableCredential", "issuer": issuer.did(),
                           "validFrom": "2001-01-01T00:00:00Z", "credentialSubject": {}});

@@ -29,7 +29,10 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 1024 * 1024, max_depth: 32 }
+        Limits {
+            max_bytes: 1024 * 1024,
+            max_depth: 32,
+        }
     }
 }
 
@@ -113,7 +116,10 @@ impl StrictSeed {
         if self.depth >= self.max_depth {
             return Err(E::custom(format_args!("{DEPTH_MARKER} (limit {})", self.max_depth)));
         }
-        Ok(StrictSeed { depth: self.depth + 1, max_depth: self.max_depth })
+        Ok(StrictSeed {
+            depth: self.depth + 1,
+            max_depth: self.max_depth,
+        })
     }
 }
 
@@ -201,13 +207,19 @@ mod tests {
 
     #[test]
     fn refuses_oversize_before_parsing() {
-        let limits = Limits { max_bytes: 4, ..Limits::default() };
+        let limits = Limits {
+            max_bytes: 4,
+            ..Limits::default()
+        };
         assert_eq!(code(b"[1,2,3]", limits), "INPUT_TOO_LARGE");
     }
 
     #[test]
     fn depth_limit_is_exact() {
-        let limits = Limits { max_depth: 3, ..Limits::default() };
+        let limits = Limits {
+            max_depth: 3,
+            ..Limits::default()
+        };
         assert!(parse_strict(b"[[[1]]]", limits).is_ok());
         assert_eq!(code(b"[[[[1]]]]", limits), "INPUT_TOO_DEEP");
         assert_eq!(code(br#"{"a":{"b":{"c":{}}}}"#, limits), "INPUT_TOO_DEEP");

@@ -65,9 +65,9 @@ mod issue;
 pub mod json;
 pub mod proof;
 mod time;
-pub mod verify;
 #[cfg(feature = "vectors")]
 pub mod vectors;
+pub mod verify;
 
 pub use credential::{Credential, Presentation};
 pub use error::{Error, ErrorCode, Lang, Result};

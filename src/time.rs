@@ -36,7 +36,10 @@ impl Timestamp {
 
     /// The same instant moved by `seconds` (saturating).
     pub fn plus_seconds(self, seconds: i64) -> Self {
-        Timestamp { seconds: self.seconds.saturating_add(seconds), nanos: self.nanos }
+        Timestamp {
+            seconds: self.seconds.saturating_add(seconds),
+            nanos: self.nanos,
+        }
     }
 
     /// The current time from the system clock. Only applications call this;
@@ -46,21 +49,29 @@ impl Timestamp {
         let since = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
-        Timestamp { seconds: since.as_secs() as i64, nanos: 0 }
+        Timestamp {
+            seconds: since.as_secs() as i64,
+            nanos: 0,
+        }
     }
 
     /// Parses an XML Schema `dateTimeStamp` (time zone required).
     pub fn parse(text: &str) -> Result<Self> {
         parse(text.as_bytes()).ok_or_else(|| {
             let shown: String = text.chars().take(40).collect();
-            Error::new(ErrorCode::DateInvalid, format!("{shown:?} is not an XML Schema dateTimeStamp"))
+            Error::new(
+                ErrorCode::DateInvalid,
+                format!("{shown:?} is not an XML Schema dateTimeStamp"),
+            )
         })
     }
 }
 
 fn digits(bytes: &[u8], at: usize, len: usize) -> Option<u32> {
     let part = bytes.get(at..at + len)?;
-    part.iter().try_fold(0u32, |acc, b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
+    part.iter().try_fold(0u32, |acc, b| {
+        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+    })
 }
 
 fn expect(bytes: &[u8], at: usize, byte: u8) -> Option<()> {
@@ -108,7 +119,11 @@ fn parse(b: &[u8]) -> Option<Timestamp> {
                 return None;
             }
             let total = i64::from(oh * 60 + om);
-            if *sign == b'-' { -total } else { total }
+            if *sign == b'-' {
+                -total
+            } else {
+                total
+            }
         }
         _ => return None,
     };
@@ -120,7 +135,10 @@ fn parse(b: &[u8]) -> Option<Timestamp> {
     }
     let days = days_from_civil(i64::from(year), month, day);
     let local = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
-    Some(Timestamp { seconds: local - offset_minutes * 60, nanos })
+    Some(Timestamp {
+        seconds: local - offset_minutes * 60,
+        nanos,
+    })
 }
 
 fn is_leap(year: u32) -> bool {
@@ -218,14 +236,23 @@ mod tests {
             "0000-01-01T00:00:00Z",
             "२०२६-01-01T00:00:00Z",
         ] {
-            assert_eq!(Timestamp::parse(bad).unwrap_err().code(), ErrorCode::DateInvalid, "{bad}");
+            assert_eq!(
+                Timestamp::parse(bad).unwrap_err().code(),
+                ErrorCode::DateInvalid,
+                "{bad}"
+            );
         }
         assert!(Timestamp::parse("2024-02-29T00:00:00Z").is_ok());
     }
 
     #[test]
     fn display_round_trips_across_eras() {
-        for text in ["0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2040-02-29T12:34:56Z", "9999-12-31T23:59:59Z"] {
+        for text in [
+            "0001-01-01T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+            "2040-02-29T12:34:56Z",
+            "9999-12-31T23:59:59Z",
+        ] {
             assert_eq!(Timestamp::parse(text).unwrap().to_string(), text);
         }
     }

@@ -109,8 +109,16 @@ pub fn run_dir(dir: &Path) -> Result<Vec<CaseResult>, String> {
 
 fn run_case(dir: &Path, case: &Case) -> CaseResult {
     match try_case(dir, case) {
-        Ok((report, problem)) => CaseResult { id: case.id.clone(), problem, report: Some(report) },
-        Err(problem) => CaseResult { id: case.id.clone(), problem: Some(problem), report: None },
+        Ok((report, problem)) => CaseResult {
+            id: case.id.clone(),
+            problem,
+            report: Some(report),
+        },
+        Err(problem) => CaseResult {
+            id: case.id.clone(),
+            problem: Some(problem),
+            report: None,
+        },
     }
 }
 
@@ -141,13 +149,30 @@ fn try_case(dir: &Path, case: &Case) -> Result<(Report, Option<String>), String>
     let got: Vec<ExpectedFailure> = report
         .failures()
         .into_iter()
-        .map(|(check, code)| ExpectedFailure { check: check.as_str().to_owned(), code: code.as_str().to_owned() })
+        .map(|(check, code)| ExpectedFailure {
+            check: check.as_str().to_owned(),
+            code: code.as_str().to_owned(),
+        })
         .collect();
-    let show = |f: &[ExpectedFailure]| f.iter().map(|f| format!("{}/{}", f.check, f.code)).collect::<Vec<_>>().join(", ");
+    let show = |f: &[ExpectedFailure]| {
+        f.iter()
+            .map(|f| format!("{}/{}", f.check, f.code))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let problem = if report.verified() != case.expect.verified {
-        Some(format!("verified is {}, expected {} (failures: [{}])", report.verified(), case.expect.verified, show(&got)))
+        Some(format!(
+            "verified is {}, expected {} (failures: [{}])",
+            report.verified(),
+            case.expect.verified,
+            show(&got)
+        ))
     } else if got != case.expect.failures {
-        Some(format!("failures [{}], expected [{}]", show(&got), show(&case.expect.failures)))
+        Some(format!(
+            "failures [{}], expected [{}]",
+            show(&got),
+            show(&case.expect.failures)
+        ))
     } else {
         None
     };

@@ -6,7 +6,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn passerelle(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_passerelle")).args(args).output().expect("run passerelle")
+    Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args(args)
+        .output()
+        .expect("run passerelle")
 }
 
 fn stdout(output: &Output) -> String {
@@ -14,7 +17,10 @@ fn stdout(output: &Output) -> String {
 }
 
 fn w3c_signed() -> String {
-    common::conformance_dir().join("vc-di-eddsa/TestVectors/eddsa-jcs-2022/signedJCS.json").display().to_string()
+    common::conformance_dir()
+        .join("vc-di-eddsa/TestVectors/eddsa-jcs-2022/signedJCS.json")
+        .display()
+        .to_string()
 }
 
 #[test]
@@ -23,7 +29,15 @@ fn the_w3c_vector_passes_proof_but_fails_key_binding() {
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["verified"], false);
-    let check = |name: &str| report["checks"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone();
+    let check = |name: &str| {
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(check("proof")["outcome"], "passed");
     assert_eq!(check("key_binding")["outcome"], "failed");
     assert_eq!(check("key_binding")["code"], "KEY_CONTROLLER_MISMATCH");
@@ -37,10 +51,20 @@ fn resigned_by_its_did_key_it_verifies_and_any_subject_change_fails() {
     let _ = std::fs::remove_file(&key);
     let out = passerelle(&["key", "generate", "--out", key.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!stdout(&out).contains("secretKeyMultibase"), "the secret must only go to the file");
+    assert!(
+        !stdout(&out).contains("secretKeyMultibase"),
+        "the secret must only go to the file"
+    );
 
     let out = passerelle(&[
-        "issue", "--key", key.to_str().unwrap(), "--set-issuer", "--replace-proof", "--at", "2026-11-23T10:00:00Z", &w3c_signed(),
+        "issue",
+        "--key",
+        key.to_str().unwrap(),
+        "--set-issuer",
+        "--replace-proof",
+        "--at",
+        "2026-11-23T10:00:00Z",
+        &w3c_signed(),
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let resigned = dir.join("resigned.json");

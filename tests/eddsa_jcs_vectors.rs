@@ -33,19 +33,37 @@ fn key_pair() -> Ed25519KeyPair {
 fn canonical_forms_and_hashes_match() {
     let unsigned = json("unsigned.json");
     let canon_doc = canonicalize(&unsigned).unwrap();
-    assert_eq!(canon_doc, common::read(&format!("{DIR}/eddsa-jcs-2022/canonDocJCS.txt")));
-    assert_eq!(hex(&Sha256::digest(&canon_doc)), common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/docHashJCS.txt")));
+    assert_eq!(
+        canon_doc,
+        common::read(&format!("{DIR}/eddsa-jcs-2022/canonDocJCS.txt"))
+    );
+    assert_eq!(
+        hex(&Sha256::digest(&canon_doc)),
+        common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/docHashJCS.txt"))
+    );
 
     let proof_canon = canonicalize(&json("eddsa-jcs-2022/proofConfigJCS.json")).unwrap();
-    assert_eq!(proof_canon, common::read(&format!("{DIR}/eddsa-jcs-2022/proofCanonJCS.txt")));
+    assert_eq!(
+        proof_canon,
+        common::read(&format!("{DIR}/eddsa-jcs-2022/proofCanonJCS.txt"))
+    );
     let proof_hash = Sha256::digest(&proof_canon);
-    assert_eq!(hex(&proof_hash), common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/proofHashJCS.txt")));
+    assert_eq!(
+        hex(&proof_hash),
+        common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/proofHashJCS.txt"))
+    );
 
     let combined = [proof_hash.as_slice(), Sha256::digest(&canon_doc).as_slice()].concat();
-    assert_eq!(hex(&combined), common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/combinedHashJCS.txt")));
+    assert_eq!(
+        hex(&combined),
+        common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/combinedHashJCS.txt"))
+    );
 
     let signature = key_pair().sign(&combined).unwrap();
-    assert_eq!(hex(&signature), common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/sigHexJCS.txt")));
+    assert_eq!(
+        hex(&signature),
+        common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/sigHexJCS.txt"))
+    );
     assert_eq!(
         passerelle::crypto::multibase::encode_base58btc(&signature),
         common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/sigBTC58JCS.txt"))
@@ -65,7 +83,13 @@ fn issuing_the_unsigned_document_reproduces_the_signed_one() {
         id: None,
     };
     let unsigned = json("unsigned.json");
-    let signed = add_proof(unsigned.as_object().unwrap(), Cryptosuite::EddsaJcs2022, &options, &key_pair()).unwrap();
+    let signed = add_proof(
+        unsigned.as_object().unwrap(),
+        Cryptosuite::EddsaJcs2022,
+        &options,
+        &key_pair(),
+    )
+    .unwrap();
     assert_eq!(Value::Object(signed), json("eddsa-jcs-2022/signedJCS.json"));
 }
 
@@ -77,7 +101,12 @@ fn verify_signed(bytes: &[u8]) -> passerelle::Report {
 #[test]
 fn the_signed_vector_has_a_valid_proof_but_its_issuer_does_not_control_the_key() {
     let report = verify_signed(&common::read(&format!("{DIR}/eddsa-jcs-2022/signedJCS.json")));
-    assert_eq!(report.check(CheckName::Proof).unwrap().outcome, Outcome::Passed, "{}", report.render(passerelle::Lang::En));
+    assert_eq!(
+        report.check(CheckName::Proof).unwrap().outcome,
+        Outcome::Passed,
+        "{}",
+        report.render(passerelle::Lang::En)
+    );
     let binding = report.check(CheckName::KeyBinding).unwrap();
     assert_eq!(binding.outcome, Outcome::Failed);
     assert_eq!(binding.code, Some(ErrorCode::KeyControllerMismatch));
@@ -86,12 +115,19 @@ fn the_signed_vector_has_a_valid_proof_but_its_issuer_does_not_control_the_key()
 
 #[test]
 fn flipping_the_proof_value_or_a_claim_breaks_the_signature() {
-    let original = parse_object(&common::read(&format!("{DIR}/eddsa-jcs-2022/signedJCS.json")), Limits::default()).unwrap();
+    let original = parse_object(
+        &common::read(&format!("{DIR}/eddsa-jcs-2022/signedJCS.json")),
+        Limits::default(),
+    )
+    .unwrap();
 
     let mut tampered = original.clone();
     tampered["credentialSubject"]["alumniOf"] = Value::String("The School of Exampels".into());
     let report = verify_signed(Value::Object(tampered).to_string().as_bytes());
-    assert_eq!(report.check(CheckName::Proof).unwrap().code, Some(ErrorCode::ProofSignatureInvalid));
+    assert_eq!(
+        report.check(CheckName::Proof).unwrap().code,
+        Some(ErrorCode::ProofSignatureInvalid)
+    );
 
     let mut flipped = original.clone();
     let value = flipped["proof"]["proofValue"].as_str().unwrap().to_owned();
@@ -99,7 +135,10 @@ fn flipping_the_proof_value_or_a_claim_breaks_the_signature() {
     flipped["proof"]["proofValue"] = Value::String(format!("{}{last}", &value[..value.len() - 1]));
     let report = verify_signed(Value::Object(flipped).to_string().as_bytes());
     let code = report.check(CheckName::Proof).unwrap().code.unwrap();
-    assert!(matches!(code, ErrorCode::ProofSignatureInvalid | ErrorCode::ProofValueInvalid), "{code}");
+    assert!(
+        matches!(code, ErrorCode::ProofSignatureInvalid | ErrorCode::ProofValueInvalid),
+        "{code}"
+    );
 }
 
 #[test]

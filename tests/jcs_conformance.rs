@@ -8,7 +8,10 @@ use passerelle::json::{parse_strict, Limits};
 #[test]
 fn every_testdata_case_is_byte_exact() {
     let input_dir = common::conformance_dir().join("jcs-rfc8785/testdata/input");
-    let mut names: Vec<_> = std::fs::read_dir(&input_dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&input_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     names.sort();
     assert_eq!(names.len(), 6, "expected the six upstream cases");
     let mut failures = Vec::new();
@@ -19,7 +22,11 @@ fn every_testdata_case_is_byte_exact() {
         let value = parse_strict(&input, Limits::default()).unwrap();
         let actual = canonicalize(&value).unwrap();
         if actual != expected {
-            failures.push(format!("{name}:\n  got      {}\n  expected {}", String::from_utf8_lossy(&actual), String::from_utf8_lossy(&expected)));
+            failures.push(format!(
+                "{name}:\n  got      {}\n  expected {}",
+                String::from_utf8_lossy(&actual),
+                String::from_utf8_lossy(&expected)
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

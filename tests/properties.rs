@@ -14,13 +14,16 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
         ".{0,12}".prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::vec((".{0,8}", inner), 0..6).prop_map(|entries| Value::Object(entries.into_iter().collect())),
+            prop::collection::vec((".{0,8}", inner), 0..6)
+                .prop_map(|entries| Value::Object(entries.into_iter().collect())),
         ]
     })
 }
@@ -42,7 +45,10 @@ fn issue(subject: Map<String, Value>) -> Map<String, Value> {
         "issuer": issuer.did(),
         "credentialSubject": Value::Object(subject),
     });
-    issuer.issue(unsigned.as_object().unwrap().clone(), at()).unwrap().into_json()
+    issuer
+        .issue(unsigned.as_object().unwrap().clone(), at())
+        .unwrap()
+        .into_json()
 }
 
 fn verify(bytes: &[u8]) -> passerelle::Report {

@@ -14,7 +14,11 @@ use passerelle::{did, Error, IssueDefaults, Issuer, Lang, Timestamp, Verifier, V
 use serde_json::{json, Value};
 
 #[derive(Parser)]
-#[command(name = "passerelle", version, about = "Issue and verify W3C Verifiable Credentials / Émettre et vérifier des attestations vérifiables W3C")]
+#[command(
+    name = "passerelle",
+    version,
+    about = "Issue and verify W3C Verifiable Credentials / Émettre et vérifier des attestations vérifiables W3C"
+)]
 struct Cli {
     /// Language of messages: en or fr (default: $PASSERELLE_LANG, else en).
     #[arg(long, global = true, value_parser = parse_lang)]
@@ -151,22 +155,38 @@ fn read_input(path: &Path, limit: usize) -> Result<Vec<u8>, Failure> {
     // without the whole of an oversize input being held in memory.
     let cap = limit as u64 + 1;
     if path == Path::new("-") {
-        std::io::stdin().lock().take(cap).read_to_end(&mut bytes).map_err(|e| io_failure(path, e))?;
+        std::io::stdin()
+            .lock()
+            .take(cap)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_failure(path, e))?;
     } else {
         let file = std::fs::File::open(path).map_err(|e| io_failure(path, e))?;
-        file.take(cap).read_to_end(&mut bytes).map_err(|e| io_failure(path, e))?;
+        file.take(cap)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_failure(path, e))?;
     }
     Ok(bytes)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let lang = cli.lang.or_else(|| std::env::var("PASSERELLE_LANG").ok().and_then(|l| Lang::parse(&l))).unwrap_or_default();
+    let lang = cli
+        .lang
+        .or_else(|| std::env::var("PASSERELLE_LANG").ok().and_then(|l| Lang::parse(&l)))
+        .unwrap_or_default();
     let result = match cli.command {
-        Command::Key { command: KeyCommand::Generate { out, verification_method } } => key_generate(out, verification_method),
+        Command::Key {
+            command: KeyCommand::Generate {
+                out,
+                verification_method,
+            },
+        } => key_generate(out, verification_method),
         Command::Issue(args) => issue(args),
         Command::Verify(args) => verify(args, lang),
-        Command::Vectors { command: VectorsCommand::Run { dir } } => vectors_run(&dir, lang),
+        Command::Vectors {
+            command: VectorsCommand::Run { dir },
+        } => vectors_run(&dir, lang),
     };
     match result {
         Ok(code) => code,
@@ -197,7 +217,8 @@ fn key_generate(out: Option<PathBuf>, verification_method: Option<String>) -> Re
         None => print!("{}", text.as_str()),
         Some(path) => {
             write_private(&path, text.as_bytes()).map_err(|e| io_failure(&path, e))?;
-            let public = json!({"did": did, "verificationMethod": vm, "publicKeyMultibase": key.public_key_multibase()});
+            let public =
+                json!({"did": did, "verificationMethod": vm, "publicKeyMultibase": key.public_key_multibase()});
             println!("{}", serde_json::to_string_pretty(&public).unwrap_or_default());
         }
     }
@@ -208,7 +229,11 @@ fn key_generate(out: Option<PathBuf>, verification_method: Option<String>) -> Re
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     use std::os::unix::fs::OpenOptionsExt as _;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(bytes)
 }
 
@@ -220,8 +245,13 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 fn load_key(path: &Path) -> Result<(Ed25519KeyPair, String), Failure> {
     let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| io_failure(path, e))?);
     let file = parse_strict(&bytes, Limits::default())?;
-    let bad = |why: &str| Failure { en: format!("{}: {why}", path.display()), fr: format!("{} : {why}", path.display()) };
-    let secret = file["secretKeyMultibase"].as_str().ok_or_else(|| bad("no secretKeyMultibase"))?;
+    let bad = |why: &str| Failure {
+        en: format!("{}: {why}", path.display()),
+        fr: format!("{} : {why}", path.display()),
+    };
+    let secret = file["secretKeyMultibase"]
+        .as_str()
+        .ok_or_else(|| bad("no secretKeyMultibase"))?;
     let key = Ed25519KeyPair::from_secret_multibase(secret)?;
     let vm = file["verificationMethod"]
         .as_str()
@@ -253,7 +283,10 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
         }
     }
     let signed = issuer.issue(credential, args.at.unwrap_or_else(Timestamp::now))?;
-    println!("{}", serde_json::to_string_pretty(&Value::Object(signed.into_json())).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&Value::Object(signed.into_json())).unwrap_or_default()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -266,7 +299,10 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let mut options = VerifyOptions::at(args.at.unwrap_or_else(Timestamp::now));
     options.challenge = args.challenge;
     options.domain = args.domain;
-    options.limits = Limits { max_bytes: args.max_bytes, max_depth: args.max_depth };
+    options.limits = Limits {
+        max_bytes: args.max_bytes,
+        max_depth: args.max_depth,
+    };
     let input = read_input(&args.input, args.max_bytes)?;
     let report = Verifier::new(resolver).verify(&input, &options);
     if args.json {
@@ -274,7 +310,11 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
     } else {
         print!("{}", report.render(lang));
     }
-    Ok(if report.verified() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.verified() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn vectors_run(dir: &Path, lang: Lang) -> Result<ExitCode, Failure> {
@@ -294,5 +334,9 @@ fn vectors_run(dir: &Path, lang: Lang) -> Result<ExitCode, Failure> {
         Lang::En => println!("{passed} passed, {failed} failed"),
         Lang::Fr => println!("{passed} réussis, {failed} échoués"),
     }
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

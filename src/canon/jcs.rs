@@ -107,7 +107,9 @@ fn write_string(s: &str, out: &mut String) {
     out.push('"');
     let bytes = s.as_bytes();
     // Most strings need no escape; this branch-free scan vectorizes.
-    let needs_escape = bytes.iter().fold(false, |acc, &b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    let needs_escape = bytes
+        .iter()
+        .fold(false, |acc, &b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'));
     if !needs_escape {
         out.push_str(s);
         out.push('"');
@@ -153,7 +155,8 @@ fn write_number(n: &Number, out: &mut String) -> Result<()> {
     } else if let Some(u) = n.as_u64() {
         u as f64
     } else {
-        n.as_f64().ok_or_else(|| Error::new(ErrorCode::JsonNumberInvalid, n.to_string()))?
+        n.as_f64()
+            .ok_or_else(|| Error::new(ErrorCode::JsonNumberInvalid, n.to_string()))?
     };
     out.push_str(&format_number(value)?);
     Ok(())
@@ -189,7 +192,7 @@ pub fn format_number(value: f64) -> Result<String> {
         out.push('-');
     }
     if k <= n && n <= 21 {
-        out.push_str(&digits);
+        out.push_str(digits);
         out.extend(std::iter::repeat_n('0', (n - k) as usize));
     } else if 0 < n && n <= 21 {
         out.push_str(&digits[..n as usize]);
@@ -198,7 +201,7 @@ pub fn format_number(value: f64) -> Result<String> {
     } else if -6 < n && n <= 0 {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', (-n) as usize));
-        out.push_str(&digits);
+        out.push_str(digits);
     } else {
         out.push_str(&digits[..1]);
         if k > 1 {
@@ -240,7 +243,13 @@ mod tests {
 
     #[test]
     fn integers_print_like_doubles() {
-        let value = serde_json::json!([0, -0, 9007199254740992i64, -9007199254740993i64, 12345678901234567890u64]);
+        let value = serde_json::json!([
+            0,
+            -0,
+            9007199254740992i64,
+            -9007199254740993i64,
+            12345678901234567890u64
+        ]);
         let text = String::from_utf8(canonicalize(&value).unwrap()).unwrap();
         assert_eq!(text, "[0,0,9007199254740992,-9007199254740992,12345678901234567000]");
     }

@@ -53,8 +53,6 @@ impl Credential {
         Ok(Credential { json, facts })
     }
 
-
-
     /// The credential with `proof` added. A proof does not take part in
     /// data-model validation, so the checked fields stay valid.
     pub(crate) fn with_proof(mut self, proof: Map<String, Value>) -> Self {
@@ -108,7 +106,6 @@ impl Credential {
     }
 }
 
-
 /// Validates a credential against VCDM 2.0 §4 (or 1.1) without taking it.
 pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
     let version = check_context(json)?;
@@ -133,14 +130,25 @@ pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
     let valid_from = date(json, from_key)?;
     let valid_until = date(json, until_key)?;
     if version == DataModelVersion::V1 && valid_from.is_none() {
-        return Err(Error::new(ErrorCode::DateInvalid, "a VCDM 1.1 credential needs issuanceDate"));
+        return Err(Error::new(
+            ErrorCode::DateInvalid,
+            "a VCDM 1.1 credential needs issuanceDate",
+        ));
     }
     if let (Some(from), Some(until)) = (valid_from, valid_until) {
         if until < from {
-            return Err(Error::new(ErrorCode::ValidityRangeInvalid, format!("{until_key} {until} is before {from_key} {from}")));
+            return Err(Error::new(
+                ErrorCode::ValidityRangeInvalid,
+                format!("{until_key} {until} is before {from_key} {from}"),
+            ));
         }
     }
-    Ok(Facts { version, issuer, valid_from, valid_until })
+    Ok(Facts {
+        version,
+        issuer,
+        valid_from,
+        valid_until,
+    })
 }
 
 fn date(json: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>> {
@@ -154,7 +162,12 @@ fn date(json: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>> {
 }
 
 fn check_subjects(json: &Map<String, Value>) -> Result<()> {
-    let missing = || Error::new(ErrorCode::SubjectMissing, "credentialSubject must be an object or a non-empty array of objects");
+    let missing = || {
+        Error::new(
+            ErrorCode::SubjectMissing,
+            "credentialSubject must be an object or a non-empty array of objects",
+        )
+    };
     let subjects: Vec<&Value> = match json.get("credentialSubject") {
         Some(Value::Array(items)) if !items.is_empty() => items.iter().collect(),
         Some(object @ Value::Object(_)) => vec![object],
@@ -178,7 +191,10 @@ fn check_status_entries(json: &Map<String, Value>) -> Result<()> {
             .as_object()
             .ok_or_else(|| Error::new(ErrorCode::PropertyInvalid, "credentialStatus entries must be objects"))?;
         if !entry.get("type").is_some_and(|t| t.is_string() || t.is_array()) {
-            return Err(Error::new(ErrorCode::PropertyInvalid, "credentialStatus entries need a type"));
+            return Err(Error::new(
+                ErrorCode::PropertyInvalid,
+                "credentialStatus entries need a type",
+            ));
         }
         check_optional_id(entry, "a credentialStatus")?;
     }
@@ -220,19 +236,84 @@ mod tests {
 
     #[test]
     fn each_rule_has_its_code() {
-        assert_eq!(code_with(|m| { m.insert("@context".into(), json!(["https://example.org/x"])); }), Some("CONTEXT_INVALID"));
-        assert_eq!(code_with(|m| { m.remove("@context"); }), Some("CONTEXT_INVALID"));
-        assert_eq!(code_with(|m| { m.insert("type".into(), json!(["Other"])); }), Some("TYPE_INVALID"));
-        assert_eq!(code_with(|m| { m.insert("issuer".into(), json!({"name": "x"})); }), Some("ISSUER_INVALID"));
-        assert_eq!(code_with(|m| { m.insert("issuer".into(), json!("not a url")); }), Some("ISSUER_INVALID"));
-        assert_eq!(code_with(|m| { m.remove("credentialSubject"); }), Some("SUBJECT_MISSING"));
-        assert_eq!(code_with(|m| { m.insert("credentialSubject".into(), json!([])); }), Some("SUBJECT_MISSING"));
-        assert_eq!(code_with(|m| { m.insert("validFrom".into(), json!("2026-01-01")); }), Some("DATE_INVALID"));
-        assert_eq!(code_with(|m| { m.insert("validUntil".into(), json!("2025-01-01T00:00:00Z")); }), Some("VALIDITY_RANGE_INVALID"));
-        assert_eq!(code_with(|m| { m.insert("id".into(), json!("not a url")); }), Some("ID_INVALID"));
-        assert_eq!(code_with(|m| { m.insert("credentialSubject".into(), json!({"id": 5})); }), Some("ID_INVALID"));
-        assert_eq!(code_with(|m| { m.insert("name".into(), json!({"@value": "x", "@language": "??"})); }), Some("LANGUAGE_VALUE_INVALID"));
-        assert_eq!(code_with(|m| { m.insert("credentialStatus".into(), json!("x")); }), Some("PROPERTY_INVALID"));
+        assert_eq!(
+            code_with(|m| {
+                m.insert("@context".into(), json!(["https://example.org/x"]));
+            }),
+            Some("CONTEXT_INVALID")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.remove("@context");
+            }),
+            Some("CONTEXT_INVALID")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.insert("type".into(), json!(["Other"]));
+            }),
+            Some("TYPE_INVALID")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.insert("issuer".into(), json!({"name": "x"}));
+            }),
+            Some("ISSUER_INVALID")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.insert("issuer".into(), json!("not a url"));
+            }),
+            Some("ISSUER_INVALID")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.remove("credentialSubject");
+            }),
+            Some("SUBJECT_MISSING")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.insert("credentialSubject".into(), json!([]));
+            }),
+            Some("SUBJECT_MISSING")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.insert("validFrom".into(), json!("2026-01-01"));
+            }),
+            Some("DATE_INVALID")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.insert("validUntil".into(), json!("2025-01-01T00:00:00Z"));
+            }),
+            Some("VALIDITY_RANGE_INVALID")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.insert("id".into(), json!("not a url"));
+            }),
+            Some("ID_INVALID")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.insert("credentialSubject".into(), json!({"id": 5}));
+            }),
+            Some("ID_INVALID")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.insert("name".into(), json!({"@value": "x", "@language": "??"}));
+            }),
+            Some("LANGUAGE_VALUE_INVALID")
+        );
+        assert_eq!(
+            code_with(|m| {
+                m.insert("credentialStatus".into(), json!("x"));
+            }),
+            Some("PROPERTY_INVALID")
+        );
     }
 
     #[test]
@@ -250,6 +331,9 @@ mod tests {
         assert_eq!(c.valid_from().unwrap().to_string(), "2020-01-01T00:00:00Z");
         let mut no_date = map.as_object().unwrap().clone();
         no_date.remove("issuanceDate");
-        assert_eq!(Credential::from_json(no_date).unwrap_err().code(), ErrorCode::DateInvalid);
+        assert_eq!(
+            Credential::from_json(no_date).unwrap_err().code(),
+            ErrorCode::DateInvalid
+        );
     }
 }

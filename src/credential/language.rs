@@ -21,12 +21,22 @@ impl LanguageValue {
     pub fn from_json(value: &Value) -> Result<Self> {
         let bad = |why: &str| Error::new(ErrorCode::LanguageValueInvalid, why.to_owned());
         match value {
-            Value::String(text) => Ok(LanguageValue { value: text.clone(), language: None, direction: None }),
+            Value::String(text) => Ok(LanguageValue {
+                value: text.clone(),
+                language: None,
+                direction: None,
+            }),
             Value::Object(object) => {
-                if let Some(key) = object.keys().find(|k| !matches!(k.as_str(), "@value" | "@language" | "@direction")) {
+                if let Some(key) = object
+                    .keys()
+                    .find(|k| !matches!(k.as_str(), "@value" | "@language" | "@direction"))
+                {
                     return Err(bad(&format!("unexpected key {key:?} in a language value")));
                 }
-                let value = object.get("@value").and_then(Value::as_str).ok_or_else(|| bad("@value must be a string"))?;
+                let value = object
+                    .get("@value")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| bad("@value must be a string"))?;
                 let language = optional_str(object, "@language")?;
                 if let Some(tag) = &language {
                     if !is_language_tag(tag) {
@@ -39,7 +49,11 @@ impl LanguageValue {
                         return Err(bad("@direction must be ltr or rtl"));
                     }
                 }
-                Ok(LanguageValue { value: value.to_owned(), language, direction })
+                Ok(LanguageValue {
+                    value: value.to_owned(),
+                    language,
+                    direction,
+                })
             }
             _ => Err(bad("a name or description must be a string or a language value object")),
         }
@@ -52,9 +66,7 @@ impl LanguageValue {
             Value::Array(items) => items.iter().filter_map(|v| Self::from_json(v).ok()).collect(),
             single => Self::from_json(single).ok().into_iter().collect(),
         };
-        let wanted = |v: &&LanguageValue| {
-            v.language.as_deref().and_then(crate::Lang::parse) == Some(lang)
-        };
+        let wanted = |v: &&LanguageValue| v.language.as_deref().and_then(crate::Lang::parse) == Some(lang);
         all.iter().find(wanted).or(all.first()).map(|v| v.value.clone())
     }
 }
@@ -63,7 +75,10 @@ fn optional_str(object: &Map<String, Value>, key: &str) -> Result<Option<String>
     match object.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(Error::new(ErrorCode::LanguageValueInvalid, format!("{key} must be a string"))),
+        Some(_) => Err(Error::new(
+            ErrorCode::LanguageValueInvalid,
+            format!("{key} must be a string"),
+        )),
     }
 }
 
@@ -71,7 +86,9 @@ fn optional_str(object: &Map<String, Value>, key: &str) -> Result<Option<String>
 /// digits, the first made of letters.
 fn is_language_tag(tag: &str) -> bool {
     let mut subtags = tag.split('-');
-    let first_ok = subtags.next().is_some_and(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic()));
+    let first_ok = subtags
+        .next()
+        .is_some_and(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic()));
     first_ok && subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 

@@ -94,7 +94,10 @@ pub(crate) fn party_id<'a>(value: &'a Value, code: ErrorCode, what: &str) -> Res
     };
     match id {
         Some(url) if is_url(url) => Ok(url),
-        _ => Err(Error::new(code, format!("{what} must be a URL or an object with a URL id"))),
+        _ => Err(Error::new(
+            code,
+            format!("{what} must be a URL or an object with a URL id"),
+        )),
     }
 }
 
@@ -123,7 +126,11 @@ mod tests {
 
     #[test]
     fn urls() {
-        for ok in ["https://a.example/x", "did:key:z6Mk#z6Mk", "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33"] {
+        for ok in [
+            "https://a.example/x",
+            "did:key:z6Mk#z6Mk",
+            "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+        ] {
             assert!(is_url(ok), "{ok}");
         }
         for bad in ["", "no-scheme", "1http://x", "https:", "https://a b", "http://x\n"] {

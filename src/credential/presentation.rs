@@ -32,7 +32,10 @@ impl Presentation {
             None | Some(Value::Object(_)) => {}
             Some(Value::Array(items)) if items.iter().all(Value::is_object) => {}
             Some(_) => {
-                return Err(Error::new(ErrorCode::PropertyInvalid, "verifiableCredential must be an object or an array of objects"))
+                return Err(Error::new(
+                    ErrorCode::PropertyInvalid,
+                    "verifiableCredential must be an object or an array of objects",
+                ))
             }
         }
         Ok(Presentation { json, version })
@@ -50,7 +53,9 @@ impl Presentation {
 
     /// The holder's URL, when the presentation names one.
     pub fn holder(&self) -> Option<&str> {
-        self.json.get("holder").and_then(|h| party_id(h, ErrorCode::PropertyInvalid, "holder").ok())
+        self.json
+            .get("holder")
+            .and_then(|h| party_id(h, ErrorCode::PropertyInvalid, "holder").ok())
     }
 
     /// The embedded credentials, as written (not yet validated).
@@ -77,8 +82,18 @@ mod tests {
         assert_eq!(p.credentials().len(), 1);
 
         let bad_type = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential"});
-        assert_eq!(Presentation::from_json(bad_type.as_object().unwrap().clone()).unwrap_err().code(), ErrorCode::TypeInvalid);
+        assert_eq!(
+            Presentation::from_json(bad_type.as_object().unwrap().clone())
+                .unwrap_err()
+                .code(),
+            ErrorCode::TypeInvalid
+        );
         let bad_vc = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiablePresentation", "verifiableCredential": ["x"]});
-        assert_eq!(Presentation::from_json(bad_vc.as_object().unwrap().clone()).unwrap_err().code(), ErrorCode::PropertyInvalid);
+        assert_eq!(
+            Presentation::from_json(bad_vc.as_object().unwrap().clone())
+                .unwrap_err()
+                .code(),
+            ErrorCode::PropertyInvalid
+        );
     }
 }

@@ -73,7 +73,10 @@ pub fn decode(input: &str) -> Option<Vec<u8>> {
     let mut limbs: Vec<u32> = Vec::with_capacity(bytes.len() / 5 + 1);
     let rest = &values[zeros..];
     let head = rest.len() % 5;
-    let groups = (head > 0).then(|| &rest[..head]).into_iter().chain(rest[head..].chunks_exact(5));
+    let groups = (head > 0)
+        .then(|| &rest[..head])
+        .into_iter()
+        .chain(rest[head..].chunks_exact(5));
     for group in groups {
         let multiplier = 58u64.pow(group.len() as u32);
         let mut carry = group.iter().fold(0u64, |acc, d| acc * 58 + u64::from(*d));

@@ -32,7 +32,9 @@ impl Ed25519KeyPair {
 
     /// The key pair whose 32-byte secret seed is `seed` (RFC 8032).
     pub fn from_seed(seed: &[u8; 32]) -> Self {
-        Ed25519KeyPair { signing: ed25519_dalek::SigningKey::from_bytes(seed) }
+        Ed25519KeyPair {
+            signing: ed25519_dalek::SigningKey::from_bytes(seed),
+        }
     }
 
     /// Decodes a Multikey `secretKeyMultibase` (`z3u2…`: header 0x8026 + seed).
@@ -43,7 +45,10 @@ impl Ed25519KeyPair {
                 .try_into()
                 .map(Self::from_seed)
                 .map_err(|_| Error::new(ErrorCode::KeyInvalid, "Ed25519 seed must be 32 bytes")),
-            _ => Err(Error::new(ErrorCode::KeyTypeUnsupported, "not an Ed25519 secret Multikey")),
+            _ => Err(Error::new(
+                ErrorCode::KeyTypeUnsupported,
+                "not an Ed25519 secret Multikey",
+            )),
         };
         bytes.zeroize();
         result
@@ -109,7 +114,10 @@ mod tests {
         assert_ne!(a.public_key(), b.public_key());
         let sig = a.sign(b"x").unwrap();
         assert!(a.public_key().verify(b"x", &sig).is_ok());
-        assert_eq!(b.public_key().verify(b"x", &sig).unwrap_err().code(), ErrorCode::ProofSignatureInvalid);
+        assert_eq!(
+            b.public_key().verify(b"x", &sig).unwrap_err().code(),
+            ErrorCode::ProofSignatureInvalid
+        );
     }
 
     #[test]
@@ -126,7 +134,10 @@ mod tests {
         assert_eq!(Ed25519KeyPair::from_jwk(&jwk).unwrap().public_key(), key.public_key());
         let mut wrong = jwk.clone();
         wrong["x"] = Ed25519KeyPair::from_seed(&[2; 32]).public_key().to_jwk()["x"].clone();
-        assert_eq!(Ed25519KeyPair::from_jwk(&wrong).unwrap_err().code(), ErrorCode::KeyInvalid);
+        assert_eq!(
+            Ed25519KeyPair::from_jwk(&wrong).unwrap_err().code(),
+            ErrorCode::KeyInvalid
+        );
     }
 
     #[test]
@@ -134,7 +145,10 @@ mod tests {
         let key = Ed25519KeyPair::from_seed(&[9; 32]);
         let shown = format!("{key:?}");
         assert!(!shown.contains(key.secret_key_multibase().as_str()));
-        let d = serde_json::from_str::<serde_json::Value>(&key.to_private_jwk()).unwrap()["d"].as_str().unwrap().to_owned();
+        let d = serde_json::from_str::<serde_json::Value>(&key.to_private_jwk()).unwrap()["d"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         assert!(!shown.contains(&d));
     }
 }

@@ -40,9 +40,12 @@ impl std::fmt::Debug for PublicKey {
 impl PublicKey {
     /// An Ed25519 public key from its 32 bytes.
     pub fn ed25519_from_bytes(bytes: &[u8]) -> Result<Self> {
-        let bytes: &[u8; 32] = bytes
-            .try_into()
-            .map_err(|_| Error::new(ErrorCode::KeyInvalid, format!("Ed25519 public key has {} bytes, not 32", bytes.len())))?;
+        let bytes: &[u8; 32] = bytes.try_into().map_err(|_| {
+            Error::new(
+                ErrorCode::KeyInvalid,
+                format!("Ed25519 public key has {} bytes, not 32", bytes.len()),
+            )
+        })?;
         ed25519_dalek::VerifyingKey::from_bytes(bytes)
             .map(PublicKey::Ed25519)
             .map_err(|_| Error::new(ErrorCode::KeyInvalid, "not an Ed25519 curve point"))
@@ -94,7 +97,10 @@ impl PublicKey {
         match self {
             PublicKey::Ed25519(key) => {
                 let signature = ed25519_dalek::Signature::from_slice(signature).map_err(|_| {
-                    Error::new(ErrorCode::ProofValueInvalid, format!("Ed25519 signature has {} bytes, not 64", signature.len()))
+                    Error::new(
+                        ErrorCode::ProofValueInvalid,
+                        format!("Ed25519 signature has {} bytes, not 64", signature.len()),
+                    )
                 })?;
                 key.verify_strict(message, &signature)
                     .map_err(|_| Error::new(ErrorCode::ProofSignatureInvalid, "Ed25519 verify_strict failed"))

@@ -65,7 +65,13 @@ impl DidDocument {
         for method in doc.array("verificationMethod")? {
             doc.check_method_shape(method)?;
         }
-        for relationship in ["assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation", "keyAgreement"] {
+        for relationship in [
+            "assertionMethod",
+            "authentication",
+            "capabilityInvocation",
+            "capabilityDelegation",
+            "keyAgreement",
+        ] {
             for entry in doc.array(relationship)? {
                 match entry {
                     Value::String(_) => {}
@@ -106,7 +112,11 @@ impl DidDocument {
 
     /// Makes a possibly relative DID URL (`#key-1`) absolute against this document.
     fn absolute(&self, url: &str) -> String {
-        if url.starts_with('#') { format!("{}{url}", self.id) } else { url.to_owned() }
+        if url.starts_with('#') {
+            format!("{}{url}", self.id)
+        } else {
+            url.to_owned()
+        }
     }
 
     /// Finds the verification method `vm_id` in this document and decodes its
@@ -122,7 +132,10 @@ impl DidDocument {
         };
         let controller = method.get("controller").and_then(Value::as_str).unwrap_or_default();
         if self.absolute(controller) != self.id {
-            return Err(invalid(format!("{vm_id} names controller {controller}, not {}", self.id)));
+            return Err(invalid(format!(
+                "{vm_id} names controller {controller}, not {}",
+                self.id
+            )));
         }
         Ok(VerificationMethod {
             id: vm_id.to_owned(),
@@ -133,26 +146,37 @@ impl DidDocument {
 
     fn find_method(&self, vm_id: &str) -> Option<&Map<String, Value>> {
         let defined = self.array("verificationMethod").unwrap_or_default().iter();
-        let embedded = ["assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation"]
-            .into_iter()
-            .flat_map(|r| self.array(r).unwrap_or_default().iter());
-        defined
-            .chain(embedded)
-            .filter_map(Value::as_object)
-            .find(|m| m.get("id").and_then(Value::as_str).map(|id| self.absolute(id)).as_deref() == Some(vm_id))
+        let embedded = [
+            "assertionMethod",
+            "authentication",
+            "capabilityInvocation",
+            "capabilityDelegation",
+        ]
+        .into_iter()
+        .flat_map(|r| self.array(r).unwrap_or_default().iter());
+        defined.chain(embedded).filter_map(Value::as_object).find(|m| {
+            m.get("id")
+                .and_then(Value::as_str)
+                .map(|id| self.absolute(id))
+                .as_deref()
+                == Some(vm_id)
+        })
     }
 
     /// Whether `vm_id` is listed, by reference or embedded, under `relationship`
     /// (Controlled Identifiers §3.3 step 11).
     pub fn authorizes(&self, vm_id: &str, relationship: VerificationRelationship) -> bool {
-        self.array(relationship.as_str()).unwrap_or_default().iter().any(|entry| {
-            let id = match entry {
-                Value::String(url) => Some(url.as_str()),
-                Value::Object(method) => method.get("id").and_then(Value::as_str),
-                _ => None,
-            };
-            id.map(|id| self.absolute(id)).as_deref() == Some(vm_id)
-        })
+        self.array(relationship.as_str())
+            .unwrap_or_default()
+            .iter()
+            .any(|entry| {
+                let id = match entry {
+                    Value::String(url) => Some(url.as_str()),
+                    Value::Object(method) => method.get("id").and_then(Value::as_str),
+                    _ => None,
+                };
+                id.map(|id| self.absolute(id)).as_deref() == Some(vm_id)
+            })
     }
 }
 
@@ -175,7 +199,10 @@ fn decode_key(method: &Map<String, Value>) -> Result<PublicKey> {
             }
             jwk::public_key(key)
         }
-        other => Err(Error::new(ErrorCode::KeyTypeUnsupported, format!("verification method type {other:?}"))),
+        other => Err(Error::new(
+            ErrorCode::KeyTypeUnsupported,
+            format!("verification method type {other:?}"),
+        )),
     }
 }
 
@@ -213,8 +240,14 @@ mod tests {
     #[test]
     fn refuses_foreign_controller_and_missing_methods() {
         let d = doc(json!({})).unwrap();
-        assert_eq!(d.verification_method("did:web:a.example#k2").unwrap_err().code(), ErrorCode::DidDocumentInvalid);
-        assert_eq!(d.verification_method("did:web:a.example#nope").unwrap_err().code(), ErrorCode::VerificationMethodNotFound);
+        assert_eq!(
+            d.verification_method("did:web:a.example#k2").unwrap_err().code(),
+            ErrorCode::DidDocumentInvalid
+        );
+        assert_eq!(
+            d.verification_method("did:web:a.example#nope").unwrap_err().code(),
+            ErrorCode::VerificationMethodNotFound
+        );
     }
 
     #[test]
@@ -230,6 +263,9 @@ mod tests {
         let d = doc(json!({"verificationMethod": [{"id": "#j", "type": "JsonWebKey", "controller": "did:web:a.example",
             "publicKeyJwk": {"kty": "OKP", "crv": "Ed25519", "x": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "d": "AA"}}]}))
         .unwrap();
-        assert_eq!(d.verification_method("did:web:a.example#j").unwrap_err().code(), ErrorCode::KeyInvalid);
+        assert_eq!(
+            d.verification_method("did:web:a.example#j").unwrap_err().code(),
+            ErrorCode::KeyInvalid
+        );
     }
 }

@@ -38,7 +38,11 @@ pub fn resolve_method(vm_url: &str) -> Result<super::ResolvedMethod> {
         ));
     }
     Ok(super::ResolvedMethod {
-        method: super::VerificationMethod { id: vm_url.to_owned(), controller: did.to_owned(), public_key },
+        method: super::VerificationMethod {
+            id: vm_url.to_owned(),
+            controller: did.to_owned(),
+            public_key,
+        },
         relationships: vec![
             super::VerificationRelationship::AssertionMethod,
             super::VerificationRelationship::Authentication,
@@ -49,7 +53,8 @@ pub fn resolve_method(vm_url: &str) -> Result<super::ResolvedMethod> {
 /// Decodes the public key of a `did:key` (the version segment, if any, must be `1`).
 pub fn public_key(did: &str) -> Result<PublicKey> {
     let (_, key) = checked_key_bytes(did)?;
-    PublicKey::ed25519_from_bytes(&key).map_err(|e| Error::new(ErrorCode::DidInvalid, format!("did:key: {}", e.detail())))
+    PublicKey::ed25519_from_bytes(&key)
+        .map_err(|e| Error::new(ErrorCode::DidInvalid, format!("did:key: {}", e.detail())))
 }
 
 /// The multibase value of a `did:key`, after checking the DID's form and
@@ -75,9 +80,16 @@ fn checked_key_bytes(did: &str) -> Result<(&str, Vec<u8>)> {
     }
     let bytes = crate::crypto::multibase::decode(multibase).map_err(|_| invalid("the key is not base58btc"))?;
     match bytes.split_first_chunk::<2>() {
-        Some((header, key)) if *header == crate::crypto::ED25519_PUB_HEADER && key.len() == 32 => Ok((multibase, key.to_vec())),
-        Some((header, _)) if *header == crate::crypto::ED25519_PUB_HEADER => Err(invalid("an Ed25519 key has 32 bytes")),
-        _ => Err(Error::new(ErrorCode::KeyTypeUnsupported, "did:key: only Ed25519 keys are supported")),
+        Some((header, key)) if *header == crate::crypto::ED25519_PUB_HEADER && key.len() == 32 => {
+            Ok((multibase, key.to_vec()))
+        }
+        Some((header, _)) if *header == crate::crypto::ED25519_PUB_HEADER => {
+            Err(invalid("an Ed25519 key has 32 bytes"))
+        }
+        _ => Err(Error::new(
+            ErrorCode::KeyTypeUnsupported,
+            "did:key: only Ed25519 keys are supported",
+        )),
     }
 }
 
@@ -127,11 +139,23 @@ mod tests {
     fn resolves_its_single_method_without_a_document() {
         let vm = format!("{SPEC_EXAMPLE}#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK");
         let resolved = resolve_method(&vm).unwrap();
-        assert_eq!(resolved.method, document(SPEC_EXAMPLE).unwrap().verification_method(&vm).unwrap());
+        assert_eq!(
+            resolved.method,
+            document(SPEC_EXAMPLE).unwrap().verification_method(&vm).unwrap()
+        );
         assert!(resolved.authorizes(VerificationRelationship::AssertionMethod));
         let suffix = format!("{SPEC_EXAMPLE}#LGpbnnEGta2doK");
-        for wrong in [format!("{SPEC_EXAMPLE}#key-1"), SPEC_EXAMPLE.to_owned(), format!("{SPEC_EXAMPLE}#"), suffix] {
-            assert_eq!(resolve_method(&wrong).unwrap_err().code(), ErrorCode::VerificationMethodNotFound, "{wrong}");
+        for wrong in [
+            format!("{SPEC_EXAMPLE}#key-1"),
+            SPEC_EXAMPLE.to_owned(),
+            format!("{SPEC_EXAMPLE}#"),
+            suffix,
+        ] {
+            assert_eq!(
+                resolve_method(&wrong).unwrap_err().code(),
+                ErrorCode::VerificationMethodNotFound,
+                "{wrong}"
+            );
         }
     }
 

@@ -117,10 +117,13 @@ pub fn retrieve_verification_method(vm_url: &str, resolver: &dyn DidResolver) ->
     }
     let document = resolve(did, resolver)?;
     let method = document.verification_method(vm_url)?;
-    let relationships = [VerificationRelationship::AssertionMethod, VerificationRelationship::Authentication]
-        .into_iter()
-        .filter(|r| document.authorizes(vm_url, *r))
-        .collect();
+    let relationships = [
+        VerificationRelationship::AssertionMethod,
+        VerificationRelationship::Authentication,
+    ]
+    .into_iter()
+    .filter(|r| document.authorizes(vm_url, *r))
+    .collect();
     Ok(ResolvedMethod { method, relationships })
 }
 
@@ -151,7 +154,9 @@ pub fn validate_did(did: &str) -> Result<()> {
         let shown: String = did.chars().take(80).collect();
         Error::new(ErrorCode::DidInvalid, format!("{shown:?}: {why}"))
     };
-    let rest = did.strip_prefix("did:").ok_or_else(|| invalid("does not start with did:"))?;
+    let rest = did
+        .strip_prefix("did:")
+        .ok_or_else(|| invalid("does not start with did:"))?;
     let (method, id) = rest.split_once(':').ok_or_else(|| invalid("no method-specific id"))?;
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
         return Err(invalid("method name must be lowercase letters and digits"));
@@ -164,7 +169,9 @@ pub fn validate_did(did: &str) -> Result<()> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3).ok_or_else(|| invalid("truncated percent-escape"))?;
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .ok_or_else(|| invalid("truncated percent-escape"))?;
                 if !hex.iter().all(u8::is_ascii_hexdigit) {
                     return Err(invalid("bad percent-escape"));
                 }
@@ -183,10 +190,24 @@ mod tests {
 
     #[test]
     fn did_syntax() {
-        for ok in ["did:key:z6Mk", "did:web:example.com%3A3000:user:alice", "did:example:a_b-c.d"] {
+        for ok in [
+            "did:key:z6Mk",
+            "did:web:example.com%3A3000:user:alice",
+            "did:example:a_b-c.d",
+        ] {
             assert!(validate_did(ok).is_ok(), "{ok}");
         }
-        for bad in ["did:", "did:web", "did:Web:x", "did:web:", "did:web:a:", "did:web:a b", "did:web:%zz", "did:web:%4", "https://x"] {
+        for bad in [
+            "did:",
+            "did:web",
+            "did:Web:x",
+            "did:web:",
+            "did:web:a:",
+            "did:web:a b",
+            "did:web:%zz",
+            "did:web:%4",
+            "https://x",
+        ] {
             assert_eq!(validate_did(bad).unwrap_err().code(), ErrorCode::DidInvalid, "{bad}");
         }
     }
@@ -194,7 +215,10 @@ mod tests {
     #[test]
     fn static_resolver_refuses_unknown_and_mismatched_ids() {
         let resolver = StaticResolver::default();
-        assert_eq!(resolve("did:web:nobody.example", &resolver).unwrap_err().code(), ErrorCode::DidNotFound);
+        assert_eq!(
+            resolve("did:web:nobody.example", &resolver).unwrap_err().code(),
+            ErrorCode::DidNotFound
+        );
 
         struct Liar;
         impl DidResolver for Liar {
@@ -202,6 +226,9 @@ mod tests {
                 DidDocument::from_json(serde_json::json!({"id": "did:web:other.example"}))
             }
         }
-        assert_eq!(resolve("did:web:asked.example", &Liar).unwrap_err().code(), ErrorCode::DidDocumentInvalid);
+        assert_eq!(
+            resolve("did:web:asked.example", &Liar).unwrap_err().code(),
+            ErrorCode::DidDocumentInvalid
+        );
     }
 }

@@ -21,7 +21,9 @@ fn invalid(did: &str, why: &str) -> Error {
 /// ```
 pub fn document_url(did: &str) -> Result<String> {
     validate_did(did)?;
-    let id = did.strip_prefix("did:web:").ok_or_else(|| invalid(did, "not a did:web"))?;
+    let id = did
+        .strip_prefix("did:web:")
+        .ok_or_else(|| invalid(did, "not a did:web"))?;
     let mut segments = id.split(':');
     let authority = segments.next().unwrap_or_default();
     let (host, port) = match authority.split_once("%3A").or_else(|| authority.split_once("%3a")) {
@@ -30,7 +32,11 @@ pub fn document_url(did: &str) -> Result<String> {
     };
     check_host(did, host)?;
     if let Some(port) = port {
-        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err() {
+        if port.is_empty()
+            || port.len() > 5
+            || !port.bytes().all(|b| b.is_ascii_digit())
+            || port.parse::<u16>().is_err()
+        {
             return Err(invalid(did, "the port must be a number"));
         }
     }
@@ -58,8 +64,12 @@ pub fn document_url(did: &str) -> Result<String> {
 /// The `did:web` whose document is served at `url` (the inverse of
 /// [`document_url`]).
 pub fn did_for_url(url: &str) -> Result<String> {
-    let rest = url.strip_prefix("https://").ok_or_else(|| invalid(url, "not an https URL"))?;
-    let rest = rest.strip_suffix("/did.json").ok_or_else(|| invalid(url, "does not end in /did.json"))?;
+    let rest = url
+        .strip_prefix("https://")
+        .ok_or_else(|| invalid(url, "not an https URL"))?;
+    let rest = rest
+        .strip_suffix("/did.json")
+        .ok_or_else(|| invalid(url, "does not end in /did.json"))?;
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     let mut did = format!("did:web:{}", authority.replacen(':', "%3A", 1));
     if path != ".well-known" {
@@ -97,9 +107,18 @@ mod tests {
     #[test]
     fn spec_examples_map_both_ways() {
         for (did, url) in [
-            ("did:web:w3c-ccg.github.io", "https://w3c-ccg.github.io/.well-known/did.json"),
-            ("did:web:w3c-ccg.github.io:user:alice", "https://w3c-ccg.github.io/user/alice/did.json"),
-            ("did:web:example.com%3A3000:user:alice", "https://example.com:3000/user/alice/did.json"),
+            (
+                "did:web:w3c-ccg.github.io",
+                "https://w3c-ccg.github.io/.well-known/did.json",
+            ),
+            (
+                "did:web:w3c-ccg.github.io:user:alice",
+                "https://w3c-ccg.github.io/user/alice/did.json",
+            ),
+            (
+                "did:web:example.com%3A3000:user:alice",
+                "https://example.com:3000/user/alice/did.json",
+            ),
         ] {
             assert_eq!(document_url(did).unwrap(), url);
             assert_eq!(did_for_url(url).unwrap(), did);

@@ -94,7 +94,10 @@ impl<'a> DataIntegrityProof<'a> {
             Some("DataIntegrityProof") => {}
             Some(other) => {
                 let shown: String = other.chars().take(64).collect();
-                return Err(Error::new(ErrorCode::CryptosuiteUnsupported, format!("proof type {shown:?}")));
+                return Err(Error::new(
+                    ErrorCode::CryptosuiteUnsupported,
+                    format!("proof type {shown:?}"),
+                ));
             }
             None => return Err(malformed("proof type is missing")),
         }
@@ -103,7 +106,8 @@ impl<'a> DataIntegrityProof<'a> {
         if json.contains_key("previousProof") {
             return Err(Error::new(ErrorCode::ProofChainUnsupported, "previousProof"));
         }
-        let verification_method = opt_str(json, "verificationMethod")?.ok_or_else(|| malformed("verificationMethod is missing"))?;
+        let verification_method =
+            opt_str(json, "verificationMethod")?.ok_or_else(|| malformed("verificationMethod is missing"))?;
         let proof_purpose = opt_str(json, "proofPurpose")?.ok_or_else(|| malformed("proofPurpose is missing"))?;
         let domain = match json.get("domain") {
             None => None,
@@ -111,16 +115,23 @@ impl<'a> DataIntegrityProof<'a> {
             Some(Value::Array(items)) => Some(
                 items
                     .iter()
-                    .map(|d| d.as_str().map(str::to_owned).ok_or_else(|| malformed("domain entries must be strings")))
+                    .map(|d| {
+                        d.as_str()
+                            .map(str::to_owned)
+                            .ok_or_else(|| malformed("domain entries must be strings"))
+                    })
                     .collect::<Result<_>>()?,
             ),
             Some(_) => return Err(malformed("domain must be a string or an array of strings")),
         };
         let value_text = opt_str(json, "proofValue")?.ok_or_else(|| malformed("proofValue is missing"))?;
         if !value_text.starts_with('z') {
-            return Err(Error::new(ErrorCode::ProofValueInvalid, "proofValue must be base58btc (z…)"));
+            return Err(Error::new(
+                ErrorCode::ProofValueInvalid,
+                "proofValue must be base58btc (z…)",
+            ));
         }
-        let proof_value = multibase::decode(&value_text)
+        let proof_value = multibase::decode(value_text)
             .map_err(|_| Error::new(ErrorCode::ProofValueInvalid, "proofValue is not base58btc"))?;
         Ok(DataIntegrityProof {
             json,
@@ -200,7 +211,10 @@ pub(crate) fn create_proof(
     signer: &dyn Signer,
 ) -> Result<Map<String, Value>> {
     if document.contains_key("proof") {
-        return Err(Error::new(ErrorCode::ProofAlreadyPresent, "remove the existing proof before signing"));
+        return Err(Error::new(
+            ErrorCode::ProofAlreadyPresent,
+            "remove the existing proof before signing",
+        ));
     }
     let mut proof = Map::new();
     if let Some(id) = &options.id {

@@ -18,8 +18,11 @@ pub(crate) fn hash_data(
 ) -> Result<[u8; 64]> {
     let mut text = String::with_capacity(2048);
     // The proof configuration is the proof without its proofValue.
-    let mut config: Vec<(&str, &Value)> =
-        proof_config.iter().filter(|(k, _)| k.as_str() != "proofValue").map(|(k, v)| (k.as_str(), v)).collect();
+    let mut config: Vec<(&str, &Value)> = proof_config
+        .iter()
+        .filter(|(k, _)| k.as_str() != "proofValue")
+        .map(|(k, v)| (k.as_str(), v))
+        .collect();
     canon::canonicalize_entries_into(&mut config, &mut text)?;
     let proof_hash = Sha256::digest(text.as_bytes());
     text.clear();
@@ -51,7 +54,10 @@ fn require_ed25519(key: &PublicKey) -> Result<()> {
     match key.algorithm() {
         KeyAlgorithm::Ed25519 => Ok(()),
         #[allow(unreachable_patterns)]
-        _ => Err(Error::new(ErrorCode::KeyTypeUnsupported, "eddsa-jcs-2022 needs an Ed25519 key")),
+        _ => Err(Error::new(
+            ErrorCode::KeyTypeUnsupported,
+            "eddsa-jcs-2022 needs an Ed25519 key",
+        )),
     }
 }
 
@@ -75,12 +81,18 @@ pub(crate) fn verify(
     require_ed25519(key)?;
     let context = proof.get("@context");
     if let Some(proof_context) = context {
-        if !as_slice(secured.get("@context")).starts_with(&as_slice(Some(proof_context))) {
-            return Err(Error::new(ErrorCode::ProofContextMismatch, "the document's @context does not start with the proof's"));
+        if !as_slice(secured.get("@context")).starts_with(as_slice(Some(proof_context))) {
+            return Err(Error::new(
+                ErrorCode::ProofContextMismatch,
+                "the document's @context does not start with the proof's",
+            ));
         }
     }
     if proof_value.len() != 64 {
-        return Err(Error::new(ErrorCode::ProofValueInvalid, format!("signature is {} bytes, not 64", proof_value.len())));
+        return Err(Error::new(
+            ErrorCode::ProofValueInvalid,
+            format!("signature is {} bytes, not 64", proof_value.len()),
+        ));
     }
     let data = hash_data(secured, context, proof)?;
     key.verify(&data, proof_value)

@@ -36,7 +36,10 @@ impl Cryptosuite {
             "eddsa-jcs-2022" => Ok(Cryptosuite::EddsaJcs2022),
             other => {
                 let shown: String = other.chars().take(64).collect();
-                Err(Error::new(ErrorCode::CryptosuiteUnsupported, format!("cryptosuite {shown:?}")))
+                Err(Error::new(
+                    ErrorCode::CryptosuiteUnsupported,
+                    format!("cryptosuite {shown:?}"),
+                ))
             }
         }
     }

@@ -37,7 +37,13 @@ pub struct VerifyOptions {
 impl VerifyOptions {
     /// Default options at time `time`: every implemented suite, default limits.
     pub fn at(time: Timestamp) -> Self {
-        VerifyOptions { time, cryptosuites: Cryptosuite::ALL.to_vec(), limits: Limits::default(), challenge: None, domain: None }
+        VerifyOptions {
+            time,
+            cryptosuites: Cryptosuite::ALL.to_vec(),
+            limits: Limits::default(),
+            challenge: None,
+            domain: None,
+        }
     }
 }
 
@@ -67,7 +73,9 @@ pub struct Verifier<R: DidResolver = StaticResolver> {
 impl Verifier<StaticResolver> {
     /// A verifier with no DID documents: only `did:key` signers resolve.
     pub fn offline() -> Self {
-        Verifier { resolver: StaticResolver::default() }
+        Verifier {
+            resolver: StaticResolver::default(),
+        }
     }
 }
 
@@ -92,7 +100,11 @@ impl<R: DidResolver> Verifier<R> {
                     self.credential_checks(&map, parse_check, options)
                 }
             }
-            Err(check) => Report::new(DocumentKind::Credential, with_rest_skipped(check, CREDENTIAL_CHECKS), Vec::new()),
+            Err(check) => Report::new(
+                DocumentKind::Credential,
+                with_rest_skipped(check, CREDENTIAL_CHECKS),
+                Vec::new(),
+            ),
         }
     }
 
@@ -100,7 +112,11 @@ impl<R: DidResolver> Verifier<R> {
     pub fn verify_credential(&self, input: &[u8], options: &VerifyOptions) -> Report {
         match parse(input, options.limits) {
             Ok((map, parse_check)) => self.credential_checks(&map, parse_check, options),
-            Err(check) => Report::new(DocumentKind::Credential, with_rest_skipped(check, CREDENTIAL_CHECKS), Vec::new()),
+            Err(check) => Report::new(
+                DocumentKind::Credential,
+                with_rest_skipped(check, CREDENTIAL_CHECKS),
+                Vec::new(),
+            ),
         }
     }
 
@@ -109,7 +125,11 @@ impl<R: DidResolver> Verifier<R> {
         let check = parsed_check(credential, options.limits);
         match check.outcome {
             Outcome::Passed => self.credential_checks(credential, check, options),
-            _ => Report::new(DocumentKind::Credential, with_rest_skipped(check, CREDENTIAL_CHECKS), Vec::new()),
+            _ => Report::new(
+                DocumentKind::Credential,
+                with_rest_skipped(check, CREDENTIAL_CHECKS),
+                Vec::new(),
+            ),
         }
     }
 
@@ -117,7 +137,11 @@ impl<R: DidResolver> Verifier<R> {
     pub fn verify_presentation(&self, input: &[u8], options: &VerifyOptions) -> Report {
         match parse(input, options.limits) {
             Ok((map, parse_check)) => self.presentation_checks(map, parse_check, options),
-            Err(check) => Report::new(DocumentKind::Presentation, with_rest_skipped(check, PRESENTATION_CHECKS), Vec::new()),
+            Err(check) => Report::new(
+                DocumentKind::Presentation,
+                with_rest_skipped(check, PRESENTATION_CHECKS),
+                Vec::new(),
+            ),
         }
     }
 
@@ -142,8 +166,19 @@ impl<R: DidResolver> Verifier<R> {
         }
         checks.push(Check::passed(CheckName::DataModel, evidence));
 
-        let signers = self.proof_checks(map, VerificationRelationship::AssertionMethod, options, false, &mut checks);
-        checks.push(key_binding_check(signers.as_deref(), VerificationRelationship::AssertionMethod, Some(&facts.issuer), "issuer"));
+        let signers = self.proof_checks(
+            map,
+            VerificationRelationship::AssertionMethod,
+            options,
+            false,
+            &mut checks,
+        );
+        checks.push(key_binding_check(
+            signers.as_deref(),
+            VerificationRelationship::AssertionMethod,
+            Some(&facts.issuer),
+            "issuer",
+        ));
         checks.push(validity_check(&facts, options.time));
         Report::new(DocumentKind::Credential, checks, Vec::new())
     }
@@ -154,7 +189,11 @@ impl<R: DidResolver> Verifier<R> {
             Ok(p) => p,
             Err(e) => {
                 checks.push(Check::failed(CheckName::DataModel, &e, Vec::new()));
-                checks.extend(PRESENTATION_CHECKS[2..].iter().map(|n| Check::skipped_after_failure(*n)));
+                checks.extend(
+                    PRESENTATION_CHECKS[2..]
+                        .iter()
+                        .map(|n| Check::skipped_after_failure(*n)),
+                );
                 return Report::new(DocumentKind::Presentation, checks, Vec::new());
             }
         };
@@ -164,8 +203,19 @@ impl<R: DidResolver> Verifier<R> {
         }
         checks.push(Check::passed(CheckName::DataModel, evidence));
 
-        let signers = self.proof_checks(presentation.json(), VerificationRelationship::Authentication, options, true, &mut checks);
-        checks.push(key_binding_check(signers.as_deref(), VerificationRelationship::Authentication, presentation.holder(), "holder"));
+        let signers = self.proof_checks(
+            presentation.json(),
+            VerificationRelationship::Authentication,
+            options,
+            true,
+            &mut checks,
+        );
+        checks.push(key_binding_check(
+            signers.as_deref(),
+            VerificationRelationship::Authentication,
+            presentation.holder(),
+            "holder",
+        ));
 
         let reports: Vec<Report> = presentation
             .credentials()
@@ -175,13 +225,25 @@ impl<R: DidResolver> Verifier<R> {
                 self.credential_checks(vc, parse_check, options)
             })
             .collect();
-        let failed: Vec<String> = reports.iter().enumerate().filter(|(_, r)| !r.verified()).map(|(i, _)| (i + 1).to_string()).collect();
+        let failed: Vec<String> = reports
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.verified())
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
         checks.push(if reports.is_empty() {
-            Check::skipped(CheckName::Credentials, "The presentation holds no credential.", "La présentation ne contient aucune attestation.")
+            Check::skipped(
+                CheckName::Credentials,
+                "The presentation holds no credential.",
+                "La présentation ne contient aucune attestation.",
+            )
         } else if failed.is_empty() {
             Check::passed(CheckName::Credentials, vec![("count", reports.len().to_string())])
         } else {
-            let error = Error::new(ErrorCode::PresentationCredentialInvalid, format!("credential(s) {} failed", failed.join(", ")));
+            let error = Error::new(
+                ErrorCode::PresentationCredentialInvalid,
+                format!("credential(s) {} failed", failed.join(", ")),
+            );
             Check::failed(CheckName::Credentials, &error, vec![("failed", failed.join(", "))])
         });
         Report::new(DocumentKind::Presentation, checks, reports)
@@ -207,82 +269,120 @@ impl<R: DidResolver> Verifier<R> {
         };
         let mut signers = Vec::with_capacity(proofs.len());
         let mut evidence = Vec::new();
-        for proof in proofs {
-            match self.check_one_proof(document, proof, purpose, options, is_presentation, &mut evidence) {
-                Ok(signer) => signers.push(signer),
-                Err((e, signer)) => {
+        for proof_json in proofs {
+            let found = DataIntegrityProof::parse(proof_json).and_then(|proof| {
+                let signer = self.signer_of(&proof, purpose, options, &mut evidence)?;
+                Ok((proof, signer))
+            });
+            let (proof, signer) = match found {
+                Ok(found) => found,
+                Err(e) => {
                     checks.push(Check::failed(CheckName::Proof, &e, evidence));
-                    // The key binding can still be judged when the key was found.
-                    return signer.map(|s| vec![s]);
+                    return None;
                 }
+            };
+            if let Err(e) = check_proof(&proof, document, &signer, options, is_presentation, &mut evidence) {
+                checks.push(Check::failed(CheckName::Proof, &e, evidence));
+                // The key binding can still be judged: the key was found.
+                return Some(vec![signer]);
             }
+            signers.push(signer);
         }
         checks.push(Check::passed(CheckName::Proof, evidence));
         Some(signers)
     }
 
-    #[allow(clippy::type_complexity)]
-    fn check_one_proof(
+    /// Checks the proof's suite and purpose, then retrieves its signing key.
+    fn signer_of(
         &self,
-        secured: &Map<String, Value>,
-        proof_json: &Map<String, Value>,
+        proof: &DataIntegrityProof<'_>,
         purpose: VerificationRelationship,
         options: &VerifyOptions,
-        is_presentation: bool,
         evidence: &mut Vec<(&'static str, String)>,
-    ) -> Result<ResolvedMethod, (Error, Option<ResolvedMethod>)> {
-        let proof = DataIntegrityProof::parse(proof_json).map_err(|e| (e, None))?;
+    ) -> Result<ResolvedMethod> {
         evidence.push(("cryptosuite", proof.cryptosuite.as_str().to_owned()));
         evidence.push(("verificationMethod", proof.verification_method.to_owned()));
         if let Some(created) = proof.created {
             evidence.push(("created", created.to_string()));
         }
         if !options.cryptosuites.contains(&proof.cryptosuite) {
-            return Err((Error::new(ErrorCode::CryptosuiteNotAccepted, proof.cryptosuite.as_str()), None));
+            return Err(Error::new(
+                ErrorCode::CryptosuiteNotAccepted,
+                proof.cryptosuite.as_str(),
+            ));
         }
         if proof.proof_purpose != purpose.as_str() {
-            let e = Error::new(ErrorCode::ProofPurposeMismatch, format!("proofPurpose {} where {} is required", proof.proof_purpose, purpose.as_str()));
-            return Err((e, None));
+            let detail = format!(
+                "proofPurpose {} where {} is required",
+                proof.proof_purpose,
+                purpose.as_str()
+            );
+            return Err(Error::new(ErrorCode::ProofPurposeMismatch, detail));
         }
-        let signer = did::retrieve_verification_method(proof.verification_method, &self.resolver).map_err(|e| (e, None))?;
-        let fail = |e: Error, signer: ResolvedMethod| Err((e, Some(signer)));
-
-        if let Err(e) = proof.verify_signature(secured, &signer.method.public_key) {
-            return fail(e, signer);
-        }
-        if let Some(created) = proof.created {
-            if created > options.time {
-                return fail(Error::new(ErrorCode::ProofCreatedInFuture, format!("created {created} is after {}", options.time)), signer);
-            }
-        }
-        if let Some(expires) = proof.expires {
-            evidence.push(("expires", expires.to_string()));
-            if expires <= options.time {
-                return fail(Error::new(ErrorCode::ProofExpired, format!("expired {expires}, verified at {}", options.time)), signer);
-            }
-        }
-        if is_presentation {
-            if let Some(expected) = &options.challenge {
-                if proof.challenge != Some(expected.as_str()) {
-                    return fail(Error::new(ErrorCode::ChallengeMismatch, "the proof's challenge differs from the expected one"), signer);
-                }
-                evidence.push(("challenge", expected.clone()));
-            }
-            if let Some(expected) = &options.domain {
-                if !proof.domain.as_ref().is_some_and(|d| d.contains(expected)) {
-                    return fail(Error::new(ErrorCode::DomainMismatch, format!("the proof's domain is not {expected}")), signer);
-                }
-                evidence.push(("domain", expected.clone()));
-            }
-        }
-        Ok(signer)
+        did::retrieve_verification_method(proof.verification_method, &self.resolver)
     }
 }
 
-const CREDENTIAL_CHECKS: &[CheckName] =
-    &[CheckName::Parse, CheckName::DataModel, CheckName::Proof, CheckName::KeyBinding, CheckName::ValidityPeriod];
-const PRESENTATION_CHECKS: &[CheckName] =
-    &[CheckName::Parse, CheckName::DataModel, CheckName::Proof, CheckName::KeyBinding, CheckName::Credentials];
+/// The signature, then the proof's times, challenge and domain.
+fn check_proof(
+    proof: &DataIntegrityProof<'_>,
+    secured: &Map<String, Value>,
+    signer: &ResolvedMethod,
+    options: &VerifyOptions,
+    is_presentation: bool,
+    evidence: &mut Vec<(&'static str, String)>,
+) -> Result<()> {
+    proof.verify_signature(secured, &signer.method.public_key)?;
+    if let Some(created) = proof.created {
+        if created > options.time {
+            let detail = format!("created {created} is after {}", options.time);
+            return Err(Error::new(ErrorCode::ProofCreatedInFuture, detail));
+        }
+    }
+    if let Some(expires) = proof.expires {
+        evidence.push(("expires", expires.to_string()));
+        if expires <= options.time {
+            let detail = format!("expired {expires}, verified at {}", options.time);
+            return Err(Error::new(ErrorCode::ProofExpired, detail));
+        }
+    }
+    if is_presentation {
+        if let Some(expected) = &options.challenge {
+            if proof.challenge != Some(expected.as_str()) {
+                return Err(Error::new(
+                    ErrorCode::ChallengeMismatch,
+                    "the proof's challenge differs from the expected one",
+                ));
+            }
+            evidence.push(("challenge", expected.clone()));
+        }
+        if let Some(expected) = &options.domain {
+            if !proof.domain.as_ref().is_some_and(|d| d.contains(expected)) {
+                return Err(Error::new(
+                    ErrorCode::DomainMismatch,
+                    format!("the proof's domain is not {expected}"),
+                ));
+            }
+            evidence.push(("domain", expected.clone()));
+        }
+    }
+    Ok(())
+}
+
+const CREDENTIAL_CHECKS: &[CheckName] = &[
+    CheckName::Parse,
+    CheckName::DataModel,
+    CheckName::Proof,
+    CheckName::KeyBinding,
+    CheckName::ValidityPeriod,
+];
+const PRESENTATION_CHECKS: &[CheckName] = &[
+    CheckName::Parse,
+    CheckName::DataModel,
+    CheckName::Proof,
+    CheckName::KeyBinding,
+    CheckName::Credentials,
+];
 
 fn with_rest_skipped(first: Check, names: &[CheckName]) -> Vec<Check> {
     let mut checks = vec![first];
@@ -303,7 +403,10 @@ fn parse(input: &[u8], limits: Limits) -> Result<(Map<String, Value>, Check), Ch
 fn parsed_check(map: &Map<String, Value>, limits: Limits) -> Check {
     let depth = 1 + map.values().map(json::depth).max().unwrap_or(0);
     if depth > limits.max_depth {
-        let e = Error::new(ErrorCode::InputTooDeep, format!("depth {depth}, limit {}", limits.max_depth));
+        let e = Error::new(
+            ErrorCode::InputTooDeep,
+            format!("depth {depth}, limit {}", limits.max_depth),
+        );
         return Check::failed(CheckName::Parse, &e, Vec::new());
     }
     Check::passed(CheckName::Parse, Vec::new())
@@ -338,7 +441,12 @@ fn key_binding_check(
         if !signer.authorizes(relationship) {
             let e = Error::new(
                 ErrorCode::VerificationMethodNotAuthorized,
-                format!("{} is not listed under {} of {}", method.id, relationship.as_str(), method.controller),
+                format!(
+                    "{} is not listed under {} of {}",
+                    method.id,
+                    relationship.as_str(),
+                    method.controller
+                ),
             );
             return Check::failed(CheckName::KeyBinding, &e, evidence);
         }
@@ -347,7 +455,10 @@ fn key_binding_check(
             if method.controller != expected {
                 let e = Error::new(
                     ErrorCode::KeyControllerMismatch,
-                    format!("the key is controlled by {}, but the {role} is {expected}", method.controller),
+                    format!(
+                        "the key is controlled by {}, but the {role} is {expected}",
+                        method.controller
+                    ),
                 );
                 return Check::failed(CheckName::KeyBinding, &e, evidence);
             }
@@ -361,14 +472,20 @@ fn validity_check(facts: &Facts, now: Timestamp) -> Check {
     if let Some(from) = facts.valid_from {
         evidence.push(("validFrom", from.to_string()));
         if now < from {
-            let e = Error::new(ErrorCode::CredentialNotYetValid, format!("valid from {from}, verified at {now}"));
+            let e = Error::new(
+                ErrorCode::CredentialNotYetValid,
+                format!("valid from {from}, verified at {now}"),
+            );
             return Check::failed(CheckName::ValidityPeriod, &e, evidence);
         }
     }
     if let Some(until) = facts.valid_until {
         evidence.push(("validUntil", until.to_string()));
         if now > until {
-            let e = Error::new(ErrorCode::CredentialExpired, format!("valid until {until}, verified at {now}"));
+            let e = Error::new(
+                ErrorCode::CredentialExpired,
+                format!("valid until {until}, verified at {now}"),
+            );
             return Check::failed(CheckName::ValidityPeriod, &e, evidence);
         }
     }

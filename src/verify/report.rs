@@ -62,11 +62,21 @@ impl CheckName {
             (CheckName::Parse, Lang::En) => "The document is well-formed JSON within the limits.",
             (CheckName::Parse, Lang::Fr) => "Le document est du JSON bien formé, dans les limites.",
             (CheckName::DataModel, Lang::En) => "The document follows the Verifiable Credentials data model.",
-            (CheckName::DataModel, Lang::Fr) => "Le document respecte le modèle de données des attestations vérifiables.",
-            (CheckName::Proof, Lang::En) => "The signature is valid: the document has not been changed since it was signed.",
-            (CheckName::Proof, Lang::Fr) => "La signature est valide : le document n’a pas été modifié depuis sa signature.",
-            (CheckName::KeyBinding, Lang::En) => "The signing key belongs to the signer and is authorized for this use.",
-            (CheckName::KeyBinding, Lang::Fr) => "La clé de signature appartient au signataire et est autorisée pour cet usage.",
+            (CheckName::DataModel, Lang::Fr) => {
+                "Le document respecte le modèle de données des attestations vérifiables."
+            }
+            (CheckName::Proof, Lang::En) => {
+                "The signature is valid: the document has not been changed since it was signed."
+            }
+            (CheckName::Proof, Lang::Fr) => {
+                "La signature est valide : le document n’a pas été modifié depuis sa signature."
+            }
+            (CheckName::KeyBinding, Lang::En) => {
+                "The signing key belongs to the signer and is authorized for this use."
+            }
+            (CheckName::KeyBinding, Lang::Fr) => {
+                "La clé de signature appartient au signataire et est autorisée pour cet usage."
+            }
             (CheckName::ValidityPeriod, Lang::En) => "The credential is valid at the time of verification.",
             (CheckName::ValidityPeriod, Lang::Fr) => "L’attestation est valide au moment de la vérification.",
             (CheckName::Credentials, Lang::En) => "Every credential in the presentation verified.",
@@ -130,7 +140,10 @@ impl Check {
             name,
             outcome: Outcome::Passed,
             code: None,
-            message: Message { en: name.passed_message(Lang::En).into(), fr: name.passed_message(Lang::Fr).into() },
+            message: Message {
+                en: name.passed_message(Lang::En).into(),
+                fr: name.passed_message(Lang::Fr).into(),
+            },
             evidence,
             detail: None,
         }
@@ -142,7 +155,10 @@ impl Check {
             name,
             outcome: Outcome::Failed,
             code: Some(error.code()),
-            message: Message { en: error.message(Lang::En).into(), fr: error.message(Lang::Fr).into() },
+            message: Message {
+                en: error.message(Lang::En).into(),
+                fr: error.message(Lang::Fr).into(),
+            },
             evidence,
             detail: Some(error.detail().to_owned()),
         }
@@ -154,7 +170,10 @@ impl Check {
             name,
             outcome: Outcome::Skipped,
             code: None,
-            message: Message { en: en.into(), fr: fr.into() },
+            message: Message {
+                en: en.into(),
+                fr: fr.into(),
+            },
             evidence: Vec::new(),
             detail: None,
         }
@@ -162,7 +181,11 @@ impl Check {
 
     /// Skipped because an earlier check failed.
     pub(crate) fn skipped_after_failure(name: CheckName) -> Self {
-        Check::skipped(name, "Not checked: an earlier check failed.", "Non vérifié : une vérification précédente a échoué.")
+        Check::skipped(
+            name,
+            "Not checked: an earlier check failed.",
+            "Non vérifié : une vérification précédente a échoué.",
+        )
     }
 }
 
@@ -190,12 +213,18 @@ pub struct Report {
 
 impl Report {
     pub(crate) fn new(kind: DocumentKind, checks: Vec<Check>, credentials: Vec<Report>) -> Self {
-        Report { kind, checks, credentials }
+        Report {
+            kind,
+            checks,
+            credentials,
+        }
     }
 
     /// Whether the document verified.
     pub fn verified(&self) -> bool {
-        let proof_passed = self.check(CheckName::Proof).is_some_and(|c| c.outcome == Outcome::Passed);
+        let proof_passed = self
+            .check(CheckName::Proof)
+            .is_some_and(|c| c.outcome == Outcome::Passed);
         proof_passed && self.checks.iter().all(|c| c.outcome != Outcome::Failed)
     }
 
@@ -223,7 +252,11 @@ impl Report {
     pub fn failures(&self) -> Vec<(CheckName, ErrorCode)> {
         self.checks
             .iter()
-            .filter_map(|c| c.code.filter(|_| c.outcome == Outcome::Failed).map(|code| (c.name, code)))
+            .filter_map(|c| {
+                c.code
+                    .filter(|_| c.outcome == Outcome::Failed)
+                    .map(|code| (c.name, code))
+            })
             .collect()
     }
 
@@ -254,7 +287,12 @@ impl Report {
                 Outcome::Skipped => "–",
             };
             let code = check.code.map(|c| format!(" [{c}]")).unwrap_or_default();
-            let _ = writeln!(out, "{indent}  {mark} {}{code}: {}", check.name.label(lang), check.message.get(lang));
+            let _ = writeln!(
+                out,
+                "{indent}  {mark} {}{code}: {}",
+                check.name.label(lang),
+                check.message.get(lang)
+            );
             for (key, value) in &check.evidence {
                 let _ = writeln!(out, "{indent}      {}: {value}", evidence_label(key, lang));
             }
@@ -313,8 +351,11 @@ impl Serialize for CheckJson<'_> {
             state.serialize_field("code", code.as_str())?;
         }
         state.serialize_field("message", &c.message)?;
-        let evidence: serde_json::Map<String, serde_json::Value> =
-            c.evidence.iter().map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone()))).collect();
+        let evidence: serde_json::Map<String, serde_json::Value> = c
+            .evidence
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
+            .collect();
         state.serialize_field("evidence", &evidence)?;
         if let Some(detail) = &c.detail {
             state.serialize_field("detail", detail)?;

@@ -136,19 +136,37 @@ struct Expect<'a> {
     failures: &'a [(&'a str, &'a str)],
 }
 
-const VERIFIED: Expect<'static> = Expect { verified: true, failures: &[] };
+const VERIFIED: Expect<'static> = Expect {
+    verified: true,
+    failures: &[],
+};
 
 fn fails<'a>(failures: &'a [(&'a str, &'a str)]) -> Expect<'a> {
-    Expect { verified: false, failures }
+    Expect {
+        verified: false,
+        failures,
+    }
 }
 
 impl Vectors {
-    fn case_bytes(&mut self, id: &str, description: &str, input: Vec<u8>, dids: &[&str], options: Value, expect: Expect<'_>) {
+    fn case_bytes(
+        &mut self,
+        id: &str,
+        description: &str,
+        input: Vec<u8>,
+        dids: &[&str],
+        options: Value,
+        expect: Expect<'_>,
+    ) {
         let input_path = format!("cases/{id}.json");
         self.files.insert(input_path.clone(), input);
         let mut opts = object(json!({"time": VERIFY_AT}));
         opts.extend(object(options));
-        let failures: Vec<Value> = expect.failures.iter().map(|(check, code)| json!({"check": check, "code": code})).collect();
+        let failures: Vec<Value> = expect
+            .failures
+            .iter()
+            .map(|(check, code)| json!({"check": check, "code": code}))
+            .collect();
         self.cases.push(json!({
             "id": id,
             "description": description,
@@ -159,8 +177,23 @@ impl Vectors {
         }));
     }
 
-    fn case(&mut self, id: &str, description: &str, input: &Map<String, Value>, dids: &[&str], options: Value, expect: Expect<'_>) {
-        self.case_bytes(id, description, pretty(&Value::Object(input.clone())), dids, options, expect);
+    fn case(
+        &mut self,
+        id: &str,
+        description: &str,
+        input: &Map<String, Value>,
+        dids: &[&str],
+        options: Value,
+        expect: Expect<'_>,
+    ) {
+        self.case_bytes(
+            id,
+            description,
+            pretty(&Value::Object(input.clone())),
+            dids,
+            options,
+            expect,
+        );
     }
 }
 
@@ -192,41 +225,109 @@ fn issuer_signed(keys: &Keys) -> Map<String, Value> {
 fn credentials(v: &mut Vectors, keys: &Keys) {
     let issuer = did_of(&keys.issuer);
     let vm = vm_of(&keys.issuer);
-    v.case("vc-valid-did-key", "A VCDM 2.0 credential signed with eddsa-jcs-2022 by its did:key issuer.", &issuer_signed(keys), &[], json!({}), VERIFIED);
+    v.case(
+        "vc-valid-did-key",
+        "A VCDM 2.0 credential signed with eddsa-jcs-2022 by its did:key issuer.",
+        &issuer_signed(keys),
+        &[],
+        json!({}),
+        VERIFIED,
+    );
 
     let web = sign(&permit(WEB_DID), &keys.web_assert, &format!("{WEB_DID}#assert-1"));
-    v.case("vc-valid-did-web", "Signed by a did:web issuer whose DID document (supplied offline) lists the key under assertionMethod.", &web, &[WEB_DOC], json!({}), VERIFIED);
+    v.case(
+        "vc-valid-did-web",
+        "Signed by a did:web issuer whose DID document (supplied offline) lists the key under assertionMethod.",
+        &web,
+        &[WEB_DOC],
+        json!({}),
+        VERIFIED,
+    );
 
     let mut doc = permit("");
-    doc.insert("issuer".into(), json!({"id": issuer, "name": [
+    doc.insert(
+        "issuer".into(),
+        json!({"id": issuer, "name": [
         {"@value": "Ministère fictif des Mines", "@language": "fr-CA"},
-        {"@value": "Fictional Ministry of Mines", "@language": "en-CA", "@direction": "ltr"}]}));
-    doc.insert("description".into(), json!({"@value": "Délivré à titre d’exemple", "@language": "fr"}));
-    v.case("vc-valid-issuer-object-bilingual", "The issuer is an object with bilingual language-value names; the description is a language value.", &sign(&doc, &keys.issuer, &vm), &[], json!({}), VERIFIED);
+        {"@value": "Fictional Ministry of Mines", "@language": "en-CA", "@direction": "ltr"}]}),
+    );
+    doc.insert(
+        "description".into(),
+        json!({"@value": "Délivré à titre d’exemple", "@language": "fr"}),
+    );
+    v.case(
+        "vc-valid-issuer-object-bilingual",
+        "The issuer is an object with bilingual language-value names; the description is a language value.",
+        &sign(&doc, &keys.issuer, &vm),
+        &[],
+        json!({}),
+        VERIFIED,
+    );
 
     let mut doc = permit(&issuer);
-    doc.insert("x-provincial-extension".into(), json!({"zeta": [3, 1, 2], "alpha": {"nested": true, "n": 1.5e-7}}));
-    v.case("vc-valid-unknown-properties", "Properties the data model does not define survive parsing and the proof still verifies.", &sign(&doc, &keys.issuer, &vm), &[], json!({}), VERIFIED);
+    doc.insert(
+        "x-provincial-extension".into(),
+        json!({"zeta": [3, 1, 2], "alpha": {"nested": true, "n": 1.5e-7}}),
+    );
+    v.case(
+        "vc-valid-unknown-properties",
+        "Properties the data model does not define survive parsing and the proof still verifies.",
+        &sign(&doc, &keys.issuer, &vm),
+        &[],
+        json!({}),
+        VERIFIED,
+    );
 
     let mut doc = permit(&issuer);
     doc.remove("validFrom");
     doc.remove("validUntil");
-    v.case("vc-valid-no-validity-period", "No validFrom or validUntil: the validity period check passes.", &sign(&doc, &keys.issuer, &vm), &[], json!({}), VERIFIED);
+    v.case(
+        "vc-valid-no-validity-period",
+        "No validFrom or validUntil: the validity period check passes.",
+        &sign(&doc, &keys.issuer, &vm),
+        &[],
+        json!({}),
+        VERIFIED,
+    );
 
     let mut doc = permit(&issuer);
-    doc.insert("credentialSubject".into(), json!([{"id": "did:example:a"}, {"id": "did:example:b", "role": "co-holder"}]));
-    v.case("vc-valid-multiple-subjects", "credentialSubject is an array of two subjects.", &sign(&doc, &keys.issuer, &vm), &[], json!({}), VERIFIED);
+    doc.insert(
+        "credentialSubject".into(),
+        json!([{"id": "did:example:a"}, {"id": "did:example:b", "role": "co-holder"}]),
+    );
+    v.case(
+        "vc-valid-multiple-subjects",
+        "credentialSubject is an array of two subjects.",
+        &sign(&doc, &keys.issuer, &vm),
+        &[],
+        json!({}),
+        VERIFIED,
+    );
 
     let mut opts = options(&vm, VerificationRelationship::AssertionMethod);
     opts.expires = Some(time("2027-01-01T00:00:00Z"));
-    v.case("vc-valid-proof-expires-later", "The proof has an expires time after the verification time.", &sign_with(&permit(&issuer), &keys.issuer, &opts), &[], json!({}), VERIFIED);
+    v.case(
+        "vc-valid-proof-expires-later",
+        "The proof has an expires time after the verification time.",
+        &sign_with(&permit(&issuer), &keys.issuer, &opts),
+        &[],
+        json!({}),
+        VERIFIED,
+    );
 
     let doc = permit(WEB_DID);
     let first = sign(&doc, &keys.web_assert, &format!("{WEB_DID}#assert-1"));
     let second = sign(&doc, &keys.web_second, &format!("{WEB_DID}#assert-2"));
     let mut set = doc.clone();
     set.insert("proof".into(), json!([first["proof"], second["proof"]]));
-    v.case("vc-valid-proof-set", "A proof set: two independent proofs by two assertion keys of the same did:web issuer.", &set, &[WEB_DOC], json!({}), VERIFIED);
+    v.case(
+        "vc-valid-proof-set",
+        "A proof set: two independent proofs by two assertion keys of the same did:web issuer.",
+        &set,
+        &[WEB_DOC],
+        json!({}),
+        VERIFIED,
+    );
 
     let v11 = object(json!({
         "@context": ["https://www.w3.org/2018/credentials/v1"],
@@ -237,120 +338,337 @@ fn credentials(v: &mut Vectors, keys: &Keys) {
         "expirationDate": "2030-03-01T00:00:00Z",
         "credentialSubject": {"id": "did:example:legacy"}
     }));
-    v.case("vc11-valid", "A VCDM 1.1 credential (issuanceDate/expirationDate) is read for verification.", &sign(&v11, &keys.issuer, &vm), &[], json!({}), VERIFIED);
-    v.case("vc11-expired", "The same VCDM 1.1 credential verified after its expirationDate.", &sign(&v11, &keys.issuer, &vm), &[], json!({"time": "2031-01-01T00:00:00Z"}), fails(&[("validity_period", "CREDENTIAL_EXPIRED")]));
+    v.case(
+        "vc11-valid",
+        "A VCDM 1.1 credential (issuanceDate/expirationDate) is read for verification.",
+        &sign(&v11, &keys.issuer, &vm),
+        &[],
+        json!({}),
+        VERIFIED,
+    );
+    v.case(
+        "vc11-expired",
+        "The same VCDM 1.1 credential verified after its expirationDate.",
+        &sign(&v11, &keys.issuer, &vm),
+        &[],
+        json!({"time": "2031-01-01T00:00:00Z"}),
+        fails(&[("validity_period", "CREDENTIAL_EXPIRED")]),
+    );
 }
 
 fn tampering(v: &mut Vectors, keys: &Keys) {
     let signed = issuer_signed(keys);
     let sig = &[("proof", "PROOF_SIGNATURE_INVALID")][..];
-    let mut tampered = |id: &str, description: &str, change: &dyn Fn(&mut Map<String, Value>), expected: &[(&str, &str)]| {
-        let mut doc = signed.clone();
-        change(&mut doc);
-        v.case(id, description, &doc, &[], json!({}), fails(expected));
-    };
-    tampered("tampered-subject-value", "One character of a credentialSubject value changed after signing.",
-        &|d| d["credentialSubject"]["permitNumber"] = json!("MX-1-235"), sig);
-    tampered("tampered-number", "A number in the subject changed after signing.",
-        &|d| d["credentialSubject"]["site"]["latitude"] = json!(49.26), sig);
-    tampered("tampered-valid-until", "validUntil extended after signing.",
-        &|d| d["validUntil"] = json!("2041-01-15T09:00:00Z"), sig);
-    tampered("tampered-type-added", "A type added after signing.",
-        &|d| d["type"].as_array_mut().unwrap().push(json!("CertificateOfIncorporation")), sig);
-    tampered("tampered-property-added", "A property added to the subject after signing.",
-        &|d| { d["credentialSubject"].as_object_mut().unwrap().insert("extraRights".into(), json!(true)); }, sig);
-    tampered("tampered-property-removed", "A property removed from the subject after signing.",
-        &|d| { d["credentialSubject"].as_object_mut().unwrap().remove("site"); }, sig);
-    tampered("tampered-array-reordered", "The order of an array in the subject changed after signing.",
-        &|d| d["credentialSubject"]["operations"] = json!(["drilling", "exploration", "reclamation"]), sig);
-    tampered("tampered-name-language", "The @language of a name changed after signing.",
-        &|d| d["name"][1]["@language"] = json!("fr-CA"), sig);
-    tampered("tampered-proof-created", "The proof's created time changed after signing.",
-        &|d| d["proof"]["created"] = json!("2026-01-15T09:00:01Z"), sig);
-    tampered("tampered-proof-value", "One character in the middle of proofValue changed.",
+    let mut tampered =
+        |id: &str, description: &str, change: &dyn Fn(&mut Map<String, Value>), expected: &[(&str, &str)]| {
+            let mut doc = signed.clone();
+            change(&mut doc);
+            v.case(id, description, &doc, &[], json!({}), fails(expected));
+        };
+    tampered(
+        "tampered-subject-value",
+        "One character of a credentialSubject value changed after signing.",
+        &|d| d["credentialSubject"]["permitNumber"] = json!("MX-1-235"),
+        sig,
+    );
+    tampered(
+        "tampered-number",
+        "A number in the subject changed after signing.",
+        &|d| d["credentialSubject"]["site"]["latitude"] = json!(49.26),
+        sig,
+    );
+    tampered(
+        "tampered-valid-until",
+        "validUntil extended after signing.",
+        &|d| d["validUntil"] = json!("2041-01-15T09:00:00Z"),
+        sig,
+    );
+    tampered(
+        "tampered-type-added",
+        "A type added after signing.",
+        &|d| {
+            d["type"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("CertificateOfIncorporation"))
+        },
+        sig,
+    );
+    tampered(
+        "tampered-property-added",
+        "A property added to the subject after signing.",
+        &|d| {
+            d["credentialSubject"]
+                .as_object_mut()
+                .unwrap()
+                .insert("extraRights".into(), json!(true));
+        },
+        sig,
+    );
+    tampered(
+        "tampered-property-removed",
+        "A property removed from the subject after signing.",
+        &|d| {
+            d["credentialSubject"].as_object_mut().unwrap().remove("site");
+        },
+        sig,
+    );
+    tampered(
+        "tampered-array-reordered",
+        "The order of an array in the subject changed after signing.",
+        &|d| d["credentialSubject"]["operations"] = json!(["drilling", "exploration", "reclamation"]),
+        sig,
+    );
+    tampered(
+        "tampered-name-language",
+        "The @language of a name changed after signing.",
+        &|d| d["name"][1]["@language"] = json!("fr-CA"),
+        sig,
+    );
+    tampered(
+        "tampered-proof-created",
+        "The proof's created time changed after signing.",
+        &|d| d["proof"]["created"] = json!("2026-01-15T09:00:01Z"),
+        sig,
+    );
+    tampered(
+        "tampered-proof-value",
+        "One character in the middle of proofValue changed.",
         &|d| {
             let value = d["proof"]["proofValue"].as_str().unwrap().to_owned();
             let mut chars: Vec<char> = value.chars().collect();
             chars[40] = if chars[40] == '2' { '3' } else { '2' };
             d["proof"]["proofValue"] = json!(chars.into_iter().collect::<String>());
-        }, sig);
-    tampered("tampered-issuer", "The issuer replaced by another DID after signing: the signature and the key binding both fail.",
+        },
+        sig,
+    );
+    tampered(
+        "tampered-issuer",
+        "The issuer replaced by another DID after signing: the signature and the key binding both fail.",
         &|d| d["issuer"] = json!("did:web:impostor.passerelle.example"),
-        &[("proof", "PROOF_SIGNATURE_INVALID"), ("key_binding", "KEY_CONTROLLER_MISMATCH")]);
-    tampered("proof-context-mismatch", "The proof's @context is not a prefix of the document's @context.",
+        &[
+            ("proof", "PROOF_SIGNATURE_INVALID"),
+            ("key_binding", "KEY_CONTROLLER_MISMATCH"),
+        ],
+    );
+    tampered(
+        "proof-context-mismatch",
+        "The proof's @context is not a prefix of the document's @context.",
         &|d| d["proof"]["@context"] = json!(["https://www.w3.org/ns/credentials/examples/v2"]),
-        &[("proof", "PROOF_CONTEXT_MISMATCH")]);
+        &[("proof", "PROOF_CONTEXT_MISMATCH")],
+    );
 
     // vc-di-eddsa §3.3.2 step 4: the proof's @context replaces the document's
     // when it is a prefix of it, so a context appended later verifies.
     let mut appended = signed.clone();
-    appended["@context"].as_array_mut().unwrap().push(json!("https://www.w3.org/ns/credentials/examples/v2"));
+    appended["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("https://www.w3.org/ns/credentials/examples/v2"));
     v.case("context-appended-after-signing", "A context appended after signing: the proof's @context is still a prefix, so the proof verifies (vc-di-eddsa §3.3.2 step 4).", &appended, &[], json!({}), VERIFIED);
 }
 
 fn keys_and_dids(v: &mut Vectors, keys: &Keys) {
     let issuer = did_of(&keys.issuer);
     let by_attacker_as_issuer = sign(&permit(&issuer), &keys.attacker, &vm_of(&keys.issuer));
-    v.case("wrong-key", "Signed with another key while naming the issuer's verification method.", &by_attacker_as_issuer, &[], json!({}), fails(&[("proof", "PROOF_SIGNATURE_INVALID")]));
+    v.case(
+        "wrong-key",
+        "Signed with another key while naming the issuer's verification method.",
+        &by_attacker_as_issuer,
+        &[],
+        json!({}),
+        fails(&[("proof", "PROOF_SIGNATURE_INVALID")]),
+    );
 
     let by_attacker = sign(&permit(&issuer), &keys.attacker, &vm_of(&keys.attacker));
-    v.case("key-not-controlled-by-issuer", "A valid signature by a did:key that is not the issuer.", &by_attacker, &[], json!({}), fails(&[("key_binding", "KEY_CONTROLLER_MISMATCH")]));
+    v.case(
+        "key-not-controlled-by-issuer",
+        "A valid signature by a did:key that is not the issuer.",
+        &by_attacker,
+        &[],
+        json!({}),
+        fails(&[("key_binding", "KEY_CONTROLLER_MISMATCH")]),
+    );
 
     let auth_key = sign(&permit(WEB_DID), &keys.web_auth_only, &format!("{WEB_DID}#auth-1"));
-    v.case("key-not-in-assertion-method", "Signed by a key of the issuer's DID document that is listed only under authentication.", &auth_key, &[WEB_DOC], json!({}), fails(&[("key_binding", "VERIFICATION_METHOD_NOT_AUTHORIZED")]));
+    v.case(
+        "key-not-in-assertion-method",
+        "Signed by a key of the issuer's DID document that is listed only under authentication.",
+        &auth_key,
+        &[WEB_DOC],
+        json!({}),
+        fails(&[("key_binding", "VERIFICATION_METHOD_NOT_AUTHORIZED")]),
+    );
 
     let missing_vm = sign(&permit(WEB_DID), &keys.web_assert, &format!("{WEB_DID}#assert-9"));
-    v.case("verification-method-not-found", "The verification method is not in the issuer's DID document.", &missing_vm, &[WEB_DOC], json!({}), fails(&[("proof", "VERIFICATION_METHOD_NOT_FOUND")]));
+    v.case(
+        "verification-method-not-found",
+        "The verification method is not in the issuer's DID document.",
+        &missing_vm,
+        &[WEB_DOC],
+        json!({}),
+        fails(&[("proof", "VERIFICATION_METHOD_NOT_FOUND")]),
+    );
 
     let web = sign(&permit(WEB_DID), &keys.web_assert, &format!("{WEB_DID}#assert-1"));
-    v.case("did-not-resolvable", "A did:web issuer whose DID document the verifier does not have.", &web, &[], json!({}), fails(&[("proof", "DID_NOT_FOUND")]));
+    v.case(
+        "did-not-resolvable",
+        "A did:web issuer whose DID document the verifier does not have.",
+        &web,
+        &[],
+        json!({}),
+        fails(&[("proof", "DID_NOT_FOUND")]),
+    );
 
     let mut bad_did = issuer_signed(keys);
     bad_did["proof"]["verificationMethod"] = json!("did:key:z6Mk-not-base58#key");
-    v.case("did-key-malformed", "The verification method is a malformed did:key.", &bad_did, &[], json!({}), fails(&[("proof", "DID_INVALID")]));
+    v.case(
+        "did-key-malformed",
+        "The verification method is a malformed did:key.",
+        &bad_did,
+        &[],
+        json!({}),
+        fails(&[("proof", "DID_INVALID")]),
+    );
 }
 
 fn validity(v: &mut Vectors, keys: &Keys) {
     let issuer = did_of(&keys.issuer);
     let vm = vm_of(&keys.issuer);
-    v.case("expired", "Verified after validUntil.", &issuer_signed(keys), &[], json!({"time": "2031-01-15T09:00:01Z"}), fails(&[("validity_period", "CREDENTIAL_EXPIRED")]));
-    v.case("not-yet-valid", "Verified before validFrom (the proof was made even earlier).", &sign_with(&permit(&issuer), &keys.issuer, &ProofOptions { created: Some(time("2025-12-01T00:00:00Z")), ..options(&vm, VerificationRelationship::AssertionMethod) }), &[], json!({"time": "2026-01-01T00:00:00Z"}), fails(&[("validity_period", "CREDENTIAL_NOT_YET_VALID")]));
-    v.case("valid-in-2040-fails-as-expired", "A valid credential verified in 2040: only the validity period fails.", &issuer_signed(keys), &[], json!({"time": "2040-01-01T00:00:00Z"}), fails(&[("validity_period", "CREDENTIAL_EXPIRED")]));
+    v.case(
+        "expired",
+        "Verified after validUntil.",
+        &issuer_signed(keys),
+        &[],
+        json!({"time": "2031-01-15T09:00:01Z"}),
+        fails(&[("validity_period", "CREDENTIAL_EXPIRED")]),
+    );
+    v.case(
+        "not-yet-valid",
+        "Verified before validFrom (the proof was made even earlier).",
+        &sign_with(
+            &permit(&issuer),
+            &keys.issuer,
+            &ProofOptions {
+                created: Some(time("2025-12-01T00:00:00Z")),
+                ..options(&vm, VerificationRelationship::AssertionMethod)
+            },
+        ),
+        &[],
+        json!({"time": "2026-01-01T00:00:00Z"}),
+        fails(&[("validity_period", "CREDENTIAL_NOT_YET_VALID")]),
+    );
+    v.case(
+        "valid-in-2040-fails-as-expired",
+        "A valid credential verified in 2040: only the validity period fails.",
+        &issuer_signed(keys),
+        &[],
+        json!({"time": "2040-01-01T00:00:00Z"}),
+        fails(&[("validity_period", "CREDENTIAL_EXPIRED")]),
+    );
 
     let mut opts = options(&vm, VerificationRelationship::AssertionMethod);
     opts.expires = Some(time("2026-03-01T00:00:00Z"));
-    v.case("proof-expired", "The proof's expires time has passed.", &sign_with(&permit(&issuer), &keys.issuer, &opts), &[], json!({}), fails(&[("proof", "PROOF_EXPIRED")]));
+    v.case(
+        "proof-expired",
+        "The proof's expires time has passed.",
+        &sign_with(&permit(&issuer), &keys.issuer, &opts),
+        &[],
+        json!({}),
+        fails(&[("proof", "PROOF_EXPIRED")]),
+    );
 
     let mut opts = options(&vm, VerificationRelationship::AssertionMethod);
     opts.created = Some(time("2026-12-01T00:00:00Z"));
-    v.case("proof-created-in-future", "The proof's created time is after the verification time.", &sign_with(&permit(&issuer), &keys.issuer, &opts), &[], json!({}), fails(&[("proof", "PROOF_CREATED_IN_FUTURE")]));
+    v.case(
+        "proof-created-in-future",
+        "The proof's created time is after the verification time.",
+        &sign_with(&permit(&issuer), &keys.issuer, &opts),
+        &[],
+        json!({}),
+        fails(&[("proof", "PROOF_CREATED_IN_FUTURE")]),
+    );
 }
 
 fn proof_forms(v: &mut Vectors, keys: &Keys) {
     let signed = issuer_signed(keys);
-    let mut changed = |id: &str, description: &str, change: &dyn Fn(&mut Map<String, Value>), options: Value, expected: &[(&str, &str)]| {
+    let mut changed = |id: &str,
+                       description: &str,
+                       change: &dyn Fn(&mut Map<String, Value>),
+                       options: Value,
+                       expected: &[(&str, &str)]| {
         let mut doc = signed.clone();
         change(&mut doc);
         v.case(id, description, &doc, &[], options, fails(expected));
     };
-    changed("unknown-cryptosuite", "The proof names a cryptosuite no one implements.",
-        &|d| d["proof"]["cryptosuite"] = json!("eddsa-unknown-2099"), json!({}), &[("proof", "CRYPTOSUITE_UNSUPPORTED")]);
-    changed("unknown-proof-type", "The proof type is not DataIntegrityProof.",
-        &|d| d["proof"]["type"] = json!("Ed25519Signature2020"), json!({}), &[("proof", "CRYPTOSUITE_UNSUPPORTED")]);
-    changed("cryptosuite-not-accepted", "A valid eddsa-jcs-2022 proof, but the verifier accepts only another suite.",
-        &|_| {}, json!({"cryptosuites": ["ecdsa-rdfc-2019"]}), &[("proof", "CRYPTOSUITE_NOT_ACCEPTED")]);
-    changed("proof-missing", "The credential has no proof.",
-        &|d| { d.remove("proof"); }, json!({}), &[("proof", "PROOF_MISSING")]);
-    changed("proof-without-verification-method", "The proof lacks verificationMethod.",
-        &|d| { d["proof"].as_object_mut().unwrap().remove("verificationMethod"); }, json!({}), &[("proof", "PROOF_MALFORMED")]);
-    changed("proof-value-not-base58", "proofValue uses base64url (u…) instead of base58btc.",
-        &|d| d["proof"]["proofValue"] = json!("uAAAA"), json!({}), &[("proof", "PROOF_VALUE_INVALID")]);
-    changed("proof-chain-unsupported", "The proof names a previousProof (proof chains are not supported yet).",
-        &|d| d["proof"]["previousProof"] = json!("urn:uuid:0"), json!({}), &[("proof", "PROOF_CHAIN_UNSUPPORTED")]);
+    changed(
+        "unknown-cryptosuite",
+        "The proof names a cryptosuite no one implements.",
+        &|d| d["proof"]["cryptosuite"] = json!("eddsa-unknown-2099"),
+        json!({}),
+        &[("proof", "CRYPTOSUITE_UNSUPPORTED")],
+    );
+    changed(
+        "unknown-proof-type",
+        "The proof type is not DataIntegrityProof.",
+        &|d| d["proof"]["type"] = json!("Ed25519Signature2020"),
+        json!({}),
+        &[("proof", "CRYPTOSUITE_UNSUPPORTED")],
+    );
+    changed(
+        "cryptosuite-not-accepted",
+        "A valid eddsa-jcs-2022 proof, but the verifier accepts only another suite.",
+        &|_| {},
+        json!({"cryptosuites": ["ecdsa-rdfc-2019"]}),
+        &[("proof", "CRYPTOSUITE_NOT_ACCEPTED")],
+    );
+    changed(
+        "proof-missing",
+        "The credential has no proof.",
+        &|d| {
+            d.remove("proof");
+        },
+        json!({}),
+        &[("proof", "PROOF_MISSING")],
+    );
+    changed(
+        "proof-without-verification-method",
+        "The proof lacks verificationMethod.",
+        &|d| {
+            d["proof"].as_object_mut().unwrap().remove("verificationMethod");
+        },
+        json!({}),
+        &[("proof", "PROOF_MALFORMED")],
+    );
+    changed(
+        "proof-value-not-base58",
+        "proofValue uses base64url (u…) instead of base58btc.",
+        &|d| d["proof"]["proofValue"] = json!("uAAAA"),
+        json!({}),
+        &[("proof", "PROOF_VALUE_INVALID")],
+    );
+    changed(
+        "proof-chain-unsupported",
+        "The proof names a previousProof (proof chains are not supported yet).",
+        &|d| d["proof"]["previousProof"] = json!("urn:uuid:0"),
+        json!({}),
+        &[("proof", "PROOF_CHAIN_UNSUPPORTED")],
+    );
 
     let issuer = did_of(&keys.issuer);
-    let wrong_purpose = sign_with(&permit(&issuer), &keys.issuer, &options(&vm_of(&keys.issuer), VerificationRelationship::Authentication));
-    v.case("credential-proof-purpose-authentication", "A credential's proof made for authentication instead of assertionMethod.", &wrong_purpose, &[], json!({}), fails(&[("proof", "PROOF_PURPOSE_MISMATCH")]));
+    let wrong_purpose = sign_with(
+        &permit(&issuer),
+        &keys.issuer,
+        &options(&vm_of(&keys.issuer), VerificationRelationship::Authentication),
+    );
+    v.case(
+        "credential-proof-purpose-authentication",
+        "A credential's proof made for authentication instead of assertionMethod.",
+        &wrong_purpose,
+        &[],
+        json!({}),
+        fails(&[("proof", "PROOF_PURPOSE_MISMATCH")]),
+    );
 }
 
 fn data_model(v: &mut Vectors, keys: &Keys) {
@@ -360,36 +678,107 @@ fn data_model(v: &mut Vectors, keys: &Keys) {
         let mut doc = permit(&issuer);
         change(&mut doc);
         // Signed anyway: a valid signature does not make a malformed credential acceptable.
-        v.case(id, description, &sign(&doc, &keys.issuer, &vm), &[], json!({}), fails(&[("data_model", code)]));
+        v.case(
+            id,
+            description,
+            &sign(&doc, &keys.issuer, &vm),
+            &[],
+            json!({}),
+            fails(&[("data_model", code)]),
+        );
     };
-    invalid("dm-context-not-v2-first", "The first @context is not the VC 2.0 context.",
-        &|d| d["@context"] = json!(["https://www.w3.org/ns/credentials/examples/v2", "https://www.w3.org/ns/credentials/v2"]), "CONTEXT_INVALID");
-    invalid("dm-type-missing-vc", "type does not include VerifiableCredential.",
-        &|d| d["type"] = json!(["MinesActPermit"]), "TYPE_INVALID");
-    invalid("dm-subject-missing", "credentialSubject is missing.",
-        &|d| { d.remove("credentialSubject"); }, "SUBJECT_MISSING");
-    invalid("dm-issuer-not-url", "issuer is not a URL.",
-        &|d| d["issuer"] = json!("Ministry of Mines"), "ISSUER_INVALID");
-    invalid("dm-date-invalid", "validFrom has no time zone.",
-        &|d| d["validFrom"] = json!("2026-01-15T09:00:00"), "DATE_INVALID");
-    invalid("dm-validity-range-inverted", "validUntil is before validFrom.",
-        &|d| d["validUntil"] = json!("2025-01-15T09:00:00Z"), "VALIDITY_RANGE_INVALID");
-    invalid("dm-id-not-url", "The credential id is not a URL.",
-        &|d| d["id"] = json!("permit 42"), "ID_INVALID");
-    invalid("dm-language-value-invalid", "A name's language value object has an invalid @direction.",
-        &|d| d["name"][0]["@direction"] = json!("up"), "LANGUAGE_VALUE_INVALID");
+    invalid(
+        "dm-context-not-v2-first",
+        "The first @context is not the VC 2.0 context.",
+        &|d| {
+            d["@context"] = json!([
+                "https://www.w3.org/ns/credentials/examples/v2",
+                "https://www.w3.org/ns/credentials/v2"
+            ])
+        },
+        "CONTEXT_INVALID",
+    );
+    invalid(
+        "dm-type-missing-vc",
+        "type does not include VerifiableCredential.",
+        &|d| d["type"] = json!(["MinesActPermit"]),
+        "TYPE_INVALID",
+    );
+    invalid(
+        "dm-subject-missing",
+        "credentialSubject is missing.",
+        &|d| {
+            d.remove("credentialSubject");
+        },
+        "SUBJECT_MISSING",
+    );
+    invalid(
+        "dm-issuer-not-url",
+        "issuer is not a URL.",
+        &|d| d["issuer"] = json!("Ministry of Mines"),
+        "ISSUER_INVALID",
+    );
+    invalid(
+        "dm-date-invalid",
+        "validFrom has no time zone.",
+        &|d| d["validFrom"] = json!("2026-01-15T09:00:00"),
+        "DATE_INVALID",
+    );
+    invalid(
+        "dm-validity-range-inverted",
+        "validUntil is before validFrom.",
+        &|d| d["validUntil"] = json!("2025-01-15T09:00:00Z"),
+        "VALIDITY_RANGE_INVALID",
+    );
+    invalid(
+        "dm-id-not-url",
+        "The credential id is not a URL.",
+        &|d| d["id"] = json!("permit 42"),
+        "ID_INVALID",
+    );
+    invalid(
+        "dm-language-value-invalid",
+        "A name's language value object has an invalid @direction.",
+        &|d| d["name"][0]["@direction"] = json!("up"),
+        "LANGUAGE_VALUE_INVALID",
+    );
 }
 
 fn parsing(v: &mut Vectors, keys: &Keys) {
     let text = serde_json::to_string_pretty(&Value::Object(issuer_signed(keys))).expect("serializable");
     let parse = |code| fails_owned(code);
-    v.case_bytes("parse-malformed-json", "The document is cut short.", text[..text.len() / 2].as_bytes().to_vec(), &[], json!({}), parse("JSON_MALFORMED"));
+    v.case_bytes(
+        "parse-malformed-json",
+        "The document is cut short.",
+        text.as_bytes()[..text.len() / 2].to_vec(),
+        &[],
+        json!({}),
+        parse("JSON_MALFORMED"),
+    );
 
-    let duplicated = text.replacen("\"permitNumber\": \"MX-1-234\",", "\"permitNumber\": \"MX-1-234\",\n    \"permitNumber\": \"MX-9-999\",", 1);
+    let duplicated = text.replacen(
+        "\"permitNumber\": \"MX-1-234\",",
+        "\"permitNumber\": \"MX-1-234\",\n    \"permitNumber\": \"MX-9-999\",",
+        1,
+    );
     assert_ne!(duplicated, text, "the duplicate must be inserted");
-    v.case_bytes("parse-duplicate-key", "A signed credential with a repeated property name in its subject.", duplicated.into_bytes(), &[], json!({}), parse("JSON_DUPLICATE_KEY"));
+    v.case_bytes(
+        "parse-duplicate-key",
+        "A signed credential with a repeated property name in its subject.",
+        duplicated.into_bytes(),
+        &[],
+        json!({}),
+        parse("JSON_DUPLICATE_KEY"),
+    );
 
-    v.case_bytes("parse-oversize", "A 2.3 KB credential verified with a 1 KiB input limit.", text.clone().into_bytes(), &[], json!({"maxBytes": 1024}), parse("INPUT_TOO_LARGE"));
+    v.case_bytes(
+        "parse-oversize",
+        "A 2.3 KB credential verified with a 1 KiB input limit.",
+        text.clone().into_bytes(),
+        &[],
+        json!({"maxBytes": 1024}),
+        parse("INPUT_TOO_LARGE"),
+    );
 
     let mut deep = Value::String("bottom".into());
     for _ in 0..40 {
@@ -397,14 +786,31 @@ fn parsing(v: &mut Vectors, keys: &Keys) {
     }
     let mut doc = permit(&did_of(&keys.issuer));
     doc["credentialSubject"]["chain"] = deep;
-    v.case("parse-too-deep", "A subject nested 40 levels deep (the default limit is 32).", &doc, &[], json!({}), parse("INPUT_TOO_DEEP"));
+    v.case(
+        "parse-too-deep",
+        "A subject nested 40 levels deep (the default limit is 32).",
+        &doc,
+        &[],
+        json!({}),
+        parse("INPUT_TOO_DEEP"),
+    );
 
-    v.case_bytes("parse-not-an-object", "The document is a JSON array.", b"[{\"type\": \"VerifiableCredential\"}]\n".to_vec(), &[], json!({}), parse("JSON_NOT_OBJECT"));
+    v.case_bytes(
+        "parse-not-an-object",
+        "The document is a JSON array.",
+        b"[{\"type\": \"VerifiableCredential\"}]\n".to_vec(),
+        &[],
+        json!({}),
+        parse("JSON_NOT_OBJECT"),
+    );
 }
 
 fn fails_owned(code: &'static str) -> Expect<'static> {
     let failures: &'static [(&'static str, &'static str)] = Box::leak(Box::new([("parse", code)]));
-    Expect { verified: false, failures }
+    Expect {
+        verified: false,
+        failures,
+    }
 }
 
 fn presentations(v: &mut Vectors, keys: &Keys) {
@@ -433,33 +839,111 @@ fn presentations(v: &mut Vectors, keys: &Keys) {
 
     let valid = present(&vp(vec![good_vc.clone(), web_vc]), &keys.holder, &holder_vm, auth);
     v.case("vp-valid", "A presentation of two credentials (did:key and did:web issuers), signed by its holder for authentication with the expected challenge and domain.", &valid, &[WEB_DOC], expect_cd.clone(), VERIFIED);
-    v.case("vp-valid-without-expectations", "The same presentation, verified without an expected challenge or domain.", &valid, &[WEB_DOC], json!({}), VERIFIED);
-    v.case("vp-wrong-challenge", "The verifier expects another challenge.", &valid, &[WEB_DOC], json!({"challenge": "c-other"}), fails(&[("proof", "CHALLENGE_MISMATCH")]));
-    v.case("vp-wrong-domain", "The verifier expects another domain.", &valid, &[WEB_DOC], json!({"domain": "elsewhere.passerelle.example"}), fails(&[("proof", "DOMAIN_MISMATCH")]));
+    v.case(
+        "vp-valid-without-expectations",
+        "The same presentation, verified without an expected challenge or domain.",
+        &valid,
+        &[WEB_DOC],
+        json!({}),
+        VERIFIED,
+    );
+    v.case(
+        "vp-wrong-challenge",
+        "The verifier expects another challenge.",
+        &valid,
+        &[WEB_DOC],
+        json!({"challenge": "c-other"}),
+        fails(&[("proof", "CHALLENGE_MISMATCH")]),
+    );
+    v.case(
+        "vp-wrong-domain",
+        "The verifier expects another domain.",
+        &valid,
+        &[WEB_DOC],
+        json!({"domain": "elsewhere.passerelle.example"}),
+        fails(&[("proof", "DOMAIN_MISMATCH")]),
+    );
 
     let mut tampered = valid.clone();
     tampered["holder"] = json!("did:example:someone-else");
-    v.case("vp-tampered", "The presentation's holder changed after signing.", &tampered, &[WEB_DOC], expect_cd.clone(), fails(&[("proof", "PROOF_SIGNATURE_INVALID"), ("key_binding", "KEY_CONTROLLER_MISMATCH")]));
+    v.case(
+        "vp-tampered",
+        "The presentation's holder changed after signing.",
+        &tampered,
+        &[WEB_DOC],
+        expect_cd.clone(),
+        fails(&[
+            ("proof", "PROOF_SIGNATURE_INVALID"),
+            ("key_binding", "KEY_CONTROLLER_MISMATCH"),
+        ]),
+    );
 
     let mut bad_vc = good_vc.clone();
     bad_vc["credentialSubject"]["permitNumber"] = json!("MX-0-000");
     let with_bad = present(&vp(vec![bad_vc]), &keys.holder, &holder_vm, auth);
-    v.case("vp-credential-tampered", "A well-signed presentation holding a credential tampered before presentation.", &with_bad, &[], expect_cd.clone(), fails(&[("credentials", "PRESENTATION_CREDENTIAL_INVALID")]));
+    v.case(
+        "vp-credential-tampered",
+        "A well-signed presentation holding a credential tampered before presentation.",
+        &with_bad,
+        &[],
+        expect_cd.clone(),
+        fails(&[("credentials", "PRESENTATION_CREDENTIAL_INVALID")]),
+    );
 
     let with_expired = present(&vp(vec![good_vc.clone()]), &keys.holder, &holder_vm, auth);
-    v.case("vp-credential-expired", "A presentation verified after its credential's validUntil.", &with_expired, &[], json!({"time": "2032-01-01T00:00:00Z"}), fails(&[("credentials", "PRESENTATION_CREDENTIAL_INVALID")]));
+    v.case(
+        "vp-credential-expired",
+        "A presentation verified after its credential's validUntil.",
+        &with_expired,
+        &[],
+        json!({"time": "2032-01-01T00:00:00Z"}),
+        fails(&[("credentials", "PRESENTATION_CREDENTIAL_INVALID")]),
+    );
 
     let by_other = present(&vp(vec![good_vc.clone()]), &keys.attacker, &vm_of(&keys.attacker), auth);
-    v.case("vp-holder-mismatch", "Signed by a key that is not the holder's.", &by_other, &[], expect_cd.clone(), fails(&[("key_binding", "KEY_CONTROLLER_MISMATCH")]));
+    v.case(
+        "vp-holder-mismatch",
+        "Signed by a key that is not the holder's.",
+        &by_other,
+        &[],
+        expect_cd.clone(),
+        fails(&[("key_binding", "KEY_CONTROLLER_MISMATCH")]),
+    );
 
-    let assertion = present(&vp(vec![good_vc]), &keys.holder, &holder_vm, VerificationRelationship::AssertionMethod);
-    v.case("vp-purpose-assertion", "A presentation proof made for assertionMethod instead of authentication.", &assertion, &[], expect_cd.clone(), fails(&[("proof", "PROOF_PURPOSE_MISMATCH")]));
+    let assertion = present(
+        &vp(vec![good_vc]),
+        &keys.holder,
+        &holder_vm,
+        VerificationRelationship::AssertionMethod,
+    );
+    v.case(
+        "vp-purpose-assertion",
+        "A presentation proof made for assertionMethod instead of authentication.",
+        &assertion,
+        &[],
+        expect_cd.clone(),
+        fails(&[("proof", "PROOF_PURPOSE_MISMATCH")]),
+    );
 
     let empty = present(&vp(vec![]), &keys.holder, &holder_vm, auth);
-    v.case("vp-no-credentials", "A signed presentation with no credential: the credentials check is skipped.", &empty, &[], expect_cd.clone(), VERIFIED);
+    v.case(
+        "vp-no-credentials",
+        "A signed presentation with no credential: the credentials check is skipped.",
+        &empty,
+        &[],
+        expect_cd.clone(),
+        VERIFIED,
+    );
 
     let unsigned = vp(vec![]);
-    v.case("vp-unsigned", "A presentation without a proof.", &unsigned, &[], json!({}), fails(&[("proof", "PROOF_MISSING")]));
+    v.case(
+        "vp-unsigned",
+        "A presentation without a proof.",
+        &unsigned,
+        &[],
+        json!({}),
+        fails(&[("proof", "PROOF_MISSING")]),
+    );
 }
 
 fn readme(manifest: &Value) -> String {
@@ -474,11 +958,22 @@ fn readme(manifest: &Value) -> String {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|f| format!("`{}` {}", f["code"].as_str().unwrap_or(""), f["check"].as_str().unwrap_or("")))
+                .map(|f| {
+                    format!(
+                        "`{}` {}",
+                        f["code"].as_str().unwrap_or(""),
+                        f["check"].as_str().unwrap_or("")
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; ")
         };
-        out.push_str(&format!("| `{}` | {} | {} |\n", case["id"].as_str().unwrap_or(""), verdict, case["description"].as_str().unwrap_or("")));
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            case["id"].as_str().unwrap_or(""),
+            verdict,
+            case["description"].as_str().unwrap_or("")
+        ));
     }
     out
 }

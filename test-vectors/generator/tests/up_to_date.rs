@@ -7,7 +7,11 @@ use std::path::Path;
 fn committed_vectors_match_the_generator() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let files = passerelle_vectors::generate();
-    assert_eq!(files, passerelle_vectors::generate(), "the generator is not deterministic");
+    assert_eq!(
+        files,
+        passerelle_vectors::generate(),
+        "the generator is not deterministic"
+    );
     let mut stale = Vec::new();
     for (path, bytes) in &files {
         if std::fs::read(dir.join(path)).ok().as_ref() != Some(bytes) {
@@ -22,5 +26,8 @@ fn committed_vectors_match_the_generator() {
             }
         }
     }
-    assert!(stale.is_empty(), "stale or missing (run `cargo run -p passerelle-vectors`): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale or missing (run `cargo run -p passerelle-vectors`): {stale:?}"
+    );
 }
