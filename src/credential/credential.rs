@@ -87,7 +87,7 @@ impl Credential {
 
     /// The credential's types.
     pub fn types(&self) -> Vec<&str> {
-        check_types(&self.json, "VerifiableCredential").unwrap_or_default()
+        super::types(&self.json)
     }
 
     /// `validFrom` (VCDM 2.0) or `issuanceDate` (VCDM 1.1).

@@ -6,23 +6,23 @@ use crate::error::{Error, ErrorCode, Result};
 
 /// One string in one language, as VCDM 2.0 writes names and descriptions:
 /// `{"@value": "…", "@language": "fr-CA", "@direction": "ltr"}`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LanguageValue {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LanguageValue<'a> {
     /// The text.
-    pub value: String,
+    pub value: &'a str,
     /// The BCP 47 language tag, if given.
-    pub language: Option<String>,
+    pub language: Option<&'a str>,
     /// The base direction, `ltr` or `rtl`, if given.
-    pub direction: Option<String>,
+    pub direction: Option<&'a str>,
 }
 
-impl LanguageValue {
+impl<'a> LanguageValue<'a> {
     /// Reads a plain string or one language value object.
-    pub fn from_json(value: &Value) -> Result<Self> {
+    pub fn from_json(value: &'a Value) -> Result<Self> {
         let bad = |why: &str| Error::new(ErrorCode::LanguageValueInvalid, why.to_owned());
         match value {
             Value::String(text) => Ok(LanguageValue {
-                value: text.clone(),
+                value: text,
                 language: None,
                 direction: None,
             }),
@@ -38,19 +38,19 @@ impl LanguageValue {
                     .and_then(Value::as_str)
                     .ok_or_else(|| bad("@value must be a string"))?;
                 let language = optional_str(object, "@language")?;
-                if let Some(tag) = &language {
+                if let Some(tag) = language {
                     if !is_language_tag(tag) {
                         return Err(bad(&format!("{tag:?} is not a BCP 47 language tag")));
                     }
                 }
                 let direction = optional_str(object, "@direction")?;
-                if let Some(dir) = &direction {
+                if let Some(dir) = direction {
                     if dir != "ltr" && dir != "rtl" {
                         return Err(bad("@direction must be ltr or rtl"));
                     }
                 }
                 Ok(LanguageValue {
-                    value: value.to_owned(),
+                    value,
                     language,
                     direction,
                 })
@@ -61,20 +61,20 @@ impl LanguageValue {
 
     /// Picks the text for `lang` out of a name/description value (a string,
     /// an object or an array of them): the exact language, else the first.
-    pub fn pick(value: &Value, lang: crate::Lang) -> Option<String> {
+    pub fn pick(value: &'a Value, lang: crate::Lang) -> Option<&'a str> {
         let all: Vec<LanguageValue> = match value {
             Value::Array(items) => items.iter().filter_map(|v| Self::from_json(v).ok()).collect(),
             single => Self::from_json(single).ok().into_iter().collect(),
         };
-        let wanted = |v: &&LanguageValue| v.language.as_deref().and_then(crate::Lang::parse) == Some(lang);
-        all.iter().find(wanted).or(all.first()).map(|v| v.value.clone())
+        let wanted = |v: &&LanguageValue| v.language.and_then(crate::Lang::parse) == Some(lang);
+        all.iter().find(wanted).or(all.first()).map(|v| v.value)
     }
 }
 
-fn optional_str(object: &Map<String, Value>, key: &str) -> Result<Option<String>> {
+fn optional_str<'a>(object: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>> {
     match object.get(key) {
         None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Ok(Some(s)),
         Some(_) => Err(Error::new(
             ErrorCode::LanguageValueInvalid,
             format!("{key} must be a string"),

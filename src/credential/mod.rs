@@ -58,22 +58,33 @@ pub(crate) fn check_context(json: &Map<String, Value>) -> Result<DataModelVersio
     Ok(version)
 }
 
-/// Reads `type` (VCDM 2.0 §4.5): a string or an array of strings that
+/// Checks `type` (VCDM 2.0 §4.5): a string or an array of strings that
 /// includes `required`.
-pub(crate) fn check_types<'a>(json: &'a Map<String, Value>, required: &str) -> Result<Vec<&'a str>> {
+pub(crate) fn check_types(json: &Map<String, Value>, required: &str) -> Result<()> {
     let bad = |why: String| Error::new(ErrorCode::TypeInvalid, why);
-    let types: Vec<&str> = match json.get("type") {
-        Some(Value::String(t)) => vec![t.as_str()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|t| t.as_str().ok_or_else(|| bad("type entries must be strings".into())))
-            .collect::<Result<_>>()?,
+    let found = match json.get("type") {
+        Some(Value::String(t)) => t == required,
+        Some(Value::Array(items)) => {
+            if !items.iter().all(Value::is_string) {
+                return Err(bad("type entries must be strings".into()));
+            }
+            items.iter().any(|t| t.as_str() == Some(required))
+        }
         _ => return Err(bad("type is missing".into())),
     };
-    if !types.contains(&required) {
+    if !found {
         return Err(bad(format!("type does not include {required}")));
     }
-    Ok(types)
+    Ok(())
+}
+
+/// The `type` values of a document, in order.
+pub(crate) fn types(json: &Map<String, Value>) -> Vec<&str> {
+    match json.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Checks that `id`, when present, is a URL.

@@ -123,6 +123,7 @@ pub trait Signer {
     fn public_key(&self) -> PublicKey;
 
     /// Signs `message` and returns the raw signature bytes (64 for Ed25519).
+    /// A remote signer that fails returns an error with code `SIGNING_FAILED`.
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>>;
 }
 

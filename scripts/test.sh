@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The test command: installs what it needs (idempotently), then runs
+# formatting, lints, unit/property/conformance tests, test vectors, the
+# dependency audit, the demo, the wasm32 build and a short fuzz smoke run.
+#
+#   bash scripts/test.sh            # everything
+#   FUZZ_SECONDS=60 bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain and tools"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+command -v cargo-deny >/dev/null || cargo install cargo-deny --locked
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "lints (clippy -D warnings)"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+step "tests: unit, property, RFC 8785 and W3C conformance, CLI, test vectors, doc examples"
+cargo test --workspace --all-features
+
+step "test vectors through the CLI"
+cargo run --quiet --features cli -- vectors run test-vectors | tail -n 1
+
+step "the demo (README main command)"
+cargo run --quiet --example demo > /dev/null
+
+step "dependency audit (cargo deny, offline advisory database)"
+db=target/advisory-dbs/advisory-db-3157b0e258782691
+if [ ! -d "$db" ]; then
+  mkdir -p target/advisory-dbs
+  git clone --quiet ../shared/advisory-db/advisory-db.bundle "$db"
+fi
+cargo fetch --quiet
+cargo deny --offline check
+
+step "the library builds for wasm32 (browser)"
+cargo build --quiet --target wasm32-unknown-unknown -p passerelle --lib
+
+step "fuzz smoke run (${FUZZ_SECONDS}s per target)"
+for target in parse_credential jcs did_key verify_proof; do
+  mkdir -p "fuzz/corpus/$target"
+  log="target/fuzz-$target.log"
+  if ! cargo +nightly fuzz run -O "$target" "fuzz/corpus/$target" fuzz/seeds -- \
+      -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 > "$log" 2>&1; then
+    tail -n 60 "$log"
+    echo "fuzz target $target failed" >&2
+    exit 1
+  fi
+  echo "$target: $(grep -E '^Done' "$log" | tail -n 1)"
+done
+
+step "all checks passed"
