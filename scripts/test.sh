@@ -25,7 +25,8 @@ step "lints (clippy -D warnings)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 step "tests: unit, property, RFC 8785 and W3C conformance, CLI, test vectors, doc examples"
-cargo test --workspace --all-features
+mkdir -p target
+cargo test --workspace --all-features 2>&1 | tee target/test-output.log
 
 step "test vectors through the CLI"
 cargo run --quiet --features cli -- vectors run test-vectors | tail -n 1
@@ -59,3 +60,6 @@ for target in parse_credential jcs did_key verify_proof; do
 done
 
 step "all checks passed"
+# One closing line for the whole run: every cargo test result, summed.
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' \
+  target/test-output.log
