@@ -216,7 +216,7 @@ pub(crate) fn create_proof(
             "remove the existing proof before signing",
         ));
     }
-    let mut proof = Map::new();
+    let mut proof = Map::with_capacity(11);
     if let Some(id) = &options.id {
         proof.insert("id".into(), Value::String(id.clone()));
     }
