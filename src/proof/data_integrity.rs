@@ -170,13 +170,6 @@ pub fn proofs_of(document: &Map<String, Value>) -> Result<Vec<&Map<String, Value
     }
 }
 
-/// A copy of `document` without its `proof` property.
-pub fn without_proof(document: &Map<String, Value>) -> Map<String, Value> {
-    let mut unsecured = document.clone();
-    unsecured.shift_remove("proof");
-    unsecured
-}
-
 /// Adds a proof to an unsecured document (Data Integrity §4.2) and returns
 /// the secured document, with `proof` as its last property.
 ///

@@ -7,7 +7,7 @@ mod data_integrity;
 mod eddsa_jcs_2022;
 
 pub(crate) use data_integrity::create_proof;
-pub use data_integrity::{add_proof, proofs_of, without_proof, DataIntegrityProof, ProofOptions};
+pub use data_integrity::{add_proof, proofs_of, DataIntegrityProof, ProofOptions};
 
 use crate::error::{Error, ErrorCode, Result};
 

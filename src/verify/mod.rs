@@ -11,7 +11,7 @@ pub use report::{Check, CheckName, DocumentKind, Message, Outcome, Report};
 
 use serde_json::{Map, Value};
 
-use crate::credential::{check_credential, Facts, Presentation};
+use crate::credential::{self, check_credential, Facts, Presentation};
 use crate::did::{self, DidResolver, ResolvedMethod, StaticResolver, VerificationRelationship};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
@@ -155,12 +155,10 @@ impl<R: DidResolver> Verifier<R> {
                 return Report::new(DocumentKind::Credential, checks, Vec::new());
             }
         };
-        let types = match map.get("type") {
-            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
-            Some(Value::String(t)) => t.clone(),
-            _ => String::new(),
-        };
-        let mut evidence = vec![("types", types), ("issuer", facts.issuer.clone())];
+        let mut evidence = vec![
+            ("types", credential::types(map).join(", ")),
+            ("issuer", facts.issuer.clone()),
+        ];
         if let Some(id) = map.get("id").and_then(Value::as_str) {
             evidence.insert(0, ("id", id.to_owned()));
         }
