@@ -84,12 +84,20 @@ pub fn type_name(value: &Value) -> &'static str {
 }
 
 /// Depth of the deepest object/array in `value` (a scalar has depth 0).
+/// Iterative, so any value built in code can be measured.
 pub fn depth(value: &Value) -> usize {
-    match value {
-        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
-        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
-        _ => 0,
+    let mut deepest = 0;
+    let mut pending = vec![(value, 0usize)];
+    while let Some((value, above)) = pending.pop() {
+        let level = above + 1;
+        match value {
+            Value::Array(items) => pending.extend(items.iter().map(|child| (child, level))),
+            Value::Object(map) => pending.extend(map.values().map(|child| (child, level))),
+            _ => continue,
+        }
+        deepest = deepest.max(level);
     }
+    deepest
 }
 
 const DUPLICATE_MARKER: &str = "passerelle-duplicate-key:";
@@ -243,5 +251,7 @@ mod tests {
     fn depth_counts_containers() {
         let v = parse_strict(br#"{"a":[1,{"b":2}]}"#, Limits::default()).unwrap();
         assert_eq!(depth(&v), 3);
+        assert_eq!(depth(&Value::Null), 0);
+        assert_eq!(depth(&serde_json::json!([[], {"x": [[1]]}])), 4);
     }
 }

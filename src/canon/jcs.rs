@@ -23,31 +23,49 @@ pub fn canonicalize(value: &Value) -> Result<Vec<u8>> {
     Ok(out.into_bytes())
 }
 
+/// Deepest nesting canonicalized: documents that entered through the parser
+/// are far shallower (`Limits::DEPTH_CEILING`); this guards the stack
+/// against values built in code.
+pub const MAX_DEPTH: usize = 128;
+
 /// Appends the canonical form of `value` to `out`.
 pub fn canonicalize_into(value: &Value, out: &mut String) -> Result<()> {
+    write_value(value, out, 0)
+}
+
+fn too_deep() -> Error {
+    Error::new(ErrorCode::InputTooDeep, format!("nesting deeper than {MAX_DEPTH}"))
+}
+
+fn write_value(value: &Value, out: &mut String, depth: usize) -> Result<()> {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
         Value::Number(n) => write_number(n, out)?,
         Value::String(s) => write_string(s, out),
+        Value::Array(_) | Value::Object(_) if depth >= MAX_DEPTH => return Err(too_deep()),
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                canonicalize_into(item, out)?;
+                write_value(item, out, depth + 1)?;
             }
             out.push(']');
         }
-        Value::Object(map) => canonicalize_object_into(map, out)?,
+        Value::Object(map) => write_object(map, out, depth + 1)?,
     }
     Ok(())
 }
 
 /// Appends the canonical form of a JSON object to `out` (no clone needed).
 pub fn canonicalize_object_into(map: &Map<String, Value>, out: &mut String) -> Result<()> {
+    write_object(map, out, 0)
+}
+
+fn write_object(map: &Map<String, Value>, out: &mut String, depth: usize) -> Result<()> {
     // Most objects are small: sort their entries on the stack.
     const SMALL: usize = 16;
     static NULL: Value = Value::Null;
@@ -56,16 +74,20 @@ pub fn canonicalize_object_into(map: &Map<String, Value>, out: &mut String) -> R
         for (slot, (k, v)) in entries.iter_mut().zip(map) {
             *slot = (k.as_str(), v);
         }
-        return canonicalize_entries_into(&mut entries[..map.len()], out);
+        return write_entries(&mut entries[..map.len()], out, depth);
     }
     let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    canonicalize_entries_into(&mut entries, out)
+    write_entries(&mut entries, out, depth)
 }
 
 /// Appends the canonical form of the object made of `entries` (sorted in
 /// place). Lets a caller leave out or substitute properties without cloning
 /// the document, as Data Integrity does with `proof` and `@context`.
 pub fn canonicalize_entries_into(entries: &mut [(&str, &Value)], out: &mut String) -> Result<()> {
+    write_entries(entries, out, 0)
+}
+
+fn write_entries(entries: &mut [(&str, &Value)], out: &mut String, depth: usize) -> Result<()> {
     if !entries.is_sorted_by(|(a, _), (b, _)| utf16_order(a, b).is_le()) {
         entries.sort_unstable_by(|(a, _), (b, _)| utf16_order(a, b));
     }
@@ -76,7 +98,7 @@ pub fn canonicalize_entries_into(entries: &mut [(&str, &Value)], out: &mut Strin
         }
         write_string(key, out);
         out.push(':');
-        canonicalize_into(value, out)?;
+        write_value(value, out, depth)?;
     }
     out.push('}');
     Ok(())
@@ -239,6 +261,22 @@ mod tests {
         }
         assert!(format_number(f64::NAN).is_err());
         assert!(format_number(f64::INFINITY).is_err());
+    }
+
+    #[test]
+    fn values_built_too_deep_are_refused_not_overflowed() {
+        let mut deep = Value::Null;
+        for _ in 0..100_000 {
+            deep = Value::Array(vec![deep]);
+        }
+        assert_eq!(canonicalize(&deep).unwrap_err().code(), ErrorCode::InputTooDeep);
+        let mut ok = Value::Null;
+        for _ in 0..MAX_DEPTH {
+            ok = Value::Array(vec![ok]);
+        }
+        assert!(canonicalize(&ok).is_ok());
+        // Dropping a 100 000-deep value recurses in serde_json; keep it off this stack.
+        std::mem::forget(deep);
     }
 
     #[test]
