@@ -212,6 +212,58 @@ codes! {
     PresentationCredentialInvalid => "PRESENTATION_CREDENTIAL_INVALID",
         "A credential in the presentation did not verify.",
         "Une attestation de la présentation n’a pas été vérifiée.";
+    /// No trusted registry authorizes the issuer for any of the credential's types.
+    IssuerNotAuthorized => "ISSUER_NOT_AUTHORIZED",
+        "No trusted registry authorizes this issuer to issue this kind of credential.",
+        "Aucun registre de confiance n’autorise cet émetteur à délivrer ce type d’attestation.";
+    /// The issuer's authorization started after the credential was issued.
+    AuthorizationNotYetValid => "AUTHORIZATION_NOT_YET_VALID",
+        "The issuer was not yet authorized when the credential was issued.",
+        "L’émetteur n’était pas encore autorisé lorsque l’attestation a été délivrée.";
+    /// The issuer's authorization had ended when the credential was issued.
+    AuthorizationExpired => "AUTHORIZATION_EXPIRED",
+        "The issuer’s authorization had ended when the credential was issued.",
+        "L’autorisation de l’émetteur avait pris fin lorsque l’attestation a été délivrée.";
+    /// The issuer's authorization is suspended.
+    AuthorizationSuspended => "AUTHORIZATION_SUSPENDED",
+        "The issuer’s authorization is suspended.",
+        "L’autorisation de l’émetteur est suspendue.";
+    /// The issuer's authorization is revoked.
+    AuthorizationRevoked => "AUTHORIZATION_REVOKED",
+        "The issuer’s authorization is revoked.",
+        "L’autorisation de l’émetteur est révoquée.";
+    /// The issuer is authorized only by registries no trust anchor recognizes.
+    RegistryNotRecognized => "REGISTRY_NOT_RECOGNIZED",
+        "The issuer’s registry is not recognized by any trusted authority.",
+        "Le registre de l’émetteur n’est reconnu par aucune autorité de confiance.";
+    /// A registry authorized something outside the scope it was recognized for.
+    ScopeViolation => "SCOPE_VIOLATION",
+        "The registry authorized the issuer outside the scope it is recognized for.",
+        "Le registre a autorisé l’émetteur hors du champ pour lequel il est reconnu.";
+    /// A registry snapshot needed for the answer is past its validUntil.
+    SnapshotStale => "SNAPSHOT_STALE",
+        "A trust registry snapshot is out of date.",
+        "Un instantané du registre de confiance est périmé.";
+    /// A registry snapshot is older than one already seen.
+    SnapshotRollback => "SNAPSHOT_ROLLBACK",
+        "A trust registry snapshot is older than one already seen.",
+        "Un instantané du registre de confiance est plus ancien qu’un instantané déjà vu.";
+    /// A registry snapshot's signature, key or content is invalid.
+    SnapshotSignatureInvalid => "SNAPSHOT_SIGNATURE_INVALID",
+        "A trust registry snapshot is not validly signed by its registry.",
+        "Un instantané du registre de confiance n’est pas valablement signé par son registre.";
+    /// A registry snapshot or source file does not follow the registry model.
+    RegistryInvalid => "REGISTRY_INVALID",
+        "A trust registry file does not follow the registry model.",
+        "Un fichier de registre de confiance ne respecte pas le modèle de registre.";
+    /// A TRQP query is malformed.
+    TrqpRequestInvalid => "TRQP_REQUEST_INVALID",
+        "The trust registry query is malformed.",
+        "La requête au registre de confiance est mal formée.";
+    /// A remote trust registry could not be reached or answered badly.
+    RegistryUnavailable => "REGISTRY_UNAVAILABLE",
+        "The trust registry could not be reached.",
+        "Le registre de confiance est injoignable.";
 }
 
 impl fmt::Display for ErrorCode {

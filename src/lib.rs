@@ -64,6 +64,7 @@ mod error;
 mod issue;
 pub mod json;
 pub mod proof;
+pub mod registry;
 mod time;
 #[cfg(feature = "vectors")]
 pub mod vectors;

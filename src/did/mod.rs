@@ -24,6 +24,12 @@ pub trait DidResolver {
     fn resolve(&self, did: &str) -> Result<DidDocument>;
 }
 
+impl<R: DidResolver + ?Sized> DidResolver for &R {
+    fn resolve(&self, did: &str) -> Result<DidDocument> {
+        (**self).resolve(did)
+    }
+}
+
 /// An offline resolver over DID documents the caller already has (fixtures,
 /// documents bundled with an application, documents fetched earlier).
 ///

@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 
 use crate::credential::{self, check_credential, Facts, Presentation};
 use crate::did::{self, DidResolver, ResolvedMethod, StaticResolver, VerificationRelationship};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Lang, Result};
+use crate::registry::TrustStore;
 use crate::json::{self, Limits};
 use crate::proof::{proofs_of, Cryptosuite, DataIntegrityProof};
 use crate::time::Timestamp;
@@ -68,21 +69,32 @@ impl VerifyOptions {
 /// ```
 pub struct Verifier<R: DidResolver = StaticResolver> {
     resolver: R,
+    trust: Option<TrustStore>,
 }
 
 impl Verifier<StaticResolver> {
     /// A verifier with no DID documents: only `did:key` signers resolve.
     pub fn offline() -> Self {
-        Verifier {
-            resolver: StaticResolver::default(),
-        }
+        Verifier::new(StaticResolver::default())
     }
 }
 
 impl<R: DidResolver> Verifier<R> {
     /// A verifier that resolves DIDs with `resolver`.
     pub fn new(resolver: R) -> Self {
-        Verifier { resolver }
+        Verifier { resolver, trust: None }
+    }
+
+    /// Adds trust anchors and registry snapshots: credentials then get a
+    /// `trust` check (skipped when the store has no anchors).
+    pub fn with_trust(mut self, store: TrustStore) -> Self {
+        self.trust = Some(store);
+        self
+    }
+
+    /// The trust store, if any.
+    pub fn trust(&self) -> Option<&TrustStore> {
+        self.trust.as_ref()
     }
 
     /// The resolver.
@@ -178,6 +190,7 @@ impl<R: DidResolver> Verifier<R> {
             "issuer",
         ));
         checks.push(validity_check(&facts, options.time));
+        checks.push(self.trust_check(map, &facts, options.time));
         Report::new(DocumentKind::Credential, checks, Vec::new())
     }
 
@@ -288,6 +301,50 @@ impl<R: DidResolver> Verifier<R> {
         }
         checks.push(Check::passed(CheckName::Proof, evidence));
         Some(signers)
+    }
+
+    /// The issuer's authorization at the time the credential was issued:
+    /// its `validFrom`, else its proof's `created`, else the verification time.
+    fn trust_check(&self, map: &Map<String, Value>, facts: &Facts, now: Timestamp) -> Check {
+        let Some(store) = self.trust.as_ref().filter(|s| !s.anchors().is_empty()) else {
+            return Check::skipped(
+                CheckName::Trust,
+                "Not checked: no trust anchor is configured.",
+                "Non vérifié : aucune ancre de confiance n’est configurée.",
+            );
+        };
+        let created = proofs_of(map).ok().and_then(|proofs| {
+            proofs.first().and_then(|p| p.get("created")).and_then(Value::as_str).and_then(|t| Timestamp::parse(t).ok())
+        });
+        let issued = facts.valid_from.or(created).unwrap_or(now);
+        let types = credential::types(map);
+        let answer = store.authorize_issuer(&facts.issuer, &types, issued);
+        let mut evidence = vec![("issued", issued.to_string())];
+        if let (Some(matched), Some(resource)) = (&answer.matched_type, &answer.resource) {
+            evidence.push(("type", matched.clone()));
+            evidence.push(("resource", resource.clone()));
+        }
+        if !answer.path.is_empty() {
+            evidence.push(("path", answer.path_ids()));
+        }
+        let (en, fr) = (answer.render_path(Lang::En), answer.render_path(Lang::Fr));
+        match &answer.reason {
+            None => {
+                let mut check = Check::passed(CheckName::Trust, evidence);
+                check.message = Message { en: format!("Authorized: {en}.").into(), fr: format!("Autorisé : {fr}.").into() };
+                check
+            }
+            Some(reason) => {
+                let mut check = Check::failed(CheckName::Trust, reason, evidence);
+                if !answer.path.is_empty() {
+                    check.message = Message {
+                        en: format!("{} Path: {en}.", reason.message(Lang::En)).into(),
+                        fr: format!("{} Chemin : {fr}.", reason.message(Lang::Fr)).into(),
+                    };
+                }
+                check
+            }
+        }
     }
 
     /// Checks the proof's suite and purpose, then retrieves its signing key.

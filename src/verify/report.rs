@@ -24,6 +24,8 @@ pub enum CheckName {
     ValidityPeriod,
     /// Every credential inside a presentation verified.
     Credentials,
+    /// A trusted registry authorized the issuer for the credential's type.
+    Trust,
 }
 
 impl CheckName {
@@ -36,6 +38,7 @@ impl CheckName {
             CheckName::KeyBinding => "key_binding",
             CheckName::ValidityPeriod => "validity_period",
             CheckName::Credentials => "credentials",
+            CheckName::Trust => "trust",
         }
     }
 
@@ -54,6 +57,8 @@ impl CheckName {
             (CheckName::ValidityPeriod, Lang::Fr) => "Période de validité",
             (CheckName::Credentials, Lang::En) => "Credentials",
             (CheckName::Credentials, Lang::Fr) => "Attestations",
+            (CheckName::Trust, Lang::En) => "Trust registry",
+            (CheckName::Trust, Lang::Fr) => "Registre de confiance",
         }
     }
 
@@ -81,6 +86,8 @@ impl CheckName {
             (CheckName::ValidityPeriod, Lang::Fr) => "L’attestation est valide au moment de la vérification.",
             (CheckName::Credentials, Lang::En) => "Every credential in the presentation verified.",
             (CheckName::Credentials, Lang::Fr) => "Toutes les attestations de la présentation ont été vérifiées.",
+            (CheckName::Trust, Lang::En) => "A trusted registry authorizes the issuer for this kind of credential.",
+            (CheckName::Trust, Lang::Fr) => "Un registre de confiance autorise l’émetteur pour ce type d’attestation.",
         }
     }
 }
@@ -320,6 +327,10 @@ fn evidence_label(key: &str, lang: Lang) -> &str {
         ("domain", Lang::Fr) => "domaine",
         ("created", Lang::Fr) => "créée",
         ("expires", Lang::Fr) => "expire",
+        ("type", Lang::Fr) => "type",
+        ("resource", Lang::Fr) => "ressource",
+        ("path", Lang::Fr) => "chemin",
+        ("issued", Lang::Fr) => "délivrée",
         (other, Lang::Fr) => other,
     }
 }

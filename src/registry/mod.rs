@@ -1,0 +1,20 @@
+//! Trust registries: which issuers a government (or a body it recognizes)
+//! authorizes to issue which credentials, and which registries recognize
+//! which, following the ToIP Trust Registry Query Protocol v2 vocabulary.
+//!
+//! A verifier trusts one or more roots (for example the federal registry).
+//! Trust flows down recognition edges, whose scopes only narrow; an issuer
+//! is authorized when a registry on such a path authorizes it for the
+//! credential's type at the time the credential was issued. Registries are
+//! read from signed snapshots, so a browser can answer offline.
+
+mod model;
+mod resolve;
+mod snapshot;
+mod store;
+pub mod trqp;
+
+pub use model::{jurisdiction_covers, pattern_covers, Authorization, Bilingual, Recognition, Registry, Scope, Status};
+pub use resolve::{render_path, PathStep, TrustAnswer, Wanted, MAX_HOPS};
+pub use snapshot::{claimed_registry_id, open_snapshot, sign_snapshot, Snapshot, MAX_SNAPSHOT_BYTES, SNAPSHOT_TYPE};
+pub use store::TrustStore;

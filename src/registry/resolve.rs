@@ -1,0 +1,330 @@
+//! Resolution: "is issuer X authorized for type T at time t?", answered by
+//! walking recognition edges down from the trust anchors.
+
+use std::collections::{HashSet, VecDeque};
+
+use super::model::{Bilingual, Scope, Status};
+use super::store::TrustStore;
+use crate::error::{Error, ErrorCode, Lang};
+use crate::time::Timestamp;
+
+/// Longest recognition chain followed (anchor → … → issuer's registry).
+pub const MAX_HOPS: usize = 8;
+
+/// What the issuer must be authorized for.
+#[derive(Clone, Copy, Debug)]
+pub enum Wanted<'a> {
+    /// Any of a credential's types: a type matches a resource equal to it,
+    /// or whose name after the namespace is it (`MinesActPermit` matches
+    /// `ca-bc:MinesActPermit`).
+    Types(&'a [&'a str]),
+    /// Exactly this resource (TRQP queries).
+    Resource(&'a str),
+}
+
+impl Wanted<'_> {
+    fn matches(&self, resource: &str) -> Option<String> {
+        let local = resource.rsplit_once(':').map(|(_, name)| name).unwrap_or(resource);
+        match self {
+            Wanted::Types(types) => types
+                .iter()
+                .find(|t| **t != "VerifiableCredential" && (**t == resource || **t == local))
+                .map(|t| (*t).to_owned()),
+            Wanted::Resource(wanted) => (*wanted == resource).then(|| resource.to_owned()),
+        }
+    }
+}
+
+/// One link of the evidence path, from the anchor down to the issuer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathStep {
+    /// A trust anchor the verifier configured.
+    Anchor {
+        /// The anchor registry's DID.
+        registry: String,
+        /// Its name.
+        name: Bilingual,
+    },
+    /// `authority` recognizes the registry `entity` for `scope`.
+    Recognition {
+        /// The recognizing registry.
+        authority: String,
+        /// The recognized registry.
+        entity: String,
+        /// The recognized registry's name.
+        entity_name: Bilingual,
+        /// The scope of the recognition (already narrowed along the path).
+        scope: Scope,
+        /// The agreement or statute behind it.
+        legal_authority: Bilingual,
+    },
+    /// `registry` authorizes `issuer` for `resource`.
+    Authorization {
+        /// The authorizing registry.
+        registry: String,
+        /// Its name.
+        registry_name: Bilingual,
+        /// The issuer's DID.
+        issuer: String,
+        /// The issuer's name.
+        issuer_name: Bilingual,
+        /// The authorized resource.
+        resource: String,
+        /// The issuer's jurisdiction.
+        jurisdiction: String,
+        /// The statute under which the registry authorizes.
+        legal_authority: Bilingual,
+    },
+}
+
+/// The answer to an authorization question, with its evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustAnswer {
+    /// Whether a valid path was found.
+    pub authorized: bool,
+    /// Why not, when not authorized (a registry reason code).
+    pub reason: Option<Error>,
+    /// The credential type that matched.
+    pub matched_type: Option<String>,
+    /// The registry resource that matched.
+    pub resource: Option<String>,
+    /// The path (anchor first), for an authorization or for the closest failure.
+    pub path: Vec<PathStep>,
+}
+
+impl TrustAnswer {
+    fn refused(reason: Error, path: Vec<PathStep>) -> Self {
+        TrustAnswer { authorized: false, reason: Some(reason), matched_type: None, resource: None, path }
+    }
+
+    /// The path as text, issuer first: `X ← authorized by … ← recognized by … ← trust anchor …`.
+    pub fn render_path(&self, lang: Lang) -> String {
+        render_path(&self.path, lang)
+    }
+
+    /// The path as DIDs only, issuer first (language-neutral evidence).
+    pub fn path_ids(&self) -> String {
+        let mut ids: Vec<&str> = Vec::new();
+        for step in self.path.iter().rev() {
+            match step {
+                PathStep::Authorization { issuer, registry, .. } => {
+                    ids.push(issuer);
+                    ids.push(registry);
+                }
+                PathStep::Recognition { authority, .. } => ids.push(authority),
+                PathStep::Anchor { .. } => {}
+            }
+        }
+        ids.dedup();
+        ids.join(" ← ")
+    }
+}
+
+/// Renders a path, issuer first, in `lang`.
+pub fn render_path(path: &[PathStep], lang: Lang) -> String {
+    let mut parts = Vec::new();
+    for step in path.iter().rev() {
+        parts.push(match (step, lang) {
+            (PathStep::Authorization { issuer_name, registry_name, resource, legal_authority, .. }, Lang::En) => format!(
+                "{} ← authorized by {} for {resource} ({})",
+                issuer_name.en, registry_name.en, legal_authority.en
+            ),
+            (PathStep::Authorization { issuer_name, registry_name, resource, legal_authority, .. }, Lang::Fr) => format!(
+                "{} ← autorisé par {} pour {resource} ({})",
+                issuer_name.fr, registry_name.fr, legal_authority.fr
+            ),
+            (PathStep::Recognition { entity_name, scope, legal_authority, .. }, Lang::En) => {
+                format!("{} recognized for {scope} ({})", entity_name.en, legal_authority.en)
+            }
+            (PathStep::Recognition { entity_name, scope, legal_authority, .. }, Lang::Fr) => {
+                format!("{} reconnu pour {scope} ({})", entity_name.fr, legal_authority.fr)
+            }
+            (PathStep::Anchor { name, .. }, Lang::En) => format!("by {} (trust anchor)", name.en),
+            (PathStep::Anchor { name, .. }, Lang::Fr) => format!("par {} (ancre de confiance)", name.fr),
+        });
+    }
+    parts.join(" ← ")
+}
+
+struct Node {
+    registry: String,
+    scope: Scope,
+    path: Vec<PathStep>,
+    hops: usize,
+}
+
+/// Keeps the most telling failure seen so far: a failed authorization on
+/// a recognized path beats a refused snapshot.
+#[derive(Default)]
+struct Failure {
+    best: Option<(u8, Error, Vec<PathStep>)>,
+}
+
+impl Failure {
+    fn note(&mut self, rank: u8, error: Error, path: Vec<PathStep>) {
+        if self.best.as_ref().is_none_or(|(r, _, _)| rank > *r) {
+            self.best = Some((rank, error, path));
+        }
+    }
+}
+
+fn in_window(from: Timestamp, until: Option<Timestamp>, t: Timestamp) -> bool {
+    from <= t && until.is_none_or(|u| t <= u)
+}
+
+impl TrustStore {
+    /// Whether `issuer` is authorized, through a recognition path from any
+    /// trust anchor, to issue one of `types` at time `time`.
+    pub fn authorize_issuer(&self, issuer: &str, types: &[&str], time: Timestamp) -> TrustAnswer {
+        self.authorize_from(self.anchors(), issuer, Wanted::Types(types), time)
+    }
+
+    /// Whether `issuer` is authorized for `wanted` at `time` by a path from
+    /// one of `anchors`.
+    pub fn authorize_from(&self, anchors: &[String], issuer: &str, wanted: Wanted<'_>, time: Timestamp) -> TrustAnswer {
+        let mut queue: VecDeque<Node> = VecDeque::new();
+        let mut visited: HashSet<(String, String)> = HashSet::new();
+        for anchor in anchors {
+            let name = self.registry(anchor).map(|r| r.name.clone()).unwrap_or_default();
+            let scope = Scope::everything();
+            visited.insert((anchor.clone(), scope.to_string()));
+            queue.push_back(Node { registry: anchor.clone(), scope, path: vec![PathStep::Anchor { registry: anchor.clone(), name }], hops: 0 });
+        }
+        let mut failure = Failure::default();
+        while let Some(node) = queue.pop_front() {
+            let Some(indexed) = self.indexed(&node.registry) else {
+                if let Some(refusal) = self.refusal(&node.registry) {
+                    let detail = format!("{}: {}", node.registry, refusal.detail());
+                    failure.note(1, Error::new(refusal.code(), detail), node.path.clone());
+                }
+                continue;
+            };
+            let registry = indexed.registry();
+            for &i in indexed.by_entity.get(issuer).map(Vec::as_slice).unwrap_or_default() {
+                let auth = &registry.authorizations[i];
+                let Some(matched) = wanted.matches(&auth.resource) else { continue };
+                let mut path = node.path.clone();
+                path.push(PathStep::Authorization {
+                    registry: registry.id.clone(),
+                    registry_name: registry.name.clone(),
+                    issuer: auth.entity_id.clone(),
+                    issuer_name: auth.name.clone(),
+                    resource: auth.resource.clone(),
+                    jurisdiction: auth.jurisdiction.clone(),
+                    legal_authority: auth.legal_authority.clone(),
+                });
+                let problem = if !node.scope.covers(&auth.resource, &auth.jurisdiction) {
+                    Some((ErrorCode::ScopeViolation, format!("{} in {} is outside {}", auth.resource, auth.jurisdiction, node.scope)))
+                } else if auth.status == Status::Revoked {
+                    Some((ErrorCode::AuthorizationRevoked, format!("{} revoked by {}", auth.resource, registry.id)))
+                } else if auth.status == Status::Suspended {
+                    Some((ErrorCode::AuthorizationSuspended, format!("{} suspended by {}", auth.resource, registry.id)))
+                } else if time < auth.valid_from {
+                    Some((ErrorCode::AuthorizationNotYetValid, format!("authorized from {}, credential of {time}", auth.valid_from)))
+                } else if auth.valid_until.is_some_and(|until| time > until) {
+                    let until = auth.valid_until.map(|u| u.to_string()).unwrap_or_default();
+                    Some((ErrorCode::AuthorizationExpired, format!("authorized until {until}, credential of {time}")))
+                } else {
+                    None
+                };
+                match problem {
+                    None => {
+                        return TrustAnswer {
+                            authorized: true,
+                            reason: None,
+                            matched_type: Some(matched),
+                            resource: Some(auth.resource.clone()),
+                            path,
+                        }
+                    }
+                    Some((code, detail)) => failure.note(2, Error::new(code, detail), path),
+                }
+            }
+            if node.hops >= MAX_HOPS {
+                continue;
+            }
+            for recognition in &registry.recognitions {
+                if recognition.status != Status::Active || !in_window(recognition.valid_from, recognition.valid_until, time) {
+                    continue;
+                }
+                let scope = node.scope.narrow(&recognition.scope);
+                if scope.is_empty() || !visited.insert((recognition.entity_id.clone(), scope.to_string())) {
+                    continue;
+                }
+                let mut path = node.path.clone();
+                path.push(PathStep::Recognition {
+                    authority: registry.id.clone(),
+                    entity: recognition.entity_id.clone(),
+                    entity_name: recognition.name.clone(),
+                    scope: scope.clone(),
+                    legal_authority: recognition.legal_authority.clone(),
+                });
+                queue.push_back(Node { registry: recognition.entity_id.clone(), scope, path, hops: node.hops + 1 });
+            }
+        }
+        if let Some((_, error, path)) = failure.best {
+            return TrustAnswer::refused(error, path);
+        }
+        // Authorized somewhere no anchor leads to?
+        for registry in self.registries() {
+            if let Some(auth) = registry.authorizations.iter().find(|a| a.entity_id == issuer && wanted.matches(&a.resource).is_some()) {
+                let detail = format!("{issuer} is authorized by {}, which no trust anchor recognizes for {}", registry.id, auth.resource);
+                let path = vec![PathStep::Authorization {
+                    registry: registry.id.clone(),
+                    registry_name: registry.name.clone(),
+                    issuer: auth.entity_id.clone(),
+                    issuer_name: auth.name.clone(),
+                    resource: auth.resource.clone(),
+                    jurisdiction: auth.jurisdiction.clone(),
+                    legal_authority: auth.legal_authority.clone(),
+                }];
+                return TrustAnswer::refused(Error::new(ErrorCode::RegistryNotRecognized, detail), path);
+            }
+        }
+        TrustAnswer::refused(
+            Error::new(ErrorCode::IssuerNotAuthorized, format!("no registry reachable from the trust anchors authorizes {issuer}")),
+            Vec::new(),
+        )
+    }
+
+    /// Whether `authority` recognizes the registry `entity`, directly or
+    /// through other registries, for `resource` (a resource or a pattern
+    /// such as `ca-bc:*`) at `time`; returns the path when it does.
+    pub fn recognizes(&self, authority: &str, entity: &str, resource: &str, time: Timestamp) -> Option<Vec<PathStep>> {
+        let mut queue = VecDeque::from([Node {
+            registry: authority.to_owned(),
+            scope: Scope::everything(),
+            path: Vec::new(),
+            hops: 0,
+        }]);
+        let mut visited = HashSet::new();
+        while let Some(node) = queue.pop_front() {
+            if node.registry == entity && node.hops > 0 && node.scope.resources.iter().any(|p| super::model::pattern_covers(p, resource)) {
+                return Some(node.path);
+            }
+            let Some(registry) = self.registry(&node.registry) else { continue };
+            if node.hops >= MAX_HOPS {
+                continue;
+            }
+            for recognition in &registry.recognitions {
+                if recognition.status != Status::Active || !in_window(recognition.valid_from, recognition.valid_until, time) {
+                    continue;
+                }
+                let scope = node.scope.narrow(&recognition.scope);
+                if scope.is_empty() || !visited.insert((recognition.entity_id.clone(), scope.to_string())) {
+                    continue;
+                }
+                let mut path = node.path.clone();
+                path.push(PathStep::Recognition {
+                    authority: registry.id.clone(),
+                    entity: recognition.entity_id.clone(),
+                    entity_name: recognition.name.clone(),
+                    scope: scope.clone(),
+                    legal_authority: recognition.legal_authority.clone(),
+                });
+                queue.push_back(Node { registry: recognition.entity_id.clone(), scope, path, hops: node.hops + 1 });
+            }
+        }
+        None
+    }
+}
