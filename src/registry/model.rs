@@ -24,7 +24,10 @@ pub struct Bilingual {
 impl Bilingual {
     /// A text from its English and French forms.
     pub fn new(en: impl Into<String>, fr: impl Into<String>) -> Self {
-        Bilingual { en: en.into(), fr: fr.into() }
+        Bilingual {
+            en: en.into(),
+            fr: fr.into(),
+        }
     }
 
     /// The text in `lang`.
@@ -50,14 +53,17 @@ impl<'de> Deserialize<'de> for Bilingual {
                 Value::Object(map) => map.get(lang.tag()).and_then(Value::as_str).map(str::to_owned),
                 Value::Array(items) => items.iter().find_map(|item| {
                     let tag = item.get("@language").and_then(Value::as_str)?;
-                    (Lang::parse(tag) == Some(lang)).then(|| item.get("@value").and_then(Value::as_str).map(str::to_owned))?
+                    (Lang::parse(tag) == Some(lang))
+                        .then(|| item.get("@value").and_then(Value::as_str).map(str::to_owned))?
                 }),
                 _ => None,
             }
         };
         match (pick(Lang::En), pick(Lang::Fr)) {
             (Some(en), Some(fr)) => Ok(Bilingual { en, fr }),
-            _ => Err(serde::de::Error::custom("a bilingual text needs an English and a French value")),
+            _ => Err(serde::de::Error::custom(
+                "a bilingual text needs an English and a French value",
+            )),
         }
     }
 }
@@ -118,7 +124,10 @@ pub struct Scope {
 impl Scope {
     /// The scope of a trust anchor: everything.
     pub fn everything() -> Self {
-        Scope { resources: vec!["*".into()], jurisdictions: vec!["*".into()] }
+        Scope {
+            resources: vec!["*".into()],
+            jurisdictions: vec!["*".into()],
+        }
     }
 
     /// Whether `resource` in `jurisdiction` is within this scope.
@@ -168,7 +177,9 @@ pub fn pattern_covers(pattern: &str, target: &str) -> bool {
     if let Some(namespace) = pattern.strip_suffix(":*") {
         let target_namespace = target.rsplit_once(':').map(|(ns, _)| ns).unwrap_or("");
         return target_namespace == namespace
-            || target_namespace.strip_prefix(namespace).is_some_and(|rest| rest.starts_with('-'));
+            || target_namespace
+                .strip_prefix(namespace)
+                .is_some_and(|rest| rest.starts_with('-'));
     }
     pattern == target
 }
@@ -231,27 +242,44 @@ impl Registry {
         let bad = |why: String| Error::new(ErrorCode::RegistryInvalid, why);
         crate::did::validate_did(&self.id).map_err(|e| bad(format!("registry id: {}", e.detail())))?;
         for a in &self.authorizations {
-            crate::did::validate_did(&a.entity_id).map_err(|e| bad(format!("authorization entity_id: {}", e.detail())))?;
+            crate::did::validate_did(&a.entity_id)
+                .map_err(|e| bad(format!("authorization entity_id: {}", e.detail())))?;
             if a.authority_id != self.id {
-                return Err(bad(format!("authorization of {} names authority {}, not {}", a.entity_id, a.authority_id, self.id)));
+                return Err(bad(format!(
+                    "authorization of {} names authority {}, not {}",
+                    a.entity_id, a.authority_id, self.id
+                )));
             }
             if a.action != "issue" {
-                return Err(bad(format!("authorization action {:?}: only \"issue\" is defined", a.action)));
+                return Err(bad(format!(
+                    "authorization action {:?}: only \"issue\" is defined",
+                    a.action
+                )));
             }
             if a.resource.is_empty() || a.resource.contains('*') {
-                return Err(bad(format!("authorization resource {:?} must be one credential type", a.resource)));
+                return Err(bad(format!(
+                    "authorization resource {:?} must be one credential type",
+                    a.resource
+                )));
             }
             if a.valid_until.is_some_and(|until| until < a.valid_from) {
                 return Err(bad(format!("authorization of {} ends before it starts", a.entity_id)));
             }
         }
         for r in &self.recognitions {
-            crate::did::validate_did(&r.entity_id).map_err(|e| bad(format!("recognition entity_id: {}", e.detail())))?;
+            crate::did::validate_did(&r.entity_id)
+                .map_err(|e| bad(format!("recognition entity_id: {}", e.detail())))?;
             if r.authority_id != self.id {
-                return Err(bad(format!("recognition of {} names authority {}, not {}", r.entity_id, r.authority_id, self.id)));
+                return Err(bad(format!(
+                    "recognition of {} names authority {}, not {}",
+                    r.entity_id, r.authority_id, self.id
+                )));
             }
             if r.action != "recognize" {
-                return Err(bad(format!("recognition action {:?}: only \"recognize\" is defined", r.action)));
+                return Err(bad(format!(
+                    "recognition action {:?}: only \"recognize\" is defined",
+                    r.action
+                )));
             }
             if r.scope.is_empty() {
                 return Err(bad(format!("recognition of {} has an empty scope", r.entity_id)));
@@ -261,19 +289,6 @@ impl Registry {
             }
         }
         Ok(())
-    }
-}
-
-impl Serialize for Timestamp {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Timestamp::parse(&text).map_err(|e| serde::de::Error::custom(e.detail()))
     }
 }
 
@@ -290,13 +305,22 @@ mod tests {
         assert!(!pattern_covers("ca-bc:*", "ca-bcx:Thing"));
         assert!(!pattern_covers("ca-bc-vancouver:*", "ca-bc:*"));
         assert!(pattern_covers("*", "anything:at-all"));
-        assert!(pattern_covers("ca:CertificateOfIncorporation", "ca:CertificateOfIncorporation"));
+        assert!(pattern_covers(
+            "ca:CertificateOfIncorporation",
+            "ca:CertificateOfIncorporation"
+        ));
     }
 
     #[test]
     fn narrowing_never_widens() {
-        let bc = Scope { resources: vec!["ca-bc:*".into()], jurisdictions: vec!["CA-BC".into()] };
-        let wide = Scope { resources: vec!["*".into(), "ca-bc-vancouver:*".into()], jurisdictions: vec!["CA".into(), "CA-BC".into()] };
+        let bc = Scope {
+            resources: vec!["ca-bc:*".into()],
+            jurisdictions: vec!["CA-BC".into()],
+        };
+        let wide = Scope {
+            resources: vec!["*".into(), "ca-bc-vancouver:*".into()],
+            jurisdictions: vec!["CA".into(), "CA-BC".into()],
+        };
         let narrowed = bc.narrow(&wide);
         assert_eq!(narrowed.resources, ["ca-bc-vancouver:*"]);
         assert_eq!(narrowed.jurisdictions, ["CA-BC"]);

@@ -94,7 +94,13 @@ pub struct TrustAnswer {
 
 impl TrustAnswer {
     fn refused(reason: Error, path: Vec<PathStep>) -> Self {
-        TrustAnswer { authorized: false, reason: Some(reason), matched_type: None, resource: None, path }
+        TrustAnswer {
+            authorized: false,
+            reason: Some(reason),
+            matched_type: None,
+            resource: None,
+            path,
+        }
     }
 
     /// The path as text, issuer first: `X ← authorized by … ← recognized by … ← trust anchor …`.
@@ -125,18 +131,52 @@ pub fn render_path(path: &[PathStep], lang: Lang) -> String {
     let mut parts = Vec::new();
     for step in path.iter().rev() {
         parts.push(match (step, lang) {
-            (PathStep::Authorization { issuer_name, registry_name, resource, legal_authority, .. }, Lang::En) => format!(
+            (
+                PathStep::Authorization {
+                    issuer_name,
+                    registry_name,
+                    resource,
+                    legal_authority,
+                    ..
+                },
+                Lang::En,
+            ) => format!(
                 "{} ← authorized by {} for {resource} ({})",
                 issuer_name.en, registry_name.en, legal_authority.en
             ),
-            (PathStep::Authorization { issuer_name, registry_name, resource, legal_authority, .. }, Lang::Fr) => format!(
+            (
+                PathStep::Authorization {
+                    issuer_name,
+                    registry_name,
+                    resource,
+                    legal_authority,
+                    ..
+                },
+                Lang::Fr,
+            ) => format!(
                 "{} ← autorisé par {} pour {resource} ({})",
                 issuer_name.fr, registry_name.fr, legal_authority.fr
             ),
-            (PathStep::Recognition { entity_name, scope, legal_authority, .. }, Lang::En) => {
+            (
+                PathStep::Recognition {
+                    entity_name,
+                    scope,
+                    legal_authority,
+                    ..
+                },
+                Lang::En,
+            ) => {
                 format!("{} recognized for {scope} ({})", entity_name.en, legal_authority.en)
             }
-            (PathStep::Recognition { entity_name, scope, legal_authority, .. }, Lang::Fr) => {
+            (
+                PathStep::Recognition {
+                    entity_name,
+                    scope,
+                    legal_authority,
+                    ..
+                },
+                Lang::Fr,
+            ) => {
                 format!("{} reconnu pour {scope} ({})", entity_name.fr, legal_authority.fr)
             }
             (PathStep::Anchor { name, .. }, Lang::En) => format!("by {} (trust anchor)", name.en),
@@ -188,7 +228,15 @@ impl TrustStore {
             let name = self.registry(anchor).map(|r| r.name.clone()).unwrap_or_default();
             let scope = Scope::everything();
             visited.insert((anchor.clone(), scope.to_string()));
-            queue.push_back(Node { registry: anchor.clone(), scope, path: vec![PathStep::Anchor { registry: anchor.clone(), name }], hops: 0 });
+            queue.push_back(Node {
+                registry: anchor.clone(),
+                scope,
+                path: vec![PathStep::Anchor {
+                    registry: anchor.clone(),
+                    name,
+                }],
+                hops: 0,
+            });
         }
         let mut failure = Failure::default();
         while let Some(node) = queue.pop_front() {
@@ -202,7 +250,9 @@ impl TrustStore {
             let registry = indexed.registry();
             for &i in indexed.by_entity.get(issuer).map(Vec::as_slice).unwrap_or_default() {
                 let auth = &registry.authorizations[i];
-                let Some(matched) = wanted.matches(&auth.resource) else { continue };
+                let Some(matched) = wanted.matches(&auth.resource) else {
+                    continue;
+                };
                 let mut path = node.path.clone();
                 path.push(PathStep::Authorization {
                     registry: registry.id.clone(),
@@ -214,16 +264,31 @@ impl TrustStore {
                     legal_authority: auth.legal_authority.clone(),
                 });
                 let problem = if !node.scope.covers(&auth.resource, &auth.jurisdiction) {
-                    Some((ErrorCode::ScopeViolation, format!("{} in {} is outside {}", auth.resource, auth.jurisdiction, node.scope)))
+                    Some((
+                        ErrorCode::ScopeViolation,
+                        format!("{} in {} is outside {}", auth.resource, auth.jurisdiction, node.scope),
+                    ))
                 } else if auth.status == Status::Revoked {
-                    Some((ErrorCode::AuthorizationRevoked, format!("{} revoked by {}", auth.resource, registry.id)))
+                    Some((
+                        ErrorCode::AuthorizationRevoked,
+                        format!("{} revoked by {}", auth.resource, registry.id),
+                    ))
                 } else if auth.status == Status::Suspended {
-                    Some((ErrorCode::AuthorizationSuspended, format!("{} suspended by {}", auth.resource, registry.id)))
+                    Some((
+                        ErrorCode::AuthorizationSuspended,
+                        format!("{} suspended by {}", auth.resource, registry.id),
+                    ))
                 } else if time < auth.valid_from {
-                    Some((ErrorCode::AuthorizationNotYetValid, format!("authorized from {}, credential of {time}", auth.valid_from)))
+                    Some((
+                        ErrorCode::AuthorizationNotYetValid,
+                        format!("authorized from {}, credential of {time}", auth.valid_from),
+                    ))
                 } else if auth.valid_until.is_some_and(|until| time > until) {
                     let until = auth.valid_until.map(|u| u.to_string()).unwrap_or_default();
-                    Some((ErrorCode::AuthorizationExpired, format!("authorized until {until}, credential of {time}")))
+                    Some((
+                        ErrorCode::AuthorizationExpired,
+                        format!("authorized until {until}, credential of {time}"),
+                    ))
                 } else {
                     None
                 };
@@ -244,7 +309,9 @@ impl TrustStore {
                 continue;
             }
             for recognition in &registry.recognitions {
-                if recognition.status != Status::Active || !in_window(recognition.valid_from, recognition.valid_until, time) {
+                if recognition.status != Status::Active
+                    || !in_window(recognition.valid_from, recognition.valid_until, time)
+                {
                     continue;
                 }
                 let scope = node.scope.narrow(&recognition.scope);
@@ -259,7 +326,12 @@ impl TrustStore {
                     scope: scope.clone(),
                     legal_authority: recognition.legal_authority.clone(),
                 });
-                queue.push_back(Node { registry: recognition.entity_id.clone(), scope, path, hops: node.hops + 1 });
+                queue.push_back(Node {
+                    registry: recognition.entity_id.clone(),
+                    scope,
+                    path,
+                    hops: node.hops + 1,
+                });
             }
         }
         if let Some((_, error, path)) = failure.best {
@@ -267,8 +339,15 @@ impl TrustStore {
         }
         // Authorized somewhere no anchor leads to?
         for registry in self.registries() {
-            if let Some(auth) = registry.authorizations.iter().find(|a| a.entity_id == issuer && wanted.matches(&a.resource).is_some()) {
-                let detail = format!("{issuer} is authorized by {}, which no trust anchor recognizes for {}", registry.id, auth.resource);
+            if let Some(auth) = registry
+                .authorizations
+                .iter()
+                .find(|a| a.entity_id == issuer && wanted.matches(&a.resource).is_some())
+            {
+                let detail = format!(
+                    "{issuer} is authorized by {}, which no trust anchor recognizes for {}",
+                    registry.id, auth.resource
+                );
                 let path = vec![PathStep::Authorization {
                     registry: registry.id.clone(),
                     registry_name: registry.name.clone(),
@@ -282,7 +361,10 @@ impl TrustStore {
             }
         }
         TrustAnswer::refused(
-            Error::new(ErrorCode::IssuerNotAuthorized, format!("no registry reachable from the trust anchors authorizes {issuer}")),
+            Error::new(
+                ErrorCode::IssuerNotAuthorized,
+                format!("no registry reachable from the trust anchors authorizes {issuer}"),
+            ),
             Vec::new(),
         )
     }
@@ -299,15 +381,26 @@ impl TrustStore {
         }]);
         let mut visited = HashSet::new();
         while let Some(node) = queue.pop_front() {
-            if node.registry == entity && node.hops > 0 && node.scope.resources.iter().any(|p| super::model::pattern_covers(p, resource)) {
+            if node.registry == entity
+                && node.hops > 0
+                && node
+                    .scope
+                    .resources
+                    .iter()
+                    .any(|p| super::model::pattern_covers(p, resource))
+            {
                 return Some(node.path);
             }
-            let Some(registry) = self.registry(&node.registry) else { continue };
+            let Some(registry) = self.registry(&node.registry) else {
+                continue;
+            };
             if node.hops >= MAX_HOPS {
                 continue;
             }
             for recognition in &registry.recognitions {
-                if recognition.status != Status::Active || !in_window(recognition.valid_from, recognition.valid_until, time) {
+                if recognition.status != Status::Active
+                    || !in_window(recognition.valid_from, recognition.valid_until, time)
+                {
                     continue;
                 }
                 let scope = node.scope.narrow(&recognition.scope);
@@ -322,7 +415,12 @@ impl TrustStore {
                     scope: scope.clone(),
                     legal_authority: recognition.legal_authority.clone(),
                 });
-                queue.push_back(Node { registry: recognition.entity_id.clone(), scope, path, hops: node.hops + 1 });
+                queue.push_back(Node {
+                    registry: recognition.entity_id.clone(),
+                    scope,
+                    path,
+                    hops: node.hops + 1,
+                });
             }
         }
         None

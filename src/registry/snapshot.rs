@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
 use crate::time::Timestamp;
 use crate::verify::{CheckName, Verifier, VerifyOptions};
-use crate::{Issuer, IssueDefaults};
+use crate::{IssueDefaults, Issuer};
 
 /// The credential type of a snapshot.
 pub const SNAPSHOT_TYPE: &str = "TrustRegistrySnapshot";
@@ -63,12 +63,21 @@ pub fn sign_snapshot(
 ) -> Result<Map<String, Value>> {
     registry.validate()?;
     if valid_until <= published {
-        return Err(Error::new(ErrorCode::RegistryInvalid, "validUntil must be after the publication time"));
+        return Err(Error::new(
+            ErrorCode::RegistryInvalid,
+            "validUntil must be after the publication time",
+        ));
     }
     let subject = serde_json::to_value(registry).map_err(|e| Error::new(ErrorCode::RegistryInvalid, e.to_string()))?;
     let mut credential = Map::new();
-    credential.insert("@context".into(), Value::Array(vec![crate::credential::CONTEXT_V2.into()]));
-    credential.insert("type".into(), Value::Array(vec!["VerifiableCredential".into(), SNAPSHOT_TYPE.into()]));
+    credential.insert(
+        "@context".into(),
+        Value::Array(vec![crate::credential::CONTEXT_V2.into()]),
+    );
+    credential.insert(
+        "type".into(),
+        Value::Array(vec!["VerifiableCredential".into(), SNAPSHOT_TYPE.into()]),
+    );
     credential.insert("issuer".into(), registry.id.clone().into());
     credential.insert("validFrom".into(), published.to_string().into());
     credential.insert("validUntil".into(), valid_until.to_string().into());
@@ -85,7 +94,10 @@ pub fn sign_snapshot(
 /// `SNAPSHOT_STALE` (outside its validity period), `REGISTRY_INVALID`
 /// (not a snapshot, or content that breaks the model).
 pub fn open_snapshot(bytes: &[u8], resolver: &dyn DidResolver, time: Timestamp) -> Result<Snapshot> {
-    let limits = Limits { max_bytes: MAX_SNAPSHOT_BYTES, ..Limits::default() };
+    let limits = Limits {
+        max_bytes: MAX_SNAPSHOT_BYTES,
+        ..Limits::default()
+    };
     let document = json::parse_object(bytes, limits).map_err(|e| invalid(e.detail()))?;
     let mut options = VerifyOptions::at(time);
     options.limits = limits;
@@ -105,22 +117,42 @@ pub fn open_snapshot(bytes: &[u8], resolver: &dyn DidResolver, time: Timestamp) 
     let registry: Registry = serde_json::from_value(subject).map_err(|e| invalid(&e.to_string()))?;
     registry.validate()?;
     if document.get("issuer").and_then(Value::as_str) != Some(registry.id.as_str()) {
-        return Err(Error::new(ErrorCode::SnapshotSignatureInvalid, "a registry must sign its own snapshot"));
+        return Err(Error::new(
+            ErrorCode::SnapshotSignatureInvalid,
+            "a registry must sign its own snapshot",
+        ));
     }
-    let date = |key: &str| document.get(key).and_then(Value::as_str).and_then(|t| Timestamp::parse(t).ok());
+    let date = |key: &str| {
+        document
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|t| Timestamp::parse(t).ok())
+    };
     let (Some(valid_from), Some(valid_until)) = (date("validFrom"), date("validUntil")) else {
         return Err(invalid("a snapshot needs validFrom and validUntil"));
     };
-    Ok(Snapshot { registry, valid_from, valid_until })
+    Ok(Snapshot {
+        registry,
+        valid_from,
+        valid_until,
+    })
 }
 
 /// The registry id a snapshot claims, read without checking anything (to
 /// say which registry a refused snapshot was for).
 pub fn claimed_registry_id(bytes: &[u8]) -> Option<String> {
-    let limits = Limits { max_bytes: MAX_SNAPSHOT_BYTES, ..Limits::default() };
+    let limits = Limits {
+        max_bytes: MAX_SNAPSHOT_BYTES,
+        ..Limits::default()
+    };
     let document = json::parse_object(bytes, limits).ok()?;
-    let subject_id = document.get("credentialSubject").and_then(|s| s.get("id")).and_then(Value::as_str);
-    subject_id.or(document.get("issuer").and_then(Value::as_str)).map(str::to_owned)
+    let subject_id = document
+        .get("credentialSubject")
+        .and_then(|s| s.get("id"))
+        .and_then(Value::as_str);
+    subject_id
+        .or(document.get("issuer").and_then(Value::as_str))
+        .map(str::to_owned)
 }
 
 fn invalid(detail: &str) -> Error {

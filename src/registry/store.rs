@@ -54,7 +54,10 @@ impl TrustStore {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        TrustStore { anchors: anchors.into_iter().map(Into::into).collect(), ..TrustStore::default() }
+        TrustStore {
+            anchors: anchors.into_iter().map(Into::into).collect(),
+            ..TrustStore::default()
+        }
     }
 
     /// The trust anchors.
@@ -97,7 +100,10 @@ impl TrustStore {
         let id = snapshot.registry.id.clone();
         let sequence = snapshot.registry.sequence;
         if let Some(&seen) = self.seen.get(&id) {
-            let same = self.registries.get(&id).is_some_and(|loaded| loaded.snapshot == snapshot);
+            let same = self
+                .registries
+                .get(&id)
+                .is_some_and(|loaded| loaded.snapshot == snapshot);
             if sequence < seen || (sequence == seen && self.registries.contains_key(&id) && !same) {
                 return Err(Error::new(
                     ErrorCode::SnapshotRollback,

@@ -14,9 +14,9 @@ use serde_json::{Map, Value};
 use crate::credential::{self, check_credential, Facts, Presentation};
 use crate::did::{self, DidResolver, ResolvedMethod, StaticResolver, VerificationRelationship};
 use crate::error::{Error, ErrorCode, Lang, Result};
-use crate::registry::TrustStore;
 use crate::json::{self, Limits};
 use crate::proof::{proofs_of, Cryptosuite, DataIntegrityProof};
+use crate::registry::TrustStore;
 use crate::time::Timestamp;
 
 /// Per-call verification parameters.
@@ -314,7 +314,11 @@ impl<R: DidResolver> Verifier<R> {
             );
         };
         let created = proofs_of(map).ok().and_then(|proofs| {
-            proofs.first().and_then(|p| p.get("created")).and_then(Value::as_str).and_then(|t| Timestamp::parse(t).ok())
+            proofs
+                .first()
+                .and_then(|p| p.get("created"))
+                .and_then(Value::as_str)
+                .and_then(|t| Timestamp::parse(t).ok())
         });
         let issued = facts.valid_from.or(created).unwrap_or(now);
         let types = credential::types(map);
@@ -331,7 +335,10 @@ impl<R: DidResolver> Verifier<R> {
         match &answer.reason {
             None => {
                 let mut check = Check::passed(CheckName::Trust, evidence);
-                check.message = Message { en: format!("Authorized: {en}.").into(), fr: format!("Autorisé : {fr}.").into() };
+                check.message = Message {
+                    en: format!("Authorized: {en}.").into(),
+                    fr: format!("Autorisé : {fr}.").into(),
+                };
                 check
             }
             Some(reason) => {
