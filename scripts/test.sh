@@ -32,7 +32,7 @@ step "test vectors through the CLI"
 cargo run --quiet --features cli -- vectors run test-vectors | tail -n 1
 
 step "the demo (README main command)"
-cargo run --quiet --release --example canada > /dev/null && cargo run --quiet --release --example canada -- --lang fr > /dev/null
+cargo run --quiet --example canada > /dev/null && cargo run --quiet --example canada -- --lang fr > /dev/null
 
 step "dependency audit (cargo deny, offline advisory database)"
 db=target/advisory-dbs/advisory-db-3157b0e258782691

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use passerelle::crypto::{Ed25519KeyPair, Signer};
 use passerelle::did::{DidDocument, StaticResolver};
 use passerelle::json::{parse_object, parse_strict, Limits};
+use passerelle::registry::{open_snapshot, sign_snapshot, Registry, TrustStore};
 use passerelle::{did, Error, IssueDefaults, Issuer, Lang, Timestamp, Verifier, VerifyOptions};
 use serde_json::{json, Value};
 
@@ -38,6 +39,11 @@ enum Command {
     Issue(IssueArgs),
     /// Verify a credential or presentation and print the report.
     Verify(VerifyArgs),
+    /// Build, sign and inspect trust registry snapshots.
+    Registry {
+        #[command(subcommand)]
+        command: RegistryCommand,
+    },
     /// Run test vectors.
     Vectors {
         #[command(subcommand)]
@@ -95,6 +101,18 @@ struct VerifyArgs {
     /// A DID document the verifier may use (repeatable). did:key needs none.
     #[arg(long = "did-document")]
     did_documents: Vec<PathBuf>,
+    /// A folder of DID documents (every *.json in it; repeatable).
+    #[arg(long = "did-dir")]
+    did_dirs: Vec<PathBuf>,
+    /// A trusted root registry DID (repeatable); enables the trust check.
+    #[arg(long = "trust-anchor")]
+    trust_anchors: Vec<String>,
+    /// A registry snapshot, or a folder of them (repeatable).
+    #[arg(long = "registry")]
+    registries: Vec<PathBuf>,
+    /// A JSON file {"registry DID": sequence} of snapshot sequences seen before (rollback protection).
+    #[arg(long)]
+    seen: Option<PathBuf>,
     /// The challenge a presentation must carry.
     #[arg(long)]
     challenge: Option<String>,
@@ -107,6 +125,43 @@ struct VerifyArgs {
     /// Nesting depth limit.
     #[arg(long, default_value_t = Limits::default().max_depth)]
     max_depth: usize,
+}
+
+#[derive(Subcommand)]
+enum RegistryCommand {
+    /// Check a registry source file (JSON; names as {"en": …, "fr": …}) and print it in snapshot form.
+    Build {
+        /// The registry source file.
+        source: PathBuf,
+    },
+    /// Sign a registry source file as a snapshot, with the registry's key.
+    Sign {
+        /// The registry source file.
+        source: PathBuf,
+        /// The registry's key file (its verificationMethod must be a key of the registry's DID).
+        #[arg(long)]
+        key: PathBuf,
+        /// Publication time; default: now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<Timestamp>,
+        /// Until when verifiers may rely on the snapshot.
+        #[arg(long, value_parser = parse_time)]
+        valid_until: Timestamp,
+    },
+    /// Check a snapshot's signature and freshness and print its content.
+    Inspect {
+        /// The snapshot.
+        snapshot: PathBuf,
+        /// Time of the check; default: now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<Timestamp>,
+        /// DID documents (the registry's, unless it is a did:key).
+        #[arg(long = "did-document")]
+        did_documents: Vec<PathBuf>,
+        /// Folders of DID documents.
+        #[arg(long = "did-dir")]
+        did_dirs: Vec<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -187,6 +242,7 @@ fn main() -> ExitCode {
         Command::Vectors {
             command: VectorsCommand::Run { dir },
         } => vectors_run(&dir, lang),
+        Command::Registry { command } => registry(command, lang),
     };
     match result {
         Ok(code) => code,
@@ -290,13 +346,63 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
+/// The `*.json` files of `path` when it is a folder, else `path` itself.
+fn json_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_owned()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| io_failure(path, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.to_string_lossy().ends_with(".seen.json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn load_resolver(files: &[PathBuf], dirs: &[PathBuf]) -> Result<StaticResolver, Failure> {
     let mut resolver = StaticResolver::default();
-    for path in &args.did_documents {
+    let mut all = files.to_vec();
+    for dir in dirs {
+        all.extend(json_files(dir)?);
+    }
+    for path in &all {
         let bytes = std::fs::read(path).map_err(|e| io_failure(path, e))?;
         resolver.insert(DidDocument::from_json(parse_strict(&bytes, Limits::default())?)?);
     }
-    let mut options = VerifyOptions::at(args.at.unwrap_or_else(Timestamp::now));
+    Ok(resolver)
+}
+
+fn load_trust(args: &VerifyArgs, resolver: &StaticResolver, at: Timestamp, lang: Lang) -> Result<TrustStore, Failure> {
+    let mut store = TrustStore::new(args.trust_anchors.iter().cloned());
+    if let Some(path) = &args.seen {
+        let bytes = std::fs::read(path).map_err(|e| io_failure(path, e))?;
+        for (registry, sequence) in parse_object(&bytes, Limits::default())? {
+            if let Some(sequence) = sequence.as_u64() {
+                store.mark_seen(&registry, sequence);
+            }
+        }
+    }
+    for source in &args.registries {
+        for path in json_files(source)? {
+            let bytes = std::fs::read(&path).map_err(|e| io_failure(&path, e))?;
+            if let Err(e) = store.load_snapshot(&bytes, resolver, at) {
+                let (label, message) = match lang {
+                    Lang::En => ("warning: snapshot refused", e.message(Lang::En)),
+                    Lang::Fr => ("avertissement : instantané refusé", e.message(Lang::Fr)),
+                };
+                eprintln!("passerelle: {label}: {}: [{}] {message}", path.display(), e.code());
+            }
+        }
+    }
+    Ok(store)
+}
+
+fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
+    let resolver = load_resolver(&args.did_documents, &args.did_dirs)?;
+    let at = args.at.unwrap_or_else(Timestamp::now);
+    let trust = load_trust(&args, &resolver, at, lang)?;
+    let mut options = VerifyOptions::at(at);
     options.challenge = args.challenge;
     options.domain = args.domain;
     options.limits = Limits {
@@ -304,7 +410,7 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
         max_depth: args.max_depth,
     };
     let input = read_input(&args.input, args.max_bytes)?;
-    let report = Verifier::new(resolver).verify(&input, &options);
+    let report = Verifier::new(resolver).with_trust(trust).verify(&input, &options);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
@@ -339,4 +445,86 @@ fn vectors_run(dir: &Path, lang: Lang) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode, Failure> {
+    let read_source = |path: &Path| -> Result<Registry, Failure> {
+        let bytes = std::fs::read(path).map_err(|e| io_failure(path, e))?;
+        let value = parse_strict(
+            &bytes,
+            Limits {
+                max_bytes: passerelle::registry::MAX_SNAPSHOT_BYTES,
+                ..Limits::default()
+            },
+        )?;
+        let registry: Registry = serde_json::from_value(value).map_err(|e| {
+            Failure::from(Error::new(
+                passerelle::ErrorCode::RegistryInvalid,
+                format!("{}: {e}", path.display()),
+            ))
+        })?;
+        registry.validate()?;
+        Ok(registry)
+    };
+    match command {
+        RegistryCommand::Build { source } => {
+            let registry = read_source(&source)?;
+            println!("{}", serde_json::to_string_pretty(&registry).unwrap_or_default());
+        }
+        RegistryCommand::Sign {
+            source,
+            key,
+            at,
+            valid_until,
+        } => {
+            let registry = read_source(&source)?;
+            let (key, vm) = load_key(&key)?;
+            let snapshot = sign_snapshot(&registry, &key, &vm, at.unwrap_or_else(Timestamp::now), valid_until)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&Value::Object(snapshot)).unwrap_or_default()
+            );
+        }
+        RegistryCommand::Inspect {
+            snapshot,
+            at,
+            did_documents,
+            did_dirs,
+        } => {
+            let resolver = load_resolver(&did_documents, &did_dirs)?;
+            let bytes = std::fs::read(&snapshot).map_err(|e| io_failure(&snapshot, e))?;
+            let opened = open_snapshot(&bytes, &resolver, at.unwrap_or_else(Timestamp::now))?;
+            let r = &opened.registry;
+            let (valid, auths, recs) = match lang {
+                Lang::En => ("valid", "authorizations", "recognitions"),
+                Lang::Fr => ("valide", "autorisations", "reconnaissances"),
+            };
+            println!("{} ({}) — {} #{}", r.name.get(lang), r.id, r.jurisdiction, r.sequence);
+            println!("{valid}: {} → {}", opened.valid_from, opened.valid_until);
+            println!("{auths}: {}", r.authorizations.len());
+            for a in &r.authorizations {
+                let until = a.valid_until.map(|u| u.to_string()).unwrap_or_else(|| "…".into());
+                println!(
+                    "  {} {} [{}] {:?} {} → {until} — {}",
+                    a.entity_id,
+                    a.resource,
+                    a.jurisdiction,
+                    a.status,
+                    a.valid_from,
+                    a.legal_authority.get(lang)
+                );
+            }
+            println!("{recs}: {}", r.recognitions.len());
+            for rec in &r.recognitions {
+                println!(
+                    "  {} [{}] {:?} — {}",
+                    rec.entity_id,
+                    rec.scope,
+                    rec.status,
+                    rec.legal_authority.get(lang)
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

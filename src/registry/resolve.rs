@@ -117,8 +117,11 @@ impl TrustAnswer {
                     ids.push(issuer);
                     ids.push(registry);
                 }
-                PathStep::Recognition { authority, .. } => ids.push(authority),
-                PathStep::Anchor { .. } => {}
+                PathStep::Recognition { authority, entity, .. } => {
+                    ids.push(entity);
+                    ids.push(authority);
+                }
+                PathStep::Anchor { registry, .. } => ids.push(registry),
             }
         }
         ids.dedup();

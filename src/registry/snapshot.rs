@@ -102,7 +102,7 @@ pub fn open_snapshot(bytes: &[u8], resolver: &dyn DidResolver, time: Timestamp) 
     let mut options = VerifyOptions::at(time);
     options.limits = limits;
     let report = Verifier::new(resolver).verify_credential_json(&document, &options);
-    for (check, code) in report.failures() {
+    if let Some((check, code)) = report.failures().into_iter().next() {
         let detail = format!("{}: {code}", check.as_str());
         return Err(match check {
             CheckName::Parse | CheckName::DataModel => invalid(&detail),
