@@ -358,6 +358,9 @@ pub fn snapshot(registry: &Registry) -> Map<String, Value> {
     .expect("snapshot")
 }
 
+/// Snapshot documents by file name.
+pub type Snapshots = BTreeMap<String, Map<String, Value>>;
+
 /// Which trust store a demo line is verified against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scenario {
@@ -380,7 +383,7 @@ impl Scenario {
 
     /// The snapshots of this scenario (file name → document) and the
     /// sequences the verifier has seen before.
-    pub fn snapshots(self) -> (BTreeMap<String, Map<String, Value>>, Vec<(String, u64)>) {
+    pub fn snapshots(self) -> (Snapshots, Vec<(String, u64)>) {
         let mut files = BTreeMap::new();
         let mut seen = Vec::new();
         for registry in registries() {
