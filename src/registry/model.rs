@@ -136,22 +136,13 @@ impl Scope {
             && self.jurisdictions.iter().any(|j| jurisdiction_covers(j, jurisdiction))
     }
 
-    /// The part of `other` that lies within `self`: a path's scope only
-    /// ever narrows.
+    /// The intersection of `self` and `other`: what a recognition with scope
+    /// `other` grants on a path whose scope so far is `self`. A path's
+    /// scope only ever narrows.
     pub fn narrow(&self, other: &Scope) -> Scope {
         Scope {
-            resources: other
-                .resources
-                .iter()
-                .filter(|p| self.resources.iter().any(|q| pattern_covers(q, p)))
-                .cloned()
-                .collect(),
-            jurisdictions: other
-                .jurisdictions
-                .iter()
-                .filter(|j| self.jurisdictions.iter().any(|k| jurisdiction_covers(k, j)))
-                .cloned()
-                .collect(),
+            resources: meet(&self.resources, &other.resources, pattern_covers),
+            jurisdictions: meet(&self.jurisdictions, &other.jurisdictions, jurisdiction_covers),
         }
     }
 
@@ -165,6 +156,27 @@ impl std::fmt::Display for Scope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} / {}", self.resources.join(", "), self.jurisdictions.join(", "))
     }
+}
+
+/// Pairwise intersection of two sets of nested patterns: where one pattern
+/// covers the other, the narrower one remains.
+fn meet(ours: &[String], theirs: &[String], covers: fn(&str, &str) -> bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in theirs {
+        for q in ours {
+            let narrower = if covers(q, p) {
+                p
+            } else if covers(p, q) {
+                q
+            } else {
+                continue;
+            };
+            if !out.contains(narrower) {
+                out.push(narrower.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Whether the resource pattern `pattern` covers `target` (a resource or
@@ -318,11 +330,12 @@ mod tests {
             jurisdictions: vec!["CA-BC".into()],
         };
         let wide = Scope {
-            resources: vec!["*".into(), "ca-bc-vancouver:*".into()],
+            resources: vec!["*".into(), "ca-bc-vancouver:*".into(), "ca-on:*".into()],
             jurisdictions: vec!["CA".into(), "CA-BC".into()],
         };
         let narrowed = bc.narrow(&wide);
-        assert_eq!(narrowed.resources, ["ca-bc-vancouver:*"]);
+        // "*" meets "ca-bc:*" as "ca-bc:*"; "ca-on:*" is outside it.
+        assert_eq!(narrowed.resources, ["ca-bc:*", "ca-bc-vancouver:*"]);
         assert_eq!(narrowed.jurisdictions, ["CA-BC"]);
         assert!(Scope::everything().narrow(&bc) == bc);
     }

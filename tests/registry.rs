@@ -1,0 +1,444 @@
+//! Trust registry resolution: the demo federation line by line, every
+//! reason code, multi-hop paths, scope narrowing, cycles, time windows,
+//! snapshots; and properties (unrelated additions change no answer; a path
+//! never grants more than its anchor's recognitions).
+
+#[path = "../examples/canada/federation.rs"]
+mod federation;
+
+use federation::*;
+use passerelle::did::{DidDocument, StaticResolver};
+use passerelle::registry::{
+    pattern_covers, Authorization, Bilingual, Recognition, Registry, Scope, Snapshot, Status, TrustStore, Wanted,
+};
+use passerelle::{ErrorCode, Timestamp, Verifier, VerifyOptions};
+use proptest::prelude::*;
+
+fn resolver() -> StaticResolver {
+    let mut resolver = StaticResolver::default();
+    for (did, _) in ENTITIES {
+        resolver.insert(DidDocument::from_json(did_document(did)).unwrap());
+    }
+    resolver
+}
+
+fn store_for(scenario: Scenario) -> TrustStore {
+    let (snapshots, seen) = scenario.snapshots();
+    let mut store = TrustStore::new([FEDERAL]);
+    for (registry, sequence) in seen {
+        store.mark_seen(&registry, sequence);
+    }
+    for document in snapshots.values() {
+        let _ = store.load_snapshot(&serde_json::to_vec(document).unwrap(), &resolver(), t(NOW));
+    }
+    store
+}
+
+#[test]
+fn every_demo_line_gives_its_expected_verdict_and_code() {
+    for line in lines() {
+        let verifier = Verifier::new(resolver()).with_trust(store_for(line.scenario));
+        let bytes = serde_json::to_vec(&line.credential).unwrap();
+        let report = verifier.verify(&bytes, &VerifyOptions::at(t(NOW)));
+        let codes: Vec<&str> = report.failures().iter().map(|(_, code)| code.as_str()).collect();
+        match line.expected {
+            None => assert!(report.verified(), "{}: {codes:?}", line.file),
+            Some(code) => assert_eq!(codes, [code], "{}", line.file),
+        }
+    }
+}
+
+#[test]
+fn the_trust_check_is_skipped_without_anchors_and_reports_the_path_in_both_languages() {
+    let line = &lines()[3];
+    let bytes = serde_json::to_vec(&line.credential).unwrap();
+    let report = Verifier::new(resolver()).verify(&bytes, &VerifyOptions::at(t(NOW)));
+    let trust = report.check(passerelle::verify::CheckName::Trust).unwrap();
+    assert_eq!(trust.outcome, passerelle::verify::Outcome::Skipped);
+    assert!(report.verified());
+
+    let report = Verifier::new(resolver())
+        .with_trust(store_for(Scenario::Current))
+        .verify(&bytes, &VerifyOptions::at(t(NOW)));
+    let trust = report.check(passerelle::verify::CheckName::Trust).unwrap();
+    assert!(
+        trust
+            .message
+            .en
+            .contains("Professional Engineers Ontario recognized for ca-on-peo:*"),
+        "{}",
+        trust.message.en
+    );
+    assert!(
+        trust
+            .message
+            .fr
+            .contains("Ordre des ingénieurs de l’Ontario reconnu pour ca-on-peo:*"),
+        "{}",
+        trust.message.fr
+    );
+    let path = &trust.evidence.iter().find(|(k, _)| *k == "path").unwrap().1;
+    assert_eq!(path, &format!("{PEO_LICENSING} ← {PEO} ← {ON} ← {FEDERAL}"));
+}
+
+// ---- small federations built in code ----
+
+const ROOT: &str = "did:web:root.test.example";
+const MID: &str = "did:web:mid.test.example";
+const LEAF: &str = "did:web:leaf.test.example";
+const ISSUER: &str = "did:web:issuer.test.example";
+
+fn b(text: &str) -> Bilingual {
+    Bilingual::new(text, text)
+}
+
+fn auth(registry: &str, issuer: &str, resource: &str, jurisdiction: &str) -> Authorization {
+    Authorization {
+        entity_id: issuer.into(),
+        authority_id: registry.into(),
+        action: "issue".into(),
+        resource: resource.into(),
+        jurisdiction: jurisdiction.into(),
+        name: b("issuer"),
+        legal_authority: b("act"),
+        valid_from: t("2020-01-01T00:00:00Z"),
+        valid_until: None,
+        status: Status::Active,
+    }
+}
+
+fn recognize(registry: &str, recognized: &str, resources: &[&str], jurisdictions: &[&str]) -> Recognition {
+    Recognition {
+        entity_id: recognized.into(),
+        authority_id: registry.into(),
+        action: "recognize".into(),
+        scope: Scope {
+            resources: resources.iter().map(|s| s.to_string()).collect(),
+            jurisdictions: jurisdictions.iter().map(|s| s.to_string()).collect(),
+        },
+        name: b(recognized),
+        legal_authority: b("agreement"),
+        valid_from: t("2020-01-01T00:00:00Z"),
+        valid_until: None,
+        status: Status::Active,
+    }
+}
+
+fn registry(id: &str, sequence: u64, authorizations: Vec<Authorization>, recognitions: Vec<Recognition>) -> Registry {
+    Registry {
+        id: id.into(),
+        name: b(id),
+        jurisdiction: "CA".into(),
+        sequence,
+        authorizations,
+        recognitions,
+    }
+}
+
+fn store(registries: Vec<Registry>) -> TrustStore {
+    let mut store = TrustStore::new([ROOT]);
+    for registry in registries {
+        store
+            .add(Snapshot {
+                registry,
+                valid_from: t("2026-01-01T00:00:00Z"),
+                valid_until: t("2027-01-01T00:00:00Z"),
+            })
+            .unwrap();
+    }
+    store
+}
+
+fn code(store: &TrustStore, resource_type: &str, at: &str) -> Option<ErrorCode> {
+    store
+        .authorize_issuer(ISSUER, &["VerifiableCredential", resource_type], t(at))
+        .reason
+        .map(|e| e.code())
+}
+
+fn chain(leaf_auth: Authorization, mid_scope: &[&str], leaf_scope: &[&str]) -> TrustStore {
+    store(vec![
+        registry(ROOT, 1, vec![], vec![recognize(ROOT, MID, mid_scope, &["CA"])]),
+        registry(MID, 1, vec![], vec![recognize(MID, LEAF, leaf_scope, &["CA"])]),
+        registry(LEAF, 1, vec![leaf_auth], vec![]),
+    ])
+}
+
+const AT: &str = "2026-06-01T00:00:00Z";
+
+#[test]
+fn a_three_hop_chain_authorizes_within_its_narrowed_scope() {
+    let s = chain(
+        auth(LEAF, ISSUER, "ca-on-x:Licence", "CA-ON"),
+        &["ca-on:*"],
+        &["ca-on-x:*"],
+    );
+    let answer = s.authorize_issuer(ISSUER, &["Licence"], t(AT));
+    assert!(answer.authorized, "{:?}", answer.reason);
+    assert_eq!(answer.resource.as_deref(), Some("ca-on-x:Licence"));
+    assert_eq!(answer.path.len(), 4);
+}
+
+#[test]
+fn a_wider_recognition_further_down_cannot_widen_the_scope() {
+    // The middle registry recognizes the leaf for everything, but the root
+    // recognized the middle for ca-on:* only.
+    let s = chain(auth(LEAF, ISSUER, "ca-qc:Licence", "CA-QC"), &["ca-on:*"], &["*"]);
+    assert_eq!(code(&s, "Licence", AT), Some(ErrorCode::ScopeViolation));
+    let s = chain(auth(LEAF, ISSUER, "ca-on:Licence", "CA-ON"), &["ca-on:*"], &["*"]);
+    assert_eq!(code(&s, "Licence", AT), None);
+}
+
+#[test]
+fn status_and_time_windows_give_their_codes() {
+    let mut suspended = auth(LEAF, ISSUER, "ca:Licence", "CA");
+    suspended.status = Status::Suspended;
+    assert_eq!(
+        code(&chain(suspended, &["*"], &["*"]), "Licence", AT),
+        Some(ErrorCode::AuthorizationSuspended)
+    );
+
+    let mut revoked = auth(LEAF, ISSUER, "ca:Licence", "CA");
+    revoked.status = Status::Revoked;
+    assert_eq!(
+        code(&chain(revoked, &["*"], &["*"]), "Licence", AT),
+        Some(ErrorCode::AuthorizationRevoked)
+    );
+
+    let mut window = auth(LEAF, ISSUER, "ca:Licence", "CA");
+    window.valid_from = t("2026-01-01T00:00:00Z");
+    window.valid_until = Some(t("2026-12-31T00:00:00Z"));
+    let s = chain(window, &["*"], &["*"]);
+    assert_eq!(
+        code(&s, "Licence", "2025-06-01T00:00:00Z"),
+        Some(ErrorCode::AuthorizationNotYetValid)
+    );
+    assert_eq!(
+        code(&s, "Licence", "2027-06-01T00:00:00Z"),
+        Some(ErrorCode::AuthorizationExpired)
+    );
+    assert_eq!(code(&s, "Licence", AT), None);
+}
+
+#[test]
+fn a_suspended_or_expired_recognition_breaks_the_path() {
+    let mut s = vec![
+        registry(ROOT, 1, vec![], vec![recognize(ROOT, MID, &["*"], &["CA"])]),
+        registry(MID, 1, vec![auth(MID, ISSUER, "ca:Licence", "CA")], vec![]),
+    ];
+    s[0].recognitions[0].status = Status::Suspended;
+    assert_eq!(
+        code(&store(s.clone()), "Licence", AT),
+        Some(ErrorCode::RegistryNotRecognized)
+    );
+    s[0].recognitions[0].status = Status::Active;
+    s[0].recognitions[0].valid_until = Some(t("2025-01-01T00:00:00Z"));
+    assert_eq!(
+        code(&store(s.clone()), "Licence", AT),
+        Some(ErrorCode::RegistryNotRecognized)
+    );
+    s[0].recognitions[0].valid_until = None;
+    assert_eq!(code(&store(s), "Licence", AT), None);
+}
+
+#[test]
+fn cycles_terminate() {
+    let s = store(vec![
+        registry(ROOT, 1, vec![], vec![recognize(ROOT, MID, &["*"], &["CA"])]),
+        registry(MID, 1, vec![], vec![recognize(MID, LEAF, &["*"], &["CA"])]),
+        registry(
+            LEAF,
+            1,
+            vec![],
+            vec![
+                recognize(LEAF, MID, &["*"], &["CA"]),
+                recognize(LEAF, ROOT, &["*"], &["CA"]),
+            ],
+        ),
+    ]);
+    assert_eq!(code(&s, "Licence", AT), Some(ErrorCode::IssuerNotAuthorized));
+}
+
+#[test]
+fn unknown_types_and_unknown_issuers_are_not_authorized() {
+    let s = chain(auth(LEAF, ISSUER, "ca:Licence", "CA"), &["*"], &["*"]);
+    assert_eq!(code(&s, "OtherThing", AT), Some(ErrorCode::IssuerNotAuthorized));
+    assert!(
+        !s.authorize_issuer("did:web:stranger.example", &["Licence"], t(AT))
+            .authorized
+    );
+    // A namespaced type must match exactly.
+    assert!(s.authorize_issuer(ISSUER, &["ca:Licence"], t(AT)).authorized);
+    assert!(!s.authorize_issuer(ISSUER, &["ca-bc:Licence"], t(AT)).authorized);
+}
+
+#[test]
+fn rollback_is_refused_and_newer_snapshots_replace_older() {
+    let mut s = store(vec![registry(ROOT, 5, vec![], vec![])]);
+    let older = Snapshot {
+        registry: registry(ROOT, 4, vec![], vec![]),
+        valid_from: t(AT),
+        valid_until: t("2027-01-01T00:00:00Z"),
+    };
+    assert_eq!(s.add(older).unwrap_err().code(), ErrorCode::SnapshotRollback);
+    let changed_same_sequence = Snapshot {
+        registry: registry(ROOT, 5, vec![auth(ROOT, ISSUER, "x:Y", "CA")], vec![]),
+        valid_from: t(AT),
+        valid_until: t("2027-01-01T00:00:00Z"),
+    };
+    assert_eq!(
+        s.add(changed_same_sequence).unwrap_err().code(),
+        ErrorCode::SnapshotRollback
+    );
+    let newer = Snapshot {
+        registry: registry(ROOT, 6, vec![], vec![]),
+        valid_from: t(AT),
+        valid_until: t("2027-01-01T00:00:00Z"),
+    };
+    s.add(newer).unwrap();
+    assert_eq!(s.registry(ROOT).unwrap().sequence, 6);
+}
+
+#[test]
+fn stale_and_tampered_snapshots_are_refused_and_named_in_answers() {
+    let mut bc = registries().into_iter().find(|r| r.id == BC).unwrap();
+    let fresh = serde_json::to_vec(&snapshot(&bc)).unwrap();
+    let mut store = TrustStore::new([FEDERAL]);
+    let federal = registries().into_iter().find(|r| r.id == FEDERAL).unwrap();
+    store
+        .load_snapshot(&serde_json::to_vec(&snapshot(&federal)).unwrap(), &resolver(), t(NOW))
+        .unwrap();
+
+    let later = t("2027-03-01T00:00:00Z");
+    assert_eq!(
+        store.load_snapshot(&fresh, &resolver(), later).unwrap_err().code(),
+        ErrorCode::SnapshotStale
+    );
+    let answer = store.authorize_issuer(BC_MINES, &["MinesActPermit"], t(ISSUED));
+    assert_eq!(answer.reason.unwrap().code(), ErrorCode::SnapshotStale);
+
+    bc.sequence = 9;
+    let mut tampered = snapshot(&bc);
+    tampered["credentialSubject"]["authorizations"][0]["resource"] = "ca-bc:Anything".into();
+    let bytes = serde_json::to_vec(&tampered).unwrap();
+    assert_eq!(
+        store.load_snapshot(&bytes, &resolver(), t(NOW)).unwrap_err().code(),
+        ErrorCode::SnapshotSignatureInvalid
+    );
+
+    // Signed by someone else than the registry it describes.
+    let mut forged = bc.clone();
+    forged.id = BC.into();
+    let signed_by_other = passerelle::registry::sign_snapshot(
+        &forged,
+        &key_of(QC),
+        &format!("{QC}#key-1"),
+        t(PUBLISHED),
+        t(FRESH_UNTIL),
+    );
+    assert!(signed_by_other.is_err(), "the issuer refuses to sign for another DID");
+}
+
+#[test]
+fn trqp_style_queries_from_a_named_authority() {
+    let s = store_for(Scenario::Current);
+    let anchors = [FEDERAL.to_owned()];
+    let answer = s.authorize_from(
+        &anchors,
+        PEO_LICENSING,
+        Wanted::Resource("ca-on-peo:ProfessionalEngineerLicence"),
+        t(ISSUED),
+    );
+    assert!(answer.authorized);
+    assert!(s.recognizes(FEDERAL, PEO, "ca-on-peo:*", t(ISSUED)).is_some());
+    assert!(s.recognizes(FEDERAL, PEO, "ca-qc:*", t(ISSUED)).is_none());
+    assert!(s.recognizes(FEDERAL, NOWHERE, "ca-ns:*", t(ISSUED)).is_none());
+}
+
+// ---- properties ----
+
+fn arb_resource() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["ca", "ca-bc", "ca-on", "ca-bc-x", "ca-qc"]),
+        prop::sample::select(vec!["A", "B", "C"]),
+    )
+        .prop_map(|(ns, name)| format!("{ns}:{name}"))
+}
+
+fn arb_pattern() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("*".to_owned()),
+        prop::sample::select(vec!["ca:*", "ca-bc:*", "ca-on:*", "ca-bc-x:*", "ca-qc:*"]).prop_map(str::to_owned),
+        arb_resource(),
+    ]
+}
+
+fn arb_scope() -> impl Strategy<Value = Scope> {
+    (
+        prop::collection::vec(arb_pattern(), 1..3),
+        prop::collection::vec(prop::sample::select(vec!["CA", "CA-BC", "CA-ON", "CA-QC"]), 1..3),
+    )
+        .prop_map(|(resources, jurisdictions)| Scope {
+            resources,
+            jurisdictions: jurisdictions.into_iter().map(str::to_owned).collect(),
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn narrowing_never_grants_what_an_ancestor_did_not(scopes in prop::collection::vec(arb_scope(), 1..5), resource in arb_resource()) {
+        let mut path_scope = Scope::everything();
+        for scope in &scopes {
+            path_scope = path_scope.narrow(scope);
+        }
+        for scope in &scopes {
+            for pattern in &path_scope.resources {
+                prop_assert!(scope.resources.iter().any(|q| pattern_covers(q, pattern)), "{pattern} escapes {scope}");
+            }
+            if path_scope.covers(&resource, "CA-BC") {
+                prop_assert!(scope.covers(&resource, "CA-BC"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_path_never_grants_a_scope_its_anchor_did_not(root_scope in arb_scope(), mid_scope in arb_scope(), resource in arb_resource()) {
+        let s = store(vec![
+            registry(ROOT, 1, vec![], vec![Recognition { scope: root_scope.clone(), ..recognize(ROOT, MID, &["*"], &["CA"]) }]),
+            registry(MID, 1, vec![], vec![Recognition { scope: mid_scope, ..recognize(MID, LEAF, &["*"], &["CA"]) }]),
+            registry(LEAF, 1, vec![auth(LEAF, ISSUER, &resource, "CA-BC")], vec![]),
+        ]);
+        let name = resource.rsplit_once(':').unwrap().1.to_owned();
+        if s.authorize_issuer(ISSUER, &[resource.as_str(), name.as_str()], t(AT)).authorized {
+            prop_assert!(root_scope.covers(&resource, "CA-BC"), "{resource} authorized outside the root's recognition {root_scope}");
+        }
+    }
+
+    #[test]
+    fn adding_an_unrelated_registry_or_authorization_changes_no_answer(
+        extra_resource in arb_resource(), extra_scope in arb_scope(), at_days in 0i64..4000,
+    ) {
+        let base = || vec![
+            registry(ROOT, 1, vec![auth(ROOT, "did:web:fed.example", "ca:A", "CA")], vec![recognize(ROOT, MID, &["ca-bc:*"], &["CA-BC"])]),
+            registry(MID, 1, vec![auth(MID, ISSUER, "ca-bc:B", "CA-BC"), auth(MID, "did:web:out.example", "ca:C", "CA")], vec![]),
+        ];
+        let at = Timestamp::parse("2019-01-01T00:00:00Z").unwrap().plus_seconds(at_days * 86_400);
+        let questions = [(ISSUER, "B"), ("did:web:fed.example", "A"), ("did:web:out.example", "C"), (ISSUER, "A")];
+        let before = store(base());
+        let mut more = base();
+        // An unrelated registry that recognizes others, and an authorization for someone else.
+        more.push(registry("did:web:unrelated.example", 1, vec![auth("did:web:unrelated.example", "did:web:stranger.example", &extra_resource, "CA-BC")],
+            vec![Recognition { scope: extra_scope, ..recognize("did:web:unrelated.example", MID, &["*"], &["CA"]) }]));
+        more[1].authorizations.push(auth(MID, "did:web:someone-else.example", &extra_resource, "CA-BC"));
+        let after = store(more);
+        for (issuer, kind) in questions {
+            let a = before.authorize_issuer(issuer, &[kind], at);
+            let b = after.authorize_issuer(issuer, &[kind], at);
+            prop_assert_eq!(a.authorized, b.authorized, "{} {}", issuer, kind);
+            prop_assert_eq!(a.reason.map(|e| e.code()), b.reason.map(|e| e.code()));
+            prop_assert_eq!(a.path, b.path);
+        }
+    }
+}
