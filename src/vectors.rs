@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::did::{DidDocument, StaticResolver};
 use crate::json::Limits;
 use crate::proof::Cryptosuite;
+use crate::registry::TrustStore;
 use crate::time::Timestamp;
 use crate::verify::{Report, Verifier, VerifyOptions};
 
@@ -62,6 +63,15 @@ pub struct CaseOptions {
     /// Accepted cryptosuites (default: all implemented).
     #[serde(default)]
     pub cryptosuites: Option<Vec<String>>,
+    /// Trusted root registry DIDs; when present the `trust` check runs.
+    #[serde(default, rename = "trustAnchors")]
+    pub trust_anchors: Vec<String>,
+    /// Registry snapshots to load (paths relative to the manifest), in order.
+    #[serde(default)]
+    pub registries: Vec<String>,
+    /// Snapshot sequences seen before, by registry DID (rollback protection).
+    #[serde(default)]
+    pub seen: std::collections::BTreeMap<String, u64>,
 }
 
 /// The expected outcome of a case.
@@ -143,8 +153,17 @@ fn try_case(dir: &Path, case: &Case) -> Result<(Report, Option<String>), String>
         // A suite this runner does not implement cannot be accepted anyway.
         options.cryptosuites = names.iter().filter_map(|n| Cryptosuite::parse(n).ok()).collect();
     }
+    let mut store = TrustStore::new(case.options.trust_anchors.iter().cloned());
+    for (registry, sequence) in &case.options.seen {
+        store.mark_seen(registry, *sequence);
+    }
+    for path in &case.options.registries {
+        let bytes = std::fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
+        // A refused snapshot is part of what a case tests: the store keeps the reason.
+        let _ = store.load_snapshot(&bytes, &resolver, time);
+    }
     let input = std::fs::read(dir.join(&case.input)).map_err(|e| format!("{}: {e}", case.input))?;
-    let report = Verifier::new(resolver).verify(&input, &options);
+    let report = Verifier::new(resolver).with_trust(store).verify(&input, &options);
 
     let got: Vec<ExpectedFailure> = report
         .failures()

@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+mod registry;
+
 use passerelle::crypto::{Ed25519KeyPair, Signer};
 use passerelle::did::{self, VerificationRelationship};
 use passerelle::proof::{add_proof, Cryptosuite, ProofOptions};
@@ -149,6 +151,30 @@ fn fails<'a>(failures: &'a [(&'a str, &'a str)]) -> Expect<'a> {
 }
 
 impl Vectors {
+    fn add_case(
+        &mut self,
+        id: &str,
+        description: &str,
+        input_path: &str,
+        dids: &[String],
+        options: Value,
+        expect: Expect<'_>,
+    ) {
+        let failures: Vec<Value> = expect
+            .failures
+            .iter()
+            .map(|(check, code)| json!({"check": check, "code": code}))
+            .collect();
+        self.cases.push(json!({
+            "id": id,
+            "description": description,
+            "input": input_path,
+            "didDocuments": dids,
+            "options": options,
+            "expect": {"verified": expect.verified, "failures": failures}
+        }));
+    }
+
     fn case_bytes(
         &mut self,
         id: &str,
@@ -162,19 +188,8 @@ impl Vectors {
         self.files.insert(input_path.clone(), input);
         let mut opts = object(json!({"time": VERIFY_AT}));
         opts.extend(object(options));
-        let failures: Vec<Value> = expect
-            .failures
-            .iter()
-            .map(|(check, code)| json!({"check": check, "code": code}))
-            .collect();
-        self.cases.push(json!({
-            "id": id,
-            "description": description,
-            "input": input_path,
-            "didDocuments": dids,
-            "options": opts,
-            "expect": {"verified": expect.verified, "failures": failures}
-        }));
+        let dids: Vec<String> = dids.iter().map(|d| d.to_string()).collect();
+        self.add_case(id, description, &input_path, &dids, Value::Object(opts), expect);
     }
 
     fn case(
@@ -211,6 +226,7 @@ pub fn generate() -> BTreeMap<String, Vec<u8>> {
     data_model(&mut v, &keys);
     parsing(&mut v, &keys);
     presentations(&mut v, &keys);
+    registry::registry_cases(&mut v);
 
     let manifest = json!({"version": 1, "cases": v.cases});
     v.files.insert("README.md".to_owned(), readme(&manifest).into_bytes());
