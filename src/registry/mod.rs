@@ -18,3 +18,25 @@ pub use model::{jurisdiction_covers, pattern_covers, Authorization, Bilingual, R
 pub use resolve::{render_path, PathStep, TrustAnswer, Wanted, MAX_HOPS};
 pub use snapshot::{claimed_registry_id, open_snapshot, sign_snapshot, Snapshot, MAX_SNAPSHOT_BYTES, SNAPSHOT_TYPE};
 pub use store::TrustStore;
+
+/// Where the `trust` check gets its answers: local snapshots
+/// ([`TrustStore`]) or a remote TRQP registry (`client::TrqpClient`, feature
+/// `native`).
+pub trait TrustResolver {
+    /// The trust anchors; the `trust` check is skipped when there are none.
+    fn anchors(&self) -> &[String];
+
+    /// Whether `issuer` is authorized for one of `types` at `time`, with the
+    /// evidence path or the reason.
+    fn authorize_issuer(&self, issuer: &str, types: &[&str], time: crate::Timestamp) -> TrustAnswer;
+}
+
+impl TrustResolver for TrustStore {
+    fn anchors(&self) -> &[String] {
+        TrustStore::anchors(self)
+    }
+
+    fn authorize_issuer(&self, issuer: &str, types: &[&str], time: crate::Timestamp) -> TrustAnswer {
+        TrustStore::authorize_issuer(self, issuer, types, time)
+    }
+}

@@ -36,7 +36,8 @@ impl Wanted<'_> {
 }
 
 /// One link of the evidence path, from the anchor down to the issuer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
 pub enum PathStep {
     /// A trust anchor the verifier configured.
     Anchor {

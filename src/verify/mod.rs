@@ -16,7 +16,7 @@ use crate::did::{self, DidResolver, ResolvedMethod, StaticResolver, Verification
 use crate::error::{Error, ErrorCode, Lang, Result};
 use crate::json::{self, Limits};
 use crate::proof::{proofs_of, Cryptosuite, DataIntegrityProof};
-use crate::registry::TrustStore;
+use crate::registry::TrustResolver;
 use crate::time::Timestamp;
 
 /// Per-call verification parameters.
@@ -69,7 +69,7 @@ impl VerifyOptions {
 /// ```
 pub struct Verifier<R: DidResolver = StaticResolver> {
     resolver: R,
-    trust: Option<TrustStore>,
+    trust: Option<Box<dyn TrustResolver>>,
 }
 
 impl Verifier<StaticResolver> {
@@ -85,16 +85,17 @@ impl<R: DidResolver> Verifier<R> {
         Verifier { resolver, trust: None }
     }
 
-    /// Adds trust anchors and registry snapshots: credentials then get a
-    /// `trust` check (skipped when the store has no anchors).
-    pub fn with_trust(mut self, store: TrustStore) -> Self {
-        self.trust = Some(store);
+    /// Adds a trust resolver (a [`TrustStore`](crate::registry::TrustStore) of anchors and snapshots, or a
+    /// remote registry): credentials then get a `trust` check (skipped when
+    /// it has no anchors).
+    pub fn with_trust(mut self, trust: impl TrustResolver + 'static) -> Self {
+        self.trust = Some(Box::new(trust));
         self
     }
 
-    /// The trust store, if any.
-    pub fn trust(&self) -> Option<&TrustStore> {
-        self.trust.as_ref()
+    /// The trust resolver, if any.
+    pub fn trust(&self) -> Option<&dyn TrustResolver> {
+        self.trust.as_deref()
     }
 
     /// The resolver.
@@ -306,7 +307,7 @@ impl<R: DidResolver> Verifier<R> {
     /// The issuer's authorization at the time the credential was issued:
     /// its `validFrom`, else its proof's `created`, else the verification time.
     fn trust_check(&self, map: &Map<String, Value>, facts: &Facts, now: Timestamp) -> Check {
-        let Some(store) = self.trust.as_ref().filter(|s| !s.anchors().is_empty()) else {
+        let Some(store) = self.trust.as_deref().filter(|s| !s.anchors().is_empty()) else {
             return Check::skipped(
                 CheckName::Trust,
                 "Not checked: no trust anchor is configured.",
