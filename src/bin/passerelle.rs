@@ -148,6 +148,21 @@ enum RegistryCommand {
         #[arg(long, value_parser = parse_time)]
         valid_until: Timestamp,
     },
+    /// Answer TRQP v2 queries (POST /authorization, POST /recognition) from snapshots.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// A registry snapshot, or a folder of them (repeatable).
+        #[arg(long = "registry", required = true)]
+        registries: Vec<PathBuf>,
+        /// DID documents of the registries (unless they are did:key).
+        #[arg(long = "did-document")]
+        did_documents: Vec<PathBuf>,
+        /// Folders of DID documents.
+        #[arg(long = "did-dir")]
+        did_dirs: Vec<PathBuf>,
+    },
     /// Check a snapshot's signature and freshness and print its content.
     Inspect {
         /// The snapshot.
@@ -484,6 +499,37 @@ fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode, Failure> {
                 "{}",
                 serde_json::to_string_pretty(&Value::Object(snapshot)).unwrap_or_default()
             );
+        }
+        RegistryCommand::Serve {
+            listen,
+            registries,
+            did_documents,
+            did_dirs,
+        } => {
+            let resolver = load_resolver(&did_documents, &did_dirs)?;
+            let mut store = TrustStore::new(Vec::<String>::new());
+            for source in &registries {
+                for path in json_files(source)? {
+                    let bytes = std::fs::read(&path).map_err(|e| io_failure(&path, e))?;
+                    if let Err(e) = store.load_snapshot(&bytes, &resolver, Timestamp::now()) {
+                        eprintln!("passerelle: {}: [{}] {}", path.display(), e.code(), e.message(lang));
+                    }
+                }
+            }
+            let count = store.registries().count();
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| io_failure(Path::new(&listen), e))?;
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind(&listen)
+                    .await
+                    .map_err(|e| io_failure(Path::new(&listen), e))?;
+                match lang {
+                    Lang::En => eprintln!("passerelle: serving TRQP for {count} registries on http://{listen}"),
+                    Lang::Fr => eprintln!("passerelle : service TRQP pour {count} registres sur http://{listen}"),
+                }
+                passerelle::registry::server::serve(listener, std::sync::Arc::new(store), Timestamp::now)
+                    .await
+                    .map_err(|e| io_failure(Path::new(&listen), e))
+            })?;
         }
         RegistryCommand::Inspect {
             snapshot,

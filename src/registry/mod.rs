@@ -8,8 +8,12 @@
 //! credential's type at the time the credential was issued. Registries are
 //! read from signed snapshots, so a browser can answer offline.
 
+#[cfg(feature = "native")]
+pub mod client;
 mod model;
 mod resolve;
+#[cfg(feature = "server")]
+pub mod server;
 mod snapshot;
 mod store;
 pub mod trqp;

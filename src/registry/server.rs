@@ -1,0 +1,100 @@
+//! The TRQP v2 HTTPS binding, server side (feature `server`): `POST
+//! /authorization` and `POST /recognition` answered from a [`TrustStore`],
+//! with RFC 7807 problem responses and a request size limit. Put TLS in
+//! front of it (a reverse proxy); it speaks plain HTTP/1.1.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response as HttpResponse};
+use axum::routing::post;
+use axum::Router;
+
+use super::store::TrustStore;
+use super::trqp::{Query, Refusal, MAX_REQUEST_BYTES};
+use crate::error::{Error, ErrorCode};
+use crate::time::Timestamp;
+
+#[derive(Clone)]
+struct Registry {
+    store: Arc<TrustStore>,
+    clock: fn() -> Timestamp,
+}
+
+/// The routes, answering from `store` at the time `clock` gives (the
+/// system clock in production, a fixed time in tests).
+pub fn router(store: Arc<TrustStore>, clock: fn() -> Timestamp) -> Router {
+    Router::new()
+        .route("/authorization", post(authorization))
+        .route("/recognition", post(recognition))
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .with_state(Registry { store, clock })
+}
+
+/// Serves `router(store, clock)` on `listener` until the task is dropped.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Arc<TrustStore>,
+    clock: fn() -> Timestamp,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(store, clock)).await
+}
+
+fn problem(refusal: &Refusal) -> HttpResponse {
+    let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        refusal.problem().to_string(),
+    )
+        .into_response()
+}
+
+fn parse(body: Result<Bytes, BytesRejection>) -> Result<Query, HttpResponse> {
+    let body = body.map_err(|rejection| {
+        let status = rejection.status().as_u16();
+        let code = if status == 413 {
+            "request body too large"
+        } else {
+            "unreadable request body"
+        };
+        problem(&Refusal {
+            status,
+            error: Error::new(ErrorCode::TrqpRequestInvalid, code),
+        })
+    })?;
+    Query::parse(&body).map_err(|error| {
+        let status = if body.len() > MAX_REQUEST_BYTES { 413 } else { 400 };
+        problem(&Refusal { status, error })
+    })
+}
+
+fn answer(result: Result<super::trqp::Response, Refusal>) -> HttpResponse {
+    match result {
+        Ok(response) => match serde_json::to_string(&response) {
+            Ok(body) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
+            Err(e) => problem(&Refusal {
+                status: 500,
+                error: Error::new(ErrorCode::RegistryUnavailable, e.to_string()),
+            }),
+        },
+        Err(refusal) => problem(&refusal),
+    }
+}
+
+async fn authorization(State(registry): State<Registry>, body: Result<Bytes, BytesRejection>) -> HttpResponse {
+    match parse(body) {
+        Ok(query) => answer(registry.store.answer_authorization(&query, (registry.clock)())),
+        Err(response) => response,
+    }
+}
+
+async fn recognition(State(registry): State<Registry>, body: Result<Bytes, BytesRejection>) -> HttpResponse {
+    match parse(body) {
+        Ok(query) => answer(registry.store.answer_recognition(&query, (registry.clock)())),
+        Err(response) => response,
+    }
+}

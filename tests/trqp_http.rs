@@ -1,0 +1,258 @@
+//! TRQP v2 over HTTP on loopback: our client against our server, the
+//! verifier using a remote registry, malformed requests, and a server that
+//! never answers.
+
+#[path = "../examples/canada/federation.rs"]
+mod federation;
+
+use std::io::Read as _;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use federation::*;
+use passerelle::did::{DidDocument, StaticResolver};
+use passerelle::registry::client::TrqpClient;
+use passerelle::registry::trqp::{Query, QueryContext};
+use passerelle::registry::TrustStore;
+use passerelle::{ErrorCode, Timestamp, Verifier, VerifyOptions};
+
+fn resolver() -> StaticResolver {
+    let mut resolver = StaticResolver::default();
+    for (did, _) in ENTITIES {
+        resolver.insert(DidDocument::from_json(did_document(did)).unwrap());
+    }
+    resolver
+}
+
+fn federation_store() -> TrustStore {
+    let (snapshots, _) = Scenario::Current.snapshots();
+    let mut store = TrustStore::new([FEDERAL]);
+    for document in snapshots.values() {
+        store
+            .load_snapshot(&serde_json::to_vec(document).unwrap(), &resolver(), t(NOW))
+            .unwrap();
+    }
+    store
+}
+
+fn demo_now() -> Timestamp {
+    t(NOW)
+}
+
+/// Starts the server on an ephemeral loopback port, in its own thread.
+fn start_server() -> SocketAddr {
+    let store = Arc::new(federation_store());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            passerelle::registry::server::serve(listener, store, demo_now)
+                .await
+                .unwrap();
+        });
+    });
+    rx.recv_timeout(Duration::from_secs(10)).unwrap()
+}
+
+fn client(addr: SocketAddr) -> TrqpClient {
+    TrqpClient::new(
+        format!("http://{addr}"),
+        vec![FEDERAL.to_owned()],
+        Duration::from_secs(5),
+    )
+}
+
+fn query(entity: &str, action: &str, resource: &str) -> Query {
+    Query {
+        entity_id: entity.into(),
+        authority_id: FEDERAL.into(),
+        action: action.into(),
+        resource: resource.into(),
+        context: Some(QueryContext { time: Some(t(ISSUED)) }),
+    }
+}
+
+#[test]
+fn authorization_and_recognition_queries_round_trip() {
+    let client = client(start_server());
+    let yes = client
+        .authorization(&query(PEO_LICENSING, "issue", "ca-on-peo:ProfessionalEngineerLicence"))
+        .unwrap();
+    assert_eq!(yes.authorized, Some(true));
+    assert_eq!(yes.time_evaluated, t(ISSUED));
+    assert_eq!(yes.path.len(), 4, "anchor, two recognitions, authorization");
+
+    let by_type = client
+        .authorization(&query(BC_MINES, "issue", "MinesActPermit"))
+        .unwrap();
+    assert_eq!(by_type.authorized, Some(true));
+    assert_eq!(by_type.matched_resource.as_deref(), Some("ca-bc:MinesActPermit"));
+
+    let no = client
+        .authorization(&query(BC_REGISTRAR, "issue", "CertificateOfIncorporation"))
+        .unwrap();
+    assert_eq!(no.authorized, Some(false));
+    assert_eq!(no.reason.as_deref(), Some("SCOPE_VIOLATION"));
+
+    let recognized = client
+        .recognition(&query(WHITEHORSE, "recognize", "ca-yt-whitehorse:*"))
+        .unwrap();
+    assert_eq!(recognized.recognized, Some(true));
+    let not = client.recognition(&query(NOWHERE, "recognize", "ca-ns:*")).unwrap();
+    assert_eq!(not.recognized, Some(false));
+}
+
+#[test]
+fn the_verifier_gives_the_same_verdicts_with_the_remote_registry() {
+    let addr = start_server();
+    let remote = Verifier::new(resolver()).with_trust(client(addr));
+    let local = Verifier::new(resolver()).with_trust(federation_store());
+    let options = VerifyOptions::at(t(NOW));
+    let mut compared = 0;
+    for line in lines().into_iter().filter(|l| l.scenario == Scenario::Current) {
+        let bytes = serde_json::to_vec(&line.credential).unwrap();
+        let (r, l) = (remote.verify(&bytes, &options), local.verify(&bytes, &options));
+        assert_eq!(r.verified(), l.verified(), "{}", line.file);
+        assert_eq!(r.failures(), l.failures(), "{}", line.file);
+        compared += 1;
+    }
+    assert_eq!(compared, 9);
+}
+
+fn raw_post(addr: SocketAddr, path: &str, body: &[u8]) -> (u16, String, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut response = agent
+        .post(format!("http://{addr}{path}"))
+        .header("Content-Type", "application/json")
+        .send(body)
+        .unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    (
+        status,
+        content_type,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[test]
+fn malformed_requests_get_problem_details() {
+    let addr = start_server();
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        ("/authorization", b"{not json".to_vec(), 400, "TRQP_REQUEST_INVALID"),
+        (
+            "/authorization",
+            br#"{"entity_id": "a", "authority_id": "b", "action": "issue"}"#.to_vec(),
+            400,
+            "TRQP_REQUEST_INVALID",
+        ),
+        (
+            "/authorization",
+            br#"{"entity_id":"a","entity_id":"b","authority_id":"c","action":"issue","resource":"r"}"#.to_vec(),
+            400,
+            "TRQP_REQUEST_INVALID",
+        ),
+        ("/authorization", vec![b' '; 64 * 1024], 413, "TRQP_REQUEST_INVALID"),
+        (
+            "/authorization",
+            serde_json::to_vec(&query(BC_MINES, "govern", "x")).unwrap(),
+            404,
+            "TRQP_REQUEST_INVALID",
+        ),
+        (
+            "/recognition",
+            serde_json::to_vec(&query(BC, "issue", "ca-bc:*")).unwrap(),
+            404,
+            "TRQP_REQUEST_INVALID",
+        ),
+        (
+            "/authorization",
+            br#"{"entity_id":"a","authority_id":"did:web:unknown.example","action":"issue","resource":"r"}"#.to_vec(),
+            404,
+            "REGISTRY_NOT_RECOGNIZED",
+        ),
+    ];
+    for (path, body, status, code) in cases {
+        let (got_status, content_type, problem) = raw_post(addr, path, &body);
+        assert_eq!(
+            got_status,
+            status,
+            "{path} {}",
+            String::from_utf8_lossy(&body[..body.len().min(80)])
+        );
+        assert_eq!(content_type, "application/problem+json");
+        assert_eq!(problem["status"], status);
+        assert_eq!(problem["code"], code);
+        assert!(problem["title"].is_string() && problem["type"].is_string());
+    }
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_with_registry_unavailable() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        // Accept and read, never answer; keep the connections open.
+        let mut held = Vec::new();
+        for mut stream in listener.incoming().flatten().take(8) {
+            let mut buf = [0u8; 1024];
+            let _ = stream.read(&mut buf);
+            held.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let client = TrqpClient::new(
+        format!("http://{addr}"),
+        vec![FEDERAL.to_owned()],
+        Duration::from_millis(300),
+    );
+    let started = Instant::now();
+    let error = client
+        .authorization(&query(BC_MINES, "issue", "MinesActPermit"))
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::RegistryUnavailable);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+
+    let line = lines()
+        .into_iter()
+        .find(|l| l.file == "bc-mines-act-permit.json")
+        .unwrap();
+    let report = Verifier::new(resolver()).with_trust(client).verify(
+        &serde_json::to_vec(&line.credential).unwrap(),
+        &VerifyOptions::at(t(NOW)),
+    );
+    assert_eq!(
+        report.failures().into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
+        [ErrorCode::RegistryUnavailable]
+    );
+}
+
+#[test]
+fn a_closed_port_is_registry_unavailable() {
+    let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let client = TrqpClient::new(
+        format!("http://{addr}"),
+        vec![FEDERAL.to_owned()],
+        Duration::from_secs(2),
+    );
+    assert_eq!(
+        client.authorization(&query(BC_MINES, "issue", "x")).unwrap_err().code(),
+        ErrorCode::RegistryUnavailable
+    );
+}
