@@ -53,22 +53,22 @@ fn problem(refusal: &Refusal) -> HttpResponse {
         .into_response()
 }
 
-fn parse(body: Result<Bytes, BytesRejection>) -> Result<Query, HttpResponse> {
+fn parse(body: Result<Bytes, BytesRejection>) -> Result<Query, Refusal> {
     let body = body.map_err(|rejection| {
         let status = rejection.status().as_u16();
-        let code = if status == 413 {
+        let why = if status == 413 {
             "request body too large"
         } else {
             "unreadable request body"
         };
-        problem(&Refusal {
+        Refusal {
             status,
-            error: Error::new(ErrorCode::TrqpRequestInvalid, code),
-        })
+            error: Error::new(ErrorCode::TrqpRequestInvalid, why),
+        }
     })?;
     Query::parse(&body).map_err(|error| {
         let status = if body.len() > MAX_REQUEST_BYTES { 413 } else { 400 };
-        problem(&Refusal { status, error })
+        Refusal { status, error }
     })
 }
 
@@ -86,15 +86,9 @@ fn answer(result: Result<super::trqp::Response, Refusal>) -> HttpResponse {
 }
 
 async fn authorization(State(registry): State<Registry>, body: Result<Bytes, BytesRejection>) -> HttpResponse {
-    match parse(body) {
-        Ok(query) => answer(registry.store.answer_authorization(&query, (registry.clock)())),
-        Err(response) => response,
-    }
+    answer(parse(body).and_then(|query| registry.store.answer_authorization(&query, (registry.clock)())))
 }
 
 async fn recognition(State(registry): State<Registry>, body: Result<Bytes, BytesRejection>) -> HttpResponse {
-    match parse(body) {
-        Ok(query) => answer(registry.store.answer_recognition(&query, (registry.clock)())),
-        Err(response) => response,
-    }
+    answer(parse(body).and_then(|query| registry.store.answer_recognition(&query, (registry.clock)())))
 }
