@@ -3,7 +3,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::model::{Bilingual, Scope, Status};
+use super::model::{Authorization, Bilingual, Registry, Scope, Status};
 use super::store::TrustStore;
 use crate::error::{Error, ErrorCode, Lang};
 use crate::time::Timestamp;
@@ -190,6 +190,18 @@ pub fn render_path(path: &[PathStep], lang: Lang) -> String {
     parts.join(" ← ")
 }
 
+fn authorization_step(registry: &Registry, auth: &Authorization) -> PathStep {
+    PathStep::Authorization {
+        registry: registry.id.clone(),
+        registry_name: registry.name.clone(),
+        issuer: auth.entity_id.clone(),
+        issuer_name: auth.name.clone(),
+        resource: auth.resource.clone(),
+        jurisdiction: auth.jurisdiction.clone(),
+        legal_authority: auth.legal_authority.clone(),
+    }
+}
+
 struct Node {
     registry: String,
     scope: Scope,
@@ -258,15 +270,7 @@ impl TrustStore {
                     continue;
                 };
                 let mut path = node.path.clone();
-                path.push(PathStep::Authorization {
-                    registry: registry.id.clone(),
-                    registry_name: registry.name.clone(),
-                    issuer: auth.entity_id.clone(),
-                    issuer_name: auth.name.clone(),
-                    resource: auth.resource.clone(),
-                    jurisdiction: auth.jurisdiction.clone(),
-                    legal_authority: auth.legal_authority.clone(),
-                });
+                path.push(authorization_step(registry, auth));
                 let problem = if !node.scope.covers(&auth.resource, &auth.jurisdiction) {
                     Some((
                         ErrorCode::ScopeViolation,
@@ -341,26 +345,21 @@ impl TrustStore {
         if let Some((_, error, path)) = failure.best {
             return TrustAnswer::refused(error, path);
         }
-        // Authorized somewhere no anchor leads to?
-        for registry in self.registries() {
-            if let Some(auth) = registry
-                .authorizations
-                .iter()
-                .find(|a| a.entity_id == issuer && wanted.matches(&a.resource).is_some())
-            {
+        // Authorized somewhere no anchor leads to? (Through the index: no scan of every authorization.)
+        for indexed in self.all_indexed() {
+            let registry = indexed.registry();
+            let mut found = indexed
+                .by_entity
+                .get(issuer)
+                .into_iter()
+                .flatten()
+                .map(|&i| &registry.authorizations[i]);
+            if let Some(auth) = found.find(|a| wanted.matches(&a.resource).is_some()) {
                 let detail = format!(
                     "{issuer} is authorized by {}, which no trust anchor recognizes for {}",
                     registry.id, auth.resource
                 );
-                let path = vec![PathStep::Authorization {
-                    registry: registry.id.clone(),
-                    registry_name: registry.name.clone(),
-                    issuer: auth.entity_id.clone(),
-                    issuer_name: auth.name.clone(),
-                    resource: auth.resource.clone(),
-                    jurisdiction: auth.jurisdiction.clone(),
-                    legal_authority: auth.legal_authority.clone(),
-                }];
+                let path = vec![authorization_step(registry, auth)];
                 return TrustAnswer::refused(Error::new(ErrorCode::RegistryNotRecognized, detail), path);
             }
         }

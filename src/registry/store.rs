@@ -131,6 +131,13 @@ impl TrustStore {
         self.registries.get(id)
     }
 
+    /// Every loaded registry, ordered by id so answers never depend on hash order.
+    pub(crate) fn all_indexed(&self) -> impl Iterator<Item = &Indexed> {
+        let mut all: Vec<&Indexed> = self.registries.values().collect();
+        all.sort_by(|a, b| a.registry().id.cmp(&b.registry().id));
+        all.into_iter()
+    }
+
     /// Why the snapshot of `id` was refused, if it was.
     pub fn refusal(&self, id: &str) -> Option<&Error> {
         self.refused.get(id)
