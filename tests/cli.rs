@@ -117,3 +117,150 @@ fn bad_input_gets_a_code_and_exit_status_not_a_panic() {
     assert!(stdout(&out).contains("INPUT_TOO_LARGE"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[path = "../examples/canada/federation.rs"]
+mod federation;
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("passerelle-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn every_demo_line_is_reproduced_by_the_cli_from_files() {
+    use federation::*;
+    let dir = temp_dir("canada");
+    let dids = dir.join("dids");
+    std::fs::create_dir_all(&dids).unwrap();
+    for (did, _) in ENTITIES {
+        std::fs::write(
+            dids.join(format!("{}.json", did.trim_start_matches("did:web:"))),
+            did_document(did).to_string(),
+        )
+        .unwrap();
+    }
+    for (i, line) in lines().into_iter().enumerate() {
+        let (snapshots, seen) = line.scenario.snapshots();
+        let registries = dir.join(format!("registries-{i}"));
+        std::fs::create_dir_all(&registries).unwrap();
+        for (name, document) in &snapshots {
+            std::fs::write(registries.join(name), serde_json::to_vec(document).unwrap()).unwrap();
+        }
+        let seen_file = dir.join(format!("seen-{i}.json"));
+        let seen: serde_json::Map<String, serde_json::Value> = seen.into_iter().map(|(k, v)| (k, v.into())).collect();
+        std::fs::write(&seen_file, serde_json::Value::Object(seen).to_string()).unwrap();
+        let credential = dir.join(format!("credential-{i}.json"));
+        std::fs::write(&credential, serde_json::to_vec(&line.credential).unwrap()).unwrap();
+
+        let out = passerelle(&[
+            "verify",
+            "--json",
+            "--at",
+            NOW,
+            "--trust-anchor",
+            FEDERAL,
+            "--registry",
+            registries.to_str().unwrap(),
+            "--did-dir",
+            dids.to_str().unwrap(),
+            "--seen",
+            seen_file.to_str().unwrap(),
+            credential.to_str().unwrap(),
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        match line.expected {
+            None => assert_eq!(out.status.code(), Some(0), "{}: {}", line.file, stdout(&out)),
+            Some(code) => {
+                assert_eq!(out.status.code(), Some(1), "{}", line.file);
+                let trust = report["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["name"] == "trust")
+                    .unwrap();
+                assert_eq!(trust["code"], code, "{}", line.file);
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn registry_build_sign_inspect_from_a_source_file() {
+    let dir = temp_dir("registry");
+    let key = dir.join("registry-key.json");
+    let out = passerelle(&["key", "generate", "--out", key.to_str().unwrap()]);
+    assert!(out.status.success());
+    let did = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["did"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let source = serde_json::json!({
+        "id": did, "name": {"en": "Test registry", "fr": "Registre d’essai"}, "jurisdiction": "CA-NU", "sequence": 4,
+        "authorizations": [{
+            "entity_id": "did:web:permits.nu.passerelle.example", "authority_id": did, "action": "issue",
+            "resource": "ca-nu:Permit", "jurisdiction": "CA-NU",
+            "name": {"en": "Permit office", "fr": "Bureau des permis"},
+            "legal_authority": {"en": "Test Act", "fr": "Loi d’essai"},
+            "valid_from": "2026-01-01T00:00:00Z"
+        }]
+    });
+    let source_path = dir.join("source.json");
+    std::fs::write(&source_path, source.to_string()).unwrap();
+
+    let built = passerelle(&["registry", "build", source_path.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(stdout(&built).contains("\"@language\": \"fr\""));
+
+    let signed = passerelle(&[
+        "registry",
+        "sign",
+        "--key",
+        key.to_str().unwrap(),
+        "--at",
+        "2026-02-01T00:00:00Z",
+        "--valid-until",
+        "2026-05-01T00:00:00Z",
+        source_path.to_str().unwrap(),
+    ]);
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    let snapshot = dir.join("snapshot.json");
+    std::fs::write(&snapshot, &signed.stdout).unwrap();
+
+    let inspected = passerelle(&[
+        "--lang",
+        "fr",
+        "registry",
+        "inspect",
+        "--at",
+        "2026-03-01T00:00:00Z",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert!(
+        inspected.status.success(),
+        "{}",
+        String::from_utf8_lossy(&inspected.stderr)
+    );
+    assert!(stdout(&inspected).contains("Registre d’essai"));
+    assert!(stdout(&inspected).contains("ca-nu:Permit"));
+
+    let stale = passerelle(&[
+        "registry",
+        "inspect",
+        "--at",
+        "2026-06-01T00:00:00Z",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert_eq!(stale.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("SNAPSHOT_STALE"));
+
+    let mut bad = source.clone();
+    bad["authorizations"][0]["authority_id"] = "did:web:someone-else.example".into();
+    std::fs::write(&source_path, bad.to_string()).unwrap();
+    let refused = passerelle(&["registry", "build", source_path.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("REGISTRY_INVALID"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
