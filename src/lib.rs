@@ -44,6 +44,8 @@
 //! | `did:key` (Ed25519), `did:web` URL mapping and offline documents | yes |
 //! | Reports with `en`/`fr` messages and stable codes | yes |
 //! | Size/depth limits, duplicate-key refusal | yes |
+//! | Trust registries: authorizations, recognitions, signed snapshots, resolution with evidence paths | yes |
+//! | TRQP v2 queries and answers; HTTP server (feature `server`) and client (feature `native`) | yes |
 //! | Cargo feature `cli`: the `passerelle` command | yes |
 //! | Cargo feature `vectors`: run a test-vector directory | yes |
 //!
