@@ -70,7 +70,7 @@ fn benches(c: &mut Criterion) {
         b.iter_batched(
             || doc.clone(),
             |d| issuer.issue(d, at).unwrap(),
-            criterion::BatchSize::SmallInput,
+            criterion::BatchSize::PerIteration,
         )
     });
     group.finish();
