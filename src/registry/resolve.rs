@@ -202,6 +202,44 @@ fn authorization_step(registry: &Registry, auth: &Authorization) -> PathStep {
     }
 }
 
+/// Queues the registries that `registry` recognizes, in force at `time`,
+/// with the path's scope narrowed; each (registry, scope) is visited once,
+/// so cycles end, and no path is longer than [`MAX_HOPS`].
+fn follow_recognitions(
+    registry: &Registry,
+    node: &Node,
+    time: Timestamp,
+    visited: &mut HashSet<(String, String)>,
+    queue: &mut VecDeque<Node>,
+) {
+    if node.hops >= MAX_HOPS {
+        return;
+    }
+    for recognition in &registry.recognitions {
+        if recognition.status != Status::Active || !in_window(recognition.valid_from, recognition.valid_until, time) {
+            continue;
+        }
+        let scope = node.scope.narrow(&recognition.scope);
+        if scope.is_empty() || !visited.insert((recognition.entity_id.clone(), scope.to_string())) {
+            continue;
+        }
+        let mut path = node.path.clone();
+        path.push(PathStep::Recognition {
+            authority: registry.id.clone(),
+            entity: recognition.entity_id.clone(),
+            entity_name: recognition.name.clone(),
+            scope: scope.clone(),
+            legal_authority: recognition.legal_authority.clone(),
+        });
+        queue.push_back(Node {
+            registry: recognition.entity_id.clone(),
+            scope,
+            path,
+            hops: node.hops + 1,
+        });
+    }
+}
+
 struct Node {
     registry: String,
     scope: Scope,
@@ -313,34 +351,7 @@ impl TrustStore {
                     Some((code, detail)) => failure.note(2, Error::new(code, detail), path),
                 }
             }
-            if node.hops >= MAX_HOPS {
-                continue;
-            }
-            for recognition in &registry.recognitions {
-                if recognition.status != Status::Active
-                    || !in_window(recognition.valid_from, recognition.valid_until, time)
-                {
-                    continue;
-                }
-                let scope = node.scope.narrow(&recognition.scope);
-                if scope.is_empty() || !visited.insert((recognition.entity_id.clone(), scope.to_string())) {
-                    continue;
-                }
-                let mut path = node.path.clone();
-                path.push(PathStep::Recognition {
-                    authority: registry.id.clone(),
-                    entity: recognition.entity_id.clone(),
-                    entity_name: recognition.name.clone(),
-                    scope: scope.clone(),
-                    legal_authority: recognition.legal_authority.clone(),
-                });
-                queue.push_back(Node {
-                    registry: recognition.entity_id.clone(),
-                    scope,
-                    path,
-                    hops: node.hops + 1,
-                });
-            }
+            follow_recognitions(registry, &node, time, &mut visited, &mut queue);
         }
         if let Some((_, error, path)) = failure.best {
             return TrustAnswer::refused(error, path);
@@ -397,34 +408,7 @@ impl TrustStore {
             let Some(registry) = self.registry(&node.registry) else {
                 continue;
             };
-            if node.hops >= MAX_HOPS {
-                continue;
-            }
-            for recognition in &registry.recognitions {
-                if recognition.status != Status::Active
-                    || !in_window(recognition.valid_from, recognition.valid_until, time)
-                {
-                    continue;
-                }
-                let scope = node.scope.narrow(&recognition.scope);
-                if scope.is_empty() || !visited.insert((recognition.entity_id.clone(), scope.to_string())) {
-                    continue;
-                }
-                let mut path = node.path.clone();
-                path.push(PathStep::Recognition {
-                    authority: registry.id.clone(),
-                    entity: recognition.entity_id.clone(),
-                    entity_name: recognition.name.clone(),
-                    scope: scope.clone(),
-                    legal_authority: recognition.legal_authority.clone(),
-                });
-                queue.push_back(Node {
-                    registry: recognition.entity_id.clone(),
-                    scope,
-                    path,
-                    hops: node.hops + 1,
-                });
-            }
+            follow_recognitions(registry, &node, time, &mut visited, &mut queue);
         }
         None
     }
