@@ -260,6 +260,30 @@ codes! {
     TrqpRequestInvalid => "TRQP_REQUEST_INVALID",
         "The trust registry query is malformed.",
         "La requête au registre de confiance est mal formée.";
+    /// The credential's status list says it is revoked.
+    CredentialRevoked => "CREDENTIAL_REVOKED",
+        "The credential has been revoked.",
+        "L’attestation a été révoquée.";
+    /// The credential's status list says it is suspended.
+    CredentialSuspended => "CREDENTIAL_SUSPENDED",
+        "The credential is suspended.",
+        "L’attestation est suspendue.";
+    /// The status list could not be obtained.
+    StatusListUnavailable => "STATUS_LIST_UNAVAILABLE",
+        "The credential’s status list could not be obtained.",
+        "La liste de statuts de l’attestation n’a pas pu être obtenue.";
+    /// The status list, or the status entry, is invalid (signature, issuer, purpose, size, index, encoding).
+    StatusListInvalid => "STATUS_LIST_INVALID",
+        "The credential’s status list or status entry is invalid.",
+        "La liste de statuts ou l’entrée de statut de l’attestation est invalide.";
+    /// Every index of a status list is allocated.
+    StatusListFull => "STATUS_LIST_FULL",
+        "The status list has no free index left.",
+        "La liste de statuts n’a plus d’index libre.";
+    /// A status store could not be read or written.
+    StatusStoreFailed => "STATUS_STORE_FAILED",
+        "The status store could not be read or written.",
+        "Le registre des statuts n’a pas pu être lu ou écrit.";
     /// A remote trust registry could not be reached or answered badly.
     RegistryUnavailable => "REGISTRY_UNAVAILABLE",
         "The trust registry could not be reached.",

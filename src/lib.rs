@@ -67,6 +67,7 @@ mod issue;
 pub mod json;
 pub mod proof;
 pub mod registry;
+pub mod status;
 mod time;
 #[cfg(feature = "vectors")]
 pub mod vectors;

@@ -17,7 +17,12 @@ use crate::error::{Error, ErrorCode, Lang, Result};
 use crate::json::{self, Limits};
 use crate::proof::{proofs_of, Cryptosuite, DataIntegrityProof};
 use crate::registry::TrustResolver;
+use crate::status::{
+    Bitstring, StatusEntry, StatusPurpose, StatusResolver, MAX_EXPANDED_BYTES, MAX_LIST_CREDENTIAL_BYTES, MIN_ENTRIES,
+};
 use crate::time::Timestamp;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Per-call verification parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,7 +75,23 @@ impl VerifyOptions {
 pub struct Verifier<R: DidResolver = StaticResolver> {
     resolver: R,
     trust: Option<Box<dyn TrustResolver>>,
+    status: Option<Box<dyn StatusResolver>>,
+    status_cache: Mutex<HashMap<String, Arc<CachedList>>>,
 }
+
+/// A status list credential that passed its checks, expanded.
+struct CachedList {
+    issuer: String,
+    purposes: Vec<String>,
+    bitstring: Bitstring,
+    /// Until when the cache may serve it (verification time + ttl), and
+    /// never past the list's own validUntil.
+    expires: Timestamp,
+    valid_from: Option<Timestamp>,
+}
+
+/// How long a verified status list is reused when it sets no `ttl`.
+pub const DEFAULT_STATUS_TTL_SECONDS: i64 = 300;
 
 impl Verifier<StaticResolver> {
     /// A verifier with no DID documents: only `did:key` signers resolve.
@@ -82,7 +103,12 @@ impl Verifier<StaticResolver> {
 impl<R: DidResolver> Verifier<R> {
     /// A verifier that resolves DIDs with `resolver`.
     pub fn new(resolver: R) -> Self {
-        Verifier { resolver, trust: None }
+        Verifier {
+            resolver,
+            trust: None,
+            status: None,
+            status_cache: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Adds a trust resolver (a [`TrustStore`](crate::registry::TrustStore) of anchors and snapshots, or a
@@ -91,6 +117,20 @@ impl<R: DidResolver> Verifier<R> {
     pub fn with_trust(mut self, trust: impl TrustResolver + 'static) -> Self {
         self.trust = Some(Box::new(trust));
         self
+    }
+
+    /// Adds a source of status list credentials: credentials with a
+    /// `BitstringStatusListEntry` then get a `status` check.
+    pub fn with_status(mut self, status: impl StatusResolver + 'static) -> Self {
+        self.status = Some(Box::new(status));
+        self
+    }
+
+    /// Forgets every cached status list.
+    pub fn clear_status_cache(&self) {
+        if let Ok(mut cache) = self.status_cache.lock() {
+            cache.clear();
+        }
     }
 
     /// The trust resolver, if any.
@@ -159,6 +199,18 @@ impl<R: DidResolver> Verifier<R> {
     }
 
     fn credential_checks(&self, map: &Map<String, Value>, parse_check: Check, options: &VerifyOptions) -> Report {
+        self.credential_report(map, parse_check, options, true)
+    }
+
+    /// The credential checks; `full` adds `status` and `trust` (left out
+    /// when checking a status list credential itself).
+    fn credential_report(
+        &self,
+        map: &Map<String, Value>,
+        parse_check: Check,
+        options: &VerifyOptions,
+        full: bool,
+    ) -> Report {
         let mut checks = vec![parse_check];
         let facts = match check_credential(map) {
             Ok(facts) => facts,
@@ -191,7 +243,10 @@ impl<R: DidResolver> Verifier<R> {
             "issuer",
         ));
         checks.push(validity_check(&facts, options.time));
-        checks.push(self.trust_check(map, &facts, options.time));
+        if full {
+            checks.push(self.status_check(map, &facts, options));
+            checks.push(self.trust_check(map, &facts, options.time));
+        }
         Report::new(DocumentKind::Credential, checks, Vec::new())
     }
 
@@ -302,6 +357,185 @@ impl<R: DidResolver> Verifier<R> {
         }
         checks.push(Check::passed(CheckName::Proof, evidence));
         Some(signers)
+    }
+
+    /// The credential's `BitstringStatusListEntry` entries against their
+    /// status lists (Bitstring Status List §3.2).
+    fn status_check(&self, map: &Map<String, Value>, facts: &Facts, options: &VerifyOptions) -> Check {
+        let entries = match StatusEntry::all_of(map) {
+            Ok(entries) if entries.is_empty() => {
+                return Check::skipped(
+                    CheckName::Status,
+                    "The credential has no status entry.",
+                    "L’attestation n’a pas d’entrée de statut.",
+                )
+            }
+            Ok(entries) => entries,
+            Err(e) => return Check::failed(CheckName::Status, &e, Vec::new()),
+        };
+        if self.status.is_none() {
+            return Check::skipped(
+                CheckName::Status,
+                "Not checked: no status list source is configured.",
+                "Non vérifié : aucune source de listes de statuts n’est configurée.",
+            );
+        }
+        let mut evidence = Vec::new();
+        let mut message_note: Option<String> = None;
+        for entry in &entries {
+            evidence.push(("statusPurpose", entry.purpose.as_str().to_owned()));
+            evidence.push(("statusListIndex", entry.index.to_string()));
+            evidence.push(("statusListCredential", entry.list_url.clone()));
+            let outcome = self.status_value(entry, facts, options);
+            let value = match outcome {
+                Ok(value) => value,
+                Err(e) => return Check::failed(CheckName::Status, &e, evidence),
+            };
+            evidence.push(("status", format!("0x{value:x}")));
+            let fail = |code: ErrorCode, what: &str| {
+                let e = Error::new(code, format!("{what} in {} at index {}", entry.list_url, entry.index));
+                Check::failed(CheckName::Status, &e, evidence.clone())
+            };
+            match (&entry.purpose, value) {
+                (StatusPurpose::Revocation, 1) => return fail(ErrorCode::CredentialRevoked, "revoked"),
+                (StatusPurpose::Suspension, 1) => return fail(ErrorCode::CredentialSuspended, "suspended"),
+                (StatusPurpose::Message, value) => {
+                    if let Some(message) = entry.message_for(value) {
+                        evidence.push(("statusMessage", message.to_owned()));
+                        message_note = Some(message.to_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut check = Check::passed(CheckName::Status, evidence);
+        if let Some(note) = message_note {
+            check.message = Message {
+                en: format!("Neither revoked nor suspended. Status message: {note}.").into(),
+                fr: format!("Ni révoquée ni suspendue. Message de statut : {note}.").into(),
+            };
+        }
+        check
+    }
+
+    /// The status value of one entry, from its (cached, verified) list.
+    fn status_value(&self, entry: &StatusEntry, facts: &Facts, options: &VerifyOptions) -> Result<u8> {
+        let list = self.status_list(&entry.list_url, entry.status_size, options)?;
+        let invalid = |why: String| Error::new(ErrorCode::StatusListInvalid, why);
+        if list.issuer != facts.issuer {
+            return Err(invalid(format!(
+                "the status list is issued by {}, the credential by {}",
+                list.issuer, facts.issuer
+            )));
+        }
+        if !list.purposes.iter().any(|p| p == entry.purpose.as_str()) {
+            return Err(invalid(format!(
+                "the status list is for {:?}, not {}",
+                list.purposes,
+                entry.purpose.as_str()
+            )));
+        }
+        if list.bitstring.status_size() != entry.status_size {
+            return Err(invalid("the entry's statusSize differs from the list's".into()));
+        }
+        if list.bitstring.entries() < MIN_ENTRIES {
+            return Err(invalid(format!(
+                "the list has {} entries, fewer than the {MIN_ENTRIES} required",
+                list.bitstring.entries()
+            )));
+        }
+        list.bitstring.get(entry.index)
+    }
+
+    /// The status list at `url`, from the cache while its ttl lasts at the
+    /// verification time, else fetched and checked like a credential.
+    fn status_list(&self, url: &str, status_size: u8, options: &VerifyOptions) -> Result<Arc<CachedList>> {
+        let now = options.time;
+        if let Some(cached) = self.status_cache.lock().ok().and_then(|c| c.get(url).cloned()) {
+            if now < cached.expires && cached.valid_from.is_none_or(|from| from <= now) {
+                return Ok(cached);
+            }
+        }
+        let resolver = self
+            .status
+            .as_deref()
+            .ok_or_else(|| Error::new(ErrorCode::StatusListUnavailable, "no status source"))?;
+        let bytes = resolver.status_list(url)?;
+        let invalid = |why: String| Error::new(ErrorCode::StatusListInvalid, why);
+        let limits = Limits {
+            max_bytes: MAX_LIST_CREDENTIAL_BYTES,
+            ..options.limits
+        };
+        let document = json::parse_object(&bytes, limits).map_err(|e| invalid(format!("{url}: {e}")))?;
+        let report = self.credential_report(
+            &document,
+            Check::passed(CheckName::Parse, Vec::new()),
+            &VerifyOptions {
+                limits,
+                ..options.clone()
+            },
+            false,
+        );
+        if let Some((check, code)) = report.failures().into_iter().next() {
+            return Err(invalid(format!("{url}: {} failed with {code}", check.as_str())));
+        }
+        if !credential::types(&document).contains(&"BitstringStatusListCredential") {
+            return Err(invalid(format!("{url} is not a BitstringStatusListCredential")));
+        }
+        if document.get("id").and_then(Value::as_str).is_some_and(|id| id != url) {
+            return Err(invalid(format!(
+                "{url} holds the status list credential of another URL"
+            )));
+        }
+        let subject = document
+            .get("credentialSubject")
+            .and_then(Value::as_object)
+            .ok_or_else(|| invalid("no credentialSubject".into()))?;
+        if subject.get("type").and_then(Value::as_str) != Some("BitstringStatusList") {
+            return Err(invalid("the credentialSubject type must be BitstringStatusList".into()));
+        }
+        let purposes: Vec<String> = match subject.get("statusPurpose") {
+            Some(Value::String(p)) => vec![p.clone()],
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            _ => return Err(invalid("statusPurpose is missing".into())),
+        };
+        let encoded = subject
+            .get("encodedList")
+            .and_then(Value::as_str)
+            .ok_or_else(|| invalid("encodedList is missing".into()))?;
+        let size = match subject.get("statusSize") {
+            None => 1,
+            Some(v) => v
+                .as_u64()
+                .filter(|s| (1..=8).contains(s))
+                .map(|s| s as u8)
+                .ok_or_else(|| invalid("statusSize must be 1 to 8".into()))?,
+        };
+        if size != status_size {
+            return Err(invalid("the entry's statusSize differs from the list's".into()));
+        }
+        let bitstring = Bitstring::decode(encoded, size, MAX_EXPANDED_BYTES)?;
+        let ttl = subject
+            .get("ttl")
+            .and_then(Value::as_u64)
+            .map(|ms| (ms / 1000) as i64)
+            .unwrap_or(DEFAULT_STATUS_TTL_SECONDS);
+        let facts = check_credential(&document)?;
+        let mut expires = now.plus_seconds(ttl.max(0));
+        if let Some(until) = facts.valid_until {
+            expires = expires.min(until);
+        }
+        let list = Arc::new(CachedList {
+            issuer: facts.issuer,
+            purposes,
+            bitstring,
+            expires,
+            valid_from: facts.valid_from,
+        });
+        if let Ok(mut cache) = self.status_cache.lock() {
+            cache.insert(url.to_owned(), Arc::clone(&list));
+        }
+        Ok(list)
     }
 
     /// The issuer's authorization at the time the credential was issued:

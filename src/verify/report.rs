@@ -24,6 +24,8 @@ pub enum CheckName {
     ValidityPeriod,
     /// Every credential inside a presentation verified.
     Credentials,
+    /// The credential's status lists say it is neither revoked nor suspended.
+    Status,
     /// A trusted registry authorized the issuer for the credential's type.
     Trust,
 }
@@ -38,6 +40,7 @@ impl CheckName {
             CheckName::KeyBinding => "key_binding",
             CheckName::ValidityPeriod => "validity_period",
             CheckName::Credentials => "credentials",
+            CheckName::Status => "status",
             CheckName::Trust => "trust",
         }
     }
@@ -57,6 +60,8 @@ impl CheckName {
             (CheckName::ValidityPeriod, Lang::Fr) => "Période de validité",
             (CheckName::Credentials, Lang::En) => "Credentials",
             (CheckName::Credentials, Lang::Fr) => "Attestations",
+            (CheckName::Status, Lang::En) => "Status",
+            (CheckName::Status, Lang::Fr) => "Statut",
             (CheckName::Trust, Lang::En) => "Trust registry",
             (CheckName::Trust, Lang::Fr) => "Registre de confiance",
         }
@@ -86,6 +91,8 @@ impl CheckName {
             (CheckName::ValidityPeriod, Lang::Fr) => "L’attestation est valide au moment de la vérification.",
             (CheckName::Credentials, Lang::En) => "Every credential in the presentation verified.",
             (CheckName::Credentials, Lang::Fr) => "Toutes les attestations de la présentation ont été vérifiées.",
+            (CheckName::Status, Lang::En) => "The credential is neither revoked nor suspended.",
+            (CheckName::Status, Lang::Fr) => "L’attestation n’est ni révoquée ni suspendue.",
             (CheckName::Trust, Lang::En) => "A trusted registry authorizes the issuer for this kind of credential.",
             (CheckName::Trust, Lang::Fr) => "Un registre de confiance autorise l’émetteur pour ce type d’attestation.",
         }
@@ -331,6 +338,7 @@ fn evidence_label(key: &str, lang: Lang) -> &str {
         ("resource", Lang::Fr) => "ressource",
         ("path", Lang::Fr) => "chemin",
         ("issued", Lang::Fr) => "délivrée",
+        ("status", Lang::Fr) => "statut",
         (other, Lang::Fr) => other,
     }
 }

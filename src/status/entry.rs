@@ -1,0 +1,230 @@
+//! `BitstringStatusListEntry` (Bitstring Status List §2.1): the
+//! `credentialStatus` entries a credential carries.
+
+use serde_json::{json, Map, Value};
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// The purposes the spec defines, plus any other string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StatusPurpose {
+    /// Not reversible: the credential is cancelled.
+    Revocation,
+    /// Reversible: the credential is temporarily not to be accepted.
+    Suspension,
+    /// Messages defined by `statusMessage`.
+    Message,
+    /// An updated credential is available.
+    Refresh,
+    /// A purpose this library does not interpret.
+    Other(String),
+}
+
+impl StatusPurpose {
+    /// Parses a `statusPurpose` string.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "revocation" => StatusPurpose::Revocation,
+            "suspension" => StatusPurpose::Suspension,
+            "message" => StatusPurpose::Message,
+            "refresh" => StatusPurpose::Refresh,
+            other => StatusPurpose::Other(other.to_owned()),
+        }
+    }
+
+    /// The `statusPurpose` string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StatusPurpose::Revocation => "revocation",
+            StatusPurpose::Suspension => "suspension",
+            StatusPurpose::Message => "message",
+            StatusPurpose::Refresh => "refresh",
+            StatusPurpose::Other(other) => other,
+        }
+    }
+}
+
+/// One `BitstringStatusListEntry`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusEntry {
+    /// The purpose.
+    pub purpose: StatusPurpose,
+    /// The position in the list.
+    pub index: u64,
+    /// The URL of the status list credential.
+    pub list_url: String,
+    /// Bits per status (default 1).
+    pub status_size: u8,
+    /// `statusMessage`: (status as `0x…`, message) pairs, when given.
+    pub messages: Vec<(String, String)>,
+}
+
+fn invalid(detail: impl Into<String>) -> Error {
+    Error::new(ErrorCode::StatusListInvalid, detail)
+}
+
+impl StatusEntry {
+    /// The `BitstringStatusListEntry` entries of a credential (others, such
+    /// as older status types, are left alone).
+    pub fn all_of(credential: &Map<String, Value>) -> Result<Vec<StatusEntry>> {
+        let entries: Vec<&Value> = match credential.get("credentialStatus") {
+            None => return Ok(Vec::new()),
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(one) => vec![one],
+        };
+        entries
+            .into_iter()
+            .filter(|e| e.get("type").and_then(Value::as_str) == Some("BitstringStatusListEntry"))
+            .map(|e| {
+                StatusEntry::from_json(
+                    e.as_object()
+                        .ok_or_else(|| invalid("a status entry must be an object"))?,
+                )
+            })
+            .collect()
+    }
+
+    /// Reads one entry, checking the spec's rules.
+    pub fn from_json(entry: &Map<String, Value>) -> Result<Self> {
+        let text = |key: &str| {
+            entry
+                .get(key)
+                .and_then(Value::as_str)
+                .ok_or_else(|| invalid(format!("{key} must be a string")))
+        };
+        let purpose = StatusPurpose::parse(text("statusPurpose")?);
+        let index_text = text("statusListIndex")?;
+        if index_text.is_empty() || !index_text.bytes().all(|b| b.is_ascii_digit()) || index_text.len() > 19 {
+            return Err(invalid(format!(
+                "statusListIndex {index_text:?} is not a base-10 integer"
+            )));
+        }
+        let index: u64 = index_text
+            .parse()
+            .map_err(|_| invalid("statusListIndex is too large"))?;
+        let list_url = text("statusListCredential")?.to_owned();
+        if !crate::credential::is_url(&list_url) {
+            return Err(invalid("statusListCredential must be a URL"));
+        }
+        let status_size = match entry.get("statusSize") {
+            None => 1,
+            Some(value) => value
+                .as_u64()
+                .filter(|s| (1..=8).contains(s))
+                .map(|s| s as u8)
+                .ok_or_else(|| invalid("statusSize must be 1 to 8"))?,
+        };
+        let messages: Vec<(String, String)> = match entry.get("statusMessage") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|m| {
+                    let status = m
+                        .get("status")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| invalid("statusMessage entries need status"))?;
+                    let message = m
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| invalid("statusMessage entries need message"))?;
+                    Ok((status.to_owned(), message.to_owned()))
+                })
+                .collect::<Result<_>>()?,
+            Some(_) => return Err(invalid("statusMessage must be an array")),
+        };
+        if status_size > 1 && messages.len() != 1usize << status_size {
+            return Err(invalid(format!(
+                "statusSize {status_size} needs {} statusMessage entries",
+                1usize << status_size
+            )));
+        }
+        Ok(StatusEntry {
+            purpose,
+            index,
+            list_url,
+            status_size,
+            messages,
+        })
+    }
+
+    /// The entry as JSON.
+    pub fn to_json(&self) -> Value {
+        let mut entry = json!({
+            "id": format!("{}#{}", self.list_url, self.index),
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": self.purpose.as_str(),
+            "statusListIndex": self.index.to_string(),
+            "statusListCredential": self.list_url,
+        });
+        if self.status_size > 1 {
+            entry["statusSize"] = self.status_size.into();
+        }
+        if !self.messages.is_empty() {
+            entry["statusMessage"] = self
+                .messages
+                .iter()
+                .map(|(s, m)| json!({"status": s, "message": m}))
+                .collect();
+        }
+        entry
+    }
+
+    /// The message for a status value (`0x…`), when the entry defines messages.
+    pub fn message_for(&self, value: u8) -> Option<&str> {
+        let wanted = format!("0x{value:x}");
+        self.messages
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(&wanted))
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_spec_examples() {
+        let credential = json!({"credentialStatus": [{
+            "id": "https://example.com/credentials/status/3#94567", "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation", "statusListIndex": "94567",
+            "statusListCredential": "https://example.com/credentials/status/3"
+        }, {
+            "id": "https://example.com/credentials/status/8#492847", "type": "BitstringStatusListEntry",
+            "statusPurpose": "message", "statusListIndex": "492847", "statusSize": 2,
+            "statusListCredential": "https://example.com/credentials/status/8",
+            "statusMessage": [{"status":"0x0", "message":"pending_review"}, {"status":"0x1", "message":"accepted"},
+                              {"status":"0x2", "message":"rejected"}, {"status":"0x3", "message":"undefined"}]
+        }]});
+        let entries = StatusEntry::all_of(credential.as_object().unwrap()).unwrap();
+        assert_eq!(entries[0].purpose, StatusPurpose::Revocation);
+        assert_eq!(entries[0].index, 94_567);
+        assert_eq!(entries[1].message_for(2), Some("rejected"));
+        assert_eq!(
+            StatusEntry::from_json(entries[1].to_json().as_object().unwrap()).unwrap(),
+            entries[1]
+        );
+    }
+
+    #[test]
+    fn refuses_malformed_entries() {
+        let base = json!({"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                          "statusListIndex": "7", "statusListCredential": "https://e.example/list"});
+        for (key, value) in [
+            ("statusListIndex", json!(7)),
+            ("statusListIndex", json!("-1")),
+            ("statusListIndex", json!("99999999999999999999")),
+            ("statusListCredential", json!("not a url")),
+            ("statusSize", json!(0)),
+            ("statusSize", json!(2)),
+        ] {
+            let mut entry = base.clone();
+            entry[key] = value;
+            assert_eq!(
+                StatusEntry::from_json(entry.as_object().unwrap()).unwrap_err().code(),
+                ErrorCode::StatusListInvalid,
+                "{key}"
+            );
+        }
+    }
+}

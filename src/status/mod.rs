@@ -1,0 +1,81 @@
+//! Bitstring Status List v1.0: revocation, suspension and status messages.
+//!
+//! Issuer side: a [`StatusList`] allocates random indexes without reuse,
+//! sets statuses, and is published as a signed
+//! `BitstringStatusListCredential`; a [`StatusStore`] keeps it (in memory, or
+//! in files written atomically). Verifier side: a [`StatusResolver`] supplies
+//! status list credentials by URL (offline map here; HTTP behind `native`
+//! later); the verifier checks each list's proof, issuer, validity and purpose,
+//! expands it in bounded memory, caches it, and reports a `status` check.
+
+mod bitstring;
+mod entry;
+mod list;
+mod store;
+
+use std::collections::HashMap;
+
+pub use bitstring::{Bitstring, MAX_ENCODED_CHARS, MAX_EXPANDED_BYTES, MIN_ENTRIES};
+pub use entry::{StatusEntry, StatusPurpose};
+pub use list::StatusList;
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use store::FileStatusStore;
+pub use store::{allocate, set_status, MemoryStatusStore, StatusStore};
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// Largest status list credential accepted, in bytes.
+pub const MAX_LIST_CREDENTIAL_BYTES: usize = 8 * 1024 * 1024;
+
+/// Supplies status list credentials (their bytes) by URL.
+pub trait StatusResolver {
+    /// The status list credential published at `url`;
+    /// `STATUS_LIST_UNAVAILABLE` when it cannot be had.
+    fn status_list(&self, url: &str) -> Result<Vec<u8>>;
+}
+
+/// Status list credentials the caller already has, keyed by URL.
+///
+/// ```
+/// use passerelle::status::{StaticStatusLists, StatusResolver};
+/// let mut lists = StaticStatusLists::default();
+/// lists.insert("https://status.example/1", b"{}".to_vec());
+/// assert!(lists.status_list("https://status.example/1").is_ok());
+/// assert_eq!(lists.status_list("https://status.example/2").unwrap_err().code().as_str(), "STATUS_LIST_UNAVAILABLE");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct StaticStatusLists {
+    lists: HashMap<String, Vec<u8>>,
+}
+
+impl StaticStatusLists {
+    /// Adds the credential `bytes` published at `url`.
+    pub fn insert(&mut self, url: impl Into<String>, bytes: Vec<u8>) {
+        self.lists.insert(url.into(), bytes);
+    }
+
+    /// Adds a status list credential under its own `id`.
+    pub fn insert_credential(&mut self, bytes: Vec<u8>) -> Result<String> {
+        let limits = crate::json::Limits {
+            max_bytes: MAX_LIST_CREDENTIAL_BYTES,
+            ..Default::default()
+        };
+        let document = crate::json::parse_object(&bytes, limits)?;
+        let id = document
+            .get("id")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| Error::new(ErrorCode::StatusListInvalid, "a status list credential needs an id"))?
+            .to_owned();
+        self.lists.insert(id.clone(), bytes);
+        Ok(id)
+    }
+}
+
+impl StatusResolver for StaticStatusLists {
+    fn status_list(&self, url: &str) -> Result<Vec<u8>> {
+        self.lists
+            .get(url)
+            .cloned()
+            .ok_or_else(|| Error::new(ErrorCode::StatusListUnavailable, format!("no status list {url}")))
+    }
+}

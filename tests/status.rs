@@ -1,0 +1,322 @@
+//! Bitstring Status List: issue with status entries, publish lists, revoke,
+//! suspend and reinstate, and every way a status list can be wrong.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use passerelle::crypto::Ed25519KeyPair;
+use passerelle::status::{Bitstring, StaticStatusLists, StatusEntry, StatusList, StatusResolver, MIN_ENTRIES};
+use passerelle::verify::{CheckName, Outcome};
+use passerelle::{ErrorCode, Issuer, Report, Timestamp, Verifier, VerifyOptions};
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+
+const REVOCATIONS: &str = "https://status.passerelle.example/lists/revocation-1";
+const SUSPENSIONS: &str = "https://status.passerelle.example/lists/suspension-1";
+
+fn t(text: &str) -> Timestamp {
+    Timestamp::parse(text).unwrap()
+}
+
+fn issuer() -> Issuer<Ed25519KeyPair> {
+    Issuer::did_key(Ed25519KeyPair::from_seed(&[40; 32]))
+}
+
+struct World {
+    issuer: Issuer<Ed25519KeyPair>,
+    revocations: StatusList,
+    suspensions: StatusList,
+    credential: Map<String, Value>,
+    revocation_index: u64,
+    suspension_index: u64,
+}
+
+fn world() -> World {
+    let issuer = issuer();
+    let mut revocations = StatusList::new(REVOCATIONS, "revocation", MIN_ENTRIES, 1).unwrap();
+    let mut suspensions = StatusList::new(SUSPENSIONS, "suspension", MIN_ENTRIES, 1).unwrap();
+    let (r, s) = (revocations.allocate().unwrap(), suspensions.allocate().unwrap());
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "MinesActPermit"],
+        "issuer": issuer.did(),
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:operator"},
+        "credentialStatus": [r.to_json(), s.to_json()],
+    });
+    let credential = issuer
+        .issue(unsigned.as_object().unwrap().clone(), t("2026-01-01T00:00:00Z"))
+        .unwrap()
+        .into_json();
+    World {
+        issuer,
+        revocations,
+        suspensions,
+        credential,
+        revocation_index: r.index,
+        suspension_index: s.index,
+    }
+}
+
+fn lists(w: &World, at: &str) -> StaticStatusLists {
+    let mut lists = StaticStatusLists::default();
+    for list in [&w.revocations, &w.suspensions] {
+        let published = list.publish(&w.issuer, t(at), Some(t("2026-12-31T00:00:00Z"))).unwrap();
+        lists.insert(list.url.clone(), serde_json::to_vec(&published).unwrap());
+    }
+    lists
+}
+
+fn verify_with(lists: impl StatusResolver + 'static, credential: &Map<String, Value>, at: &str) -> Report {
+    Verifier::offline()
+        .with_status(lists)
+        .verify(&serde_json::to_vec(credential).unwrap(), &VerifyOptions::at(t(at)))
+}
+
+fn status_code(report: &Report) -> Option<ErrorCode> {
+    report.check(CheckName::Status).and_then(|c| c.code)
+}
+
+const AT: &str = "2026-06-01T00:00:00Z";
+
+#[test]
+fn a_credential_in_good_standing_verifies_with_its_status_evidence() {
+    let w = world();
+    let report = verify_with(lists(&w, "2026-05-01T00:00:00Z"), &w.credential, AT);
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+    let status = report.check(CheckName::Status).unwrap();
+    assert_eq!(status.outcome, Outcome::Passed);
+    assert!(status
+        .evidence
+        .iter()
+        .any(|(k, v)| *k == "statusListIndex" && v == &w.revocation_index.to_string()));
+}
+
+#[test]
+fn revoke_suspend_and_reinstate() {
+    let mut w = world();
+    w.revocations.set(w.revocation_index, 1).unwrap();
+    assert_eq!(
+        status_code(&verify_with(lists(&w, "2026-05-01T00:00:00Z"), &w.credential, AT)),
+        Some(ErrorCode::CredentialRevoked)
+    );
+
+    let mut w = world();
+    w.suspensions.set(w.suspension_index, 1).unwrap();
+    let report = verify_with(lists(&w, "2026-05-01T00:00:00Z"), &w.credential, AT);
+    assert_eq!(status_code(&report), Some(ErrorCode::CredentialSuspended));
+    assert!(!report.verified());
+    w.suspensions.set(w.suspension_index, 0).unwrap();
+    assert!(verify_with(lists(&w, "2026-05-01T00:00:00Z"), &w.credential, AT).verified());
+}
+
+#[test]
+fn status_lists_that_cannot_be_trusted_are_refused() {
+    let w = world();
+    let good = lists(&w, "2026-05-01T00:00:00Z");
+    let published = |list: &StatusList, issuer: &Issuer<Ed25519KeyPair>| {
+        list.publish(issuer, t("2026-05-01T00:00:00Z"), Some(t("2026-12-31T00:00:00Z")))
+            .unwrap()
+    };
+
+    // Missing list.
+    assert_eq!(
+        status_code(&verify_with(StaticStatusLists::default(), &w.credential, AT)),
+        Some(ErrorCode::StatusListUnavailable)
+    );
+
+    // Tampered list (a status bit flipped after signing, as a verifier sees it).
+    let mut changed = w.revocations.clone();
+    changed.set(w.revocation_index, 1).unwrap();
+    let mut tampered = published(&w.revocations, &w.issuer);
+    tampered["credentialSubject"]["encodedList"] =
+        published(&changed, &w.issuer)["credentialSubject"]["encodedList"].clone();
+    let mut bad = good.clone();
+    bad.insert(REVOCATIONS, serde_json::to_vec(&tampered).unwrap());
+    assert_eq!(
+        status_code(&verify_with(bad, &w.credential, AT)),
+        Some(ErrorCode::StatusListInvalid)
+    );
+
+    // Signed by someone else than the credential's issuer.
+    let other = Issuer::did_key(Ed25519KeyPair::from_seed(&[41; 32]));
+    let mut bad = good.clone();
+    bad.insert(
+        REVOCATIONS,
+        serde_json::to_vec(&published(&w.revocations, &other)).unwrap(),
+    );
+    assert_eq!(
+        status_code(&verify_with(bad, &w.credential, AT)),
+        Some(ErrorCode::StatusListInvalid)
+    );
+
+    // A suspension list served where the revocation list should be.
+    let mut bad = good.clone();
+    bad.insert(
+        REVOCATIONS,
+        serde_json::to_vec(&published(&w.suspensions, &w.issuer)).unwrap(),
+    );
+    assert_eq!(
+        status_code(&verify_with(bad, &w.credential, AT)),
+        Some(ErrorCode::StatusListInvalid)
+    );
+
+    // The list expired.
+    assert_eq!(
+        status_code(&verify_with(good.clone(), &w.credential, "2027-01-01T00:00:00Z")),
+        Some(ErrorCode::StatusListInvalid)
+    );
+
+    // An index past the end of the list.
+    let mut credential = w.credential.clone();
+    credential["credentialStatus"][0]["statusListIndex"] = json!("999999999");
+    let resigned = resign(&w.issuer, credential);
+    assert_eq!(
+        status_code(&verify_with(good, &resigned, AT)),
+        Some(ErrorCode::StatusListInvalid)
+    );
+}
+
+fn resign(issuer: &Issuer<Ed25519KeyPair>, mut credential: Map<String, Value>) -> Map<String, Value> {
+    credential.shift_remove("proof");
+    issuer.issue(credential, t("2026-01-01T00:00:00Z")).unwrap().into_json()
+}
+
+#[test]
+fn a_signed_gzip_bomb_is_refused_with_status_list_invalid() {
+    use std::io::Write as _;
+    let w = world();
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        gzip.write_all(&zeros).unwrap();
+    }
+    let bomb = passerelle::crypto::multibase::encode_base64url(&gzip.finish().unwrap());
+    let mut list = w
+        .revocations
+        .publish(&w.issuer, t("2026-05-01T00:00:00Z"), None)
+        .unwrap();
+    list.shift_remove("proof");
+    list["credentialSubject"]["encodedList"] = bomb.into();
+    let signed = w.issuer.issue(list, t("2026-05-01T00:00:00Z")).unwrap().into_json();
+    let mut lists = lists(&w, "2026-05-01T00:00:00Z");
+    lists.insert(REVOCATIONS, serde_json::to_vec(&signed).unwrap());
+    let report = verify_with(lists, &w.credential, AT);
+    assert_eq!(status_code(&report), Some(ErrorCode::StatusListInvalid));
+    let detail = report.check(CheckName::Status).unwrap().detail.clone().unwrap();
+    assert!(detail.contains("larger than"), "{detail}");
+}
+
+/// Counts fetches, to see the cache at work.
+#[derive(Clone)]
+struct Counting {
+    inner: StaticStatusLists,
+    fetches: Rc<Cell<u32>>,
+}
+
+impl StatusResolver for Counting {
+    fn status_list(&self, url: &str) -> passerelle::Result<Vec<u8>> {
+        self.fetches.set(self.fetches.get() + 1);
+        self.inner.status_list(url)
+    }
+}
+
+#[test]
+fn verified_lists_are_cached_for_their_ttl_at_the_verification_time() {
+    let w = world();
+    let fetches = Rc::new(Cell::new(0));
+    let verifier = Verifier::offline().with_status(Counting {
+        inner: lists(&w, "2026-05-01T00:00:00Z"),
+        fetches: fetches.clone(),
+    });
+    let bytes = serde_json::to_vec(&w.credential).unwrap();
+    assert!(verifier.verify(&bytes, &VerifyOptions::at(t(AT))).verified());
+    assert!(verifier
+        .verify(&bytes, &VerifyOptions::at(t(AT).plus_seconds(60)))
+        .verified());
+    assert_eq!(fetches.get(), 2, "one fetch per list while cached");
+    assert!(verifier
+        .verify(&bytes, &VerifyOptions::at(t(AT).plus_seconds(400)))
+        .verified());
+    assert_eq!(fetches.get(), 4, "refetched after the default 300 s ttl");
+    verifier.clear_status_cache();
+    assert!(verifier
+        .verify(&bytes, &VerifyOptions::at(t(AT).plus_seconds(400)))
+        .verified());
+    assert_eq!(fetches.get(), 6);
+}
+
+#[test]
+fn message_lists_report_the_message() {
+    let issuer = issuer();
+    let mut list = StatusList::new(
+        "https://status.passerelle.example/lists/messages",
+        "message",
+        MIN_ENTRIES,
+        2,
+    )
+    .unwrap();
+    let mut entry: StatusEntry = list.allocate().unwrap();
+    entry.messages = vec![
+        ("0x0".into(), "pending".into()),
+        ("0x1".into(), "accepted".into()),
+        ("0x2".into(), "rejected".into()),
+        ("0x3".into(), "undefined".into()),
+    ];
+    list.set(entry.index, 2).unwrap();
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": issuer.did(),
+        "credentialSubject": {"id": "did:example:x"}, "credentialStatus": entry.to_json(),
+    });
+    let credential = issuer
+        .issue(unsigned.as_object().unwrap().clone(), t("2026-01-01T00:00:00Z"))
+        .unwrap()
+        .into_json();
+    let mut lists = StaticStatusLists::default();
+    lists.insert(
+        list.url.clone(),
+        serde_json::to_vec(&list.publish(&issuer, t("2026-05-01T00:00:00Z"), None).unwrap()).unwrap(),
+    );
+    let report = verify_with(lists, &credential, AT);
+    assert!(report.verified());
+    assert!(report
+        .check(CheckName::Status)
+        .unwrap()
+        .evidence
+        .iter()
+        .any(|(k, v)| *k == "statusMessage" && v == "rejected"));
+}
+
+#[test]
+fn without_a_status_source_the_check_is_skipped_and_said_so() {
+    let w = world();
+    let report = Verifier::offline().verify(&serde_json::to_vec(&w.credential).unwrap(), &VerifyOptions::at(t(AT)));
+    let status = report.check(CheckName::Status).unwrap();
+    assert_eq!(status.outcome, Outcome::Skipped);
+    assert!(status.message.en.contains("no status list source"));
+    assert!(status.message.fr.contains("aucune source"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn set_then_get_round_trips_for_any_index(size in 1u8..=8, index in 0u64..131_072, value in any::<u8>()) {
+        let mut bits = Bitstring::new(131_072, size).unwrap();
+        let value = if size == 8 { value } else { value % (1 << size) };
+        bits.set(index, value).unwrap();
+        prop_assert_eq!(bits.get(index).unwrap(), value);
+        if index > 0 { prop_assert_eq!(bits.get(index - 1).unwrap(), 0); }
+        if index + 1 < 131_072 { prop_assert_eq!(bits.get(index + 1).unwrap(), 0); }
+        bits.set(index, 0).unwrap();
+        prop_assert!(bits.as_bytes().iter().all(|b| *b == 0));
+    }
+
+    #[test]
+    fn encoded_lists_round_trip(indexes in prop::collection::vec(0u64..131_072, 0..50)) {
+        let mut bits = Bitstring::new(131_072, 1).unwrap();
+        for i in &indexes { bits.set(*i, 1).unwrap(); }
+        let again = Bitstring::decode(&bits.encode().unwrap(), 1, passerelle::status::MAX_EXPANDED_BYTES).unwrap();
+        prop_assert_eq!(again, bits);
+    }
+}
