@@ -264,3 +264,126 @@ fn registry_build_sign_inspect_from_a_source_file() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("REGISTRY_INVALID"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn revoke_through_the_cli_then_verify_fails_and_suspension_round_trips() {
+    let dir = temp_dir("status");
+    let p = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let (revocations, suspensions) = (
+        "https://status.passerelle.example/lists/r1",
+        "https://status.passerelle.example/lists/s1",
+    );
+    assert!(passerelle(&["key", "generate", "--out", &p("key.json")])
+        .status
+        .success());
+    for (url, purpose) in [(revocations, "revocation"), (suspensions, "suspension")] {
+        assert!(passerelle(&[
+            "status",
+            "create",
+            "--store",
+            &p("store"),
+            "--url",
+            url,
+            "--purpose",
+            purpose
+        ])
+        .status
+        .success());
+    }
+    std::fs::write(
+        dir.join("unsigned.json"),
+        r#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:x","credentialSubject":{"id":"did:example:h"}}"#,
+    )
+    .unwrap();
+    let issued = passerelle(&[
+        "issue",
+        "--key",
+        &p("key.json"),
+        "--set-issuer",
+        "--at",
+        "2026-11-23T10:00:00Z",
+        "--status-store",
+        &p("store"),
+        "--status-list",
+        revocations,
+        "--status-list",
+        suspensions,
+        &p("unsigned.json"),
+    ]);
+    assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
+    std::fs::write(dir.join("vc.json"), &issued.stdout).unwrap();
+
+    let verify = || {
+        for (url, file) in [(revocations, "r1.json"), (suspensions, "s1.json")] {
+            let out = passerelle(&[
+                "status",
+                "publish",
+                "--store",
+                &p("store"),
+                "--url",
+                url,
+                "--key",
+                &p("key.json"),
+                "--at",
+                "2026-11-23T11:00:00Z",
+            ]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            std::fs::write(dir.join(file), &out.stdout).unwrap();
+        }
+        let out = passerelle(&[
+            "verify",
+            "--json",
+            "--at",
+            "2026-11-23T12:00:00Z",
+            "--status-list",
+            &p("r1.json"),
+            "--status-list",
+            &p("s1.json"),
+            &p("vc.json"),
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let status = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "status")
+            .unwrap()
+            .clone();
+        (out.status.code(), status["code"].as_str().map(str::to_owned))
+    };
+    assert_eq!(verify(), (Some(0), None));
+    assert!(passerelle(&[
+        "status",
+        "suspend",
+        "--store",
+        &p("store"),
+        "--credential",
+        &p("vc.json")
+    ])
+    .status
+    .success());
+    assert_eq!(verify(), (Some(1), Some("CREDENTIAL_SUSPENDED".into())));
+    assert!(passerelle(&[
+        "status",
+        "reinstate",
+        "--store",
+        &p("store"),
+        "--credential",
+        &p("vc.json")
+    ])
+    .status
+    .success());
+    assert_eq!(verify(), (Some(0), None));
+    assert!(passerelle(&[
+        "status",
+        "revoke",
+        "--store",
+        &p("store"),
+        "--credential",
+        &p("vc.json")
+    ])
+    .status
+    .success());
+    assert_eq!(verify(), (Some(1), Some("CREDENTIAL_REVOKED".into())));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
