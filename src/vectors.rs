@@ -72,6 +72,9 @@ pub struct CaseOptions {
     /// Snapshot sequences seen before, by registry DID (rollback protection).
     #[serde(default)]
     pub seen: std::collections::BTreeMap<String, u64>,
+    /// Status list credentials the verifier has, by URL (paths relative to the manifest).
+    #[serde(default, rename = "statusLists")]
+    pub status_lists: std::collections::BTreeMap<String, String>,
 }
 
 /// The expected outcome of a case.
@@ -163,7 +166,17 @@ fn try_case(dir: &Path, case: &Case) -> Result<(Report, Option<String>), String>
         let _ = store.load_snapshot(&bytes, &resolver, time);
     }
     let input = std::fs::read(dir.join(&case.input)).map_err(|e| format!("{}: {e}", case.input))?;
-    let report = Verifier::new(resolver).with_trust(store).verify(&input, &options);
+    let mut lists = crate::status::StaticStatusLists::default();
+    for (url, path) in &case.options.status_lists {
+        lists.insert(
+            url.clone(),
+            std::fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?,
+        );
+    }
+    let report = Verifier::new(resolver)
+        .with_trust(store)
+        .with_status(lists)
+        .verify(&input, &options);
 
     let got: Vec<ExpectedFailure> = report
         .failures()

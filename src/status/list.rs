@@ -158,6 +158,18 @@ impl StatusList {
         Ok(self.entry(index))
     }
 
+    /// Takes a chosen free index (migrating existing credentials, fixed
+    /// test vectors); prefer [`StatusList::allocate`], whose random indexes
+    /// give herd privacy.
+    pub fn allocate_at(&mut self, index: u64) -> Result<StatusEntry> {
+        if self.allocated.get(index)? == 1 {
+            return Err(invalid(format!("index {index} of {} is already taken", self.url)));
+        }
+        self.allocated.set(index, 1)?;
+        self.allocated_count += 1;
+        Ok(self.entry(index))
+    }
+
     /// The `credentialStatus` entry for `index`.
     pub fn entry(&self, index: u64) -> StatusEntry {
         StatusEntry {

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 mod registry;
+mod status;
 
 use passerelle::crypto::{Ed25519KeyPair, Signer};
 use passerelle::did::{self, VerificationRelationship};
@@ -227,6 +228,7 @@ pub fn generate() -> BTreeMap<String, Vec<u8>> {
     parsing(&mut v, &keys);
     presentations(&mut v, &keys);
     registry::registry_cases(&mut v);
+    status::status_cases(&mut v);
 
     let manifest = json!({"version": 1, "cases": v.cases});
     v.files.insert("README.md".to_owned(), readme(&manifest).into_bytes());

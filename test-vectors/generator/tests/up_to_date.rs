@@ -18,7 +18,15 @@ fn committed_vectors_match_the_generator() {
             stale.push(path.clone());
         }
     }
-    for folder in ["cases", "dids", "registry/cases", "registry/dids", "registry/snapshots"] {
+    for folder in [
+        "cases",
+        "dids",
+        "registry/cases",
+        "registry/dids",
+        "registry/snapshots",
+        "status/cases",
+        "status/lists",
+    ] {
         for entry in std::fs::read_dir(dir.join(folder)).unwrap() {
             let name = format!("{folder}/{}", entry.unwrap().file_name().to_string_lossy());
             if !files.contains_key(&name) {
