@@ -37,7 +37,9 @@ fn store_for(scenario: Scenario) -> TrustStore {
 #[test]
 fn every_demo_line_gives_its_expected_verdict_and_code() {
     for line in lines() {
-        let verifier = Verifier::new(resolver()).with_trust(store_for(line.scenario));
+        let verifier = Verifier::new(resolver())
+            .with_trust(store_for(line.scenario))
+            .with_status(status_lists());
         let bytes = serde_json::to_vec(&line.credential).unwrap();
         let report = verifier.verify(&bytes, &VerifyOptions::at(t(NOW)));
         let codes: Vec<&str> = report.failures().iter().map(|(_, code)| code.as_str()).collect();

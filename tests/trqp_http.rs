@@ -112,8 +112,12 @@ fn authorization_and_recognition_queries_round_trip() {
 #[test]
 fn the_verifier_gives_the_same_verdicts_with_the_remote_registry() {
     let addr = start_server();
-    let remote = Verifier::new(resolver()).with_trust(client(addr));
-    let local = Verifier::new(resolver()).with_trust(federation_store());
+    let remote = Verifier::new(resolver())
+        .with_trust(client(addr))
+        .with_status(status_lists());
+    let local = Verifier::new(resolver())
+        .with_trust(federation_store())
+        .with_status(status_lists());
     let options = VerifyOptions::at(t(NOW));
     let mut compared = 0;
     for line in lines().into_iter().filter(|l| l.scenario == Scenario::Current) {
@@ -123,7 +127,7 @@ fn the_verifier_gives_the_same_verdicts_with_the_remote_registry() {
         assert_eq!(r.failures(), l.failures(), "{}", line.file);
         compared += 1;
     }
-    assert_eq!(compared, 9);
+    assert_eq!(compared, 11);
 }
 
 fn raw_post(addr: SocketAddr, path: &str, body: &[u8]) -> (u16, String, serde_json::Value) {

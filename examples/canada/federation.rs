@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use passerelle::crypto::Ed25519KeyPair;
 use passerelle::registry::{sign_snapshot, Authorization, Bilingual, Recognition, Registry, Scope, Status};
+use passerelle::status::{StaticStatusLists, StatusList, MIN_ENTRIES};
 use passerelle::{Issuer, Timestamp};
 use serde_json::{json, Map, Value};
 
@@ -407,13 +408,67 @@ impl Scenario {
     }
 }
 
+/// The BC mines office's status lists.
+pub const BC_REVOCATIONS: &str = "https://mines.gov.bc.passerelle.example/status/revocation-1";
+pub const BC_SUSPENSIONS: &str = "https://mines.gov.bc.passerelle.example/status/suspension-1";
+/// Fixed indexes, so the demo is reproducible (issuers should let
+/// `StatusList::allocate` pick random ones).
+const GOOD_PERMIT: (u64, u64) = (70_001, 80_001);
+const REVOKED_PERMIT: (u64, u64) = (70_002, 80_002);
+const SUSPENDED_PERMIT: (u64, u64) = (70_003, 80_003);
+
+fn bc_status_lists() -> (StatusList, StatusList) {
+    let mut revocations = StatusList::new(BC_REVOCATIONS, "revocation", MIN_ENTRIES, 1).expect("list");
+    let mut suspensions = StatusList::new(BC_SUSPENSIONS, "suspension", MIN_ENTRIES, 1).expect("list");
+    for (r, s) in [GOOD_PERMIT, REVOKED_PERMIT, SUSPENDED_PERMIT] {
+        revocations.allocate_at(r).expect("index");
+        suspensions.allocate_at(s).expect("index");
+    }
+    revocations.set(REVOKED_PERMIT.0, 1).expect("revoke");
+    suspensions.set(SUSPENDED_PERMIT.1, 1).expect("suspend");
+    (revocations, suspensions)
+}
+
+fn status_entries(indexes: (u64, u64)) -> Value {
+    let (revocations, suspensions) = bc_status_lists();
+    json!([
+        revocations.entry(indexes.0).to_json(),
+        suspensions.entry(indexes.1).to_json()
+    ])
+}
+
+/// The published (signed) status list credentials, by URL.
+pub fn status_list_credentials() -> Vec<(String, Map<String, Value>)> {
+    let (revocations, suspensions) = bc_status_lists();
+    let issuer = issuer_of(BC_MINES);
+    [revocations, suspensions]
+        .into_iter()
+        .map(|list| {
+            (
+                list.url.clone(),
+                list.publish(&issuer, t(PUBLISHED), Some(t(FRESH_UNTIL)))
+                    .expect("status list"),
+            )
+        })
+        .collect()
+}
+
+/// A status resolver holding the demo's status lists.
+pub fn status_lists() -> StaticStatusLists {
+    let mut lists = StaticStatusLists::default();
+    for (url, document) in status_list_credentials() {
+        lists.insert(url, serde_json::to_vec(&Value::Object(document)).expect("serializable"));
+    }
+    lists
+}
+
 /// One credential of the demo and what verifying it must give.
 pub struct Line {
     pub file: &'static str,
     pub case: [&'static str; 2],
     pub credential: Map<String, Value>,
     pub scenario: Scenario,
-    /// `None` when it must verify; otherwise the trust code it must fail with.
+    /// `None` when it must verify; otherwise the code it must fail with.
     pub expected: Option<&'static str>,
 }
 
@@ -448,17 +503,17 @@ fn issue(issuer: &str, unsigned: Map<String, Value>) -> Map<String, Value> {
 
 /// Every line of the demo: positives first, then negatives.
 pub fn lines() -> Vec<Line> {
-    let permit = || {
-        issue(
+    let permit_with = |number: &str, indexes: (u64, u64)| {
+        let mut unsigned = credential(
             BC_MINES,
-            credential(
-                BC_MINES,
-                "MinesActPermit",
-                names("Mines Act Permit", "Permis en vertu de la Mines Act", false),
-                json!({"id": "did:example:fictional-creek-mining", "permitNumber": "MX-1-234", "site": "Fictional Creek"}),
-            ),
-        )
+            "MinesActPermit",
+            names("Mines Act Permit", "Permis en vertu de la Mines Act", false),
+            json!({"id": "did:example:fictional-creek-mining", "permitNumber": number, "site": "Fictional Creek"}),
+        );
+        unsigned.insert("credentialStatus".into(), status_entries(indexes));
+        issue(BC_MINES, unsigned)
     };
+    let permit = || permit_with("MX-1-234", GOOD_PERMIT);
     let licence = || {
         issue(
             WHITEHORSE_CLERK,
@@ -603,6 +658,20 @@ pub fn lines() -> Vec<Line> {
             scenario: Scenario::RolledBackBc,
             expected: Some("SNAPSHOT_ROLLBACK"),
             credential: permit(),
+        },
+        Line {
+            file: "negative-revoked-permit.json",
+            case: ["revoked by its issuer", "révoqué par l’émetteur"],
+            scenario: Scenario::Current,
+            expected: Some("CREDENTIAL_REVOKED"),
+            credential: permit_with("MX-2-468", REVOKED_PERMIT),
+        },
+        Line {
+            file: "negative-suspended-permit.json",
+            case: ["suspended by its issuer", "suspendu par l’émetteur"],
+            scenario: Scenario::Current,
+            expected: Some("CREDENTIAL_SUSPENDED"),
+            credential: permit_with("MX-3-579", SUSPENDED_PERMIT),
         },
     ]
 }

@@ -66,7 +66,9 @@ fn verifier_for(scenario: Scenario, out: &Path) -> Result<Verifier, Box<dyn std:
             &Value::Object(state),
         )?;
     }
-    Ok(Verifier::new(resolver).with_trust(store))
+    Ok(Verifier::new(resolver)
+        .with_trust(store)
+        .with_status(federation::status_lists()))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -95,7 +97,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut lines = federation::lines();
     // One line below the registry: a credential changed after signing.
-    let mut tampered = lines[1].credential.clone();
+    let mut tampered = lines
+        .iter()
+        .find(|l| l.file == "bc-mines-act-permit.json")
+        .expect("permit")
+        .credential
+        .clone();
     tampered["credentialSubject"]["permitNumber"] = "MX-9-999".into();
     lines.push(Line {
         file: "negative-tampered-permit.json",
@@ -131,7 +138,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
     }
     println!(
-        "  cargo run --features cli -- verify --at {NOW} --trust-anchor {FEDERAL} \\\n    --registry {0}/registries/current --did-dir {0}/dids {0}/credentials/bc-mines-act-permit.json",
+        "  cargo run --features cli -- verify --at {NOW} --trust-anchor {FEDERAL} \\\n    --registry {0}/registries/current --did-dir {0}/dids --status-list {0}/status {0}/credentials/bc-mines-act-permit.json",
         out.display()
     );
     if !unexpected.is_empty() {

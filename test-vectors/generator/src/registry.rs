@@ -19,6 +19,7 @@ fn host(did: &str) -> &str {
 struct Files {
     dids: Vec<String>,
     current: BTreeMap<String, String>,
+    status_lists: Value,
 }
 
 fn write_snapshot(v: &mut Vectors, path: String, document: &Map<String, Value>) -> String {
@@ -59,7 +60,8 @@ fn case(
     let input = format!("registry/cases/{id}.json");
     v.files
         .insert(input.clone(), pretty(&Value::Object(credential.clone())));
-    let mut opts = json!({"time": NOW, "trustAnchors": [FEDERAL], "registries": registries});
+    let mut opts =
+        json!({"time": NOW, "trustAnchors": [FEDERAL], "registries": registries, "statusLists": files.status_lists});
     if let (Value::Object(base), Value::Object(more)) = (&mut opts, options) {
         base.extend(more);
     }
@@ -71,6 +73,7 @@ pub(crate) fn registry_cases(v: &mut Vectors) {
     let mut files = Files {
         dids: Vec::new(),
         current: BTreeMap::new(),
+        status_lists: Value::Null,
     };
     for (did, _) in ENTITIES {
         let path = format!("registry/dids/{}.json", host(did));
@@ -86,6 +89,16 @@ pub(crate) fn registry_cases(v: &mut Vectors) {
         files.current.insert(registry.id.clone(), path);
     }
     let current: Vec<String> = files.current.values().cloned().collect();
+    let mut status_lists = Map::new();
+    for (url, document) in status_list_credentials() {
+        let path = format!(
+            "registry/status/{}.json",
+            url.trim_start_matches("https://").replace('/', "_")
+        );
+        v.files.insert(path.clone(), pretty(&Value::Object(document)));
+        status_lists.insert(url, Value::String(path));
+    }
+    files.status_lists = Value::Object(status_lists);
 
     for line in lines() {
         let id = format!(
@@ -122,6 +135,7 @@ pub(crate) fn registry_cases(v: &mut Vectors) {
         let description = format!("Pan-Canadian demo: {}.", line.case[0]);
         let expect = match line.expected {
             None => VERIFIED,
+            Some(code) if code.starts_with("CREDENTIAL_") => fails(Box::leak(Box::new([("status", code)]))),
             Some(code) => fails(Box::leak(Box::new([("trust", code)]))),
         };
         case(
@@ -187,12 +201,12 @@ pub(crate) fn registry_cases(v: &mut Vectors) {
     case(
         v,
         "registry-snapshots-stale",
-        "Verified after every snapshot's validUntil: the trust anchor's snapshot is stale.",
+        "Verified after every snapshot's and status list's validUntil: the anchor's snapshot is stale and the status lists are no longer valid.",
         &permit,
         &files,
         current.clone(),
         json!({"time": "2027-03-01T00:00:00Z"}),
-        fails(&[("trust", "SNAPSHOT_STALE")]),
+        fails(&[("status", "STATUS_LIST_INVALID"), ("trust", "SNAPSHOT_STALE")]),
     );
     case(
         v,
