@@ -46,6 +46,7 @@
 //! | Size/depth limits, duplicate-key refusal | yes |
 //! | Trust registries: authorizations, recognitions, signed snapshots, resolution with evidence paths | yes |
 //! | TRQP v2 queries and answers; HTTP server (feature `server`) and client (feature `native`) | yes |
+//! | Bitstring Status List: issue, revoke, suspend, publish, check (bounded expansion, cache) | yes |
 //! | Cargo feature `cli`: the `passerelle` command | yes |
 //! | Cargo feature `vectors`: run a test-vector directory | yes |
 //!
