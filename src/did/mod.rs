@@ -1,11 +1,13 @@
 //! Decentralized identifiers: syntax, DID documents, verification-method
-//! retrieval (Controlled Identifiers §3.3), and the `key` and `web` methods.
+//! retrieval (Controlled Identifiers §3.3), and the `key`, `jwk` and `web`
+//! methods.
 //!
-//! `did:key` is resolved locally (it is a public key). Every other method is
+//! `did:key` and `did:jwk` are resolved locally (they are public keys). Every other method is
 //! resolved through a [`DidResolver`] that the caller supplies, such as the
 //! offline [`StaticResolver`].
 
 mod document;
+pub mod jwk;
 pub mod key;
 pub mod web;
 
@@ -83,6 +85,7 @@ pub fn resolve(did: &str, resolver: &dyn DidResolver) -> Result<DidDocument> {
     let method = method_of(did)?;
     let document = match method {
         "key" => key::document(did)?,
+        "jwk" => jwk::document(did)?,
         _ => resolver.resolve(did)?,
     };
     if document.id() != did {
@@ -118,8 +121,10 @@ impl ResolvedMethod {
 /// decoded directly, without building the document.
 pub fn retrieve_verification_method(vm_url: &str, resolver: &dyn DidResolver) -> Result<ResolvedMethod> {
     let (did, _) = split_did_url(vm_url)?;
-    if method_of(did)? == "key" {
-        return key::resolve_method(vm_url);
+    match method_of(did)? {
+        "key" => return key::resolve_method(vm_url),
+        "jwk" => return jwk::resolve_method(vm_url),
+        _ => {}
     }
     let document = resolve(did, resolver)?;
     let method = document.verification_method(vm_url)?;

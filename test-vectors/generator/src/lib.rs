@@ -262,6 +262,27 @@ fn credentials(v: &mut Vectors, keys: &Keys) {
         VERIFIED,
     );
 
+    let jwk_did = did::jwk::did_for(&keys.issuer.public_key());
+    let by_jwk = sign(&permit(&jwk_did), &keys.issuer, &format!("{jwk_did}#0"));
+    v.case(
+        "vc-valid-did-jwk",
+        "Signed by a did:jwk issuer (Ed25519 OKP key), resolved from the DID itself.",
+        &by_jwk,
+        &[],
+        json!({}),
+        VERIFIED,
+    );
+    let mut wrong_fragment = by_jwk.clone();
+    wrong_fragment["proof"]["verificationMethod"] = json!(format!("{jwk_did}#1"));
+    v.case(
+        "did-jwk-wrong-fragment",
+        "A did:jwk verification method other than #0.",
+        &wrong_fragment,
+        &[],
+        json!({}),
+        fails(&[("proof", "VERIFICATION_METHOD_NOT_FOUND")]),
+    );
+
     let mut doc = permit("");
     doc.insert(
         "issuer".into(),
