@@ -10,6 +10,8 @@ mod document;
 pub mod jwk;
 pub mod key;
 pub mod web;
+#[cfg(feature = "native")]
+pub mod web_resolver;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,222 @@
+//! Resolving `did:web` over HTTPS (feature `native`): the DID's URL (port,
+//! path, percent-encoding per the method), a timeout, a response size
+//! limit, no redirects, private and loopback addresses refused unless the
+//! caller allows them (SSRF), and a cache.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, ToSocketAddrs};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::{web, DidDocument, DidResolver};
+use crate::error::{Error, ErrorCode, Result};
+use crate::json::{self, Limits};
+
+/// Largest DID document accepted, in bytes.
+pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024;
+
+/// A `did:web` resolver over HTTPS.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use passerelle::did::{web_resolver::WebResolver, DidResolver};
+/// let resolver = WebResolver::new(Duration::from_secs(5));
+/// let document = resolver.resolve("did:web:issuer.example")?;
+/// # Ok::<(), passerelle::Error>(())
+/// ```
+pub struct WebResolver {
+    agent: ureq::Agent,
+    allow_private: bool,
+    plain_http_on_loopback: bool,
+    ttl: Duration,
+    cache: Mutex<HashMap<String, (DidDocument, Instant)>>,
+}
+
+impl std::fmt::Debug for WebResolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebResolver")
+            .field("allow_private", &self.allow_private)
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+fn unavailable(did: &str, why: impl std::fmt::Display) -> Error {
+    Error::new(ErrorCode::DidNotFound, format!("{did}: {why}"))
+}
+
+/// Whether `ip` is an address a public DID document must not be served
+/// from: loopback, private, link-local, unique-local, unspecified,
+/// multicast, documentation or shared address space.
+pub fn is_non_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || (a == 100 && (64..128).contains(&b))
+                || a == 0
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || v6.to_ipv4_mapped().is_some_and(|v4| is_non_public(IpAddr::V4(v4)))
+        }
+    }
+}
+
+impl WebResolver {
+    /// A resolver that gives up after `timeout` and caches documents for
+    /// five minutes.
+    pub fn new(timeout: Duration) -> Self {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build();
+        WebResolver {
+            agent: config.into(),
+            allow_private: false,
+            plain_http_on_loopback: false,
+            ttl: Duration::from_secs(300),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Allows hosts that resolve to private or loopback addresses (an
+    /// intranet deployment, or tests).
+    pub fn allow_private_addresses(mut self, allow: bool) -> Self {
+        self.allow_private = allow;
+        self
+    }
+
+    /// Fetches over plain HTTP, only from hosts that resolve to loopback
+    /// addresses: for tests against a local server. Never in production.
+    pub fn plain_http_on_loopback(mut self, allow: bool) -> Self {
+        self.plain_http_on_loopback = allow;
+        self
+    }
+
+    /// How long a resolved document is reused.
+    pub fn cache_ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+
+    fn fetch(&self, did: &str) -> Result<DidDocument> {
+        let url = web::document_url(did)?;
+        let authority = url.trim_start_matches("https://").split('/').next().unwrap_or_default();
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) => (host, port.parse::<u16>().map_err(|_| unavailable(did, "bad port"))?),
+            None => (authority, 443),
+        };
+        let addresses: Vec<IpAddr> = (host, port)
+            .to_socket_addrs()
+            .map_err(|e| unavailable(did, e))?
+            .map(|a| a.ip())
+            .collect();
+        if addresses.is_empty() {
+            return Err(unavailable(did, "the host has no address"));
+        }
+        let non_public = addresses.iter().any(|ip| is_non_public(*ip));
+        if non_public && !self.allow_private {
+            return Err(unavailable(
+                did,
+                format!("{host} resolves to a private or loopback address"),
+            ));
+        }
+        let all_loopback = addresses.iter().all(IpAddr::is_loopback);
+        let url = if self.plain_http_on_loopback && all_loopback {
+            url.replacen("https://", "http://", 1)
+        } else {
+            url
+        };
+        let mut response = self
+            .agent
+            .get(&url)
+            .header("Accept", "application/did+json, application/json")
+            .call()
+            .map_err(|e| unavailable(did, e))?;
+        let status = response.status().as_u16();
+        if status != 200 {
+            return Err(unavailable(did, format!("{url} answered {status}")));
+        }
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_DOCUMENT_BYTES)
+            .read_to_vec()
+            .map_err(|e| Error::new(ErrorCode::DidDocumentInvalid, format!("{url}: {e}")))?;
+        let limits = Limits {
+            max_bytes: MAX_DOCUMENT_BYTES as usize,
+            max_depth: 16,
+        };
+        let value = json::parse_strict(&bytes, limits)
+            .map_err(|e| Error::new(ErrorCode::DidDocumentInvalid, format!("{url}: {e}")))?;
+        let document = DidDocument::from_json(value)?;
+        if document.id() != did {
+            return Err(Error::new(
+                ErrorCode::DidDocumentInvalid,
+                format!("{url} holds the document of {}", document.id()),
+            ));
+        }
+        Ok(document)
+    }
+}
+
+impl DidResolver for WebResolver {
+    fn resolve(&self, did: &str) -> Result<DidDocument> {
+        if super::method_of(did)? != "web" {
+            return Err(Error::new(
+                ErrorCode::DidNotFound,
+                format!("{did}: this resolver reads did:web only"),
+            ));
+        }
+        if let Some((document, at)) = self.cache.lock().ok().and_then(|c| c.get(did).cloned()) {
+            if at.elapsed() < self.ttl {
+                return Ok(document);
+            }
+        }
+        let document = self.fetch(did)?;
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(did.to_owned(), (document.clone(), Instant::now()));
+        }
+        Ok(document)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_public_addresses() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(is_non_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["8.8.8.8", "142.250.0.1", "2001:4860::8888"] {
+            assert!(!is_non_public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+}

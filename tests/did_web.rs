@@ -1,0 +1,186 @@
+//! did:web over HTTP(S) against a loopback server: paths and ports, the
+//! private-address guard, redirects, size limits, wrong ids, timeouts,
+//! caching, and a credential verified end to end.
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use passerelle::crypto::{Ed25519KeyPair, Signer};
+use passerelle::did::web_resolver::WebResolver;
+use passerelle::did::DidResolver;
+use passerelle::{ErrorCode, Issuer, Timestamp, Verifier, VerifyOptions};
+use serde_json::json;
+
+struct Server {
+    port: u16,
+    requests: Arc<AtomicUsize>,
+}
+
+fn document(did: &str, key: &Ed25519KeyPair) -> String {
+    json!({
+        "id": did,
+        "verificationMethod": [{"id": format!("{did}#key-1"), "type": "Multikey", "controller": did,
+                                "publicKeyMultibase": key.public_key_multibase()}],
+        "assertionMethod": [format!("{did}#key-1")]
+    })
+    .to_string()
+}
+
+fn key() -> Ed25519KeyPair {
+    Ed25519KeyPair::from_seed(&[61; 32])
+}
+
+/// A tiny HTTP/1.1 server on an ephemeral loopback port.
+fn start() -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                let _ = reader.read_line(&mut line);
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) <= 2 {
+                        break;
+                    }
+                }
+                let base = format!("did:web:localhost%3A{port}");
+                let (status, extra, body) = match path.as_str() {
+                    "/.well-known/did.json" => ("200 OK", String::new(), document(&base, &key())),
+                    "/user/alice/did.json" => {
+                        ("200 OK", String::new(), document(&format!("{base}:user:alice"), &key()))
+                    }
+                    "/redirect/did.json" => (
+                        "302 Found",
+                        "Location: http://example.com/did.json\r\n".to_owned(),
+                        String::new(),
+                    ),
+                    "/big/did.json" => (
+                        "200 OK",
+                        String::new(),
+                        format!("{{\"id\": \"{base}:big\", \"padding\": \"{}\"}}", "x".repeat(400_000)),
+                    ),
+                    "/wrong/did.json" => (
+                        "200 OK",
+                        String::new(),
+                        document("did:web:someone-else.example", &key()),
+                    ),
+                    "/slow/did.json" => {
+                        std::thread::sleep(Duration::from_secs(3));
+                        ("200 OK", String::new(), document(&format!("{base}:slow"), &key()))
+                    }
+                    _ => ("404 Not Found", String::new(), String::new()),
+                };
+                let mut stream = stream;
+                let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n{body}", body.len());
+            });
+        }
+    });
+    Server { port, requests }
+}
+
+fn local_resolver() -> WebResolver {
+    WebResolver::new(Duration::from_millis(1500))
+        .allow_private_addresses(true)
+        .plain_http_on_loopback(true)
+}
+
+#[test]
+fn resolves_root_and_path_documents_on_an_allowed_loopback_host() {
+    let server = start();
+    let resolver = local_resolver();
+    let root = format!("did:web:localhost%3A{}", server.port);
+    assert_eq!(resolver.resolve(&root).unwrap().id(), root);
+    let alice = format!("{root}:user:alice");
+    assert_eq!(resolver.resolve(&alice).unwrap().id(), alice);
+}
+
+#[test]
+fn private_and_loopback_hosts_are_refused_by_default() {
+    let server = start();
+    let did = format!("did:web:localhost%3A{}", server.port);
+    let error = WebResolver::new(Duration::from_secs(1)).resolve(&did).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::DidNotFound);
+    assert!(error.detail().contains("private or loopback"), "{}", error.detail());
+    assert_eq!(server.requests.load(Ordering::SeqCst), 0, "nothing may be sent");
+}
+
+#[test]
+fn redirects_oversize_documents_wrong_ids_and_slow_servers_are_refused() {
+    let server = start();
+    let resolver = local_resolver();
+    let base = format!("did:web:localhost%3A{}", server.port);
+    assert_eq!(
+        resolver.resolve(&format!("{base}:redirect")).unwrap_err().code(),
+        ErrorCode::DidNotFound
+    );
+    assert_eq!(
+        resolver.resolve(&format!("{base}:big")).unwrap_err().code(),
+        ErrorCode::DidDocumentInvalid
+    );
+    assert_eq!(
+        resolver.resolve(&format!("{base}:wrong")).unwrap_err().code(),
+        ErrorCode::DidDocumentInvalid
+    );
+    assert_eq!(
+        resolver.resolve(&format!("{base}:missing")).unwrap_err().code(),
+        ErrorCode::DidNotFound
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(
+        resolver.resolve(&format!("{base}:slow")).unwrap_err().code(),
+        ErrorCode::DidNotFound
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(2900),
+        "the timeout did not cut the request"
+    );
+}
+
+#[test]
+fn documents_are_cached() {
+    let server = start();
+    let resolver = local_resolver();
+    let did = format!("did:web:localhost%3A{}", server.port);
+    resolver.resolve(&did).unwrap();
+    resolver.resolve(&did).unwrap();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+    let no_cache = local_resolver().cache_ttl(Duration::ZERO);
+    no_cache.resolve(&did).unwrap();
+    no_cache.resolve(&did).unwrap();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 3);
+}
+
+#[test]
+fn a_did_web_issuer_verifies_against_the_loopback_server() {
+    let server = start();
+    let did = format!("did:web:localhost%3A{}", server.port);
+    let issuer = Issuer::new(key(), format!("{did}#key-1")).unwrap();
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+        "issuer": did, "credentialSubject": {"id": "did:example:x"}
+    });
+    let at = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
+    let credential = issuer.issue(unsigned.as_object().unwrap().clone(), at).unwrap();
+    let report = Verifier::new(local_resolver()).verify(credential.to_json_string().as_bytes(), &VerifyOptions::at(at));
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+    assert_eq!(key().public_key(), issuer_key(&did));
+}
+
+fn issuer_key(did: &str) -> passerelle::crypto::PublicKey {
+    local_resolver()
+        .resolve(did)
+        .unwrap()
+        .verification_method(&format!("{did}#key-1"))
+        .unwrap()
+        .public_key
+}
