@@ -34,6 +34,20 @@ impl<R: DidResolver + ?Sized> DidResolver for &R {
     }
 }
 
+/// Tries `first`, then `second` when `first` does not know the DID (for
+/// example local documents, then `did:web` over HTTPS).
+#[derive(Clone, Debug)]
+pub struct FallbackResolver<A, B>(pub A, pub B);
+
+impl<A: DidResolver, B: DidResolver> DidResolver for FallbackResolver<A, B> {
+    fn resolve(&self, did: &str) -> Result<DidDocument> {
+        match self.0.resolve(did) {
+            Err(e) if e.code() == ErrorCode::DidNotFound => self.1.resolve(did),
+            other => other,
+        }
+    }
+}
+
 /// An offline resolver over DID documents the caller already has (fixtures,
 /// documents bundled with an application, documents fetched earlier).
 ///
