@@ -115,6 +115,9 @@ struct VerifyArgs {
     /// A folder of DID documents (every *.json in it; repeatable).
     #[arg(long = "did-dir")]
     did_dirs: Vec<PathBuf>,
+    /// Fetch did:web documents over HTTPS when they are not given locally (public hosts only).
+    #[arg(long)]
+    fetch_did_web: bool,
     /// A trusted root registry DID (repeatable); enables the trust check.
     #[arg(long = "trust-anchor")]
     trust_anchors: Vec<String>,
@@ -519,10 +522,19 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
             lists.insert_credential(bytes)?;
         }
     }
-    let report = Verifier::new(resolver)
-        .with_trust(trust)
-        .with_status(lists)
-        .verify(&input, &options);
+    let report = if args.fetch_did_web {
+        let web = passerelle::did::web_resolver::WebResolver::new(std::time::Duration::from_secs(10));
+        let resolver = passerelle::did::FallbackResolver(resolver, web);
+        Verifier::new(resolver)
+            .with_trust(trust)
+            .with_status(lists)
+            .verify(&input, &options)
+    } else {
+        Verifier::new(resolver)
+            .with_trust(trust)
+            .with_status(lists)
+            .verify(&input, &options)
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
