@@ -168,6 +168,10 @@ codes! {
     DidNotFound => "DID_NOT_FOUND",
         "The DID could not be resolved.",
         "Le DID n’a pas pu être résolu.";
+    /// A `did:webvh` log is broken: SCID, entry hash, proof, key, version or time.
+    DidLogInvalid => "DID_LOG_INVALID",
+        "The DID’s history log is invalid or has been tampered with.",
+        "Le journal d’historique du DID est invalide ou a été altéré.";
     /// The DID document is not a conforming document (or its `id` differs from the DID).
     DidDocumentInvalid => "DID_DOCUMENT_INVALID",
         "The DID document is invalid.",

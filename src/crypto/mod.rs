@@ -2,6 +2,7 @@
 //! trait, and the Multikey, multibase and JWK encodings.
 
 mod base58;
+pub(crate) use base58::encode as base58_encode;
 mod ed25519;
 pub mod jwk;
 pub mod multibase;

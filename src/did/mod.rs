@@ -12,6 +12,7 @@ pub mod key;
 pub mod web;
 #[cfg(feature = "native")]
 pub mod web_resolver;
+pub mod webvh;
 
 use std::collections::HashMap;
 

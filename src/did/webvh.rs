@@ -1,0 +1,563 @@
+//! The `did:webvh` method (v1.0): a `did:web` with a verifiable history.
+//!
+//! The DID's log (`did.jsonl`) is a chain of entries, each with a version
+//! number and entry hash linking it to its predecessor, parameters, the DID
+//! document of that version, and an `eddsa-jcs-2022` proof by an authorized
+//! update key. The first entry's hash is the DID's self-certifying
+//! identifier (SCID). [`resolve_log`] verifies a whole log (a pure function
+//! of the log and the time); [`WebvhLog`] creates a DID and appends updates.
+//! Witnesses are not supported yet: a log that requires them is refused.
+
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::{key, DidDocument};
+use crate::canon;
+use crate::crypto::{base58_encode, Signer};
+use crate::error::{Error, ErrorCode, Result};
+use crate::json::{self, Limits};
+use crate::proof::{Cryptosuite, DataIntegrityProof, ProofOptions};
+use crate::time::Timestamp;
+
+/// The only `method` value this implementation accepts.
+pub const METHOD_V1_0: &str = "did:webvh:1.0";
+/// Largest log accepted, in bytes.
+pub const MAX_LOG_BYTES: usize = 4 * 1024 * 1024;
+/// How far in the future (seconds) a `versionTime` may be, relative to the resolver's time.
+pub const FUTURE_TOLERANCE_SECONDS: i64 = 300;
+const PLACEHOLDER: &str = "{SCID}";
+
+fn invalid(why: impl Into<String>) -> Error {
+    Error::new(ErrorCode::DidLogInvalid, why)
+}
+
+/// `base58btc(multihash(sha2-256(data)))`, without a multibase prefix.
+pub fn hash_sha256(data: &[u8]) -> String {
+    let digest = Sha256::digest(data);
+    let mut multihash = vec![0x12, 0x20];
+    multihash.extend_from_slice(&digest);
+    base58_encode(&multihash)
+}
+
+fn jcs_hash(value: &Value) -> Result<String> {
+    Ok(hash_sha256(&canon::canonicalize(value)?))
+}
+
+/// The pre-rotation hash of a Multikey: `base58btc(multihash(multikey))`.
+pub fn key_hash(multikey: &str) -> String {
+    hash_sha256(multikey.as_bytes())
+}
+
+/// The parts of a `did:webvh`: the SCID and the did:web-style rest.
+fn split(did: &str) -> Result<(&str, &str)> {
+    super::validate_did(did)?;
+    let rest = did
+        .strip_prefix("did:webvh:")
+        .ok_or_else(|| Error::new(ErrorCode::DidInvalid, "not a did:webvh"))?;
+    let (scid, location) = rest
+        .split_once(':')
+        .ok_or_else(|| Error::new(ErrorCode::DidInvalid, "did:webvh needs a SCID and a domain"))?;
+    let base58_chars = scid
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() && !matches!(b, b'0' | b'O' | b'I' | b'l'));
+    if scid.len() != 46 || !base58_chars {
+        return Err(Error::new(
+            ErrorCode::DidInvalid,
+            "the SCID must be 46 base58btc characters",
+        ));
+    }
+    Ok((scid, location))
+}
+
+/// The HTTPS URL of the log of a `did:webvh` (the DID-to-HTTPS transformation).
+///
+/// ```
+/// let url = passerelle::did::webvh::log_url(
+///     "did:webvh:QmdmPkUdYzbr9txmx8gM2rsHPgr5L6m3gHjJGAf4vUFoGE:example.com%3A3000:dids:issuer").unwrap();
+/// assert_eq!(url, "https://example.com:3000/dids/issuer/did.jsonl");
+/// ```
+pub fn log_url(did: &str) -> Result<String> {
+    let (_, location) = split(did)?;
+    let web_url = super::web::document_url(&format!("did:web:{location}"))?;
+    Ok(format!("{}l", web_url))
+}
+
+/// A verified `did:webvh` resolution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolved {
+    /// The DID document of the selected version.
+    pub document: DidDocument,
+    /// Its `versionId`.
+    pub version_id: String,
+    /// Its `versionTime`.
+    pub version_time: Timestamp,
+    /// The first entry's time.
+    pub created: Timestamp,
+    /// The last entry's time.
+    pub updated: Timestamp,
+    /// The SCID.
+    pub scid: String,
+    /// Whether the DID is deactivated.
+    pub deactivated: bool,
+    /// The controller's cache guidance, in seconds.
+    pub ttl: u64,
+}
+
+/// Which version to return.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum VersionQuery {
+    /// The latest version.
+    #[default]
+    Latest,
+    /// `?versionId=`.
+    VersionId(String),
+    /// `?versionTime=`: the version in force at that time.
+    VersionTime(Timestamp),
+}
+
+/// The parameters in force while reading a log.
+#[derive(Clone, Debug, Default)]
+struct Active {
+    scid: String,
+    update_keys: Vec<String>,
+    next_key_hashes: Vec<String>,
+    portable: bool,
+    deactivated: bool,
+    ttl: u64,
+}
+
+const KNOWN_PARAMETERS: &[&str] = &[
+    "method",
+    "scid",
+    "updateKeys",
+    "nextKeyHashes",
+    "witness",
+    "watchers",
+    "portable",
+    "deactivated",
+    "ttl",
+];
+
+fn strings(value: &Value, name: &str) -> Result<Vec<String>> {
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| invalid(format!("{name} must hold strings")))
+            })
+            .collect(),
+        _ => Err(invalid(format!("{name} must be an array"))),
+    }
+}
+
+/// Verifies a whole `did:webvh` log for `did` at time `now` and returns the
+/// version asked for. Every entry is checked: version numbers, entry hashes,
+/// the SCID, times, parameters, pre-rotation, and proofs by authorized keys.
+/// Errors: `DID_INVALID` (the DID), `DID_LOG_INVALID` (the log).
+pub fn resolve_log(did: &str, log: &str, now: Timestamp, query: &VersionQuery) -> Result<Resolved> {
+    let (scid, _) = split(did)?;
+    if log.len() > MAX_LOG_BYTES {
+        return Err(invalid("the log is too large"));
+    }
+    let limits = Limits {
+        max_bytes: MAX_LOG_BYTES,
+        max_depth: 32,
+    };
+    let mut active = Active {
+        ttl: 3600,
+        ..Active::default()
+    };
+    let mut previous_id = String::new();
+    let mut previous_time: Option<Timestamp> = None;
+    let mut versions: Vec<(String, Timestamp, Value)> = Vec::new();
+    let mut matches = 0usize;
+    let mut created = None;
+
+    for (i, line) in log.lines().enumerate() {
+        let number = i + 1;
+        let at = |why: String| invalid(format!("entry {number}: {why}"));
+        if active.deactivated {
+            return Err(at("the DID was deactivated; no later entry is allowed".into()));
+        }
+        let entry = json::parse_object(line.as_bytes(), limits).map_err(|e| at(e.to_string()))?;
+        if let Some(extra) = entry.keys().find(|k| {
+            !matches!(
+                k.as_str(),
+                "versionId" | "versionTime" | "parameters" | "state" | "proof"
+            )
+        }) {
+            return Err(at(format!("unknown property {extra:?}")));
+        }
+        let text = |k: &str| {
+            entry
+                .get(k)
+                .and_then(Value::as_str)
+                .ok_or_else(|| at(format!("{k} must be a string")))
+        };
+        let version_id = text("versionId")?.to_owned();
+        let version_time_text = text("versionTime")?;
+        let parameters = entry
+            .get("parameters")
+            .and_then(Value::as_object)
+            .ok_or_else(|| at("parameters must be an object".into()))?;
+        let state = entry
+            .get("state")
+            .filter(|s| s.is_object())
+            .ok_or_else(|| at("state must be an object".into()))?;
+
+        // versionId: "<number>-<entryHash>".
+        let (n, entry_hash) = version_id
+            .split_once('-')
+            .ok_or_else(|| at("versionId needs <number>-<hash>".into()))?;
+        if n != number.to_string() || entry_hash.contains('-') {
+            return Err(at(format!("versionId {version_id} is not version {number}")));
+        }
+        // versionTime: UTC, strictly increasing, not in the future.
+        if !(version_time_text.ends_with('Z') || version_time_text.ends_with("+00:00")) {
+            return Err(at("versionTime must be UTC".into()));
+        }
+        let version_time = Timestamp::parse(version_time_text).map_err(|e| at(e.detail().to_owned()))?;
+        if previous_time.is_some_and(|p| version_time <= p) {
+            return Err(at("versionTime must be after the previous entry's".into()));
+        }
+        if version_time > now.plus_seconds(FUTURE_TOLERANCE_SECONDS) {
+            return Err(at("versionTime is in the future".into()));
+        }
+
+        // Parameters.
+        if let Some(unknown) = parameters.keys().find(|k| !KNOWN_PARAMETERS.contains(&k.as_str())) {
+            return Err(at(format!("unknown parameter {unknown:?}")));
+        }
+        if number == 1 {
+            if parameters.get("method").and_then(Value::as_str) != Some(METHOD_V1_0) {
+                return Err(at(format!("the first entry needs method {METHOD_V1_0}")));
+            }
+            let declared = parameters
+                .get("scid")
+                .and_then(Value::as_str)
+                .ok_or_else(|| at("the first entry needs scid".into()))?;
+            if declared != scid {
+                return Err(at("the log's scid is not the DID's".into()));
+            }
+            active.scid = declared.to_owned();
+            if !parameters.contains_key("updateKeys") {
+                return Err(at("the first entry needs updateKeys".into()));
+            }
+        } else {
+            if parameters.contains_key("scid") {
+                return Err(at("scid may only appear in the first entry".into()));
+            }
+            if let Some(method) = parameters.get("method") {
+                if method.as_str() != Some(METHOD_V1_0) {
+                    return Err(at(format!("method {method} is not supported")));
+                }
+            }
+            if parameters.get("portable") == Some(&Value::Bool(true)) {
+                return Err(at("portable may only be turned on in the first entry".into()));
+            }
+        }
+        if let Some(witness) = parameters.get("witness") {
+            if witness.as_object().is_some_and(|w| !w.is_empty()) {
+                return Err(at("witnesses are not supported by this resolver".into()));
+            }
+        }
+        let pre_rotation = !active.next_key_hashes.is_empty();
+        let new_keys = parameters
+            .get("updateKeys")
+            .map(|v| strings(v, "updateKeys"))
+            .transpose()
+            .map_err(|e| at(e.detail().to_owned()))?;
+        let new_hashes = parameters
+            .get("nextKeyHashes")
+            .map(|v| strings(v, "nextKeyHashes"))
+            .transpose()
+            .map_err(|e| at(e.detail().to_owned()))?;
+        if pre_rotation {
+            let keys = new_keys
+                .as_ref()
+                .ok_or_else(|| at("pre-rotation is active: updateKeys must be given".into()))?;
+            if new_hashes.is_none() {
+                return Err(at("pre-rotation is active: nextKeyHashes must be given".into()));
+            }
+            if let Some(unannounced) = keys.iter().find(|k| !active.next_key_hashes.contains(&key_hash(k))) {
+                return Err(at(format!(
+                    "update key {unannounced} was not announced in nextKeyHashes"
+                )));
+            }
+        }
+        // The keys that may sign this entry.
+        let signing_keys = if number == 1 || pre_rotation {
+            new_keys.clone().unwrap_or_default()
+        } else {
+            active.update_keys.clone()
+        };
+        if let Some(keys) = new_keys {
+            active.update_keys = keys;
+        }
+        if let Some(hashes) = new_hashes {
+            active.next_key_hashes = hashes;
+        }
+        if let Some(portable) = parameters.get("portable") {
+            active.portable = portable
+                .as_bool()
+                .ok_or_else(|| at("portable must be a boolean".into()))?;
+        }
+        if let Some(deactivated) = parameters.get("deactivated") {
+            active.deactivated = deactivated
+                .as_bool()
+                .ok_or_else(|| at("deactivated must be a boolean".into()))?;
+        }
+        if let Some(ttl) = parameters.get("ttl") {
+            active.ttl = ttl
+                .as_u64()
+                .filter(|t| *t <= 1 << 31)
+                .ok_or_else(|| at("ttl must be 0 to 2^31".into()))?;
+        }
+
+        // Entry hash, then (first entry) the SCID.
+        let mut unsigned = entry.clone();
+        unsigned.shift_remove("proof");
+        let predecessor = if number == 1 {
+            scid.to_owned()
+        } else {
+            previous_id.clone()
+        };
+        unsigned.insert("versionId".into(), predecessor.into());
+        if jcs_hash(&Value::Object(unsigned.clone()))? != entry_hash {
+            return Err(at("the entry hash does not match: the entry was changed".into()));
+        }
+        if number == 1 {
+            unsigned.insert("versionId".into(), PLACEHOLDER.into());
+            let with_placeholders = Value::Object(unsigned).to_string().replace(scid, PLACEHOLDER);
+            let preliminary: Value = serde_json::from_str(&with_placeholders).map_err(|e| at(e.to_string()))?;
+            if jcs_hash(&preliminary)? != scid {
+                return Err(at("the SCID does not match the first entry".into()));
+            }
+        }
+
+        // Proofs by authorized keys.
+        let proofs = match entry.get("proof") {
+            Some(Value::Array(items)) if !items.is_empty() => items,
+            _ => return Err(at("proof must be a non-empty array".into())),
+        };
+        for proof in proofs {
+            let proof = proof
+                .as_object()
+                .ok_or_else(|| at("a proof must be an object".into()))?;
+            let parsed = DataIntegrityProof::parse(proof).map_err(|e| at(format!("proof: {e}")))?;
+            if parsed.cryptosuite != Cryptosuite::EddsaJcs2022 || parsed.proof_purpose != "assertionMethod" {
+                return Err(at("proofs must be eddsa-jcs-2022 for assertionMethod".into()));
+            }
+            let (did_key, fragment) = parsed
+                .verification_method
+                .split_once('#')
+                .ok_or_else(|| at("the proof's key needs a fragment".into()))?;
+            let multikey = did_key
+                .strip_prefix("did:key:")
+                .filter(|m| *m == fragment)
+                .ok_or_else(|| at("the proof's key must be did:key:X#X".into()))?;
+            if !signing_keys.iter().any(|k| k == multikey) {
+                return Err(at(format!("{multikey} is not an authorized update key for this entry")));
+            }
+            let public_key = key::public_key(did_key).map_err(|e| at(e.to_string()))?;
+            parsed
+                .verify_signature(&entry, &public_key)
+                .map_err(|e| at(format!("proof: {e}")))?;
+        }
+
+        // The state: a did:webvh with the same SCID.
+        let state_id = state
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| at("state needs an id".into()))?;
+        let (state_scid, _) = split(state_id).map_err(|e| at(e.detail().to_owned()))?;
+        if state_scid != scid {
+            return Err(at("the state's SCID differs from the DID's".into()));
+        }
+        if state_id == did {
+            matches += 1;
+        }
+        created.get_or_insert(version_time);
+        previous_id = version_id.clone();
+        previous_time = Some(version_time);
+        versions.push((version_id, version_time, state.clone()));
+    }
+    if versions.is_empty() {
+        return Err(invalid("the log is empty"));
+    }
+    if matches == 0 {
+        return Err(invalid(format!("no entry's state.id is {did}")));
+    }
+    let chosen = match query {
+        VersionQuery::Latest => versions.last(),
+        VersionQuery::VersionId(id) => versions.iter().find(|(v, _, _)| v == id),
+        VersionQuery::VersionTime(t) => versions.iter().rev().find(|(_, time, _)| time <= t),
+    }
+    .ok_or_else(|| Error::new(ErrorCode::DidNotFound, format!("{did}: no such version")))?;
+    let (version_id, version_time, state) = chosen.clone();
+    if state.get("id").and_then(Value::as_str) != Some(did) {
+        return Err(Error::new(
+            ErrorCode::DidDocumentInvalid,
+            format!("version {version_id} describes another DID"),
+        ));
+    }
+    let updated = versions.last().map(|(_, t, _)| *t).unwrap_or(version_time);
+    Ok(Resolved {
+        document: DidDocument::from_json(state)?,
+        version_id,
+        version_time,
+        created: created.unwrap_or(version_time),
+        updated,
+        scid: active.scid,
+        deactivated: active.deactivated,
+        ttl: active.ttl,
+    })
+}
+
+/// A `did:webvh` log being written by its controller.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebvhLog {
+    did: String,
+    entries: Vec<Map<String, Value>>,
+}
+
+impl WebvhLog {
+    /// Creates a DID at `location` (`example.com`, `example.com%3A8443:dids:issuer`):
+    /// `document` is the initial DID document with `{SCID}` wherever the
+    /// SCID goes (its `id` must be `did:webvh:{SCID}:<location>`); `signer`'s
+    /// key becomes the update key; `next_key_hashes` turns on pre-rotation.
+    pub fn create(
+        location: &str,
+        document: Value,
+        signer: &dyn Signer,
+        next_key_hashes: Vec<String>,
+        version_time: Timestamp,
+    ) -> Result<Self> {
+        Self::create_with_parameters(location, document, signer, next_key_hashes, Map::new(), version_time)
+    }
+
+    /// Like [`WebvhLog::create`], with more first-entry parameters
+    /// (`portable`, `ttl`, `watchers`, …). The log is checked with
+    /// [`resolve_log`] before it is returned.
+    pub fn create_with_parameters(
+        location: &str,
+        document: Value,
+        signer: &dyn Signer,
+        next_key_hashes: Vec<String>,
+        extra: Map<String, Value>,
+        version_time: Timestamp,
+    ) -> Result<Self> {
+        let template = format!("did:webvh:{PLACEHOLDER}:{location}");
+        if document.get("id").and_then(Value::as_str) != Some(template.as_str()) {
+            return Err(Error::new(
+                ErrorCode::DidInvalid,
+                format!("the document's id must be {template}"),
+            ));
+        }
+        let mut parameters =
+            json!({"method": METHOD_V1_0, "scid": PLACEHOLDER, "updateKeys": [signer.public_key().to_multikey()]});
+        if !next_key_hashes.is_empty() {
+            parameters["nextKeyHashes"] = json!(next_key_hashes);
+        }
+        if let Value::Object(parameters) = &mut parameters {
+            parameters.extend(extra);
+        }
+        let preliminary = json!({
+            "versionId": PLACEHOLDER,
+            "versionTime": version_time.to_string(),
+            "parameters": parameters,
+            "state": document,
+        });
+        let scid = jcs_hash(&preliminary)?;
+        let replaced = preliminary.to_string().replace(PLACEHOLDER, &scid);
+        let entry: Map<String, Value> = serde_json::from_str(&replaced).map_err(|e| invalid(e.to_string()))?;
+        let did = format!("did:webvh:{scid}:{location}");
+        split(&did)?;
+        let mut log = WebvhLog {
+            did,
+            entries: Vec::new(),
+        };
+        log.seal_and_push(entry, 1, signer)?;
+        Ok(log)
+    }
+
+    /// Appends a version: the new `document` (its `id` stays the DID) and
+    /// any changed `parameters` (for example new `updateKeys` and
+    /// `nextKeyHashes` when rotating), signed by `signer`, which must be
+    /// authorized for this entry.
+    pub fn update(
+        &mut self,
+        document: Value,
+        parameters: Value,
+        signer: &dyn Signer,
+        version_time: Timestamp,
+    ) -> Result<()> {
+        let previous = self.entries.last().ok_or_else(|| invalid("the log is empty"))?;
+        let entry = json!({
+            "versionId": previous.get("versionId").cloned().unwrap_or(Value::Null),
+            "versionTime": version_time.to_string(),
+            "parameters": parameters,
+            "state": document,
+        });
+        let Value::Object(entry) = entry else {
+            unreachable!("built as an object")
+        };
+        self.seal_and_push(entry, self.entries.len() + 1, signer)
+    }
+
+    fn seal_and_push(&mut self, mut entry: Map<String, Value>, number: usize, signer: &dyn Signer) -> Result<()> {
+        // Entry hash over the entry whose versionId is still the predecessor's.
+        let hash = jcs_hash(&Value::Object(entry.clone()))?;
+        entry.insert("versionId".into(), format!("{number}-{hash}").into());
+        let multikey = signer.public_key().to_multikey();
+        let created = entry
+            .get("versionTime")
+            .and_then(Value::as_str)
+            .and_then(|t| Timestamp::parse(t).ok());
+        let options = ProofOptions {
+            verification_method: format!("did:key:{multikey}#{multikey}"),
+            proof_purpose: super::VerificationRelationship::AssertionMethod,
+            created,
+            expires: None,
+            challenge: None,
+            domain: None,
+            id: None,
+        };
+        let proof = crate::proof::create_proof(&entry, Cryptosuite::EddsaJcs2022, &options, signer)?;
+        entry.insert("proof".into(), Value::Array(vec![Value::Object(proof)]));
+        self.entries.push(entry);
+        // Refuse to publish anything a resolver would reject.
+        let now = self
+            .entries
+            .last()
+            .and_then(|e| e.get("versionTime"))
+            .and_then(Value::as_str)
+            .and_then(|t| Timestamp::parse(t).ok());
+        if let Err(e) = resolve_log(
+            &self.did,
+            &self.to_jsonl(),
+            now.unwrap_or(Timestamp::from_unix_seconds(0)),
+            &VersionQuery::Latest,
+        ) {
+            self.entries.pop();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// The DID.
+    pub fn did(&self) -> &str {
+        &self.did
+    }
+
+    /// The log as JSON Lines (`did.jsonl`).
+    pub fn to_jsonl(&self) -> String {
+        self.entries
+            .iter()
+            .map(|e| format!("{}\n", Value::Object(e.clone())))
+            .collect()
+    }
+}

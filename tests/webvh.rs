@@ -1,0 +1,255 @@
+//! did:webvh: the spec's entry-hash example, create / update / rotate with
+//! pre-rotation, version queries, and logs that must be refused.
+
+use passerelle::crypto::{Ed25519KeyPair, Signer};
+use passerelle::did::webvh::{hash_sha256, key_hash, log_url, resolve_log, VersionQuery, WebvhLog};
+use passerelle::{ErrorCode, Timestamp};
+use serde_json::{json, Value};
+
+fn t(text: &str) -> Timestamp {
+    Timestamp::parse(text).unwrap()
+}
+
+const NOW: &str = "2026-11-23T12:00:00Z";
+
+#[test]
+fn the_spec_entry_hash_example() {
+    // did:webvh v1.0, "Generate Entry Hash": this preliminary entry hashes to QmQ6FJ4f….
+    let entry = r#"{"versionId": "QmdmPkUdYzbr9txmx8gM2rsHPgr5L6m3gHjJGAf4vUFoGE", "versionTime": "2025-04-01T17:39:50Z", "parameters": {"witness": {"threshold": 2, "witnesses": [{"id": "did:key:z6Mkkc51mg2vpQzKWAbWQZupeGYhowaBjYkmvcKMTqteqHB4", "weight": 1}, {"id": "did:key:z6MkuDdJdKLCgwZuQuEi9xG6LVgJJ9Tebr74CXPYPSumqgJs", "weight": 1}, {"id": "did:key:z6MkoSWmQyp4fTk4ZQy4KUsss9dFX51XfEUzKKKj1J1JUsrF", "weight": 1}]}, "updateKeys": ["z6MkgzBDcBFV3sk4ypPE5YXMZHmS213A3HpYY2LmcVKV15jr"], "nextKeyHashes": ["QmZreDcjvWEpyRFznQeExWNCsvMLk5i59AcRJJuQC8UodJ"], "method": "did:webvh:0.5", "scid": "QmdmPkUdYzbr9txmx8gM2rsHPgr5L6m3gHjJGAf4vUFoGE"}, "state": {"@context": ["https://www.w3.org/ns/did/v1"], "id": "did:webvh:QmdmPkUdYzbr9txmx8gM2rsHPgr5L6m3gHjJGAf4vUFoGE:domain.example"}}"#;
+    let value: Value = serde_json::from_str(entry).unwrap();
+    let hash = hash_sha256(&passerelle::canon::canonicalize(&value).unwrap());
+    assert_eq!(hash, "QmQ6FJ4fk2xheSSQoEjVpTgx9AQPKhJgtR9hn1nr4EeCrZ");
+}
+
+#[test]
+fn the_spec_url_examples() {
+    let scid = "QmdmPkUdYzbr9txmx8gM2rsHPgr5L6m3gHjJGAf4vUFoGE";
+    for (rest, url) in [
+        ("example.com", "https://example.com/.well-known/did.jsonl"),
+        ("issuer.example.com", "https://issuer.example.com/.well-known/did.jsonl"),
+        ("example.com:dids:issuer", "https://example.com/dids/issuer/did.jsonl"),
+        (
+            "example.com%3A3000:dids:issuer",
+            "https://example.com:3000/dids/issuer/did.jsonl",
+        ),
+    ] {
+        assert_eq!(log_url(&format!("did:webvh:{scid}:{rest}")).unwrap(), url);
+    }
+    assert_eq!(
+        log_url("did:webvh:short:example.com").unwrap_err().code(),
+        ErrorCode::DidInvalid
+    );
+}
+
+fn document(did: &str, key: &Ed25519KeyPair, note: &str) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": [{"id": format!("{did}#key-1"), "type": "Multikey", "controller": did,
+                                "publicKeyMultibase": key.public_key_multibase()}],
+        "assertionMethod": [format!("{did}#key-1")],
+        "service": [{"id": format!("{did}#note"), "type": "Note", "serviceEndpoint": format!("https://mines.passerelle.example/{note}")}]
+    })
+}
+
+const LOCATION: &str = "mines.gov.bc.passerelle.example:dids:issuer";
+
+fn created(update_key: &Ed25519KeyPair, next: Vec<String>) -> WebvhLog {
+    let template = format!("did:webvh:{{SCID}}:{LOCATION}");
+    let assertion = Ed25519KeyPair::from_seed(&[90; 32]);
+    WebvhLog::create(
+        LOCATION,
+        document(&template, &assertion, "v1"),
+        update_key,
+        next,
+        t("2026-01-01T00:00:00Z"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn create_update_and_query_versions() {
+    let update_key = Ed25519KeyPair::from_seed(&[91; 32]);
+    let mut log = created(&update_key, vec![]);
+    let did = log.did().to_owned();
+    assert_eq!(
+        log_url(&did).unwrap(),
+        "https://mines.gov.bc.passerelle.example/dids/issuer/did.jsonl"
+    );
+    let first = resolve_log(&did, &log.to_jsonl(), t(NOW), &VersionQuery::Latest).unwrap();
+    assert!(first.version_id.starts_with("1-Qm"));
+    assert_eq!(first.document.id(), did);
+
+    let assertion = Ed25519KeyPair::from_seed(&[90; 32]);
+    log.update(
+        document(&did, &assertion, "v2"),
+        json!({}),
+        &update_key,
+        t("2026-02-01T00:00:00Z"),
+    )
+    .unwrap();
+    let latest = resolve_log(&did, &log.to_jsonl(), t(NOW), &VersionQuery::Latest).unwrap();
+    assert!(latest.version_id.starts_with("2-"));
+    assert_eq!(latest.created, t("2026-01-01T00:00:00Z"));
+    assert!(latest.document.json()["service"][0]["serviceEndpoint"]
+        .as_str()
+        .unwrap()
+        .ends_with("v2"));
+
+    let by_id = resolve_log(
+        &did,
+        &log.to_jsonl(),
+        t(NOW),
+        &VersionQuery::VersionId(first.version_id.clone()),
+    )
+    .unwrap();
+    assert!(by_id.document.json()["service"][0]["serviceEndpoint"]
+        .as_str()
+        .unwrap()
+        .ends_with("v1"));
+    let by_time = resolve_log(
+        &did,
+        &log.to_jsonl(),
+        t(NOW),
+        &VersionQuery::VersionTime(t("2026-01-15T00:00:00Z")),
+    )
+    .unwrap();
+    assert_eq!(by_time.version_id, first.version_id);
+    let missing = resolve_log(&did, &log.to_jsonl(), t(NOW), &VersionQuery::VersionId("9-x".into())).unwrap_err();
+    assert_eq!(missing.code(), ErrorCode::DidNotFound);
+
+    // A key that is not an update key cannot append.
+    let stranger = Ed25519KeyPair::from_seed(&[99; 32]);
+    let refused = log
+        .update(
+            document(&did, &assertion, "v3"),
+            json!({}),
+            &stranger,
+            t("2026-03-01T00:00:00Z"),
+        )
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::DidLogInvalid);
+}
+
+#[test]
+fn pre_rotation_binds_the_next_update_key() {
+    let (k1, k2, k3) = (
+        Ed25519KeyPair::from_seed(&[1; 32]),
+        Ed25519KeyPair::from_seed(&[2; 32]),
+        Ed25519KeyPair::from_seed(&[3; 32]),
+    );
+    let mut log = created(&k1, vec![key_hash(&k2.public_key().to_multikey())]);
+    let did = log.did().to_owned();
+    let doc = || document(&did, &k1, "rotated");
+    // With pre-rotation on, the old key cannot sign, and an unannounced key cannot be used.
+    let params_k3 = json!({"updateKeys": [k3.public_key().to_multikey()], "nextKeyHashes": []});
+    assert!(log.update(doc(), params_k3, &k3, t("2026-02-01T00:00:00Z")).is_err());
+    let params_k2 = json!({"updateKeys": [k2.public_key().to_multikey()], "nextKeyHashes": [key_hash(&k3.public_key().to_multikey())]});
+    assert!(log
+        .update(doc(), params_k2.clone(), &k1, t("2026-02-01T00:00:00Z"))
+        .is_err());
+    let missing_keys = json!({"nextKeyHashes": []});
+    assert!(log.update(doc(), missing_keys, &k2, t("2026-02-01T00:00:00Z")).is_err());
+    // The announced key rotates in.
+    log.update(doc(), params_k2, &k2, t("2026-02-01T00:00:00Z")).unwrap();
+    assert!(resolve_log(&did, &log.to_jsonl(), t(NOW), &VersionQuery::Latest)
+        .unwrap()
+        .version_id
+        .starts_with("2-"));
+}
+
+fn refused(did: &str, log: &str) -> ErrorCode {
+    resolve_log(did, log, t(NOW), &VersionQuery::Latest).unwrap_err().code()
+}
+
+#[test]
+fn tampered_and_malformed_logs_are_refused() {
+    let key = Ed25519KeyPair::from_seed(&[91; 32]);
+    let mut log = created(&key, vec![]);
+    let did = log.did().to_owned();
+    log.update(
+        document(&did, &Ed25519KeyPair::from_seed(&[90; 32]), "v2"),
+        json!({}),
+        &key,
+        t("2026-02-01T00:00:00Z"),
+    )
+    .unwrap();
+    let text = log.to_jsonl();
+    let lines: Vec<&str> = text.lines().collect();
+
+    // A changed service endpoint in the first entry.
+    assert_eq!(
+        refused(
+            &did,
+            &text.replacen("mines.passerelle.example/v1", "evil.example/v1", 1)
+        ),
+        ErrorCode::DidLogInvalid
+    );
+    // A changed signature.
+    let value: Value = serde_json::from_str(lines[1]).unwrap();
+    let proof_value = value["proof"][0]["proofValue"].as_str().unwrap();
+    let flipped = format!(
+        "{}{}",
+        &proof_value[..proof_value.len() - 1],
+        if proof_value.ends_with('A') { 'B' } else { 'A' }
+    );
+    assert_eq!(
+        refused(&did, &text.replace(proof_value, &flipped)),
+        ErrorCode::DidLogInvalid
+    );
+    // An entry dropped, or entries swapped.
+    assert_eq!(refused(&did, &format!("{}\n", lines[1])), ErrorCode::DidLogInvalid);
+    assert_eq!(
+        refused(&did, &format!("{}\n{}\n", lines[1], lines[0])),
+        ErrorCode::DidLogInvalid
+    );
+    // Another DID's SCID.
+    let other = created(&Ed25519KeyPair::from_seed(&[92; 32]), vec![]);
+    assert_eq!(refused(other.did(), &text), ErrorCode::DidLogInvalid);
+    // Entries from the future (beyond the 5-minute tolerance).
+    assert_eq!(
+        resolve_log(&did, &text, t("2025-12-31T00:00:00Z"), &VersionQuery::Latest)
+            .unwrap_err()
+            .code(),
+        ErrorCode::DidLogInvalid
+    );
+    // Junk and an empty log.
+    assert_eq!(refused(&did, "not json\n"), ErrorCode::DidLogInvalid);
+    assert_eq!(refused(&did, ""), ErrorCode::DidLogInvalid);
+}
+
+#[test]
+fn unknown_methods_witnesses_and_late_portability_are_refused() {
+    let key = Ed25519KeyPair::from_seed(&[91; 32]);
+    let template = format!("did:webvh:{{SCID}}:{LOCATION}");
+    let doc = document(&template, &Ed25519KeyPair::from_seed(&[90; 32]), "v1");
+    let with = |extra: Value| {
+        let Value::Object(extra) = extra else { unreachable!() };
+        WebvhLog::create_with_parameters(LOCATION, doc.clone(), &key, vec![], extra, t("2026-01-01T00:00:00Z"))
+    };
+    for (extra, words) in [
+        (json!({"method": "did:webvh:99.0"}), "method"),
+        (
+            json!({"witness": {"threshold": 1, "witnesses": [{"id": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}]}}),
+            "witnesses",
+        ),
+        (json!({"color": "blue"}), "unknown parameter"),
+    ] {
+        let error = with(extra).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::DidLogInvalid);
+        assert!(error.detail().contains(words), "{}", error.detail());
+    }
+    assert!(with(json!({"portable": true, "ttl": 60})).is_ok());
+
+    let mut log = with(json!({"portable": false})).unwrap();
+    let did = log.did().to_owned();
+    let error = log
+        .update(
+            document(&did, &key, "v2"),
+            json!({"portable": true}),
+            &key,
+            t("2026-02-01T00:00:00Z"),
+        )
+        .unwrap_err();
+    assert!(error.detail().contains("portable"), "{}", error.detail());
+}
