@@ -17,6 +17,8 @@ use serde_json::json;
 struct Server {
     port: u16,
     requests: Arc<AtomicUsize>,
+    /// Extra paths and bodies, filled once the port is known.
+    routes: Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
 }
 
 fn document(did: &str, key: &Ed25519KeyPair) -> String {
@@ -39,9 +41,12 @@ fn start() -> Server {
     let port = listener.local_addr().unwrap().port();
     let requests = Arc::new(AtomicUsize::new(0));
     let counter = requests.clone();
+    let routes: Arc<std::sync::Mutex<std::collections::HashMap<String, String>>> = Arc::default();
+    let shared = routes.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             counter.fetch_add(1, Ordering::SeqCst);
+            let routes = shared.clone();
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut line = String::new();
@@ -54,7 +59,9 @@ fn start() -> Server {
                     }
                 }
                 let base = format!("did:web:localhost%3A{port}");
+                let routed = routes.lock().unwrap().get(&path).cloned();
                 let (status, extra, body) = match path.as_str() {
+                    _ if routed.is_some() => ("200 OK", String::new(), routed.unwrap_or_default()),
                     "/.well-known/did.json" => ("200 OK", String::new(), document(&base, &key())),
                     "/user/alice/did.json" => {
                         ("200 OK", String::new(), document(&format!("{base}:user:alice"), &key()))
@@ -85,7 +92,7 @@ fn start() -> Server {
             });
         }
     });
-    Server { port, requests }
+    Server { port, requests, routes }
 }
 
 fn local_resolver() -> WebResolver {
@@ -183,4 +190,65 @@ fn issuer_key(did: &str) -> passerelle::crypto::PublicKey {
         .verification_method(&format!("{did}#key-1"))
         .unwrap()
         .public_key
+}
+
+#[test]
+fn a_did_webvh_issuer_verifies_and_a_tampered_log_is_refused() {
+    use passerelle::did::webvh::WebvhLog;
+    let server = start();
+    let location = format!("localhost%3A{}:dids:issuer", server.port);
+    let update_key = Ed25519KeyPair::from_seed(&[62; 32]);
+    let template = format!("did:webvh:{{SCID}}:{location}");
+    let doc = json!({
+        "id": template,
+        "verificationMethod": [{"id": format!("{template}#key-1"), "type": "Multikey", "controller": template,
+                                "publicKeyMultibase": key().public_key_multibase()}],
+        "assertionMethod": [format!("{template}#key-1")]
+    });
+    let log = WebvhLog::create(
+        &location,
+        doc,
+        &update_key,
+        vec![],
+        Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
+    )
+    .unwrap();
+    let did = log.did().to_owned();
+    server
+        .routes
+        .lock()
+        .unwrap()
+        .insert("/dids/issuer/did.jsonl".into(), log.to_jsonl());
+
+    let issuer = Issuer::new(key(), format!("{did}#key-1")).unwrap();
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+        "issuer": did, "credentialSubject": {"id": "did:example:x"}
+    });
+    let at = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
+    let credential = issuer
+        .issue(unsigned.as_object().unwrap().clone(), at)
+        .unwrap()
+        .to_json_string();
+    let report = Verifier::new(local_resolver()).verify(credential.as_bytes(), &VerifyOptions::at(at));
+    assert!(
+        report.verified(),
+        "{} {:?}",
+        report.render(passerelle::Lang::En),
+        local_resolver().resolve(&did).err()
+    );
+
+    // The same log with the key in the document swapped: the entry hash no longer matches.
+    let attacker = Ed25519KeyPair::from_seed(&[66; 32]).public_key_multibase();
+    let tampered = log.to_jsonl().replace(&key().public_key_multibase(), &attacker);
+    server
+        .routes
+        .lock()
+        .unwrap()
+        .insert("/dids/issuer/did.jsonl".into(), tampered);
+    let report = Verifier::new(local_resolver()).verify(credential.as_bytes(), &VerifyOptions::at(at));
+    assert_eq!(
+        report.failures().into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
+        [ErrorCode::DidLogInvalid]
+    );
 }

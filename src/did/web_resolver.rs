@@ -1,7 +1,8 @@
-//! Resolving `did:web` over HTTPS (feature `native`): the DID's URL (port,
-//! path, percent-encoding per the method), a timeout, a response size
-//! limit, no redirects, private and loopback addresses refused unless the
-//! caller allows them (SSRF), and a cache.
+//! Resolving `did:web` and `did:webvh` over HTTPS (feature `native`): the
+//! DID's URL (port, path, percent-encoding per each method), a timeout, a
+//! response size limit, no redirects, private and loopback addresses refused
+//! unless the caller allows them (SSRF), and a cache. A `did:webvh` log is
+//! verified entry by entry ([`super::webvh::resolve_log`]) at the current time.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, ToSocketAddrs};
@@ -14,6 +15,8 @@ use crate::json::{self, Limits};
 
 /// Largest DID document accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024;
+/// Largest `did:webvh` log accepted, in bytes.
+pub const MAX_LOG_BYTES: u64 = super::webvh::MAX_LOG_BYTES as u64;
 
 /// A `did:web` resolver over HTTPS.
 ///
@@ -112,8 +115,9 @@ impl WebResolver {
         self
     }
 
-    fn fetch(&self, did: &str) -> Result<DidDocument> {
-        let url = web::document_url(did)?;
+    /// GETs `url` (the location of `did`'s document or log), enforcing the
+    /// address policy, and returns at most `limit` bytes of a 200 answer.
+    fn get(&self, did: &str, url: &str, limit: u64) -> Result<Vec<u8>> {
         let authority = url.trim_start_matches("https://").split('/').next().unwrap_or_default();
         let (host, port) = match authority.rsplit_once(':') {
             Some((host, port)) => (host, port.parse::<u16>().map_err(|_| unavailable(did, "bad port"))?),
@@ -138,24 +142,38 @@ impl WebResolver {
         let url = if self.plain_http_on_loopback && all_loopback {
             url.replacen("https://", "http://", 1)
         } else {
-            url
+            url.to_owned()
         };
         let mut response = self
             .agent
             .get(&url)
-            .header("Accept", "application/did+json, application/json")
+            .header("Accept", "application/did+json, application/json, text/jsonl")
             .call()
             .map_err(|e| unavailable(did, e))?;
         let status = response.status().as_u16();
         if status != 200 {
             return Err(unavailable(did, format!("{url} answered {status}")));
         }
-        let bytes = response
+        response
             .body_mut()
             .with_config()
-            .limit(MAX_DOCUMENT_BYTES)
+            .limit(limit)
             .read_to_vec()
-            .map_err(|e| Error::new(ErrorCode::DidDocumentInvalid, format!("{url}: {e}")))?;
+            .map_err(|e| Error::new(ErrorCode::DidDocumentInvalid, format!("{url}: {e}")))
+    }
+
+    fn fetch(&self, did: &str) -> Result<DidDocument> {
+        if super::method_of(did)? == "webvh" {
+            let url = super::webvh::log_url(did)?;
+            let bytes = self.get(did, &url, MAX_LOG_BYTES)?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Error::new(ErrorCode::DidLogInvalid, format!("{url}: not UTF-8")))?;
+            let resolved =
+                super::webvh::resolve_log(did, &text, crate::Timestamp::now(), &super::webvh::VersionQuery::Latest)?;
+            return Ok(resolved.document);
+        }
+        let url = web::document_url(did)?;
+        let bytes = self.get(did, &url, MAX_DOCUMENT_BYTES)?;
         let limits = Limits {
             max_bytes: MAX_DOCUMENT_BYTES as usize,
             max_depth: 16,
@@ -175,10 +193,10 @@ impl WebResolver {
 
 impl DidResolver for WebResolver {
     fn resolve(&self, did: &str) -> Result<DidDocument> {
-        if super::method_of(did)? != "web" {
+        if !matches!(super::method_of(did)?, "web" | "webvh") {
             return Err(Error::new(
                 ErrorCode::DidNotFound,
-                format!("{did}: this resolver reads did:web only"),
+                format!("{did}: this resolver reads did:web and did:webvh only"),
             ));
         }
         if let Some((document, at)) = self.cache.lock().ok().and_then(|c| c.get(did).cloned()) {

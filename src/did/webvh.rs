@@ -417,6 +417,39 @@ pub fn resolve_log(did: &str, log: &str, now: Timestamp, query: &VersionQuery) -
     })
 }
 
+/// An offline resolver over `did:webvh` logs the caller already has,
+/// verified at a fixed time (the time of verification).
+#[derive(Clone, Debug)]
+pub struct WebvhLogs {
+    logs: std::collections::HashMap<String, String>,
+    now: Timestamp,
+}
+
+impl WebvhLogs {
+    /// An empty set, verifying logs as of `now`.
+    pub fn new(now: Timestamp) -> Self {
+        WebvhLogs {
+            logs: std::collections::HashMap::new(),
+            now,
+        }
+    }
+
+    /// Adds the log of `did`.
+    pub fn insert(&mut self, did: impl Into<String>, log: impl Into<String>) {
+        self.logs.insert(did.into(), log.into());
+    }
+}
+
+impl super::DidResolver for WebvhLogs {
+    fn resolve(&self, did: &str) -> Result<DidDocument> {
+        let log = self
+            .logs
+            .get(did)
+            .ok_or_else(|| Error::new(ErrorCode::DidNotFound, format!("no log for {did}")))?;
+        Ok(resolve_log(did, log, self.now, &VersionQuery::Latest)?.document)
+    }
+}
+
 /// A `did:webvh` log being written by its controller.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebvhLog {
