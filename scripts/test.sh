@@ -47,7 +47,7 @@ step "the library builds for wasm32 (browser)"
 cargo build --quiet --target wasm32-unknown-unknown -p passerelle --lib
 
 step "fuzz smoke run (${FUZZ_SECONDS}s per target)"
-for target in parse_credential jcs did_key verify_proof registry_snapshot trqp_request status_list; do
+for target in parse_credential jcs did_key verify_proof registry_snapshot trqp_request status_list did_web_url webvh_log; do
   mkdir -p "fuzz/corpus/$target"
   log="target/fuzz-$target.log"
   if ! cargo +nightly fuzz run -O "$target" "fuzz/corpus/$target" fuzz/seeds -- \

@@ -72,6 +72,9 @@ pub struct CaseOptions {
     /// Snapshot sequences seen before, by registry DID (rollback protection).
     #[serde(default)]
     pub seen: std::collections::BTreeMap<String, u64>,
+    /// `did:webvh` logs the verifier has, by DID (paths relative to the manifest).
+    #[serde(default, rename = "didLogs")]
+    pub did_logs: std::collections::BTreeMap<String, String>,
     /// Status list credentials the verifier has, by URL (paths relative to the manifest).
     #[serde(default, rename = "statusLists")]
     pub status_lists: std::collections::BTreeMap<String, String>,
@@ -173,6 +176,12 @@ fn try_case(dir: &Path, case: &Case) -> Result<(Report, Option<String>), String>
             std::fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?,
         );
     }
+    let mut logs = crate::did::webvh::WebvhLogs::new(time);
+    for (did, path) in &case.options.did_logs {
+        let text = std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
+        logs.insert(did.clone(), text);
+    }
+    let resolver = crate::did::FallbackResolver(resolver, logs);
     let report = Verifier::new(resolver)
         .with_trust(store)
         .with_status(lists)

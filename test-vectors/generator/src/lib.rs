@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 mod registry;
 mod status;
+mod webvh;
 
 use passerelle::crypto::{Ed25519KeyPair, Signer};
 use passerelle::did::{self, VerificationRelationship};
@@ -229,6 +230,7 @@ pub fn generate() -> BTreeMap<String, Vec<u8>> {
     presentations(&mut v, &keys);
     registry::registry_cases(&mut v);
     status::status_cases(&mut v);
+    webvh::webvh_cases(&mut v);
 
     let manifest = json!({"version": 1, "cases": v.cases});
     v.files.insert("README.md".to_owned(), readme(&manifest).into_bytes());
