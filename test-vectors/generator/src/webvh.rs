@@ -46,6 +46,7 @@ fn permit(did: &str, signer: Ed25519KeyPair) -> Map<String, Value> {
         .into_json()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn case(
     v: &mut Vectors,
     id: &str,
