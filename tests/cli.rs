@@ -408,3 +408,90 @@ fn revoke_through_the_cli_then_verify_fails_and_suspension_round_trips() {
     assert_eq!(verify(), (Some(1), Some("CREDENTIAL_REVOKED".into())));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_did_webvh_issuer_made_with_the_cli_verifies_and_a_tampered_log_does_not() {
+    let dir = temp_dir("webvh");
+    let p = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    for name in ["update.json", "next.json"] {
+        assert!(passerelle(&["key", "generate", "--out", &p(name)]).status.success());
+    }
+    let created = passerelle(&[
+        "did",
+        "webvh-create",
+        "--location",
+        "permits.passerelle.example:dids:issuer",
+        "--update-key",
+        &p("update.json"),
+        "--next-key",
+        &p("next.json"),
+        "--out",
+        &p("did.jsonl"),
+        "--at",
+        "2026-11-01T00:00:00Z",
+    ]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let did = stdout(&created).trim().to_owned();
+    assert!(
+        did.starts_with("did:webvh:Qm") && did.ends_with(":permits.passerelle.example:dids:issuer"),
+        "{did}"
+    );
+
+    let resolved = passerelle(&[
+        "did",
+        "webvh-resolve",
+        "--log",
+        &p("did.jsonl"),
+        "--at",
+        "2026-11-23T00:00:00Z",
+        &did,
+    ]);
+    assert!(resolved.status.success());
+    assert!(stdout(&resolved).contains("\"versionId\": \"1-Qm"));
+
+    // Sign a credential as the webvh DID (the assertion key is the update key here).
+    let key: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("update.json")).unwrap()).unwrap();
+    let mut issuer_key = key.clone();
+    issuer_key["verificationMethod"] = format!("{did}#key-1").into();
+    std::fs::write(dir.join("issuer.json"), issuer_key.to_string()).unwrap();
+    std::fs::write(
+        dir.join("unsigned.json"),
+        r#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:x","credentialSubject":{"id":"did:example:h"}}"#,
+    )
+    .unwrap();
+    let issued = passerelle(&[
+        "issue",
+        "--key",
+        &p("issuer.json"),
+        "--set-issuer",
+        "--at",
+        "2026-11-20T00:00:00Z",
+        &p("unsigned.json"),
+    ]);
+    assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
+    std::fs::write(dir.join("vc.json"), &issued.stdout).unwrap();
+    let verified = passerelle(&[
+        "verify",
+        "--at",
+        "2026-11-23T00:00:00Z",
+        "--did-log",
+        &p("did.jsonl"),
+        &p("vc.json"),
+    ]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+
+    let log = std::fs::read_to_string(dir.join("did.jsonl")).unwrap();
+    std::fs::write(dir.join("did.jsonl"), log.replace("#key-1", "#key-2")).unwrap();
+    let refused = passerelle(&[
+        "verify",
+        "--json",
+        "--at",
+        "2026-11-23T00:00:00Z",
+        "--did-log",
+        &p("did.jsonl"),
+        &p("vc.json"),
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stdout(&refused).contains("DID_LOG_INVALID"), "{}", stdout(&refused));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

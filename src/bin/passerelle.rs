@@ -39,6 +39,11 @@ enum Command {
     Issue(IssueArgs),
     /// Verify a credential or presentation and print the report.
     Verify(VerifyArgs),
+    /// Create and update did:webvh DIDs, and resolve a did:webvh log.
+    Did {
+        #[command(subcommand)]
+        command: DidCommand,
+    },
     /// Manage status lists (revocation, suspension) as an issuer.
     Status {
         #[command(subcommand)]
@@ -115,9 +120,12 @@ struct VerifyArgs {
     /// A folder of DID documents (every *.json in it; repeatable).
     #[arg(long = "did-dir")]
     did_dirs: Vec<PathBuf>,
-    /// Fetch did:web documents over HTTPS when they are not given locally (public hosts only).
+    /// Fetch did:web documents and did:webvh logs over HTTPS when they are not given locally (public hosts only).
     #[arg(long)]
     fetch_did_web: bool,
+    /// A did:webvh log (did.jsonl) the verifier may use (repeatable).
+    #[arg(long = "did-log")]
+    did_logs: Vec<PathBuf>,
     /// A trusted root registry DID (repeatable); enables the trust check.
     #[arg(long = "trust-anchor")]
     trust_anchors: Vec<String>,
@@ -142,6 +150,45 @@ struct VerifyArgs {
     /// Nesting depth limit.
     #[arg(long, default_value_t = Limits::default().max_depth)]
     max_depth: usize,
+}
+
+#[derive(Subcommand)]
+enum DidCommand {
+    /// Create a did:webvh DID: writes its log and prints the DID.
+    WebvhCreate {
+        /// Where the log is published: a domain (with %3A port) and optional :path segments.
+        #[arg(long)]
+        location: String,
+        /// Key file of the update key (signs the log).
+        #[arg(long)]
+        update_key: PathBuf,
+        /// Key file of the key credentials are signed with (#key-1); default: the update key.
+        #[arg(long)]
+        assertion_key: Option<PathBuf>,
+        /// Key file of a next update key to commit to (pre-rotation; repeatable).
+        #[arg(long = "next-key")]
+        next_keys: Vec<PathBuf>,
+        /// Where to write the log (did.jsonl).
+        #[arg(long)]
+        out: PathBuf,
+        /// Version time; default: now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<Timestamp>,
+    },
+    /// Verify a did:webvh log and print the DID document.
+    WebvhResolve {
+        /// The DID.
+        did: String,
+        /// The log (did.jsonl).
+        #[arg(long)]
+        log: PathBuf,
+        /// Time of verification; default: now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<Timestamp>,
+        /// A versionId to return instead of the latest version.
+        #[arg(long)]
+        version_id: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -338,6 +385,7 @@ fn main() -> ExitCode {
         } => vectors_run(&dir, lang),
         Command::Registry { command } => registry(command, lang),
         Command::Status { command } => status(command, lang),
+        Command::Did { command } => did_command(command),
     };
     match result {
         Ok(code) => code,
@@ -522,19 +570,32 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
             lists.insert_credential(bytes)?;
         }
     }
-    let report = if args.fetch_did_web {
+    let mut logs = passerelle::did::webvh::WebvhLogs::new(at);
+    for path in &args.did_logs {
+        let text = std::fs::read_to_string(path).map_err(|e| io_failure(path, e))?;
+        let did = text
+            .lines()
+            .last()
+            .and_then(|line| serde_json::from_str::<Value>(line).ok())
+            .and_then(|entry| entry["state"]["id"].as_str().map(str::to_owned))
+            .ok_or_else(|| {
+                Failure::from(Error::new(
+                    passerelle::ErrorCode::DidLogInvalid,
+                    format!("{}: no DID in the log", path.display()),
+                ))
+            })?;
+        logs.insert(did, text);
+    }
+    let mut resolver: Box<dyn passerelle::did::DidResolver> =
+        Box::new(passerelle::did::FallbackResolver(resolver, logs));
+    if args.fetch_did_web {
         let web = passerelle::did::web_resolver::WebResolver::new(std::time::Duration::from_secs(10));
-        let resolver = passerelle::did::FallbackResolver(resolver, web);
-        Verifier::new(resolver)
-            .with_trust(trust)
-            .with_status(lists)
-            .verify(&input, &options)
-    } else {
-        Verifier::new(resolver)
-            .with_trust(trust)
-            .with_status(lists)
-            .verify(&input, &options)
-    };
+        resolver = Box::new(passerelle::did::FallbackResolver(resolver, web));
+    }
+    let report = Verifier::new(resolver)
+        .with_trust(trust)
+        .with_status(lists)
+        .verify(&input, &options);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
@@ -757,4 +818,69 @@ fn status(command: StatusCommand, lang: Lang) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn did_command(command: DidCommand) -> Result<ExitCode, Failure> {
+    use passerelle::did::webvh::{key_hash, resolve_log, VersionQuery, WebvhLog};
+    match command {
+        DidCommand::WebvhCreate {
+            location,
+            update_key,
+            assertion_key,
+            next_keys,
+            out,
+            at,
+        } => {
+            let (update, _) = load_key(&update_key)?;
+            let assertion = match &assertion_key {
+                Some(path) => load_key(path)?.0,
+                None => load_key(&update_key)?.0,
+            };
+            let mut hashes = Vec::new();
+            for path in &next_keys {
+                hashes.push(key_hash(&load_key(path)?.0.public_key().to_multikey()));
+            }
+            let template = format!("did:webvh:{{SCID}}:{location}");
+            let document = json!({
+                "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+                "id": template,
+                "verificationMethod": [{"id": format!("{template}#key-1"), "type": "Multikey", "controller": template,
+                                        "publicKeyMultibase": assertion.public_key_multibase()}],
+                "assertionMethod": [format!("{template}#key-1")],
+                "authentication": [format!("{template}#key-1")]
+            });
+            let log = WebvhLog::create(&location, document, &update, hashes, at.unwrap_or_else(Timestamp::now))?;
+            std::fs::write(&out, log.to_jsonl()).map_err(|e| io_failure(&out, e))?;
+            println!("{}", log.did());
+            eprintln!(
+                "log: {} → {}",
+                out.display(),
+                passerelle::did::webvh::log_url(log.did())?
+            );
+        }
+        DidCommand::WebvhResolve {
+            did,
+            log,
+            at,
+            version_id,
+        } => {
+            let text = std::fs::read_to_string(&log).map_err(|e| io_failure(&log, e))?;
+            let query = version_id.map(VersionQuery::VersionId).unwrap_or_default();
+            let resolved = resolve_log(&did, &text, at.unwrap_or_else(Timestamp::now), &query)?;
+            let output = json!({
+                "didDocument": serde_json::Value::Object(resolved.document.json().clone()),
+                "didDocumentMetadata": {
+                    "versionId": resolved.version_id,
+                    "versionTime": resolved.version_time.to_string(),
+                    "created": resolved.created.to_string(),
+                    "updated": resolved.updated.to_string(),
+                    "scid": resolved.scid,
+                    "deactivated": resolved.deactivated,
+                    "ttl": resolved.ttl.to_string(),
+                }
+            });
+            println!("{}", serde_json::to_string_pretty(&output).unwrap_or_default());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -35,6 +35,12 @@ impl<R: DidResolver + ?Sized> DidResolver for &R {
     }
 }
 
+impl<R: DidResolver + ?Sized> DidResolver for Box<R> {
+    fn resolve(&self, did: &str) -> Result<DidDocument> {
+        (**self).resolve(did)
+    }
+}
+
 /// Tries `first`, then `second` when `first` does not know the DID (for
 /// example local documents, then `did:web` over HTTPS).
 #[derive(Clone, Debug)]
