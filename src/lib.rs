@@ -41,7 +41,8 @@
 //! | `eddsa-jcs-2022` Data Integrity proofs (create, verify, proof sets) | yes |
 //! | RFC 8785 JSON canonicalization | yes |
 //! | Ed25519 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
-//! | `did:key` (Ed25519), `did:web` URL mapping and offline documents | yes |
+//! | `did:key`, `did:jwk` (Ed25519), `did:web` (offline, or HTTPS with feature `native`) | yes |
+//! | `did:webvh` v1.0 log verification, create and update (no witnesses) | yes |
 //! | Reports with `en`/`fr` messages and stable codes | yes |
 //! | Size/depth limits, duplicate-key refusal | yes |
 //! | Trust registries: authorizations, recognitions, signed snapshots, resolution with evidence paths | yes |
