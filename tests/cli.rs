@@ -141,6 +141,8 @@ fn every_demo_line_is_reproduced_by_the_cli_from_files() {
         )
         .unwrap();
     }
+    let webvh_log = dir.join("did.jsonl");
+    std::fs::write(&webvh_log, yukon_placer_log().to_jsonl()).unwrap();
     let status = dir.join("status");
     std::fs::create_dir_all(&status).unwrap();
     for (i, (_, document)) in status_list_credentials().into_iter().enumerate() {
@@ -187,6 +189,8 @@ fn every_demo_line_is_reproduced_by_the_cli_from_files() {
             seen_file.to_str().unwrap(),
             "--status-list",
             status.to_str().unwrap(),
+            "--did-log",
+            webvh_log.to_str().unwrap(),
             credential.to_str().unwrap(),
         ]);
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -7,7 +7,7 @@
 mod federation;
 
 use federation::*;
-use passerelle::did::{DidDocument, StaticResolver};
+use passerelle::did::{DidDocument, FallbackResolver, StaticResolver};
 use passerelle::registry::{
     pattern_covers, Authorization, Bilingual, Recognition, Registry, Scope, Snapshot, Status, TrustStore, Wanted,
 };
@@ -37,7 +37,7 @@ fn store_for(scenario: Scenario) -> TrustStore {
 #[test]
 fn every_demo_line_gives_its_expected_verdict_and_code() {
     for line in lines() {
-        let verifier = Verifier::new(resolver())
+        let verifier = Verifier::new(FallbackResolver(resolver(), webvh_logs()))
             .with_trust(store_for(line.scenario))
             .with_status(status_lists());
         let bytes = serde_json::to_vec(&line.credential).unwrap();

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use federation::*;
-use passerelle::did::{DidDocument, StaticResolver};
+use passerelle::did::{DidDocument, FallbackResolver, StaticResolver};
 use passerelle::registry::client::TrqpClient;
 use passerelle::registry::trqp::{Query, QueryContext};
 use passerelle::registry::TrustStore;
@@ -112,10 +112,10 @@ fn authorization_and_recognition_queries_round_trip() {
 #[test]
 fn the_verifier_gives_the_same_verdicts_with_the_remote_registry() {
     let addr = start_server();
-    let remote = Verifier::new(resolver())
+    let remote = Verifier::new(FallbackResolver(resolver(), webvh_logs()))
         .with_trust(client(addr))
         .with_status(status_lists());
-    let local = Verifier::new(resolver())
+    let local = Verifier::new(FallbackResolver(resolver(), webvh_logs()))
         .with_trust(federation_store())
         .with_status(status_lists());
     let options = VerifyOptions::at(t(NOW));
@@ -125,9 +125,10 @@ fn the_verifier_gives_the_same_verdicts_with_the_remote_registry() {
         let (r, l) = (remote.verify(&bytes, &options), local.verify(&bytes, &options));
         assert_eq!(r.verified(), l.verified(), "{}", line.file);
         assert_eq!(r.failures(), l.failures(), "{}", line.file);
+        assert_eq!(r.verified(), line.expected.is_none(), "{}", line.file);
         compared += 1;
     }
-    assert_eq!(compared, 11);
+    assert_eq!(compared, 12);
 }
 
 fn raw_post(addr: SocketAddr, path: &str, body: &[u8]) -> (u16, String, serde_json::Value) {

@@ -315,6 +315,17 @@ pub fn registries() -> Vec<Registry> {
             "Loi sur les municipalités, L.R.Y. 2002, ch. 154",
         ),
     )];
+    yt.authorizations = vec![authorization(
+        YT,
+        &yukon_placer_did(),
+        "ca-yt:PlacerClaimGrant",
+        "CA-YT",
+        b("Yukon Mining Recorder", "Registraire minier du Yukon"),
+        b(
+            "Placer Mining Act, S.Y. 2003, c. 13",
+            "Loi sur l’extraction de l’or, L.Y. 2003, ch. 13",
+        ),
+    )];
     let mut whitehorse = registry(WHITEHORSE, b("City of Whitehorse", "Ville de Whitehorse"), "CA-YT", 1);
     whitehorse.authorizations = vec![authorization(
         WHITEHORSE,
@@ -406,6 +417,39 @@ impl Scenario {
         }
         (files, seen)
     }
+}
+
+/// Where the Yukon mining recorder's did:webvh log is published.
+pub const YT_PLACER_LOCATION: &str = "mining.gov.yk.passerelle.example:dids:recorder";
+
+/// The Yukon mining recorder's did:webvh log (update key seed 0x19,
+/// assertion key seed 0x1A), created at a fixed time.
+pub fn yukon_placer_log() -> passerelle::did::webvh::WebvhLog {
+    let template = format!("did:webvh:{{SCID}}:{YT_PLACER_LOCATION}");
+    let assertion = Ed25519KeyPair::from_seed(&[0x1A; 32]);
+    let document = json!({
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": template,
+        "verificationMethod": [{"id": format!("{template}#key-1"), "type": "Multikey", "controller": template,
+                                "publicKeyMultibase": assertion.public_key_multibase()}],
+        "assertionMethod": [format!("{template}#key-1")]
+    });
+    let update = Ed25519KeyPair::from_seed(&[0x19; 32]);
+    passerelle::did::webvh::WebvhLog::create(YT_PLACER_LOCATION, document, &update, vec![], t("2026-01-10T00:00:00Z"))
+        .expect("webvh log")
+}
+
+/// The Yukon mining recorder's did:webvh DID.
+pub fn yukon_placer_did() -> String {
+    yukon_placer_log().did().to_owned()
+}
+
+/// The demo's did:webvh logs, verified as of the demo's time.
+pub fn webvh_logs() -> passerelle::did::webvh::WebvhLogs {
+    let mut logs = passerelle::did::webvh::WebvhLogs::new(t(NOW));
+    let log = yukon_placer_log();
+    logs.insert(log.did(), log.to_jsonl());
+    logs
 }
 
 /// The BC mines office's status lists.
@@ -525,7 +569,7 @@ pub fn lines() -> Vec<Line> {
             ),
         )
     };
-    vec![
+    let mut lines = vec![
         Line {
             file: "qc-birth-certificate.json",
             case: ["Québec, French first", "Québec, français d’abord"],
@@ -646,6 +690,26 @@ pub fn lines() -> Vec<Line> {
             ),
         },
         Line {
+            file: "yt-placer-claim-grant.json",
+            case: ["Yukon, did:webvh issuer", "Yukon, émetteur did:webvh"],
+            scenario: Scenario::Current,
+            expected: None,
+            credential: {
+                let did = yukon_placer_did();
+                let unsigned = credential(
+                    &did,
+                    "PlacerClaimGrant",
+                    names("Placer Claim Grant", "Concession d’exploitation de placer", false),
+                    json!({"id": "did:example:klondike-prospector", "claimNumber": "P-12345", "creek": "Bonanza Creek"}),
+                );
+                Issuer::new(Ed25519KeyPair::from_seed(&[0x1A; 32]), format!("{did}#key-1"))
+                    .expect("issuer")
+                    .issue(unsigned, t(ISSUED))
+                    .expect("credential")
+                    .into_json()
+            },
+        },
+        Line {
             file: "yt-whitehorse-business-licence.json",
             case: ["tampered Yukon snapshot", "instantané du Yukon modifié"],
             scenario: Scenario::TamperedYukon,
@@ -673,5 +737,8 @@ pub fn lines() -> Vec<Line> {
             expected: Some("CREDENTIAL_SUSPENDED"),
             credential: permit_with("MX-3-579", SUSPENDED_PERMIT),
         },
-    ]
+    ];
+    // Positives first (a stable sort keeps each group in order).
+    lines.sort_by_key(|line| line.expected.is_some());
+    lines
 }

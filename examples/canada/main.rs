@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use federation::{Line, Scenario, FEDERAL, NOW};
 use passerelle::credential::LanguageValue;
-use passerelle::did::{DidDocument, StaticResolver};
+use passerelle::did::{DidDocument, FallbackResolver, StaticResolver};
 use passerelle::registry::TrustStore;
 use passerelle::verify::{Outcome, Report};
 use passerelle::{Lang, Verifier, VerifyOptions};
@@ -45,7 +45,9 @@ fn resolver() -> StaticResolver {
 
 /// Writes a scenario's snapshots and returns a verifier that trusts the
 /// federal root and has loaded them (refusals are kept by the store).
-fn verifier_for(scenario: Scenario, out: &Path) -> Result<Verifier, Box<dyn std::error::Error>> {
+type DemoVerifier = Verifier<FallbackResolver<StaticResolver, passerelle::did::webvh::WebvhLogs>>;
+
+fn verifier_for(scenario: Scenario, out: &Path) -> Result<DemoVerifier, Box<dyn std::error::Error>> {
     let (snapshots, seen) = scenario.snapshots();
     let mut store = TrustStore::new([FEDERAL]);
     for (registry, sequence) in &seen {
@@ -66,7 +68,7 @@ fn verifier_for(scenario: Scenario, out: &Path) -> Result<Verifier, Box<dyn std:
             &Value::Object(state),
         )?;
     }
-    Ok(Verifier::new(resolver)
+    Ok(Verifier::new(FallbackResolver(resolver, federation::webvh_logs()))
         .with_trust(store)
         .with_status(federation::status_lists()))
 }
@@ -138,7 +140,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
     }
     println!(
-        "  cargo run --features cli -- verify --at {NOW} --trust-anchor {FEDERAL} \\\n    --registry {0}/registries/current --did-dir {0}/dids --status-list {0}/status {0}/credentials/bc-mines-act-permit.json",
+        "  cargo run --features cli -- verify --at {NOW} --trust-anchor {FEDERAL} \\\n    --registry {0}/registries/current --did-dir {0}/dids --did-log {0}/dids/mining.gov.yk.passerelle.example.jsonl \\\n    --status-list {0}/status {0}/credentials/bc-mines-act-permit.json",
         out.display()
     );
     if !unexpected.is_empty() {
@@ -174,6 +176,12 @@ fn print_table(rows: &[(&Line, Report)], lang: Lang) {
             .and_then(Value::as_str)
             .unwrap_or("")
             .trim_start_matches("did:web:");
+        // did:webvh:<SCID>:host… — show the host part.
+        let issuer = issuer
+            .strip_prefix("did:webvh:")
+            .and_then(|rest| rest.split_once(':'))
+            .map(|(_, host)| host)
+            .unwrap_or(issuer);
         let verdict = match (report.verified(), lang) {
             (true, Lang::En) => "✔ verified",
             (false, Lang::En) => "✘ not verified",

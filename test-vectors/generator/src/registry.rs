@@ -20,6 +20,7 @@ struct Files {
     dids: Vec<String>,
     current: BTreeMap<String, String>,
     status_lists: Value,
+    did_logs: Value,
 }
 
 fn write_snapshot(v: &mut Vectors, path: String, document: &Map<String, Value>) -> String {
@@ -60,8 +61,7 @@ fn case(
     let input = format!("registry/cases/{id}.json");
     v.files
         .insert(input.clone(), pretty(&Value::Object(credential.clone())));
-    let mut opts =
-        json!({"time": NOW, "trustAnchors": [FEDERAL], "registries": registries, "statusLists": files.status_lists});
+    let mut opts = json!({"time": NOW, "trustAnchors": [FEDERAL], "registries": registries, "statusLists": files.status_lists, "didLogs": files.did_logs});
     if let (Value::Object(base), Value::Object(more)) = (&mut opts, options) {
         base.extend(more);
     }
@@ -74,6 +74,7 @@ pub(crate) fn registry_cases(v: &mut Vectors) {
         dids: Vec::new(),
         current: BTreeMap::new(),
         status_lists: Value::Null,
+        did_logs: Value::Null,
     };
     for (did, _) in ENTITIES {
         let path = format!("registry/dids/{}.json", host(did));
@@ -99,6 +100,10 @@ pub(crate) fn registry_cases(v: &mut Vectors) {
         status_lists.insert(url, Value::String(path));
     }
     files.status_lists = Value::Object(status_lists);
+    let log = yukon_placer_log();
+    let log_path = "registry/dids/mining.gov.yk.passerelle.example.jsonl".to_owned();
+    v.files.insert(log_path.clone(), log.to_jsonl().into_bytes());
+    files.did_logs = json!({ log.did(): log_path });
 
     for line in lines() {
         let id = format!(
