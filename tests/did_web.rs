@@ -252,3 +252,50 @@ fn a_did_webvh_issuer_verifies_and_a_tampered_log_is_refused() {
         [ErrorCode::DidLogInvalid]
     );
 }
+
+#[test]
+fn status_lists_are_fetched_over_http_with_the_same_guards() {
+    use passerelle::status::{HttpStatusLists, StatusList, MIN_ENTRIES};
+    let server = start();
+    let url = format!("https://localhost:{}/status/revocation-1", server.port);
+    let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[63; 32]));
+    let mut list = StatusList::new(url.clone(), "revocation", MIN_ENTRIES, 1).unwrap();
+    let entry = list.allocate().unwrap();
+    let at = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+        "issuer": issuer.did(), "credentialSubject": {"id": "did:example:x"}, "credentialStatus": entry.to_json()
+    });
+    let credential = issuer
+        .issue(unsigned.as_object().unwrap().clone(), at)
+        .unwrap()
+        .to_json_string();
+    let publish = |list: &StatusList| {
+        let body = serde_json::Value::Object(list.publish(&issuer, at, None).unwrap()).to_string();
+        server
+            .routes
+            .lock()
+            .unwrap()
+            .insert("/status/revocation-1".into(), body);
+    };
+    publish(&list);
+    let verify = |lists: HttpStatusLists| {
+        Verifier::offline()
+            .with_status(lists)
+            .verify(credential.as_bytes(), &VerifyOptions::at(at))
+    };
+    assert!(verify(HttpStatusLists::with_policy(local_resolver())).verified());
+
+    list.set(entry.index, 1).unwrap();
+    publish(&list);
+    let codes = |report: passerelle::Report| report.failures().into_iter().map(|(_, c)| c).collect::<Vec<_>>();
+    assert_eq!(
+        codes(verify(HttpStatusLists::with_policy(local_resolver()))),
+        [ErrorCode::CredentialRevoked]
+    );
+    // The default policy does not reach loopback addresses.
+    assert_eq!(
+        codes(verify(HttpStatusLists::new(Duration::from_secs(1)))),
+        [ErrorCode::StatusListUnavailable]
+    );
+}

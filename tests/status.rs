@@ -301,6 +301,19 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
+    fn allocation_never_repeats(count in 1usize..400, taken in prop::collection::vec(0u64..131_072, 0..50)) {
+        let mut list = StatusList::new(REVOCATIONS, "revocation", MIN_ENTRIES, 1).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        for index in taken {
+            if seen.insert(index) { list.allocate_at(index).unwrap(); } else { prop_assert!(list.allocate_at(index).is_err()); }
+        }
+        for _ in 0..count {
+            prop_assert!(seen.insert(list.allocate().unwrap().index), "an index was handed out twice");
+        }
+        prop_assert_eq!(list.allocated_count, seen.len() as u64);
+    }
+
+    #[test]
     fn set_then_get_round_trips_for_any_index(size in 1u8..=8, index in 0u64..131_072, value in any::<u8>()) {
         let mut bits = Bitstring::new(131_072, size).unwrap();
         let value = if size == 8 { value } else { value % (1 << size) };

@@ -115,9 +115,9 @@ impl WebResolver {
         self
     }
 
-    /// GETs `url` (the location of `did`'s document or log), enforcing the
-    /// address policy, and returns at most `limit` bytes of a 200 answer.
-    fn get(&self, did: &str, url: &str, limit: u64) -> Result<Vec<u8>> {
+    /// GETs `url` (for `did`, or any other name used in errors), enforcing
+    /// the address policy, and returns at most `limit` bytes of a 200 answer.
+    pub(crate) fn get(&self, did: &str, url: &str, limit: u64) -> Result<Vec<u8>> {
         let authority = url.trim_start_matches("https://").split('/').next().unwrap_or_default();
         let (host, port) = match authority.rsplit_once(':') {
             Some((host, port)) => (host, port.parse::<u16>().map_err(|_| unavailable(did, "bad port"))?),

@@ -79,3 +79,42 @@ impl StatusResolver for StaticStatusLists {
             .ok_or_else(|| Error::new(ErrorCode::StatusListUnavailable, format!("no status list {url}")))
     }
 }
+
+/// Status list credentials fetched over HTTPS (feature `native`), with the
+/// same guards as `did:web` resolution: a timeout, a size limit, no
+/// redirects, no private or loopback addresses unless allowed. Verified lists
+/// are cached by the verifier for their `ttl`.
+#[cfg(feature = "native")]
+pub struct HttpStatusLists {
+    web: crate::did::web_resolver::WebResolver,
+}
+
+#[cfg(feature = "native")]
+impl HttpStatusLists {
+    /// A fetcher that gives up after `timeout`.
+    pub fn new(timeout: std::time::Duration) -> Self {
+        HttpStatusLists {
+            web: crate::did::web_resolver::WebResolver::new(timeout),
+        }
+    }
+
+    /// Uses `web`'s address policy (for example, loopback allowed in tests).
+    pub fn with_policy(web: crate::did::web_resolver::WebResolver) -> Self {
+        HttpStatusLists { web }
+    }
+}
+
+#[cfg(feature = "native")]
+impl StatusResolver for HttpStatusLists {
+    fn status_list(&self, url: &str) -> Result<Vec<u8>> {
+        if !url.starts_with("https://") {
+            return Err(Error::new(
+                ErrorCode::StatusListUnavailable,
+                format!("{url}: only https URLs are fetched"),
+            ));
+        }
+        self.web
+            .get(url, url, MAX_LIST_CREDENTIAL_BYTES as u64)
+            .map_err(|e| Error::new(ErrorCode::StatusListUnavailable, e.detail().to_owned()))
+    }
+}
