@@ -46,6 +46,23 @@ cargo deny --offline check
 step "the library builds for wasm32 (browser)"
 cargo build --quiet --target wasm32-unknown-unknown -p passerelle --lib
 
+step "wasm bindings: every test vector in node and in headless Chromium"
+wbg=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p' | head -n 1)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]; then
+  cargo install wasm-bindgen-cli --version "=$wbg"
+fi
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+cargo test -p passerelle-wasm --target wasm32-unknown-unknown --test node 2>&1 | tee -a target/test-output.log
+CHROMEDRIVER="$(command -v chromedriver)" cargo test -p passerelle-wasm --target wasm32-unknown-unknown --test browser 2>&1 \
+  | tee -a target/test-output.log
+unset CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER
+
+step "wasm bindings: npm package (web and node), wasm-opt, size"
+bash wasm/build.sh
+
 step "fuzz smoke run (${FUZZ_SECONDS}s per target)"
 for target in parse_credential jcs did_key verify_proof registry_snapshot trqp_request status_list did_web_url webvh_log; do
   mkdir -p "fuzz/corpus/$target"

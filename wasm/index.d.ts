@@ -1,0 +1,111 @@
+// Hand-written types for passerelle's WebAssembly API. Every field is
+// documented; the wasm-bindgen glue is typed by wasm-bindgen itself.
+
+/** A language for messages meant for people. */
+export type Lang = "en" | "fr";
+
+/** A message for a person, in English and in French. */
+export interface Message {
+  en: string;
+  fr: string;
+}
+
+/** The stable name of a check. */
+export type CheckName =
+  | "parse"
+  | "data_model"
+  | "proof"
+  | "key_binding"
+  | "validity_period"
+  | "status"
+  | "trust"
+  | "credentials";
+
+/** One check of a report. */
+export interface Check {
+  /** Which check. */
+  name: CheckName;
+  /** Passed, failed or skipped (an earlier check failed, or it does not apply). */
+  outcome: "passed" | "failed" | "skipped";
+  /** The stable error code, when failed (e.g. "PROOF_SIGNATURE_INVALID"). */
+  code?: string;
+  /** What a person reads, in both languages. */
+  message: Message;
+  /** What was checked against what (key ids, times, types, the registry path…). */
+  evidence: Record<string, string>;
+  /** A technical detail for developers (English), when failed. */
+  detail?: string;
+}
+
+/** The result of verifying a credential or a presentation. */
+export interface Report {
+  kind: "credential" | "presentation";
+  /** Derived from the checks: no check failed and the proof passed. */
+  verified: boolean;
+  /** Every check, in order. */
+  checks: Check[];
+  /** For a presentation: the report of each credential in it. */
+  credentials?: Report[];
+}
+
+/** Options of a verification. Everything is supplied by the caller: nothing is fetched. */
+export interface VerifyOptions {
+  /** The time of verification (XML Schema dateTimeStamp); default: now. */
+  time?: string;
+  /** Preferred language (reports always carry both). */
+  lang?: Lang;
+  /** DID documents the verifier may use (did:web and others; did:key and did:jwk need none). */
+  didDocuments?: object[];
+  /** did:webvh logs (did.jsonl text) by DID, verified at `time`. */
+  didLogs?: Record<string, string>;
+  /** Status list credentials (JSON text or object) by URL. */
+  statusLists?: Record<string, string | object>;
+  /** The challenge a presentation's proof must carry. */
+  challenge?: string;
+  /** The domain a presentation's proof must carry. */
+  domain?: string;
+  /** Accepted cryptosuites (default: all implemented, i.e. "eddsa-jcs-2022"). */
+  cryptosuites?: string[];
+  /** Input size limit in bytes (default 1 MiB). */
+  maxBytes?: number;
+  /** Nesting depth limit (default 32). */
+  maxDepth?: number;
+}
+
+/** Options of `TrustStore.loadSnapshot`. */
+export interface SnapshotOptions {
+  /** DID documents of the registries (unless they are did:key). */
+  didDocuments?: object[];
+  /** The time of the freshness check; default: now. */
+  time?: string;
+}
+
+/** An Error thrown by the API: `code` is the stable passerelle code. */
+export interface PasserelleError extends Error {
+  code: string;
+}
+
+/** Trust anchors and registry snapshots. */
+export class TrustStore {
+  /** A store trusting `anchors` (root registry DIDs). */
+  constructor(anchors: string[]);
+  /** Loads a signed snapshot; returns the registry DID. Throws a PasserelleError (SNAPSHOT_*, REGISTRY_INVALID). */
+  loadSnapshot(snapshot: string | object, options?: SnapshotOptions): string;
+  /** Records that `sequence` of `registry` was seen before (rollback protection). */
+  markSeen(registry: string, sequence: number): void;
+  /** The trust anchors. */
+  anchors(): string[];
+  free(): void;
+}
+
+/** Verifies a credential (a presentation is detected by its type). Throws a PasserelleError on bad options. */
+export function verifyCredential(credential: string | object, options?: VerifyOptions, trust?: TrustStore): Report;
+/** Verifies a presentation and every credential in it. */
+export function verifyPresentation(presentation: string | object, options?: VerifyOptions, trust?: TrustStore): Report;
+/** The English and French messages of a stable code. */
+export function messageFor(code: string): Message;
+/** Throws a PasserelleError (JSON_MALFORMED, JSON_DUPLICATE_KEY, INPUT_TOO_LARGE…) unless `text` is acceptable JSON. */
+export function checkJson(text: string): void;
+
+/** Web target only: loads the .wasm (from `module_or_path`, default next to the JS file). */
+export default function init(module_or_path?: unknown): Promise<unknown>;

@@ -1,0 +1,241 @@
+//! WebAssembly bindings of passerelle: the same verifier, in a browser or in
+//! node, with no server and no network unless the page supplies fetchers.
+//!
+//! ```js
+//! import init, { verifyCredential, TrustStore } from "passerelle";
+//! await init();
+//! const trust = new TrustStore(["did:web:registry.canada.passerelle.example"]);
+//! trust.loadSnapshot(snapshotJson, { didDocuments: [registryDidDocument], time: "2026-11-23T12:00:00Z" });
+//! const report = verifyCredential(credentialJson, { lang: "fr", didDocuments: [issuerDoc] }, trust);
+//! report.verified; report.checks[0].message.fr;
+//! ```
+//!
+//! Results are plain objects with the same check names, codes and en/fr
+//! messages as the Rust `Report`. Errors are thrown as `Error`s whose `code`
+//! property is the stable passerelle code.
+#![deny(missing_docs)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use passerelle::did::webvh::WebvhLogs;
+use passerelle::did::{DidDocument, FallbackResolver, StaticResolver};
+use passerelle::json::{parse_strict, Limits};
+use passerelle::proof::Cryptosuite;
+use passerelle::registry::{TrustAnswer, TrustResolver};
+use passerelle::status::StaticStatusLists;
+use passerelle::{Error, ErrorCode, Timestamp, Verifier, VerifyOptions};
+use serde_json::{Map, Value};
+use wasm_bindgen::prelude::*;
+
+/// A JS `Error` with a `code` property.
+fn js_error(error: &Error) -> JsValue {
+    let js = js_sys::Error::new(&format!("{}: {}", error.code(), error.detail()));
+    let _ = js_sys::Reflect::set(
+        &js,
+        &JsValue::from_str("code"),
+        &JsValue::from_str(error.code().as_str()),
+    );
+    js.into()
+}
+
+fn invalid_option(detail: impl Into<String>) -> JsValue {
+    js_error(&Error::new(ErrorCode::PropertyInvalid, detail))
+}
+
+/// A JS value (string or object) as JSON text.
+fn json_text(value: &JsValue) -> Result<String, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    js_sys::JSON::stringify(value)
+        .map(String::from)
+        .map_err(|_| invalid_option("not JSON-serializable"))
+}
+
+fn to_js(value: &impl serde::Serialize) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| invalid_option(e.to_string()))?;
+    js_sys::JSON::parse(&text)
+}
+
+fn now() -> Timestamp {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    Timestamp::parse(&iso).unwrap_or(Timestamp::from_unix_seconds(0))
+}
+
+/// Options read from the JS options object.
+struct Options {
+    verify: VerifyOptions,
+    resolver: FallbackResolver<StaticResolver, WebvhLogs>,
+    lists: StaticStatusLists,
+}
+
+fn read_options(options: &JsValue) -> Result<Options, JsValue> {
+    let map: Map<String, Value> = if options.is_undefined() || options.is_null() {
+        Map::new()
+    } else {
+        match serde_json::from_str(&json_text(options)?) {
+            Ok(Value::Object(map)) => map,
+            _ => return Err(invalid_option("options must be an object")),
+        }
+    };
+    let time = match map.get("time").and_then(Value::as_str) {
+        Some(text) => Timestamp::parse(text).map_err(|e| js_error(&e))?,
+        None => now(),
+    };
+    let mut verify = VerifyOptions::at(time);
+    verify.challenge = map.get("challenge").and_then(Value::as_str).map(str::to_owned);
+    verify.domain = map.get("domain").and_then(Value::as_str).map(str::to_owned);
+    if let Some(max) = map.get("maxBytes").and_then(Value::as_u64) {
+        verify.limits.max_bytes = max as usize;
+    }
+    if let Some(max) = map.get("maxDepth").and_then(Value::as_u64) {
+        verify.limits.max_depth = max as usize;
+    }
+    if let Some(Value::Array(names)) = map.get("cryptosuites") {
+        verify.cryptosuites = names
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(|n| Cryptosuite::parse(n).ok())
+            .collect();
+    }
+    let mut documents = StaticResolver::default();
+    for document in map.get("didDocuments").and_then(Value::as_array).into_iter().flatten() {
+        documents.insert(DidDocument::from_json(document.clone()).map_err(|e| js_error(&e))?);
+    }
+    let mut logs = WebvhLogs::new(time);
+    for (did, log) in map.get("didLogs").and_then(Value::as_object).into_iter().flatten() {
+        logs.insert(did.clone(), log.as_str().unwrap_or_default());
+    }
+    let mut lists = StaticStatusLists::default();
+    for (url, list) in map.get("statusLists").and_then(Value::as_object).into_iter().flatten() {
+        let bytes = match list {
+            Value::String(text) => text.clone().into_bytes(),
+            other => other.to_string().into_bytes(),
+        };
+        lists.insert(url.clone(), bytes);
+    }
+    Ok(Options {
+        verify,
+        resolver: FallbackResolver(documents, logs),
+        lists,
+    })
+}
+
+/// Trust anchors and registry snapshots, loaded once and used by many verifications.
+#[wasm_bindgen]
+pub struct TrustStore {
+    inner: Rc<RefCell<passerelle::registry::TrustStore>>,
+}
+
+#[wasm_bindgen]
+impl TrustStore {
+    /// A store trusting `anchors` (root registry DIDs).
+    #[wasm_bindgen(constructor)]
+    pub fn new(anchors: Vec<String>) -> TrustStore {
+        TrustStore {
+            inner: Rc::new(RefCell::new(passerelle::registry::TrustStore::new(anchors))),
+        }
+    }
+
+    /// Loads a signed snapshot (JSON text or object). `options.didDocuments`
+    /// holds the registry's DID document unless it is a did:key;
+    /// `options.time` is the time of the freshness check (default: now).
+    /// Returns the registry's DID; throws with `SNAPSHOT_*` or `REGISTRY_INVALID`.
+    /// A refused snapshot is remembered, and answers that need it say why.
+    #[wasm_bindgen(js_name = loadSnapshot)]
+    pub fn load_snapshot(&self, snapshot: JsValue, options: JsValue) -> Result<String, JsValue> {
+        let options = read_options(&options)?;
+        let text = json_text(&snapshot)?;
+        self.inner
+            .borrow_mut()
+            .load_snapshot(text.as_bytes(), &options.resolver, options.verify.time)
+            .map_err(|e| js_error(&e))
+    }
+
+    /// Records that sequence `sequence` of `registry` was seen (rollback protection).
+    #[wasm_bindgen(js_name = markSeen)]
+    pub fn mark_seen(&self, registry: &str, sequence: f64) {
+        self.inner.borrow_mut().mark_seen(registry, sequence as u64);
+    }
+
+    /// The trust anchors.
+    pub fn anchors(&self) -> Vec<String> {
+        self.inner.borrow().anchors().to_vec()
+    }
+}
+
+/// The store as the verifier's trust resolver, sharing the JS object's state.
+struct Shared {
+    anchors: Vec<String>,
+    store: Rc<RefCell<passerelle::registry::TrustStore>>,
+}
+
+impl TrustResolver for Shared {
+    fn anchors(&self) -> &[String] {
+        &self.anchors
+    }
+    fn authorize_issuer(&self, issuer: &str, types: &[&str], time: Timestamp) -> TrustAnswer {
+        self.store.borrow().authorize_issuer(issuer, types, time)
+    }
+}
+
+fn verify(
+    input: &JsValue,
+    options: &JsValue,
+    trust: Option<&TrustStore>,
+    presentation: bool,
+) -> Result<JsValue, JsValue> {
+    let text = json_text(input)?;
+    let options = read_options(options)?;
+    let mut verifier = Verifier::new(options.resolver).with_status(options.lists);
+    if let Some(trust) = trust {
+        let anchors = trust.inner.borrow().anchors().to_vec();
+        verifier = verifier.with_trust(Shared {
+            anchors,
+            store: Rc::clone(&trust.inner),
+        });
+    }
+    let report = if presentation {
+        verifier.verify_presentation(text.as_bytes(), &options.verify)
+    } else {
+        verifier.verify(text.as_bytes(), &options.verify)
+    };
+    to_js(&report)
+}
+
+/// Verifies a credential (JSON text or object; a presentation is detected by
+/// its type). `options`: `time`, `lang`, `didDocuments`, `didLogs`,
+/// `statusLists`, `challenge`, `domain`, `cryptosuites`, `maxBytes`,
+/// `maxDepth`. Returns the report: `{kind, verified, checks: [{name, outcome,
+/// code?, message: {en, fr}, evidence, detail?}], credentials?}`.
+#[wasm_bindgen(js_name = verifyCredential)]
+pub fn verify_credential(credential: JsValue, options: JsValue, trust: Option<TrustStore>) -> Result<JsValue, JsValue> {
+    verify(&credential, &options, trust.as_ref(), false)
+}
+
+/// Verifies a presentation and every credential in it.
+#[wasm_bindgen(js_name = verifyPresentation)]
+pub fn verify_presentation(
+    presentation: JsValue,
+    options: JsValue,
+    trust: Option<TrustStore>,
+) -> Result<JsValue, JsValue> {
+    verify(&presentation, &options, trust.as_ref(), true)
+}
+
+/// The English and French messages of a stable code (for a page's own texts).
+#[wasm_bindgen(js_name = messageFor)]
+pub fn message_for(code: &str) -> Result<JsValue, JsValue> {
+    let code = ErrorCode::from_code(code).ok_or_else(|| invalid_option(format!("unknown code {code}")))?;
+    to_js(&serde_json::json!({"en": code.message(passerelle::Lang::En), "fr": code.message(passerelle::Lang::Fr)}))
+}
+
+/// Checks that `text` is JSON within the default limits (a page can call this
+/// before storing input). Throws with the stable code.
+#[wasm_bindgen(js_name = checkJson)]
+pub fn check_json(text: &str) -> Result<(), JsValue> {
+    parse_strict(text.as_bytes(), Limits::default())
+        .map(|_| ())
+        .map_err(|e| js_error(&e))
+}
