@@ -188,7 +188,9 @@ fn verify(
 ) -> Result<JsValue, JsValue> {
     let text = json_text(input)?;
     let options = read_options(options)?;
-    let mut verifier = Verifier::new(options.resolver).with_status(options.lists);
+    // `&dyn DidResolver`, as snapshot loading uses: one instantiation of the verifier in the module.
+    let resolver: &dyn passerelle::did::DidResolver = &options.resolver;
+    let mut verifier = Verifier::new(resolver).with_status(options.lists);
     if let Some(trust) = trust {
         let anchors = trust.inner.borrow().anchors().to_vec();
         verifier = verifier.with_trust(Shared {
