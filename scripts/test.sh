@@ -63,6 +63,11 @@ unset CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER
 step "wasm bindings: npm package (web and node), wasm-opt, size"
 bash wasm/build.sh
 
+step "browser verifier page: end to end in headless Chromium (Playwright)"
+[ -d wasm/node_modules/playwright-core ] || (cd wasm && npm install --silent --no-audit --no-fund playwright-core@1 >/dev/null)
+node wasm/www/assemble.mjs target/canada wasm/pkg
+node wasm/www/test.mjs "$PWD/wasm/pkg" target/canada target/wasm-page-fr.png
+
 step "fuzz smoke run (${FUZZ_SECONDS}s per target)"
 for target in parse_credential jcs did_key verify_proof registry_snapshot trqp_request status_list did_web_url webvh_log; do
   mkdir -p "fuzz/corpus/$target"

@@ -95,13 +95,17 @@ export class TrustStore {
   markSeen(registry: string, sequence: number): void;
   /** The trust anchors. */
   anchors(): string[];
+  /** Verifies a credential with this store's anchors and snapshots (adds the `trust` check). */
+  verifyCredential(credential: string | object, options?: VerifyOptions): Report;
+  /** Verifies a presentation with this store's anchors and snapshots. */
+  verifyPresentation(presentation: string | object, options?: VerifyOptions): Report;
   free(): void;
 }
 
-/** Verifies a credential (a presentation is detected by its type). Throws a PasserelleError on bad options. */
-export function verifyCredential(credential: string | object, options?: VerifyOptions, trust?: TrustStore): Report;
-/** Verifies a presentation and every credential in it. */
-export function verifyPresentation(presentation: string | object, options?: VerifyOptions, trust?: TrustStore): Report;
+/** Verifies a credential without trust anchors (the `trust` check is skipped). Throws a PasserelleError on bad options. */
+export function verifyCredential(credential: string | object, options?: VerifyOptions): Report;
+/** Verifies a presentation and every credential in it, without trust anchors. */
+export function verifyPresentation(presentation: string | object, options?: VerifyOptions): Report;
 /** The English and French messages of a stable code. */
 export function messageFor(code: string): Message;
 /** Throws a PasserelleError (JSON_MALFORMED, JSON_DUPLICATE_KEY, INPUT_TOO_LARGE…) unless `text` is acceptable JSON. */

@@ -96,6 +96,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|s| verifier_for(s, &out).map(|v| (s, v)))
         .collect::<Result<Vec<_>, _>>()?;
     let options = VerifyOptions::at(federation::t(NOW));
+    for (url, document) in federation::status_list_credentials() {
+        let name = url.trim_start_matches("https://").replace('/', "_");
+        write_json(
+            &out.join("status").join(format!("{name}.json")),
+            &Value::Object(document),
+        )?;
+    }
 
     let mut lines = federation::lines();
     // One line below the registry: a credential changed after signing.

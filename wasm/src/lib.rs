@@ -2,11 +2,11 @@
 //! node, with no server and no network unless the page supplies fetchers.
 //!
 //! ```js
-//! import init, { verifyCredential, TrustStore } from "passerelle";
+//! import init, { TrustStore } from "passerelle";
 //! await init();
 //! const trust = new TrustStore(["did:web:registry.canada.passerelle.example"]);
 //! trust.loadSnapshot(snapshotJson, { didDocuments: [registryDidDocument], time: "2026-11-23T12:00:00Z" });
-//! const report = verifyCredential(credentialJson, { lang: "fr", didDocuments: [issuerDoc] }, trust);
+//! const report = trust.verifyCredential(credentialJson, { lang: "fr", didDocuments: [issuerDoc] });
 //! report.verified; report.checks[0].message.fr;
 //! ```
 //!
@@ -163,6 +163,19 @@ impl TrustStore {
     pub fn anchors(&self) -> Vec<String> {
         self.inner.borrow().anchors().to_vec()
     }
+
+    /// Verifies a credential like [`verify_credential`], with this store's
+    /// trust anchors and snapshots (the `trust` check).
+    #[wasm_bindgen(js_name = verifyCredential)]
+    pub fn verify_credential(&self, credential: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        verify(&credential, &options, Some(self), false)
+    }
+
+    /// Verifies a presentation like [`verify_presentation`], with this store.
+    #[wasm_bindgen(js_name = verifyPresentation)]
+    pub fn verify_presentation(&self, presentation: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        verify(&presentation, &options, Some(self), true)
+    }
 }
 
 /// The store as the verifier's trust resolver, sharing the JS object's state.
@@ -211,9 +224,11 @@ fn verify(
 /// `statusLists`, `challenge`, `domain`, `cryptosuites`, `maxBytes`,
 /// `maxDepth`. Returns the report: `{kind, verified, checks: [{name, outcome,
 /// code?, message: {en, fr}, evidence, detail?}], credentials?}`.
+/// Without trust anchors the `trust` check is skipped; use
+/// `TrustStore.verifyCredential` to include it.
 #[wasm_bindgen(js_name = verifyCredential)]
-pub fn verify_credential(credential: JsValue, options: JsValue, trust: Option<TrustStore>) -> Result<JsValue, JsValue> {
-    verify(&credential, &options, trust.as_ref(), false)
+pub fn verify_credential(credential: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    verify(&credential, &options, None, false)
 }
 
 /// Verifies a presentation and every credential in it.

@@ -2,7 +2,7 @@
 //! browser suites both call [`run_all`].
 #![allow(dead_code)]
 
-use passerelle_wasm::{verify_credential, TrustStore};
+use passerelle_wasm::TrustStore;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::JsValue;
 
@@ -75,11 +75,7 @@ fn run_case(case: &Value) -> Option<String> {
         );
     }
     let input = String::from_utf8_lossy(file(case["input"].as_str().unwrap())).into_owned();
-    let report = match verify_credential(
-        JsValue::from_str(&input),
-        js(&Value::Object(verify_options)),
-        Some(trust),
-    ) {
+    let report = match trust.verify_credential(JsValue::from_str(&input), js(&Value::Object(verify_options))) {
         Ok(report) => report,
         Err(e) => return Some(format!("threw {:?}", e)),
     };
