@@ -370,11 +370,20 @@ impl Serialize for CheckJson<'_> {
             state.serialize_field("code", code.as_str())?;
         }
         state.serialize_field("message", &c.message)?;
-        let evidence: serde_json::Map<String, serde_json::Value> = c
-            .evidence
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
-            .collect();
+        // A key given twice (two status entries, a proof set) keeps every
+        // value, joined in order, rather than the last one only.
+        let mut evidence: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
+        for (key, value) in &c.evidence {
+            match evidence.get_mut(*key) {
+                Some(serde_json::Value::String(existing)) => {
+                    existing.push_str("; ");
+                    existing.push_str(value);
+                }
+                _ => {
+                    evidence.insert((*key).to_owned(), serde_json::Value::String(value.clone()));
+                }
+            }
+        }
         state.serialize_field("evidence", &evidence)?;
         if let Some(detail) = &c.detail {
             state.serialize_field("detail", detail)?;
