@@ -84,13 +84,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             other => return Err(format!("unknown argument {other} (use --lang en|fr, --out DIR)").into()),
         }
     }
+    // Every DID file twice: flat in dids/ (for --did-dir), and under web/ at the
+    // path its URL gives, so that folder can be served as the issuers' sites.
     for (did, _) in federation::ENTITIES {
+        let document = federation::did_document(did);
         write_json(
             &out.join("dids")
                 .join(format!("{}.json", did.trim_start_matches("did:web:"))),
-            &federation::did_document(did),
+            &document,
         )?;
+        let url = passerelle::did::web::document_url(did)?;
+        write_json(&out.join("web").join(url.trim_start_matches("https://")), &document)?;
     }
+    let log = federation::yukon_placer_log();
+    std::fs::write(
+        out.join("dids").join("mining.gov.yk.passerelle.example.jsonl"),
+        log.to_jsonl(),
+    )?;
+    let log_path = out
+        .join("web")
+        .join(passerelle::did::webvh::log_url(log.did())?.trim_start_matches("https://"));
+    std::fs::create_dir_all(log_path.parent().ok_or("a log path has a folder")?)?;
+    std::fs::write(&log_path, log.to_jsonl())?;
     let verifiers = [Scenario::Current, Scenario::TamperedYukon, Scenario::RolledBackBc]
         .into_iter()
         .map(|s| verifier_for(s, &out).map(|v| (s, v)))

@@ -113,7 +113,10 @@ pub fn open_snapshot(bytes: &[u8], resolver: &dyn DidResolver, time: Timestamp) 
     if !crate::credential::types(&document).contains(&SNAPSHOT_TYPE) {
         return Err(invalid("the credential is not a TrustRegistrySnapshot"));
     }
-    let subject = document.get("credentialSubject").cloned().unwrap_or(Value::Null);
+    // The document is not needed past this point but for two dates and the
+    // issuer: take the subject instead of copying a possibly huge registry.
+    let mut document = document;
+    let subject = document.shift_remove("credentialSubject").unwrap_or(Value::Null);
     let registry: Registry = serde_json::from_value(subject).map_err(|e| invalid(&e.to_string()))?;
     registry.validate()?;
     if document.get("issuer").and_then(Value::as_str) != Some(registry.id.as_str()) {
