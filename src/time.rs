@@ -183,18 +183,45 @@ impl fmt::Display for Timestamp {
         let days = self.seconds.div_euclid(86_400);
         let secs = self.seconds.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
-        write!(
-            f,
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-            secs / 3600,
-            secs % 3600 / 60,
-            secs % 60
-        )?;
+        // Every proof writes `created`, so the usual four-digit years are
+        // laid out by hand rather than through the formatting machinery.
+        let Ok(year @ 0..=9999) = u32::try_from(year) else {
+            let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+            let sign = if year < 0 { "-" } else { "" };
+            let year = year.unsigned_abs();
+            write!(f, "{sign}{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}")?;
+            return self.fmt_fraction(f);
+        };
+        let mut text = *b"0000-00-00T00:00:00";
+        put_digits(&mut text[0..4], year);
+        put_digits(&mut text[5..7], month);
+        put_digits(&mut text[8..10], day);
+        put_digits(&mut text[11..13], (secs / 3600) as u32);
+        put_digits(&mut text[14..16], (secs % 3600 / 60) as u32);
+        put_digits(&mut text[17..19], (secs % 60) as u32);
+        f.write_str(std::str::from_utf8(&text).unwrap_or_default())?;
+        self.fmt_fraction(f)
+    }
+}
+
+impl Timestamp {
+    /// Writes the fraction of a second (trailing zeros dropped) and `Z`.
+    fn fmt_fraction(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.nanos != 0 {
-            let fraction = format!("{:09}", self.nanos);
-            write!(f, ".{}", fraction.trim_end_matches('0'))?;
+            let mut fraction = *b".000000000";
+            put_digits(&mut fraction[1..], self.nanos);
+            let text = std::str::from_utf8(&fraction).unwrap_or_default();
+            f.write_str(text.trim_end_matches('0'))?;
         }
         f.write_str("Z")
+    }
+}
+
+/// Writes `value`'s last `slot.len()` decimal digits into `slot`, zero-padded.
+fn put_digits(slot: &mut [u8], mut value: u32) {
+    for byte in slot.iter_mut().rev() {
+        *byte = b'0' + (value % 10) as u8;
+        value /= 10;
     }
 }
 
@@ -265,8 +292,16 @@ mod tests {
             "1969-12-31T23:59:59Z",
             "2040-02-29T12:34:56Z",
             "9999-12-31T23:59:59Z",
+            "2026-11-23T08:05:09.000000001Z",
+            "2026-11-23T08:05:09.12Z",
         ] {
             assert_eq!(Timestamp::parse(text).unwrap().to_string(), text);
         }
+        let last = Timestamp::parse("9999-12-31T23:59:59.25Z").unwrap();
+        assert_eq!(last.plus_seconds(1).to_string(), "10000-01-01T00:00:00.25Z");
+        assert_eq!(
+            Timestamp::from_unix_seconds(-62_167_219_201).to_string(),
+            "-0001-12-31T23:59:59Z"
+        );
     }
 }

@@ -180,6 +180,21 @@ fn write_number(n: &Number, out: &mut String) -> Result<()> {
         n.as_f64()
             .ok_or_else(|| Error::new(ErrorCode::JsonNumberInvalid, n.to_string()))?
     };
+    write_double(value, out)
+}
+
+/// Appends `format_number(value)` to `out`. In ECMAScript's plain-decimal
+/// range zmij already prints the same text (apart from a `.0` on whole
+/// numbers), so only exponent forms take the slower re-layout.
+fn write_double(value: f64, out: &mut String) -> Result<()> {
+    if (1e-6..1e21).contains(&value.abs()) {
+        let mut buffer = zmij::Buffer::new();
+        let text = buffer.format(value);
+        if !text.contains(['e', 'E']) {
+            out.push_str(text.strip_suffix(".0").unwrap_or(text));
+            return Ok(());
+        }
+    }
     out.push_str(&format_number(value)?);
     Ok(())
 }
@@ -310,6 +325,18 @@ mod tests {
         #[test]
         fn supplementary_and_private_use_order(a in "[\u{E000}-\u{FFFF}\u{10000}-\u{10FFFF}a]{1,4}", b in "[\u{E000}-\u{FFFF}\u{10000}-\u{10FFFF}a]{1,4}") {
             proptest::prop_assert_eq!(utf16_order(&a, &b), a.encode_utf16().cmp(b.encode_utf16()));
+        }
+
+        #[test]
+        fn plain_decimal_shortcut_equals_full_layout(bits in proptest::num::u64::ANY, scale in -8i32..23) {
+            // Any double, and doubles pulled into the plain-decimal range.
+            for value in [f64::from_bits(bits), (f64::from_bits(bits) % 10.0) * 10f64.powi(scale)] {
+                if value.is_finite() {
+                    let mut shortcut = String::new();
+                    write_double(value, &mut shortcut).unwrap();
+                    proptest::prop_assert_eq!(shortcut, format_number(value).unwrap());
+                }
+            }
         }
     }
 

@@ -51,10 +51,10 @@ pub fn encode(input: &[u8]) -> String {
     while digits.last() == Some(&0) {
         digits.pop();
     }
-    let mut out = String::with_capacity(zeros + digits.len());
-    out.extend(std::iter::repeat_n('1', zeros));
-    out.extend(digits.iter().rev().map(|d| ALPHABET[*d as usize] as char));
-    out
+    let mut out = Vec::with_capacity(zeros + digits.len());
+    out.resize(zeros, b'1');
+    out.extend(digits.iter().rev().map(|d| ALPHABET[usize::from(*d)]));
+    String::from_utf8(out).unwrap_or_default() // the alphabet is ASCII
 }
 
 /// Decodes base58btc; `None` on a character outside the alphabet.

@@ -18,22 +18,26 @@ pub(crate) fn hash_data(
 ) -> Result<[u8; 64]> {
     let mut text = String::with_capacity(2048);
     // The proof configuration is the proof without its proofValue.
-    let mut config: Vec<(&str, &Value)> = proof_config
-        .iter()
-        .filter(|(k, _)| k.as_str() != "proofValue")
-        .map(|(k, v)| (k.as_str(), v))
-        .collect();
+    let mut config: Vec<(&str, &Value)> = Vec::with_capacity(proof_config.len());
+    config.extend(
+        proof_config
+            .iter()
+            .filter(|(k, _)| k.as_str() != "proofValue")
+            .map(|(k, v)| (k.as_str(), v)),
+    );
     canon::canonicalize_entries_into(&mut config, &mut text)?;
     let proof_hash = Sha256::digest(text.as_bytes());
     text.clear();
-    let mut entries: Vec<(&str, &Value)> = document
-        .iter()
-        .filter(|(k, _)| k.as_str() != "proof")
-        .map(|(k, v)| match (k.as_str(), context) {
-            ("@context", Some(replacement)) => (k.as_str(), replacement),
-            _ => (k.as_str(), v),
-        })
-        .collect();
+    let mut entries: Vec<(&str, &Value)> = Vec::with_capacity(document.len());
+    entries.extend(
+        document
+            .iter()
+            .filter(|(k, _)| k.as_str() != "proof")
+            .map(|(k, v)| match (k.as_str(), context) {
+                ("@context", Some(replacement)) => (k.as_str(), replacement),
+                _ => (k.as_str(), v),
+            }),
+    );
     canon::canonicalize_entries_into(&mut entries, &mut text)?;
     let doc_hash = Sha256::digest(text.as_bytes());
     let mut out = [0u8; 64];
