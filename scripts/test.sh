@@ -64,7 +64,7 @@ step "wasm bindings: npm package (web and node), wasm-opt, size"
 bash wasm/build.sh
 
 step "browser verifier page: end to end in headless Chromium (Playwright)"
-[ -d wasm/node_modules/playwright-core ] || (cd wasm && npm install --silent --no-audit --no-fund playwright-core@1 >/dev/null)
+[ -d wasm/node_modules/playwright-core ] || (cd wasm && npm install --no-save --silent --no-audit --no-fund playwright-core@1 >/dev/null)
 node wasm/www/assemble.mjs target/canada wasm/pkg
 node wasm/www/test.mjs "$PWD/wasm/pkg" target/canada target/wasm-page-fr.png
 

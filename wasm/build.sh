@@ -9,7 +9,7 @@ root=..
 profile=wasm-release
 cargo build --quiet -p passerelle-wasm --target wasm32-unknown-unknown --profile "$profile"
 wasm="$root/target/wasm32-unknown-unknown/$profile/passerelle_wasm.wasm"
-[ -x node_modules/.bin/wasm-opt ] || npm install --silent --no-audit --no-fund binaryen@132 >/dev/null
+[ -x node_modules/.bin/wasm-opt ] || npm install --no-save --silent --no-audit --no-fund binaryen@132 >/dev/null
 rm -rf pkg && mkdir -p pkg
 for target in web nodejs; do
   out="pkg/$target"
@@ -18,6 +18,8 @@ for target in web nodejs; do
     "$out/passerelle_bg.wasm" -o "$out/passerelle_bg.wasm"
   cp index.d.ts "$out/passerelle.d.ts"
 done
+# wasm-bindgen's node target is CommonJS, and the package is "type": "module".
+echo '{"type": "commonjs"}' > pkg/nodejs/package.json
 cp package.json README.md pkg/
 size=$(gzip -9 -c pkg/web/passerelle_bg.wasm | wc -c)
 echo "passerelle_bg.wasm: $(wc -c < pkg/web/passerelle_bg.wasm) bytes, $size bytes gzipped"

@@ -1,0 +1,102 @@
+//! The pan-Canadian demo's BC Mines Act permit verified the way the wasm
+//! API verifies it (`TrustStore.verifyCredential`): options read from JSON
+//! (every demo DID document, did:webvh log and status list), a fresh
+//! verifier, the trust store's snapshots, the report written as JSON.
+//!
+//! `wasm/bench.sh` runs this and `wasm/bench.mjs` (the same call in node)
+//! in one run and prints their ratio. Both read the page's data file
+//! (`wasm/pkg/www/demo-data.json`) and the demo's credential, so the
+//! input is byte-identical; this bench skips itself when they are absent.
+
+use std::path::Path;
+use std::rc::Rc;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use passerelle::did::webvh::WebvhLogs;
+use passerelle::did::{DidDocument, DidResolver, FallbackResolver, StaticResolver};
+use passerelle::registry::{TrustAnswer, TrustResolver, TrustStore};
+use passerelle::status::StaticStatusLists;
+use passerelle::{Timestamp, Verifier, VerifyOptions};
+use serde_json::Value;
+use std::hint::black_box;
+
+const DATA: &str = "wasm/pkg/www/demo-data.json";
+const CREDENTIAL: &str = "target/canada/credentials/bc-mines-act-permit.json";
+
+/// The store shared by every verification, as the wasm `TrustStore` shares it.
+struct Shared(Rc<TrustStore>);
+
+impl TrustResolver for Shared {
+    fn anchors(&self) -> &[String] {
+        self.0.anchors()
+    }
+    fn authorize_issuer(&self, issuer: &str, types: &[&str], time: Timestamp) -> TrustAnswer {
+        self.0.authorize_issuer(issuer, types, time)
+    }
+}
+
+fn documents(data: &Value) -> StaticResolver {
+    let mut documents = StaticResolver::default();
+    for document in data["didDocuments"].as_array().into_iter().flatten() {
+        documents.insert(DidDocument::from_json(document.clone()).unwrap());
+    }
+    documents
+}
+
+/// What the wasm `verify` does with its options and input, natively.
+fn verify_like_wasm(credential: &str, options_json: &str, store: &Rc<TrustStore>) -> String {
+    let options: Value = serde_json::from_str(options_json).unwrap();
+    let time = Timestamp::parse(options["time"].as_str().unwrap()).unwrap();
+    let mut logs = WebvhLogs::new(time);
+    for (did, log) in options["didLogs"].as_object().into_iter().flatten() {
+        logs.insert(did.clone(), log.as_str().unwrap_or_default());
+    }
+    let mut lists = StaticStatusLists::default();
+    for (url, list) in options["statusLists"].as_object().into_iter().flatten() {
+        lists.insert(url.clone(), list.to_string().into_bytes());
+    }
+    let resolver = FallbackResolver(documents(&options), logs);
+    let resolver: &dyn DidResolver = &resolver;
+    let verifier = Verifier::new(resolver)
+        .with_status(lists)
+        .with_trust(Shared(Rc::clone(store)));
+    let report = verifier.verify(credential.as_bytes(), &VerifyOptions::at(time));
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+    serde_json::to_string(&report).unwrap()
+}
+
+fn benches(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (Ok(data), Ok(credential)) = (
+        std::fs::read_to_string(root.join(DATA)),
+        std::fs::read_to_string(root.join(CREDENTIAL)),
+    ) else {
+        eprintln!("demo bench skipped: run wasm/bench.sh (it builds {DATA} and {CREDENTIAL})");
+        return;
+    };
+    let data: Value = serde_json::from_str(&data).unwrap();
+    let time = Timestamp::parse(data["time"].as_str().unwrap()).unwrap();
+    let anchors: Vec<String> = serde_json::from_value(data["anchors"].clone()).unwrap();
+    let mut store = TrustStore::new(anchors);
+    let registry_documents = documents(&data);
+    for snapshot in data["snapshots"].as_array().into_iter().flatten() {
+        store
+            .load_snapshot(snapshot.to_string().as_bytes(), &registry_documents, time)
+            .unwrap();
+    }
+    let store = Rc::new(store);
+    // The options object the page passes, as the JSON text the wasm API reads it as.
+    let options = serde_json::json!({
+        "time": data["time"],
+        "didDocuments": data["didDocuments"],
+        "didLogs": data["didLogs"],
+        "statusLists": data["statusLists"],
+    })
+    .to_string();
+    c.bench_function("demo_native", |b| {
+        b.iter(|| verify_like_wasm(black_box(&credential), black_box(&options), &store))
+    });
+}
+
+criterion_group!(demo, benches);
+criterion_main!(demo);

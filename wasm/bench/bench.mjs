@@ -1,0 +1,58 @@
+// The demo's BC Mines Act permit verified through the npm package in node,
+// the way the verifier page calls it (TrustStore.verifyCredential with the
+// page's options). `benches/demo.rs` does the same natively; `wasm/bench.sh`
+// runs both in one run and prints the ratio.
+//   node wasm/bench/bench.mjs [--check] <demo-data.json> <credentials dir>
+// --check: verify once, and a tampered copy, then stop (the test command
+// uses it to show the package loads in node by its name).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { TrustStore } from "passerelle";
+
+const args = process.argv.slice(2);
+const check = args[0] === "--check";
+const [dataPath, credentials] = check ? args.slice(1) : args;
+const data = JSON.parse(readFileSync(dataPath, "utf8"));
+const credential = readFileSync(join(credentials, "bc-mines-act-permit.json"), "utf8");
+
+const store = new TrustStore(data.anchors);
+for (const snapshot of data.snapshots) {
+  store.loadSnapshot(snapshot, { didDocuments: data.didDocuments, time: data.time });
+}
+const options = {
+  time: data.time,
+  didDocuments: data.didDocuments,
+  didLogs: data.didLogs,
+  statusLists: data.statusLists,
+};
+const verifyOnce = () => store.verifyCredential(credential, options);
+
+const report = verifyOnce();
+if (!report.verified) {
+  console.error(JSON.stringify(report, null, 2));
+  throw new Error("the demo credential did not verify in node");
+}
+if (check) {
+  const tampered = readFileSync(join(credentials, "negative-tampered-permit.json"), "utf8");
+  const failed = store.verifyCredential(tampered, { ...options, lang: "fr" });
+  const proof = failed.checks.find((c) => c.name === "proof");
+  if (failed.verified || proof.code !== "PROOF_SIGNATURE_INVALID") {
+    throw new Error(`tampered permit: expected PROOF_SIGNATURE_INVALID, got ${JSON.stringify(proof)}`);
+  }
+  console.log("npm package in node: demo permit verified; tampered copy refused with PROOF_SIGNATURE_INVALID");
+  process.exit(0);
+}
+
+// Warm up (JIT, wasm tier-up), then time samples of ~0.5 s and keep the median.
+const timeBatch = (n) => {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) verifyOnce();
+  return Number(process.hrtime.bigint() - start) / 1e3 / n; // µs per verification
+};
+let perCall = timeBatch(50);
+const warmUntil = Date.now() + 3000;
+while (Date.now() < warmUntil) perCall = timeBatch(50);
+const n = Math.max(10, Math.round(500_000 / perCall));
+const samples = Array.from({ length: 15 }, () => timeBatch(n)).sort((a, b) => a - b);
+const median = samples[Math.floor(samples.length / 2)];
+console.log(JSON.stringify({ node_us: median, min_us: samples[0], max_us: samples[samples.length - 1], iterations: n }));
