@@ -66,6 +66,9 @@ bash wasm/build.sh
 step "browser verifier page: end to end in headless Chromium (Playwright)"
 [ -d wasm/node_modules/playwright-core ] || (cd wasm && npm install --no-save --silent --no-audit --no-fund playwright-core@1 >/dev/null)
 node wasm/www/assemble.mjs target/canada wasm/pkg
+# The package as an application installs it: imported by name in node.
+ln -sfn ../pkg wasm/node_modules/passerelle
+node wasm/bench/bench.mjs --check wasm/pkg/www/demo-data.json target/canada/credentials
 node wasm/www/test.mjs "$PWD/wasm/pkg" target/canada target/wasm-page-fr.png
 
 step "fuzz smoke run (${FUZZ_SECONDS}s per target)"
