@@ -48,7 +48,7 @@ export interface Report {
   credentials?: Report[];
 }
 
-/** Options of a verification. Everything is supplied by the caller: nothing is fetched. */
+/** Options of a verification. Everything is supplied by the caller: nothing is fetched (see `FetchingVerifyOptions`). */
 export interface VerifyOptions {
   /** The time of verification (XML Schema dateTimeStamp); default: now. */
   time?: string;
@@ -70,6 +70,22 @@ export interface VerifyOptions {
   maxBytes?: number;
   /** Nesting depth limit (default 32). */
   maxDepth?: number;
+}
+
+/**
+ * Options of the `…Async` verifications: the same, plus fetchers the page
+ * supplies (the library itself never opens a connection). Each is called for
+ * what the document names and the options lack, and may return a promise.
+ * A fetcher that throws, rejects or gives `null` leaves it missing: the check
+ * that needed it fails with its code (`DID_NOT_FOUND`, `STATUS_LIST_UNAVAILABLE`).
+ */
+export interface FetchingVerifyOptions extends VerifyOptions {
+  /** The DID document of `did` (did:web and other methods that need one), as an object or JSON text. */
+  fetchDidDocument?: (did: string) => Promise<object | string | null> | object | string | null;
+  /** The did:webvh log (did.jsonl text) of `did`. */
+  fetchDidLog?: (did: string) => Promise<string | null> | string | null;
+  /** The status list credential at `url`, as an object or JSON text. */
+  fetchStatusList?: (url: string) => Promise<object | string | null> | object | string | null;
 }
 
 /** Options of `TrustStore.loadSnapshot`. */
@@ -99,6 +115,10 @@ export class TrustStore {
   verifyCredential(credential: string | object, options?: VerifyOptions): Report;
   /** Verifies a presentation with this store's anchors and snapshots. */
   verifyPresentation(presentation: string | object, options?: VerifyOptions): Report;
+  /** `verifyCredential`, after fetching what the credential needs with the options' fetchers. */
+  verifyCredentialAsync(credential: string | object, options?: FetchingVerifyOptions): Promise<Report>;
+  /** `verifyPresentation`, after fetching what the presentation and its credentials need. */
+  verifyPresentationAsync(presentation: string | object, options?: FetchingVerifyOptions): Promise<Report>;
   free(): void;
 }
 
@@ -106,6 +126,10 @@ export class TrustStore {
 export function verifyCredential(credential: string | object, options?: VerifyOptions): Report;
 /** Verifies a presentation and every credential in it, without trust anchors. */
 export function verifyPresentation(presentation: string | object, options?: VerifyOptions): Report;
+/** `verifyCredential`, after fetching what the credential needs with the options' fetchers. */
+export function verifyCredentialAsync(credential: string | object, options?: FetchingVerifyOptions): Promise<Report>;
+/** `verifyPresentation`, after fetching what the presentation and its credentials need. */
+export function verifyPresentationAsync(presentation: string | object, options?: FetchingVerifyOptions): Promise<Report>;
 /** The English and French messages of a stable code. */
 export function messageFor(code: string): Message;
 /** Throws a PasserelleError (JSON_MALFORMED, JSON_DUPLICATE_KEY, INPUT_TOO_LARGE…) unless `text` is acceptable JSON. */

@@ -39,7 +39,20 @@ if (check) {
   if (failed.verified || proof.code !== "PROOF_SIGNATURE_INVALID") {
     throw new Error(`tampered permit: expected PROOF_SIGNATURE_INVALID, got ${JSON.stringify(proof)}`);
   }
-  console.log("npm package in node: demo permit verified; tampered copy refused with PROOF_SIGNATURE_INVALID");
+  // The same permit with nothing supplied: the page's fetchers are asked instead.
+  const asked = [];
+  const fetched = await store.verifyCredentialAsync(credential, {
+    time: data.time,
+    fetchDidDocument: async (did) => (asked.push(did), data.didDocuments.find((d) => d.id === did) ?? null),
+    fetchStatusList: async (url) => (asked.push(url), data.statusLists[url] ?? null),
+  });
+  if (!fetched.verified || asked.length === 0) {
+    throw new Error(`verifyCredentialAsync: verified=${fetched.verified}, asked ${JSON.stringify(asked)}`);
+  }
+  console.log(
+    "npm package in node: demo permit verified; tampered copy refused with PROOF_SIGNATURE_INVALID;" +
+      ` verified again with async fetchers (asked for ${asked.length}: ${asked.join(", ")})`,
+  );
   process.exit(0);
 }
 

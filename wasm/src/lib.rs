@@ -15,6 +15,8 @@
 //! property is the stable passerelle code.
 #![deny(missing_docs)]
 
+mod fetch;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -70,15 +72,22 @@ struct Options {
     lists: StaticStatusLists,
 }
 
+/// The options object as JSON (functions, such as fetchers, left out).
+fn options_map(options: &JsValue) -> Result<Map<String, Value>, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_str(&json_text(options)?) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(invalid_option("options must be an object")),
+    }
+}
+
 fn read_options(options: &JsValue) -> Result<Options, JsValue> {
-    let map: Map<String, Value> = if options.is_undefined() || options.is_null() {
-        Map::new()
-    } else {
-        match serde_json::from_str(&json_text(options)?) {
-            Ok(Value::Object(map)) => map,
-            _ => return Err(invalid_option("options must be an object")),
-        }
-    };
+    read_options_map(&options_map(options)?)
+}
+
+fn read_options_map(map: &Map<String, Value>) -> Result<Options, JsValue> {
     let time = match map.get("time").and_then(Value::as_str) {
         Some(text) => Timestamp::parse(text).map_err(|e| js_error(&e))?,
         None => now(),
@@ -176,6 +185,20 @@ impl TrustStore {
     pub fn verify_presentation(&self, presentation: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         verify(&presentation, &options, Some(self), true)
     }
+
+    /// Like [`verify_credential_async`], with this store (a promise of the report).
+    #[wasm_bindgen(js_name = verifyCredentialAsync)]
+    pub fn verify_credential_async(&self, credential: JsValue, options: JsValue) -> js_sys::Promise {
+        let store = Rc::clone(&self.inner);
+        wasm_bindgen_futures::future_to_promise(verify_fetching(credential, options, Some(store), false))
+    }
+
+    /// Like [`verify_presentation_async`], with this store (a promise of the report).
+    #[wasm_bindgen(js_name = verifyPresentationAsync)]
+    pub fn verify_presentation_async(&self, presentation: JsValue, options: JsValue) -> js_sys::Promise {
+        let store = Rc::clone(&self.inner);
+        wasm_bindgen_futures::future_to_promise(verify_fetching(presentation, options, Some(store), true))
+    }
 }
 
 /// The store as the verifier's trust resolver, sharing the JS object's state.
@@ -200,15 +223,36 @@ fn verify(
     presentation: bool,
 ) -> Result<JsValue, JsValue> {
     let text = json_text(input)?;
-    let options = read_options(options)?;
+    verify_text(&text, read_options(options)?, trust.map(|t| &t.inner), presentation)
+}
+
+/// Verifies after fetching, with the options' fetchers, what the input
+/// needs and the options lack.
+async fn verify_fetching(
+    input: JsValue,
+    options: JsValue,
+    trust: Option<Rc<RefCell<passerelle::registry::TrustStore>>>,
+    presentation: bool,
+) -> Result<JsValue, JsValue> {
+    let text = json_text(&input)?;
+    let map = fetch::complete_options(&options, &text).await?;
+    verify_text(&text, read_options_map(&map)?, trust.as_ref(), presentation)
+}
+
+fn verify_text(
+    text: &str,
+    options: Options,
+    trust: Option<&Rc<RefCell<passerelle::registry::TrustStore>>>,
+    presentation: bool,
+) -> Result<JsValue, JsValue> {
     // `&dyn DidResolver`, as snapshot loading uses: one instantiation of the verifier in the module.
     let resolver: &dyn passerelle::did::DidResolver = &options.resolver;
     let mut verifier = Verifier::new(resolver).with_status(options.lists);
-    if let Some(trust) = trust {
-        let anchors = trust.inner.borrow().anchors().to_vec();
+    if let Some(store) = trust {
+        let anchors = store.borrow().anchors().to_vec();
         verifier = verifier.with_trust(Shared {
             anchors,
-            store: Rc::clone(&trust.inner),
+            store: Rc::clone(store),
         });
     }
     let report = if presentation {
@@ -233,12 +277,24 @@ pub fn verify_credential(credential: JsValue, options: JsValue) -> Result<JsValu
 
 /// Verifies a presentation and every credential in it.
 #[wasm_bindgen(js_name = verifyPresentation)]
-pub fn verify_presentation(
-    presentation: JsValue,
-    options: JsValue,
-    trust: Option<TrustStore>,
-) -> Result<JsValue, JsValue> {
-    verify(&presentation, &options, trust.as_ref(), true)
+pub fn verify_presentation(presentation: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    verify(&presentation, &options, None, true)
+}
+
+/// Like [`verify_credential`], after fetching what the credential needs and
+/// the options lack with the options' async `fetchDidDocument(did)`,
+/// `fetchDidLog(did)` (did:webvh) and `fetchStatusList(url)`. A fetcher that
+/// fails or gives nothing leaves the need unmet: the check that needed it
+/// then fails with its code (`DID_NOT_FOUND`, `STATUS_LIST_UNAVAILABLE`).
+#[wasm_bindgen(js_name = verifyCredentialAsync)]
+pub async fn verify_credential_async(credential: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    verify_fetching(credential, options, None, false).await
+}
+
+/// Like [`verify_presentation`], fetching as [`verify_credential_async`] does.
+#[wasm_bindgen(js_name = verifyPresentationAsync)]
+pub async fn verify_presentation_async(presentation: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    verify_fetching(presentation, options, None, true).await
 }
 
 /// The English and French messages of a stable code (for a page's own texts).

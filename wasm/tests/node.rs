@@ -12,6 +12,11 @@ fn every_test_vector_gives_the_native_verdict_and_codes_in_node() {
 }
 
 #[wasm_bindgen_test]
+async fn every_test_vector_gives_the_same_results_when_its_data_is_fetched() {
+    common::run_all_fetching().await;
+}
+
+#[wasm_bindgen_test]
 fn a_trust_store_serves_many_verifications() {
     // A TrustStore passed to verification must not be consumed by it.
     let trust =
@@ -37,4 +42,36 @@ fn errors_are_thrown_with_their_code() {
             .unwrap_err();
     let code = js_sys::Reflect::get(&bad_time, &wasm_bindgen::JsValue::from_str("code")).unwrap();
     assert_eq!(code.as_string().as_deref(), Some("DATE_INVALID"));
+}
+
+#[wasm_bindgen_test]
+async fn fetchers_are_asked_for_what_is_missing_and_a_failing_one_gives_a_failed_check() {
+    use wasm_bindgen::JsValue;
+    let permit = common::text("registry/cases/registry-bc-mines-act-permit.json");
+    // Every fetcher records what it is asked for, then fails.
+    let asked = js_sys::Array::new();
+    let failing =
+        js_sys::Function::new_with_args("key", "this.push(key); return Promise.reject(new Error('offline'));");
+    let failing = failing.bind0(&asked);
+    let options = js_sys::JSON::parse(r#"{"time": "2026-11-23T12:00:00Z"}"#).unwrap();
+    for name in ["fetchDidDocument", "fetchDidLog", "fetchStatusList"] {
+        js_sys::Reflect::set(&options, &JsValue::from_str(name), &failing).unwrap();
+    }
+    let report = passerelle_wasm::verify_credential_async(JsValue::from_str(&permit), options)
+        .await
+        .unwrap();
+    let asked: Vec<String> = asked.iter().filter_map(|k| k.as_string()).collect();
+    assert!(
+        asked.contains(&"did:web:mines.gov.bc.passerelle.example".to_owned()),
+        "{asked:?}"
+    );
+    assert!(
+        asked
+            .iter()
+            .any(|k| k.starts_with("https://mines.gov.bc.passerelle.example/status/")),
+        "{asked:?}"
+    );
+    let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+    assert!(text.contains("\"verified\":false"), "{text}");
+    assert!(text.contains("DID_NOT_FOUND"), "{text}");
 }

@@ -18,7 +18,8 @@ fn file(path: &str) -> &'static [u8] {
         .unwrap_or_else(|| panic!("no vector file {path}"))
 }
 
-fn text(path: &str) -> String {
+/// A vector file as text.
+pub fn text(path: &str) -> String {
     String::from_utf8(file(path).to_vec()).expect("UTF-8")
 }
 
@@ -26,8 +27,18 @@ fn js(value: &Value) -> JsValue {
     js_sys::JSON::parse(&value.to_string()).expect("JSON")
 }
 
-/// Runs one case; `None` when it gives its expected verdict and codes.
-fn run_case(case: &Value) -> Option<String> {
+/// A case made ready for the wasm API.
+struct Prepared {
+    trust: TrustStore,
+    input: String,
+    /// The verification options, without the documents, logs and lists.
+    options: Map<String, Value>,
+    documents: Vec<Value>,
+    logs: Map<String, Value>,
+    lists: Map<String, Value>,
+}
+
+fn prepare(case: &Value) -> Prepared {
     let options = &case["options"];
     let documents: Vec<Value> = case["didDocuments"]
         .as_array()
@@ -41,22 +52,18 @@ fn run_case(case: &Value) -> Option<String> {
             verify_options.insert(key.into(), value.clone());
         }
     }
-    verify_options.insert("didDocuments".into(), Value::Array(documents.clone()));
     let logs: Map<String, Value> = options["didLogs"]
         .as_object()
         .into_iter()
         .flatten()
         .map(|(did, path)| (did.clone(), Value::String(text(path.as_str().unwrap()))))
         .collect();
-    verify_options.insert("didLogs".into(), Value::Object(logs));
     let lists: Map<String, Value> = options["statusLists"]
         .as_object()
         .into_iter()
         .flatten()
         .map(|(url, path)| (url.clone(), Value::String(text(path.as_str().unwrap()))))
         .collect();
-    verify_options.insert("statusLists".into(), Value::Object(lists));
-
     let anchors: Vec<String> = options["trustAnchors"]
         .as_array()
         .into_iter()
@@ -75,7 +82,19 @@ fn run_case(case: &Value) -> Option<String> {
         );
     }
     let input = String::from_utf8_lossy(file(case["input"].as_str().unwrap())).into_owned();
-    let report = match trust.verify_credential(JsValue::from_str(&input), js(&Value::Object(verify_options))) {
+    Prepared {
+        trust,
+        input,
+        options: verify_options,
+        documents,
+        logs,
+        lists,
+    }
+}
+
+/// `None` when `report` has the case's expected verdict and codes.
+fn judge(case: &Value, report: Result<JsValue, JsValue>) -> Option<String> {
+    let report = match report {
         Ok(report) => report,
         Err(e) => return Some(format!("threw {:?}", e)),
     };
@@ -102,6 +121,73 @@ fn run_case(case: &Value) -> Option<String> {
         }
     }
     None
+}
+
+/// Runs one case with everything supplied in the options.
+fn run_case(case: &Value) -> Option<String> {
+    let mut prepared = prepare(case);
+    let options = &mut prepared.options;
+    options.insert("didDocuments".into(), Value::Array(prepared.documents.clone()));
+    options.insert("didLogs".into(), Value::Object(prepared.logs.clone()));
+    options.insert("statusLists".into(), Value::Object(prepared.lists.clone()));
+    let report = prepared
+        .trust
+        .verify_credential(JsValue::from_str(&prepared.input), js(&Value::Object(options.clone())));
+    judge(case, report)
+}
+
+/// A JS async function serving `table[key]` (or null), as a page's fetcher would.
+fn fetcher(table: &Map<String, Value>) -> js_sys::Function {
+    js_sys::Function::new_with_args(
+        "key",
+        &format!(
+            "const table = {}; return Promise.resolve(table[key] ?? null);",
+            Value::Object(table.clone())
+        ),
+    )
+}
+
+/// Runs one case with nothing supplied but fetchers that serve the same
+/// DID documents, logs and status lists on request.
+async fn run_case_fetching(case: &Value) -> Option<String> {
+    let prepared = prepare(case);
+    let documents: Map<String, Value> = prepared
+        .documents
+        .iter()
+        .filter_map(|d| Some((d.get("id")?.as_str()?.to_owned(), d.clone())))
+        .collect();
+    let options = js(&Value::Object(prepared.options.clone()));
+    for (name, table) in [
+        ("fetchDidDocument", &documents),
+        ("fetchDidLog", &prepared.logs),
+        ("fetchStatusList", &prepared.lists),
+    ] {
+        js_sys::Reflect::set(&options, &JsValue::from_str(name), &fetcher(table)).unwrap();
+    }
+    let promise = prepared
+        .trust
+        .verify_credential_async(JsValue::from_str(&prepared.input), options);
+    judge(case, wasm_bindgen_futures::JsFuture::from(promise).await)
+}
+
+/// Runs every case of the manifest with fetchers in place of supplied
+/// data; panics listing the ones that differ from the expected results.
+pub async fn run_all_fetching() {
+    let manifest: Value = serde_json::from_slice(file("manifest.json")).unwrap();
+    let cases = manifest["cases"].as_array().unwrap();
+    let mut failures = Vec::new();
+    for case in cases {
+        if let Some(why) = run_case_fetching(case).await {
+            failures.push(format!("{}: {why}", case["id"]));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ when fetched:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 /// Runs every case of the manifest; panics listing the ones that differ.
