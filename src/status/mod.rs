@@ -10,6 +10,7 @@
 
 mod bitstring;
 mod entry;
+mod gzip;
 mod list;
 mod store;
 
