@@ -12,7 +12,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = open_snapshot(data, &StaticResolver::default(), at);
     let mut store = TrustStore::new(["did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"]);
     let _ = store.load_snapshot(data, &StaticResolver::default(), at);
-    if let Ok(registry) = serde_json::from_slice::<Registry>(data) {
-        let _ = registry.validate();
+    if let Ok(value) = serde_json::from_slice(data) {
+        if let Ok(registry) = Registry::from_json(value) {
+            let _ = registry.validate();
+        }
     }
 });

@@ -642,10 +642,10 @@ fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode, Failure> {
                 ..Limits::default()
             },
         )?;
-        let registry: Registry = serde_json::from_value(value).map_err(|e| {
+        let registry = Registry::from_json(value).map_err(|e| {
             Failure::from(Error::new(
                 passerelle::ErrorCode::RegistryInvalid,
-                format!("{}: {e}", path.display()),
+                format!("{}: {}", path.display(), e.detail()),
             ))
         })?;
         registry.validate()?;

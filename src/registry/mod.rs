@@ -11,6 +11,7 @@
 #[cfg(feature = "native")]
 pub mod client;
 mod model;
+mod read;
 mod resolve;
 #[cfg(feature = "server")]
 pub mod server;

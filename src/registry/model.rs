@@ -45,31 +45,16 @@ impl Serialize for Bilingual {
     }
 }
 
+/// Read as [`Registry::from_json`] reads it (for TRQP answers, which carry names).
 impl<'de> Deserialize<'de> for Bilingual {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let value = Value::deserialize(d)?;
-        let pick = |lang: Lang| -> Option<String> {
-            match &value {
-                Value::Object(map) => map.get(lang.tag()).and_then(Value::as_str).map(str::to_owned),
-                Value::Array(items) => items.iter().find_map(|item| {
-                    let tag = item.get("@language").and_then(Value::as_str)?;
-                    (Lang::parse(tag) == Some(lang))
-                        .then(|| item.get("@value").and_then(Value::as_str).map(str::to_owned))?
-                }),
-                _ => None,
-            }
-        };
-        match (pick(Lang::En), pick(Lang::Fr)) {
-            (Some(en), Some(fr)) => Ok(Bilingual { en, fr }),
-            _ => Err(serde::de::Error::custom(
-                "a bilingual text needs an English and a French value",
-            )),
-        }
+        super::read::bilingual(&value).map_err(serde::de::Error::custom)
     }
 }
 
 /// Whether an authority statement is in force.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// In force.
@@ -83,8 +68,7 @@ pub enum Status {
 
 /// "`entity_id` may perform `action` on `resource`", stated by the registry
 /// `authority_id`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Authorization {
     /// The authorized issuer's DID.
     pub entity_id: String,
@@ -103,10 +87,9 @@ pub struct Authorization {
     /// Start of the authorization.
     pub valid_from: Timestamp,
     /// End of the authorization, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<Timestamp>,
     /// Active, suspended or revoked.
-    #[serde(default)]
     pub status: Status,
 }
 
@@ -202,8 +185,7 @@ pub fn jurisdiction_covers(outer: &str, inner: &str) -> bool {
 }
 
 /// "`authority_id` recognizes the registry `entity_id` for `scope`".
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Recognition {
     /// The recognized registry's DID.
     pub entity_id: String,
@@ -220,16 +202,14 @@ pub struct Recognition {
     /// Start of the recognition.
     pub valid_from: Timestamp,
     /// End of the recognition, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<Timestamp>,
     /// Active, suspended or revoked.
-    #[serde(default)]
     pub status: Status,
 }
 
 /// A registry's whole content at one sequence number.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Registry {
     /// The registry's DID (it signs its snapshots).
     pub id: String,
@@ -240,14 +220,20 @@ pub struct Registry {
     /// Increases with every published snapshot.
     pub sequence: u64,
     /// Issuers this registry authorizes.
-    #[serde(default)]
     pub authorizations: Vec<Authorization>,
     /// Registries this registry recognizes.
-    #[serde(default)]
     pub recognitions: Vec<Recognition>,
 }
 
 impl Registry {
+    /// Reads a registry from its JSON form (a snapshot's
+    /// `credentialSubject`, or a source file): shapes and types, unknown
+    /// fields refused (`REGISTRY_INVALID`). [`Registry::validate`] checks
+    /// the content.
+    pub fn from_json(value: Value) -> Result<Registry> {
+        super::read::registry(value)
+    }
+
     /// Checks the content: DIDs are well-formed, statements name this
     /// registry as their authority, windows are ordered, actions are known.
     pub fn validate(&self) -> Result<()> {

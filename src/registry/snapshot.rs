@@ -117,7 +117,7 @@ pub fn open_snapshot(bytes: &[u8], resolver: &dyn DidResolver, time: Timestamp) 
     // issuer: take the subject instead of copying a possibly huge registry.
     let mut document = document;
     let subject = document.shift_remove("credentialSubject").unwrap_or(Value::Null);
-    let registry: Registry = serde_json::from_value(subject).map_err(|e| invalid(&e.to_string()))?;
+    let registry = Registry::from_json(subject)?;
     registry.validate()?;
     if document.get("issuer").and_then(Value::as_str) != Some(registry.id.as_str()) {
         return Err(Error::new(
