@@ -369,6 +369,13 @@ impl Error {
 /// Shorthand for `Result<T, passerelle::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// `text` as a JSON string literal: quoted, with quotes, backslashes and
+/// control characters escaped, so untrusted input shown in an error detail
+/// cannot forge lines or break out of its quotes.
+pub(crate) fn quoted(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

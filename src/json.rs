@@ -10,7 +10,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 
 /// Size and nesting limits applied before and while parsing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,7 +185,7 @@ impl<'de> Visitor<'de> for StrictSeed {
                 }
                 serde_json::map::Entry::Occupied(slot) => {
                     let shown: String = slot.key().chars().take(64).collect();
-                    return Err(de::Error::custom(format_args!("{DUPLICATE_MARKER}{shown:?}")));
+                    return Err(de::Error::custom(format_args!("{DUPLICATE_MARKER}{}", quoted(&shown))));
                 }
             }
         }

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 
 /// An instant, to the nanosecond, in UTC.
 ///
@@ -61,7 +61,7 @@ impl Timestamp {
             let shown: String = text.chars().take(40).collect();
             Error::new(
                 ErrorCode::DateInvalid,
-                format!("{shown:?} is not an XML Schema dateTimeStamp"),
+                format!("{} is not an XML Schema dateTimeStamp", quoted(&shown)),
             )
         })
     }

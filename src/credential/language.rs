@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 
 /// One string in one language, as VCDM 2.0 writes names and descriptions:
 /// `{"@value": "…", "@language": "fr-CA", "@direction": "ltr"}`.
@@ -31,7 +31,7 @@ impl<'a> LanguageValue<'a> {
                     .keys()
                     .find(|k| !matches!(k.as_str(), "@value" | "@language" | "@direction"))
                 {
-                    return Err(bad(&format!("unexpected key {key:?} in a language value")));
+                    return Err(bad(&format!("unexpected key {} in a language value", quoted(key))));
                 }
                 let value = object
                     .get("@value")
@@ -40,7 +40,7 @@ impl<'a> LanguageValue<'a> {
                 let language = optional_str(object, "@language")?;
                 if let Some(tag) = language {
                     if !is_language_tag(tag) {
-                        return Err(bad(&format!("{tag:?} is not a BCP 47 language tag")));
+                        return Err(bad(&format!("{} is not a BCP 47 language tag", quoted(tag))));
                     }
                 }
                 let direction = optional_str(object, "@direction")?;

@@ -6,12 +6,12 @@ use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
 use super::PublicKey;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 
 fn field<'a>(jwk: &'a Value, name: &str) -> Result<&'a str> {
     jwk.get(name)
         .and_then(Value::as_str)
-        .ok_or_else(|| Error::new(ErrorCode::KeyInvalid, format!("JWK has no string {name:?}")))
+        .ok_or_else(|| Error::new(ErrorCode::KeyInvalid, format!("JWK has no string {}", quoted(name))))
 }
 
 /// Decodes a public JWK. Only `OKP`/`Ed25519` is supported so far.

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::crypto::{jwk, PublicKey};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 
 /// A verification relationship (Controlled Identifiers §2.3): what a key is
 /// allowed to be used for.
@@ -201,7 +201,7 @@ fn decode_key(method: &Map<String, Value>) -> Result<PublicKey> {
         }
         other => Err(Error::new(
             ErrorCode::KeyTypeUnsupported,
-            format!("verification method type {other:?}"),
+            format!("verification method type {}", quoted(other)),
         )),
     }
 }

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 pub use document::{DidDocument, VerificationMethod, VerificationRelationship};
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 
 /// Looks up the DID document of a DID.
 ///
@@ -186,7 +186,7 @@ pub fn method_of(did: &str) -> Result<&str> {
 pub fn validate_did(did: &str) -> Result<()> {
     let invalid = |why: &str| {
         let shown: String = did.chars().take(80).collect();
-        Error::new(ErrorCode::DidInvalid, format!("{shown:?}: {why}"))
+        Error::new(ErrorCode::DidInvalid, format!("{}: {why}", quoted(&shown)))
     };
     let rest = did
         .strip_prefix("did:")

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use super::{key, DidDocument};
 use crate::canon;
 use crate::crypto::{base58_encode, Signer};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::json::{self, Limits};
 use crate::proof::{Cryptosuite, DataIntegrityProof, ProofOptions};
 use crate::time::Timestamp;
@@ -189,7 +189,7 @@ pub fn resolve_log(did: &str, log: &str, now: Timestamp, query: &VersionQuery) -
                 "versionId" | "versionTime" | "parameters" | "state" | "proof"
             )
         }) {
-            return Err(at(format!("unknown property {extra:?}")));
+            return Err(at(format!("unknown property {}", quoted(extra))));
         }
         let text = |k: &str| {
             entry
@@ -229,7 +229,7 @@ pub fn resolve_log(did: &str, log: &str, now: Timestamp, query: &VersionQuery) -
 
         // Parameters.
         if let Some(unknown) = parameters.keys().find(|k| !KNOWN_PARAMETERS.contains(&k.as_str())) {
-            return Err(at(format!("unknown parameter {unknown:?}")));
+            return Err(at(format!("unknown parameter {}", quoted(unknown))));
         }
         if number == 1 {
             if parameters.get("method").and_then(Value::as_str) != Some(METHOD_V1_0) {

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::{eddsa_jcs_2022, Cryptosuite};
 use crate::crypto::{multibase, PublicKey, Signer};
 use crate::did::VerificationRelationship;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::time::Timestamp;
 
 /// What a signer asks for when adding a proof.
@@ -96,7 +96,7 @@ impl<'a> DataIntegrityProof<'a> {
                 let shown: String = other.chars().take(64).collect();
                 return Err(Error::new(
                     ErrorCode::CryptosuiteUnsupported,
-                    format!("proof type {shown:?}"),
+                    format!("proof type {}", quoted(&shown)),
                 ));
             }
             None => return Err(malformed("proof type is missing")),

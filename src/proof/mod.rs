@@ -9,7 +9,7 @@ mod eddsa_jcs_2022;
 pub(crate) use data_integrity::create_proof;
 pub use data_integrity::{add_proof, proofs_of, DataIntegrityProof, ProofOptions};
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 
 /// A Data Integrity cryptosuite passerelle implements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,7 +38,7 @@ impl Cryptosuite {
                 let shown: String = other.chars().take(64).collect();
                 Err(Error::new(
                     ErrorCode::CryptosuiteUnsupported,
-                    format!("cryptosuite {shown:?}"),
+                    format!("cryptosuite {}", quoted(&shown)),
                 ))
             }
         }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Value};
 
-use crate::error::{Error, ErrorCode, Lang, Result};
+use crate::error::{quoted, Error, ErrorCode, Lang, Result};
 use crate::time::Timestamp;
 
 /// A text in English and French.
@@ -250,14 +250,14 @@ impl Registry {
             }
             if a.action != "issue" {
                 return Err(bad(format!(
-                    "authorization action {:?}: only \"issue\" is defined",
-                    a.action
+                    "authorization action {}: only \"issue\" is defined",
+                    quoted(&a.action)
                 )));
             }
             if a.resource.is_empty() || a.resource.contains('*') {
                 return Err(bad(format!(
-                    "authorization resource {:?} must be one credential type",
-                    a.resource
+                    "authorization resource {} must be one credential type",
+                    quoted(&a.resource)
                 )));
             }
             if a.valid_until.is_some_and(|until| until < a.valid_from) {
@@ -275,8 +275,8 @@ impl Registry {
             }
             if r.action != "recognize" {
                 return Err(bad(format!(
-                    "recognition action {:?}: only \"recognize\" is defined",
-                    r.action
+                    "recognition action {}: only \"recognize\" is defined",
+                    quoted(&r.action)
                 )));
             }
             if r.scope.is_empty() {

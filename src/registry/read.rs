@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::model::{Authorization, Bilingual, Recognition, Registry, Scope, Status};
-use crate::error::{Error, ErrorCode, Lang, Result};
+use crate::error::{quoted, Error, ErrorCode, Lang, Result};
 use crate::time::Timestamp;
 
 fn invalid(detail: String) -> Error {
@@ -70,8 +70,9 @@ impl Fields {
                 "suspended" => Ok(Status::Suspended),
                 "revoked" => Ok(Status::Revoked),
                 other => Err(invalid(format!(
-                    "{} status {other:?} is not active, suspended or revoked",
-                    self.what
+                    "{} status {} is not active, suspended or revoked",
+                    self.what,
+                    quoted(other)
                 ))),
             },
             Some(_) => Err(invalid(format!("{} status must be a string", self.what))),
@@ -104,7 +105,7 @@ impl Fields {
     fn done(self) -> Result<()> {
         match self.map.keys().next() {
             None => Ok(()),
-            Some(key) => Err(invalid(format!("unknown field {key:?} in {}", self.what))),
+            Some(key) => Err(invalid(format!("unknown field {} in {}", quoted(key), self.what))),
         }
     }
 }

@@ -134,7 +134,7 @@ impl TrustStore {
     /// Every loaded registry, ordered by id so answers never depend on hash order.
     pub(crate) fn all_indexed(&self) -> impl Iterator<Item = &Indexed> {
         let mut all: Vec<&Indexed> = self.registries.values().collect();
-        all.sort_by(|a, b| a.registry().id.cmp(&b.registry().id));
+        all.sort_unstable_by(|a, b| a.registry().id.cmp(&b.registry().id));
         all.into_iter()
     }
 

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::resolve::{PathStep, TrustAnswer, Wanted};
 use super::store::TrustStore;
-use crate::error::{Error, ErrorCode, Lang, Result};
+use crate::error::{quoted, Error, ErrorCode, Lang, Result};
 use crate::json::{self, Limits};
 use crate::time::Timestamp;
 
@@ -158,7 +158,7 @@ impl TrustStore {
             return Err(refuse(
                 404,
                 ErrorCode::TrqpRequestInvalid,
-                format!("action {:?} is not defined; use \"issue\"", query.action),
+                format!("action {} is not defined; use \"issue\"", quoted(&query.action)),
             ));
         }
         self.known_authority(&query.authority_id)?;
@@ -192,7 +192,7 @@ impl TrustStore {
             return Err(refuse(
                 404,
                 ErrorCode::TrqpRequestInvalid,
-                format!("action {:?} is not defined; use \"recognize\"", query.action),
+                format!("action {} is not defined; use \"recognize\"", quoted(&query.action)),
             ));
         }
         self.known_authority(&query.authority_id)?;

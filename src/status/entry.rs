@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 
 /// The purposes the spec defines, plus any other string.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -96,7 +96,8 @@ impl StatusEntry {
         let index_text = text("statusListIndex")?;
         if index_text.is_empty() || !index_text.bytes().all(|b| b.is_ascii_digit()) || index_text.len() > 19 {
             return Err(invalid(format!(
-                "statusListIndex {index_text:?} is not a base-10 integer"
+                "statusListIndex {} is not a base-10 integer",
+                quoted(index_text)
             )));
         }
         let index: u64 = index_text

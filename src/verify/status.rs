@@ -101,8 +101,8 @@ impl<R: DidResolver> Verifier<R> {
         }
         if !list.purposes.iter().any(|p| p == entry.purpose.as_str()) {
             return Err(invalid(format!(
-                "the status list is for {:?}, not {}",
-                list.purposes,
+                "the status list is for {}, not {}",
+                list.purposes.join(", "),
                 entry.purpose.as_str()
             )));
         }
