@@ -153,6 +153,12 @@ fn strings(value: &Value, name: &str) -> Result<Vec<String>> {
     }
 }
 
+/// Limits for re-reading an entry this module wrote (SCID placeholders swapped).
+const REPARSE_LIMITS: Limits = Limits {
+    max_bytes: MAX_LOG_BYTES,
+    max_depth: Limits::DEPTH_CEILING,
+};
+
 /// Verifies a whole `did:webvh` log for `did` at time `now` and returns the
 /// version asked for. Every entry is checked: version numbers, entry hashes,
 /// the SCID, times, parameters, pre-rotation, and proofs by authorized keys.
@@ -332,7 +338,9 @@ pub fn resolve_log(did: &str, log: &str, now: Timestamp, query: &VersionQuery) -
         if number == 1 {
             unsigned.insert("versionId".into(), PLACEHOLDER.into());
             let with_placeholders = Value::Object(unsigned).to_string().replace(scid, PLACEHOLDER);
-            let preliminary: Value = serde_json::from_str(&with_placeholders).map_err(|e| at(e.to_string()))?;
+            // Placeholders are ASCII and the entry passed the log's limits already.
+            let preliminary = json::parse_strict(with_placeholders.as_bytes(), REPARSE_LIMITS)
+                .map_err(|e| at(e.detail().to_owned()))?;
             if jcs_hash(&preliminary)? != scid {
                 return Err(at("the SCID does not match the first entry".into()));
             }
@@ -506,7 +514,7 @@ impl WebvhLog {
         });
         let scid = jcs_hash(&preliminary)?;
         let replaced = preliminary.to_string().replace(PLACEHOLDER, &scid);
-        let entry: Map<String, Value> = serde_json::from_str(&replaced).map_err(|e| invalid(e.to_string()))?;
+        let entry = json::parse_object(replaced.as_bytes(), REPARSE_LIMITS).map_err(|e| invalid(e.detail()))?;
         let did = format!("did:webvh:{scid}:{location}");
         split(&did)?;
         let mut log = WebvhLog {

@@ -87,7 +87,7 @@ async fn fetch(fetcher: &Function, argument: &str) -> Option<Value> {
     if let Some(text) = value.as_string() {
         return Some(Value::String(text));
     }
-    serde_json::from_str(&json_text(&value).ok()?).ok()
+    parse_strict(json_text(&value).ok()?.as_bytes(), crate::OPTION_LIMITS).ok()
 }
 
 /// `options` (as JSON, without its functions) with what `input` needs and
@@ -146,7 +146,7 @@ pub(crate) async fn complete_options(options: &JsValue, input: &str) -> Result<M
             .is_some_and(|docs| docs.iter().any(|d| d.get("id").and_then(Value::as_str) == Some(did)));
         if let (false, Some(fetcher)) = (known, &fetch_document) {
             let document = match fetch(fetcher, did).await {
-                Some(Value::String(text)) => serde_json::from_str(&text).ok(),
+                Some(Value::String(text)) => parse_strict(text.as_bytes(), Limits::default()).ok(),
                 other => other,
             };
             if let Some(document) = document {

@@ -72,14 +72,21 @@ struct Options {
     lists: StaticStatusLists,
 }
 
+/// Options carry DID documents, logs and status lists: larger than one credential.
+const OPTION_LIMITS: Limits = Limits {
+    max_bytes: 64 * 1024 * 1024,
+    max_depth: 64,
+};
+
 /// The options object as JSON (functions, such as fetchers, left out).
 fn options_map(options: &JsValue) -> Result<Map<String, Value>, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(Map::new());
     }
-    match serde_json::from_str(&json_text(options)?) {
+    match parse_strict(json_text(options)?.as_bytes(), OPTION_LIMITS) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(invalid_option("options must be an object")),
+        Ok(_) => Err(invalid_option("options must be an object")),
+        Err(e) => Err(js_error(&e)),
     }
 }
 
