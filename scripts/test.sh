@@ -62,6 +62,13 @@ unset CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER
 
 step "wasm bindings: npm package (web and node), wasm-opt, size"
 bash wasm/build.sh
+# The budget is 120 KB gzipped and is not met yet (README, "WebAssembly");
+# until it is, this guards against growth past the last measured size.
+wasm_gz=$(gzip -9 -c wasm/pkg/web/passerelle_bg.wasm | wc -c)
+if [ "$wasm_gz" -gt 170000 ]; then
+  echo "passerelle_bg.wasm is $wasm_gz bytes gzipped: over the 170 000-byte regression ceiling" >&2
+  exit 1
+fi
 
 step "browser verifier page: end to end in headless Chromium (Playwright)"
 [ -d wasm/node_modules/playwright-core ] || (cd wasm && npm install --no-save --silent --no-audit --no-fund playwright-core@1 >/dev/null)
