@@ -68,10 +68,10 @@ impl<S: Signer> Issuer<S> {
         }
         let did = did.to_owned();
         Ok(Issuer {
+            suite: Cryptosuite::for_key(signer.public_key().algorithm()),
             signer,
             verification_method,
             did,
-            suite: Cryptosuite::EddsaJcs2022,
             defaults: IssueDefaults::default(),
         })
     }
@@ -82,8 +82,8 @@ impl<S: Signer> Issuer<S> {
         Issuer {
             verification_method: did::key::verification_method_for(&public),
             did: did::key::did_for(&public),
+            suite: Cryptosuite::for_key(public.algorithm()),
             signer,
-            suite: Cryptosuite::EddsaJcs2022,
             defaults: IssueDefaults::default(),
         }
     }
@@ -221,6 +221,38 @@ mod tests {
             issuer.issue(old.as_object().unwrap().clone(), at()).unwrap_err().code(),
             ErrorCode::ContextInvalid
         );
+    }
+
+    #[test]
+    fn a_p256_issuer_signs_with_ecdsa_jcs_2019_and_verifies() {
+        use crate::crypto::P256KeyPair;
+        use crate::verify::{CheckName, Verifier, VerifyOptions};
+        let issuer = Issuer::did_key(P256KeyPair::from_secret_bytes(&[5; 32]).unwrap());
+        assert!(issuer.did().starts_with("did:key:zDn"));
+        let unsigned = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential",
+                              "issuer": issuer.did(), "credentialSubject": {"id": "did:example:holder"}});
+        let vc = issuer.issue(unsigned.as_object().unwrap().clone(), at()).unwrap();
+        assert_eq!(vc.json()["proof"]["cryptosuite"], "ecdsa-jcs-2019");
+        let report = Verifier::offline().verify(vc.to_json_string().as_bytes(), &VerifyOptions::at(at()));
+        assert!(report.verified(), "{}", report.render(crate::Lang::En));
+
+        let holder = Issuer::did_key(P256KeyPair::from_secret_bytes(&[6; 32]).unwrap());
+        let presentation = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiablePresentation",
+                                  "holder": holder.did(), "verifiableCredential": [vc.json()]});
+        let vp = holder
+            .present(
+                presentation.as_object().unwrap().clone(),
+                Some("nonce-1"),
+                Some("example.ca"),
+                at(),
+            )
+            .unwrap();
+        let mut options = VerifyOptions::at(at());
+        options.challenge = Some("nonce-1".into());
+        options.domain = Some("example.ca".into());
+        let report = Verifier::offline().verify(Value::Object(vp.json().clone()).to_string().as_bytes(), &options);
+        assert!(report.verified(), "{}", report.render(crate::Lang::En));
+        assert_eq!(report.check(CheckName::Proof).unwrap().code, None);
     }
 
     #[test]

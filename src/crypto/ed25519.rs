@@ -76,7 +76,7 @@ impl Ed25519KeyPair {
     /// The private JWK (with `d`), in a value the caller must protect.
     pub fn to_private_jwk(&self) -> Zeroizing<String> {
         let seed = Zeroizing::new(*self.signing.as_bytes());
-        jwk::ed25519_private_jwk(&self.public_key(), &seed)
+        jwk::private_jwk(&self.public_key(), &seed[..])
     }
 
     /// The public key's Multikey encoding (`z6Mk…`).

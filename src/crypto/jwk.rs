@@ -1,4 +1,5 @@
-//! JSON Web Key (RFC 7517/8037) encodings of Ed25519 keys (`kty` `OKP`).
+//! JSON Web Key encodings: Ed25519 keys as `OKP` (RFC 8037) and P-256
+//! keys as `EC` (RFC 7518 §6.2).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -14,17 +15,42 @@ fn field<'a>(jwk: &'a Value, name: &str) -> Result<&'a str> {
         .ok_or_else(|| Error::new(ErrorCode::KeyInvalid, format!("JWK has no string {}", quoted(name))))
 }
 
-/// Decodes a public JWK. Only `OKP`/`Ed25519` is supported so far.
+fn bytes(jwk: &Value, name: &str) -> Result<Vec<u8>> {
+    URL_SAFE_NO_PAD
+        .decode(field(jwk, name)?)
+        .map_err(|_| Error::new(ErrorCode::KeyInvalid, format!("JWK {name} is not base64url")))
+}
+
+/// Decodes a public JWK: `OKP`/`Ed25519` or `EC`/`P-256`.
 pub fn public_key(jwk: &Value) -> Result<PublicKey> {
     match (field(jwk, "kty")?, field(jwk, "crv")?) {
-        ("OKP", "Ed25519") => {
-            let x = URL_SAFE_NO_PAD
-                .decode(field(jwk, "x")?)
-                .map_err(|_| Error::new(ErrorCode::KeyInvalid, "JWK x is not base64url"))?;
-            PublicKey::ed25519_from_bytes(&x)
+        ("OKP", "Ed25519") => PublicKey::ed25519_from_bytes(&bytes(jwk, "x")?),
+        ("EC", "P-256") => {
+            let (x, y) = (bytes(jwk, "x")?, bytes(jwk, "y")?);
+            if x.len() != 32 || y.len() != 32 {
+                return Err(Error::new(ErrorCode::KeyInvalid, "P-256 JWK x and y are 32 bytes each"));
+            }
+            let mut point = Vec::with_capacity(65);
+            point.push(0x04);
+            point.extend_from_slice(&x);
+            point.extend_from_slice(&y);
+            PublicKey::p256_from_sec1(&point)
         }
         (kty, crv) => Err(Error::new(ErrorCode::KeyTypeUnsupported, format!("JWK {kty}/{crv}"))),
     }
+}
+
+pub(super) fn p256_private(jwk: &Value) -> Result<Zeroizing<[u8; 32]>> {
+    if (field(jwk, "kty")?, field(jwk, "crv")?) != ("EC", "P-256") {
+        return Err(Error::new(ErrorCode::KeyTypeUnsupported, "not a P-256 EC JWK"));
+    }
+    let d = Zeroizing::new(bytes(jwk, "d")?);
+    let mut secret = Zeroizing::new([0u8; 32]);
+    if d.len() != 32 {
+        return Err(Error::new(ErrorCode::KeyInvalid, "JWK d must be 32 bytes"));
+    }
+    secret.copy_from_slice(&d);
+    Ok(secret)
 }
 
 pub(super) fn ed25519_private(jwk: &Value) -> Result<Zeroizing<[u8; 32]>> {
@@ -44,9 +70,10 @@ pub(super) fn ed25519_private(jwk: &Value) -> Result<Zeroizing<[u8; 32]>> {
     Ok(seed)
 }
 
-pub(super) fn ed25519_private_jwk(public: &PublicKey, seed: &[u8; 32]) -> Zeroizing<String> {
+/// The public JWK of `public` with `d` (the seed or secret scalar) added.
+pub(super) fn private_jwk(public: &PublicKey, secret: &[u8]) -> Zeroizing<String> {
     let mut value = public.to_jwk();
-    value["d"] = Value::String(URL_SAFE_NO_PAD.encode(seed));
+    value["d"] = Value::String(URL_SAFE_NO_PAD.encode(secret));
     let text = Zeroizing::new(value.to_string());
     if let Some(Value::String(d)) = value.get_mut("d") {
         zeroize::Zeroize::zeroize(d);
@@ -69,6 +96,15 @@ impl PublicKey {
                 "crv": "Ed25519",
                 "x": URL_SAFE_NO_PAD.encode(key.as_bytes()),
             }),
+            PublicKey::P256(_) => {
+                let (x, y) = self.p256_coordinates().unwrap_or_default();
+                json!({
+                    "kty": "EC",
+                    "crv": "P-256",
+                    "x": URL_SAFE_NO_PAD.encode(x),
+                    "y": URL_SAFE_NO_PAD.encode(y),
+                })
+            }
         }
     }
 }
@@ -78,9 +114,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refuses_other_key_types() {
-        let ec = json!({"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA"});
-        assert_eq!(public_key(&ec).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+    fn refuses_other_key_types_and_bad_points() {
+        let p384 = json!({"kty": "EC", "crv": "P-384", "x": "AA", "y": "AA"});
+        assert_eq!(public_key(&p384).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+        let off_curve = json!({"kty": "EC", "crv": "P-256",
+            "x": URL_SAFE_NO_PAD.encode([1u8; 32]), "y": URL_SAFE_NO_PAD.encode([2u8; 32])});
+        assert_eq!(public_key(&off_curve).unwrap_err().code(), ErrorCode::KeyInvalid);
         let short = json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"});
         assert_eq!(public_key(&short).unwrap_err().code(), ErrorCode::KeyInvalid);
     }

@@ -3,10 +3,12 @@
 
 mod base58;
 pub(crate) use base58::encode as base58_encode;
+mod ecdsa;
 mod ed25519;
 pub mod jwk;
 pub mod multibase;
 
+pub use ecdsa::P256KeyPair;
 pub use ed25519::Ed25519KeyPair;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -15,6 +17,10 @@ use crate::error::{Error, ErrorCode, Result};
 pub(crate) const ED25519_PUB_HEADER: [u8; 2] = [0xed, 0x01];
 /// Multicodec header of an Ed25519 secret seed (varint of 0x1300).
 pub(crate) const ED25519_PRIV_HEADER: [u8; 2] = [0x80, 0x26];
+/// Multicodec header of a compressed P-256 public key (varint of 0x1200).
+pub(crate) const P256_PUB_HEADER: [u8; 2] = [0x80, 0x24];
+/// Multicodec header of a P-256 secret key (varint of 0x1306).
+pub(crate) const P256_PRIV_HEADER: [u8; 2] = [0x86, 0x26];
 
 /// The signature algorithms passerelle can verify.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -22,6 +28,8 @@ pub(crate) const ED25519_PRIV_HEADER: [u8; 2] = [0x80, 0x26];
 pub enum KeyAlgorithm {
     /// Ed25519 (RFC 8032, pure EdDSA), verified with `verify_strict`.
     Ed25519,
+    /// ECDSA on NIST P-256 with SHA-256 (FIPS 186-5), `r‖s` signatures.
+    P256,
 }
 
 /// A public key, decoded and checked.
@@ -30,6 +38,16 @@ pub enum KeyAlgorithm {
 pub enum PublicKey {
     /// An Ed25519 public key.
     Ed25519(ed25519_dalek::VerifyingKey),
+    /// A P-256 public key (a curve point other than the identity).
+    P256(P256PublicKey),
+}
+
+/// A P-256 public key: the point, and its compressed SEC1 form (33 bytes),
+/// which Multikey and did:key use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct P256PublicKey {
+    point: p256::AffinePoint,
+    compressed: [u8; 33],
 }
 
 impl std::fmt::Debug for PublicKey {
@@ -52,7 +70,31 @@ impl PublicKey {
             .map_err(|_| Error::new(ErrorCode::KeyInvalid, "not an Ed25519 curve point"))
     }
 
-    /// Decodes a Multikey `publicKeyMultibase` value (`z6Mk…` for Ed25519).
+    /// A P-256 public key from its SEC1 encoding (compressed, 33 bytes, or
+    /// uncompressed, 65 bytes); the point must be on the curve.
+    pub fn p256_from_sec1(bytes: &[u8]) -> Result<Self> {
+        if !matches!(bytes.len(), 33 | 65) {
+            return Err(Error::new(
+                ErrorCode::KeyInvalid,
+                format!("a P-256 SEC1 key has 33 or 65 bytes, not {}", bytes.len()),
+            ));
+        }
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
+            .map(|key| PublicKey::from_p256(&key))
+            .map_err(|_| Error::new(ErrorCode::KeyInvalid, "not a P-256 curve point"))
+    }
+
+    pub(crate) fn from_p256(key: &p256::ecdsa::VerifyingKey) -> Self {
+        let mut compressed = [0u8; 33];
+        compressed.copy_from_slice(key.to_sec1_point(true).as_bytes());
+        PublicKey::P256(P256PublicKey {
+            point: *key.as_affine(),
+            compressed,
+        })
+    }
+
+    /// Decodes a Multikey `publicKeyMultibase` value (`z6Mk…` for Ed25519,
+    /// `zDn…` for P-256).
     ///
     /// ```
     /// use passerelle::crypto::PublicKey;
@@ -63,6 +105,7 @@ impl PublicKey {
         let bytes = multibase::decode(text)?;
         match bytes.split_first_chunk::<2>() {
             Some((header, key)) if *header == ED25519_PUB_HEADER => PublicKey::ed25519_from_bytes(key),
+            Some((header, key)) if *header == P256_PUB_HEADER && key.len() == 33 => PublicKey::p256_from_sec1(key),
             _ => Err(Error::new(ErrorCode::KeyTypeUnsupported, "unknown Multikey header")),
         }
     }
@@ -75,6 +118,11 @@ impl PublicKey {
                 bytes.extend_from_slice(key.as_bytes());
                 multibase::encode_base58btc(&bytes)
             }
+            PublicKey::P256(key) => {
+                let mut bytes = P256_PUB_HEADER.to_vec();
+                bytes.extend_from_slice(&key.compressed);
+                multibase::encode_base58btc(&bytes)
+            }
         }
     }
 
@@ -82,13 +130,15 @@ impl PublicKey {
     pub fn algorithm(&self) -> KeyAlgorithm {
         match self {
             PublicKey::Ed25519(_) => KeyAlgorithm::Ed25519,
+            PublicKey::P256(_) => KeyAlgorithm::P256,
         }
     }
 
-    /// The raw public key bytes.
+    /// The raw public key bytes (for P-256, the compressed SEC1 form).
     pub fn as_bytes(&self) -> &[u8] {
         match self {
             PublicKey::Ed25519(key) => key.as_bytes(),
+            PublicKey::P256(key) => &key.compressed,
         }
     }
 
@@ -106,7 +156,34 @@ impl PublicKey {
                 key.verify_strict(message, &signature)
                     .map_err(|_| Error::new(ErrorCode::ProofSignatureInvalid, "Ed25519 verify_strict failed"))
             }
+            PublicKey::P256(key) => {
+                use p256::ecdsa::signature::Verifier as _;
+                let signature = p256::ecdsa::Signature::from_slice(signature).map_err(|_| {
+                    Error::new(
+                        ErrorCode::ProofValueInvalid,
+                        format!(
+                            "a P-256 signature is r‖s, 64 bytes in range; got {} bytes",
+                            signature.len()
+                        ),
+                    )
+                })?;
+                p256::ecdsa::VerifyingKey::from_affine(key.point)
+                    .and_then(|key| key.verify(message, &signature))
+                    .map_err(|_| Error::new(ErrorCode::ProofSignatureInvalid, "ECDSA P-256 verification failed"))
+            }
         }
+    }
+
+    /// The uncompressed SEC1 coordinates `(x, y)` of a P-256 key (for JWK).
+    pub(crate) fn p256_coordinates(&self) -> Option<([u8; 32], [u8; 32])> {
+        let PublicKey::P256(key) = self else { return None };
+        let point = p256::ecdsa::VerifyingKey::from_affine(key.point)
+            .ok()?
+            .to_sec1_point(false);
+        let (mut x, mut y) = ([0u8; 32], [0u8; 32]);
+        x.copy_from_slice(point.x()?);
+        y.copy_from_slice(point.y()?);
+        Some((x, y))
     }
 }
 
@@ -123,7 +200,8 @@ pub trait Signer {
     /// The public key matching the private key used by [`Signer::sign`].
     fn public_key(&self) -> PublicKey;
 
-    /// Signs `message` and returns the raw signature bytes (64 for Ed25519).
+    /// Signs `message` and returns the raw signature bytes (64 for Ed25519;
+    /// `r‖s`, 64 bytes, for P-256, which hashes `message` with SHA-256).
     /// A remote signer that fails returns an error with code `SIGNING_FAILED`.
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>>;
 }

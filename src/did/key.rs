@@ -52,18 +52,15 @@ pub fn resolve_method(vm_url: &str) -> Result<super::ResolvedMethod> {
 
 /// Decodes the public key of a `did:key` (the version segment, if any, must be `1`).
 pub fn public_key(did: &str) -> Result<PublicKey> {
-    let (_, key) = checked_key_bytes(did)?;
-    PublicKey::ed25519_from_bytes(&key)
+    let multibase = checked_multibase(did)?;
+    PublicKey::from_multikey(multibase)
         .map_err(|e| Error::new(ErrorCode::DidInvalid, format!("did:key: {}", e.detail())))
 }
 
 /// The multibase value of a `did:key`, after checking the DID's form and
-/// that it encodes a 32-byte Ed25519 public key (header 0xed01).
+/// that it encodes an Ed25519 public key (header 0xed01, 32 bytes) or a
+/// compressed P-256 one (header 0x8024, 33 bytes).
 fn checked_multibase(did: &str) -> Result<&str> {
-    checked_key_bytes(did).map(|(multibase, _)| multibase)
-}
-
-fn checked_key_bytes(did: &str) -> Result<(&str, Vec<u8>)> {
     let invalid = |why: &str| Error::new(ErrorCode::DidInvalid, format!("did:key: {why}"));
     let mut parts = did.split(':');
     if (parts.next(), parts.next()) != (Some("did"), Some("key")) {
@@ -80,15 +77,17 @@ fn checked_key_bytes(did: &str) -> Result<(&str, Vec<u8>)> {
     }
     let bytes = crate::crypto::multibase::decode(multibase).map_err(|_| invalid("the key is not base58btc"))?;
     match bytes.split_first_chunk::<2>() {
-        Some((header, key)) if *header == crate::crypto::ED25519_PUB_HEADER && key.len() == 32 => {
-            Ok((multibase, key.to_vec()))
-        }
-        Some((header, _)) if *header == crate::crypto::ED25519_PUB_HEADER => {
-            Err(invalid("an Ed25519 key has 32 bytes"))
-        }
+        Some((header, key)) if *header == crate::crypto::ED25519_PUB_HEADER => match key.len() {
+            32 => Ok(multibase),
+            _ => Err(invalid("an Ed25519 key has 32 bytes")),
+        },
+        Some((header, key)) if *header == crate::crypto::P256_PUB_HEADER => match key {
+            [0x02 | 0x03, rest @ ..] if rest.len() == 32 => Ok(multibase),
+            _ => Err(invalid("a P-256 key is compressed SEC1, 33 bytes")),
+        },
         _ => Err(Error::new(
             ErrorCode::KeyTypeUnsupported,
-            "did:key: only Ed25519 keys are supported",
+            "did:key: only Ed25519 and P-256 keys are supported",
         )),
     }
 }
@@ -170,8 +169,10 @@ mod tests {
         ] {
             assert!(public_key(bad).is_err(), "{bad}");
         }
-        // A P-256 key (0x1200) is well-formed but not supported yet.
+        // The spec's P-256 example (0x1200) decodes; a secp256k1 key (0xe7) is not supported.
         let p256 = "did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169";
-        assert_eq!(public_key(p256).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+        assert_eq!(public_key(p256).unwrap().to_multikey(), &p256[8..]);
+        let secp256k1 = "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme";
+        assert_eq!(public_key(secp256k1).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{eddsa_jcs_2022, Cryptosuite};
+use super::{jcs_suites, Cryptosuite};
 use crate::crypto::{multibase, PublicKey, Signer};
 use crate::did::VerificationRelationship;
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -150,9 +150,7 @@ impl<'a> DataIntegrityProof<'a> {
     /// `secured`, with `key`, per the proof's cryptosuite. The signed data is
     /// `secured` without its `proof` property.
     pub fn verify_signature(&self, secured: &Map<String, Value>, key: &PublicKey) -> Result<()> {
-        match self.cryptosuite {
-            Cryptosuite::EddsaJcs2022 => eddsa_jcs_2022::verify(secured, self.json, &self.proof_value, key),
-        }
+        jcs_suites::verify(self.cryptosuite, secured, self.json, &self.proof_value, key)
     }
 }
 
@@ -232,9 +230,7 @@ pub(crate) fn create_proof(
     if let Some(context) = document.get("@context") {
         proof.insert("@context".into(), context.clone());
     }
-    let signature = match suite {
-        Cryptosuite::EddsaJcs2022 => eddsa_jcs_2022::sign(document, &proof, signer)?,
-    };
+    let signature = jcs_suites::sign(suite, document, &proof, signer)?;
     proof.insert("proofValue".into(), multibase::encode_base58btc(&signature).into());
     Ok(proof)
 }

@@ -1,13 +1,17 @@
-//! The `eddsa-jcs-2022` cryptosuite (vc-di-eddsa §3.3).
+//! The JCS cryptosuites: `eddsa-jcs-2022` (vc-di-eddsa §3.3) and
+//! `ecdsa-jcs-2019` with P-256 (vc-di-ecdsa §3.3). Both transform with RFC
+//! 8785, hash the proof configuration then the document with SHA-256, and
+//! sign the 64 bytes of hash data; they differ only in the signature.
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::Cryptosuite;
 use crate::canon;
-use crate::crypto::{KeyAlgorithm, PublicKey, Signer};
+use crate::crypto::{PublicKey, Signer};
 use crate::error::{Error, ErrorCode, Result};
 
-/// §3.3.4: SHA-256 of the canonical proof configuration, then SHA-256 of
+/// §3.3.4 (both specifications): SHA-256 of the canonical proof configuration, then SHA-256 of
 /// the canonical document, joined (proof hash first). The document is
 /// `document` without its `proof`, with `@context` replaced by `context`
 /// when given (§3.3.2 step 4), canonicalized without being cloned.
@@ -54,21 +58,30 @@ fn as_slice(value: Option<&Value>) -> &[Value] {
     }
 }
 
-fn require_ed25519(key: &PublicKey) -> Result<()> {
-    match key.algorithm() {
-        KeyAlgorithm::Ed25519 => Ok(()),
-        #[allow(unreachable_patterns)]
-        _ => Err(Error::new(
-            ErrorCode::KeyTypeUnsupported,
-            "eddsa-jcs-2022 needs an Ed25519 key",
-        )),
+/// The suite's key type: Ed25519 for eddsa-jcs-2022, P-256 for ecdsa-jcs-2019.
+fn require_key_for(suite: Cryptosuite, key: &PublicKey) -> Result<()> {
+    if key.algorithm() == suite.key_algorithm() {
+        return Ok(());
     }
+    Err(Error::new(
+        ErrorCode::KeyTypeUnsupported,
+        format!(
+            "{suite} needs a {:?} key, not {:?}",
+            suite.key_algorithm(),
+            key.algorithm()
+        ),
+    ))
 }
 
 /// §3.3.1 steps 3–6: the signature over `unsecured` (which has no `proof`)
 /// for the proof configuration `proof`.
-pub(crate) fn sign(unsecured: &Map<String, Value>, proof: &Map<String, Value>, signer: &dyn Signer) -> Result<Vec<u8>> {
-    require_ed25519(&signer.public_key())?;
+pub(crate) fn sign(
+    suite: Cryptosuite,
+    unsecured: &Map<String, Value>,
+    proof: &Map<String, Value>,
+    signer: &dyn Signer,
+) -> Result<Vec<u8>> {
+    require_key_for(suite, &signer.public_key())?;
     let data = hash_data(unsecured, None, proof)?;
     signer.sign(&data)
 }
@@ -77,12 +90,13 @@ pub(crate) fn sign(unsecured: &Map<String, Value>, proof: &Map<String, Value>, s
 /// `proofValue`) of `secured`; every `proof` of `secured` is left out of the
 /// signed data, as proofs of a set are independent.
 pub(crate) fn verify(
+    suite: Cryptosuite,
     secured: &Map<String, Value>,
     proof: &Map<String, Value>,
     proof_value: &[u8],
     key: &PublicKey,
 ) -> Result<()> {
-    require_ed25519(key)?;
+    require_key_for(suite, key)?;
     let context = proof.get("@context");
     if let Some(proof_context) = context {
         if !as_slice(secured.get("@context")).starts_with(as_slice(Some(proof_context))) {
