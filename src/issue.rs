@@ -223,6 +223,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "ecdsa")]
     #[test]
     fn a_p256_issuer_signs_with_ecdsa_jcs_2019_and_verifies() {
         use crate::crypto::P256KeyPair;

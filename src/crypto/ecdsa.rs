@@ -3,8 +3,79 @@
 use p256::ecdsa::signature::Signer as _;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::{jwk, multibase, PublicKey, Signer, P256_PRIV_HEADER};
+use super::{jwk, multibase, PublicKey, Signer};
 use crate::error::{Error, ErrorCode, Result};
+
+/// Multicodec header of a P-256 secret key (varint of 0x1306).
+const P256_PRIV_HEADER: [u8; 2] = [0x86, 0x26];
+
+/// A P-256 public key: the point, and its compressed SEC1 form (33 bytes),
+/// which Multikey and did:key use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct P256PublicKey {
+    point: p256::AffinePoint,
+    compressed: [u8; 33],
+}
+
+impl P256PublicKey {
+    /// From SEC1 bytes, compressed (33) or uncompressed (65), on the curve.
+    pub(crate) fn from_sec1(bytes: &[u8]) -> Result<Self> {
+        if !matches!(bytes.len(), 33 | 65) {
+            return Err(Error::new(
+                ErrorCode::KeyInvalid,
+                format!("a P-256 SEC1 key has 33 or 65 bytes, not {}", bytes.len()),
+            ));
+        }
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
+            .map(|key| Self::from_verifying_key(&key))
+            .map_err(|_| Error::new(ErrorCode::KeyInvalid, "not a P-256 curve point"))
+    }
+
+    fn from_verifying_key(key: &p256::ecdsa::VerifyingKey) -> Self {
+        let mut compressed = [0u8; 33];
+        compressed.copy_from_slice(key.to_sec1_point(true).as_bytes());
+        P256PublicKey {
+            point: *key.as_affine(),
+            compressed,
+        }
+    }
+
+    /// The compressed SEC1 form.
+    pub fn compressed(&self) -> &[u8; 33] {
+        &self.compressed
+    }
+
+    /// The affine coordinates `(x, y)`, big-endian (for JWK).
+    pub fn coordinates(&self) -> ([u8; 32], [u8; 32]) {
+        let point = p256::ecdsa::VerifyingKey::from_affine(self.point).map(|key| key.to_sec1_point(false));
+        let (mut x, mut y) = ([0u8; 32], [0u8; 32]);
+        if let Ok(point) = point {
+            if let (Some(px), Some(py)) = (point.x(), point.y()) {
+                x.copy_from_slice(px);
+                y.copy_from_slice(py);
+            }
+        }
+        (x, y)
+    }
+
+    /// Verifies a 64-byte `r‖s` signature over `message` (SHA-256). Both
+    /// `s` and `n − s` verify, as in FIPS 186-5; we only ever write the low one.
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        use p256::ecdsa::signature::Verifier as _;
+        let signature = p256::ecdsa::Signature::from_slice(signature).map_err(|_| {
+            Error::new(
+                ErrorCode::ProofValueInvalid,
+                format!(
+                    "a P-256 signature is r‖s, 64 bytes in range; got {} bytes",
+                    signature.len()
+                ),
+            )
+        })?;
+        p256::ecdsa::VerifyingKey::from_affine(self.point)
+            .and_then(|key| key.verify(message, &signature))
+            .map_err(|_| Error::new(ErrorCode::ProofSignatureInvalid, "ECDSA P-256 verification failed"))
+    }
+}
 
 /// A P-256 key pair held in memory.
 ///
@@ -98,7 +169,7 @@ impl P256KeyPair {
 
 impl Signer for P256KeyPair {
     fn public_key(&self) -> PublicKey {
-        PublicKey::from_p256(self.signing.verifying_key())
+        PublicKey::P256(P256PublicKey::from_verifying_key(self.signing.verifying_key()))
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {

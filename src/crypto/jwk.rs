@@ -40,6 +40,7 @@ pub fn public_key(jwk: &Value) -> Result<PublicKey> {
     }
 }
 
+#[cfg(feature = "ecdsa")]
 pub(super) fn p256_private(jwk: &Value) -> Result<Zeroizing<[u8; 32]>> {
     if (field(jwk, "kty")?, field(jwk, "crv")?) != ("EC", "P-256") {
         return Err(Error::new(ErrorCode::KeyTypeUnsupported, "not a P-256 EC JWK"));
@@ -96,8 +97,9 @@ impl PublicKey {
                 "crv": "Ed25519",
                 "x": URL_SAFE_NO_PAD.encode(key.as_bytes()),
             }),
-            PublicKey::P256(_) => {
-                let (x, y) = self.p256_coordinates().unwrap_or_default();
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P256(key) => {
+                let (x, y) = key.coordinates();
                 json!({
                     "kty": "EC",
                     "crv": "P-256",
@@ -119,7 +121,12 @@ mod tests {
         assert_eq!(public_key(&p384).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
         let off_curve = json!({"kty": "EC", "crv": "P-256",
             "x": URL_SAFE_NO_PAD.encode([1u8; 32]), "y": URL_SAFE_NO_PAD.encode([2u8; 32])});
-        assert_eq!(public_key(&off_curve).unwrap_err().code(), ErrorCode::KeyInvalid);
+        let expected = if cfg!(feature = "ecdsa") {
+            ErrorCode::KeyInvalid
+        } else {
+            ErrorCode::KeyTypeUnsupported
+        };
+        assert_eq!(public_key(&off_curve).unwrap_err().code(), expected);
         let short = json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"});
         assert_eq!(public_key(&short).unwrap_err().code(), ErrorCode::KeyInvalid);
     }

@@ -3,12 +3,14 @@
 
 mod base58;
 pub(crate) use base58::encode as base58_encode;
+#[cfg(feature = "ecdsa")]
 mod ecdsa;
 mod ed25519;
 pub mod jwk;
 pub mod multibase;
 
-pub use ecdsa::P256KeyPair;
+#[cfg(feature = "ecdsa")]
+pub use ecdsa::{P256KeyPair, P256PublicKey};
 pub use ed25519::Ed25519KeyPair;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -19,8 +21,6 @@ pub(crate) const ED25519_PUB_HEADER: [u8; 2] = [0xed, 0x01];
 pub(crate) const ED25519_PRIV_HEADER: [u8; 2] = [0x80, 0x26];
 /// Multicodec header of a compressed P-256 public key (varint of 0x1200).
 pub(crate) const P256_PUB_HEADER: [u8; 2] = [0x80, 0x24];
-/// Multicodec header of a P-256 secret key (varint of 0x1306).
-pub(crate) const P256_PRIV_HEADER: [u8; 2] = [0x86, 0x26];
 
 /// The signature algorithms passerelle can verify.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -39,15 +39,8 @@ pub enum PublicKey {
     /// An Ed25519 public key.
     Ed25519(ed25519_dalek::VerifyingKey),
     /// A P-256 public key (a curve point other than the identity).
+    #[cfg(feature = "ecdsa")]
     P256(P256PublicKey),
-}
-
-/// A P-256 public key: the point, and its compressed SEC1 form (33 bytes),
-/// which Multikey and did:key use.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct P256PublicKey {
-    point: p256::AffinePoint,
-    compressed: [u8; 33],
 }
 
 impl std::fmt::Debug for PublicKey {
@@ -72,25 +65,18 @@ impl PublicKey {
 
     /// A P-256 public key from its SEC1 encoding (compressed, 33 bytes, or
     /// uncompressed, 65 bytes); the point must be on the curve.
+    /// `KEY_TYPE_UNSUPPORTED` in a build without the `ecdsa` feature.
     pub fn p256_from_sec1(bytes: &[u8]) -> Result<Self> {
-        if !matches!(bytes.len(), 33 | 65) {
-            return Err(Error::new(
-                ErrorCode::KeyInvalid,
-                format!("a P-256 SEC1 key has 33 or 65 bytes, not {}", bytes.len()),
-            ));
+        #[cfg(feature = "ecdsa")]
+        return P256PublicKey::from_sec1(bytes).map(PublicKey::P256);
+        #[cfg(not(feature = "ecdsa"))]
+        {
+            let _ = bytes;
+            Err(Error::new(
+                ErrorCode::KeyTypeUnsupported,
+                "P-256 keys need passerelle's `ecdsa` feature, which this build leaves out",
+            ))
         }
-        p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
-            .map(|key| PublicKey::from_p256(&key))
-            .map_err(|_| Error::new(ErrorCode::KeyInvalid, "not a P-256 curve point"))
-    }
-
-    pub(crate) fn from_p256(key: &p256::ecdsa::VerifyingKey) -> Self {
-        let mut compressed = [0u8; 33];
-        compressed.copy_from_slice(key.to_sec1_point(true).as_bytes());
-        PublicKey::P256(P256PublicKey {
-            point: *key.as_affine(),
-            compressed,
-        })
     }
 
     /// Decodes a Multikey `publicKeyMultibase` value (`z6Mk…` for Ed25519,
@@ -118,9 +104,10 @@ impl PublicKey {
                 bytes.extend_from_slice(key.as_bytes());
                 multibase::encode_base58btc(&bytes)
             }
+            #[cfg(feature = "ecdsa")]
             PublicKey::P256(key) => {
                 let mut bytes = P256_PUB_HEADER.to_vec();
-                bytes.extend_from_slice(&key.compressed);
+                bytes.extend_from_slice(key.compressed());
                 multibase::encode_base58btc(&bytes)
             }
         }
@@ -130,6 +117,7 @@ impl PublicKey {
     pub fn algorithm(&self) -> KeyAlgorithm {
         match self {
             PublicKey::Ed25519(_) => KeyAlgorithm::Ed25519,
+            #[cfg(feature = "ecdsa")]
             PublicKey::P256(_) => KeyAlgorithm::P256,
         }
     }
@@ -138,7 +126,8 @@ impl PublicKey {
     pub fn as_bytes(&self) -> &[u8] {
         match self {
             PublicKey::Ed25519(key) => key.as_bytes(),
-            PublicKey::P256(key) => &key.compressed,
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P256(key) => key.compressed(),
         }
     }
 
@@ -156,34 +145,9 @@ impl PublicKey {
                 key.verify_strict(message, &signature)
                     .map_err(|_| Error::new(ErrorCode::ProofSignatureInvalid, "Ed25519 verify_strict failed"))
             }
-            PublicKey::P256(key) => {
-                use p256::ecdsa::signature::Verifier as _;
-                let signature = p256::ecdsa::Signature::from_slice(signature).map_err(|_| {
-                    Error::new(
-                        ErrorCode::ProofValueInvalid,
-                        format!(
-                            "a P-256 signature is r‖s, 64 bytes in range; got {} bytes",
-                            signature.len()
-                        ),
-                    )
-                })?;
-                p256::ecdsa::VerifyingKey::from_affine(key.point)
-                    .and_then(|key| key.verify(message, &signature))
-                    .map_err(|_| Error::new(ErrorCode::ProofSignatureInvalid, "ECDSA P-256 verification failed"))
-            }
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P256(key) => key.verify(message, signature),
         }
-    }
-
-    /// The uncompressed SEC1 coordinates `(x, y)` of a P-256 key (for JWK).
-    pub(crate) fn p256_coordinates(&self) -> Option<([u8; 32], [u8; 32])> {
-        let PublicKey::P256(key) = self else { return None };
-        let point = p256::ecdsa::VerifyingKey::from_affine(key.point)
-            .ok()?
-            .to_sec1_point(false);
-        let (mut x, mut y) = ([0u8; 32], [0u8; 32]);
-        x.copy_from_slice(point.x()?);
-        y.copy_from_slice(point.y()?);
-        Some((x, y))
     }
 }
 
