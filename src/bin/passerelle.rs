@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use passerelle::crypto::{Ed25519KeyPair, Signer};
+use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
 use passerelle::did::{DidDocument, StaticResolver};
 use passerelle::json::{parse_object, parse_strict, Limits};
 use passerelle::registry::{open_snapshot, sign_snapshot, Registry, TrustStore};
@@ -63,15 +63,27 @@ enum Command {
 
 #[derive(Subcommand)]
 enum KeyCommand {
-    /// Generate an Ed25519 key and print a key file (JSON with the secret key).
+    /// Generate a key and print a key file (JSON with the secret key).
     Generate {
         /// Write the key file here (mode 0600) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The key type: ed25519 (eddsa-jcs-2022 proofs) or p256 (ecdsa-jcs-2019).
+        #[arg(long = "type", value_enum, default_value = "ed25519")]
+        key_type: KeyType,
         /// The verification method to sign as (e.g. did:web:issuer.example#key-1); default: the key's did:key.
         #[arg(long)]
         verification_method: Option<String>,
     },
+}
+
+/// The key types `key generate` makes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum KeyType {
+    /// Ed25519.
+    Ed25519,
+    /// ECDSA on NIST P-256.
+    P256,
 }
 
 #[derive(clap::Args)]
@@ -373,11 +385,13 @@ fn main() -> ExitCode {
         .unwrap_or_default();
     let result = match cli.command {
         Command::Key {
-            command: KeyCommand::Generate {
-                out,
-                verification_method,
-            },
-        } => key_generate(out, verification_method),
+            command:
+                KeyCommand::Generate {
+                    out,
+                    key_type,
+                    verification_method,
+                },
+        } => key_generate(out, key_type, verification_method),
         Command::Issue(args) => issue(args),
         Command::Verify(args) => verify(args, lang),
         Command::Vectors {
@@ -400,24 +414,36 @@ fn main() -> ExitCode {
     }
 }
 
-fn key_generate(out: Option<PathBuf>, verification_method: Option<String>) -> Result<ExitCode, Failure> {
-    let key = Ed25519KeyPair::generate()?;
-    let vm = verification_method.unwrap_or_else(|| did::key::verification_method_for(&key.public_key()));
+fn key_generate(
+    out: Option<PathBuf>,
+    key_type: KeyType,
+    verification_method: Option<String>,
+) -> Result<ExitCode, Failure> {
+    let (type_name, public, secret) = match key_type {
+        KeyType::Ed25519 => {
+            let key = Ed25519KeyPair::generate()?;
+            ("Ed25519", key.public_key(), key.secret_key_multibase())
+        }
+        KeyType::P256 => {
+            let key = P256KeyPair::generate()?;
+            ("P-256", key.public_key(), key.secret_key_multibase())
+        }
+    };
+    let vm = verification_method.unwrap_or_else(|| did::key::verification_method_for(&public));
     let (did, _) = did::split_did_url(&vm)?;
     let file = json!({
-        "type": "Ed25519",
+        "type": type_name,
         "did": did,
         "verificationMethod": vm,
-        "publicKeyMultibase": key.public_key_multibase(),
-        "secretKeyMultibase": key.secret_key_multibase().as_str(),
+        "publicKeyMultibase": public.to_multikey(),
+        "secretKeyMultibase": secret.as_str(),
     });
     let text = zeroize::Zeroizing::new(serde_json::to_string_pretty(&file).unwrap_or_default() + "\n");
     match out {
         None => print!("{}", text.as_str()),
         Some(path) => {
             write_private(&path, text.as_bytes()).map_err(|e| io_failure(&path, e))?;
-            let public =
-                json!({"did": did, "verificationMethod": vm, "publicKeyMultibase": key.public_key_multibase()});
+            let public = json!({"did": did, "verificationMethod": vm, "publicKeyMultibase": public.to_multikey()});
             println!("{}", serde_json::to_string_pretty(&public).unwrap_or_default());
         }
     }
@@ -459,8 +485,28 @@ fn load_key(path: &Path) -> Result<(Ed25519KeyPair, String), Failure> {
     Ok((key, vm))
 }
 
+/// A key file's signer, of either type, and its verification method.
+fn load_signer(path: &Path) -> Result<(Box<dyn Signer>, String), Failure> {
+    let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| io_failure(path, e))?);
+    let file = parse_strict(&bytes, Limits::default())?;
+    if file["type"].as_str() != Some("P-256") {
+        let (key, vm) = load_key(path)?;
+        return Ok((Box::new(key), vm));
+    }
+    let secret = file["secretKeyMultibase"].as_str().ok_or_else(|| Failure {
+        en: format!("{}: no secretKeyMultibase", path.display()),
+        fr: format!("{} : pas de secretKeyMultibase", path.display()),
+    })?;
+    let key = P256KeyPair::from_secret_multibase(secret)?;
+    let vm = file["verificationMethod"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| did::key::verification_method_for(&key.public_key()));
+    Ok((Box::new(key), vm))
+}
+
 fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
-    let (key, vm) = load_key(&args.key)?;
+    let (key, vm) = load_signer(&args.key)?;
     let issuer = Issuer::new(key, vm)?.with_defaults(IssueDefaults {
         assign_id: args.assign_id,
         set_valid_from: args.set_valid_from,

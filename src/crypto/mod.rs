@@ -170,6 +170,15 @@ pub trait Signer {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>>;
 }
 
+impl<S: Signer + ?Sized> Signer for Box<S> {
+    fn public_key(&self) -> PublicKey {
+        (**self).public_key()
+    }
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+        (**self).sign(message)
+    }
+}
+
 impl<S: Signer + ?Sized> Signer for &S {
     fn public_key(&self) -> PublicKey {
         (**self).public_key()
