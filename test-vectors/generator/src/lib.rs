@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+mod ecdsa;
 mod registry;
 mod status;
 mod webvh;
@@ -231,6 +232,7 @@ pub fn generate() -> BTreeMap<String, Vec<u8>> {
     registry::registry_cases(&mut v);
     status::status_cases(&mut v);
     webvh::webvh_cases(&mut v);
+    ecdsa::ecdsa_cases(&mut v);
 
     let manifest = json!({"version": 1, "cases": v.cases});
     v.files.insert("README.md".to_owned(), readme(&manifest).into_bytes());
