@@ -160,6 +160,26 @@ codes! {
     ProofAlreadyPresent => "PROOF_ALREADY_PRESENT",
         "The document already has a proof.",
         "Le document a déjà une preuve.";
+    /// A JWT is not a well-formed compact JWS (three base64url parts,
+    /// JSON header and payload).
+    JoseMalformed => "JOSE_MALFORMED",
+        "The JWT is not a well-formed compact JWS.",
+        "Le JWT n’est pas un JWS compact bien formé.";
+    /// The JWT's `alg` is not one this verifier accepts (`none`, HMAC, RSA…),
+    /// or does not fit the key.
+    JoseAlgorithmUnsupported => "JOSE_ALGORITHM_UNSUPPORTED",
+        "The JWT’s signature algorithm is not accepted for this key.",
+        "L’algorithme de signature du JWT n’est pas accepté pour cette clé.";
+    /// The JWT header has a `typ`, `cty`, `crit` or `b64` this verifier does not
+    /// accept, or lacks its `kid`.
+    JoseHeaderInvalid => "JOSE_HEADER_INVALID",
+        "The JWT header has a type, key id or critical parameter this verifier does not accept.",
+        "L’en-tête du JWT a un type, un identifiant de clé ou un paramètre critique que ce vérificateur n’accepte pas.";
+    /// The JWT claims conflict with the credential (`vc`/`vp` claims, an `iss`
+    /// that is not the issuer).
+    JoseClaimsInvalid => "JOSE_CLAIMS_INVALID",
+        "The JWT claims conflict with the credential they secure.",
+        "Les revendications du JWT contredisent l’attestation qu’elles protègent.";
     /// A DID or DID URL is malformed.
     DidInvalid => "DID_INVALID",
         "An identifier (DID) is malformed.",

@@ -106,7 +106,50 @@ impl<S: Signer> Issuer<S> {
 
     /// Validates `credential` (VCDM 2.0, issuer = this issuer's DID, no
     /// proof yet), fills the requested defaults and signs it at time `at`.
-    pub fn issue(&self, mut credential: Map<String, Value>, at: Timestamp) -> Result<Credential> {
+    pub fn issue(&self, credential: Map<String, Value>, at: Timestamp) -> Result<Credential> {
+        let checked = self.prepare(credential, at)?;
+        let mut options = ProofOptions::assertion(self.verification_method.clone(), at);
+        options.expires = self.defaults.proof_lifetime_seconds.map(|s| at.plus_seconds(s));
+        let proof = create_proof(checked.json(), self.suite, &options, &self.signer)?;
+        Ok(checked.with_proof(proof))
+    }
+
+    /// Validates and completes `credential` as [`Issuer::issue`] does, then
+    /// secures it as a `vc+jwt` compact JWS (VC-JOSE-COSE): EdDSA or ES256
+    /// by key type, `kid` the verification method, `iat` the time of
+    /// issuance and `exp` the proof lifetime, if one is set.
+    ///
+    /// ```
+    /// use passerelle::{Issuer, Timestamp, Verifier, VerifyOptions};
+    /// use passerelle::crypto::Ed25519KeyPair;
+    /// let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[8; 32]));
+    /// let unsigned = serde_json::json!({
+    ///     "@context": ["https://www.w3.org/ns/credentials/v2"],
+    ///     "type": ["VerifiableCredential"],
+    ///     "issuer": issuer.did(),
+    ///     "credentialSubject": {"id": "did:example:bob"}
+    /// });
+    /// let at = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
+    /// let jwt = issuer.issue_jwt(unsigned.as_object().unwrap().clone(), at).unwrap();
+    /// assert!(Verifier::offline().verify(jwt.as_bytes(), &VerifyOptions::at(at)).verified());
+    /// ```
+    pub fn issue_jwt(&self, credential: Map<String, Value>, at: Timestamp) -> Result<String> {
+        let checked = self.prepare(credential, at)?;
+        let mut claims = checked.into_json();
+        claims.insert("iat".into(), at.unix_seconds().into());
+        if let Some(lifetime) = self.defaults.proof_lifetime_seconds {
+            claims.insert("exp".into(), at.plus_seconds(lifetime).unix_seconds().into());
+        }
+        crate::jose::sign_compact(
+            &claims,
+            &self.verification_method,
+            crate::jose::Media::Credential,
+            &self.signer,
+        )
+    }
+
+    /// The checks and defaults shared by both ways of securing.
+    fn prepare(&self, mut credential: Map<String, Value>, at: Timestamp) -> Result<Credential> {
         if credential.contains_key("proof") {
             return Err(Error::new(
                 ErrorCode::ProofAlreadyPresent,
@@ -136,10 +179,7 @@ impl<S: Signer> Issuer<S> {
                 ),
             ));
         }
-        let mut options = ProofOptions::assertion(self.verification_method.clone(), at);
-        options.expires = self.defaults.proof_lifetime_seconds.map(|s| at.plus_seconds(s));
-        let proof = create_proof(checked.json(), self.suite, &options, &self.signer)?;
-        Ok(checked.with_proof(proof))
+        Ok(checked)
     }
 
     /// Signs a presentation for `authentication`, bound to the verifier's

@@ -2,7 +2,7 @@
 //!
 //! Issue and verify W3C Verifiable Credentials so that federal, provincial,
 //! territorial and municipal credentials in Canada verify the same way, in
-//! an issuer service, on a command line and (later) in a browser.
+//! an issuer service, on a command line and in a browser (`wasm/`).
 //!
 //! Verification is a pure function of its inputs: the time, the DID
 //! documents and the accepted cryptosuites are passed in; nothing reads the
@@ -39,9 +39,13 @@
 //! |---|---|
 //! | VCDM 2.0 credentials and presentations (VCDM 1.1 read) | yes |
 //! | `eddsa-jcs-2022` Data Integrity proofs (create, verify, proof sets) | yes |
+//! | `ecdsa-jcs-2019` with P-256 keys (feature `ecdsa`, default) | yes |
+//! | `vc+jwt` credentials (VC-JOSE-COSE, compact JWS, EdDSA and ES256): issue, verify | yes |
+//! | `vp+jwt` presentations, enveloped credentials in presentations | not yet |
+//! | `eddsa-rdfc-2022`, `ecdsa-rdfc-2019` (JSON-LD, RDFC-1.0) | not yet |
 //! | RFC 8785 JSON canonicalization | yes |
-//! | Ed25519 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
-//! | `did:key`, `did:jwk` (Ed25519), `did:web` (offline, or HTTPS with feature `native`) | yes |
+//! | Ed25519 and P-256 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
+//! | `did:key`, `did:jwk` (Ed25519, P-256), `did:web` (offline, or HTTPS with feature `native`) | yes |
 //! | `did:webvh` v1.0 log verification, create and update (no witnesses) | yes |
 //! | Reports with `en`/`fr` messages and stable codes | yes |
 //! | Size/depth limits, duplicate-key refusal | yes |
@@ -66,6 +70,7 @@ pub mod crypto;
 pub mod did;
 mod error;
 mod issue;
+pub mod jose;
 pub mod json;
 pub mod proof;
 pub mod registry;

@@ -134,6 +134,31 @@ fn a_p256_key_issues_ecdsa_jcs_2019_credentials_that_verify() {
     let out = passerelle(&["verify", "--json", "--at", at, tampered.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("PROOF_SIGNATURE_INVALID"), "{}", stdout(&out));
+
+    // The same credential as a compact vc+jwt (ES256): verify takes the file as is.
+    let out = passerelle(&[
+        "issue",
+        "--key",
+        key.to_str().unwrap(),
+        "--set-issuer",
+        "--jwt",
+        "--at",
+        "2026-11-23T10:00:00Z",
+        unsigned.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let jwt = dir.join("credential.jwt");
+    std::fs::write(&jwt, &out.stdout).unwrap();
+    let out = passerelle(&["verify", "--json", "--at", at, jwt.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("\"ES256\""), "{}", stdout(&out));
+    let text = String::from_utf8(std::fs::read(&jwt).unwrap()).unwrap();
+    let mut parts: Vec<String> = text.trim().split('.').map(str::to_owned).collect();
+    let flipped = if parts[1].ends_with('A') { 'B' } else { 'A' };
+    parts[1] = format!("{}{flipped}", &parts[1][..parts[1].len() - 1]);
+    std::fs::write(&jwt, parts.join(".")).unwrap();
+    let out = passerelle(&["verify", "--json", "--at", at, jwt.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

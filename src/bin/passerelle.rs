@@ -108,6 +108,9 @@ struct IssueArgs {
     /// Remove an existing proof before signing (re-signing).
     #[arg(long)]
     replace_proof: bool,
+    /// Print a compact `vc+jwt` (VC-JOSE-COSE; EdDSA or ES256 by key type) instead of a Data Integrity proof.
+    #[arg(long)]
+    jwt: bool,
     /// Give the credential an entry in this status list (repeatable; needs --status-store).
     #[arg(long = "status-list", requires = "status_store")]
     status_lists: Vec<String>,
@@ -537,7 +540,12 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
             credential.insert("credentialStatus".into(), Value::Array(entries));
         }
     }
-    let signed = issuer.issue(credential, args.at.unwrap_or_else(Timestamp::now))?;
+    let at = args.at.unwrap_or_else(Timestamp::now);
+    if args.jwt {
+        println!("{}", issuer.issue_jwt(credential, at)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let signed = issuer.issue(credential, at)?;
     println!(
         "{}",
         serde_json::to_string_pretty(&Value::Object(signed.into_json())).unwrap_or_default()

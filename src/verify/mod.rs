@@ -5,6 +5,7 @@
 //! Verification is a pure function of these inputs: it reads no clock, no
 //! network and no disk.
 
+mod jose;
 mod keys;
 mod report;
 mod status;
@@ -27,6 +28,14 @@ use crate::time::Timestamp;
 use keys::KeyCache;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+/// How a credential is secured: embedded Data Integrity proofs, or the
+/// JWS around it.
+#[derive(Clone, Copy)]
+enum Securing<'a> {
+    DataIntegrity,
+    Jose(&'a crate::jose::Jws),
+}
 
 /// Per-call verification parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,8 +148,12 @@ impl<R: DidResolver> Verifier<R> {
         &self.resolver
     }
 
-    /// Verifies a credential or a presentation (told apart by `type`).
+    /// Verifies a credential or a presentation (told apart by `type`), in
+    /// JSON with Data Integrity proofs or as a compact JWS (`vc+jwt`).
     pub fn verify(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        if crate::jose::looks_like_compact_jws(input) {
+            return self.verify_jwt(input, options);
+        }
         match parse(input, options.limits) {
             Ok((map, parse_check)) => {
                 if types_include(&map, "VerifiablePresentation") {
@@ -195,7 +208,7 @@ impl<R: DidResolver> Verifier<R> {
     }
 
     fn credential_checks(&self, map: &Map<String, Value>, parse_check: Check, options: &VerifyOptions) -> Report {
-        self.credential_report(map, parse_check, options, true)
+        self.credential_report(map, parse_check, options, true, Securing::DataIntegrity)
     }
 
     /// The credential checks; `full` adds `status` and `trust` (left out
@@ -206,6 +219,7 @@ impl<R: DidResolver> Verifier<R> {
         parse_check: Check,
         options: &VerifyOptions,
         full: bool,
+        securing: Securing<'_>,
     ) -> Report {
         let mut checks = vec![parse_check];
         let facts = match check_credential(map) {
@@ -225,13 +239,16 @@ impl<R: DidResolver> Verifier<R> {
         }
         checks.push(Check::passed(CheckName::DataModel, evidence));
 
-        let signers = self.proof_checks(
-            map,
-            VerificationRelationship::AssertionMethod,
-            options,
-            false,
-            &mut checks,
-        );
+        let signers = match securing {
+            Securing::DataIntegrity => self.proof_checks(
+                map,
+                VerificationRelationship::AssertionMethod,
+                options,
+                false,
+                &mut checks,
+            ),
+            Securing::Jose(jws) => self.jose_proof_check(jws, &facts.issuer, options, &mut checks),
+        };
         checks.push(key_binding_check(
             signers.as_deref(),
             VerificationRelationship::AssertionMethod,

@@ -146,6 +146,7 @@ impl<R: DidResolver> Verifier<R> {
                 ..options.clone()
             },
             false,
+            super::Securing::DataIntegrity,
         );
         if let Some((check, code)) = report.failures().into_iter().next() {
             return Err(invalid(format!("{url}: {} failed with {code}", check.as_str())));

@@ -19,7 +19,11 @@ fn sign(doc: &Map<String, Value>, key: &P256KeyPair, vm: &str) -> Map<String, Va
 pub(crate) fn ecdsa_cases(v: &mut Vectors) {
     let key = P256KeyPair::from_secret_bytes(&[0x21; 32]).expect("a fixed valid scalar");
     let did = did::key::did_for(&key.public_key());
-    let signed = sign(&permit(&did), &key, &did::key::verification_method_for(&key.public_key()));
+    let signed = sign(
+        &permit(&did),
+        &key,
+        &did::key::verification_method_for(&key.public_key()),
+    );
     v.case(
         "ecdsa-valid-did-key",
         "A credential signed with ecdsa-jcs-2019 (P-256) by its did:key (zDn…) issuer.",

@@ -1,0 +1,404 @@
+//! Credentials secured with JOSE (W3C VC-JOSE-COSE §3.1.1): the credential
+//! is the JWS payload of a compact JWS, `typ` `vc+jwt`, signed with EdDSA
+//! (Ed25519) or ES256 (ECDSA P-256, feature `ecdsa`).
+//!
+//! The header is checked before anything else (RFC 7515 §5.2, RFC 8725):
+//! `alg` must be one of the two and fit the signing key (no `none`, no HMAC,
+//! no algorithm picked by the token for a key of another type), `typ` and
+//! `cty` must name a credential, `crit` may list nothing (this verifier
+//! understands no extension), and `kid` must name the verification method.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+
+use crate::crypto::{KeyAlgorithm, PublicKey, Signer};
+use crate::error::{quoted, Error, ErrorCode, Result};
+use crate::json::{parse_strict, Limits};
+use crate::time::Timestamp;
+
+/// The JWS algorithms a credential may be signed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JwsAlgorithm {
+    /// `EdDSA` with Ed25519 (RFC 8037).
+    EdDsa,
+    /// `ES256`: ECDSA P-256 with SHA-256 (RFC 7518 §3.4), `r‖s` signatures.
+    Es256,
+}
+
+impl JwsAlgorithm {
+    /// The `alg` header value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JwsAlgorithm::EdDsa => "EdDSA",
+            JwsAlgorithm::Es256 => "ES256",
+        }
+    }
+
+    /// The key type that signs with this algorithm.
+    pub fn key_algorithm(self) -> KeyAlgorithm {
+        match self {
+            JwsAlgorithm::EdDsa => KeyAlgorithm::Ed25519,
+            JwsAlgorithm::Es256 => KeyAlgorithm::P256,
+        }
+    }
+
+    /// The algorithm for a key type.
+    pub fn for_key(key: KeyAlgorithm) -> Self {
+        match key {
+            KeyAlgorithm::Ed25519 => JwsAlgorithm::EdDsa,
+            KeyAlgorithm::P256 => JwsAlgorithm::Es256,
+        }
+    }
+}
+
+/// A compact JWS whose header passed the checks and whose payload is a JSON
+/// object. The signature is not verified yet: see [`Jws::verify_signature`].
+#[derive(Clone, Debug)]
+pub struct Jws {
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// The payload: the credential (or presentation).
+    pub payload: Map<String, Value>,
+    /// The signing algorithm.
+    pub alg: JwsAlgorithm,
+    /// The `kid` header: the verification method's DID URL (absolute, or a
+    /// fragment relative to the issuer).
+    pub kid: String,
+    /// What the payload is: a credential (`vc+jwt`) or a presentation (`vp+jwt`).
+    pub media: Media,
+    signing_input: String,
+    signature: Vec<u8>,
+}
+
+/// The secured content of a JWS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Media {
+    /// `application/vc+jwt`.
+    Credential,
+    /// `application/vp+jwt`.
+    Presentation,
+}
+
+fn malformed(why: impl Into<String>) -> Error {
+    Error::new(ErrorCode::JoseMalformed, why)
+}
+
+fn header_invalid(why: impl Into<String>) -> Error {
+    Error::new(ErrorCode::JoseHeaderInvalid, why)
+}
+
+/// Whether `input` has the shape of a compact JWS (`xxx.yyy.zzz` in the
+/// base64url alphabet, surrounding whitespace allowed) rather than JSON.
+pub fn looks_like_compact_jws(input: &[u8]) -> bool {
+    let text = input.trim_ascii();
+    text.starts_with(b"eyJ")
+        && text.iter().filter(|b| **b == b'.').count() == 2
+        && text
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+fn decode_part(part: &str, what: &str) -> Result<Vec<u8>> {
+    URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| malformed(format!("the {what} is not base64url without padding")))
+}
+
+fn json_part(part: &str, what: &str, limits: Limits) -> Result<Map<String, Value>> {
+    match parse_strict(&decode_part(part, what)?, limits) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(malformed(format!("the {what} is not a JSON object"))),
+        Err(e) if e.code() == ErrorCode::JsonMalformed => Err(malformed(format!("the {what}: {}", e.detail()))),
+        Err(e) => Err(e),
+    }
+}
+
+/// A media type as `typ`/`cty` write it: `application/` may be left out
+/// and the comparison ignores case (RFC 7515 §4.1.9).
+fn media_is(value: &str, expected: &str) -> bool {
+    let value = value.to_ascii_lowercase();
+    value == expected || value.strip_prefix("application/") == Some(expected)
+}
+
+/// Parses a compact JWS and checks its header and claims (not the signature).
+pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws> {
+    if input.len() > limits.max_bytes {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("{} bytes, limit {}", input.len(), limits.max_bytes),
+        ));
+    }
+    let text = std::str::from_utf8(input.trim_ascii()).map_err(|_| malformed("not ASCII"))?;
+    let mut parts = text.split('.');
+    let (Some(head), Some(body), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(malformed("a compact JWS has three parts"));
+    };
+    let header = json_part(head, "header", limits)?;
+
+    let alg = match header.get("alg").and_then(Value::as_str) {
+        Some("EdDSA") => JwsAlgorithm::EdDsa,
+        Some("ES256") => JwsAlgorithm::Es256,
+        Some(other) => {
+            let shown: String = other.chars().take(32).collect();
+            return Err(Error::new(
+                ErrorCode::JoseAlgorithmUnsupported,
+                format!("alg {} (EdDSA and ES256 are accepted)", quoted(&shown)),
+            ));
+        }
+        None => return Err(header_invalid("alg is missing")),
+    };
+    let media = match header.get("typ") {
+        None => None,
+        Some(Value::String(typ)) if media_is(typ, "vc+jwt") => Some(Media::Credential),
+        Some(Value::String(typ)) if media_is(typ, "vp+jwt") => Some(Media::Presentation),
+        Some(other) => return Err(header_invalid(format!("typ {other} is not vc+jwt or vp+jwt"))),
+    };
+    if let Some(cty) = header.get("cty") {
+        let fits = cty.as_str().is_some_and(|c| match media {
+            Some(Media::Presentation) => media_is(c, "vp"),
+            _ => media_is(c, "vc"),
+        });
+        if !fits {
+            return Err(header_invalid(format!("cty {cty} does not name the secured content")));
+        }
+    }
+    match header.get("crit") {
+        None => {}
+        Some(Value::Array(names)) if !names.is_empty() => {
+            return Err(header_invalid(format!(
+                "crit lists {}, which this verifier does not understand",
+                Value::Array(names.clone())
+            )))
+        }
+        Some(other) => return Err(header_invalid(format!("crit must be a non-empty array, not {other}"))),
+    }
+    if header.contains_key("b64") {
+        return Err(header_invalid("b64 (unencoded payloads) is not supported"));
+    }
+    let kid = match header.get("kid") {
+        Some(Value::String(kid)) if !kid.is_empty() => kid.clone(),
+        Some(_) => return Err(header_invalid("kid must be a non-empty string")),
+        None => return Err(header_invalid("kid is required: it names the verification method")),
+    };
+
+    let payload = json_part(body, "payload", limits)?;
+    for claim in ["vc", "vp"] {
+        if payload.contains_key(claim) {
+            return Err(Error::new(
+                ErrorCode::JoseClaimsInvalid,
+                format!("the JWT claim {claim} must not be present (VC-JOSE-COSE §3.1)"),
+            ));
+        }
+    }
+    let is_presentation = crate::credential::types(&payload).contains(&"VerifiablePresentation");
+    let media = match (media, is_presentation) {
+        (Some(Media::Credential), true) | (Some(Media::Presentation), false) => {
+            return Err(header_invalid("typ does not match the payload's type"))
+        }
+        (Some(media), _) => media,
+        (None, true) => Media::Presentation,
+        (None, false) => Media::Credential,
+    };
+    let signature = decode_part(sig, "signature")?;
+    Ok(Jws {
+        header,
+        payload,
+        alg,
+        kid,
+        media,
+        signing_input: format!("{head}.{body}"),
+        signature,
+    })
+}
+
+impl Jws {
+    /// The verification method `kid` names: absolute, or a fragment
+    /// resolved against the DID `base` (the issuer or holder).
+    pub fn verification_method(&self, base: &str) -> String {
+        if self.kid.starts_with('#') {
+            format!("{base}{}", self.kid)
+        } else {
+            self.kid.clone()
+        }
+    }
+
+    /// Verifies the signature with `key`, whose type must be the one `alg`
+    /// names (an ES256 token cannot be checked with an Ed25519 key, nor the
+    /// reverse).
+    pub fn verify_signature(&self, key: &PublicKey) -> Result<()> {
+        if key.algorithm() != self.alg.key_algorithm() {
+            return Err(Error::new(
+                ErrorCode::JoseAlgorithmUnsupported,
+                format!("alg {} does not fit a {:?} key", self.alg.as_str(), key.algorithm()),
+            ));
+        }
+        if self.signature.len() != 64 {
+            return Err(Error::new(
+                ErrorCode::ProofValueInvalid,
+                format!("the JWS signature has {} bytes, not 64", self.signature.len()),
+            ));
+        }
+        key.verify(self.signing_input.as_bytes(), &self.signature)
+    }
+
+    /// The NumericDate claim `name` (`iat`, `nbf`, `exp`), if present.
+    pub fn time_claim(&self, name: &str) -> Result<Option<Timestamp>> {
+        match self.payload.get(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .map(|s| Some(Timestamp::from_unix_seconds(s)))
+                .ok_or_else(|| Error::new(ErrorCode::JoseClaimsInvalid, format!("{name} must be whole seconds"))),
+            Some(_) => Err(Error::new(
+                ErrorCode::JoseClaimsInvalid,
+                format!("{name} must be a NumericDate"),
+            )),
+        }
+    }
+}
+
+/// Secures `payload` (a credential, or a presentation when `media` says so)
+/// as a compact JWS signed by `signer`, naming `kid` in the header.
+///
+/// ```
+/// use passerelle::crypto::{Ed25519KeyPair, Signer};
+/// use passerelle::jose::{parse_compact, sign_compact, Media};
+/// let key = Ed25519KeyPair::from_seed(&[4; 32]);
+/// let kid = passerelle::did::key::verification_method_for(&key.public_key());
+/// let credential = serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"],
+///     "type": ["VerifiableCredential"], "issuer": "did:example:x", "credentialSubject": {}});
+/// let jwt = sign_compact(credential.as_object().unwrap(), &kid, Media::Credential, &key).unwrap();
+/// let jws = parse_compact(jwt.as_bytes(), Default::default()).unwrap();
+/// jws.verify_signature(&key.public_key()).unwrap();
+/// ```
+pub fn sign_compact(payload: &Map<String, Value>, kid: &str, media: Media, signer: &dyn Signer) -> Result<String> {
+    let alg = JwsAlgorithm::for_key(signer.public_key().algorithm());
+    let typ = match media {
+        Media::Credential => "vc+jwt",
+        Media::Presentation => "vp+jwt",
+    };
+    let header = json!({"alg": alg.as_str(), "kid": kid, "typ": typ});
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(Value::Object(payload.clone()).to_string())
+    );
+    let signature = signer.sign(signing_input.as_bytes())?;
+    Ok(format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::Ed25519KeyPair;
+
+    fn token(header: Value, payload: Value) -> String {
+        format!(
+            "{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(payload.to_string()),
+            URL_SAFE_NO_PAD.encode([0u8; 64])
+        )
+    }
+
+    fn credential() -> Value {
+        json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+               "issuer": "did:example:x", "credentialSubject": {}})
+    }
+
+    #[test]
+    fn header_checks_refuse_what_they_must() {
+        let kid = "did:example:x#k";
+        let cases: [(Value, ErrorCode); 9] = [
+            (json!({"alg": "none", "kid": kid}), ErrorCode::JoseAlgorithmUnsupported),
+            (json!({"alg": "HS256", "kid": kid}), ErrorCode::JoseAlgorithmUnsupported),
+            (json!({"alg": "RS256", "kid": kid}), ErrorCode::JoseAlgorithmUnsupported),
+            (json!({"kid": kid}), ErrorCode::JoseHeaderInvalid),
+            (json!({"alg": "EdDSA"}), ErrorCode::JoseHeaderInvalid),
+            (
+                json!({"alg": "EdDSA", "kid": kid, "typ": "JWT"}),
+                ErrorCode::JoseHeaderInvalid,
+            ),
+            (
+                json!({"alg": "EdDSA", "kid": kid, "cty": "vp"}),
+                ErrorCode::JoseHeaderInvalid,
+            ),
+            (
+                json!({"alg": "EdDSA", "kid": kid, "crit": ["exp"], "exp": 1}),
+                ErrorCode::JoseHeaderInvalid,
+            ),
+            (
+                json!({"alg": "EdDSA", "kid": kid, "b64": false, "crit": []}),
+                ErrorCode::JoseHeaderInvalid,
+            ),
+        ];
+        for (header, code) in cases {
+            let error = parse_compact(token(header.clone(), credential()).as_bytes(), Limits::default()).unwrap_err();
+            assert_eq!(error.code(), code, "{header}: {}", error.detail());
+        }
+        let accepted = json!({"alg": "EdDSA", "kid": kid, "typ": "application/VC+JWT", "cty": "vc"});
+        let jws = parse_compact(token(accepted, credential()).as_bytes(), Limits::default()).unwrap();
+        assert_eq!((jws.alg, jws.media), (JwsAlgorithm::EdDsa, Media::Credential));
+    }
+
+    #[test]
+    fn malformed_tokens_and_forbidden_claims_are_refused() {
+        for bad in ["", "a.b", "eyJ.eyJ.", "a.b.c.d", "!!!.eyJ9.AA"] {
+            let error = parse_compact(bad.as_bytes(), Limits::default()).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::JoseMalformed, "{bad}");
+        }
+        let mut with_vc = credential();
+        with_vc["vc"] = json!({});
+        let error = parse_compact(
+            token(json!({"alg": "EdDSA", "kid": "#k"}), with_vc).as_bytes(),
+            Limits::default(),
+        )
+        .unwrap_err();
+        assert_eq!(error.code(), ErrorCode::JoseClaimsInvalid);
+        let huge = "e".repeat(2000);
+        let limits = Limits {
+            max_bytes: 1000,
+            ..Limits::default()
+        };
+        assert_eq!(
+            parse_compact(huge.as_bytes(), limits).unwrap_err().code(),
+            ErrorCode::InputTooLarge
+        );
+    }
+
+    #[test]
+    fn a_signature_verifies_only_with_its_key_and_algorithm() {
+        let key = Ed25519KeyPair::from_seed(&[4; 32]);
+        let jwt = sign_compact(credential().as_object().unwrap(), "#k", Media::Credential, &key).unwrap();
+        assert!(looks_like_compact_jws(jwt.as_bytes()));
+        assert!(!looks_like_compact_jws(b"{\"a\": 1}"));
+        let jws = parse_compact(jwt.as_bytes(), Limits::default()).unwrap();
+        jws.verify_signature(&key.public_key()).unwrap();
+        let other = Ed25519KeyPair::from_seed(&[5; 32]).public_key();
+        assert_eq!(
+            jws.verify_signature(&other).unwrap_err().code(),
+            ErrorCode::ProofSignatureInvalid
+        );
+        assert_eq!(jws.verification_method("did:example:x"), "did:example:x#k");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_flipped_character_fails(position in 0usize..400, replacement in proptest::sample::select(b"AQgw-_".to_vec())) {
+            let key = Ed25519KeyPair::from_seed(&[4; 32]);
+            let jwt = sign_compact(credential().as_object().unwrap(), "#k", Media::Credential, &key).unwrap();
+            let mut bytes = jwt.into_bytes();
+            let at = position % bytes.len();
+            proptest::prop_assume!(bytes[at] != b'.' && bytes[at] != replacement);
+            bytes[at] = replacement;
+            let outcome = parse_compact(&bytes, Limits::default()).and_then(|jws| jws.verify_signature(&key.public_key()));
+            proptest::prop_assert!(outcome.is_err());
+        }
+
+        #[test]
+        fn any_input_is_refused_or_parsed_without_panic(text in "[A-Za-z0-9_.-]{0,300}") {
+            let _ = parse_compact(text.as_bytes(), Limits::default());
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! VC-JOSE-COSE `vc+jwt` interoperability with josekit (an independent
+//! implementation, OpenSSL underneath): tokens we sign verify in josekit,
+//! tokens josekit signs verify in ours, for EdDSA and ES256; and the header
+//! and claim checks refuse what RFC 8725 and VC-JOSE-COSE say to refuse.
+
+use josekit::jwk::Jwk;
+use josekit::jws::{EdDSA, JwsHeader, ES256, HS256};
+use josekit::jwt::{self, JwtPayload};
+use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
+use passerelle::verify::{CheckName, Outcome};
+use passerelle::{did, ErrorCode, Issuer, Report, Timestamp, Verifier, VerifyOptions};
+use serde_json::{json, Map, Value};
+
+fn at() -> Timestamp {
+    Timestamp::parse("2026-11-23T12:00:00Z").unwrap()
+}
+
+fn credential(issuer: &str) -> Map<String, Value> {
+    let value = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:6f3b1c1e-6d1e-4a6c-9a55-7d1e0c8e2b10",
+        "type": ["VerifiableCredential", "BusinessLicence"],
+        "issuer": issuer,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:shop-7", "licenceNumber": "WH-2026-0042"}
+    });
+    value.as_object().unwrap().clone()
+}
+
+fn verify(token: &str) -> Report {
+    Verifier::offline().verify(token.as_bytes(), &VerifyOptions::at(at()))
+}
+
+fn jwk_of(text: &str) -> Jwk {
+    Jwk::from_bytes(text.as_bytes()).unwrap()
+}
+
+/// josekit signs `claims` with the private JWK, naming `kid`, typ vc+jwt.
+fn josekit_sign(claims: &Map<String, Value>, kid: &str, private_jwk: &str, es256: bool) -> String {
+    let mut header = JwsHeader::new();
+    header.set_token_type("vc+jwt");
+    header.set_key_id(kid);
+    let payload = JwtPayload::from_map(claims.clone()).unwrap();
+    let jwk = jwk_of(private_jwk);
+    if es256 {
+        jwt::encode_with_signer(&payload, &header, &ES256.signer_from_jwk(&jwk).unwrap()).unwrap()
+    } else {
+        jwt::encode_with_signer(&payload, &header, &EdDSA.signer_from_jwk(&jwk).unwrap()).unwrap()
+    }
+}
+
+#[test]
+fn our_eddsa_and_es256_tokens_verify_in_josekit() {
+    let ed = Ed25519KeyPair::from_seed(&[31; 32]);
+    let p256 = P256KeyPair::from_secret_bytes(&[32; 32]).unwrap();
+    for (signer, public_jwk, es256) in [
+        (Box::new(ed) as Box<dyn Signer>, None::<Value>, false),
+        (Box::new(p256) as Box<dyn Signer>, None, true),
+    ] {
+        let public_jwk = public_jwk.unwrap_or_else(|| signer.public_key().to_jwk());
+        let issuer = Issuer::did_key(signer);
+        let token = issuer.issue_jwt(credential(issuer.did()), at()).unwrap();
+        let jwk = jwk_of(&public_jwk.to_string());
+        let (payload, header) = if es256 {
+            jwt::decode_with_verifier(&token, &ES256.verifier_from_jwk(&jwk).unwrap()).unwrap()
+        } else {
+            jwt::decode_with_verifier(&token, &EdDSA.verifier_from_jwk(&jwk).unwrap()).unwrap()
+        };
+        assert_eq!(header.token_type(), Some("vc+jwt"));
+        assert_eq!(header.key_id(), Some(issuer.verification_method()));
+        assert_eq!(payload.claim("issuer"), Some(&Value::String(issuer.did().to_owned())));
+        assert_eq!(payload.claim("iat"), Some(&json!(at().unix_seconds())));
+        assert!(
+            verify(&token).verified(),
+            "{}",
+            verify(&token).render(passerelle::Lang::En)
+        );
+    }
+}
+
+#[test]
+fn josekit_eddsa_and_es256_tokens_verify_in_ours() {
+    let ed = Ed25519KeyPair::from_seed(&[33; 32]);
+    let ed_did = did::key::did_for(&ed.public_key());
+    let token = josekit_sign(
+        &credential(&ed_did),
+        &did::key::verification_method_for(&ed.public_key()),
+        &ed.to_private_jwk(),
+        false,
+    );
+    let report = verify(&token);
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+    let proof = report.check(CheckName::Proof).unwrap();
+    assert!(proof.evidence.iter().any(|(k, v)| *k == "alg" && v == "EdDSA"));
+
+    let p256 = P256KeyPair::from_secret_bytes(&[34; 32]).unwrap();
+    let p256_did = did::key::did_for(&p256.public_key());
+    let token = josekit_sign(
+        &credential(&p256_did),
+        &did::key::verification_method_for(&p256.public_key()),
+        &p256.to_private_jwk(),
+        true,
+    );
+    let report = verify(&token);
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+
+    // A relative kid is resolved against the issuer.
+    let relative = format!("#{}", p256.public_key().to_multikey());
+    let token = josekit_sign(&credential(&p256_did), &relative, &p256.to_private_jwk(), true);
+    assert!(verify(&token).verified());
+}
+
+fn failure(report: &Report) -> (CheckName, ErrorCode) {
+    report
+        .failures()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("expected a failure: {}", report.render(passerelle::Lang::En)))
+}
+
+#[test]
+fn confusion_tampering_and_foreign_keys_are_refused() {
+    let ed = Ed25519KeyPair::from_seed(&[35; 32]);
+    let ed_did = did::key::did_for(&ed.public_key());
+    let ed_vm = did::key::verification_method_for(&ed.public_key());
+
+    // HS256 with the public key's bytes as the secret: the classic confusion.
+    let mut header = JwsHeader::new();
+    header.set_key_id(&ed_vm);
+    let payload = JwtPayload::from_map(credential(&ed_did)).unwrap();
+    let hmac = HS256.signer_from_bytes(ed.public_key().as_bytes()).unwrap();
+    let token = jwt::encode_with_signer(&payload, &header, &hmac).unwrap();
+    assert_eq!(
+        failure(&verify(&token)),
+        (CheckName::Parse, ErrorCode::JoseAlgorithmUnsupported)
+    );
+
+    // ES256 from a P-256 key, but kid names the Ed25519 key: alg does not fit.
+    let p256 = P256KeyPair::from_secret_bytes(&[36; 32]).unwrap();
+    let token = josekit_sign(&credential(&ed_did), &ed_vm, &p256.to_private_jwk(), true);
+    assert_eq!(
+        failure(&verify(&token)),
+        (CheckName::Proof, ErrorCode::JoseAlgorithmUnsupported)
+    );
+
+    // A changed claim: the signature no longer verifies.
+    let good = josekit_sign(&credential(&ed_did), &ed_vm, &ed.to_private_jwk(), false);
+    let mut tampered_claims = credential(&ed_did);
+    tampered_claims["credentialSubject"]["licenceNumber"] = json!("WH-2026-0043");
+    let forged = josekit_sign(
+        &tampered_claims,
+        &ed_vm,
+        &Ed25519KeyPair::from_seed(&[1; 32]).to_private_jwk(),
+        false,
+    );
+    let parts: Vec<&str> = good.split('.').collect();
+    let forged_parts: Vec<&str> = forged.split('.').collect();
+    let spliced = format!("{}.{}.{}", parts[0], forged_parts[1], parts[2]);
+    assert_eq!(
+        failure(&verify(&spliced)),
+        (CheckName::Proof, ErrorCode::ProofSignatureInvalid)
+    );
+
+    // Signed by someone else's key: the key binding fails.
+    let other = Ed25519KeyPair::from_seed(&[37; 32]);
+    let token = josekit_sign(
+        &credential(&ed_did),
+        &did::key::verification_method_for(&other.public_key()),
+        &other.to_private_jwk(),
+        false,
+    );
+    let report = verify(&token);
+    assert_eq!(report.check(CheckName::Proof).unwrap().outcome, Outcome::Passed);
+    assert_eq!(
+        failure(&report),
+        (CheckName::KeyBinding, ErrorCode::KeyControllerMismatch)
+    );
+
+    // Claims: vc, an iss that is not the issuer, exp passed.
+    let mut with_vc = credential(&ed_did);
+    with_vc.insert("vc".into(), json!({}));
+    let token = josekit_sign(&with_vc, &ed_vm, &ed.to_private_jwk(), false);
+    assert_eq!(
+        failure(&verify(&token)),
+        (CheckName::Parse, ErrorCode::JoseClaimsInvalid)
+    );
+    let mut with_iss = credential(&ed_did);
+    with_iss.insert("iss".into(), json!("did:example:someone-else"));
+    let token = josekit_sign(&with_iss, &ed_vm, &ed.to_private_jwk(), false);
+    assert_eq!(
+        failure(&verify(&token)),
+        (CheckName::Proof, ErrorCode::JoseClaimsInvalid)
+    );
+    let mut expired = credential(&ed_did);
+    expired.insert("exp".into(), json!(at().unix_seconds() - 1));
+    let token = josekit_sign(&expired, &ed_vm, &ed.to_private_jwk(), false);
+    assert_eq!(failure(&verify(&token)), (CheckName::Proof, ErrorCode::ProofExpired));
+}
