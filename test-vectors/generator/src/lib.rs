@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 mod ecdsa;
+mod jose;
 mod registry;
 mod status;
 mod webvh;
@@ -19,7 +20,7 @@ use serde_json::{json, Map, Value};
 
 /// The time at which most cases are verified.
 pub const VERIFY_AT: &str = "2026-06-01T12:00:00Z";
-const ISSUED_AT: &str = "2026-01-15T09:00:00Z";
+pub(crate) const ISSUED_AT: &str = "2026-01-15T09:00:00Z";
 const WEB_DID: &str = "did:web:mines.passerelle.example";
 const WEB_DOC: &str = "dids/mines.passerelle.example.json";
 
@@ -187,7 +188,22 @@ impl Vectors {
         options: Value,
         expect: Expect<'_>,
     ) {
-        let input_path = format!("cases/{id}.json");
+        self.case_file(id, description, "json", input, dids, options, expect);
+    }
+
+    /// A case whose input file is `cases/{id}.{extension}`.
+    #[allow(clippy::too_many_arguments)]
+    fn case_file(
+        &mut self,
+        id: &str,
+        description: &str,
+        extension: &str,
+        input: Vec<u8>,
+        dids: &[&str],
+        options: Value,
+        expect: Expect<'_>,
+    ) {
+        let input_path = format!("cases/{id}.{extension}");
         self.files.insert(input_path.clone(), input);
         let mut opts = object(json!({"time": VERIFY_AT}));
         opts.extend(object(options));
@@ -233,6 +249,7 @@ pub fn generate() -> BTreeMap<String, Vec<u8>> {
     status::status_cases(&mut v);
     webvh::webvh_cases(&mut v);
     ecdsa::ecdsa_cases(&mut v);
+    jose::jose_cases(&mut v);
 
     let manifest = json!({"version": 1, "cases": v.cases});
     v.files.insert("README.md".to_owned(), readme(&manifest).into_bytes());

@@ -1,0 +1,162 @@
+//! `vc+jwt` cases (VC-JOSE-COSE): compact JWS credentials signed with EdDSA
+//! and ES256, and the header, claim and key checks a verifier must make.
+//! Input files are `cases/<id>.jwt`, holding the compact token.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
+use passerelle::did;
+use passerelle::jose::{sign_compact, Media};
+use serde_json::{json, Map, Value};
+
+use super::{fails, permit, time, Vectors, ISSUED_AT, VERIFIED};
+
+/// A compact JWS with exactly this header, signed by `signer` (or with an
+/// empty signature when there is none, as `alg: none` has).
+fn token(header: Value, payload: &Map<String, Value>, signer: Option<&dyn Signer>) -> Vec<u8> {
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(Value::Object(payload.clone()).to_string())
+    );
+    let signature = signer
+        .map(|s| s.sign(input.as_bytes()).expect("fixture"))
+        .unwrap_or_default();
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)).into_bytes()
+}
+
+fn claims(issuer: &str) -> Map<String, Value> {
+    let mut claims = permit(issuer);
+    claims.insert("iat".into(), time(ISSUED_AT).unix_seconds().into());
+    claims
+}
+
+pub(crate) fn jose_cases(v: &mut Vectors) {
+    let ed = Ed25519KeyPair::from_seed(&[0x31; 32]);
+    let ed_did = did::key::did_for(&ed.public_key());
+    let ed_kid = did::key::verification_method_for(&ed.public_key());
+    let p256 = P256KeyPair::from_secret_bytes(&[0x32; 32]).expect("a fixed valid scalar");
+    let p_did = did::key::did_for(&p256.public_key());
+    let p_kid = did::key::verification_method_for(&p256.public_key());
+    let jwt = |v: &mut Vectors, id: &str, description: &str, bytes: Vec<u8>, expect| {
+        v.case_file(id, description, "jwt", bytes, &[], json!({}), expect);
+    };
+
+    let signed = sign_compact(&claims(&ed_did), &ed_kid, Media::Credential, &ed).expect("fixture");
+    jwt(
+        v,
+        "jwt-valid-eddsa",
+        "A vc+jwt credential signed with EdDSA (Ed25519) by its did:key issuer; kid names the key.",
+        signed.clone().into_bytes(),
+        VERIFIED,
+    );
+    let es256 = sign_compact(&claims(&p_did), &p_kid, Media::Credential, &p256).expect("fixture");
+    jwt(
+        v,
+        "jwt-valid-es256",
+        "A vc+jwt credential signed with ES256 (P-256) by its did:key issuer.",
+        es256.into_bytes(),
+        VERIFIED,
+    );
+
+    let parts: Vec<&str> = signed.split('.').collect();
+    let mut tampered_claims = claims(&ed_did);
+    tampered_claims["credentialSubject"]["permitNumber"] = json!("MX-1-235");
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(Value::Object(tampered_claims).to_string()),
+        parts[2]
+    );
+    jwt(
+        v,
+        "jwt-tampered-payload",
+        "The payload of a vc+jwt changed after signing.",
+        tampered.into_bytes(),
+        fails(&[("proof", "PROOF_SIGNATURE_INVALID")]),
+    );
+
+    jwt(
+        v,
+        "jwt-alg-none",
+        "An unsecured JWT (alg none, empty signature): it must be ignored.",
+        token(
+            json!({"alg": "none", "kid": ed_kid, "typ": "vc+jwt"}),
+            &claims(&ed_did),
+            None,
+        ),
+        fails(&[("parse", "JOSE_ALGORITHM_UNSUPPORTED")]),
+    );
+    jwt(
+        v,
+        "jwt-alg-key-mismatch",
+        "Signed with ES256 by a P-256 key, but kid names the issuer's Ed25519 key: alg must fit the key.",
+        token(
+            json!({"alg": "ES256", "kid": ed_kid, "typ": "vc+jwt"}),
+            &claims(&ed_did),
+            Some(&p256),
+        ),
+        fails(&[("proof", "JOSE_ALGORITHM_UNSUPPORTED")]),
+    );
+    jwt(
+        v,
+        "jwt-crit-unknown",
+        "A header with crit naming an extension the verifier does not understand.",
+        token(
+            json!({"alg": "EdDSA", "kid": ed_kid, "typ": "vc+jwt", "crit": ["urn:example:policy"], "urn:example:policy": 1}),
+            &claims(&ed_did),
+            Some(&ed),
+        ),
+        fails(&[("parse", "JOSE_HEADER_INVALID")]),
+    );
+    jwt(
+        v,
+        "jwt-typ-wrong",
+        "A header whose typ is not vc+jwt.",
+        token(
+            json!({"alg": "EdDSA", "kid": ed_kid, "typ": "dpop+jwt"}),
+            &claims(&ed_did),
+            Some(&ed),
+        ),
+        fails(&[("parse", "JOSE_HEADER_INVALID")]),
+    );
+    let mut with_vc = claims(&ed_did);
+    with_vc.insert("vc".into(), json!({"type": ["VerifiableCredential"]}));
+    jwt(
+        v,
+        "jwt-vc-claim",
+        "A claims set with the legacy vc claim, which VC-JOSE-COSE forbids.",
+        token(
+            json!({"alg": "EdDSA", "kid": ed_kid, "typ": "vc+jwt"}),
+            &with_vc,
+            Some(&ed),
+        ),
+        fails(&[("parse", "JOSE_CLAIMS_INVALID")]),
+    );
+    let mut expired = claims(&ed_did);
+    expired.insert("exp".into(), time("2026-03-01T00:00:00Z").unix_seconds().into());
+    jwt(
+        v,
+        "jwt-expired",
+        "A vc+jwt whose exp is before the verification time.",
+        token(
+            json!({"alg": "EdDSA", "kid": ed_kid, "typ": "vc+jwt"}),
+            &expired,
+            Some(&ed),
+        ),
+        fails(&[("proof", "PROOF_EXPIRED")]),
+    );
+    let other = Ed25519KeyPair::from_seed(&[0x33; 32]);
+    let other_kid = did::key::verification_method_for(&other.public_key());
+    jwt(
+        v,
+        "jwt-foreign-key",
+        "Signed and named (kid) by a key the issuer does not control.",
+        token(
+            json!({"alg": "EdDSA", "kid": other_kid, "typ": "vc+jwt"}),
+            &claims(&ed_did),
+            Some(&other),
+        ),
+        fails(&[("key_binding", "KEY_CONTROLLER_MISMATCH")]),
+    );
+}
