@@ -10,7 +10,10 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
             if path.file_name().is_some_and(|n| n != "generator") {
                 walk(&path, root, out);
             }
-        } else if path.extension().is_some_and(|e| e == "json" || e == "jsonl" || e == "jwt") {
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "json" || e == "jsonl" || e == "jwt")
+        {
             let relative = path
                 .strip_prefix(root)
                 .unwrap_or(&path)

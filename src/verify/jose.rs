@@ -48,7 +48,7 @@ impl<R: DidResolver> Verifier<R> {
     /// its key was found, so the key binding can still be judged.
     pub(super) fn jose_proof_check(
         &self,
-        jws: &Jws,
+        jws: &Jws<'_>,
         issuer: &str,
         options: &VerifyOptions,
         checks: &mut Vec<Check>,
@@ -75,7 +75,7 @@ impl<R: DidResolver> Verifier<R> {
 }
 
 fn check_jwt(
-    jws: &Jws,
+    jws: &Jws<'_>,
     issuer: &str,
     signer: &ResolvedMethod,
     options: &VerifyOptions,

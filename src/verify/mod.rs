@@ -34,7 +34,7 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone, Copy)]
 enum Securing<'a> {
     DataIntegrity,
-    Jose(&'a crate::jose::Jws),
+    Jose(&'a crate::jose::Jws<'a>),
 }
 
 /// Per-call verification parameters.
