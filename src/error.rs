@@ -160,6 +160,15 @@ codes! {
     ProofAlreadyPresent => "PROOF_ALREADY_PRESENT",
         "The document already has a proof.",
         "Le document a déjà une preuve.";
+    /// N-Quads input (RDF) is not well-formed.
+    NquadsMalformed => "NQUADS_MALFORMED",
+        "The N-Quads input is not well-formed.",
+        "L’entrée N-Quads n’est pas bien formée.";
+    /// RDF canonicalization needed more work than allowed: a dataset built
+    /// to exhaust the verifier (RDFC-1.0 §8, "poison" datasets).
+    CanonicalizationLimit => "CANONICALIZATION_LIMIT",
+        "Canonicalizing the document needed more work than allowed.",
+        "La canonisation du document demandait plus de travail que permis.";
     /// A JWT is not a well-formed compact JWS (three base64url parts,
     /// JSON header and payload).
     JoseMalformed => "JOSE_MALFORMED",
