@@ -42,7 +42,8 @@
 //! | `ecdsa-jcs-2019` with P-256 keys (feature `ecdsa`, default) | yes |
 //! | `vc+jwt` credentials (VC-JOSE-COSE, compact JWS, EdDSA and ES256): issue, verify | yes |
 //! | `vp+jwt` presentations, enveloped credentials in presentations | not yet |
-//! | `eddsa-rdfc-2022`, `ecdsa-rdfc-2019` (JSON-LD, RDFC-1.0) | not yet |
+//! | RDF Dataset Canonicalization RDFC-1.0 over N-Quads (W3C suite) | yes |
+//! | JSON-LD to RDF, and so `eddsa-rdfc-2022`, `ecdsa-rdfc-2019` | not yet |
 //! | RFC 8785 JSON canonicalization | yes |
 //! | Ed25519 and P-256 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
 //! | `did:key`, `did:jwk` (Ed25519, P-256), `did:web` (offline, or HTTPS with feature `native`) | yes |
