@@ -213,6 +213,44 @@ impl<S: Signer> Issuer<S> {
     }
 }
 
+impl<S: Signer> Issuer<S> {
+    /// Secures `presentation` as a `vp+jwt` (VC-JOSE-COSE), bound to the
+    /// verifier's `challenge` (claim `nonce`) and `domain` (claim `aud`).
+    /// Credentials it carries are best enveloped: `{"type":
+    /// "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt,<token>"}`.
+    pub fn present_jwt(
+        &self,
+        presentation: Map<String, Value>,
+        challenge: Option<&str>,
+        domain: Option<&str>,
+        at: Timestamp,
+    ) -> Result<String> {
+        let checked = Presentation::from_json(presentation)?;
+        if let Some(holder) = checked.holder() {
+            if holder != self.did {
+                return Err(Error::new(
+                    ErrorCode::KeyControllerMismatch,
+                    format!("the holder is {holder}, not {}", self.did),
+                ));
+            }
+        }
+        let mut claims = checked.json().clone();
+        claims.insert("iat".into(), at.unix_seconds().into());
+        if let Some(challenge) = challenge {
+            claims.insert("nonce".into(), challenge.into());
+        }
+        if let Some(domain) = domain {
+            claims.insert("aud".into(), domain.into());
+        }
+        crate::jose::sign_compact(
+            &claims,
+            &self.verification_method,
+            crate::jose::Media::Presentation,
+            &self.signer,
+        )
+    }
+}
+
 /// A random (version 4) UUID URN.
 pub fn random_urn_uuid() -> Result<String> {
     let mut b = [0u8; 16];

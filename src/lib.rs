@@ -40,8 +40,7 @@
 //! | VCDM 2.0 credentials and presentations (VCDM 1.1 read) | yes |
 //! | `eddsa-jcs-2022` Data Integrity proofs (create, verify, proof sets) | yes |
 //! | `ecdsa-jcs-2019` with P-256 keys (feature `ecdsa`, default) | yes |
-//! | `vc+jwt` credentials (VC-JOSE-COSE, compact JWS, EdDSA and ES256): issue, verify | yes |
-//! | `vp+jwt` presentations, enveloped credentials in presentations | not yet |
+//! | `vc+jwt` credentials and `vp+jwt` presentations (VC-JOSE-COSE, compact JWS, EdDSA and ES256), enveloped credentials in presentations: issue, verify | yes |
 //! | RDF Dataset Canonicalization RDFC-1.0 over N-Quads (W3C suite) | yes |
 //! | JSON-LD to RDF, and so `eddsa-rdfc-2022`, `ecdsa-rdfc-2019` | not yet |
 //! | RFC 8785 JSON canonicalization | yes |

@@ -196,3 +196,104 @@ fn confusion_tampering_and_foreign_keys_are_refused() {
     let token = josekit_sign(&expired, &ed_vm, &ed.to_private_jwk(), false);
     assert_eq!(failure(&verify(&token)), (CheckName::Proof, ErrorCode::ProofExpired));
 }
+
+#[test]
+fn a_vp_jwt_with_an_enveloped_vc_jwt_verifies_and_binds_nonce_and_aud() {
+    let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[41; 32]));
+    let vc = issuer.issue_jwt(credential(issuer.did()), at()).unwrap();
+    let holder = Issuer::did_key(P256KeyPair::from_secret_bytes(&[42; 32]).unwrap());
+    let presentation = |vc: &str| {
+        json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": "VerifiablePresentation",
+            "holder": holder.did(),
+            "verifiableCredential": [{
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": "EnvelopedVerifiableCredential",
+                "id": format!("data:application/vc+jwt,{vc}")
+            }]
+        })
+        .as_object()
+        .unwrap()
+        .clone()
+    };
+    let vp = holder
+        .present_jwt(
+            presentation(&vc),
+            Some("n-0451"),
+            Some("counter.whitehorse.example"),
+            at(),
+        )
+        .unwrap();
+    let mut options = VerifyOptions::at(at());
+    options.challenge = Some("n-0451".into());
+    options.domain = Some("counter.whitehorse.example".into());
+    let report = Verifier::offline().verify(vp.as_bytes(), &options);
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+    assert_eq!(report.credentials().len(), 1);
+    assert!(report.credentials()[0].verified());
+
+    // Replayed to another verifier, or with another challenge.
+    let mut other = options.clone();
+    other.challenge = Some("n-9999".into());
+    let report = Verifier::offline().verify(vp.as_bytes(), &other);
+    assert_eq!(failure(&report), (CheckName::Proof, ErrorCode::ChallengeMismatch));
+    let mut other = options.clone();
+    other.domain = Some("elsewhere.example".into());
+    let report = Verifier::offline().verify(vp.as_bytes(), &other);
+    assert_eq!(failure(&report), (CheckName::Proof, ErrorCode::DomainMismatch));
+
+    // A tampered enveloped credential fails the credentials check, not the holder's proof.
+    let parts: Vec<&str> = vc.split('.').collect();
+    let mut claims = credential(issuer.did());
+    claims["credentialSubject"]["licenceNumber"] = json!("WH-2026-9999");
+    use base64::Engine as _;
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Value::Object(claims).to_string()),
+        parts[2]
+    );
+    let vp = holder
+        .present_jwt(
+            presentation(&forged),
+            Some("n-0451"),
+            Some("counter.whitehorse.example"),
+            at(),
+        )
+        .unwrap();
+    let report = Verifier::offline().verify(vp.as_bytes(), &options);
+    assert_eq!(report.check(CheckName::Proof).unwrap().outcome, Outcome::Passed);
+    assert_eq!(
+        failure(&report),
+        (CheckName::Credentials, ErrorCode::PresentationCredentialInvalid)
+    );
+    assert_eq!(
+        failure(&report.credentials()[0]),
+        (CheckName::Proof, ErrorCode::ProofSignatureInvalid)
+    );
+}
+
+#[test]
+fn a_josekit_signed_vp_jwt_verifies_in_ours() {
+    let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[43; 32]));
+    let vc = issuer.issue_jwt(credential(issuer.did()), at()).unwrap();
+    let holder = Ed25519KeyPair::from_seed(&[44; 32]);
+    let holder_did = did::key::did_for(&holder.public_key());
+    let claims = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": "VerifiablePresentation",
+        "holder": holder_did,
+        "verifiableCredential": {"@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": "EnvelopedVerifiableCredential", "id": format!("data:application/vc+jwt,{vc}")}
+    });
+    let mut header = JwsHeader::new();
+    header.set_token_type("vp+jwt");
+    header.set_key_id(did::key::verification_method_for(&holder.public_key()));
+    let payload = JwtPayload::from_map(claims.as_object().unwrap().clone()).unwrap();
+    let signer = EdDSA.signer_from_jwk(&jwk_of(&holder.to_private_jwk())).unwrap();
+    let token = jwt::encode_with_signer(&payload, &header, &signer).unwrap();
+    let report = verify(&token);
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+    assert_eq!(report.kind(), passerelle::verify::DocumentKind::Presentation);
+}

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
+use super::CREDENTIAL_CHECKS;
 use super::{with_rest_skipped, Check, CheckName, DocumentKind, Report, Securing, Verifier, VerifyOptions};
-use super::{CREDENTIAL_CHECKS, PRESENTATION_CHECKS};
 use crate::did::{DidResolver, ResolvedMethod};
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::jose::{self, Jws, Media};
@@ -23,23 +23,44 @@ impl<R: DidResolver> Verifier<R> {
                 );
             }
         };
-        if jws.media == Media::Presentation {
-            let e = Error::new(
-                ErrorCode::JoseHeaderInvalid,
-                "vp+jwt presentations are not supported yet",
-            );
-            let check = Check::failed(CheckName::Parse, &e, vec![("format", "vp+jwt".to_owned())]);
-            return Report::new(
-                DocumentKind::Presentation,
-                with_rest_skipped(check, PRESENTATION_CHECKS),
-                Vec::new(),
-            );
-        }
+        let format = match jws.media {
+            Media::Credential => "vc+jwt",
+            Media::Presentation => "vp+jwt",
+        };
         let parse_check = Check::passed(
             CheckName::Parse,
-            vec![("format", "vc+jwt".to_owned()), ("bytes", input.len().to_string())],
+            vec![("format", format.to_owned()), ("bytes", input.len().to_string())],
         );
-        self.credential_report(&jws.payload, parse_check, options, true, Securing::Jose(&jws))
+        match jws.media {
+            Media::Credential => self.credential_report(&jws.payload, parse_check, options, true, Securing::Jose(&jws)),
+            Media::Presentation => {
+                self.presentation_checks(jws.payload.clone(), parse_check, options, Securing::Jose(&jws))
+            }
+        }
+    }
+
+    /// Verifies an `EnvelopedVerifiableCredential` (VCDM 2.0 §4.13): its
+    /// `id` is a `data:application/vc+jwt,` URL holding the credential.
+    pub(super) fn verify_enveloped(
+        &self,
+        envelope: &serde_json::Map<String, serde_json::Value>,
+        options: &VerifyOptions,
+    ) -> Report {
+        let token = envelope
+            .get("id")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|id| id.strip_prefix("data:application/vc+jwt,"));
+        match token {
+            Some(token) if jose::looks_like_compact_jws(token.as_bytes()) => {
+                let report = self.verify_jwt(token.as_bytes(), options);
+                if report.kind() == DocumentKind::Credential {
+                    report
+                } else {
+                    enveloped_failure("the enveloped document is not a credential")
+                }
+            }
+            _ => enveloped_failure("an EnvelopedVerifiableCredential needs an id data:application/vc+jwt,<token>"),
+        }
     }
 
     /// The `proof` check of a JWT: claims that must agree with the
@@ -54,8 +75,12 @@ impl<R: DidResolver> Verifier<R> {
         checks: &mut Vec<Check>,
     ) -> Option<Vec<Arc<ResolvedMethod>>> {
         let vm = jws.verification_method(issuer);
+        let format = match jws.media {
+            Media::Credential => "vc+jwt",
+            Media::Presentation => "vp+jwt",
+        };
         let mut evidence = vec![
-            ("format", "vc+jwt".to_owned()),
+            ("format", format.to_owned()),
             ("alg", jws.alg.as_str().to_owned()),
             ("kid", vm.clone()),
         ];
@@ -85,11 +110,37 @@ fn check_jwt(
         if iss.as_str() != Some(issuer) {
             return Err(Error::new(
                 ErrorCode::JoseClaimsInvalid,
-                format!("iss {iss} is not the issuer {}", quoted(issuer)),
+                format!("iss {iss} is not the {} {}", role(jws), quoted(issuer)),
             ));
         }
     }
     jws.verify_signature(&signer.method.public_key)?;
+    if jws.media == Media::Presentation {
+        // A vp+jwt carries the verifier's challenge as `nonce` and its domain as `aud`.
+        if let Some(expected) = &options.challenge {
+            if jws.payload.get("nonce").and_then(serde_json::Value::as_str) != Some(expected.as_str()) {
+                return Err(Error::new(
+                    ErrorCode::ChallengeMismatch,
+                    "the nonce differs from the challenge",
+                ));
+            }
+            evidence.push(("challenge", expected.clone()));
+        }
+        if let Some(expected) = &options.domain {
+            let audience = match jws.payload.get("aud") {
+                Some(serde_json::Value::String(aud)) => aud == expected,
+                Some(serde_json::Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(expected.as_str())),
+                _ => false,
+            };
+            if !audience {
+                return Err(Error::new(
+                    ErrorCode::DomainMismatch,
+                    format!("aud does not name {expected}"),
+                ));
+            }
+            evidence.push(("domain", expected.clone()));
+        }
+    }
     if let Some(iat) = jws.time_claim("iat")? {
         evidence.push(("created", iat.to_string()));
         if iat > options.time {
@@ -117,4 +168,25 @@ fn check_jwt(
         }
     }
     Ok(())
+}
+
+fn role(jws: &Jws<'_>) -> &'static str {
+    match jws.media {
+        Media::Credential => "issuer",
+        Media::Presentation => "holder",
+    }
+}
+
+fn enveloped_failure(why: &str) -> Report {
+    let error = Error::new(ErrorCode::JoseMalformed, why);
+    let check = Check::failed(
+        CheckName::Parse,
+        &error,
+        vec![("format", "EnvelopedVerifiableCredential".to_owned())],
+    );
+    Report::new(
+        DocumentKind::Credential,
+        with_rest_skipped(check, CREDENTIAL_CHECKS),
+        Vec::new(),
+    )
 }

@@ -157,7 +157,7 @@ impl<R: DidResolver> Verifier<R> {
         match parse(input, options.limits) {
             Ok((map, parse_check)) => {
                 if types_include(&map, "VerifiablePresentation") {
-                    self.presentation_checks(map, parse_check, options)
+                    self.presentation_checks(map, parse_check, options, Securing::DataIntegrity)
                 } else {
                     self.credential_checks(&map, parse_check, options)
                 }
@@ -198,7 +198,7 @@ impl<R: DidResolver> Verifier<R> {
     /// Verifies the bytes of a presentation and every credential in it.
     pub fn verify_presentation(&self, input: &[u8], options: &VerifyOptions) -> Report {
         match parse(input, options.limits) {
-            Ok((map, parse_check)) => self.presentation_checks(map, parse_check, options),
+            Ok((map, parse_check)) => self.presentation_checks(map, parse_check, options, Securing::DataIntegrity),
             Err(check) => Report::new(
                 DocumentKind::Presentation,
                 with_rest_skipped(check, PRESENTATION_CHECKS),
@@ -263,7 +263,13 @@ impl<R: DidResolver> Verifier<R> {
         Report::new(DocumentKind::Credential, checks, Vec::new())
     }
 
-    fn presentation_checks(&self, map: Map<String, Value>, parse_check: Check, options: &VerifyOptions) -> Report {
+    fn presentation_checks(
+        &self,
+        map: Map<String, Value>,
+        parse_check: Check,
+        options: &VerifyOptions,
+        securing: Securing<'_>,
+    ) -> Report {
         let mut checks = vec![parse_check];
         let presentation = match Presentation::from_json(map) {
             Ok(p) => p,
@@ -283,13 +289,18 @@ impl<R: DidResolver> Verifier<R> {
         }
         checks.push(Check::passed(CheckName::DataModel, evidence));
 
-        let signers = self.proof_checks(
-            presentation.json(),
-            VerificationRelationship::Authentication,
-            options,
-            true,
-            &mut checks,
-        );
+        let signers = match securing {
+            Securing::DataIntegrity => self.proof_checks(
+                presentation.json(),
+                VerificationRelationship::Authentication,
+                options,
+                true,
+                &mut checks,
+            ),
+            Securing::Jose(jws) => {
+                self.jose_proof_check(jws, presentation.holder().unwrap_or_default(), options, &mut checks)
+            }
+        };
         checks.push(key_binding_check(
             signers.as_deref(),
             VerificationRelationship::Authentication,
@@ -301,6 +312,9 @@ impl<R: DidResolver> Verifier<R> {
             .credentials()
             .into_iter()
             .map(|vc| {
+                if types_include(vc, "EnvelopedVerifiableCredential") {
+                    return self.verify_enveloped(vc, options);
+                }
                 let parse_check = Check::passed(CheckName::Parse, Vec::new());
                 self.credential_checks(vc, parse_check, options)
             })
