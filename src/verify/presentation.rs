@@ -1,0 +1,94 @@
+//! Presentations: the holder's proof (Data Integrity or `vp+jwt`), its
+//! binding to the holder, and every credential inside, each with its own report.
+
+use serde_json::{Map, Value};
+
+use super::{
+    key_binding_check, types_include, Check, CheckName, DocumentKind, Report, Securing, Verifier, VerifyOptions,
+    PRESENTATION_CHECKS,
+};
+use crate::credential::Presentation;
+use crate::did::{DidResolver, VerificationRelationship};
+use crate::error::{Error, ErrorCode};
+
+impl<R: DidResolver> Verifier<R> {
+    pub(super) fn presentation_checks(
+        &self,
+        map: Map<String, Value>,
+        parse_check: Check,
+        options: &VerifyOptions,
+        securing: Securing<'_>,
+    ) -> Report {
+        let mut checks = vec![parse_check];
+        let presentation = match Presentation::from_json(map) {
+            Ok(p) => p,
+            Err(e) => {
+                checks.push(Check::failed(CheckName::DataModel, &e, Vec::new()));
+                checks.extend(
+                    PRESENTATION_CHECKS[2..]
+                        .iter()
+                        .map(|n| Check::skipped_after_failure(*n)),
+                );
+                return Report::new(DocumentKind::Presentation, checks, Vec::new());
+            }
+        };
+        let mut evidence = vec![("credentials", presentation.credentials().len().to_string())];
+        if let Some(holder) = presentation.holder() {
+            evidence.push(("holder", holder.to_owned()));
+        }
+        checks.push(Check::passed(CheckName::DataModel, evidence));
+
+        let signers = match securing {
+            Securing::DataIntegrity => self.proof_checks(
+                presentation.json(),
+                VerificationRelationship::Authentication,
+                options,
+                true,
+                &mut checks,
+            ),
+            Securing::Jose(jws) => {
+                self.jose_proof_check(jws, presentation.holder().unwrap_or_default(), options, &mut checks)
+            }
+        };
+        checks.push(key_binding_check(
+            signers.as_deref(),
+            VerificationRelationship::Authentication,
+            presentation.holder(),
+            "holder",
+        ));
+
+        let reports: Vec<Report> = presentation
+            .credentials()
+            .into_iter()
+            .map(|vc| {
+                if types_include(vc, "EnvelopedVerifiableCredential") {
+                    return self.verify_enveloped(vc, options);
+                }
+                let parse_check = Check::passed(CheckName::Parse, Vec::new());
+                self.credential_checks(vc, parse_check, options)
+            })
+            .collect();
+        let failed: Vec<String> = reports
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.verified())
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        checks.push(if reports.is_empty() {
+            Check::skipped(
+                CheckName::Credentials,
+                "The presentation holds no credential.",
+                "La présentation ne contient aucune attestation.",
+            )
+        } else if failed.is_empty() {
+            Check::passed(CheckName::Credentials, vec![("count", reports.len().to_string())])
+        } else {
+            let error = Error::new(
+                ErrorCode::PresentationCredentialInvalid,
+                format!("credential(s) {} failed", failed.join(", ")),
+            );
+            Check::failed(CheckName::Credentials, &error, vec![("failed", failed.join(", "))])
+        });
+        Report::new(DocumentKind::Presentation, checks, reports)
+    }
+}
