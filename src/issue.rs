@@ -191,15 +191,7 @@ impl<S: Signer> Issuer<S> {
         domain: Option<&str>,
         at: Timestamp,
     ) -> Result<Presentation> {
-        let checked = Presentation::from_json(presentation)?;
-        if let Some(holder) = checked.holder() {
-            if holder != self.did {
-                return Err(Error::new(
-                    ErrorCode::KeyControllerMismatch,
-                    format!("the holder is {holder}, not {}", self.did),
-                ));
-            }
-        }
+        let checked = self.own_presentation(presentation)?;
         let options = ProofOptions {
             verification_method: self.verification_method.clone(),
             proof_purpose: VerificationRelationship::Authentication,
@@ -214,6 +206,20 @@ impl<S: Signer> Issuer<S> {
 }
 
 impl<S: Signer> Issuer<S> {
+    /// Validates a presentation whose `holder`, if named, is this signer.
+    fn own_presentation(&self, presentation: Map<String, Value>) -> Result<Presentation> {
+        let checked = Presentation::from_json(presentation)?;
+        if let Some(holder) = checked.holder() {
+            if holder != self.did {
+                return Err(Error::new(
+                    ErrorCode::KeyControllerMismatch,
+                    format!("the holder is {holder}, not {}", self.did),
+                ));
+            }
+        }
+        Ok(checked)
+    }
+
     /// Secures `presentation` as a `vp+jwt` (VC-JOSE-COSE), bound to the
     /// verifier's `challenge` (claim `nonce`) and `domain` (claim `aud`).
     /// Credentials it carries are best enveloped: `{"type":
@@ -225,15 +231,7 @@ impl<S: Signer> Issuer<S> {
         domain: Option<&str>,
         at: Timestamp,
     ) -> Result<String> {
-        let checked = Presentation::from_json(presentation)?;
-        if let Some(holder) = checked.holder() {
-            if holder != self.did {
-                return Err(Error::new(
-                    ErrorCode::KeyControllerMismatch,
-                    format!("the holder is {holder}, not {}", self.did),
-                ));
-            }
-        }
+        let checked = self.own_presentation(presentation)?;
         let mut claims = checked.json().clone();
         claims.insert("iat".into(), at.unix_seconds().into());
         if let Some(challenge) = challenge {
