@@ -395,6 +395,18 @@ mod tests {
         }
 
         #[test]
+        fn signed_claims_read_back_equal(subject in "(?s).{0,40}", number in proptest::num::i64::ANY) {
+            let key = Ed25519KeyPair::from_seed(&[6; 32]);
+            let mut claims = credential();
+            claims["credentialSubject"] = json!({"note": subject, "n": number});
+            let claims = claims.as_object().unwrap().clone();
+            let jwt = sign_compact(&claims, "#k", Media::Credential, &key).unwrap();
+            let jws = parse_compact(jwt.as_bytes(), Limits::default()).unwrap();
+            proptest::prop_assert_eq!(&jws.payload, &claims);
+            jws.verify_signature(&key.public_key()).unwrap();
+        }
+
+        #[test]
         fn any_input_is_refused_or_parsed_without_panic(text in "[A-Za-z0-9_.-]{0,300}") {
             let _ = parse_compact(text.as_bytes(), Limits::default());
         }

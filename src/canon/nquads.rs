@@ -56,9 +56,19 @@ fn invalid(line: usize, why: &str) -> Error {
     Error::new(ErrorCode::NquadsMalformed, format!("N-Quads line {line}: {why}"))
 }
 
+/// The largest N-Quads document [`parse`] reads (16 MiB).
+pub const MAX_NQUADS_BYTES: usize = 16 * 1024 * 1024;
+
 /// Reads an N-Quads document (one quad per line; comments and blank lines
-/// allowed); `NQUADS_MALFORMED` otherwise.
+/// allowed); `NQUADS_MALFORMED` otherwise, `INPUT_TOO_LARGE` past
+/// [`MAX_NQUADS_BYTES`].
 pub fn parse(text: &str) -> Result<Vec<Quad>> {
+    if text.len() > MAX_NQUADS_BYTES {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("{} bytes of N-Quads, limit {MAX_NQUADS_BYTES}", text.len()),
+        ));
+    }
     let mut quads = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let mut reader = Reader {
@@ -306,6 +316,35 @@ mod tests {
              _:b0 <http://a.example/p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n\
              _:b0 <http://a.example/p> \"plain\" .\n"
         );
+    }
+
+    #[test]
+    fn refuses_oversize_documents() {
+        let big = "#".repeat(MAX_NQUADS_BYTES + 1);
+        assert_eq!(parse(&big).unwrap_err().code(), ErrorCode::InputTooLarge);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn written_quads_read_back_equal(
+            value in "(?s).{0,12}",
+            language in proptest::option::of("[a-z]{2}(-[A-Z]{2})?"),
+            label in "[a-z][a-z0-9]{0,5}",
+        ) {
+            let quad = Quad {
+                subject: Term::Blank(label),
+                predicate: Term::Iri("http://example.org/p".into()),
+                object: Term::Literal {
+                    datatype: if language.is_some() { RDF_LANG_STRING.into() } else { XSD_STRING.into() },
+                    value,
+                    language,
+                },
+                graph: Some(Term::Iri("http://example.org/g".into())),
+            };
+            let mut text = String::new();
+            write_quad(&quad, &|name| name.to_owned(), &mut text);
+            proptest::prop_assert_eq!(parse(&text).unwrap(), vec![quad]);
+        }
     }
 
     #[test]
