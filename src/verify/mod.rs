@@ -171,8 +171,11 @@ impl<R: DidResolver> Verifier<R> {
         }
     }
 
-    /// Verifies the bytes of a credential.
+    /// Verifies the bytes of a credential (JSON, or a compact `vc+jwt`).
     pub fn verify_credential(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        if crate::jose::looks_like_compact_jws(input) {
+            return self.verify_jwt(input, options);
+        }
         match parse(input, options.limits) {
             Ok((map, parse_check)) => self.credential_checks(&map, parse_check, options),
             Err(check) => Report::new(
@@ -196,8 +199,12 @@ impl<R: DidResolver> Verifier<R> {
         }
     }
 
-    /// Verifies the bytes of a presentation and every credential in it.
+    /// Verifies the bytes of a presentation (JSON, or a compact `vp+jwt`)
+    /// and every credential in it.
     pub fn verify_presentation(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        if crate::jose::looks_like_compact_jws(input) {
+            return self.verify_jwt(input, options);
+        }
         match parse(input, options.limits) {
             Ok((map, parse_check)) => self.presentation_checks(map, parse_check, options, Securing::DataIntegrity),
             Err(check) => Report::new(
