@@ -298,6 +298,10 @@ fn a_josekit_signed_vp_jwt_verifies_in_ours() {
     assert_eq!(report.kind(), passerelle::verify::DocumentKind::Presentation);
     // The entry points for a known kind take tokens too.
     let options = VerifyOptions::at(at());
-    assert!(Verifier::offline().verify_presentation(token.as_bytes(), &options).verified());
-    assert!(Verifier::offline().verify_credential(vc.as_bytes(), &options).verified());
+    assert!(Verifier::offline()
+        .verify_presentation(token.as_bytes(), &options)
+        .verified());
+    assert!(Verifier::offline()
+        .verify_credential(vc.as_bytes(), &options)
+        .verified());
 }

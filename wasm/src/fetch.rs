@@ -5,6 +5,7 @@
 
 use js_sys::{Function, Promise, Reflect};
 use passerelle::did::{method_of, split_did_url};
+use passerelle::jose::{looks_like_compact_jws, parse_compact};
 use passerelle::json::{parse_strict, Limits};
 use passerelle::proof::proofs_of;
 use serde_json::{Map, Value};
@@ -55,10 +56,52 @@ fn collect_needs(document: &Map<String, Value>, needs: &mut Needs) {
         }
     }
     for credential in as_slice(document.get("verifiableCredential")) {
-        if let Value::Object(credential) = credential {
-            collect_needs(credential, needs);
+        let Value::Object(credential) = credential else {
+            continue;
+        };
+        let enveloped = credential
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| id.strip_prefix("data:application/vc+jwt,"));
+        match enveloped {
+            Some(token) => collect_token_needs(token, needs),
+            None => collect_needs(credential, needs),
         }
     }
+}
+
+/// What `input` (JSON, or a compact `vc+jwt`/`vp+jwt`) needs from outside.
+/// Input that does not parse needs nothing: verification reports why.
+fn needs_of_input(input: &str) -> Needs {
+    let mut needs = Needs::default();
+    if looks_like_compact_jws(input.as_bytes()) {
+        collect_token_needs(input, &mut needs);
+    } else if let Ok(Value::Object(document)) = parse_strict(input.as_bytes(), Limits::default()) {
+        collect_needs(&document, &mut needs);
+    }
+    needs
+}
+
+/// A JWS's signer (its `kid`, relative to the issuer or holder) and what
+/// its payload needs.
+fn collect_token_needs(token: &str, needs: &mut Needs) {
+    let Ok(jws) = parse_compact(token.as_bytes(), Limits::default()) else {
+        return;
+    };
+    let base = ["issuer", "holder"]
+        .iter()
+        .find_map(|key| match jws.payload.get(*key) {
+            Some(Value::String(id)) => Some(id.as_str()),
+            Some(Value::Object(party)) => party.get("id").and_then(Value::as_str),
+            _ => None,
+        })
+        .unwrap_or_default();
+    if let Ok((did, _)) = split_did_url(&jws.verification_method(base)) {
+        if !matches!(method_of(did), Ok("key" | "jwk")) {
+            push_unique(&mut needs.dids, did);
+        }
+    }
+    collect_needs(&jws.payload, needs);
 }
 
 /// The callback `name` of the options object, if the page gave one.
@@ -94,14 +137,7 @@ async fn fetch(fetcher: &Function, argument: &str) -> Option<Value> {
 /// `fetchDidDocument`, `fetchDidLog` and `fetchStatusList` supplied.
 pub(crate) async fn complete_options(options: &JsValue, input: &str) -> Result<Map<String, Value>, JsValue> {
     let mut map = crate::options_map(options)?;
-    let Ok(document) = parse_strict(input.as_bytes(), Limits::default()) else {
-        return Ok(map); // verification reports why the input is refused
-    };
-    let Value::Object(document) = document else {
-        return Ok(map);
-    };
-    let mut needs = Needs::default();
-    collect_needs(&document, &mut needs);
+    let mut needs = needs_of_input(input);
 
     // Status lists first: their proofs name DIDs too.
     if let Some(fetcher) = callback(options, "fetchStatusList")? {
@@ -176,5 +212,35 @@ fn push_into_array(map: &mut Map<String, Value>, key: &str, value: Value) {
     }
     if let Value::Array(items) = slot {
         items.push(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use passerelle::crypto::{Ed25519KeyPair, Signer};
+    use passerelle::jose::{sign_compact, Media};
+    use serde_json::json;
+
+    #[test]
+    fn a_token_needs_its_signer_and_status_lists_and_so_do_enveloped_ones() {
+        let key = Ed25519KeyPair::from_seed(&[3; 32]);
+        let credential = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+            "issuer": "did:web:issuer.example", "credentialSubject": {},
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                "statusListIndex": "7", "statusListCredential": "https://issuer.example/status/1"}});
+        let vc = sign_compact(credential.as_object().unwrap(), "#key-1", Media::Credential, &key).unwrap();
+        let needs = needs_of_input(&vc);
+        assert_eq!(needs.dids, ["did:web:issuer.example"]);
+        assert_eq!(needs.status_lists, ["https://issuer.example/status/1"]);
+
+        let holder = passerelle::did::key::verification_method_for(&key.public_key());
+        let presentation = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiablePresentation",
+            "verifiableCredential": [{"type": "EnvelopedVerifiableCredential", "id": format!("data:application/vc+jwt,{vc}")}]});
+        let vp = sign_compact(presentation.as_object().unwrap(), &holder, Media::Presentation, &key).unwrap();
+        let needs = needs_of_input(&vp);
+        assert_eq!(needs.dids, ["did:web:issuer.example"], "did:key holders need nothing");
+        assert_eq!(needs.status_lists, ["https://issuer.example/status/1"]);
+        assert!(needs_of_input("eyJ.not.a-token").dids.is_empty());
     }
 }
