@@ -48,6 +48,13 @@ export interface Report {
   credentials?: Report[];
 }
 
+/**
+ * What the `verify…` functions take: a credential or presentation as JSON
+ * text or as an object (Data Integrity proofs), or a compact JWS string
+ * (`vc+jwt` / `vp+jwt`, VC-JOSE-COSE, EdDSA or ES256).
+ */
+export type Secured = string | object;
+
 /** Options of a verification. Everything is supplied by the caller: nothing is fetched (see `FetchingVerifyOptions`). */
 export interface VerifyOptions {
   /** The time of verification (XML Schema dateTimeStamp); default: now. */
@@ -112,24 +119,24 @@ export class TrustStore {
   /** The trust anchors. */
   anchors(): string[];
   /** Verifies a credential with this store's anchors and snapshots (adds the `trust` check). */
-  verifyCredential(credential: string | object, options?: VerifyOptions): Report;
+  verifyCredential(credential: Secured, options?: VerifyOptions): Report;
   /** Verifies a presentation with this store's anchors and snapshots. */
-  verifyPresentation(presentation: string | object, options?: VerifyOptions): Report;
+  verifyPresentation(presentation: Secured, options?: VerifyOptions): Report;
   /** `verifyCredential`, after fetching what the credential needs with the options' fetchers. */
-  verifyCredentialAsync(credential: string | object, options?: FetchingVerifyOptions): Promise<Report>;
+  verifyCredentialAsync(credential: Secured, options?: FetchingVerifyOptions): Promise<Report>;
   /** `verifyPresentation`, after fetching what the presentation and its credentials need. */
-  verifyPresentationAsync(presentation: string | object, options?: FetchingVerifyOptions): Promise<Report>;
+  verifyPresentationAsync(presentation: Secured, options?: FetchingVerifyOptions): Promise<Report>;
   free(): void;
 }
 
 /** Verifies a credential without trust anchors (the `trust` check is skipped). Throws a PasserelleError on bad options. */
-export function verifyCredential(credential: string | object, options?: VerifyOptions): Report;
+export function verifyCredential(credential: Secured, options?: VerifyOptions): Report;
 /** Verifies a presentation and every credential in it, without trust anchors. */
-export function verifyPresentation(presentation: string | object, options?: VerifyOptions): Report;
+export function verifyPresentation(presentation: Secured, options?: VerifyOptions): Report;
 /** `verifyCredential`, after fetching what the credential needs with the options' fetchers. */
-export function verifyCredentialAsync(credential: string | object, options?: FetchingVerifyOptions): Promise<Report>;
+export function verifyCredentialAsync(credential: Secured, options?: FetchingVerifyOptions): Promise<Report>;
 /** `verifyPresentation`, after fetching what the presentation and its credentials need. */
-export function verifyPresentationAsync(presentation: string | object, options?: FetchingVerifyOptions): Promise<Report>;
+export function verifyPresentationAsync(presentation: Secured, options?: FetchingVerifyOptions): Promise<Report>;
 /** The English and French messages of a stable code. */
 export function messageFor(code: string): Message;
 /** Throws a PasserelleError (JSON_MALFORMED, JSON_DUPLICATE_KEY, INPUT_TOO_LARGE…) unless `text` is acceptable JSON. */
