@@ -1,33 +1,13 @@
 //! `vc+jwt` verification (EdDSA and ES256) of a ~1 KB credential beside the
 //! raw signature verification of the same JWS signing input, in one run.
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use ed25519_dalek::Verifier as _;
 use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
 use passerelle::{Issuer, Timestamp, Verifier, VerifyOptions};
-use serde_json::{json, Map, Value};
 use std::hint::black_box;
-
-fn credential(issuer: &str) -> Map<String, Value> {
-    let value = json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": "urn:uuid:8a7d2f51-3c1e-4c4b-9f0e-2b6a1d5e7c90",
-        "type": ["VerifiableCredential", "MinesActPermit"],
-        "issuer": issuer,
-        "name": [{"@value": "Mines Act Permit", "@language": "en"},
-                 {"@value": "Permis en vertu de la Mines Act", "@language": "fr"}],
-        "validFrom": "2026-01-15T09:00:00Z",
-        "validUntil": "2031-01-15T09:00:00Z",
-        "credentialSubject": {
-            "id": "did:example:operator-42",
-            "permitNumber": "MX-1-234",
-            "operations": ["exploration", "drilling", "reclamation"],
-            "site": {"name": "Fictional Creek", "latitude": 49.25, "longitude": -123.1},
-            "conditions": ["Reclamation bond posted", "Annual report due March 31"]
-        }
-    });
-    value.as_object().cloned().unwrap_or_default()
-}
 
 /// The signing input and signature of a compact JWS.
 fn split(token: &str) -> (String, Vec<u8>) {
@@ -47,7 +27,7 @@ fn benches(c: &mut Criterion) {
     let ed = Ed25519KeyPair::from_seed(&[21; 32]);
     let raw_ed = ed25519_dalek::SigningKey::from_bytes(&[21; 32]).verifying_key();
     let ed_issuer = Issuer::did_key(ed);
-    let ed_token = ed_issuer.issue_jwt(credential(ed_issuer.did()), at).unwrap();
+    let ed_token = ed_issuer.issue_jwt(common::permit(ed_issuer.did()), at).unwrap();
     let (ed_input, ed_sig) = split(&ed_token);
     let ed_sig = ed25519_dalek::Signature::from_slice(&ed_sig).unwrap();
     assert!(verifier.verify(ed_token.as_bytes(), &options).verified());
@@ -55,7 +35,7 @@ fn benches(c: &mut Criterion) {
     let p256 = P256KeyPair::from_secret_bytes(&[22; 32]).unwrap();
     let raw_p256 = p256::ecdsa::VerifyingKey::from_sec1_bytes(p256.public_key().as_bytes()).unwrap();
     let p_issuer = Issuer::did_key(p256);
-    let p_token = p_issuer.issue_jwt(credential(p_issuer.did()), at).unwrap();
+    let p_token = p_issuer.issue_jwt(common::permit(p_issuer.did()), at).unwrap();
     let (p_input, p_sig) = split(&p_token);
     let p_sig = p256::ecdsa::Signature::from_slice(&p_sig).unwrap();
     assert!(verifier.verify(p_token.as_bytes(), &options).verified());

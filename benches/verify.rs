@@ -2,41 +2,21 @@
 //! raw ed25519-dalek `verify_strict` and `sign` of the 64-byte hash data
 //! that the suite signs, measured in one run so the ratios are comparable.
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use ed25519_dalek::{Signer as _, SigningKey};
 use passerelle::crypto::Ed25519KeyPair;
 use passerelle::json::{parse_object, Limits};
 use passerelle::{Issuer, Timestamp, Verifier, VerifyOptions};
-use serde_json::{json, Map, Value};
 use std::hint::black_box;
 
 const SEED: [u8; 32] = [21; 32];
 
-fn unsigned(issuer: &str) -> Map<String, Value> {
-    let value = json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": "urn:uuid:8a7d2f51-3c1e-4c4b-9f0e-2b6a1d5e7c90",
-        "type": ["VerifiableCredential", "MinesActPermit"],
-        "issuer": issuer,
-        "name": [{"@value": "Mines Act Permit", "@language": "en"},
-                 {"@value": "Permis en vertu de la Mines Act", "@language": "fr"}],
-        "validFrom": "2026-01-15T09:00:00Z",
-        "validUntil": "2031-01-15T09:00:00Z",
-        "credentialSubject": {
-            "id": "did:example:operator-42",
-            "permitNumber": "MX-1-234",
-            "operations": ["exploration", "drilling", "reclamation"],
-            "site": {"name": "Fictional Creek", "latitude": 49.25, "longitude": -123.1},
-            "conditions": ["Reclamation bond posted", "Annual report due March 31"]
-        }
-    });
-    value.as_object().cloned().unwrap_or_default()
-}
-
 fn benches(c: &mut Criterion) {
     let at = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
     let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&SEED));
-    let doc = unsigned(issuer.did());
+    let doc = common::permit(issuer.did());
     let signed = issuer.issue(doc.clone(), at).unwrap();
     let bytes = signed.to_json_string().into_bytes();
     let parsed = parse_object(&bytes, Limits::default()).unwrap();

@@ -80,6 +80,16 @@ pub enum Media {
     Presentation,
 }
 
+impl Media {
+    /// The `typ` header value: `vc+jwt` or `vp+jwt`.
+    pub fn typ(self) -> &'static str {
+        match self {
+            Media::Credential => "vc+jwt",
+            Media::Presentation => "vp+jwt",
+        }
+    }
+}
+
 fn malformed(why: impl Into<String>) -> Error {
     Error::new(ErrorCode::JoseMalformed, why)
 }
@@ -147,8 +157,8 @@ pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws<'_>> {
     };
     let media = match header.get("typ") {
         None => None,
-        Some(Value::String(typ)) if media_is(typ, "vc+jwt") => Some(Media::Credential),
-        Some(Value::String(typ)) if media_is(typ, "vp+jwt") => Some(Media::Presentation),
+        Some(Value::String(typ)) if media_is(typ, Media::Credential.typ()) => Some(Media::Credential),
+        Some(Value::String(typ)) if media_is(typ, Media::Presentation.typ()) => Some(Media::Presentation),
         Some(other) => return Err(header_invalid(format!("typ {other} is not vc+jwt or vp+jwt"))),
     };
     if let Some(cty) = header.get("cty") {
@@ -271,11 +281,7 @@ impl Jws<'_> {
 /// ```
 pub fn sign_compact(payload: &Map<String, Value>, kid: &str, media: Media, signer: &dyn Signer) -> Result<String> {
     let alg = JwsAlgorithm::for_key(signer.public_key().algorithm());
-    let typ = match media {
-        Media::Credential => "vc+jwt",
-        Media::Presentation => "vp+jwt",
-    };
-    let header = json!({"alg": alg.as_str(), "kid": kid, "typ": typ});
+    let header = json!({"alg": alg.as_str(), "kid": kid, "typ": media.typ()});
     let signing_input = format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(header.to_string()),

@@ -23,10 +23,7 @@ impl<R: DidResolver> Verifier<R> {
                 );
             }
         };
-        let format = match jws.media {
-            Media::Credential => "vc+jwt",
-            Media::Presentation => "vp+jwt",
-        };
+        let format = jws.media.typ();
         let parse_check = Check::passed(
             CheckName::Parse,
             vec![("format", format.to_owned()), ("bytes", input.len().to_string())],
@@ -75,10 +72,7 @@ impl<R: DidResolver> Verifier<R> {
         checks: &mut Vec<Check>,
     ) -> Option<Vec<Arc<ResolvedMethod>>> {
         let vm = jws.verification_method(issuer);
-        let format = match jws.media {
-            Media::Credential => "vc+jwt",
-            Media::Presentation => "vp+jwt",
-        };
+        let format = jws.media.typ();
         let mut evidence = vec![
             ("format", format.to_owned()),
             ("alg", jws.alg.as_str().to_owned()),

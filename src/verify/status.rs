@@ -91,7 +91,7 @@ impl<R: DidResolver> Verifier<R> {
 
     /// The status value of one entry, from its (cached, verified) list.
     fn status_value(&self, entry: &StatusEntry, facts: &Facts, options: &VerifyOptions) -> Result<u8> {
-        let list = self.status_list(&entry.list_url, entry.status_size, options)?;
+        let list = self.status_list(&entry.list_url, options)?;
         let invalid = |why: String| Error::new(ErrorCode::StatusListInvalid, why);
         if list.issuer != facts.issuer {
             return Err(invalid(format!(
@@ -119,8 +119,9 @@ impl<R: DidResolver> Verifier<R> {
     }
 
     /// The status list at `url`, from the cache while its ttl lasts at the
-    /// verification time, else fetched and checked like a credential.
-    fn status_list(&self, url: &str, status_size: u8, options: &VerifyOptions) -> Result<Arc<CachedList>> {
+    /// verification time, else fetched and checked like a credential. Whether
+    /// it fits a given entry (issuer, purpose, size) is `status_value`'s concern.
+    fn status_list(&self, url: &str, options: &VerifyOptions) -> Result<Arc<CachedList>> {
         let now = options.time;
         if let Some(cached) = self.status_cache.lock().ok().and_then(|c| c.get(url).cloned()) {
             if now < cached.expires && cached.valid_from.is_none_or(|from| from <= now) {
@@ -183,9 +184,6 @@ impl<R: DidResolver> Verifier<R> {
                 .map(|s| s as u8)
                 .ok_or_else(|| invalid("statusSize must be 1 to 8".into()))?,
         };
-        if size != status_size {
-            return Err(invalid("the entry's statusSize differs from the list's".into()));
-        }
         let bitstring = Bitstring::decode(encoded, size, MAX_EXPANDED_BYTES)?;
         let ttl = subject
             .get("ttl")

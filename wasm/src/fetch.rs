@@ -8,6 +8,7 @@ use passerelle::did::{method_of, split_did_url};
 use passerelle::jose::{looks_like_compact_jws, parse_compact};
 use passerelle::json::{parse_strict, Limits};
 use passerelle::proof::proofs_of;
+use passerelle::status::StatusEntry;
 use serde_json::{Map, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -50,10 +51,9 @@ fn collect_needs(document: &Map<String, Value>, needs: &mut Needs) {
             }
         }
     }
-    for entry in as_slice(document.get("credentialStatus")) {
-        if let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) {
-            push_unique(&mut needs.status_lists, url);
-        }
+    // Malformed entries name nothing to fetch: the status check reports them.
+    for entry in StatusEntry::all_of(document).unwrap_or_default() {
+        push_unique(&mut needs.status_lists, &entry.list_url);
     }
     for credential in as_slice(document.get("verifiableCredential")) {
         let Value::Object(credential) = credential else {
