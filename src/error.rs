@@ -160,6 +160,18 @@ codes! {
     ProofAlreadyPresent => "PROOF_ALREADY_PRESENT",
         "The document already has a proof.",
         "Le document a déjà une preuve.";
+    /// A JSON-LD context is neither bundled nor supplied by a context loader (it is never fetched).
+    ContextUnknown => "CONTEXT_UNKNOWN",
+        "A JSON-LD context of the document is not known here (contexts are never fetched).",
+        "Un contexte JSON-LD du document est inconnu ici (les contextes ne sont jamais téléchargés).";
+    /// A property, type or identifier does not expand to an absolute IRI (JSON-LD safe mode).
+    TermUndefined => "TERM_UNDEFINED",
+        "A property or type is not defined by the document's JSON-LD contexts.",
+        "Une propriété ou un type n’est pas défini par les contextes JSON-LD du document.";
+    /// The document or a context is not valid JSON-LD, or uses a JSON-LD feature passerelle does not implement.
+    JsonLdInvalid => "JSONLD_INVALID",
+        "The document or one of its contexts is not valid JSON-LD, or uses an unsupported JSON-LD feature.",
+        "Le document ou l’un de ses contextes n’est pas du JSON-LD valide, ou utilise une fonction JSON-LD non prise en charge.";
     /// N-Quads input (RDF) is not well-formed.
     NquadsMalformed => "NQUADS_MALFORMED",
         "The N-Quads input is not well-formed.",

@@ -72,6 +72,8 @@ mod error;
 mod issue;
 pub mod jose;
 pub mod json;
+#[cfg(feature = "rdfc")]
+pub mod jsonld;
 pub mod proof;
 pub mod registry;
 pub mod status;

@@ -1,0 +1,200 @@
+//! Expanded JSON-LD to RDF quads (JSON-LD 1.1 Processing Algorithms §7.1
+//! Node Map Generation and §8 RDF Serialization, done in one walk).
+//!
+//! The node map only gathers the statements about each node before they are
+//! written; the quads are the same when written as the tree is walked. Every
+//! blank node is relabelled (`b0`, `b1`, … in walk order), as node map
+//! generation does, so that labels written in the document cannot collide
+//! with generated ones.
+
+use std::collections::HashMap;
+
+use super::expand::{Item, Literal, LiteralValue, Node};
+use super::invalid;
+use crate::canon::nquads::{Quad, Term, RDF_LANG_STRING, XSD_STRING};
+use crate::error::Result;
+
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
+const RDF_REST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
+const RDF_NIL: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
+const RDF_JSON: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";
+const XSD_BOOLEAN: &str = "http://www.w3.org/2001/XMLSchema#boolean";
+const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
+const XSD_DOUBLE: &str = "http://www.w3.org/2001/XMLSchema#double";
+
+/// Writes quads for expanded items.
+#[derive(Default)]
+pub(crate) struct RdfWriter {
+    pub(crate) quads: Vec<Quad>,
+    labels: HashMap<String, String>,
+    counter: usize,
+}
+
+impl RdfWriter {
+    /// Writes the top-level items into the default graph.
+    pub(crate) fn document(&mut self, items: &[Item<'_>]) -> Result<()> {
+        for item in items {
+            if let Item::Node(node) = item {
+                self.node(node, None)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn fresh(&mut self) -> Term {
+        let label = format!("b{}", self.counter);
+        self.counter += 1;
+        Term::Blank(label)
+    }
+
+    fn identifier(&mut self, id: &str) -> Term {
+        match id.strip_prefix("_:") {
+            Some(name) => {
+                if let Some(label) = self.labels.get(name) {
+                    return Term::Blank(label.clone());
+                }
+                let Term::Blank(label) = self.fresh() else {
+                    unreachable!()
+                };
+                self.labels.insert(name.to_owned(), label.clone());
+                Term::Blank(label)
+            }
+            None => Term::Iri(id.to_owned()),
+        }
+    }
+
+    /// Writes a node's statements into `graph` and returns its subject term.
+    fn node(&mut self, node: &Node<'_>, graph: Option<&Term>) -> Result<Term> {
+        let subject = match &node.id {
+            Some(id) => self.identifier(id),
+            None => self.fresh(),
+        };
+        for t in &node.types {
+            let object = self.identifier(t);
+            self.push(&subject, RDF_TYPE, object, graph);
+        }
+        for (property, items) in &node.properties {
+            if property.starts_with("_:") {
+                return Err(invalid("a property cannot be a blank node"));
+            }
+            for item in items {
+                let object = self.object(item, graph)?;
+                self.push(&subject, property, object, graph);
+            }
+        }
+        if let Some(items) = &node.graph {
+            for item in items {
+                if let Item::Node(inner) = item {
+                    self.node(inner, Some(&subject))?;
+                }
+            }
+        }
+        Ok(subject)
+    }
+
+    fn push(&mut self, subject: &Term, predicate: &str, object: Term, graph: Option<&Term>) {
+        self.quads.push(Quad {
+            subject: subject.clone(),
+            predicate: Term::Iri(predicate.to_owned()),
+            object,
+            graph: graph.cloned(),
+        });
+    }
+
+    /// §8.2 Object to RDF (and §8.3 List to RDF).
+    fn object(&mut self, item: &Item<'_>, graph: Option<&Term>) -> Result<Term> {
+        match item {
+            Item::Node(node) => self.node(node, graph),
+            Item::Value(literal) => literal_term(literal),
+            Item::List(items) => {
+                if items.is_empty() {
+                    return Ok(Term::Iri(RDF_NIL.to_owned()));
+                }
+                let heads: Vec<Term> = items.iter().map(|_| self.fresh()).collect();
+                for (i, element) in items.iter().enumerate() {
+                    let first = self.object(element, graph)?;
+                    self.push(&heads[i], RDF_FIRST, first, graph);
+                    let rest = heads
+                        .get(i + 1)
+                        .cloned()
+                        .unwrap_or_else(|| Term::Iri(RDF_NIL.to_owned()));
+                    self.push(&heads[i], RDF_REST, rest, graph);
+                }
+                Ok(heads[0].clone())
+            }
+        }
+    }
+}
+
+fn literal_term(literal: &Literal<'_>) -> Result<Term> {
+    let datatype = literal.datatype.as_deref();
+    let (value, default_type) = match &literal.value {
+        LiteralValue::Json(json) => {
+            let canonical = crate::canon::canonicalize(json)?;
+            let text = String::from_utf8(canonical).map_err(|_| invalid("JSON literal is not UTF-8"))?;
+            return Ok(Term::Literal {
+                value: text,
+                datatype: RDF_JSON.to_owned(),
+                language: None,
+            });
+        }
+        LiteralValue::String(s) => ((*s).to_owned(), XSD_STRING),
+        LiteralValue::Bool(b) => (b.to_string(), XSD_BOOLEAN),
+        LiteralValue::Number(n) => {
+            let as_double = datatype == Some(XSD_DOUBLE);
+            match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) if !as_double => (i.to_string(), XSD_INTEGER),
+                (_, Some(u), _) if !as_double => (u.to_string(), XSD_INTEGER),
+                (_, _, Some(f)) if !as_double && f.fract() == 0.0 && f.abs() < 1e21 => (format!("{f:.0}"), XSD_INTEGER),
+                (_, _, Some(f)) => (canonical_double(f), XSD_DOUBLE),
+                _ => return Err(invalid("a number cannot be written as an RDF literal")),
+            }
+        }
+    };
+    if let Some(language) = &literal.language {
+        return Ok(Term::Literal {
+            value,
+            datatype: RDF_LANG_STRING.to_owned(),
+            language: Some(language.to_string()),
+        });
+    }
+    Ok(Term::Literal {
+        value,
+        datatype: datatype.unwrap_or(default_type).to_owned(),
+        language: None,
+    })
+}
+
+/// The canonical lexical form of an `xsd:double` as JSON-LD writes it: one
+/// digit before the point, at least one after, 16 significant digits at
+/// most, and an exponent without `+` or leading zeros (`4.925E1`).
+pub(crate) fn canonical_double(f: f64) -> String {
+    let text = format!("{f:.15e}");
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+    let mantissa = match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            let trimmed = fraction.trim_end_matches('0');
+            format!("{whole}.{}", if trimmed.is_empty() { "0" } else { trimmed })
+        }
+        None => format!("{mantissa}.0"),
+    };
+    format!("{mantissa}E{exponent}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_double;
+
+    #[test]
+    fn doubles_in_canonical_form() {
+        assert_eq!(canonical_double(49.25), "4.925E1");
+        assert_eq!(canonical_double(-123.1), "-1.231E2");
+        assert_eq!(canonical_double(0.0), "0.0E0");
+        assert_eq!(canonical_double(1.1), "1.1E0");
+        assert_eq!(canonical_double(1e21), "1.0E21");
+        assert_eq!(canonical_double(0.000001), "1.0E-6");
+        // 16 significant digits, as JavaScript's toExponential(15).
+        assert_eq!(canonical_double(0.1 + 0.2), "3.0E-1");
+    }
+}
