@@ -6,7 +6,7 @@ use crate::credential::{Credential, DataModelVersion, Presentation};
 use crate::crypto::Signer;
 use crate::did::{self, VerificationRelationship};
 use crate::error::{Error, ErrorCode, Result};
-use crate::proof::{add_proof, create_proof, Cryptosuite, ProofOptions};
+use crate::proof::{create_proof, Contexts, Cryptosuite, ProofOptions};
 use crate::time::Timestamp;
 
 /// Which properties the issuer fills in when the credential lacks them.
@@ -44,6 +44,8 @@ pub struct Issuer<S: Signer> {
     did: String,
     suite: Cryptosuite,
     defaults: IssueDefaults,
+    #[cfg(feature = "rdfc")]
+    jsonld: Option<std::sync::Arc<crate::jsonld::JsonLd>>,
 }
 
 impl<S: Signer> std::fmt::Debug for Issuer<S> {
@@ -73,6 +75,8 @@ impl<S: Signer> Issuer<S> {
             verification_method,
             did,
             defaults: IssueDefaults::default(),
+            #[cfg(feature = "rdfc")]
+            jsonld: None,
         })
     }
 
@@ -85,7 +89,60 @@ impl<S: Signer> Issuer<S> {
             suite: Cryptosuite::for_key(public.algorithm()),
             signer,
             defaults: IssueDefaults::default(),
+            #[cfg(feature = "rdfc")]
+            jsonld: None,
         }
+    }
+
+    /// Signs Data Integrity proofs with `suite` instead of the JCS suite of
+    /// the key's type — `eddsa-rdfc-2022` for an Ed25519 key, say.
+    /// `KEY_TYPE_UNSUPPORTED` when the suite needs another type of key.
+    ///
+    /// ```
+    /// # #[cfg(feature = "rdfc")] {
+    /// use passerelle::{Issuer, Timestamp, Verifier, VerifyOptions};
+    /// use passerelle::crypto::Ed25519KeyPair;
+    /// use passerelle::proof::Cryptosuite;
+    /// let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[8; 32]))
+    ///     .with_cryptosuite(Cryptosuite::EddsaRdfc2022).unwrap();
+    /// let unsigned = serde_json::json!({
+    ///     "@context": ["https://www.w3.org/ns/credentials/v2"],
+    ///     "type": ["VerifiableCredential"],
+    ///     "issuer": issuer.did(),
+    ///     "credentialSubject": {"id": "did:example:bob"}
+    /// });
+    /// let at = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
+    /// let vc = issuer.issue(unsigned.as_object().unwrap().clone(), at).unwrap();
+    /// assert_eq!(vc.json()["proof"]["cryptosuite"], "eddsa-rdfc-2022");
+    /// let report = Verifier::offline().verify(vc.to_json_string().as_bytes(), &VerifyOptions::at(at));
+    /// assert!(report.verified());
+    /// # }
+    /// ```
+    pub fn with_cryptosuite(mut self, suite: Cryptosuite) -> Result<Self> {
+        let key = self.signer.public_key().algorithm();
+        if suite.key_algorithm() != key {
+            return Err(Error::new(
+                ErrorCode::KeyTypeUnsupported,
+                format!("{suite} needs a {:?} key, not {key:?}", suite.key_algorithm()),
+            ));
+        }
+        self.suite = suite;
+        Ok(self)
+    }
+
+    /// The JSON-LD processor (bundled contexts plus the caller's loaders)
+    /// the `*-rdfc-*` suites use; by default the bundled contexts only.
+    #[cfg(feature = "rdfc")]
+    pub fn with_contexts(mut self, jsonld: std::sync::Arc<crate::jsonld::JsonLd>) -> Self {
+        self.jsonld = Some(jsonld);
+        self
+    }
+
+    fn contexts(&self) -> Contexts<'_> {
+        #[cfg(feature = "rdfc")]
+        return self.jsonld.as_deref();
+        #[cfg(not(feature = "rdfc"))]
+        None
     }
 
     /// Sets the defaults filled in on issuance.
@@ -110,7 +167,7 @@ impl<S: Signer> Issuer<S> {
         let checked = self.prepare(credential, at)?;
         let mut options = ProofOptions::assertion(self.verification_method.clone(), at);
         options.expires = self.defaults.proof_lifetime_seconds.map(|s| at.plus_seconds(s));
-        let proof = create_proof(checked.json(), self.suite, &options, &self.signer)?;
+        let proof = create_proof(checked.json(), self.suite, &options, &self.signer, self.contexts())?;
         Ok(checked.with_proof(proof))
     }
 
@@ -201,7 +258,10 @@ impl<S: Signer> Issuer<S> {
             domain: domain.map(str::to_owned),
             id: None,
         };
-        Presentation::from_json(add_proof(checked.json(), self.suite, &options, &self.signer)?)
+        let proof = create_proof(checked.json(), self.suite, &options, &self.signer, self.contexts())?;
+        let mut secured = checked.json().clone();
+        secured.insert("proof".into(), Value::Object(proof));
+        Presentation::from_json(secured)
     }
 }
 

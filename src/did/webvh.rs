@@ -567,7 +567,7 @@ impl WebvhLog {
             domain: None,
             id: None,
         };
-        let proof = crate::proof::create_proof(&entry, Cryptosuite::EddsaJcs2022, &options, signer)?;
+        let proof = crate::proof::create_proof(&entry, Cryptosuite::EddsaJcs2022, &options, signer, None)?;
         entry.insert("proof".into(), Value::Array(vec![Value::Object(proof)]));
         self.entries.push(entry);
         // Refuse to publish anything a resolver would reject.

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{jcs_suites, Cryptosuite};
+use super::{suites, Contexts, Cryptosuite};
 use crate::crypto::{multibase, PublicKey, Signer};
 use crate::did::VerificationRelationship;
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -150,7 +150,28 @@ impl<'a> DataIntegrityProof<'a> {
     /// `secured`, with `key`, per the proof's cryptosuite. The signed data is
     /// `secured` without its `proof` property.
     pub fn verify_signature(&self, secured: &Map<String, Value>, key: &PublicKey) -> Result<()> {
-        jcs_suites::verify(self.cryptosuite, secured, self.json, &self.proof_value, key)
+        self.verify_signature_in(secured, key, None)
+    }
+
+    /// As [`DataIntegrityProof::verify_signature`], with the JSON-LD
+    /// processor (and so the contexts) an `*-rdfc-*` suite uses.
+    #[cfg(feature = "rdfc")]
+    pub fn verify_signature_with(
+        &self,
+        secured: &Map<String, Value>,
+        key: &PublicKey,
+        jsonld: &crate::jsonld::JsonLd,
+    ) -> Result<()> {
+        self.verify_signature_in(secured, key, Some(jsonld))
+    }
+
+    pub(crate) fn verify_signature_in(
+        &self,
+        secured: &Map<String, Value>,
+        key: &PublicKey,
+        contexts: Contexts<'_>,
+    ) -> Result<()> {
+        suites::verify(self.cryptosuite, secured, self.json, &self.proof_value, key, contexts)
     }
 }
 
@@ -188,7 +209,24 @@ pub fn add_proof(
     options: &ProofOptions,
     signer: &dyn Signer,
 ) -> Result<Map<String, Value>> {
-    let proof = create_proof(document, suite, options, signer)?;
+    let proof = create_proof(document, suite, options, signer, None)?;
+    let mut secured = document.clone();
+    secured.insert("proof".into(), Value::Object(proof));
+    Ok(secured)
+}
+
+/// As [`add_proof`], with the JSON-LD processor (and so the contexts) an
+/// `*-rdfc-*` suite canonicalizes with; [`add_proof`] uses the bundled
+/// contexts only.
+#[cfg(feature = "rdfc")]
+pub fn add_proof_with(
+    document: &Map<String, Value>,
+    suite: Cryptosuite,
+    options: &ProofOptions,
+    signer: &dyn Signer,
+    jsonld: &crate::jsonld::JsonLd,
+) -> Result<Map<String, Value>> {
+    let proof = create_proof(document, suite, options, signer, Some(jsonld))?;
     let mut secured = document.clone();
     secured.insert("proof".into(), Value::Object(proof));
     Ok(secured)
@@ -200,6 +238,7 @@ pub(crate) fn create_proof(
     suite: Cryptosuite,
     options: &ProofOptions,
     signer: &dyn Signer,
+    contexts: Contexts<'_>,
 ) -> Result<Map<String, Value>> {
     if document.contains_key("proof") {
         return Err(Error::new(
@@ -227,10 +266,13 @@ pub(crate) fn create_proof(
     if let Some(domain) = &options.domain {
         proof.insert("domain".into(), domain.clone().into());
     }
-    if let Some(context) = document.get("@context") {
+    // The JCS suites copy the document's @context into the proof (vc-di-eddsa
+    // §3.3.1 step 2); the rdfc suites do not (§3.2.1): their proof
+    // configuration takes the document's @context when hashed.
+    if let (Some(context), false) = (document.get("@context"), suite.is_rdfc()) {
         proof.insert("@context".into(), context.clone());
     }
-    let signature = jcs_suites::sign(suite, document, &proof, signer)?;
+    let signature = suites::sign(suite, document, &proof, signer, contexts)?;
     proof.insert("proofValue".into(), multibase::encode_base58btc(&signature).into());
     Ok(proof)
 }

@@ -1,12 +1,17 @@
 //! Data Integrity proofs (W3C VC Data Integrity 1.0) and the cryptosuites
 //! that make and check them.
 //!
-//! So far the JCS suites: `eddsa-jcs-2022` (Ed25519) and `ecdsa-jcs-2019`
-//! (P-256), both over RFC 8785 canonical JSON.
+//! The JCS suites `eddsa-jcs-2022` (Ed25519) and `ecdsa-jcs-2019` (P-256)
+//! over RFC 8785 canonical JSON, and with the `rdfc` feature the RDFC suites
+//! `eddsa-rdfc-2022` and `ecdsa-rdfc-2019` over RDFC-1.0 canonical N-Quads.
 
 mod data_integrity;
-mod jcs_suites;
+mod suites;
 
+pub(crate) use suites::Contexts;
+
+#[cfg(feature = "rdfc")]
+pub use data_integrity::add_proof_with;
 pub(crate) use data_integrity::create_proof;
 pub use data_integrity::{add_proof, proofs_of, DataIntegrityProof, ProofOptions};
 
@@ -22,13 +27,27 @@ pub enum Cryptosuite {
     /// `ecdsa-jcs-2019`: ECDSA P-256 (SHA-256) over JCS-canonicalized JSON
     /// (vc-di-ecdsa §3.3).
     EcdsaJcs2019,
+    /// `eddsa-rdfc-2022`: Ed25519 over the RDFC-1.0 canonical N-Quads of the
+    /// JSON-LD document (vc-di-eddsa §3.2). Needs the `rdfc` feature.
+    EddsaRdfc2022,
+    /// `ecdsa-rdfc-2019`: ECDSA P-256 (SHA-256) over RDFC-1.0 canonical
+    /// N-Quads (vc-di-ecdsa §3.2). Needs the `rdfc` feature.
+    EcdsaRdfc2019,
 }
 
 impl Cryptosuite {
-    /// Every implemented suite.
-    pub const ALL: &'static [Cryptosuite] = &[Cryptosuite::EddsaJcs2022, Cryptosuite::EcdsaJcs2019];
+    /// Every suite this build implements.
+    pub const ALL: &'static [Cryptosuite] = &[
+        Cryptosuite::EddsaJcs2022,
+        Cryptosuite::EcdsaJcs2019,
+        #[cfg(feature = "rdfc")]
+        Cryptosuite::EddsaRdfc2022,
+        #[cfg(feature = "rdfc")]
+        Cryptosuite::EcdsaRdfc2019,
+    ];
 
-    /// The suite for signing with a key of type `algorithm`.
+    /// The JCS suite for signing with a key of type `algorithm` (what an
+    /// [`Issuer`](crate::Issuer) uses unless told otherwise).
     pub fn for_key(algorithm: KeyAlgorithm) -> Self {
         match algorithm {
             KeyAlgorithm::Ed25519 => Cryptosuite::EddsaJcs2022,
@@ -39,9 +58,14 @@ impl Cryptosuite {
     /// The key type the suite signs with.
     pub fn key_algorithm(self) -> KeyAlgorithm {
         match self {
-            Cryptosuite::EddsaJcs2022 => KeyAlgorithm::Ed25519,
-            Cryptosuite::EcdsaJcs2019 => KeyAlgorithm::P256,
+            Cryptosuite::EddsaJcs2022 | Cryptosuite::EddsaRdfc2022 => KeyAlgorithm::Ed25519,
+            Cryptosuite::EcdsaJcs2019 | Cryptosuite::EcdsaRdfc2019 => KeyAlgorithm::P256,
         }
+    }
+
+    /// Whether the suite canonicalizes with JSON-LD and RDFC-1.0 (rather than JCS).
+    pub fn is_rdfc(self) -> bool {
+        matches!(self, Cryptosuite::EddsaRdfc2022 | Cryptosuite::EcdsaRdfc2019)
     }
 
     /// The `cryptosuite` string.
@@ -49,22 +73,22 @@ impl Cryptosuite {
         match self {
             Cryptosuite::EddsaJcs2022 => "eddsa-jcs-2022",
             Cryptosuite::EcdsaJcs2019 => "ecdsa-jcs-2019",
+            Cryptosuite::EddsaRdfc2022 => "eddsa-rdfc-2022",
+            Cryptosuite::EcdsaRdfc2019 => "ecdsa-rdfc-2019",
         }
     }
 
-    /// Parses a `cryptosuite` string; unknown suites are refused.
+    /// Parses a `cryptosuite` string; suites this build does not implement
+    /// are refused.
     pub fn parse(name: &str) -> Result<Self> {
-        match name {
-            "eddsa-jcs-2022" => Ok(Cryptosuite::EddsaJcs2022),
-            "ecdsa-jcs-2019" => Ok(Cryptosuite::EcdsaJcs2019),
-            other => {
-                let shown: String = other.chars().take(64).collect();
-                Err(Error::new(
-                    ErrorCode::CryptosuiteUnsupported,
-                    format!("cryptosuite {}", quoted(&shown)),
-                ))
-            }
+        if let Some(suite) = Cryptosuite::ALL.iter().find(|s| s.as_str() == name) {
+            return Ok(*suite);
         }
+        let shown: String = name.chars().take(64).collect();
+        Err(Error::new(
+            ErrorCode::CryptosuiteUnsupported,
+            format!("cryptosuite {}", quoted(&shown)),
+        ))
     }
 }
 

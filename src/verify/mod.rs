@@ -96,6 +96,8 @@ pub struct Verifier<R: DidResolver = StaticResolver> {
     status: Option<Box<dyn StatusResolver>>,
     status_cache: Mutex<HashMap<String, Arc<CachedList>>>,
     keys: KeyCache,
+    #[cfg(feature = "rdfc")]
+    jsonld: Option<Arc<crate::jsonld::JsonLd>>,
 }
 
 impl Verifier<StaticResolver> {
@@ -114,7 +116,26 @@ impl<R: DidResolver> Verifier<R> {
             status: None,
             status_cache: Mutex::new(HashMap::new()),
             keys: KeyCache::default(),
+            #[cfg(feature = "rdfc")]
+            jsonld: None,
         }
+    }
+
+    /// The JSON-LD processor the `*-rdfc-*` suites use: the bundled
+    /// contexts plus the loaders added to it. Without it, the bundled
+    /// contexts only; a credential with any other context fails with
+    /// `CONTEXT_UNKNOWN`.
+    #[cfg(feature = "rdfc")]
+    pub fn with_contexts(mut self, jsonld: Arc<crate::jsonld::JsonLd>) -> Self {
+        self.jsonld = Some(jsonld);
+        self
+    }
+
+    fn contexts(&self) -> crate::proof::Contexts<'_> {
+        #[cfg(feature = "rdfc")]
+        return self.jsonld.as_deref();
+        #[cfg(not(feature = "rdfc"))]
+        None
     }
 
     /// Adds a trust resolver (a [`TrustStore`](crate::registry::TrustStore) of anchors and snapshots, or a
@@ -303,7 +324,16 @@ impl<R: DidResolver> Verifier<R> {
                     return None;
                 }
             };
-            if let Err(e) = check_proof(&proof, document, &signer, options, is_presentation, &mut evidence) {
+            let contexts = self.contexts();
+            if let Err(e) = check_proof(
+                &proof,
+                document,
+                &signer,
+                options,
+                is_presentation,
+                contexts,
+                &mut evidence,
+            ) {
                 checks.push(Check::failed(CheckName::Proof, &e, evidence));
                 // The key binding can still be judged: the key was found.
                 return Some(vec![signer]);
@@ -403,9 +433,10 @@ fn check_proof(
     signer: &ResolvedMethod,
     options: &VerifyOptions,
     is_presentation: bool,
+    contexts: crate::proof::Contexts<'_>,
     evidence: &mut Vec<(&'static str, String)>,
 ) -> Result<()> {
-    proof.verify_signature(secured, &signer.method.public_key)?;
+    proof.verify_signature_in(secured, &signer.method.public_key, contexts)?;
     if let Some(created) = proof.created {
         if created > options.time {
             let detail = format!("created {created} is after {}", options.time);
