@@ -1,7 +1,6 @@
 //! The W3C vc-di-eddsa eddsa-rdfc-2022 test vectors (the alumni credential
 //! and the employment credential, which needs a context that is not
 //! bundled), reproduced byte for byte.
-#![cfg(feature = "rdfc")]
 
 mod common;
 
