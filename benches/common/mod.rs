@@ -23,3 +23,18 @@ pub fn permit(issuer: &str) -> Map<String, Value> {
     });
     value.as_object().cloned().unwrap_or_default()
 }
+
+/// The same permit with the demo's JSON-LD context, so that every term is
+/// defined (what the `*-rdfc-*` suites need; the JCS suites and JWTs sign it as well).
+#[allow(dead_code)]
+pub fn permit_linked_data(issuer: &str) -> Map<String, Value> {
+    let mut permit = permit(issuer);
+    permit.insert(
+        "@context".into(),
+        json!([
+            "https://www.w3.org/ns/credentials/v2",
+            "https://passerelle.example/contexts/canada/v1"
+        ]),
+    );
+    permit
+}

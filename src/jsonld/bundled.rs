@@ -29,6 +29,7 @@ bundled! {
     "https://w3id.org/security/multikey/v1" => "w3id.org/security/multikey/v1",
     "https://w3id.org/security/jwk/v1" => "w3id.org/security/jwk/v1",
     "https://www.w3.org/ns/did/v1" => "www.w3.org/ns/did/v1",
+    "https://passerelle.example/contexts/canada/v1" => "passerelle.example/contexts/canada/v1",
 }
 
 #[cfg(test)]
