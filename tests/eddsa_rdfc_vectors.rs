@@ -181,10 +181,13 @@ fn the_proof_set_vectors_verify_and_chains_are_refused() {
     assert_eq!(proof_outcome(&chain).1, Some(ErrorCode::ProofChainUnsupported));
 }
 
+/// A change made to a signed document.
+type Change = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn tampering_breaks_the_signature() {
     let original = json("eddsa-rdfc-2022/signedDataInt.json");
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, ErrorCode)> = vec![
+    let cases: Vec<(&str, Change, ErrorCode)> = vec![
         (
             "claim",
             Box::new(|d| d["credentialSubject"]["alumniOf"] = "The School of Exampels".into()),
