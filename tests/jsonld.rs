@@ -176,6 +176,16 @@ fn cyclic_and_unsupported_definitions_are_refused() {
 }
 
 #[test]
+fn what_n_quads_cannot_write_is_refused() {
+    // Found by fuzzing: a term made with @vocab holding a character no IRI may hold.
+    let property = json!({"@context": {"@vocab": "https://example.org/"}, "@id": "urn:x:1", "`id": 1});
+    assert_eq!(code(&property), ErrorCode::TermUndefined);
+    let language = json!({"@context": {"@vocab": "https://example.org/"}, "@id": "urn:x:1",
+                          "v": {"@value": "x", "@language": "en \"quoted\""}});
+    assert_eq!(code(&language), ErrorCode::JsonLdInvalid);
+}
+
+#[test]
 fn free_floating_values_are_refused() {
     let doc = json!({"@context": {"@vocab": "https://example.org/"}, "@graph": ["loose"]});
     assert_eq!(code(&doc), ErrorCode::JsonLdInvalid);

@@ -140,6 +140,21 @@ fn has_scheme(s: &str) -> bool {
 
 static NULL: Value = Value::Null;
 
+/// A well-formed language tag (BCP 47 syntax: letters, then `-` and
+/// alphanumeric subtags), in lower case as JSON-LD processors normalize it.
+pub(crate) fn language_tag(tag: &str) -> Result<String> {
+    let mut subtags = tag.split('-');
+    let primary_ok = subtags
+        .next()
+        .is_some_and(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let rest_ok = subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok {
+        Ok(tag.to_ascii_lowercase())
+    } else {
+        Err(invalid(format!("{} is not a language tag", quoted(tag))))
+    }
+}
+
 /// The byte index of the first `:` after the first character, if any.
 pub(crate) fn colon_after_first(s: &str) -> Option<usize> {
     s.bytes().skip(1).position(|b| b == b':').map(|i| i + 1)
@@ -330,7 +345,7 @@ fn apply_definitions(
     if let Some(language) = context.get("@language") {
         result.language = match language {
             Value::Null => None,
-            Value::String(tag) => Some(Arc::from(tag.to_ascii_lowercase().as_str())),
+            Value::String(tag) => Some(Arc::from(language_tag(tag)?.as_str())),
             _ => return Err(invalid("@language must be null or a string")),
         };
     }
@@ -499,7 +514,7 @@ impl<'a> TermBuilder<'a> {
             if let (Some(language), None) = (map.get("@language"), &def.type_mapping) {
                 def.language = Some(match language {
                     Value::Null => None,
-                    Value::String(tag) => Some(Arc::from(tag.to_ascii_lowercase().as_str())),
+                    Value::String(tag) => Some(Arc::from(language_tag(tag)?.as_str())),
                     _ => return Err(invalid("a term's @language must be null or a string")),
                 });
             }

@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::context::{is_absolute_iri, is_blank_node, is_keyword, ActiveContext, Container, TermDefinition};
+use super::context::{
+    is_absolute_iri, is_blank_node, is_keyword, language_tag, ActiveContext, Container, TermDefinition,
+};
 use super::{invalid, undefined, unsupported, Processor};
 use crate::error::{quoted, Error, ErrorCode, Result};
 
@@ -244,7 +246,7 @@ impl Expander<'_, '_> {
                 continue;
             }
             let expanded = match active.expand_iri(key, true) {
-                Some(iri) if is_keyword(&iri) || iri.contains(':') => iri,
+                Some(iri) if is_keyword(&iri) || is_absolute_iri(&iri) || is_blank_node(&iri) => iri,
                 _ => {
                     return Err(undefined(format!(
                         "property {} is not defined by the context",
@@ -296,7 +298,7 @@ impl Expander<'_, '_> {
                         value = Some(element);
                     }
                     "@language" => match element {
-                        Value::String(tag) => language = Some(Cow::Owned(tag.to_ascii_lowercase())),
+                        Value::String(tag) => language = Some(Cow::Owned(language_tag(tag)?)),
                         Value::Null => {}
                         _ => return Err(invalid("@language must be a string")),
                     },
@@ -449,7 +451,7 @@ fn language_map(map: &Map<String, Value>) -> Result<Vec<Item<'_>>> {
                 Value::String(s) => out.push(Item::Value(Literal {
                     value: LiteralValue::String(s),
                     datatype: None,
-                    language: (key != "@none").then(|| Cow::Owned(key.to_ascii_lowercase())),
+                    language: if key == "@none" { None } else { Some(Cow::Owned(language_tag(key)?)) },
                 })),
                 _ => return Err(invalid("language map values must be strings")),
             }
