@@ -451,7 +451,11 @@ fn language_map(map: &Map<String, Value>) -> Result<Vec<Item<'_>>> {
                 Value::String(s) => out.push(Item::Value(Literal {
                     value: LiteralValue::String(s),
                     datatype: None,
-                    language: if key == "@none" { None } else { Some(Cow::Owned(language_tag(key)?)) },
+                    language: if key == "@none" {
+                        None
+                    } else {
+                        Some(Cow::Owned(language_tag(key)?))
+                    },
                 })),
                 _ => return Err(invalid("language map values must be strings")),
             }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 mod ecdsa;
 mod jose;
+mod rdfc;
 mod registry;
 mod status;
 mod webvh;
@@ -250,6 +251,7 @@ pub fn generate() -> BTreeMap<String, Vec<u8>> {
     webvh::webvh_cases(&mut v);
     ecdsa::ecdsa_cases(&mut v);
     jose::jose_cases(&mut v);
+    rdfc::rdfc_cases(&mut v);
 
     let manifest = json!({"version": 1, "cases": v.cases});
     v.files.insert("README.md".to_owned(), readme(&manifest).into_bytes());
