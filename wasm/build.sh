@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=..
 profile=wasm-release
-cargo build --quiet -p passerelle-wasm --target wasm32-unknown-unknown --profile "$profile"
+# PASSERELLE_WASM_FEATURES (e.g. "rdfc,ecdsa") builds a larger variant, to measure it.
+cargo build --quiet -p passerelle-wasm --target wasm32-unknown-unknown --profile "$profile" \
+  --features "${PASSERELLE_WASM_FEATURES:-}"
 wasm="$root/target/wasm32-unknown-unknown/$profile/passerelle_wasm.wasm"
 [ -x node_modules/.bin/wasm-opt ] || npm install --no-save --silent --no-audit --no-fund binaryen@132 >/dev/null
 rm -rf pkg && mkdir -p pkg
