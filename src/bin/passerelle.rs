@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
 use passerelle::did::{DidDocument, StaticResolver};
 use passerelle::json::{parse_object, parse_strict, Limits};
+use passerelle::proof::Cryptosuite;
 use passerelle::registry::{open_snapshot, sign_snapshot, Registry, TrustStore};
 use passerelle::{did, Error, IssueDefaults, Issuer, Lang, Timestamp, Verifier, VerifyOptions};
 use serde_json::{json, Value};
@@ -109,8 +110,13 @@ struct IssueArgs {
     #[arg(long)]
     replace_proof: bool,
     /// Print a compact `vc+jwt` (VC-JOSE-COSE; EdDSA or ES256 by key type) instead of a Data Integrity proof.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "cryptosuite")]
     jwt: bool,
+    /// The Data Integrity cryptosuite (default: eddsa-jcs-2022 for an Ed25519 key,
+    /// ecdsa-jcs-2019 for P-256); eddsa-rdfc-2022 and ecdsa-rdfc-2019 sign the
+    /// credential's JSON-LD form and need every term defined by its contexts.
+    #[arg(long, value_parser = parse_suite)]
+    cryptosuite: Option<Cryptosuite>,
     /// Give the credential an entry in this status list (repeatable; needs --status-store).
     #[arg(long = "status-list", requires = "status_store")]
     status_lists: Vec<String>,
@@ -153,6 +159,10 @@ struct VerifyArgs {
     /// A status list credential the verifier may use, or a folder of them (repeatable; keyed by their id).
     #[arg(long = "status-list")]
     status_lists: Vec<PathBuf>,
+    /// A JSON-LD context the rdfc suites may use besides the bundled ones,
+    /// as URL=FILE (repeatable). Contexts are never fetched.
+    #[arg(long = "context", value_parser = parse_context_arg)]
+    contexts: Vec<(String, PathBuf)>,
     /// The challenge a presentation must carry.
     #[arg(long)]
     challenge: Option<String>,
@@ -333,6 +343,17 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
     Lang::parse(text).ok_or_else(|| "expected en or fr / attendu : en ou fr".to_owned())
 }
 
+fn parse_context_arg(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((url, path)) if !url.is_empty() && !path.is_empty() => Ok((url.to_owned(), PathBuf::from(path))),
+        _ => Err("expected URL=FILE".to_owned()),
+    }
+}
+
+fn parse_suite(text: &str) -> Result<Cryptosuite, String> {
+    Cryptosuite::parse(text).map_err(|e| e.detail().to_owned())
+}
+
 fn parse_time(text: &str) -> Result<Timestamp, String> {
     Timestamp::parse(text).map_err(|e| e.detail().to_owned())
 }
@@ -510,7 +531,11 @@ fn load_signer(path: &Path) -> Result<(Box<dyn Signer>, String), Failure> {
 
 fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
     let (key, vm) = load_signer(&args.key)?;
-    let issuer = Issuer::new(key, vm)?.with_defaults(IssueDefaults {
+    let mut issuer = Issuer::new(key, vm)?;
+    if let Some(suite) = args.cryptosuite {
+        issuer = issuer.with_cryptosuite(suite)?;
+    }
+    let issuer = issuer.with_defaults(IssueDefaults {
         assign_id: args.assign_id,
         set_valid_from: args.set_valid_from,
         proof_lifetime_seconds: None,
@@ -646,9 +671,16 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
         let web = passerelle::did::web_resolver::WebResolver::new(std::time::Duration::from_secs(10));
         resolver = Box::new(passerelle::did::FallbackResolver(resolver, web));
     }
+    let mut contexts = std::collections::HashMap::new();
+    for (url, path) in &args.contexts {
+        let text = std::fs::read_to_string(path).map_err(|e| io_failure(path, e))?;
+        contexts.insert(url.clone(), text);
+    }
+    let jsonld = passerelle::jsonld::JsonLd::new().with_loader(contexts);
     let report = Verifier::new(resolver)
         .with_trust(trust)
         .with_status(lists)
+        .with_contexts(std::sync::Arc::new(jsonld))
         .verify(&input, &options);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
