@@ -42,7 +42,9 @@
 //! | `ecdsa-jcs-2019` with P-256 keys (feature `ecdsa`, default) | yes |
 //! | `vc+jwt` credentials and `vp+jwt` presentations (VC-JOSE-COSE, compact JWS, EdDSA and ES256), enveloped credentials in presentations: issue, verify | yes |
 //! | RDF Dataset Canonicalization RDFC-1.0 over N-Quads (W3C suite) | yes |
-//! | JSON-LD to RDF, and so `eddsa-rdfc-2022`, `ecdsa-rdfc-2019` | not yet |
+//! | JSON-LD 1.1 to RDF in safe mode, bundled contexts, [`jsonld::ContextLoader`] (feature `rdfc`, default) | yes |
+//! | `eddsa-rdfc-2022` and `ecdsa-rdfc-2019` (feature `rdfc`; ECDSA also `ecdsa`): create, verify | yes |
+//! | P-384, `ecdsa-sd-2023`, proof chains, JSON-LD `@reverse`/`@nest`/index maps | no (refused) |
 //! | RFC 8785 JSON canonicalization | yes |
 //! | Ed25519 and P-256 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
 //! | `did:key`, `did:jwk` (Ed25519, P-256), `did:web` (offline, or HTTPS with feature `native`) | yes |
