@@ -186,6 +186,19 @@ fn what_n_quads_cannot_write_is_refused() {
 }
 
 #[test]
+fn a_long_chain_of_term_definitions_is_refused_not_a_stack_overflow() {
+    // Each term is defined through the next one in document order, so
+    // defining the first needs all the others first.
+    let mut context = Map::new();
+    for i in (1..20_000).rev() {
+        context.insert(format!("t{i}"), json!(format!("t{}:x", i - 1)));
+    }
+    context.insert("t0".into(), json!("https://example.org/"));
+    let doc = json!({"@context": Value::Object(context), "@id": "urn:x:1", "t19999": 1});
+    assert_eq!(code(&doc), ErrorCode::JsonLdInvalid);
+}
+
+#[test]
 fn free_floating_values_are_refused() {
     let doc = json!({"@context": {"@vocab": "https://example.org/"}, "@graph": ["loose"]});
     assert_eq!(code(&doc), ErrorCode::JsonLdInvalid);

@@ -17,6 +17,10 @@ use crate::error::{quoted, Error, ErrorCode, Result};
 /// Remote contexts one document may pull in, directly or through others.
 const MAX_REMOTE_CONTEXTS: usize = 32;
 
+/// How many terms a term may be defined through (`a` → `b:x` → `c:y` …):
+/// a bound on recursion, whatever a context holds.
+const MAX_TERM_NESTING: usize = 64;
+
 /// The container kinds a term can declare (a small bit set).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Container(u8);
@@ -358,6 +362,7 @@ fn apply_definitions(
         active: result,
         local: context,
         defined: HashMap::with_capacity(context.len()),
+        pending: 0,
         protected,
         override_protected,
     };
@@ -379,12 +384,24 @@ struct TermBuilder<'a> {
     local: &'a Map<String, Value>,
     /// `false` while a term is being defined (to catch cycles), `true` after.
     defined: HashMap<&'a str, bool>,
+    /// Definitions under way (each term defined through another nests one deeper).
+    pending: usize,
     protected: bool,
     override_protected: bool,
 }
 
 impl<'a> TermBuilder<'a> {
     fn define(&mut self, term: &'a str) -> Result<()> {
+        if self.pending >= MAX_TERM_NESTING {
+            return Err(invalid("terms are defined through too many other terms"));
+        }
+        self.pending += 1;
+        let outcome = self.define_inner(term);
+        self.pending -= 1;
+        outcome
+    }
+
+    fn define_inner(&mut self, term: &'a str) -> Result<()> {
         match self.defined.get(term) {
             Some(true) => return Ok(()),
             Some(false) => return Err(invalid(format!("cyclic definition of term {}", quoted(term)))),
