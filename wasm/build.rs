@@ -13,6 +13,7 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
         } else if path
             .extension()
             .is_some_and(|e| e == "json" || e == "jsonl" || e == "jwt")
+            || path.starts_with(root.join("contexts"))
         {
             let relative = path
                 .strip_prefix(root)

@@ -71,8 +71,19 @@ export interface VerifyOptions {
   challenge?: string;
   /** The domain a presentation's proof must carry. */
   domain?: string;
-  /** Accepted cryptosuites (default: all implemented, i.e. "eddsa-jcs-2022"). */
+  /**
+   * Accepted cryptosuites (default: every suite of the build — "eddsa-jcs-2022";
+   * "ecdsa-jcs-2019" with the `ecdsa` feature; "eddsa-rdfc-2022" (and
+   * "ecdsa-rdfc-2019" with `ecdsa`) with the `rdfc` feature).
+   */
   cryptosuites?: string[];
+  /**
+   * Builds with the `rdfc` feature only: JSON-LD context documents (JSON text
+   * or object) by URL, for credentials whose contexts are not bundled.
+   * Contexts are never fetched; a context neither bundled nor given here fails
+   * the `proof` check with CONTEXT_UNKNOWN.
+   */
+  contexts?: Record<string, string | object>;
   /** Input size limit in bytes (default 1 MiB). */
   maxBytes?: number;
   /** Nesting depth limit (default 32). */

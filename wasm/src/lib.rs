@@ -70,6 +70,9 @@ struct Options {
     verify: VerifyOptions,
     resolver: FallbackResolver<StaticResolver, WebvhLogs>,
     lists: StaticStatusLists,
+    /// Contexts supplied with the options, besides the bundled ones.
+    #[cfg(feature = "rdfc")]
+    jsonld: Option<std::sync::Arc<passerelle::jsonld::JsonLd>>,
 }
 
 /// Options carry DID documents, logs and status lists: larger than one credential.
@@ -135,7 +138,30 @@ fn read_options_map(map: &Map<String, Value>) -> Result<Options, JsValue> {
         verify,
         resolver: FallbackResolver(documents, logs),
         lists,
+        #[cfg(feature = "rdfc")]
+        jsonld: supplied_contexts(map),
     })
+}
+
+/// `contexts`: `{url: context document}` (JSON text or object) for the rdfc
+/// suites, besides the bundled contexts. Without it, the bundled ones, whose
+/// processed form is kept across calls.
+#[cfg(feature = "rdfc")]
+fn supplied_contexts(map: &Map<String, Value>) -> Option<std::sync::Arc<passerelle::jsonld::JsonLd>> {
+    let given = map.get("contexts").and_then(Value::as_object)?;
+    let documents: std::collections::HashMap<String, String> = given
+        .iter()
+        .map(|(url, document)| {
+            let text = match document {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            (url.clone(), text)
+        })
+        .collect();
+    Some(std::sync::Arc::new(
+        passerelle::jsonld::JsonLd::new().with_loader(documents),
+    ))
 }
 
 /// Trust anchors and registry snapshots, loaded once and used by many verifications.
@@ -255,6 +281,10 @@ fn verify_text(
     // `&dyn DidResolver`, as snapshot loading uses: one instantiation of the verifier in the module.
     let resolver: &dyn passerelle::did::DidResolver = &options.resolver;
     let mut verifier = Verifier::new(resolver).with_status(options.lists);
+    #[cfg(feature = "rdfc")]
+    if let Some(jsonld) = options.jsonld {
+        verifier = verifier.with_contexts(jsonld);
+    }
     if let Some(store) = trust {
         let anchors = store.borrow().anchors().to_vec();
         verifier = verifier.with_trust(Shared {
@@ -273,7 +303,7 @@ fn verify_text(
 /// Verifies a credential (JSON text or object; a presentation is detected by
 /// its type). `options`: `time`, `lang`, `didDocuments`, `didLogs`,
 /// `statusLists`, `challenge`, `domain`, `cryptosuites`, `maxBytes`,
-/// `maxDepth`. Returns the report: `{kind, verified, checks: [{name, outcome,
+/// `maxDepth`, and `contexts` in builds with the rdfc suites. Returns the report: `{kind, verified, checks: [{name, outcome,
 /// code?, message: {en, fr}, evidence, detail?}], credentials?}`.
 /// Without trust anchors the `trust` check is skipped; use
 /// `TrustStore.verifyCredential` to include it.

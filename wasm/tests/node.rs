@@ -75,3 +75,32 @@ async fn fetchers_are_asked_for_what_is_missing_and_a_failing_one_gives_a_failed
     assert!(text.contains("\"verified\":false"), "{text}");
     assert!(text.contains("DID_NOT_FOUND"), "{text}");
 }
+
+#[cfg(feature = "rdfc")]
+#[wasm_bindgen_test]
+fn an_rdfc_credential_verifies_with_a_context_given_in_the_options() {
+    use wasm_bindgen::JsValue;
+    // The demo's context under another URL: the same RDF, so the same signature.
+    let credential = common::text("cases/rdfc-valid-eddsa.json").replace(
+        "https://passerelle.example/contexts/canada/v1",
+        "https://contexts.example/canada",
+    );
+    let context = common::text("contexts/passerelle.example/contexts/canada/v1");
+    let without = js_sys::JSON::parse(r#"{"time": "2026-06-01T12:00:00Z"}"#).unwrap();
+    let report = passerelle_wasm::verify_credential(JsValue::from_str(&credential), without).unwrap();
+    let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+    assert!(text.contains("CONTEXT_UNKNOWN"), "{text}");
+
+    let with = js_sys::JSON::parse(r#"{"time": "2026-06-01T12:00:00Z", "contexts": {}}"#).unwrap();
+    let contexts = js_sys::Reflect::get(&with, &JsValue::from_str("contexts")).unwrap();
+    js_sys::Reflect::set(
+        &contexts,
+        &JsValue::from_str("https://contexts.example/canada"),
+        &JsValue::from_str(&context),
+    )
+    .unwrap();
+    let report = passerelle_wasm::verify_credential(JsValue::from_str(&credential), with).unwrap();
+    let verified = js_sys::Reflect::get(&report, &JsValue::from_str("verified")).unwrap();
+    let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+    assert_eq!(verified.as_bool(), Some(true), "{text}");
+}
