@@ -202,6 +202,9 @@ fn a_long_chain_of_term_definitions_is_refused_not_a_stack_overflow() {
 fn free_floating_values_are_refused() {
     let doc = json!({"@context": {"@vocab": "https://example.org/"}, "@graph": ["loose"]});
     assert_eq!(code(&doc), ErrorCode::JsonLdInvalid);
+    // A value put in a graph container (as `proof` is): no node holds it.
+    let in_graph = json!({"@context": [V2], "type": "VerifiableCredential", "proof": 5});
+    assert_eq!(code(&in_graph), ErrorCode::JsonLdInvalid);
 }
 
 #[test]

@@ -85,8 +85,12 @@ impl RdfWriter {
         }
         if let Some(items) = &node.graph {
             for item in items {
-                if let Item::Node(inner) = item {
-                    self.node(inner, Some(&subject))?;
+                match item {
+                    Item::Node(inner) => {
+                        self.node(inner, Some(&subject))?;
+                    }
+                    // A value or list directly in a graph would be dropped (safe mode).
+                    _ => return Err(invalid("a graph can only hold nodes, not values or lists")),
                 }
             }
         }
