@@ -12,9 +12,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::context::{
-    is_absolute_iri, is_blank_node, is_keyword, language_tag, ActiveContext, Container, TermDefinition,
-};
+use super::context::{ActiveContext, Container, TermDefinition};
+use super::iri::{is_absolute_iri, is_blank_node, is_keyword, language_tag};
 use super::{invalid, undefined, unsupported, Processor};
 use crate::error::{quoted, Error, ErrorCode, Result};
 

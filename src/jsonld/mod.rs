@@ -35,6 +35,8 @@
 mod bundled;
 mod context;
 mod expand;
+mod iri;
+mod term;
 mod to_rdf;
 
 use std::collections::HashMap;
