@@ -152,6 +152,33 @@ fn unknown_contexts_are_refused_and_loaders_supply_them() {
     );
 }
 
+/// Counts the loads it serves.
+struct Counting(std::sync::atomic::AtomicUsize);
+
+impl passerelle::jsonld::ContextLoader for Counting {
+    fn load(&self, url: &str) -> Option<String> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        (url == "https://example.org/counted").then(|| r#"{"@context": {"n": "https://example.org/n"}}"#.to_string())
+    }
+}
+
+#[test]
+fn a_context_is_loaded_once_per_processor() {
+    let counter = std::sync::Arc::new(Counting(Default::default()));
+    struct Shared(std::sync::Arc<Counting>);
+    impl passerelle::jsonld::ContextLoader for Shared {
+        fn load(&self, url: &str) -> Option<String> {
+            self.0.load(url)
+        }
+    }
+    let jsonld = JsonLd::new().with_loader(Shared(counter.clone()));
+    for i in 0..5 {
+        let doc = json!({"@context": [V2, "https://example.org/counted"], "@id": format!("urn:x:{i}"), "n": i});
+        assert_eq!(jsonld.to_rdf(&doc).unwrap().len(), 1);
+    }
+    assert_eq!(counter.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
 #[test]
 fn a_context_that_includes_itself_is_refused() {
     let mut looping = HashMap::new();
