@@ -481,3 +481,47 @@ fn any_json() -> impl Strategy<Value = Value> {
         ]
     })
 }
+
+#[test]
+fn rdfc_presentations_carry_rdfc_credentials() {
+    let holder = Issuer::did_key(Ed25519KeyPair::from_seed(&[13; 32]))
+        .with_cryptosuite(Cryptosuite::EddsaRdfc2022)
+        .unwrap();
+    let mut subject = Map::new();
+    subject.insert("id".into(), json!(holder.did()));
+    subject.insert("licence".into(), json!("A-1"));
+    let credential = issue(subject);
+    let unsigned = json!({
+        "@context": [V2, EXAMPLES],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.did(),
+        "verifiableCredential": [Value::Object(credential)]
+    });
+    let presented = holder
+        .present(
+            unsigned.as_object().unwrap().clone(),
+            Some("nonce-1"),
+            Some("verifier.example"),
+            at(),
+        )
+        .unwrap()
+        .json()
+        .clone();
+    let mut options = VerifyOptions::at(at());
+    options.challenge = Some("nonce-1".into());
+    options.domain = Some("verifier.example".into());
+    let check = |doc: &Map<String, Value>| {
+        Verifier::offline().verify_presentation(Value::Object(doc.clone()).to_string().as_bytes(), &options)
+    };
+    let report = check(&presented);
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+
+    // The holder's proof covers the credential inside it (a named graph, with its own proof graph).
+    let mut tampered = presented.clone();
+    tampered["verifiableCredential"][0]["credentialSubject"]["licence"] = json!("A-2");
+    let report = check(&tampered);
+    assert_eq!(
+        report.check(CheckName::Proof).unwrap().code,
+        Some(ErrorCode::ProofSignatureInvalid)
+    );
+}
