@@ -31,6 +31,12 @@ cargo test --workspace --all-features 2>&1 | tee target/test-output.log
 step "test vectors through the CLI"
 cargo run --quiet --features cli -- vectors run test-vectors | tail -n 1
 
+step "JSON-LD interop: our canonical N-Quads against jsonld.js (from npm; contexts offline)"
+oracle="$PWD/target/npm-oracle"
+[ -d "$oracle/node_modules/jsonld" ] || (mkdir -p "$oracle" \
+  && npm install --no-save --silent --no-audit --no-fund --prefix "$oracle" jsonld@9.0.0 >/dev/null)
+node scripts/jsonld-interop.mjs "$oracle" target/debug/passerelle 400 2026
+
 step "the demo (README main command)"
 cargo run --quiet --example canada > /dev/null && cargo run --quiet --example canada -- --lang fr > /dev/null
 

@@ -244,6 +244,39 @@ fn rdfc_issue_and_verify_with_a_supplied_context() {
 }
 
 #[test]
+fn rdf_canonicalize_prints_what_an_rdfc_proof_signs() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/cases/rdfc-valid-eddsa.json");
+    let case = case.to_str().unwrap();
+    let out = passerelle(&["rdf", "canonicalize", "--without-proof", case]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = stdout(&out);
+    assert!(
+        text.contains("<https://passerelle.example/ns/canada#permitNumber> \"MX-1-234\" ."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("proofValue") && !text.contains("security#proof"),
+        "{text}"
+    );
+    // With the proof, the proof is a named graph.
+    let with_proof = stdout(&passerelle(&["rdf", "canonicalize", case]));
+    assert!(with_proof.contains("<https://w3id.org/security#proof>"), "{with_proof}");
+    // A document with a term no context defines: exit 2 and the code; --json carries on.
+    let jcs = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/cases/vc-valid-did-key.json");
+    let out = passerelle(&["rdf", "canonicalize", jcs.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("TERM_UNDEFINED"));
+    let out = passerelle(&["rdf", "canonicalize", "--json", jcs.to_str().unwrap(), case]);
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report[jcs.to_str().unwrap()]["error"]
+        .as_str()
+        .unwrap()
+        .contains("TERM_UNDEFINED"));
+    assert!(report[case]["nquads"].as_str().unwrap().ends_with(" .\n"));
+}
+
+#[test]
 fn vectors_run_passes_every_case() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors");
     let out = passerelle(&["vectors", "run", dir.to_str().unwrap()]);

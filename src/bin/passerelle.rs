@@ -15,6 +15,9 @@ use passerelle::registry::{open_snapshot, sign_snapshot, Registry, TrustStore};
 use passerelle::{did, Error, IssueDefaults, Issuer, Lang, Timestamp, Verifier, VerifyOptions};
 use serde_json::{json, Value};
 
+#[path = "passerelle/rdf.rs"]
+mod rdf;
+
 #[derive(Parser)]
 #[command(
     name = "passerelle",
@@ -59,6 +62,11 @@ enum Command {
     Vectors {
         #[command(subcommand)]
         command: VectorsCommand,
+    },
+    /// JSON-LD to RDF: the canonical N-Quads the rdfc suites sign.
+    Rdf {
+        #[command(subcommand)]
+        command: rdf::RdfCommand,
     },
 }
 
@@ -424,6 +432,7 @@ fn main() -> ExitCode {
         Command::Registry { command } => registry(command, lang),
         Command::Status { command } => status(command, lang),
         Command::Did { command } => did_command(command),
+        Command::Rdf { command } => rdf::rdf(command),
     };
     match result {
         Ok(code) => code,

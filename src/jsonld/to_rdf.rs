@@ -146,13 +146,17 @@ fn literal_term(literal: &Literal<'_>) -> Result<Term> {
         LiteralValue::String(s) => ((*s).to_owned(), XSD_STRING),
         LiteralValue::Bool(b) => (b.to_string(), XSD_BOOLEAN),
         LiteralValue::Number(n) => {
-            let as_double = datatype == Some(XSD_DOUBLE);
-            match (n.as_i64(), n.as_u64(), n.as_f64()) {
-                (Some(i), _, _) if !as_double => (i.to_string(), XSD_INTEGER),
-                (_, Some(u), _) if !as_double => (u.to_string(), XSD_INTEGER),
-                (_, _, Some(f)) if !as_double && f.fract() == 0.0 && f.abs() < 1e21 => (format!("{f:.0}"), XSD_INTEGER),
-                (_, _, Some(f)) => (canonical_double(f), XSD_DOUBLE),
-                _ => return Err(invalid("a number cannot be written as an RDF literal")),
+            // A JSON number is an IEEE double, as in JavaScript and RFC 8785:
+            // an integer past 2^53 is the double nearest to it (jsonld.js
+            // gives the same lexical form), and -0 is 0.
+            let f = n
+                .as_f64()
+                .ok_or_else(|| invalid("a number cannot be written as an RDF literal"))?
+                + 0.0;
+            if datatype != Some(XSD_DOUBLE) && f.fract() == 0.0 && f.abs() < 1e21 {
+                (format!("{f:.0}"), XSD_INTEGER)
+            } else {
+                (canonical_double(f), XSD_DOUBLE)
             }
         }
     };
@@ -174,6 +178,7 @@ fn literal_term(literal: &Literal<'_>) -> Result<Term> {
 /// digit before the point, at least one after, 16 significant digits at
 /// most, and an exponent without `+` or leading zeros (`4.925E1`).
 pub(crate) fn canonical_double(f: f64) -> String {
+    let f = f + 0.0; // -0 is written as 0
     let text = format!("{f:.15e}");
     let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
     let mantissa = match mantissa.split_once('.') {
@@ -195,6 +200,7 @@ mod tests {
         assert_eq!(canonical_double(49.25), "4.925E1");
         assert_eq!(canonical_double(-123.1), "-1.231E2");
         assert_eq!(canonical_double(0.0), "0.0E0");
+        assert_eq!(canonical_double(-0.0), "0.0E0");
         assert_eq!(canonical_double(1.1), "1.1E0");
         assert_eq!(canonical_double(1e21), "1.0E21");
         assert_eq!(canonical_double(0.000001), "1.0E-6");
