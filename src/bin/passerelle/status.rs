@@ -1,0 +1,140 @@
+//! `passerelle status`: an issuer's status lists (create, revoke, suspend, reinstate, publish).
+
+use super::*;
+
+#[derive(clap::Args)]
+pub(crate) struct StatusTarget {
+    /// The status store folder.
+    #[arg(long)]
+    store: PathBuf,
+    /// A credential whose status entry to change (its list URL and index are read from it).
+    #[arg(long, conflicts_with_all = ["url", "index"])]
+    credential: Option<PathBuf>,
+    /// The status list URL (with --index).
+    #[arg(long, requires = "index")]
+    url: Option<String>,
+    /// The index in the list (with --url).
+    #[arg(long, requires = "url")]
+    index: Option<u64>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum StatusCommand {
+    /// Create a status list in a store.
+    Create {
+        /// The status store folder.
+        #[arg(long)]
+        store: PathBuf,
+        /// The URL the list credential will be published at.
+        #[arg(long)]
+        url: String,
+        /// revocation, suspension or message.
+        #[arg(long, default_value = "revocation")]
+        purpose: String,
+        /// Number of entries (at least 131072).
+        #[arg(long, default_value_t = passerelle::status::MIN_ENTRIES)]
+        entries: u64,
+        /// Bits per status (message lists only).
+        #[arg(long, default_value_t = 1)]
+        status_size: u8,
+    },
+    /// Revoke a credential (final).
+    Revoke(StatusTarget),
+    /// Suspend a credential.
+    Suspend(StatusTarget),
+    /// Lift a suspension.
+    Reinstate(StatusTarget),
+    /// Print the signed status list credential to publish at the list's URL.
+    Publish {
+        /// The status store folder.
+        #[arg(long)]
+        store: PathBuf,
+        /// The status list URL.
+        #[arg(long)]
+        url: String,
+        /// The issuer's key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// Publication time; default: now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<Timestamp>,
+        /// Until when verifiers may rely on this list.
+        #[arg(long, value_parser = parse_time)]
+        valid_until: Option<Timestamp>,
+    },
+}
+
+fn status_target(target: &StatusTarget, purpose: &str) -> Result<(String, u64), Failure> {
+    if let (Some(url), Some(index)) = (&target.url, target.index) {
+        return Ok((url.clone(), index));
+    }
+    let path = target.credential.as_ref().ok_or_else(|| Failure {
+        en: "give --credential FILE, or --url and --index".into(),
+        fr: "indiquez --credential FICHIER, ou --url et --index".into(),
+    })?;
+    let bytes = std::fs::read(path).map_err(|e| io_failure(path, e))?;
+    let credential = parse_object(&bytes, Limits::default())?;
+    let entry = passerelle::status::StatusEntry::all_of(&credential)?
+        .into_iter()
+        .find(|e| e.purpose.as_str() == purpose)
+        .ok_or_else(|| Failure {
+            en: format!("{} has no {purpose} status entry", path.display()),
+            fr: format!("{} n’a pas d’entrée de statut « {purpose} »", path.display()),
+        })?;
+    Ok((entry.list_url, entry.index))
+}
+
+pub(crate) fn status(command: StatusCommand, lang: Lang) -> Result<ExitCode, Failure> {
+    use passerelle::status::{set_status, FileStatusStore, StatusList, StatusStore};
+    let change = |target: &StatusTarget, purpose: &str, value: u8, done: [&str; 2]| -> Result<ExitCode, Failure> {
+        let mut store = FileStatusStore::open(&target.store)?;
+        let (url, index) = status_target(target, purpose)?;
+        set_status(&mut store, &url, index, value)?;
+        println!("{} {url} #{index}", done[usize::from(lang == Lang::Fr)]);
+        Ok(ExitCode::SUCCESS)
+    };
+    match command {
+        StatusCommand::Create {
+            store,
+            url,
+            purpose,
+            entries,
+            status_size,
+        } => {
+            let mut store = FileStatusStore::open(&store)?;
+            if store.load(&url)?.is_some() {
+                return Err(Failure {
+                    en: format!("{url} already exists"),
+                    fr: format!("{url} existe déjà"),
+                });
+            }
+            store.save(&StatusList::new(url.clone(), &purpose, entries, status_size)?)?;
+            println!("{}", store.path_of(&url).display());
+            Ok(ExitCode::SUCCESS)
+        }
+        StatusCommand::Revoke(target) => change(&target, "revocation", 1, ["revoked", "révoquée"]),
+        StatusCommand::Suspend(target) => change(&target, "suspension", 1, ["suspended", "suspendue"]),
+        StatusCommand::Reinstate(target) => change(&target, "suspension", 0, ["reinstated", "rétablie"]),
+        StatusCommand::Publish {
+            store,
+            url,
+            key,
+            at,
+            valid_until,
+        } => {
+            let store = FileStatusStore::open(&store)?;
+            let list = store.load(&url)?.ok_or_else(|| Failure {
+                en: format!("no list {url}"),
+                fr: format!("aucune liste {url}"),
+            })?;
+            let (key, vm) = load_key(&key)?;
+            let issuer = Issuer::new(key, vm)?;
+            let published = list.publish(&issuer, at.unwrap_or_else(Timestamp::now), valid_until)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&Value::Object(published)).unwrap_or_default()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
