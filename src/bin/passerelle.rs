@@ -49,7 +49,7 @@ enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
-    /// Sign a credential (VCDM 2.0, eddsa-jcs-2022) and print it.
+    /// Sign a credential (VCDM 2.0; a Data Integrity proof, or a vc+jwt with --jwt) and print it.
     Issue(IssueArgs),
     /// Verify a credential or presentation and print the report.
     Verify(VerifyArgs),
