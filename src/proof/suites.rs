@@ -71,6 +71,10 @@ fn jcs_hashes(
             _ => (k.as_str(), v),
         }
     }));
+    // The proof's @context is the document's even when the document has none.
+    if let (Some(c), false) = (doc_context, document.contains_key("@context")) {
+        entries.push(("@context", c));
+    }
     canon::canonicalize_entries_into(&mut entries, &mut text)?;
     Ok((proof_hash, Sha256::digest(text.as_bytes()).into()))
 }
@@ -108,6 +112,9 @@ fn rdfc_hashes(
             }
         }
     }
+    if let (Some(c), false) = (doc_context, unsecured.contains_key("@context")) {
+        unsecured.insert("@context".into(), c.clone());
+    }
     let doc_hash = Sha256::digest(jsonld.canonicalize(&Value::Object(unsecured))?.as_bytes()).into();
     Ok((proof_hash, doc_hash))
 }
@@ -133,7 +140,7 @@ fn as_slice(value: Option<&Value>) -> &[Value] {
     }
 }
 
-/// The suite's key type: Ed25519 for eddsa-jcs-2022, P-256 for ecdsa-jcs-2019.
+/// The suite's key type: Ed25519 for the eddsa suites, P-256 for the ecdsa ones.
 fn require_key_for(suite: Cryptosuite, key: &PublicKey) -> Result<()> {
     if key.algorithm() == suite.key_algorithm() {
         return Ok(());
@@ -191,4 +198,25 @@ pub(crate) fn verify(
     }
     let data = hash_data(suite, secured, context, proof, contexts)?;
     key.verify(&data, proof_value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_proofs_context_is_the_documents_even_when_the_document_has_none() {
+        let context = json!(["https://www.w3.org/ns/credentials/v2"]);
+        let proof = json!({"type": "DataIntegrityProof", "@context": context.clone()});
+        let proof = proof.as_object().unwrap();
+        let bare = json!({"id": "urn:x:1", "type": "VerifiableCredential"});
+        let mut with = bare.clone();
+        with["@context"] = context.clone();
+        for suite in Cryptosuite::ALL {
+            let a = hash_data(*suite, bare.as_object().unwrap(), Some(&context), proof, None).unwrap();
+            let b = hash_data(*suite, with.as_object().unwrap(), None, proof, None).unwrap();
+            assert_eq!(a, b, "{suite}");
+        }
+    }
 }
