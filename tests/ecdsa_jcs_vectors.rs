@@ -5,10 +5,11 @@
 
 mod common;
 
+use common::json;
 use passerelle::canon::canonicalize;
 use passerelle::crypto::{P256KeyPair, PublicKey, Signer};
 use passerelle::did::VerificationRelationship;
-use passerelle::json::{parse_object, parse_strict, Limits};
+use passerelle::json::{parse_object, Limits};
 use passerelle::proof::{add_proof, Cryptosuite, ProofOptions};
 use passerelle::verify::{CheckName, Outcome};
 use passerelle::{ErrorCode, Timestamp, Verifier, VerifyOptions};
@@ -17,14 +18,6 @@ use sha2::{Digest, Sha256};
 
 const DIR: &str = "vc-di-ecdsa/TestVectors";
 const SUITE: &str = "vc-di-ecdsa/TestVectors/ecdsa-jcs-2019-p256";
-
-fn json(relative: &str) -> Value {
-    parse_strict(&common::read(relative), Limits::default()).unwrap()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn key_pair() -> P256KeyPair {
     let pair = json(&format!("{DIR}/p256KeyPair.json"));
@@ -48,7 +41,7 @@ fn canonical_forms_and_hashes_match() {
     let canon_doc = canonicalize(&json(&format!("{DIR}/unsigned.json"))).unwrap();
     assert_eq!(canon_doc, common::read(&format!("{SUITE}/canonDocJCSECDSAP256.txt")));
     assert_eq!(
-        hex(&Sha256::digest(&canon_doc)),
+        common::hex(&Sha256::digest(&canon_doc)),
         common::read_trimmed(&format!("{SUITE}/docHashJCSECDSAP256.txt"))
     );
     let proof_canon = canonicalize(&json(&format!("{SUITE}/proofConfigJCSECDSAP256.json"))).unwrap();
@@ -57,11 +50,11 @@ fn canonical_forms_and_hashes_match() {
         common::read(&format!("{SUITE}/proofCanonJCSECDSAP256.txt"))
     );
     assert_eq!(
-        hex(&Sha256::digest(&proof_canon)),
+        common::hex(&Sha256::digest(&proof_canon)),
         common::read_trimmed(&format!("{SUITE}/proofHashJCSECDSAP256.txt"))
     );
     assert_eq!(
-        hex(&combined_hash()),
+        common::hex(&combined_hash()),
         common::read_trimmed(&format!("{SUITE}/combinedHashJCSECDSAP256.txt"))
     );
 }
@@ -69,10 +62,7 @@ fn canonical_forms_and_hashes_match() {
 #[test]
 fn the_published_signature_verifies_and_ours_too() {
     let published = common::read_trimmed(&format!("{SUITE}/sigHexJCSECDSAP256.txt"));
-    let published: Vec<u8> = (0..published.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&published[i..i + 2], 16).unwrap())
-        .collect();
+    let published = common::unhex(&published);
     assert_eq!(
         passerelle::crypto::multibase::encode_base58btc(&published),
         common::read_trimmed(&format!("{SUITE}/sigBTC58JCSECDSAP256.txt"))

@@ -6,11 +6,9 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use passerelle::crypto::{multibase, P256KeyPair, Signer};
-use passerelle::json::{parse_strict, Limits};
 use passerelle::jsonld::JsonLd;
 use passerelle::proof::{add_proof_with, Cryptosuite, ProofOptions};
 use passerelle::verify::{CheckName, Outcome};
@@ -21,31 +19,15 @@ use sha2::{Digest, Sha256};
 const DIR: &str = "vc-di-ecdsa/TestVectors";
 
 fn json(relative: &str) -> Value {
-    parse_strict(&common::read(&format!("{DIR}/{relative}")), Limits::default()).unwrap()
+    common::json(&format!("{DIR}/{relative}"))
 }
 
 fn text(relative: &str) -> String {
-    String::from_utf8(common::read(&format!("{DIR}/{relative}"))).unwrap()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
+    common::text(&format!("{DIR}/{relative}"))
 }
 
 fn jsonld() -> JsonLd {
-    let mut extra = HashMap::new();
-    extra.insert(
-        "https://w3id.org/citizenship/v4rc1".to_string(),
-        String::from_utf8(common::read("jsonld-contexts/w3id.org/citizenship/v4rc1")).unwrap(),
-    );
-    JsonLd::new().with_loader(extra)
+    JsonLd::new().with_loader(common::citizenship_context())
 }
 
 fn key_pair() -> P256KeyPair {
@@ -65,7 +47,7 @@ fn canonical_forms_hashes_and_published_signatures_match() {
         let doc = jsonld.canonicalize(&json(unsigned)).unwrap();
         assert_eq!(doc, text(&format!("{dir}/canonDocECDSAP256.txt")), "{dir}");
         assert_eq!(
-            hex(&Sha256::digest(doc.as_bytes())),
+            common::hex(&Sha256::digest(doc.as_bytes())),
             text(&format!("{dir}/docHashECDSAP256.txt")).trim()
         );
         let proof = jsonld
@@ -77,9 +59,12 @@ fn canonical_forms_hashes_and_published_signatures_match() {
             Sha256::digest(doc.as_bytes()).as_slice(),
         ]
         .concat();
-        assert_eq!(hex(&combined), text(&format!("{dir}/combinedHashECDSAP256.txt")).trim());
+        assert_eq!(
+            common::hex(&combined),
+            text(&format!("{dir}/combinedHashECDSAP256.txt")).trim()
+        );
 
-        let published = unhex(text(&format!("{dir}/sigHexECDSAP256.txt")).trim());
+        let published = common::unhex(text(&format!("{dir}/sigHexECDSAP256.txt")).trim());
         assert_eq!(
             multibase::encode_base58btc(&published),
             text(&format!("{dir}/sigBTC58ECDSAP256.txt")).trim()

@@ -5,7 +5,7 @@ mod common;
 use passerelle::canon::canonicalize;
 use passerelle::crypto::{Ed25519KeyPair, PublicKey, Signer};
 use passerelle::did::VerificationRelationship;
-use passerelle::json::{parse_object, parse_strict, Limits};
+use passerelle::json::{parse_object, Limits};
 use passerelle::proof::{add_proof, Cryptosuite, ProofOptions};
 use passerelle::verify::{CheckName, Outcome};
 use passerelle::{ErrorCode, Timestamp, Verifier, VerifyOptions};
@@ -15,11 +15,7 @@ use sha2::{Digest, Sha256};
 const DIR: &str = "vc-di-eddsa/TestVectors";
 
 fn json(relative: &str) -> Value {
-    parse_strict(&common::read(&format!("{DIR}/{relative}")), Limits::default()).unwrap()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    common::json(&format!("{DIR}/{relative}"))
 }
 
 fn key_pair() -> Ed25519KeyPair {
@@ -38,7 +34,7 @@ fn canonical_forms_and_hashes_match() {
         common::read(&format!("{DIR}/eddsa-jcs-2022/canonDocJCS.txt"))
     );
     assert_eq!(
-        hex(&Sha256::digest(&canon_doc)),
+        common::hex(&Sha256::digest(&canon_doc)),
         common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/docHashJCS.txt"))
     );
 
@@ -49,19 +45,19 @@ fn canonical_forms_and_hashes_match() {
     );
     let proof_hash = Sha256::digest(&proof_canon);
     assert_eq!(
-        hex(&proof_hash),
+        common::hex(&proof_hash),
         common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/proofHashJCS.txt"))
     );
 
     let combined = [proof_hash.as_slice(), Sha256::digest(&canon_doc).as_slice()].concat();
     assert_eq!(
-        hex(&combined),
+        common::hex(&combined),
         common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/combinedHashJCS.txt"))
     );
 
     let signature = key_pair().sign(&combined).unwrap();
     assert_eq!(
-        hex(&signature),
+        common::hex(&signature),
         common::read_trimmed(&format!("{DIR}/eddsa-jcs-2022/sigHexJCS.txt"))
     );
     assert_eq!(

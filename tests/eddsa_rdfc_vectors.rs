@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use passerelle::crypto::{multibase, Ed25519KeyPair, Signer};
@@ -12,7 +11,6 @@ use passerelle::proof::{add_proof_with, Cryptosuite, ProofOptions};
 use passerelle::verify::{CheckName, Outcome};
 use passerelle::{ErrorCode, Timestamp, Verifier, VerifyOptions};
 
-use passerelle::json::{parse_strict, Limits};
 use passerelle::jsonld::JsonLd;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -20,26 +18,17 @@ use sha2::{Digest, Sha256};
 const DIR: &str = "vc-di-eddsa/TestVectors";
 
 fn json(relative: &str) -> Value {
-    parse_strict(&common::read(&format!("{DIR}/{relative}")), Limits::default()).unwrap()
+    common::json(&format!("{DIR}/{relative}"))
 }
 
 fn text(relative: &str) -> String {
-    String::from_utf8(common::read(&format!("{DIR}/{relative}"))).unwrap()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    common::text(&format!("{DIR}/{relative}"))
 }
 
 /// The citizenship context the employment vector uses, supplied the way a
 /// user adds a context: through a loader.
 fn with_citizenship() -> JsonLd {
-    let mut extra = HashMap::new();
-    extra.insert(
-        "https://w3id.org/citizenship/v4rc1".to_string(),
-        String::from_utf8(common::read("jsonld-contexts/w3id.org/citizenship/v4rc1")).unwrap(),
-    );
-    JsonLd::new().with_loader(extra)
+    JsonLd::new().with_loader(common::citizenship_context())
 }
 
 fn check_pipeline(jsonld: &JsonLd, unsigned: &str, dir: &str) {
@@ -50,7 +39,7 @@ fn check_pipeline(jsonld: &JsonLd, unsigned: &str, dir: &str) {
         "{dir}: canonical document"
     );
     assert_eq!(
-        hex(&Sha256::digest(doc.as_bytes())),
+        common::hex(&Sha256::digest(doc.as_bytes())),
         text(&format!("{dir}/docHashDataInt.txt")).trim()
     );
     let proof = jsonld
@@ -62,7 +51,7 @@ fn check_pipeline(jsonld: &JsonLd, unsigned: &str, dir: &str) {
         "{dir}: canonical proof configuration"
     );
     assert_eq!(
-        hex(&Sha256::digest(proof.as_bytes())),
+        common::hex(&Sha256::digest(proof.as_bytes())),
         text(&format!("{dir}/proofHashDataInt.txt")).trim()
     );
 }
@@ -106,9 +95,15 @@ fn check_signature(jsonld: &JsonLd, unsigned: &str, dir: &str) {
             .as_bytes(),
     );
     let combined = [proof.as_slice(), doc.as_slice()].concat();
-    assert_eq!(hex(&combined), text(&format!("{dir}/combinedHashDataInt.txt")).trim());
+    assert_eq!(
+        common::hex(&combined),
+        text(&format!("{dir}/combinedHashDataInt.txt")).trim()
+    );
     let signature = key_pair().sign(&combined).unwrap();
-    assert_eq!(hex(&signature), text(&format!("{dir}/sigHexDataInt.txt")).trim());
+    assert_eq!(
+        common::hex(&signature),
+        text(&format!("{dir}/sigHexDataInt.txt")).trim()
+    );
     assert_eq!(
         multibase::encode_base58btc(&signature),
         text(&format!("{dir}/sigBTC58DataInt.txt")).trim()

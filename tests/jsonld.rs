@@ -165,13 +165,7 @@ impl passerelle::jsonld::ContextLoader for Counting {
 #[test]
 fn a_context_is_loaded_once_per_processor() {
     let counter = std::sync::Arc::new(Counting(Default::default()));
-    struct Shared(std::sync::Arc<Counting>);
-    impl passerelle::jsonld::ContextLoader for Shared {
-        fn load(&self, url: &str) -> Option<String> {
-            self.0.load(url)
-        }
-    }
-    let jsonld = JsonLd::new().with_loader(Shared(counter.clone()));
+    let jsonld = JsonLd::new().with_loader(counter.clone());
     for i in 0..5 {
         let doc = json!({"@context": [V2, "https://example.org/counted"], "@id": format!("urn:x:{i}"), "n": i});
         assert_eq!(jsonld.to_rdf(&doc).unwrap().len(), 1);

@@ -12,7 +12,7 @@ use serde_json::Value;
 const DIR: &str = "rdf-canon/tests";
 
 fn text(relative: &str) -> String {
-    String::from_utf8(common::read(&format!("{DIR}/{relative}"))).unwrap()
+    common::text(&format!("{DIR}/{relative}"))
 }
 
 #[test]

@@ -49,7 +49,7 @@ pub(crate) struct Literal<'a> {
     pub(crate) value: LiteralValue<'a>,
     /// `@type`: a datatype IRI (or `@json`).
     pub(crate) datatype: Option<Arc<str>>,
-    pub(crate) language: Option<Cow<'a, str>>,
+    pub(crate) language: Option<String>,
 }
 
 /// The JSON value of a value object.
@@ -167,7 +167,7 @@ impl Expander<'_, '_> {
                     Some(explicit) => explicit.as_ref(),
                     None => active.language.as_ref(),
                 };
-                out.language = language.map(|l| Cow::Owned(l.to_string()));
+                out.language = language.map(|l| l.to_string());
             }
             _ => {}
         }
@@ -228,10 +228,10 @@ impl Expander<'_, '_> {
         let mut node = Node::default();
         let mut value: Option<&'a Value> = None;
         let mut value_type: Option<Arc<str>> = None;
-        let mut language: Option<Cow<'a, str>> = None;
+        let mut language: Option<String> = None;
         let mut list: Option<Vec<Item<'a>>> = None;
         let mut set: Option<Vec<Item<'a>>> = None;
-        let mut seen_keywords: Vec<&str> = Vec::new();
+        let mut seen_keywords: Vec<Arc<str>> = Vec::new();
         let input_is_json = type_keys
             .first()
             .and_then(|k| match &map[*k] {
@@ -254,12 +254,11 @@ impl Expander<'_, '_> {
                 }
             };
             if is_keyword(&expanded) {
-                let keyword: &'static str = keyword_static(&expanded);
-                if seen_keywords.contains(&keyword) && keyword != "@type" {
-                    return Err(invalid(format!("{keyword} is given twice")));
+                if &*expanded != "@type" && seen_keywords.contains(&expanded) {
+                    return Err(invalid(format!("{expanded} is given twice")));
                 }
-                seen_keywords.push(keyword);
-                match keyword {
+                seen_keywords.push(expanded.clone());
+                match &*expanded {
                     "@id" => {
                         let id = element.as_str().ok_or_else(|| invalid("@id must be a string"))?;
                         node.id = Some(node_iri(&active, id, false)?);
@@ -297,7 +296,7 @@ impl Expander<'_, '_> {
                         value = Some(element);
                     }
                     "@language" => match element {
-                        Value::String(tag) => language = Some(Cow::Owned(language_tag(tag)?)),
+                        Value::String(tag) => language = Some(language_tag(tag)?),
                         Value::Null => {}
                         _ => return Err(invalid("@language must be a string")),
                     },
@@ -318,7 +317,7 @@ impl Expander<'_, '_> {
                             return Err(invalid("@direction must be \"ltr\" or \"rtl\""));
                         }
                     }
-                    "@included" | "@reverse" | "@nest" => return Err(unsupported(keyword)),
+                    keyword @ ("@included" | "@reverse" | "@nest") => return Err(unsupported(keyword)),
                     other => return Err(invalid(format!("{other} cannot be used in a document"))),
                 }
                 continue;
@@ -401,25 +400,6 @@ impl Expander<'_, '_> {
     }
 }
 
-/// The keyword as a `'static` string (for the duplicate check).
-fn keyword_static(keyword: &str) -> &'static str {
-    const KEYWORDS: &[&str] = &[
-        "@id",
-        "@type",
-        "@graph",
-        "@value",
-        "@language",
-        "@index",
-        "@list",
-        "@set",
-        "@direction",
-        "@included",
-        "@reverse",
-        "@nest",
-    ];
-    KEYWORDS.iter().find(|k| **k == keyword).copied().unwrap_or("@other")
-}
-
 /// A node identifier (`@id`, or a string coerced with `@type: @id`/`@vocab`):
 /// an absolute IRI or a blank node; a relative IRI is refused (safe mode).
 fn node_iri<'a>(active: &ActiveContext, value: &'a str, vocab: bool) -> Result<Cow<'a, str>> {
@@ -450,11 +430,7 @@ fn language_map(map: &Map<String, Value>) -> Result<Vec<Item<'_>>> {
                 Value::String(s) => out.push(Item::Value(Literal {
                     value: LiteralValue::String(s),
                     datatype: None,
-                    language: if key == "@none" {
-                        None
-                    } else {
-                        Some(Cow::Owned(language_tag(key)?))
-                    },
+                    language: if key == "@none" { None } else { Some(language_tag(key)?) },
                 })),
                 _ => return Err(invalid("language map values must be strings")),
             }

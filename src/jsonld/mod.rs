@@ -81,6 +81,13 @@ impl ContextLoader for HashMap<String, String> {
     }
 }
 
+/// A loader shared with other owners (several processors, or the caller).
+impl<T: ContextLoader + ?Sized> ContextLoader for Arc<T> {
+    fn load(&self, url: &str) -> Option<String> {
+        (**self).load(url)
+    }
+}
+
 impl ContextLoader for std::collections::BTreeMap<String, String> {
     fn load(&self, url: &str) -> Option<String> {
         self.get(url).cloned()

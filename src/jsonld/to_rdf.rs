@@ -43,9 +43,13 @@ impl RdfWriter {
     }
 
     fn fresh(&mut self) -> Term {
+        Term::Blank(self.fresh_label())
+    }
+
+    fn fresh_label(&mut self) -> String {
         let label = format!("b{}", self.counter);
         self.counter += 1;
-        Term::Blank(label)
+        label
     }
 
     fn identifier(&mut self, id: &str) -> Term {
@@ -54,9 +58,7 @@ impl RdfWriter {
                 if let Some(label) = self.labels.get(name) {
                     return Term::Blank(label.clone());
                 }
-                let Term::Blank(label) = self.fresh() else {
-                    unreachable!()
-                };
+                let label = self.fresh_label();
                 self.labels.insert(name.to_owned(), label.clone());
                 Term::Blank(label)
             }
@@ -164,7 +166,7 @@ fn literal_term(literal: &Literal<'_>) -> Result<Term> {
         return Ok(Term::Literal {
             value,
             datatype: RDF_LANG_STRING.to_owned(),
-            language: Some(language.to_string()),
+            language: Some(language.clone()),
         });
     }
     Ok(Term::Literal {

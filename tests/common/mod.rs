@@ -20,3 +20,37 @@ pub fn read(relative: &str) -> Vec<u8> {
 pub fn read_trimmed(relative: &str) -> String {
     String::from_utf8(read(relative)).unwrap().trim().to_owned()
 }
+
+/// Reads a conformance text file as it is (canonical forms: not trimmed).
+pub fn text(relative: &str) -> String {
+    String::from_utf8(read(relative)).unwrap()
+}
+
+/// Reads a conformance JSON file, strictly (duplicate keys refused).
+pub fn json(relative: &str) -> serde_json::Value {
+    passerelle::json::parse_strict(&read(relative), passerelle::json::Limits::default()).unwrap()
+}
+
+/// Lowercase hex, as the vectors' hash and signature files write bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes of a hex string.
+pub fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// The one context the W3C employment vectors use that is not bundled
+/// (citizenship v4rc1), as a context loader serves it: URL → document.
+pub fn citizenship_context() -> std::collections::HashMap<String, String> {
+    let mut loader = std::collections::HashMap::new();
+    loader.insert(
+        "https://w3id.org/citizenship/v4rc1".to_string(),
+        text("jsonld-contexts/w3id.org/citizenship/v4rc1"),
+    );
+    loader
+}
