@@ -9,7 +9,6 @@ mod common;
 use criterion::{criterion_group, criterion_main, Criterion};
 use ed25519_dalek::Verifier as _;
 use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
-use passerelle::json::{parse_object, Limits};
 use passerelle::jsonld::JsonLd;
 use passerelle::proof::Cryptosuite;
 use passerelle::{Issuer, Timestamp, Verifier, VerifyOptions};
@@ -69,8 +68,6 @@ fn benches(c: &mut Criterion) {
     let bytes = Value::Object(signed_rdfc.clone()).to_string();
     let unsigned = Value::Object(permit);
     let jsonld = JsonLd::bundled();
-    // The parsed form is what the verify rows start from.
-    let _ = parse_object(bytes.as_bytes(), Limits::default()).unwrap();
 
     let mut group = c.benchmark_group(format!("proof formats ({} byte credential)", bytes.len()));
     group.bench_function("raw ed25519 verify_strict (64 B)", |b| {

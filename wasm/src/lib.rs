@@ -145,12 +145,27 @@ fn read_options_map(map: &Map<String, Value>) -> Result<Options, JsValue> {
 
 /// `contexts`: `{url: context document}` (JSON text or object) for the rdfc
 /// suites, besides the bundled contexts. Without it, the bundled ones, whose
-/// processed form is kept across calls.
+/// processed form is kept across calls; a page passes the same `contexts`
+/// with every call, so the processor made for the last set is kept too.
 #[cfg(feature = "rdfc")]
 fn supplied_contexts(map: &Map<String, Value>) -> Option<std::sync::Arc<passerelle::jsonld::JsonLd>> {
-    let given = map.get("contexts").and_then(Value::as_object)?;
+    use std::sync::Arc;
+    thread_local! {
+        static LAST: RefCell<Option<(Value, Arc<passerelle::jsonld::JsonLd>)>> = const { RefCell::new(None) };
+    }
+    let given = map.get("contexts").filter(|c| c.is_object())?;
+    if let Some(kept) = LAST.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(contexts, _)| contexts == given)
+            .map(|(_, jsonld)| Arc::clone(jsonld))
+    }) {
+        return Some(kept);
+    }
     let documents: std::collections::HashMap<String, String> = given
-        .iter()
+        .as_object()
+        .into_iter()
+        .flatten()
         .map(|(url, document)| {
             let text = match document {
                 Value::String(text) => text.clone(),
@@ -159,9 +174,9 @@ fn supplied_contexts(map: &Map<String, Value>) -> Option<std::sync::Arc<passerel
             (url.clone(), text)
         })
         .collect();
-    Some(std::sync::Arc::new(
-        passerelle::jsonld::JsonLd::new().with_loader(documents),
-    ))
+    let jsonld = Arc::new(passerelle::jsonld::JsonLd::new().with_loader(documents));
+    LAST.with(|last| *last.borrow_mut() = Some((given.clone(), Arc::clone(&jsonld))));
+    Some(jsonld)
 }
 
 /// Trust anchors and registry snapshots, loaded once and used by many verifications.
