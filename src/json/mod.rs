@@ -1,0 +1,282 @@
+//! Strict JSON parsing: size and depth limits, duplicate keys refused.
+//!
+//! Every document that enters passerelle from outside goes through
+//! [`parse_strict`]. Duplicate object keys are refused because two parsers
+//! that keep different duplicates would see different claims under the same
+//! signature.
+
+mod decimal;
+mod reader;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// Size and nesting limits applied before and while parsing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted input, in bytes. Default 1 MiB.
+    pub max_bytes: usize,
+    /// Deepest accepted nesting of objects and arrays. Default 32, at most 100.
+    pub max_depth: usize,
+}
+
+impl Limits {
+    /// The hard ceiling on `max_depth`: it bounds the reader's recursion,
+    /// and that of every later walk over the parsed value.
+    pub const DEPTH_CEILING: usize = 100;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 1024 * 1024,
+            max_depth: 32,
+        }
+    }
+}
+
+/// Parses `input` as one JSON value, refusing oversize input, over-deep
+/// nesting, duplicate keys, invalid UTF-8 and trailing data.
+///
+/// ```
+/// use passerelle::json::{parse_strict, Limits};
+/// let err = parse_strict(br#"{"a":1,"a":2}"#, Limits::default()).unwrap_err();
+/// assert_eq!(err.code().as_str(), "JSON_DUPLICATE_KEY");
+/// ```
+pub fn parse_strict(input: &[u8], limits: Limits) -> Result<Value> {
+    if input.len() > limits.max_bytes {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("{} bytes, limit {}", input.len(), limits.max_bytes),
+        ));
+    }
+    reader::read(input, limits.max_depth.min(Limits::DEPTH_CEILING))
+}
+
+/// Parses like [`parse_strict`] and requires the top level to be an object.
+pub fn parse_object(input: &[u8], limits: Limits) -> Result<Map<String, Value>> {
+    match parse_strict(input, limits)? {
+        Value::Object(map) => Ok(map),
+        other => Err(Error::new(
+            ErrorCode::JsonNotObject,
+            format!("top-level value is {}", type_name(&other)),
+        )),
+    }
+}
+
+/// The JSON type of a value, for error details.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Depth of the deepest object/array in `value` (a scalar has depth 0).
+/// Iterative, so any value built in code can be measured.
+pub fn depth(value: &Value) -> usize {
+    let mut deepest = 0;
+    let mut pending = vec![(value, 0usize)];
+    while let Some((value, above)) = pending.pop() {
+        let level = above + 1;
+        match value {
+            Value::Array(items) => pending.extend(items.iter().map(|child| (child, level))),
+            Value::Object(map) => pending.extend(map.values().map(|child| (child, level))),
+            _ => continue,
+        }
+        deepest = deepest.max(level);
+    }
+    deepest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(input: &[u8], limits: Limits) -> &'static str {
+        parse_strict(input, limits).unwrap_err().code().as_str()
+    }
+
+    #[test]
+    fn keeps_property_order() {
+        let v = parse_strict(br#"{"z":1,"a":2,"m":3}"#, Limits::default()).unwrap();
+        assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"z":1,"a":2,"m":3}"#);
+    }
+
+    #[test]
+    fn refuses_duplicates_at_any_depth() {
+        assert_eq!(code(br#"{"a":{"b":1,"b":1}}"#, Limits::default()), "JSON_DUPLICATE_KEY");
+        assert_eq!(code(br#"[{"x":1,"x":2}]"#, Limits::default()), "JSON_DUPLICATE_KEY");
+    }
+
+    #[test]
+    fn refuses_oversize_before_parsing() {
+        let limits = Limits {
+            max_bytes: 4,
+            ..Limits::default()
+        };
+        assert_eq!(code(b"[1,2,3]", limits), "INPUT_TOO_LARGE");
+    }
+
+    #[test]
+    fn depth_limit_is_exact() {
+        let limits = Limits {
+            max_depth: 3,
+            ..Limits::default()
+        };
+        assert!(parse_strict(b"[[[1]]]", limits).is_ok());
+        assert_eq!(code(b"[[[[1]]]]", limits), "INPUT_TOO_DEEP");
+        assert_eq!(code(br#"{"a":{"b":{"c":{}}}}"#, limits), "INPUT_TOO_DEEP");
+    }
+
+    #[test]
+    fn very_deep_input_is_refused_not_overflowed() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(code(deep.as_bytes(), Limits::default()), "INPUT_TOO_DEEP");
+    }
+
+    #[test]
+    fn malformed_and_trailing_data() {
+        assert_eq!(code(b"{\"a\":", Limits::default()), "JSON_MALFORMED");
+        assert_eq!(code(b"{} {}", Limits::default()), "JSON_MALFORMED");
+        assert_eq!(code(b"\"\xff\"", Limits::default()), "JSON_MALFORMED");
+        assert_eq!(code(b"1e400", Limits::default()), "JSON_MALFORMED");
+        for bad in [
+            &b""[..],
+            b"   ",
+            b"01",
+            b"-",
+            b"1.",
+            b".5",
+            b"1e",
+            b"+1",
+            b"[1,]",
+            b"{\"a\":1,}",
+            b"{a:1}",
+            b"\"\\ud800\"",
+            b"\"\\udc00\"",
+            b"\"\\ud800\\u0041\"",
+            b"\"\\x\"",
+            b"\"\\u12g4\"",
+            b"\"a\nb\"",
+            b"\"abc",
+            b"tru",
+            b"nul",
+            b"\xef\xbb\xbf{}",
+            b"NaN",
+            b"Infinity",
+        ] {
+            assert_eq!(code(bad, Limits::default()), "JSON_MALFORMED", "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn details_say_where() {
+        let err = parse_strict(b"{\"a\" 1}", Limits::default()).unwrap_err();
+        assert_eq!(err.detail(), "expected `:` at byte 5");
+        let err = parse_strict(b"[1, 2", Limits::default()).unwrap_err();
+        assert_eq!(err.detail(), "expected `,` or `]` at the end of the input");
+        let err = parse_strict(br#"{"k":1,"k":2}"#, Limits::default()).unwrap_err();
+        assert_eq!(err.detail(), r#"duplicate key "k""#);
+    }
+
+    #[test]
+    fn numbers_as_serde_json_reads_them() {
+        let read = |text: &str| parse_strict(text.as_bytes(), Limits::default()).unwrap();
+        assert!(read("18446744073709551615").is_u64());
+        assert!(read("-9223372036854775808").is_i64());
+        assert!(read("18446744073709551616").is_f64());
+        assert!(read("-9223372036854775809").is_f64());
+        assert!(read("-0").as_f64().unwrap().is_sign_negative());
+        assert_eq!(read("0.1").as_f64(), Some(0.1));
+        assert_eq!(read("\"\\ud83c\\udf41\""), Value::String("\u{1F341}".into()));
+    }
+
+    #[test]
+    fn depth_counts_containers() {
+        let v = parse_strict(br#"{"a":[1,{"b":2}]}"#, Limits::default()).unwrap();
+        assert_eq!(depth(&v), 3);
+        assert_eq!(depth(&Value::Null), 0);
+        assert_eq!(depth(&serde_json::json!([[], {"x": [[1]]}])), 4);
+    }
+
+    mod against_serde_json {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Valid and invalid JSON texts alike: fragments glued together.
+        fn text() -> impl Strategy<Value = String> {
+            let fragment = prop_oneof![
+                Just("{".to_owned()),
+                Just("}".to_owned()),
+                Just("[".to_owned()),
+                Just("]".to_owned()),
+                Just(",".to_owned()),
+                Just(":".to_owned()),
+                Just(" ".to_owned()),
+                Just("\"k\"".to_owned()),
+                Just("null".to_owned()),
+                Just("true".to_owned()),
+                "-?(0|[1-9][0-9]{0,25})(\\.[0-9]{1,25})?([eE][+-]?[0-9]{1,3})?",
+                "\"([a-z\u{e9}\u{1F341} ]|\\\\[nrt\"\\\\/bf]|\\\\u[0-9a-fA-F]{4})*\"",
+            ];
+            proptest::collection::vec(fragment, 0..24).prop_map(|parts| parts.concat())
+        }
+
+        /// Any JSON value (serde_json's writer gives valid text for it).
+        fn value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(Value::from),
+                any::<u64>().prop_map(Value::from),
+                any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+                ".*".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(6, 64, 8, |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                    proptest::collection::btree_map(".{0,8}", inner, 0..8)
+                        .prop_map(|map| Value::Object(map.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn same_verdict_and_value(text in text()) {
+                let ours = parse_strict(text.as_bytes(), Limits { max_bytes: 1 << 20, max_depth: 100 });
+                let theirs: std::result::Result<Value, _> = serde_json::from_str(&text);
+                match (ours, theirs) {
+                    (Ok(ours), Ok(theirs)) => prop_assert_eq!(ours, theirs),
+                    // serde_json keeps the last duplicate; we refuse them.
+                    (Err(e), Ok(_)) => prop_assert_eq!(e.code(), ErrorCode::JsonDuplicateKey, "{}", text),
+                    (Ok(ours), Err(e)) => prop_assert!(false, "{text}: we read {ours}, serde_json: {e}"),
+                    (Err(_), Err(_)) => {}
+                }
+            }
+
+            #[test]
+            fn reads_back_what_serde_json_writes(value in value()) {
+                let compact = serde_json::to_string(&value).unwrap();
+                let pretty = serde_json::to_string_pretty(&value).unwrap();
+                for text in [compact, pretty] {
+                    let read = parse_strict(text.as_bytes(), Limits { max_bytes: 1 << 20, max_depth: 100 }).unwrap();
+                    prop_assert_eq!(&read, &value);
+                    // Numbers bit for bit, including the sign of zero.
+                    prop_assert_eq!(read.to_string(), value.to_string());
+                }
+            }
+
+            #[test]
+            fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+                let _ = parse_strict(&bytes, Limits::default());
+            }
+        }
+    }
+}
