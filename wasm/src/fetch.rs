@@ -5,7 +5,7 @@
 
 use js_sys::{Function, Promise, Reflect};
 use passerelle::did::{method_of, split_did_url};
-use passerelle::jose::{looks_like_compact_jws, parse_compact};
+use passerelle::jose::looks_like_compact_jws;
 use passerelle::json::{parse_strict, Limits};
 use passerelle::proof::proofs_of;
 use passerelle::status::StatusEntry;
@@ -82,10 +82,15 @@ fn needs_of_input(input: &str) -> Needs {
     needs
 }
 
+/// Without `jose` a token is refused, whatever it needs.
+#[cfg(not(feature = "jose"))]
+fn collect_token_needs(_token: &str, _needs: &mut Needs) {}
+
 /// A JWS's signer (its `kid`, relative to the issuer or holder) and what
 /// its payload needs.
+#[cfg(feature = "jose")]
 fn collect_token_needs(token: &str, needs: &mut Needs) {
-    let Ok(jws) = parse_compact(token.as_bytes(), Limits::default()) else {
+    let Ok(jws) = passerelle::jose::parse_compact(token.as_bytes(), Limits::default()) else {
         return;
     };
     let base = ["issuer", "holder"]
@@ -168,6 +173,9 @@ pub(crate) async fn complete_options(options: &JsValue, input: &str) -> Result<M
     for did in &needs.dids {
         let is_webvh = matches!(method_of(did), Ok("webvh"));
         if is_webvh {
+            if cfg!(not(feature = "webvh")) {
+                continue;
+            }
             let known = map.get("didLogs").and_then(|l| l.get(did)).is_some();
             if let (false, Some(fetcher)) = (known, &fetch_log) {
                 if let Some(Value::String(log)) = fetch(fetcher, did).await {
@@ -222,6 +230,7 @@ mod tests {
     use passerelle::jose::{sign_compact, Media};
     use serde_json::json;
 
+    #[cfg(feature = "jose")]
     #[test]
     fn a_token_needs_its_signer_and_status_lists_and_so_do_enveloped_ones() {
         let key = Ed25519KeyPair::from_seed(&[3; 32]);

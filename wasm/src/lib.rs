@@ -20,7 +20,6 @@ mod fetch;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use passerelle::did::webvh::WebvhLogs;
 use passerelle::did::{DidDocument, FallbackResolver, StaticResolver};
 use passerelle::json::{parse_strict, Limits};
 use passerelle::proof::Cryptosuite;
@@ -68,7 +67,7 @@ fn now() -> Timestamp {
 /// Options read from the JS options object.
 struct Options {
     verify: VerifyOptions,
-    resolver: FallbackResolver<StaticResolver, WebvhLogs>,
+    resolver: FallbackResolver<StaticResolver, Logs>,
     lists: StaticStatusLists,
     /// Contexts supplied with the options, besides the bundled ones.
     #[cfg(feature = "rdfc")]
@@ -122,10 +121,7 @@ fn read_options_map(map: &Map<String, Value>) -> Result<Options, JsValue> {
     for document in map.get("didDocuments").and_then(Value::as_array).into_iter().flatten() {
         documents.insert(DidDocument::from_json(document.clone()).map_err(|e| js_error(&e))?);
     }
-    let mut logs = WebvhLogs::new(time);
-    for (did, log) in map.get("didLogs").and_then(Value::as_object).into_iter().flatten() {
-        logs.insert(did.clone(), log.as_str().unwrap_or_default());
-    }
+    let logs = read_logs(map, time);
     let mut lists = StaticStatusLists::default();
     for (url, list) in map.get("statusLists").and_then(Value::as_object).into_iter().flatten() {
         let bytes = match list {
@@ -141,6 +137,40 @@ fn read_options_map(map: &Map<String, Value>) -> Result<Options, JsValue> {
         #[cfg(feature = "rdfc")]
         jsonld: supplied_contexts(map),
     })
+}
+
+/// did:webvh DIDs resolve through their logs (`didLogs`: `{did: log}`).
+#[cfg(feature = "webvh")]
+type Logs = passerelle::did::webvh::WebvhLogs;
+
+#[cfg(feature = "webvh")]
+fn read_logs(map: &Map<String, Value>, time: Timestamp) -> Logs {
+    let mut logs = Logs::new(time);
+    for (did, log) in map.get("didLogs").and_then(Value::as_object).into_iter().flatten() {
+        logs.insert(did.clone(), log.as_str().unwrap_or_default());
+    }
+    logs
+}
+
+/// Without the `webvh` feature, did:webvh DIDs are not found, and say why.
+#[cfg(not(feature = "webvh"))]
+struct Logs;
+
+#[cfg(not(feature = "webvh"))]
+fn read_logs(_map: &Map<String, Value>, _time: Timestamp) -> Logs {
+    Logs
+}
+
+#[cfg(not(feature = "webvh"))]
+impl passerelle::did::DidResolver for Logs {
+    fn resolve(&self, did: &str) -> passerelle::Result<DidDocument> {
+        let detail = if did.starts_with("did:webvh:") {
+            format!("{did}: did:webvh needs the `webvh` feature of passerelle-wasm, which this build leaves out")
+        } else {
+            format!("no document for {did}")
+        };
+        Err(Error::new(ErrorCode::DidNotFound, detail))
+    }
 }
 
 /// `contexts`: `{url: context document}` (JSON text or object) for the rdfc
