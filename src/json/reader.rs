@@ -166,12 +166,11 @@ impl Reader<'_> {
         let mut bytes = Vec::new();
         loop {
             let run_start = self.at;
-            while let Some(byte) = self.peek() {
-                if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                    break;
-                }
-                self.at += 1;
-            }
+            let run = self.input[run_start..]
+                .iter()
+                .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+                .unwrap_or(self.input.len() - run_start);
+            self.at += run;
             bytes.extend_from_slice(&self.input[run_start..self.at]);
             match self.peek() {
                 Some(b'"') => {
