@@ -61,18 +61,19 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-cargo test -p passerelle-wasm --features ecdsa,rdfc --target wasm32-unknown-unknown --test node 2>&1 | tee -a target/test-output.log
-CHROMEDRIVER="$(command -v chromedriver)" cargo test -p passerelle-wasm --features ecdsa,rdfc --target wasm32-unknown-unknown --test browser 2>&1 \
+cargo test -p passerelle-wasm --features webvh,jose,ecdsa,rdfc --target wasm32-unknown-unknown --test node 2>&1 | tee -a target/test-output.log
+CHROMEDRIVER="$(command -v chromedriver)" cargo test -p passerelle-wasm --features webvh,jose,ecdsa,rdfc --target wasm32-unknown-unknown --test browser 2>&1 \
   | tee -a target/test-output.log
 unset CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER
 
 step "wasm bindings: npm package (web and node), wasm-opt, size"
 bash wasm/build.sh
 # The budget is 120 KB gzipped and is not met yet (README, "WebAssembly");
-# until it is, this guards against growth past the last measured size.
+# until it is, this guards the verifier module against growth past the last
+# measured size.
 wasm_gz=$(gzip -9 -c wasm/pkg/web/passerelle_bg.wasm | wc -c)
-if [ "$wasm_gz" -gt 170000 ]; then
-  echo "passerelle_bg.wasm is $wasm_gz bytes gzipped: over the 170 000-byte regression ceiling" >&2
+if [ "$wasm_gz" -gt 143000 ]; then
+  echo "passerelle_bg.wasm is $wasm_gz bytes gzipped: over the 143 000-byte regression ceiling" >&2
   exit 1
 fi
 

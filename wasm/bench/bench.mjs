@@ -49,9 +49,28 @@ if (check) {
   if (!fetched.verified || asked.length === 0) {
     throw new Error(`verifyCredentialAsync: verified=${fetched.verified}, asked ${JSON.stringify(asked)}`);
   }
+  // The Yukon placer claim's issuer is a did:webvh: the verifier module
+  // says it needs "passerelle/full", which verifies it.
+  const claim = readFileSync(join(credentials, "yt-placer-claim-grant.json"), "utf8");
+  const lean = store.verifyCredential(claim, options);
+  const refused = lean.checks.find((c) => c.outcome === "failed");
+  if (lean.verified || refused?.code !== "DID_NOT_FOUND" || !refused.detail.includes("`webvh` feature")) {
+    throw new Error(`did:webvh in the verifier module: expected DID_NOT_FOUND naming the feature, got ${JSON.stringify(refused)}`);
+  }
+  const full = await import("passerelle/full");
+  const fullStore = new full.TrustStore(data.anchors);
+  for (const snapshot of data.snapshots) {
+    fullStore.loadSnapshot(snapshot, { didDocuments: data.didDocuments, time: data.time });
+  }
+  const claimReport = fullStore.verifyCredential(claim, options);
+  if (!claimReport.verified) {
+    throw new Error(`passerelle/full did not verify the Yukon claim: ${JSON.stringify(claimReport.checks)}`);
+  }
   console.log(
     "npm package in node: demo permit verified; tampered copy refused with PROOF_SIGNATURE_INVALID;" +
-      ` verified again with async fetchers (asked for ${asked.length}: ${asked.join(", ")})`,
+      ` verified again with async fetchers (asked for ${asked.length}: ${asked.join(", ")});` +
+      " the did:webvh Yukon claim refused by the verifier module (DID_NOT_FOUND, names the feature)," +
+      " verified by passerelle/full",
   );
   process.exit(0);
 }
