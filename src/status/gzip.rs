@@ -96,50 +96,45 @@ fn header_length(member: &[u8]) -> Result<usize, GzipError> {
 
 /// CRC-32 (ISO 3309, as GZIP uses), four bytes per step ("slicing by 4":
 /// a 16 KiB list is checked on every cold status read, and one lookup per
-/// byte made that a tenth of the read).
+/// byte made that a tenth of the read). The 4 KiB of tables are computed on
+/// first use rather than stored: they would be 3.5 KB of the gzipped
+/// WebAssembly module, and take microseconds to compute.
 fn crc32(data: &[u8]) -> u32 {
-    const TABLES: [[u32; 256]; 4] = {
-        let mut tables = [[0u32; 256]; 4];
-        let mut i = 0;
-        while i < 256 {
-            let mut crc = i as u32;
-            let mut bit = 0;
-            while bit < 8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-                bit += 1;
-            }
-            tables[0][i] = crc;
-            i += 1;
-        }
-        let mut i = 0;
-        while i < 256 {
-            let mut k = 1;
-            while k < 4 {
-                let previous = tables[k - 1][i];
-                tables[k][i] = (previous >> 8) ^ tables[0][(previous & 0xff) as usize];
-                k += 1;
-            }
-            i += 1;
-        }
-        tables
-    };
+    static TABLES: std::sync::OnceLock<[[u32; 256]; 4]> = std::sync::OnceLock::new();
+    let tables = TABLES.get_or_init(crc32_tables);
     let mut crc = !0u32;
     let mut words = data.chunks_exact(4);
     for word in &mut words {
         let x = crc ^ u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
-        crc = TABLES[3][(x & 0xff) as usize]
-            ^ TABLES[2][((x >> 8) & 0xff) as usize]
-            ^ TABLES[1][((x >> 16) & 0xff) as usize]
-            ^ TABLES[0][(x >> 24) as usize];
+        crc = tables[3][(x & 0xff) as usize]
+            ^ tables[2][((x >> 8) & 0xff) as usize]
+            ^ tables[1][((x >> 16) & 0xff) as usize]
+            ^ tables[0][(x >> 24) as usize];
     }
     for byte in words.remainder() {
-        crc = TABLES[0][((crc ^ u32::from(*byte)) & 0xff) as usize] ^ (crc >> 8);
+        crc = tables[0][((crc ^ u32::from(*byte)) & 0xff) as usize] ^ (crc >> 8);
     }
     !crc
+}
+
+/// Table 0 is the CRC of each byte value; table k that of the byte followed
+/// by k zero bytes.
+fn crc32_tables() -> [[u32; 256]; 4] {
+    let mut tables = [[0u32; 256]; 4];
+    for (value, slot) in tables[0].iter_mut().enumerate() {
+        let mut crc = value as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+        *slot = crc;
+    }
+    for value in 0..256 {
+        for k in 1..4 {
+            let previous = tables[k - 1][value];
+            tables[k][value] = (previous >> 8) ^ tables[0][(previous & 0xff) as usize];
+        }
+    }
+    tables
 }
 
 #[cfg(test)]
