@@ -19,8 +19,8 @@ const MAX_DIGITS: usize = 800;
 
 /// The powers of ten that `f64` holds exactly.
 const EXACT_POWERS: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-    1e20, 1e21, 1e22,
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
 ];
 
 /// A decimal `0.d₀d₁d₂… × 10^point`, digits as values 0–9, no leading or
@@ -40,7 +40,7 @@ pub(crate) fn parse_f64(text: &[u8]) -> Option<f64> {
         _ => (false, text),
     };
     let decimal = Decimal::read(text);
-    let magnitude = decimal.to_f64()?;
+    let magnitude = decimal.into_f64()?;
     Some(if negative { -magnitude } else { magnitude })
 }
 
@@ -91,7 +91,7 @@ impl Decimal {
         }
     }
 
-    fn to_f64(mut self) -> Option<f64> {
+    fn into_f64(mut self) -> Option<f64> {
         if self.digits.is_empty() {
             return Some(0.0);
         }
@@ -291,7 +291,17 @@ mod tests {
 
     #[test]
     fn simple_numbers() {
-        for text in ["0.5", "1.0", "-2.5", "3.14159", "1e3", "1E-3", "0.1", "-0.0", "123456789012345.6"] {
+        for text in [
+            "0.5",
+            "1.0",
+            "-2.5",
+            "3.14159",
+            "1e3",
+            "1E-3",
+            "0.1",
+            "-0.0",
+            "123456789012345.6",
+        ] {
             agrees(text);
         }
         assert_eq!(parse("-0.0").unwrap().to_bits(), (-0.0f64).to_bits());
@@ -393,10 +403,22 @@ mod tests {
 
     #[test]
     fn halfway_cases_round_to_even() {
-        for bits in [1u64, 2, 3, 0x000f_ffff_ffff_ffff, 0x0010_0000_0000_0000, 0x3ff0_0000_0000_0000, 0x4340_0000_0000_0001] {
+        for bits in [
+            1u64,
+            2,
+            3,
+            0x000f_ffff_ffff_ffff,
+            0x0010_0000_0000_0000,
+            0x3ff0_0000_0000_0000,
+            0x4340_0000_0000_0001,
+        ] {
             let text = halfway(bits);
             agrees(&text);
-            agrees(&format!("{}1{}", &text[..text.find('e').unwrap()], &text[text.find('e').unwrap()..]));
+            agrees(&format!(
+                "{}1{}",
+                &text[..text.find('e').unwrap()],
+                &text[text.find('e').unwrap()..]
+            ));
         }
     }
 

@@ -171,7 +171,12 @@ mod tests {
             b"NaN",
             b"Infinity",
         ] {
-            assert_eq!(code(bad, Limits::default()), "JSON_MALFORMED", "{}", String::from_utf8_lossy(bad));
+            assert_eq!(
+                code(bad, Limits::default()),
+                "JSON_MALFORMED",
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
@@ -235,7 +240,9 @@ mod tests {
                 any::<bool>().prop_map(Value::Bool),
                 any::<i64>().prop_map(Value::from),
                 any::<u64>().prop_map(Value::from),
-                any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+                any::<f64>()
+                    .prop_filter("finite", |f| f.is_finite())
+                    .prop_map(Value::from),
                 ".*".prop_map(Value::String),
             ];
             leaf.prop_recursive(6, 64, 8, |inner| {

@@ -293,12 +293,7 @@ impl Reader<'_> {
         parse_f64(text)
             .and_then(Number::from_f64)
             .map(Value::Number)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::JsonMalformed,
-                    format!("number out of range at byte {start}"),
-                )
-            })
+            .ok_or_else(|| Error::new(ErrorCode::JsonMalformed, format!("number out of range at byte {start}")))
     }
 
     fn digits(&mut self) {
@@ -319,9 +314,9 @@ impl Reader<'_> {
 /// An integer literal as u64 or i64 when it fits, as serde_json does;
 /// `-0` and integers past the 64-bit ranges are floats (`None` here).
 fn integer(magnitude: &[u8], negative: bool) -> Option<Number> {
-    let value = magnitude
-        .iter()
-        .try_fold(0u64, |acc, &digit| acc.checked_mul(10)?.checked_add(u64::from(digit - b'0')))?;
+    let value = magnitude.iter().try_fold(0u64, |acc, &digit| {
+        acc.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+    })?;
     if !negative {
         return Some(Number::from(value));
     }

@@ -124,7 +124,11 @@ fn crc32_tables() -> [[u32; 256]; 4] {
     for (value, slot) in tables[0].iter_mut().enumerate() {
         let mut crc = value as u32;
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
         *slot = crc;
     }

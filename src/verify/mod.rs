@@ -306,7 +306,6 @@ impl<R: DidResolver> Verifier<R> {
             Securing::Jose(jws) => self.jose_proof_check(jws, &facts.issuer, options, &mut checks),
             #[cfg(not(feature = "jose"))]
             Securing::NoJose(_) => None,
-
         };
         checks.push(key_binding_check(
             signers.as_deref(),

@@ -52,7 +52,6 @@ impl<R: DidResolver> Verifier<R> {
             }
             #[cfg(not(feature = "jose"))]
             Securing::NoJose(_) => None,
-
         };
         checks.push(key_binding_check(
             signers.as_deref(),

@@ -223,14 +223,13 @@ fn push_into_array(map: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "jose"))]
 mod tests {
     use super::*;
     use passerelle::crypto::{Ed25519KeyPair, Signer};
     use passerelle::jose::{sign_compact, Media};
     use serde_json::json;
 
-    #[cfg(feature = "jose")]
     #[test]
     fn a_token_needs_its_signer_and_status_lists_and_so_do_enveloped_ones() {
         let key = Ed25519KeyPair::from_seed(&[3; 32]);
