@@ -42,7 +42,9 @@ impl Indexed {
 #[derive(Clone, Debug, Default)]
 pub struct TrustStore {
     anchors: Vec<String>,
-    registries: HashMap<String, Indexed>,
+    /// Ordered by registry id, so answers never depend on insertion order
+    /// (a store holds tens of registries: a sorted list is enough).
+    registries: Vec<Indexed>,
     refused: HashMap<String, Error>,
     seen: HashMap<String, u64>,
 }
@@ -85,7 +87,7 @@ impl TrustStore {
         let outcome = open_snapshot(bytes, resolver, time).and_then(|snapshot| self.add(snapshot));
         if let Err(e) = &outcome {
             if let Some(id) = claimed_registry_id(bytes) {
-                if !self.registries.contains_key(&id) {
+                if self.position(&id).is_err() {
                     self.refused.insert(id, e.clone());
                 }
             }
@@ -100,11 +102,9 @@ impl TrustStore {
         let id = snapshot.registry.id.clone();
         let sequence = snapshot.registry.sequence;
         if let Some(&seen) = self.seen.get(&id) {
-            let same = self
-                .registries
-                .get(&id)
-                .is_some_and(|loaded| loaded.snapshot == snapshot);
-            if sequence < seen || (sequence == seen && self.registries.contains_key(&id) && !same) {
+            let loaded = self.indexed(&id);
+            let same = loaded.is_some_and(|loaded| loaded.snapshot == snapshot);
+            if sequence < seen || (sequence == seen && loaded.is_some() && !same) {
                 return Err(Error::new(
                     ErrorCode::SnapshotRollback,
                     format!("{id}: sequence {sequence} after sequence {seen} was seen"),
@@ -113,29 +113,36 @@ impl TrustStore {
         }
         self.seen.insert(id.clone(), sequence);
         self.refused.remove(&id);
-        self.registries.insert(id.clone(), Indexed::new(snapshot));
+        let indexed = Indexed::new(snapshot);
+        match self.position(&id) {
+            Ok(at) => self.registries[at] = indexed,
+            Err(at) => self.registries.insert(at, indexed),
+        }
         Ok(id)
+    }
+
+    fn position(&self, id: &str) -> std::result::Result<usize, usize> {
+        self.registries
+            .binary_search_by(|loaded| loaded.registry().id.as_str().cmp(id))
     }
 
     /// The loaded registry `id`.
     pub fn registry(&self, id: &str) -> Option<&Registry> {
-        self.registries.get(id).map(Indexed::registry)
+        self.indexed(id).map(Indexed::registry)
     }
 
     /// Every loaded registry.
     pub fn registries(&self) -> impl Iterator<Item = &Registry> {
-        self.registries.values().map(Indexed::registry)
+        self.registries.iter().map(Indexed::registry)
     }
 
     pub(crate) fn indexed(&self, id: &str) -> Option<&Indexed> {
-        self.registries.get(id)
+        self.position(id).ok().map(|at| &self.registries[at])
     }
 
-    /// Every loaded registry, ordered by id so answers never depend on hash order.
+    /// Every loaded registry, ordered by id.
     pub(crate) fn all_indexed(&self) -> impl Iterator<Item = &Indexed> {
-        let mut all: Vec<&Indexed> = self.registries.values().collect();
-        all.sort_unstable_by(|a, b| a.registry().id.cmp(&b.registry().id));
-        all.into_iter()
+        self.registries.iter()
     }
 
     /// Why the snapshot of `id` was refused, if it was.
