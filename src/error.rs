@@ -414,7 +414,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// control characters escaped, so untrusted input shown in an error detail
 /// cannot forge lines or break out of its quotes.
 pub(crate) fn quoted(text: &str) -> String {
-    serde_json::Value::String(text.to_owned()).to_string()
+    let mut out = String::with_capacity(text.len() + 2);
+    crate::canon::jcs::write_string(text, &mut out);
+    out
 }
 
 #[cfg(test)]

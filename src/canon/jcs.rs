@@ -125,7 +125,7 @@ pub(crate) fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-fn write_string(s: &str, out: &mut String) {
+pub(crate) fn write_string(s: &str, out: &mut String) {
     out.push('"');
     let bytes = s.as_bytes();
     // Most strings need no escape; this branch-free scan vectorizes.

@@ -4,7 +4,7 @@
 //! Canonicalization (RDFC-1.0) over N-Quads. The JSON-LD → RDF step that the
 //! `*-rdfc-*` suites need is not written yet.
 
-mod jcs;
+pub(crate) mod jcs;
 pub mod nquads;
 pub mod rdfc;
 

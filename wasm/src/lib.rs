@@ -126,7 +126,7 @@ fn read_options_map(map: &Map<String, Value>) -> Result<Options, JsValue> {
     for (url, list) in map.get("statusLists").and_then(Value::as_object).into_iter().flatten() {
         let bytes = match list {
             Value::String(text) => text.clone().into_bytes(),
-            other => other.to_string().into_bytes(),
+            other => serde_json::to_vec(other).unwrap_or_default(),
         };
         lists.insert(url.clone(), bytes);
     }
