@@ -93,10 +93,12 @@ fn options_map(options: &JsValue) -> Result<Map<String, Value>, JsValue> {
 }
 
 fn read_options(options: &JsValue) -> Result<Options, JsValue> {
-    read_options_map(&options_map(options)?)
+    read_options_map(options_map(options)?)
 }
 
-fn read_options_map(map: &Map<String, Value>) -> Result<Options, JsValue> {
+/// Reads the options, taking the DID documents and status lists out of
+/// `map` rather than copying them.
+fn read_options_map(mut map: Map<String, Value>) -> Result<Options, JsValue> {
     let time = match map.get("time").and_then(Value::as_str) {
         Some(text) => Timestamp::parse(text).map_err(|e| js_error(&e))?,
         None => now(),
@@ -118,24 +120,28 @@ fn read_options_map(map: &Map<String, Value>) -> Result<Options, JsValue> {
             .collect();
     }
     let mut documents = StaticResolver::default();
-    for document in map.get("didDocuments").and_then(Value::as_array).into_iter().flatten() {
-        documents.insert(DidDocument::from_json(document.clone()).map_err(|e| js_error(&e))?);
+    if let Some(Value::Array(given)) = map.remove("didDocuments") {
+        for document in given {
+            documents.insert(DidDocument::from_json(document).map_err(|e| js_error(&e))?);
+        }
     }
-    let logs = read_logs(map, time);
+    let logs = read_logs(&map, time);
     let mut lists = StaticStatusLists::default();
-    for (url, list) in map.get("statusLists").and_then(Value::as_object).into_iter().flatten() {
-        let bytes = match list {
-            Value::String(text) => text.clone().into_bytes(),
-            other => serde_json::to_vec(other).unwrap_or_default(),
-        };
-        lists.insert(url.clone(), bytes);
+    if let Some(Value::Object(given)) = map.remove("statusLists") {
+        for (url, list) in given {
+            let bytes = match list {
+                Value::String(text) => text.into_bytes(),
+                other => serde_json::to_vec(&other).unwrap_or_default(),
+            };
+            lists.insert(url, bytes);
+        }
     }
     Ok(Options {
         verify,
         resolver: FallbackResolver(documents, logs),
         lists,
         #[cfg(feature = "rdfc")]
-        jsonld: supplied_contexts(map),
+        jsonld: supplied_contexts(&map),
     })
 }
 
@@ -314,7 +320,7 @@ async fn verify_fetching(
 ) -> Result<JsValue, JsValue> {
     let text = json_text(&input)?;
     let map = fetch::complete_options(&options, &text).await?;
-    verify_text(&text, read_options_map(&map)?, trust.as_ref(), presentation)
+    verify_text(&text, read_options_map(map)?, trust.as_ref(), presentation)
 }
 
 fn verify_text(
