@@ -51,7 +51,8 @@ export interface Report {
 /**
  * What the `verify…` functions take: a credential or presentation as JSON
  * text or as an object (Data Integrity proofs), or a compact JWS string
- * (`vc+jwt` / `vp+jwt`, VC-JOSE-COSE, EdDSA or ES256).
+ * (`vc+jwt` / `vp+jwt`, VC-JOSE-COSE, EdDSA or ES256: `passerelle/full`
+ * only; the `passerelle` module refuses a token with CRYPTOSUITE_UNSUPPORTED).
  */
 export type Secured = string | object;
 
@@ -63,7 +64,11 @@ export interface VerifyOptions {
   lang?: Lang;
   /** DID documents the verifier may use (did:web and others; did:key and did:jwk need none). */
   didDocuments?: object[];
-  /** did:webvh logs (did.jsonl text) by DID, verified at `time`. */
+  /**
+   * did:webvh logs (did.jsonl text) by DID, verified at `time`
+   * (`passerelle/full`; the `passerelle` module ignores them and reports a
+   * did:webvh signer as DID_NOT_FOUND, naming the `webvh` feature).
+   */
   didLogs?: Record<string, string>;
   /** Status list credentials (JSON text or object) by URL. */
   statusLists?: Record<string, string | object>;
@@ -72,13 +77,13 @@ export interface VerifyOptions {
   /** The domain a presentation's proof must carry. */
   domain?: string;
   /**
-   * Accepted cryptosuites (default: every suite of the build — "eddsa-jcs-2022";
-   * "ecdsa-jcs-2019" with the `ecdsa` feature; "eddsa-rdfc-2022" (and
-   * "ecdsa-rdfc-2019" with `ecdsa`) with the `rdfc` feature).
+   * Accepted cryptosuites (default: every suite of the module — "eddsa-jcs-2022";
+   * in `passerelle/full` also "ecdsa-jcs-2019", "eddsa-rdfc-2022" and
+   * "ecdsa-rdfc-2019"; in other builds as their `ecdsa` and `rdfc` features say).
    */
   cryptosuites?: string[];
   /**
-   * Builds with the `rdfc` feature only: JSON-LD context documents (JSON text
+   * `passerelle/full` (builds with the `rdfc` feature) only: JSON-LD context documents (JSON text
    * or object) by URL, for credentials whose contexts are not bundled.
    * Contexts are never fetched; a context neither bundled nor given here fails
    * the `proof` check with CONTEXT_UNKNOWN.
@@ -100,7 +105,7 @@ export interface VerifyOptions {
 export interface FetchingVerifyOptions extends VerifyOptions {
   /** The DID document of `did` (did:web and other methods that need one), as an object or JSON text. */
   fetchDidDocument?: (did: string) => Promise<object | string | null> | object | string | null;
-  /** The did:webvh log (did.jsonl text) of `did`. */
+  /** The did:webvh log (did.jsonl text) of `did` (`passerelle/full`; the `passerelle` module does not call it). */
   fetchDidLog?: (did: string) => Promise<string | null> | string | null;
   /** The status list credential at `url`, as an object or JSON text. */
   fetchStatusList?: (url: string) => Promise<object | string | null> | object | string | null;
