@@ -137,6 +137,19 @@ proptest! {
     }
 
     #[test]
+    fn the_strict_reader_reads_what_serde_json_writes(value in json_value()) {
+        let compact = serde_json::to_string(&value).unwrap();
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        for text in [compact, pretty] {
+            let limits = Limits { max_bytes: 1 << 20, max_depth: Limits::DEPTH_CEILING };
+            let read = parse_strict(text.as_bytes(), limits).unwrap();
+            prop_assert_eq!(&read, &value);
+            // Numbers bit for bit, the sign of zero included.
+            prop_assert_eq!(read.to_string(), value.to_string());
+        }
+    }
+
+    #[test]
     fn parsing_keeps_every_property_in_order(subject in subject()) {
         let text = Value::Object(subject.clone()).to_string();
         let parsed = parse_strict(text.as_bytes(), Limits { max_depth: 100, ..Limits::default() }).unwrap();

@@ -86,48 +86,58 @@ impl Reader<'_> {
         Ok(value)
     }
 
-    fn enter(&self, depth: usize) -> Result<usize> {
+    /// Steps into the container whose opening bracket is next: the depth
+    /// of its items, or `None` when it closes at once (`[]`, `{}`).
+    fn open(&mut self, depth: usize, close: u8) -> Result<Option<usize>> {
         if depth >= self.max_depth {
             return Err(Error::new(
                 ErrorCode::InputTooDeep,
                 format!("nesting too deep at byte {} (limit {})", self.at, self.max_depth),
             ));
         }
-        Ok(depth + 1)
+        self.at += 1;
+        self.skip_whitespace();
+        if self.peek() == Some(close) {
+            self.at += 1;
+            return Ok(None);
+        }
+        Ok(Some(depth + 1))
+    }
+
+    /// After an item: `true` past a comma, `false` past the closing bracket.
+    fn more(&mut self, close: u8, expected: &str) -> Result<bool> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                self.at += 1;
+                Ok(true)
+            }
+            Some(byte) if byte == close => {
+                self.at += 1;
+                Ok(false)
+            }
+            _ => Err(self.malformed(expected)),
+        }
     }
 
     fn array(&mut self, depth: usize) -> Result<Value> {
-        let inner = self.enter(depth)?;
-        self.at += 1;
         let mut items = Vec::new();
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            self.at += 1;
-            return Ok(Value::Array(items));
-        }
-        loop {
-            items.push(self.value(inner)?);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b']') => {
-                    self.at += 1;
-                    return Ok(Value::Array(items));
+        if let Some(inner) = self.open(depth, b']')? {
+            loop {
+                items.push(self.value(inner)?);
+                if !self.more(b']', "expected `,` or `]`")? {
+                    break;
                 }
-                _ => return Err(self.malformed("expected `,` or `]`")),
             }
         }
+        Ok(Value::Array(items))
     }
 
     fn object(&mut self, depth: usize) -> Result<Value> {
-        let inner = self.enter(depth)?;
-        self.at += 1;
         let mut map = Map::new();
-        self.skip_whitespace();
-        if self.peek() == Some(b'}') {
-            self.at += 1;
+        let Some(inner) = self.open(depth, b'}')? else {
             return Ok(Value::Object(map));
-        }
+        };
         loop {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
@@ -147,14 +157,8 @@ impl Reader<'_> {
                     ));
                 }
             }
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b'}') => {
-                    self.at += 1;
-                    return Ok(Value::Object(map));
-                }
-                _ => return Err(self.malformed("expected `,` or `}`")),
+            if !self.more(b'}', "expected `,` or `}`")? {
+                return Ok(Value::Object(map));
             }
         }
     }
