@@ -57,6 +57,13 @@ if (check) {
   if (lean.verified || refused?.code !== "DID_NOT_FOUND" || !refused.detail.includes("`webvh` feature")) {
     throw new Error(`did:webvh in the verifier module: expected DID_NOT_FOUND naming the feature, got ${JSON.stringify(refused)}`);
   }
+  // A vc+jwt token: refused by the verifier module, with the feature named.
+  const token = readFileSync("test-vectors/cases/jwt-valid-eddsa.jwt", "utf8");
+  const tokenReport = store.verifyCredential(token, options);
+  const parse = tokenReport.checks.find((c) => c.name === "parse");
+  if (tokenReport.verified || parse?.code !== "CRYPTOSUITE_UNSUPPORTED" || !parse.detail.includes("`jose` feature")) {
+    throw new Error(`vc+jwt in the verifier module: expected CRYPTOSUITE_UNSUPPORTED naming the feature, got ${JSON.stringify(parse)}`);
+  }
   const full = await import("passerelle/full");
   const fullStore = new full.TrustStore(data.anchors);
   for (const snapshot of data.snapshots) {
@@ -69,8 +76,8 @@ if (check) {
   console.log(
     "npm package in node: demo permit verified; tampered copy refused with PROOF_SIGNATURE_INVALID;" +
       ` verified again with async fetchers (asked for ${asked.length}: ${asked.join(", ")});` +
-      " the did:webvh Yukon claim refused by the verifier module (DID_NOT_FOUND, names the feature)," +
-      " verified by passerelle/full",
+      " the did:webvh Yukon claim and a vc+jwt token refused by the verifier module (DID_NOT_FOUND," +
+      " CRYPTOSUITE_UNSUPPORTED, each naming its feature); the Yukon claim verified by passerelle/full",
   );
   process.exit(0);
 }
