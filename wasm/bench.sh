@@ -2,18 +2,28 @@
 # Node vs native verification time of the demo credential, in one run:
 # the npm package in node (wasm/bench/bench.mjs) and the same call natively
 # (benches/demo.rs), on the same files. Prints both and the ratio
-# (budget: node ≤ 2× native).
+# (budget: node ≤ 2× native), and the same for one raw Ed25519 verification.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo run --quiet --release --example canada > /dev/null
 bash wasm/build.sh
 node wasm/www/assemble.mjs target/canada wasm/pkg
 ln -sfn ../pkg wasm/node_modules/passerelle
+# The curve alone: raw Ed25519 verification, from a build with the `bench` export.
+cargo build --quiet -p passerelle-wasm --target wasm32-unknown-unknown --profile wasm-release --features bench
+wasm-bindgen --target nodejs --out-dir target/wasm-bench --out-name passerelle \
+  target/wasm32-unknown-unknown/wasm-release/passerelle_wasm.wasm
+wasm/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals target/wasm-bench/passerelle_bg.wasm -o target/wasm-bench/passerelle_bg.wasm
 node wasm/bench/bench.mjs wasm/pkg/www/demo-data.json target/canada/credentials | tee target/wasm-bench.json
-cargo bench --quiet --bench demo -- --warm-up-time 3 --measurement-time 10 demo_native
+node wasm/bench/raw.mjs "$PWD/target/wasm-bench/passerelle.js" | tee target/wasm-bench-raw.json
+cargo bench --quiet --bench demo -- --warm-up-time 3 --measurement-time 10 'demo_native|ed25519_verify_native'
 node -e '
 const fs = require("fs");
-const node = JSON.parse(fs.readFileSync("target/wasm-bench.json", "utf8")).node_us;
-const native = JSON.parse(fs.readFileSync("target/criterion/demo_native/new/estimates.json", "utf8")).median.point_estimate / 1000;
-console.log(`demo credential: node ${node.toFixed(1)} µs, native ${native.toFixed(1)} µs, ratio ${(node / native).toFixed(2)}× (budget 2×)`);
+const read = (path) => JSON.parse(fs.readFileSync(path, "utf8"));
+const native = (name) => read(`target/criterion/${name}/new/estimates.json`).median.point_estimate / 1000;
+const line = (what, node, nat, budget) =>
+  console.log(`${what}: node ${node.toFixed(1)} µs, native ${nat.toFixed(1)} µs, ratio ${(node / nat).toFixed(2)}×${budget}`);
+line("demo credential", read("target/wasm-bench.json").node_us, native("demo_native"), " (budget 2×)");
+line("raw Ed25519 verify", read("target/wasm-bench-raw.json").raw_verify_us, native("ed25519_verify_native"), "");
 '

@@ -385,6 +385,23 @@ pub async fn verify_presentation_async(presentation: JsValue, options: JsValue) 
     verify_fetching(presentation, options, None, true).await
 }
 
+/// `iterations` raw Ed25519 verifications (`verify_strict`, through
+/// passerelle's `PublicKey::verify`) of one 64-byte message: the curve alone,
+/// for `wasm/bench.sh` to set beside the same loop natively. Feature `bench`
+/// only; the published modules do not have it.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchEd25519Verify)]
+pub fn bench_ed25519_verify(iterations: u32) -> bool {
+    use passerelle::crypto::{Ed25519KeyPair, Signer};
+    let key = Ed25519KeyPair::from_seed(&[7; 32]);
+    let message = [42u8; 64];
+    let Ok(signature) = key.sign(&message) else {
+        return false;
+    };
+    let public = key.public_key();
+    (0..iterations).all(|_| public.verify(&message, &signature).is_ok())
+}
+
 /// The English and French messages of a stable code (for a page's own texts).
 #[wasm_bindgen(js_name = messageFor)]
 pub fn message_for(code: &str) -> Result<JsValue, JsValue> {
