@@ -48,6 +48,32 @@ fn invalid(why: impl Into<String>) -> Error {
 }
 
 impl DidDocument {
+    /// The document of a DID that is one key (did:key, did:jwk): `method`
+    /// (its `id`, `type`, `controller` and key property) under every
+    /// signing relationship. Built as values, not with `json!`, whose
+    /// infallible-in-practice `unwrap`s bring serde's value serializer and
+    /// panic formatting into the browser build.
+    pub(crate) fn of_single_key(did: &str, contexts: [&str; 2], method: Map<String, Value>) -> Result<Self> {
+        let id = method.get("id").cloned().unwrap_or(Value::Null);
+        let mut document = Map::new();
+        let contexts = contexts.iter().map(|c| Value::String((*c).to_owned())).collect();
+        document.insert("@context".to_owned(), Value::Array(contexts));
+        document.insert("id".to_owned(), Value::String(did.to_owned()));
+        document.insert(
+            "verificationMethod".to_owned(),
+            Value::Array(vec![Value::Object(method)]),
+        );
+        for relationship in [
+            "authentication",
+            "assertionMethod",
+            "capabilityInvocation",
+            "capabilityDelegation",
+        ] {
+            document.insert(relationship.to_owned(), Value::Array(vec![id.clone()]));
+        }
+        DidDocument::from_json(Value::Object(document))
+    }
+
     /// Checks and wraps a DID document: `id` is a DID; `verificationMethod`,
     /// when present, is an array of objects with `id`, `type` and
     /// `controller`; relationships are arrays of URLs or embedded methods.

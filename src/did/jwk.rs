@@ -3,7 +3,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::{DidDocument, ResolvedMethod, VerificationMethod, VerificationRelationship};
 use crate::crypto::{jwk, PublicKey};
@@ -82,16 +82,19 @@ pub fn public_key(did: &str) -> Result<PublicKey> {
 pub fn document(did: &str) -> Result<DidDocument> {
     let jwk = jwk_of(did)?;
     jwk::public_key(&jwk)?;
-    let vm = format!("{did}#0");
-    DidDocument::from_json(json!({
-        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"],
-        "id": did,
-        "verificationMethod": [{"id": vm, "type": "JsonWebKey2020", "controller": did, "publicKeyJwk": jwk}],
-        "assertionMethod": [vm],
-        "authentication": [vm],
-        "capabilityInvocation": [vm],
-        "capabilityDelegation": [vm],
-    }))
+    let mut method = serde_json::Map::new();
+    method.insert("id".to_owned(), Value::String(format!("{did}#0")));
+    method.insert("type".to_owned(), Value::String("JsonWebKey2020".to_owned()));
+    method.insert("controller".to_owned(), Value::String(did.to_owned()));
+    method.insert("publicKeyJwk".to_owned(), jwk);
+    DidDocument::of_single_key(
+        did,
+        [
+            "https://www.w3.org/ns/did/v1",
+            "https://w3id.org/security/suites/jws-2020/v1",
+        ],
+        method,
+    )
 }
 
 /// The method `did:jwk:…#0` with its key decoded (the only valid fragment).

@@ -1,6 +1,6 @@
 //! The `did:key` method (v0.7): a DID that is its own public key.
 
-use serde_json::json;
+use serde_json::Value;
 
 use super::DidDocument;
 use crate::crypto::PublicKey;
@@ -106,21 +106,21 @@ pub fn document(did: &str) -> Result<DidDocument> {
     // The key's bytes are checked here (multibase, multicodec, length); the
     // curve point is decoded once, when the verification method is used.
     let multibase = checked_multibase(did)?;
-    let vm = format!("{did}#{multibase}");
-    DidDocument::from_json(json!({
-        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-        "id": did,
-        "verificationMethod": [{
-            "id": vm,
-            "type": "Multikey",
-            "controller": did,
-            "publicKeyMultibase": multibase,
-        }],
-        "authentication": [vm],
-        "assertionMethod": [vm],
-        "capabilityInvocation": [vm],
-        "capabilityDelegation": [vm],
-    }))
+    let method = [
+        ("id", format!("{did}#{multibase}")),
+        ("type", "Multikey".to_owned()),
+        ("controller", did.to_owned()),
+        ("publicKeyMultibase", multibase.to_owned()),
+    ];
+    let method = method
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), Value::String(v)))
+        .collect();
+    DidDocument::of_single_key(
+        did,
+        ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        method,
+    )
 }
 
 #[cfg(test)]

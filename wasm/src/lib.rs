@@ -406,7 +406,16 @@ pub fn bench_ed25519_verify(iterations: u32) -> bool {
 #[wasm_bindgen(js_name = messageFor)]
 pub fn message_for(code: &str) -> Result<JsValue, JsValue> {
     let code = ErrorCode::from_code(code).ok_or_else(|| invalid_option(format!("unknown code {code}")))?;
-    to_js(&serde_json::json!({"en": code.message(passerelle::Lang::En), "fr": code.message(passerelle::Lang::Fr)}))
+    let mut message = Map::new();
+    message.insert(
+        "en".to_owned(),
+        Value::String(code.message(passerelle::Lang::En).to_owned()),
+    );
+    message.insert(
+        "fr".to_owned(),
+        Value::String(code.message(passerelle::Lang::Fr).to_owned()),
+    );
+    to_js(&message)
 }
 
 /// Checks that `text` is JSON within the default limits (a page can call this
