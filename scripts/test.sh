@@ -72,8 +72,8 @@ bash wasm/build.sh
 # until it is, this guards the verifier module against growth past the last
 # measured size.
 wasm_gz=$(gzip -9 -c wasm/pkg/web/passerelle_bg.wasm | wc -c)
-if [ "$wasm_gz" -gt 137000 ]; then
-  echo "passerelle_bg.wasm is $wasm_gz bytes gzipped: over the 137 000-byte regression ceiling" >&2
+if [ "$wasm_gz" -gt 136000 ]; then
+  echo "passerelle_bg.wasm is $wasm_gz bytes gzipped: over the 136 000-byte regression ceiling" >&2
   exit 1
 fi
 
