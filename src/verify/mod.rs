@@ -5,7 +5,6 @@
 //! Verification is a pure function of these inputs: it reads no clock, no
 //! network and no disk.
 
-#[cfg(feature = "jose")]
 mod jose;
 mod keys;
 mod presentation;
@@ -36,12 +35,7 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone, Copy)]
 enum Securing<'a> {
     DataIntegrity,
-    #[cfg(feature = "jose")]
     Jose(&'a crate::jose::Jws<'a>),
-    /// Without `jose`, only holds the lifetime; never built.
-    #[cfg(not(feature = "jose"))]
-    #[allow(dead_code)]
-    NoJose(std::marker::PhantomData<&'a ()>),
 }
 
 /// Per-call verification parameters.
@@ -242,26 +236,6 @@ impl<R: DidResolver> Verifier<R> {
         }
     }
 
-    /// Without the `jose` feature a compact JWS is recognized and refused.
-    #[cfg(not(feature = "jose"))]
-    fn verify_jwt(&self, _input: &[u8], _options: &VerifyOptions) -> Report {
-        let error = Error::new(
-            ErrorCode::CryptosuiteUnsupported,
-            "vc+jwt and vp+jwt need passerelle's `jose` feature, which this build leaves out",
-        );
-        let check = Check::failed(CheckName::Parse, &error, vec![("format", "compact JWS".to_owned())]);
-        Report::new(
-            DocumentKind::Credential,
-            with_rest_skipped(check, CREDENTIAL_CHECKS),
-            Vec::new(),
-        )
-    }
-
-    #[cfg(not(feature = "jose"))]
-    fn verify_enveloped(&self, _envelope: &Map<String, Value>, options: &VerifyOptions) -> Report {
-        self.verify_jwt(b"", options)
-    }
-
     fn credential_checks(&self, map: &Map<String, Value>, parse_check: Check, options: &VerifyOptions) -> Report {
         self.credential_report(map, parse_check, options, true, Securing::DataIntegrity)
     }
@@ -302,10 +276,7 @@ impl<R: DidResolver> Verifier<R> {
                 false,
                 &mut checks,
             ),
-            #[cfg(feature = "jose")]
             Securing::Jose(jws) => self.jose_proof_check(jws, &facts.issuer, options, &mut checks),
-            #[cfg(not(feature = "jose"))]
-            Securing::NoJose(_) => None,
         };
         checks.push(key_binding_check(
             signers.as_deref(),

@@ -46,12 +46,9 @@ impl<R: DidResolver> Verifier<R> {
                 true,
                 &mut checks,
             ),
-            #[cfg(feature = "jose")]
             Securing::Jose(jws) => {
                 self.jose_proof_check(jws, presentation.holder().unwrap_or_default(), options, &mut checks)
             }
-            #[cfg(not(feature = "jose"))]
-            Securing::NoJose(_) => None,
         };
         checks.push(key_binding_check(
             signers.as_deref(),

@@ -82,14 +82,12 @@ fn needs_of_input(input: &str) -> Needs {
     needs
 }
 
-/// Without `jose` a token is refused, whatever it needs.
-#[cfg(not(feature = "jose"))]
-fn collect_token_needs(_token: &str, _needs: &mut Needs) {}
-
 /// A JWS's signer (its `kid`, relative to the issuer or holder) and what
-/// its payload needs.
-#[cfg(feature = "jose")]
+/// its payload needs; nothing without `jose`, where a token is refused.
 fn collect_token_needs(token: &str, needs: &mut Needs) {
+    if !cfg!(feature = "jose") {
+        return;
+    }
     let Ok(jws) = passerelle::jose::parse_compact(token.as_bytes(), Limits::default()) else {
         return;
     };
