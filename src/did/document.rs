@@ -48,17 +48,28 @@ fn invalid(why: impl Into<String>) -> Error {
 }
 
 impl DidDocument {
-    /// The document of a DID that is one key (did:key, did:jwk): `method`
-    /// (its `id`, `type`, `controller` and key property) under every
-    /// signing relationship. Built as values, not with `json!`, whose
-    /// infallible-in-practice `unwrap`s bring serde's value serializer and
-    /// panic formatting into the browser build.
-    pub(crate) fn of_single_key(did: &str, contexts: [&str; 2], method: Map<String, Value>) -> Result<Self> {
-        let id = method.get("id").cloned().unwrap_or(Value::Null);
+    /// The document of a DID that is one key (did:key, did:jwk): one
+    /// method `{did}#{fragment}` of type `method_type` holding `key` (its
+    /// property name and value), under every signing relationship. Built as
+    /// values, not with `json!`, whose infallible-in-practice `unwrap`s bring
+    /// serde's value serializer and panic formatting into the browser build.
+    pub(crate) fn of_single_key(
+        did: &str,
+        fragment: &str,
+        contexts: [&str; 2],
+        method_type: &str,
+        key: (&str, Value),
+    ) -> Result<Self> {
+        let text = |s: &str| Value::String(s.to_owned());
+        let id = text(&format!("{did}#{fragment}"));
+        let mut method = Map::new();
+        method.insert("id".to_owned(), id.clone());
+        method.insert("type".to_owned(), text(method_type));
+        method.insert("controller".to_owned(), text(did));
+        method.insert(key.0.to_owned(), key.1);
         let mut document = Map::new();
-        let contexts = contexts.iter().map(|c| Value::String((*c).to_owned())).collect();
-        document.insert("@context".to_owned(), Value::Array(contexts));
-        document.insert("id".to_owned(), Value::String(did.to_owned()));
+        document.insert("@context".to_owned(), Value::Array(contexts.map(text).to_vec()));
+        document.insert("id".to_owned(), text(did));
         document.insert(
             "verificationMethod".to_owned(),
             Value::Array(vec![Value::Object(method)]),

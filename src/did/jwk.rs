@@ -82,18 +82,15 @@ pub fn public_key(did: &str) -> Result<PublicKey> {
 pub fn document(did: &str) -> Result<DidDocument> {
     let jwk = jwk_of(did)?;
     jwk::public_key(&jwk)?;
-    let mut method = serde_json::Map::new();
-    method.insert("id".to_owned(), Value::String(format!("{did}#0")));
-    method.insert("type".to_owned(), Value::String("JsonWebKey2020".to_owned()));
-    method.insert("controller".to_owned(), Value::String(did.to_owned()));
-    method.insert("publicKeyJwk".to_owned(), jwk);
     DidDocument::of_single_key(
         did,
+        "0",
         [
             "https://www.w3.org/ns/did/v1",
             "https://w3id.org/security/suites/jws-2020/v1",
         ],
-        method,
+        "JsonWebKey2020",
+        ("publicKeyJwk", jwk),
     )
 }
 

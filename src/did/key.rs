@@ -106,20 +106,12 @@ pub fn document(did: &str) -> Result<DidDocument> {
     // The key's bytes are checked here (multibase, multicodec, length); the
     // curve point is decoded once, when the verification method is used.
     let multibase = checked_multibase(did)?;
-    let method = [
-        ("id", format!("{did}#{multibase}")),
-        ("type", "Multikey".to_owned()),
-        ("controller", did.to_owned()),
-        ("publicKeyMultibase", multibase.to_owned()),
-    ];
-    let method = method
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), Value::String(v)))
-        .collect();
     DidDocument::of_single_key(
         did,
+        multibase,
         ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-        method,
+        "Multikey",
+        ("publicKeyMultibase", Value::String(multibase.to_owned())),
     )
 }
 
