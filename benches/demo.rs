@@ -36,10 +36,13 @@ impl TrustResolver for Shared {
     }
 }
 
-fn documents(data: &Value) -> StaticResolver {
+/// A resolver over `given`, an array of DID documents (moved, not copied).
+fn documents(given: Option<Value>) -> StaticResolver {
     let mut documents = StaticResolver::default();
-    for document in data["didDocuments"].as_array().into_iter().flatten() {
-        documents.insert(DidDocument::from_json(document.clone()).unwrap());
+    if let Some(Value::Array(given)) = given {
+        for document in given {
+            documents.insert(DidDocument::from_json(document).unwrap());
+        }
     }
     documents
 }
@@ -56,12 +59,7 @@ fn verify_like_wasm(credential: &str, options_json: &str, store: &Rc<TrustStore>
         panic!("the options are an object");
     };
     let time = Timestamp::parse(options["time"].as_str().unwrap()).unwrap();
-    let mut documents = StaticResolver::default();
-    if let Some(Value::Array(given)) = options.remove("didDocuments") {
-        for document in given {
-            documents.insert(DidDocument::from_json(document).unwrap());
-        }
-    }
+    let documents = documents(options.remove("didDocuments"));
     let mut logs = WebvhLogs::new(time);
     for (did, log) in options["didLogs"].as_object().into_iter().flatten() {
         logs.insert(did.clone(), log.as_str().unwrap_or_default());
@@ -95,7 +93,7 @@ fn benches(c: &mut Criterion) {
     let time = Timestamp::parse(data["time"].as_str().unwrap()).unwrap();
     let anchors: Vec<String> = serde_json::from_value(data["anchors"].clone()).unwrap();
     let mut store = TrustStore::new(anchors);
-    let registry_documents = documents(&data);
+    let registry_documents = documents(Some(data["didDocuments"].clone()));
     for snapshot in data["snapshots"].as_array().into_iter().flatten() {
         store
             .load_snapshot(snapshot.to_string().as_bytes(), &registry_documents, time)

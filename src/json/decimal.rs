@@ -79,16 +79,15 @@ impl Decimal {
         if let Some((b'e' | b'E', exponent)) = rest.split_first() {
             point += read_exponent(exponent);
         }
-        while digits.last() == Some(&0) {
-            digits.pop();
-        }
         // Past ±400 the result is infinity or zero whatever the digits.
         let point = point.clamp(-100_000, 100_000) as i32;
-        Decimal {
+        let mut decimal = Decimal {
             digits,
             point,
             truncated,
-        }
+        };
+        decimal.trim();
+        decimal
     }
 
     fn into_f64(mut self) -> Option<f64> {
