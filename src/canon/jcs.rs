@@ -30,14 +30,21 @@ pub const MAX_DEPTH: usize = 128;
 
 /// Appends the canonical form of `value` to `out`.
 pub fn canonicalize_into(value: &Value, out: &mut String) -> Result<()> {
-    write_value(value, out, 0)
+    write_value(value, out, 0, true)
+}
+
+/// Appends `value` as compact JSON written like its canonical form, except
+/// that object members keep their order: for text that people or JavaScript
+/// read, never for hashing.
+pub(crate) fn write_in_order(value: &Value, out: &mut String) -> Result<()> {
+    write_value(value, out, 0, false)
 }
 
 fn too_deep() -> Error {
     Error::new(ErrorCode::InputTooDeep, format!("nesting deeper than {MAX_DEPTH}"))
 }
 
-fn write_value(value: &Value, out: &mut String, depth: usize) -> Result<()> {
+fn write_value(value: &Value, out: &mut String, depth: usize, sorted: bool) -> Result<()> {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
@@ -51,9 +58,21 @@ fn write_value(value: &Value, out: &mut String, depth: usize) -> Result<()> {
                 if i > 0 {
                     out.push(',');
                 }
-                write_value(item, out, depth + 1)?;
+                write_value(item, out, depth + 1, sorted)?;
             }
             out.push(']');
+        }
+        Value::Object(map) if !sorted => {
+            out.push('{');
+            for (i, (key, value)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(key, out);
+                out.push(':');
+                write_value(value, out, depth + 1, false)?;
+            }
+            out.push('}');
         }
         Value::Object(map) => write_object(map, out, depth + 1)?,
     }
@@ -98,7 +117,7 @@ fn write_entries(entries: &mut [(&str, &Value)], out: &mut String, depth: usize)
         }
         write_string(key, out);
         out.push(':');
-        write_value(value, out, depth)?;
+        write_value(value, out, depth, true)?;
     }
     out.push('}');
     Ok(())

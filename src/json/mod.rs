@@ -65,6 +65,20 @@ pub fn parse_object(input: &[u8], limits: Limits) -> Result<Map<String, Value>> 
     }
 }
 
+/// `value` as compact JSON text, object members in their order. Strings and
+/// numbers are written as RFC 8785 writes them (so `1.0` is `1`), which is
+/// also how JavaScript's `JSON.stringify` writes them.
+///
+/// ```
+/// let value = serde_json::json!({"b": [1.0, "é\n"], "a": true});
+/// assert_eq!(passerelle::json::to_text(&value).unwrap(), r#"{"b":[1,"é\n"],"a":true}"#);
+/// ```
+pub fn to_text(value: &Value) -> Result<String> {
+    let mut out = String::new();
+    crate::canon::jcs::write_in_order(value, &mut out)?;
+    Ok(out)
+}
+
 /// The JSON type of a value, for error details.
 pub fn type_name(value: &Value) -> &'static str {
     match value {

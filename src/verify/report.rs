@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::ser::{Serialize, Serializer};
+use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode, Lang};
 
@@ -111,6 +112,17 @@ pub enum Outcome {
     Skipped,
 }
 
+impl Outcome {
+    /// The stable name (`passed`, `failed`, `skipped`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+        }
+    }
+}
+
 /// A message for a person, in English and French.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Message {
@@ -211,6 +223,16 @@ pub enum DocumentKind {
     Credential,
     /// A verifiable presentation.
     Presentation,
+}
+
+impl DocumentKind {
+    /// The stable name (`credential`, `presentation`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Credential => "credential",
+            DocumentKind::Presentation => "presentation",
+        }
+    }
 }
 
 /// The result of verifying a credential or presentation.
@@ -343,51 +365,110 @@ fn evidence_label(key: &str, lang: Lang) -> &str {
     }
 }
 
-impl Serialize for Report {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut state = s.serialize_struct("Report", 4)?;
-        state.serialize_field("kind", &self.kind)?;
-        state.serialize_field("verified", &self.verified())?;
-        let checks: Vec<CheckJson<'_>> = self.checks.iter().map(CheckJson).collect();
-        state.serialize_field("checks", &checks)?;
+impl Report {
+    /// The report as JSON: `{kind, verified, checks: [{name, outcome, code?,
+    /// message: {en, fr}, evidence, detail?}], credentials?}`, the form the
+    /// CLI prints and the WebAssembly bindings return. `credentials` is
+    /// present for a presentation only.
+    pub fn to_json(&self) -> Value {
+        let mut report = Map::new();
+        report.insert("kind".into(), Value::String(self.kind.as_str().into()));
+        report.insert("verified".into(), Value::Bool(self.verified()));
+        let checks = self.checks.iter().map(Check::to_json).collect();
+        report.insert("checks".into(), Value::Array(checks));
         if self.kind == DocumentKind::Presentation {
-            state.serialize_field("credentials", &self.credentials)?;
+            let credentials = self.credentials.iter().map(Report::to_json).collect();
+            report.insert("credentials".into(), Value::Array(credentials));
         }
-        state.end()
+        Value::Object(report)
     }
 }
 
-/// Evidence serializes as a JSON object, in order.
-struct CheckJson<'a>(&'a Check);
-
-impl Serialize for CheckJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let c = self.0;
-        let mut state = s.serialize_struct("Check", 6)?;
-        state.serialize_field("name", &c.name)?;
-        state.serialize_field("outcome", &c.outcome)?;
-        if let Some(code) = c.code {
-            state.serialize_field("code", code.as_str())?;
+impl Check {
+    fn to_json(&self) -> Value {
+        let text = |s: &str| Value::String(s.to_owned());
+        let mut check = Map::new();
+        check.insert("name".into(), text(self.name.as_str()));
+        check.insert("outcome".into(), text(self.outcome.as_str()));
+        if let Some(code) = self.code {
+            check.insert("code".into(), text(code.as_str()));
         }
-        state.serialize_field("message", &c.message)?;
+        let mut message = Map::new();
+        message.insert("en".into(), text(&self.message.en));
+        message.insert("fr".into(), text(&self.message.fr));
+        check.insert("message".into(), Value::Object(message));
         // A key given twice (two status entries, a proof set) keeps every
         // value, joined in order, rather than the last one only.
-        let mut evidence: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
-        for (key, value) in &c.evidence {
+        let mut evidence = Map::new();
+        for (key, value) in &self.evidence {
             match evidence.get_mut(*key) {
-                Some(serde_json::Value::String(existing)) => {
+                Some(Value::String(existing)) => {
                     existing.push_str("; ");
                     existing.push_str(value);
                 }
                 _ => {
-                    evidence.insert((*key).to_owned(), serde_json::Value::String(value.clone()));
+                    evidence.insert((*key).to_owned(), text(value));
                 }
             }
         }
-        state.serialize_field("evidence", &evidence)?;
-        if let Some(detail) = &c.detail {
-            state.serialize_field("detail", detail)?;
+        check.insert("evidence".into(), Value::Object(evidence));
+        if let Some(detail) = &self.detail {
+            check.insert("detail".into(), text(detail));
         }
-        state.end()
+        Value::Object(check)
+    }
+}
+
+/// Serializes as [`Report::to_json`].
+impl Serialize for Report {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_names_are_the_serialized_names() {
+        for outcome in [Outcome::Passed, Outcome::Failed, Outcome::Skipped] {
+            assert_eq!(serde_json::to_value(outcome).unwrap(), outcome.as_str());
+        }
+        for kind in [DocumentKind::Credential, DocumentKind::Presentation] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+    }
+
+    #[test]
+    fn json_keeps_check_order_and_joins_repeated_evidence() {
+        let error = Error::new(ErrorCode::StatusListUnavailable, "index 7");
+        let checks = vec![
+            Check::passed(CheckName::Parse, vec![("bytes", "10".into())]),
+            Check::failed(
+                CheckName::Status,
+                &error,
+                vec![("status", "a".into()), ("status", "b".into())],
+            ),
+        ];
+        let report = Report::new(DocumentKind::Credential, checks, Vec::new());
+        let json = report.to_json();
+        let text = crate::json::to_text(&json).unwrap();
+        assert!(
+            text.starts_with(
+                r#"{"kind":"credential","verified":false,"checks":[{"name":"parse","outcome":"passed","message":{"#
+            ),
+            "{text}"
+        );
+        let status = &json["checks"][1];
+        assert_eq!(status["code"], "STATUS_LIST_UNAVAILABLE");
+        assert_eq!(status["evidence"]["status"], "a; b");
+        assert_eq!(status["detail"], "index 7");
+        assert_eq!(status["message"]["fr"], error.message(Lang::Fr));
+        assert!(
+            json.get("credentials").is_none(),
+            "a credential's report has no credentials"
+        );
+        assert_eq!(serde_json::to_value(&report).unwrap(), json, "Serialize writes to_json");
     }
 }
