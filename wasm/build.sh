@@ -23,10 +23,16 @@ build() {
     wasm-bindgen --target "$target" --out-dir "$out" --out-name passerelle "$wasm"
     node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals "$out/passerelle_bg.wasm" -o "$out/passerelle_bg.wasm"
-    cp index.d.ts "$out/passerelle.d.ts"
+    cp index.d.ts "$out/index.d.ts"
   done
+  # The entries add the …Async verifications (js/fetching.js) to the module.
+  cp js/index.web.js "$2/web/index.js"
+  cp js/fetching.js "$2/web/fetching.js"
   # wasm-bindgen's node target is CommonJS, and the package is "type": "module".
   echo '{"type": "commonjs"}' > "$2/nodejs/package.json"
+  cp js/index.node.js "$2/nodejs/index.js"
+  { sed 's/^export //' js/fetching.js; echo 'module.exports = { completeOptions, asyncVerifiers };'; } \
+    > "$2/nodejs/fetching.js"
   echo "$2/web/passerelle_bg.wasm: $(wc -c < "$2/web/passerelle_bg.wasm") bytes," \
     "$(gzip -9 -c "$2/web/passerelle_bg.wasm" | wc -c) bytes gzipped (features: ${1:-none})"
 }

@@ -153,6 +153,22 @@ export function verifyPresentation(presentation: Secured, options?: VerifyOption
 export function verifyCredentialAsync(credential: Secured, options?: FetchingVerifyOptions): Promise<Report>;
 /** `verifyPresentation`, after fetching what the presentation and its credentials need. */
 export function verifyPresentationAsync(presentation: Secured, options?: FetchingVerifyOptions): Promise<Report>;
+/** What a document needs from outside, for a page that fetches it itself (see `needsOf`). */
+export interface Needs {
+  /** Signers whose DID documents resolve them (did:key and did:jwk need none). */
+  dids: string[];
+  /** did:webvh signers, resolved through their logs (`passerelle/full`; empty in `passerelle`). */
+  didLogs: string[];
+  /** Status list credential URLs. */
+  statusLists: string[];
+}
+/**
+ * What `input` names and verification will need: its signers' DIDs and its
+ * status lists, and those of the credentials it holds. A status list
+ * credential names its own signer: ask again once it is fetched. Input that
+ * does not parse needs nothing. The `…Async` verifications are built on it.
+ */
+export function needsOf(input: Secured): Needs;
 /** The English and French messages of a stable code. */
 export function messageFor(code: string): Message;
 /** Throws a PasserelleError (JSON_MALFORMED, JSON_DUPLICATE_KEY, INPUT_TOO_LARGE…) unless `text` is acceptable JSON. */

@@ -73,11 +73,23 @@ if (check) {
   if (!claimReport.verified) {
     throw new Error(`passerelle/full did not verify the Yukon claim: ${JSON.stringify(claimReport.checks)}`);
   }
+  // The free function, fetching the claim's did:webvh log as well.
+  const fetchedLogs = [];
+  const claimFetched = await full.verifyCredentialAsync(claim, {
+    time: data.time,
+    fetchDidLog: async (did) => (fetchedLogs.push(did), data.didLogs[did] ?? null),
+    fetchDidDocument: async (did) => data.didDocuments.find((d) => d.id === did) ?? null,
+    fetchStatusList: async (url) => data.statusLists[url] ?? null,
+  });
+  if (!claimFetched.verified || fetchedLogs.length === 0) {
+    throw new Error(`passerelle/full verifyCredentialAsync: verified=${claimFetched.verified}, logs asked ${fetchedLogs}`);
+  }
   console.log(
     "npm package in node: demo permit verified; tampered copy refused with PROOF_SIGNATURE_INVALID;" +
       ` verified again with async fetchers (asked for ${asked.length}: ${asked.join(", ")});` +
       " the did:webvh Yukon claim and a vc+jwt token refused by the verifier module (DID_NOT_FOUND," +
-      " CRYPTOSUITE_UNSUPPORTED, each naming its feature); the Yukon claim verified by passerelle/full",
+      " CRYPTOSUITE_UNSUPPORTED, each naming its feature); the Yukon claim verified by passerelle/full," +
+      ` also with its did:webvh log fetched (${fetchedLogs.join(", ")})`,
   );
   process.exit(0);
 }

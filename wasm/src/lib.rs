@@ -15,7 +15,7 @@
 //! property is the stable passerelle code.
 #![deny(missing_docs)]
 
-mod fetch;
+mod needs;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -54,8 +54,10 @@ fn json_text(value: &JsValue) -> Result<String, JsValue> {
         .map_err(|_| invalid_option("not JSON-serializable"))
 }
 
-fn to_js(value: &impl serde::Serialize) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| invalid_option(e.to_string()))?;
+/// A JSON value as a plain JS value, written by passerelle's own writer
+/// (serde's serializer would double the code that writes JSON).
+fn to_js(value: &Value) -> Result<JsValue, JsValue> {
+    let text = passerelle::json::to_text(value).map_err(|e| js_error(&e))?;
     js_sys::JSON::parse(&text)
 }
 
@@ -131,7 +133,9 @@ fn read_options_map(mut map: Map<String, Value>) -> Result<Options, JsValue> {
         for (url, list) in given {
             let bytes = match list {
                 Value::String(text) => text.into_bytes(),
-                other => serde_json::to_vec(&other).unwrap_or_default(),
+                other => passerelle::json::to_text(&other)
+                    .map_err(|e| js_error(&e))?
+                    .into_bytes(),
             };
             lists.insert(url, bytes);
         }
@@ -205,7 +209,7 @@ fn supplied_contexts(map: &Map<String, Value>) -> Option<std::sync::Arc<passerel
         .map(|(url, document)| {
             let text = match document {
                 Value::String(text) => text.clone(),
-                other => other.to_string(),
+                other => passerelle::json::to_text(other).unwrap_or_default(),
             };
             (url.clone(), text)
         })
@@ -269,20 +273,6 @@ impl TrustStore {
     pub fn verify_presentation(&self, presentation: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         verify(&presentation, &options, Some(self), true)
     }
-
-    /// Like [`verify_credential_async`], with this store (a promise of the report).
-    #[wasm_bindgen(js_name = verifyCredentialAsync)]
-    pub fn verify_credential_async(&self, credential: JsValue, options: JsValue) -> js_sys::Promise {
-        let store = Rc::clone(&self.inner);
-        wasm_bindgen_futures::future_to_promise(verify_fetching(credential, options, Some(store), false))
-    }
-
-    /// Like [`verify_presentation_async`], with this store (a promise of the report).
-    #[wasm_bindgen(js_name = verifyPresentationAsync)]
-    pub fn verify_presentation_async(&self, presentation: JsValue, options: JsValue) -> js_sys::Promise {
-        let store = Rc::clone(&self.inner);
-        wasm_bindgen_futures::future_to_promise(verify_fetching(presentation, options, Some(store), true))
-    }
 }
 
 /// The store as the verifier's trust resolver, sharing the JS object's state.
@@ -310,19 +300,6 @@ fn verify(
     verify_text(&text, read_options(options)?, trust.map(|t| &t.inner), presentation)
 }
 
-/// Verifies after fetching, with the options' fetchers, what the input
-/// needs and the options lack.
-async fn verify_fetching(
-    input: JsValue,
-    options: JsValue,
-    trust: Option<Rc<RefCell<passerelle::registry::TrustStore>>>,
-    presentation: bool,
-) -> Result<JsValue, JsValue> {
-    let text = json_text(&input)?;
-    let map = fetch::complete_options(&options, &text).await?;
-    verify_text(&text, read_options_map(map)?, trust.as_ref(), presentation)
-}
-
 fn verify_text(
     text: &str,
     options: Options,
@@ -348,7 +325,7 @@ fn verify_text(
     } else {
         verifier.verify(text.as_bytes(), &options.verify)
     };
-    to_js(&report)
+    to_js(&report.to_json())
 }
 
 /// Verifies a credential (JSON text or object; a presentation is detected by
@@ -369,20 +346,17 @@ pub fn verify_presentation(presentation: JsValue, options: JsValue) -> Result<Js
     verify(&presentation, &options, None, true)
 }
 
-/// Like [`verify_credential`], after fetching what the credential needs and
-/// the options lack with the options' async `fetchDidDocument(did)`,
-/// `fetchDidLog(did)` (did:webvh) and `fetchStatusList(url)`. A fetcher that
-/// fails or gives nothing leaves the need unmet: the check that needed it
-/// then fails with its code (`DID_NOT_FOUND`, `STATUS_LIST_UNAVAILABLE`).
-#[wasm_bindgen(js_name = verifyCredentialAsync)]
-pub async fn verify_credential_async(credential: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    verify_fetching(credential, options, None, false).await
-}
-
-/// Like [`verify_presentation`], fetching as [`verify_credential_async`] does.
-#[wasm_bindgen(js_name = verifyPresentationAsync)]
-pub async fn verify_presentation_async(presentation: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    verify_fetching(presentation, options, None, true).await
+/// What `input` (a credential or presentation as JSON text or object, or a
+/// compact JWS) needs from outside, for a page that fetches it:
+/// `{dids, didLogs, statusLists}`. `dids`: signers whose DID documents
+/// resolve them (did:key and did:jwk need none); `didLogs`: did:webvh
+/// signers (empty in builds without did:webvh); `statusLists`: status list
+/// credential URLs. A status list credential names its own signer: ask
+/// again with it once fetched. Input that does not parse needs nothing.
+/// The `…Async` verifications of the package's JavaScript use this.
+#[wasm_bindgen(js_name = needsOf)]
+pub fn needs_of(input: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&needs::needs_of_input(&json_text(&input)?).to_json())
 }
 
 /// `iterations` raw Ed25519 verifications (`verify_strict`, through
@@ -415,7 +389,7 @@ pub fn message_for(code: &str) -> Result<JsValue, JsValue> {
         "fr".to_owned(),
         Value::String(code.message(passerelle::Lang::Fr).to_owned()),
     );
-    to_js(&message)
+    to_js(&Value::Object(message))
 }
 
 /// Checks that `text` is JSON within the default limits (a page can call this

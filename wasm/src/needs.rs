@@ -1,25 +1,47 @@
-//! Asynchronous verification: the page's own fetchers supply the DID
-//! documents, did:webvh logs and status lists a document names and the
-//! options lack. Verification itself stays synchronous and offline: what is
-//! fetched is gathered first, then verified like supplied data.
+//! What a document needs from outside: the DIDs of its signers and the
+//! status lists it names, and those of the credentials it holds. The
+//! `…Async` verifications (`js/fetching.js`) ask the page's fetchers for
+//! them; verification itself stays synchronous and offline.
 
-use js_sys::{Function, Promise, Reflect};
 use passerelle::did::{method_of, split_did_url};
 use passerelle::jose::looks_like_compact_jws;
 use passerelle::json::{parse_strict, Limits};
 use passerelle::proof::proofs_of;
 use passerelle::status::StatusEntry;
 use serde_json::{Map, Value};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
-use crate::{invalid_option, json_text};
-
-/// What a document needs from outside: DIDs to resolve, status lists to read.
+/// What a document needs from outside.
 #[derive(Default)]
-struct Needs {
+pub(crate) struct Needs {
+    /// DIDs whose documents resolve them (did:key and did:jwk need none).
     dids: Vec<String>,
+    /// did:webvh DIDs, resolved through their logs (none without `webvh`,
+    /// which refuses them whatever is supplied).
+    did_logs: Vec<String>,
+    /// Status list credential URLs.
     status_lists: Vec<String>,
+}
+
+impl Needs {
+    /// `{dids, didLogs, statusLists}`, each an array of strings.
+    pub(crate) fn to_json(&self) -> Value {
+        let strings = |list: &[String]| Value::Array(list.iter().cloned().map(Value::String).collect());
+        let mut needs = Map::new();
+        needs.insert("dids".to_owned(), strings(&self.dids));
+        needs.insert("didLogs".to_owned(), strings(&self.did_logs));
+        needs.insert("statusLists".to_owned(), strings(&self.status_lists));
+        Value::Object(needs)
+    }
+
+    /// Records that `did` signs: by its document, its log, or itself.
+    fn push_signer(&mut self, did: &str) {
+        match method_of(did) {
+            Ok("key" | "jwk") => {}
+            Ok("webvh") if cfg!(feature = "webvh") => push_unique(&mut self.did_logs, did),
+            Ok("webvh") => {}
+            _ => push_unique(&mut self.dids, did),
+        }
+    }
 }
 
 fn push_unique(list: &mut Vec<String>, item: &str) {
@@ -46,9 +68,7 @@ fn collect_needs(document: &Map<String, Value>, needs: &mut Needs) {
             .and_then(Value::as_str)
             .unwrap_or_default();
         if let Ok((did, _)) = split_did_url(method) {
-            if !matches!(method_of(did), Ok("key" | "jwk")) {
-                push_unique(&mut needs.dids, did);
-            }
+            needs.push_signer(did);
         }
     }
     // Malformed entries name nothing to fetch: the status check reports them.
@@ -72,7 +92,7 @@ fn collect_needs(document: &Map<String, Value>, needs: &mut Needs) {
 
 /// What `input` (JSON, or a compact `vc+jwt`/`vp+jwt`) needs from outside.
 /// Input that does not parse needs nothing: verification reports why.
-fn needs_of_input(input: &str) -> Needs {
+pub(crate) fn needs_of_input(input: &str) -> Needs {
     let mut needs = Needs::default();
     if looks_like_compact_jws(input.as_bytes()) {
         collect_token_needs(input, &mut needs);
@@ -100,125 +120,9 @@ fn collect_token_needs(token: &str, needs: &mut Needs) {
         })
         .unwrap_or_default();
     if let Ok((did, _)) = split_did_url(&jws.verification_method(base)) {
-        if !matches!(method_of(did), Ok("key" | "jwk")) {
-            push_unique(&mut needs.dids, did);
-        }
+        needs.push_signer(did);
     }
     collect_needs(&jws.payload, needs);
-}
-
-/// The callback `name` of the options object, if the page gave one.
-fn callback(options: &JsValue, name: &str) -> Result<Option<Function>, JsValue> {
-    if !options.is_object() {
-        return Ok(None);
-    }
-    let value = Reflect::get(options, &JsValue::from_str(name))?;
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    value
-        .dyn_into::<Function>()
-        .map(Some)
-        .map_err(|_| invalid_option(format!("{name} must be a function")))
-}
-
-/// Calls `fetcher(argument)` and awaits its result: `None` when it gives
-/// nothing or fails (the check that needed it then reports what is missing).
-async fn fetch(fetcher: &Function, argument: &str) -> Option<Value> {
-    let returned = fetcher.call1(&JsValue::NULL, &JsValue::from_str(argument)).ok()?;
-    let value = JsFuture::from(Promise::resolve(&returned)).await.ok()?;
-    if value.is_undefined() || value.is_null() {
-        return None;
-    }
-    if let Some(text) = value.as_string() {
-        return Some(Value::String(text));
-    }
-    parse_strict(json_text(&value).ok()?.as_bytes(), crate::OPTION_LIMITS).ok()
-}
-
-/// `options` (as JSON, without its functions) with what `input` needs and
-/// `fetchDidDocument`, `fetchDidLog` and `fetchStatusList` supplied.
-pub(crate) async fn complete_options(options: &JsValue, input: &str) -> Result<Map<String, Value>, JsValue> {
-    let mut map = crate::options_map(options)?;
-    let mut needs = needs_of_input(input);
-
-    // Status lists first: their proofs name DIDs too.
-    if let Some(fetcher) = callback(options, "fetchStatusList")? {
-        for url in &needs.status_lists {
-            if map.get("statusLists").and_then(|l| l.get(url)).is_some() {
-                continue;
-            }
-            let Some(list) = fetch(&fetcher, url).await else {
-                continue;
-            };
-            let parsed = match &list {
-                Value::String(text) => parse_strict(text.as_bytes(), Limits::default()).ok(),
-                other => Some(other.clone()),
-            };
-            if let Some(Value::Object(parsed)) = parsed {
-                let mut list_needs = Needs::default();
-                collect_needs(&parsed, &mut list_needs);
-                for did in &list_needs.dids {
-                    push_unique(&mut needs.dids, did);
-                }
-            }
-            insert_into_object(&mut map, "statusLists", url, list);
-        }
-    }
-
-    let fetch_document = callback(options, "fetchDidDocument")?;
-    let fetch_log = callback(options, "fetchDidLog")?;
-    for did in &needs.dids {
-        let is_webvh = matches!(method_of(did), Ok("webvh"));
-        if is_webvh {
-            if cfg!(not(feature = "webvh")) {
-                continue;
-            }
-            let known = map.get("didLogs").and_then(|l| l.get(did)).is_some();
-            if let (false, Some(fetcher)) = (known, &fetch_log) {
-                if let Some(Value::String(log)) = fetch(fetcher, did).await {
-                    insert_into_object(&mut map, "didLogs", did, Value::String(log));
-                }
-            }
-            continue;
-        }
-        let known = map
-            .get("didDocuments")
-            .and_then(Value::as_array)
-            .is_some_and(|docs| docs.iter().any(|d| d.get("id").and_then(Value::as_str) == Some(did)));
-        if let (false, Some(fetcher)) = (known, &fetch_document) {
-            let document = match fetch(fetcher, did).await {
-                Some(Value::String(text)) => parse_strict(text.as_bytes(), Limits::default()).ok(),
-                other => other,
-            };
-            if let Some(document) = document {
-                push_into_array(&mut map, "didDocuments", document);
-            }
-        }
-    }
-    Ok(map)
-}
-
-/// Sets `map[key][name] = value`, `map[key]` being an object.
-fn insert_into_object(map: &mut Map<String, Value>, key: &str, name: &str, value: Value) {
-    let slot = map.entry(key).or_insert_with(|| Value::Object(Map::new()));
-    if !slot.is_object() {
-        *slot = Value::Object(Map::new());
-    }
-    if let Value::Object(object) = slot {
-        object.insert(name.to_owned(), value);
-    }
-}
-
-/// Appends `value` to `map[key]`, an array.
-fn push_into_array(map: &mut Map<String, Value>, key: &str, value: Value) {
-    let slot = map.entry(key).or_insert_with(|| Value::Array(Vec::new()));
-    if !slot.is_array() {
-        *slot = Value::Array(Vec::new());
-    }
-    if let Value::Array(items) = slot {
-        items.push(value);
-    }
 }
 
 #[cfg(all(test, feature = "jose"))]
@@ -248,5 +152,29 @@ mod tests {
         assert_eq!(needs.dids, ["did:web:issuer.example"], "did:key holders need nothing");
         assert_eq!(needs.status_lists, ["https://issuer.example/status/1"]);
         assert!(needs_of_input("eyJ.not.a-token").dids.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod signer_tests {
+    use super::*;
+
+    #[test]
+    fn did_webvh_signers_need_their_logs_and_only_where_the_build_resolves_them() {
+        let credential = r#"{"proof": [
+            {"verificationMethod": "did:webvh:QmHash:example.org#key-1"},
+            {"verificationMethod": "did:web:example.org#key-1"},
+            {"verificationMethod": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}]}"#;
+        let needs = needs_of_input(credential);
+        assert_eq!(needs.dids, ["did:web:example.org"], "did:key resolves by itself");
+        let logs: &[&str] = if cfg!(feature = "webvh") {
+            &["did:webvh:QmHash:example.org"]
+        } else {
+            &[]
+        };
+        assert_eq!(needs.did_logs, logs);
+        let json = needs.to_json();
+        assert_eq!(json["dids"][0], "did:web:example.org");
+        assert!(json["statusLists"].as_array().is_some_and(Vec::is_empty));
     }
 }

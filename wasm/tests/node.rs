@@ -57,9 +57,9 @@ async fn fetchers_are_asked_for_what_is_missing_and_a_failing_one_gives_a_failed
     for name in ["fetchDidDocument", "fetchDidLog", "fetchStatusList"] {
         js_sys::Reflect::set(&options, &JsValue::from_str(name), &failing).unwrap();
     }
-    let report = passerelle_wasm::verify_credential_async(JsValue::from_str(&permit), options)
-        .await
-        .unwrap();
+    let permit = JsValue::from_str(&permit);
+    let completed = common::fetching::complete(&permit, &options).await.unwrap();
+    let report = passerelle_wasm::verify_credential(permit, completed).unwrap();
     let asked: Vec<String> = asked.iter().filter_map(|k| k.as_string()).collect();
     assert!(
         asked.contains(&"did:web:mines.gov.bc.passerelle.example".to_owned()),

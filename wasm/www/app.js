@@ -1,7 +1,7 @@
 // The offline verifier page: the wasm module, the demo's trust anchor,
 // registry snapshots, DID documents, did:webvh log and status lists, all
 // served with the page. Nothing is fetched from elsewhere.
-import init, { TrustStore } from "../full/web/passerelle.js";
+import init, { TrustStore } from "../full/web/index.js";
 
 const TEXT = {
   en: {

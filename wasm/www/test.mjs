@@ -72,6 +72,22 @@ try {
     for (let i = 0; i < 6; i++) { await page.keyboard.press("Tab"); ids.push(await page.evaluate(() => document.activeElement?.id)); }
     for (const id of ["lang", "input", "file", "time", "verify"]) if (!ids.includes(id)) throw new Error(`${id} not reached: ${ids}`);
   });
+  await check("the package's web entry verifies with the page's fetchers (verifyCredentialAsync)", async () => {
+    const permit = readFileSync(join(canada, "credentials", "bc-mines-act-permit.json"), "utf8");
+    const result = await page.evaluate(async (permit) => {
+      const module = await import("/full/web/index.js");
+      await module.default();
+      const data = await (await fetch("/www/demo-data.json")).json();
+      const asked = [];
+      const report = await module.verifyCredentialAsync(permit, {
+        time: data.time,
+        fetchDidDocument: async (did) => (asked.push(did), data.didDocuments.find((d) => d.id === did) ?? null),
+        fetchStatusList: async (url) => (asked.push(url), data.statusLists[url] ?? null),
+      });
+      return { verified: report.verified, asked };
+    }, permit);
+    if (!result.verified || result.asked.length < 2) throw new Error(JSON.stringify(result));
+  });
   await check("nothing was requested outside the page's own server", async () => {
     if (external.length) throw new Error(external.join(", "));
   });

@@ -164,10 +164,37 @@ async fn run_case_fetching(case: &Value) -> Option<String> {
     ] {
         js_sys::Reflect::set(&options, &JsValue::from_str(name), &fetcher(table)).unwrap();
     }
-    let promise = prepared
-        .trust
-        .verify_credential_async(JsValue::from_str(&prepared.input), options);
-    judge(case, wasm_bindgen_futures::JsFuture::from(promise).await)
+    let input = JsValue::from_str(&prepared.input);
+    let completed = match fetching::complete(&input, &options).await {
+        Ok(completed) => completed,
+        Err(e) => return Some(format!("completeOptions threw {e:?}")),
+    };
+    judge(case, prepared.trust.verify_credential(input, completed))
+}
+
+/// The package's fetching code (`js/fetching.js`), over this module.
+pub mod fetching {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(module = "/js/fetching.js")]
+    extern "C" {
+        #[wasm_bindgen(js_name = completeOptions)]
+        fn complete_options(api: &JsValue, input: &JsValue, options: &JsValue) -> js_sys::Promise;
+    }
+
+    /// `completeOptions(api, input, options)` with this module's `needsOf`
+    /// and `checkJson` as `api`: the options with what was fetched.
+    pub async fn complete(input: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+        let api = js_sys::Object::new();
+        let needs_of = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(passerelle_wasm::needs_of);
+        let check_json =
+            Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(|text: String| passerelle_wasm::check_json(&text));
+        js_sys::Reflect::set(&api, &"needsOf".into(), needs_of.as_ref())?;
+        js_sys::Reflect::set(&api, &"checkJson".into(), check_json.as_ref())?;
+        let completed = wasm_bindgen_futures::JsFuture::from(complete_options(&api, input, options)).await;
+        drop((needs_of, check_json));
+        completed
+    }
 }
 
 /// Runs every case of the manifest with fetchers in place of supplied
