@@ -79,6 +79,7 @@ pub mod jsonld;
 pub mod proof;
 pub mod registry;
 pub mod status;
+mod table;
 mod time;
 #[cfg(feature = "vectors")]
 pub mod vectors;

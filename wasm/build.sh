@@ -21,7 +21,7 @@ build() {
   for target in web nodejs; do
     out="$2/$target"
     wasm-bindgen --target "$target" --out-dir "$out" --out-name passerelle "$wasm"
-    node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals "$out/passerelle_bg.wasm" -o "$out/passerelle_bg.wasm"
     cp index.d.ts "$out/index.d.ts"
   done

@@ -14,8 +14,6 @@ pub mod web;
 pub mod web_resolver;
 pub mod webvh;
 
-use std::collections::HashMap;
-
 pub use document::{DidDocument, VerificationMethod, VerificationRelationship};
 
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -73,7 +71,7 @@ impl<A: DidResolver, B: DidResolver> DidResolver for FallbackResolver<A, B> {
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct StaticResolver {
-    documents: HashMap<String, DidDocument>,
+    documents: crate::table::Table<DidDocument>,
 }
 
 impl StaticResolver {

@@ -254,7 +254,7 @@ impl Registry {
                     quoted(&a.action)
                 )));
             }
-            if a.resource.is_empty() || a.resource.contains('*') {
+            if a.resource.is_empty() || a.resource.as_bytes().contains(&b'*') {
                 return Err(bad(format!(
                     "authorization resource {} must be one credential type",
                     quoted(&a.resource)

@@ -1,7 +1,7 @@
 //! Resolution: "is issuer X authorized for type T at time t?", answered by
 //! walking recognition edges down from the trust anchors.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use super::model::{Authorization, Bilingual, Registry, Scope, Status};
 use super::store::TrustStore;
@@ -132,9 +132,9 @@ impl TrustAnswer {
 
 /// Renders a path, issuer first, in `lang`.
 pub fn render_path(path: &[PathStep], lang: Lang) -> String {
-    let mut parts = Vec::new();
+    let mut out = String::new();
     for step in path.iter().rev() {
-        parts.push(match (step, lang) {
+        let part = match (step, lang) {
             (
                 PathStep::Authorization {
                     issuer_name,
@@ -185,9 +185,13 @@ pub fn render_path(path: &[PathStep], lang: Lang) -> String {
             }
             (PathStep::Anchor { name, .. }, Lang::En) => format!("by {} (trust anchor)", name.en),
             (PathStep::Anchor { name, .. }, Lang::Fr) => format!("par {} (ancre de confiance)", name.fr),
-        });
+        };
+        if !out.is_empty() {
+            out.push_str(" ← ");
+        }
+        out.push_str(&part);
     }
-    parts.join(" ← ")
+    out
 }
 
 fn authorization_step(registry: &Registry, auth: &Authorization) -> PathStep {
@@ -202,6 +206,22 @@ fn authorization_step(registry: &Registry, auth: &Authorization) -> PathStep {
     }
 }
 
+/// The (registry, scope) pairs a search has reached. A search reaches few
+/// (it ends after [`MAX_HOPS`]): a list is enough.
+#[derive(Default)]
+struct Visited(Vec<(String, String)>);
+
+impl Visited {
+    /// Records (`registry`, `scope`); false when it was reached before.
+    fn first_visit(&mut self, registry: &str, scope: String) -> bool {
+        if self.0.iter().any(|(r, s)| r == registry && *s == scope) {
+            return false;
+        }
+        self.0.push((registry.to_owned(), scope));
+        true
+    }
+}
+
 /// Queues the registries that `registry` recognizes, in force at `time`,
 /// with the path's scope narrowed; each (registry, scope) is visited once,
 /// so cycles end, and no path is longer than [`MAX_HOPS`].
@@ -209,7 +229,7 @@ fn follow_recognitions(
     registry: &Registry,
     node: &Node,
     time: Timestamp,
-    visited: &mut HashSet<(String, String)>,
+    visited: &mut Visited,
     queue: &mut VecDeque<Node>,
 ) {
     if node.hops >= MAX_HOPS {
@@ -220,7 +240,7 @@ fn follow_recognitions(
             continue;
         }
         let scope = node.scope.narrow(&recognition.scope);
-        if scope.is_empty() || !visited.insert((recognition.entity_id.clone(), scope.to_string())) {
+        if scope.is_empty() || !visited.first_visit(&recognition.entity_id, scope.to_string()) {
             continue;
         }
         let mut path = node.path.clone();
@@ -277,11 +297,11 @@ impl TrustStore {
     /// one of `anchors`.
     pub fn authorize_from(&self, anchors: &[String], issuer: &str, wanted: Wanted<'_>, time: Timestamp) -> TrustAnswer {
         let mut queue: VecDeque<Node> = VecDeque::new();
-        let mut visited: HashSet<(String, String)> = HashSet::new();
+        let mut visited = Visited::default();
         for anchor in anchors {
             let name = self.registry(anchor).map(|r| r.name.clone()).unwrap_or_default();
             let scope = Scope::everything();
-            visited.insert((anchor.clone(), scope.to_string()));
+            visited.first_visit(anchor, scope.to_string());
             queue.push_back(Node {
                 registry: anchor.clone(),
                 scope,
@@ -393,7 +413,7 @@ impl TrustStore {
             path: Vec::new(),
             hops: 0,
         }]);
-        let mut visited = HashSet::new();
+        let mut visited = Visited::default();
         while let Some(node) = queue.pop_front() {
             if node.registry == entity
                 && node.hops > 0

@@ -1,27 +1,37 @@
 //! The verifier's set of trust anchors and registry snapshots.
 
-use std::collections::HashMap;
-
 use super::model::Registry;
 use super::snapshot::{claimed_registry_id, open_snapshot, Snapshot};
 use crate::did::DidResolver;
 use crate::error::{Error, ErrorCode, Result};
+use crate::table::Table;
 use crate::time::Timestamp;
 
 /// A loaded registry with its authorizations indexed by issuer.
 #[derive(Clone, Debug)]
 pub(crate) struct Indexed {
     pub(crate) snapshot: Snapshot,
-    pub(crate) by_entity: HashMap<String, Vec<usize>>,
+    pub(crate) by_entity: Table<Vec<usize>>,
 }
 
 impl Indexed {
     fn new(snapshot: Snapshot) -> Self {
-        let mut by_entity: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, authorization) in snapshot.registry.authorizations.iter().enumerate() {
-            by_entity.entry(authorization.entity_id.clone()).or_default().push(i);
+        let mut by_entity: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut order: Vec<(&str, usize)> = (snapshot.registry.authorizations.iter())
+            .enumerate()
+            .map(|(i, authorization)| (authorization.entity_id.as_str(), i))
+            .collect();
+        order.sort_unstable();
+        for (entity, i) in order {
+            match by_entity.last_mut() {
+                Some((last, indices)) if last == entity => indices.push(i),
+                _ => by_entity.push((entity.to_owned(), vec![i])),
+            }
         }
-        Indexed { snapshot, by_entity }
+        Indexed {
+            by_entity: Table::from_pairs(by_entity),
+            snapshot,
+        }
     }
 
     pub(crate) fn registry(&self) -> &Registry {
@@ -45,8 +55,8 @@ pub struct TrustStore {
     /// Ordered by registry id, so answers never depend on insertion order
     /// (a store holds tens of registries: a sorted list is enough).
     registries: Vec<Indexed>,
-    refused: HashMap<String, Error>,
-    seen: HashMap<String, u64>,
+    refused: Table<Error>,
+    seen: Table<u64>,
 }
 
 impl TrustStore {
@@ -71,13 +81,17 @@ impl TrustStore {
     /// example, restored from the verifier's storage): older snapshots are
     /// then refused with `SNAPSHOT_ROLLBACK`.
     pub fn mark_seen(&mut self, registry: &str, sequence: u64) {
-        let entry = self.seen.entry(registry.to_owned()).or_insert(sequence);
-        *entry = (*entry).max(sequence);
+        match self.seen.get_mut(registry) {
+            Some(seen) => *seen = (*seen).max(sequence),
+            None => {
+                self.seen.insert(registry.to_owned(), sequence);
+            }
+        }
     }
 
     /// The highest sequence seen per registry, to persist between runs.
     pub fn seen(&self) -> impl Iterator<Item = (&str, u64)> {
-        self.seen.iter().map(|(id, seq)| (id.as_str(), *seq))
+        self.seen.iter().map(|(id, seq)| (id, *seq))
     }
 
     /// Opens (see [`open_snapshot`]) and adds a snapshot; returns the

@@ -14,8 +14,6 @@ mod gzip;
 mod list;
 mod store;
 
-use std::collections::HashMap;
-
 pub use bitstring::{Bitstring, MAX_ENCODED_CHARS, MAX_EXPANDED_BYTES, MIN_ENTRIES};
 pub use entry::{StatusEntry, StatusPurpose};
 pub use list::StatusList;
@@ -46,7 +44,7 @@ pub trait StatusResolver {
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct StaticStatusLists {
-    lists: HashMap<String, Vec<u8>>,
+    lists: crate::table::Table<Vec<u8>>,
 }
 
 impl StaticStatusLists {

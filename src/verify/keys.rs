@@ -7,11 +7,11 @@
 //! issuers would otherwise pay on every one. Methods resolved through a
 //! [`DidResolver`] (did:web, did:webvh) are not kept: their documents change.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::did::{self, DidResolver, ResolvedMethod};
 use crate::error::Result;
+use crate::table::Table;
 
 /// How many decoded methods a verifier keeps; the cache starts afresh when full.
 const CAPACITY: usize = 256;
@@ -19,7 +19,7 @@ const CAPACITY: usize = 256;
 /// Decoded self-certifying verification methods, by DID URL.
 #[derive(Default)]
 pub(crate) struct KeyCache {
-    methods: Mutex<HashMap<String, Arc<ResolvedMethod>>>,
+    methods: Mutex<Table<Arc<ResolvedMethod>>>,
 }
 
 impl KeyCache {

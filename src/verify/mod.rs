@@ -25,9 +25,9 @@ use crate::json::{self, Limits};
 use crate::proof::{proofs_of, Cryptosuite, DataIntegrityProof};
 use crate::registry::TrustResolver;
 use crate::status::StatusResolver;
+use crate::table::Table;
 use crate::time::Timestamp;
 use keys::KeyCache;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// How a credential is secured: embedded Data Integrity proofs, or the
@@ -94,7 +94,7 @@ pub struct Verifier<R: DidResolver = StaticResolver> {
     resolver: R,
     trust: Option<Box<dyn TrustResolver>>,
     status: Option<Box<dyn StatusResolver>>,
-    status_cache: Mutex<HashMap<String, Arc<CachedList>>>,
+    status_cache: Mutex<Table<Arc<CachedList>>>,
     keys: KeyCache,
     #[cfg(feature = "rdfc")]
     jsonld: Option<Arc<crate::jsonld::JsonLd>>,
@@ -114,7 +114,7 @@ impl<R: DidResolver> Verifier<R> {
             resolver,
             trust: None,
             status: None,
-            status_cache: Mutex::new(HashMap::new()),
+            status_cache: Mutex::new(Table::default()),
             keys: KeyCache::default(),
             #[cfg(feature = "rdfc")]
             jsonld: None,
