@@ -37,7 +37,9 @@ macro_rules! codes {
 
             /// Parses the stable string form back into a code.
             pub fn from_code(code: &str) -> Option<ErrorCode> {
-                match code { $($code => Some(ErrorCode::$variant),)* _ => None }
+                // A search of the table rather than a `match` on strings:
+                // the same answer in a fifth of the WebAssembly code.
+                ErrorCode::ALL.iter().copied().find(|known| known.as_str() == code)
             }
         }
     };

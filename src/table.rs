@@ -6,8 +6,8 @@
 //! type, where each `HashMap<String, V>` brings its own copy of the hash
 //! table's code: in the WebAssembly module, which has a size budget, that
 //! was about 0.4 KB gzipped per map type (eight of them). Lookups are a
-//! binary search; an insert moves the entries after it, so large tables
-//! are built at once with [`Table::from_pairs`].
+//! binary search; an insert moves the entries after it, so a large table
+//! is best built in key order, where every insert appends.
 
 use std::fmt;
 
@@ -40,24 +40,6 @@ fn position(keys: &[String], key: &str) -> Result<usize, usize> {
 }
 
 impl<V> Table<V> {
-    /// A table of `pairs`; of pairs with the same key, the last one stays.
-    pub(crate) fn from_pairs(mut pairs: Vec<(String, V)>) -> Self {
-        // Stable, so equal keys keep their order and the last is the latest.
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut table = Table::default();
-        for (key, value) in pairs {
-            if table.keys.last() == Some(&key) {
-                if let Some(last) = table.values.last_mut() {
-                    *last = value;
-                }
-            } else {
-                table.keys.push(key);
-                table.values.push(value);
-            }
-        }
-        table
-    }
-
     /// The value of `key`.
     pub(crate) fn get(&self, key: &str) -> Option<&V> {
         position(&self.keys, key).ok().map(|at| &self.values[at])
@@ -115,12 +97,6 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
-    #[test]
-    fn the_last_of_equal_keys_stays() {
-        let table = Table::from_pairs(vec![("b".into(), 1), ("a".into(), 2), ("b".into(), 3)]);
-        assert_eq!(table.iter().collect::<Vec<_>>(), [("a", &2), ("b", &3)]);
-    }
-
     #[derive(Debug, Clone)]
     enum Op {
         Insert(String, u8),
@@ -138,8 +114,11 @@ mod tests {
     proptest! {
         #[test]
         fn behaves_like_a_btree_map(ops in proptest::collection::vec(op(), 0..40), initial in proptest::collection::vec(("[a-c]{0,2}", any::<u8>()), 0..10)) {
-            let mut table = Table::from_pairs(initial.clone());
-            let mut model: BTreeMap<String, u8> = initial.into_iter().collect();
+            let mut table = Table::default();
+            let mut model = BTreeMap::new();
+            for (k, v) in initial {
+                prop_assert_eq!(table.insert(k.clone(), v), model.insert(k, v));
+            }
             for op in ops {
                 match op {
                     Op::Insert(k, v) => prop_assert_eq!(table.insert(k.clone(), v), model.insert(k, v)),

@@ -16,22 +16,22 @@ pub(crate) struct Indexed {
 
 impl Indexed {
     fn new(snapshot: Snapshot) -> Self {
-        let mut by_entity: Vec<(String, Vec<usize>)> = Vec::new();
+        // In entity order, so that every insert appends to the table.
         let mut order: Vec<(&str, usize)> = (snapshot.registry.authorizations.iter())
             .enumerate()
             .map(|(i, authorization)| (authorization.entity_id.as_str(), i))
             .collect();
         order.sort_unstable();
+        let mut by_entity: Table<Vec<usize>> = Table::default();
         for (entity, i) in order {
-            match by_entity.last_mut() {
-                Some((last, indices)) if last == entity => indices.push(i),
-                _ => by_entity.push((entity.to_owned(), vec![i])),
+            match by_entity.get_mut(entity) {
+                Some(indices) => indices.push(i),
+                None => {
+                    by_entity.insert(entity.to_owned(), vec![i]);
+                }
             }
         }
-        Indexed {
-            by_entity: Table::from_pairs(by_entity),
-            snapshot,
-        }
+        Indexed { snapshot, by_entity }
     }
 
     pub(crate) fn registry(&self) -> &Registry {
