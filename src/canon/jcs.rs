@@ -63,16 +63,7 @@ fn write_value(value: &Value, out: &mut String, depth: usize, sorted: bool) -> R
             out.push(']');
         }
         Value::Object(map) if !sorted => {
-            out.push('{');
-            for (i, (key, value)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(key, out);
-                out.push(':');
-                write_value(value, out, depth + 1, false)?;
-            }
-            out.push('}');
+            write_members(map.iter().map(|(k, v)| (k.as_str(), v)), out, depth + 1, false)?;
         }
         Value::Object(map) => write_object(map, out, depth + 1)?,
     }
@@ -110,14 +101,24 @@ fn write_entries(entries: &mut [(&str, &Value)], out: &mut String, depth: usize)
     if !entries.is_sorted_by(|(a, _), (b, _)| utf16_order(a, b).is_le()) {
         entries.sort_unstable_by(|(a, _), (b, _)| utf16_order(a, b));
     }
+    write_members(entries.iter().copied(), out, depth, true)
+}
+
+/// Appends `{"key":value,…}` of `members` in the order given.
+fn write_members<'a>(
+    members: impl Iterator<Item = (&'a str, &'a Value)>,
+    out: &mut String,
+    depth: usize,
+    sorted: bool,
+) -> Result<()> {
     out.push('{');
-    for (i, (key, value)) in entries.iter().enumerate() {
+    for (i, (key, value)) in members.enumerate() {
         if i > 0 {
             out.push(',');
         }
         write_string(key, out);
         out.push(':');
-        write_value(value, out, depth, true)?;
+        write_value(value, out, depth, sorted)?;
     }
     out.push('}');
     Ok(())
