@@ -23,10 +23,14 @@ cargo fmt --all -- --check
 
 step "lints (clippy -D warnings)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
+cargo clippy --all-targets --no-default-features -- -D warnings
 
 step "tests: unit, property, RFC 8785 and W3C conformance, CLI, test vectors, doc examples"
 mkdir -p target
 cargo test --workspace --all-features 2>&1 | tee target/test-output.log
+
+step "tests without default features (the configuration the browser modules start from)"
+cargo test --no-default-features 2>&1 | tee -a target/test-output.log
 
 step "test vectors through the CLI"
 cargo run --quiet --features cli -- vectors run test-vectors | tail -n 1

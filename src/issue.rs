@@ -188,7 +188,9 @@ impl<S: Signer> Issuer<S> {
     /// });
     /// let at = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
     /// let jwt = issuer.issue_jwt(unsigned.as_object().unwrap().clone(), at).unwrap();
-    /// assert!(Verifier::offline().verify(jwt.as_bytes(), &VerifyOptions::at(at)).verified());
+    /// let report = Verifier::offline().verify(jwt.as_bytes(), &VerifyOptions::at(at));
+    /// // Verifying a token needs the `jose` feature (default on).
+    /// assert_eq!(report.verified(), cfg!(feature = "jose"));
     /// ```
     pub fn issue_jwt(&self, credential: Map<String, Value>, at: Timestamp) -> Result<String> {
         let checked = self.prepare(credential, at)?;
