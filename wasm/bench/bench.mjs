@@ -58,7 +58,7 @@ if (check) {
     throw new Error(`did:webvh in the verifier module: expected DID_NOT_FOUND naming the feature, got ${JSON.stringify(refused)}`);
   }
   // A vc+jwt token: refused by the verifier module, with the feature named.
-  const token = readFileSync("test-vectors/cases/jwt-valid-eddsa.jwt", "utf8");
+  const token = readFileSync(new URL("../../test-vectors/cases/jwt-valid-eddsa.jwt", import.meta.url), "utf8");
   const tokenReport = store.verifyCredential(token, options);
   const parse = tokenReport.checks.find((c) => c.name === "parse");
   if (tokenReport.verified || parse?.code !== "CRYPTOSUITE_UNSUPPORTED" || !parse.detail.includes("`jose` feature")) {
