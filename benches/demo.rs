@@ -14,7 +14,7 @@ use std::rc::Rc;
 use criterion::{criterion_group, criterion_main, Criterion};
 use passerelle::did::webvh::WebvhLogs;
 use passerelle::did::{DidDocument, DidResolver, FallbackResolver, StaticResolver};
-use passerelle::json::{parse_strict, Limits};
+use passerelle::json::{parse_strict, to_text, Limits};
 use passerelle::registry::{TrustAnswer, TrustResolver, TrustStore};
 use passerelle::status::StaticStatusLists;
 use passerelle::{Timestamp, Verifier, VerifyOptions};
@@ -67,7 +67,7 @@ fn verify_like_wasm(credential: &str, options_json: &str, store: &Rc<TrustStore>
     let mut lists = StaticStatusLists::default();
     if let Some(Value::Object(given)) = options.remove("statusLists") {
         for (url, list) in given {
-            lists.insert(url, serde_json::to_vec(&list).unwrap());
+            lists.insert(url, to_text(&list).unwrap().into_bytes());
         }
     }
     let resolver = FallbackResolver(documents, logs);

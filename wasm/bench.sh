@@ -10,13 +10,9 @@ bash wasm/build.sh
 node wasm/www/assemble.mjs target/canada wasm/pkg
 ln -sfn ../pkg wasm/node_modules/passerelle
 # The curve alone: raw Ed25519 verification, from a build with the `bench` export.
-cargo build --quiet -p passerelle-wasm --target wasm32-unknown-unknown --profile wasm-release --features bench
-wasm-bindgen --target nodejs --out-dir target/wasm-bench --out-name passerelle \
-  target/wasm32-unknown-unknown/wasm-release/passerelle_wasm.wasm
-wasm/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals target/wasm-bench/passerelle_bg.wasm -o target/wasm-bench/passerelle_bg.wasm
+bash wasm/build.sh bench "$PWD/target/wasm-bench"
 node wasm/bench/bench.mjs wasm/pkg/www/demo-data.json target/canada/credentials | tee target/wasm-bench.json
-node wasm/bench/raw.mjs "$PWD/target/wasm-bench/passerelle.js" | tee target/wasm-bench-raw.json
+node wasm/bench/raw.mjs "$PWD/target/wasm-bench/nodejs/passerelle.js" | tee target/wasm-bench-raw.json
 cargo bench --quiet --bench demo -- --warm-up-time 3 --measurement-time 10 'demo_native|ed25519_verify_native'
 node -e '
 const fs = require("fs");

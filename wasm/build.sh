@@ -5,6 +5,8 @@
 #                                  did:key/jwk/web, registry, status, messages)
 #   pkg/full/web, pkg/full/nodejs  "passerelle/full": adds did:webvh, vc+jwt,
 #                                  ecdsa-jcs-2019 and the rdfc suites
+# `build.sh <features> <output dir>` builds one module that way instead (the
+# output dir relative to wasm/; wasm/bench.sh builds its `bench` module so).
 # Needs: rustup target wasm32-unknown-unknown, wasm-bindgen-cli matching
 # Cargo.lock, and npm (binaryen's wasm-opt comes from the npm registry).
 set -euo pipefail
@@ -13,7 +15,6 @@ root=..
 profile=wasm-release
 wasm="$root/target/wasm32-unknown-unknown/$profile/passerelle_wasm.wasm"
 [ -x node_modules/.bin/wasm-opt ] || npm install --no-save --silent --no-audit --no-fund binaryen@132 >/dev/null
-rm -rf pkg && mkdir -p pkg
 
 # build <features> <output dir>
 build() {
@@ -37,6 +38,11 @@ build() {
     "$(gzip -9 -c "$2/web/passerelle_bg.wasm" | wc -c) bytes gzipped (features: ${1:-none})"
 }
 
+if [ $# -eq 2 ]; then
+  build "$1" "$2"
+  exit
+fi
+rm -rf pkg && mkdir -p pkg
 build "" pkg
 build "webvh,jose,ecdsa,rdfc" pkg/full
 cp package.json README.md pkg/

@@ -400,6 +400,12 @@ mod tests {
         format!("0.{text}e{point}")
     }
 
+    /// `0.DIGITSeN` with `extra` appended to its digits.
+    fn with_digits(text: &str, extra: &str) -> String {
+        let (digits, exponent) = text.split_at(text.find('e').unwrap());
+        format!("{digits}{extra}{exponent}")
+    }
+
     #[test]
     fn halfway_cases_round_to_even() {
         for bits in [
@@ -413,11 +419,7 @@ mod tests {
         ] {
             let text = halfway(bits);
             agrees(&text);
-            agrees(&format!(
-                "{}1{}",
-                &text[..text.find('e').unwrap()],
-                &text[text.find('e').unwrap()..]
-            ));
+            agrees(&with_digits(&text, "1"));
         }
     }
 
@@ -435,9 +437,8 @@ mod tests {
         fn halfway_points_match_the_oracle(bits in 0u64..0x7fef_ffff_ffff_ffff) {
             let text = halfway(bits);
             agrees(&text);
-            let split = text.find('e').unwrap();
             // One more digit past the halfway point: rounds up.
-            agrees(&format!("{}000001{}", &text[..split], &text[split..]));
+            agrees(&with_digits(&text, "000001"));
         }
 
         #[test]

@@ -52,9 +52,8 @@ impl Indexed {
 #[derive(Clone, Debug, Default)]
 pub struct TrustStore {
     anchors: Vec<String>,
-    /// Ordered by registry id, so answers never depend on insertion order
-    /// (a store holds tens of registries: a sorted list is enough).
-    registries: Vec<Indexed>,
+    /// By registry id; in id order, so answers never depend on insertion order.
+    registries: Table<Indexed>,
     refused: Table<Error>,
     seen: Table<u64>,
 }
@@ -101,7 +100,7 @@ impl TrustStore {
         let outcome = open_snapshot(bytes, resolver, time).and_then(|snapshot| self.add(snapshot));
         if let Err(e) = &outcome {
             if let Some(id) = claimed_registry_id(bytes) {
-                if self.position(&id).is_err() {
+                if self.registries.get(&id).is_none() {
                     self.refused.insert(id, e.clone());
                 }
             }
@@ -127,17 +126,8 @@ impl TrustStore {
         }
         self.seen.insert(id.clone(), sequence);
         self.refused.remove(&id);
-        let indexed = Indexed::new(snapshot);
-        match self.position(&id) {
-            Ok(at) => self.registries[at] = indexed,
-            Err(at) => self.registries.insert(at, indexed),
-        }
+        self.registries.insert(id.clone(), Indexed::new(snapshot));
         Ok(id)
-    }
-
-    fn position(&self, id: &str) -> std::result::Result<usize, usize> {
-        self.registries
-            .binary_search_by(|loaded| loaded.registry().id.as_str().cmp(id))
     }
 
     /// The loaded registry `id`.
@@ -147,16 +137,16 @@ impl TrustStore {
 
     /// Every loaded registry.
     pub fn registries(&self) -> impl Iterator<Item = &Registry> {
-        self.registries.iter().map(Indexed::registry)
+        self.registries.values().map(Indexed::registry)
     }
 
     pub(crate) fn indexed(&self, id: &str) -> Option<&Indexed> {
-        self.position(id).ok().map(|at| &self.registries[at])
+        self.registries.get(id)
     }
 
     /// Every loaded registry, ordered by id.
     pub(crate) fn all_indexed(&self) -> impl Iterator<Item = &Indexed> {
-        self.registries.iter()
+        self.registries.values()
     }
 
     /// Why the snapshot of `id` was refused, if it was.

@@ -94,13 +94,10 @@ fn options_map(options: &JsValue) -> Result<Map<String, Value>, JsValue> {
     }
 }
 
+/// Reads the options, taking the DID documents and status lists out of the
+/// parsed object rather than copying them.
 fn read_options(options: &JsValue) -> Result<Options, JsValue> {
-    read_options_map(options_map(options)?)
-}
-
-/// Reads the options, taking the DID documents and status lists out of
-/// `map` rather than copying them.
-fn read_options_map(mut map: Map<String, Value>) -> Result<Options, JsValue> {
+    let mut map = options_map(options)?;
     let time = match map.get("time").and_then(Value::as_str) {
         Some(text) => Timestamp::parse(text).map_err(|e| js_error(&e))?,
         None => now(),
