@@ -174,6 +174,13 @@ codes! {
     JsonLdInvalid => "JSONLD_INVALID",
         "The document or one of its contexts is not valid JSON-LD, or uses an unsupported JSON-LD feature.",
         "Le document ou l’un de ses contextes n’est pas du JSON-LD valide, ou utilise une fonction JSON-LD non prise en charge.";
+    /// With a JSON-LD (`*-rdfc-*`) suite, a property the verifier reads is
+    /// written so that the signed dataset says something else: an IRI or
+    /// keyword in place of its term, a value object, a term the contexts map
+    /// elsewhere.
+    SignedFormMismatch => "SIGNED_FORM_MISMATCH",
+        "A property the verifier reads is not written in the form that was signed (JSON-LD IRI, keyword or value object in place of its term).",
+        "Une propriété lue par le vérificateur n’est pas écrite sous la forme signée (IRI, mot-clé ou objet valeur JSON-LD au lieu de son terme).";
     /// N-Quads input (RDF) is not well-formed.
     NquadsMalformed => "NQUADS_MALFORMED",
         "The N-Quads input is not well-formed.",

@@ -8,6 +8,8 @@
 #[allow(clippy::module_inception)]
 mod credential;
 mod language;
+#[cfg(feature = "rdfc")]
+pub(crate) mod members;
 mod presentation;
 
 pub use credential::Credential;

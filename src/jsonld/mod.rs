@@ -32,6 +32,7 @@
 //! # Ok::<(), passerelle::Error>(())
 //! ```
 
+mod binding;
 mod bundled;
 mod context;
 mod expand;
@@ -45,6 +46,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
+pub(crate) use binding::{Member, Shape};
 pub use bundled::BUNDLED_CONTEXTS;
 use context::{process_context, ActiveContext};
 
@@ -173,6 +175,25 @@ impl JsonLd {
     pub fn canonicalize(&self, document: &Value) -> Result<String> {
         let quads = self.to_rdf(document)?;
         Ok(rdfc::canonicalize(&quads, HashAlgorithm::Sha256, WorkLimit::default())?.nquads)
+    }
+
+    /// Checks that the `members` of `document` say, as written, what its
+    /// signed dataset says (`document` without its `proof`): see
+    /// [`binding`]. `SIGNED_FORM_MISMATCH` names the first member that does not.
+    pub(crate) fn check_read_as_signed(
+        &self,
+        document: &serde_json::Map<String, Value>,
+        members: &[Member],
+    ) -> Result<()> {
+        let mut signed = document.clone();
+        signed.shift_remove("proof");
+        let signed = Value::Object(signed);
+        let read = Value::Object(binding::view(document, members));
+        let processor = Processor { jsonld: self };
+        let expander = expand::Expander { processor: &processor };
+        let signed_items = expander.document(&self.empty, &signed)?;
+        let read_items = expander.document(&self.empty, &read)?;
+        binding::compare(&signed_items, &read_items, members)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {

@@ -312,6 +312,7 @@ impl<R: DidResolver> Verifier<R> {
         };
         let mut signers = Vec::with_capacity(proofs.len());
         let mut evidence = Vec::new();
+        let mut signed_as_dataset = false;
         for proof_json in proofs {
             let found = DataIntegrityProof::parse(proof_json).and_then(|proof| {
                 let signer = self.signer_of(&proof, purpose, options, &mut evidence)?;
@@ -339,9 +340,38 @@ impl<R: DidResolver> Verifier<R> {
                 return Some(vec![signer]);
             }
             signers.push(signer);
+            signed_as_dataset |= proof.cryptosuite.is_rdfc();
+        }
+        if signed_as_dataset {
+            if let Err(e) = self.check_read_as_signed(document, is_presentation) {
+                checks.push(Check::failed(CheckName::Proof, &e, evidence));
+                return Some(signers);
+            }
         }
         checks.push(Check::passed(CheckName::Proof, evidence));
         Some(signers)
+    }
+
+    /// With a JSON-LD suite the signature covers the dataset, not the JSON:
+    /// the members the verifier reads must say what the dataset says.
+    #[cfg(feature = "rdfc")]
+    fn check_read_as_signed(&self, document: &Map<String, Value>, is_presentation: bool) -> Result<()> {
+        let jsonld = match self.contexts() {
+            Some(jsonld) => jsonld,
+            None => crate::jsonld::JsonLd::bundled(),
+        };
+        let members = if is_presentation {
+            credential::members::PRESENTATION
+        } else {
+            credential::members::CREDENTIAL
+        };
+        jsonld.check_read_as_signed(document, members)
+    }
+
+    /// Without JSON-LD suites no proof is over a dataset.
+    #[cfg(not(feature = "rdfc"))]
+    fn check_read_as_signed(&self, _: &Map<String, Value>, _: bool) -> Result<()> {
+        Ok(())
     }
 
     /// The issuer's authorization at the time the credential was issued:
