@@ -64,6 +64,8 @@
 //!
 #![doc = include_str!("../docs/error-codes.md")]
 #![deny(missing_docs)]
+// Data from outside never unwraps: every failure is an `Error` with a code.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![forbid(unsafe_code)]
 
 pub mod canon;

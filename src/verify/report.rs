@@ -241,6 +241,7 @@ impl DocumentKind {
 /// a presentation, its `credentials` check covers the embedded credentials,
 /// each of which has its own report).
 #[derive(Clone, Debug, PartialEq)]
+#[must_use = "a report says whether the document verified: read `verified()` or its checks"]
 pub struct Report {
     kind: DocumentKind,
     checks: Vec<Check>,

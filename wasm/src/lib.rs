@@ -14,6 +14,7 @@
 //! messages as the Rust `Report`. Errors are thrown as `Error`s whose `code`
 //! property is the stable passerelle code.
 #![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod needs;
 
