@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use super::{web, DidDocument, DidResolver};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
+use crate::net::address;
 
 /// Largest DID document accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024;
@@ -46,35 +47,6 @@ impl std::fmt::Debug for WebResolver {
 
 fn unavailable(did: &str, why: impl std::fmt::Display) -> Error {
     Error::new(ErrorCode::DidNotFound, format!("{did}: {why}"))
-}
-
-/// Whether `ip` is an address a public DID document must not be served
-/// from: loopback, private, link-local, unique-local, unspecified,
-/// multicast, documentation or shared address space.
-pub fn is_non_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_multicast()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || (a == 100 && (64..128).contains(&b))
-                || a == 0
-        }
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || v6.to_ipv4_mapped().is_some_and(|v4| is_non_public(IpAddr::V4(v4)))
-        }
-    }
 }
 
 impl WebResolver {
@@ -131,12 +103,10 @@ impl WebResolver {
         if addresses.is_empty() {
             return Err(unavailable(did, "the host has no address"));
         }
-        let non_public = addresses.iter().any(|ip| is_non_public(*ip));
-        if non_public && !self.allow_private {
-            return Err(unavailable(
-                did,
-                format!("{host} resolves to a private or loopback address"),
-            ));
+        if !self.allow_private {
+            if let Some(refusal) = addresses.iter().find_map(|ip| address::check(*ip).err()) {
+                return Err(unavailable(did, format!("{host}: {refusal}")));
+            }
         }
         let all_loopback = addresses.iter().all(IpAddr::is_loopback);
         let url = if self.plain_http_on_loopback && all_loopback {
@@ -209,32 +179,5 @@ impl DidResolver for WebResolver {
             cache.insert(did.to_owned(), (document.clone(), Instant::now()));
         }
         Ok(document)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn non_public_addresses() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "100.64.0.1",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:10.0.0.1",
-        ] {
-            assert!(is_non_public(ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["8.8.8.8", "142.250.0.1", "2001:4860::8888"] {
-            assert!(!is_non_public(ip.parse().unwrap()), "{ip}");
-        }
     }
 }
