@@ -5,14 +5,15 @@
 //! verified entry by entry ([`super::webvh::resolve_log`]) at the current time.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, ToSocketAddrs};
-use std::sync::Mutex;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{web, DidDocument, DidResolver};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
 use crate::net::address;
+use crate::net::resolve::{HostResolver, SystemResolver};
 
 /// Largest DID document accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024;
@@ -30,6 +31,7 @@ pub const MAX_LOG_BYTES: u64 = super::webvh::MAX_LOG_BYTES as u64;
 /// ```
 pub struct WebResolver {
     agent: ureq::Agent,
+    hosts: Arc<dyn HostResolver>,
     allow_private: bool,
     plain_http_on_loopback: bool,
     ttl: Duration,
@@ -60,6 +62,7 @@ impl WebResolver {
             .build();
         WebResolver {
             agent: config.into(),
+            hosts: Arc::new(SystemResolver),
             allow_private: false,
             plain_http_on_loopback: false,
             ttl: Duration::from_secs(300),
@@ -81,6 +84,12 @@ impl WebResolver {
         self
     }
 
+    /// Resolves host names with `hosts` instead of the system resolver.
+    pub fn with_host_resolver(mut self, hosts: Arc<dyn HostResolver>) -> Self {
+        self.hosts = hosts;
+        self
+    }
+
     /// How long a resolved document is reused.
     pub fn cache_ttl(mut self, ttl: Duration) -> Self {
         self.ttl = ttl;
@@ -95,9 +104,11 @@ impl WebResolver {
             Some((host, port)) => (host, port.parse::<u16>().map_err(|_| unavailable(did, "bad port"))?),
             None => (authority, 443),
         };
-        let addresses: Vec<IpAddr> = (host, port)
-            .to_socket_addrs()
+        let addresses: Vec<IpAddr> = self
+            .hosts
+            .resolve(host, port)
             .map_err(|e| unavailable(did, e))?
+            .into_iter()
             .map(|a| a.ip())
             .collect();
         if addresses.is_empty() {
