@@ -78,6 +78,7 @@ pub mod jose;
 pub mod json;
 #[cfg(feature = "rdfc")]
 pub mod jsonld;
+pub mod net;
 pub mod proof;
 pub mod registry;
 pub mod status;

@@ -1,6 +1,7 @@
 //! did:web over HTTP(S) against a loopback server: paths and ports, the
-//! private-address guard, redirects, size limits, wrong ids, timeouts,
-//! caching, and a credential verified end to end.
+//! private-address guard (with the system resolver and with a stand-in
+//! host resolver), redirects, size limits, wrong ids, timeouts, caching, and
+//! a credential verified end to end.
 
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::TcpListener;
@@ -117,7 +118,7 @@ fn private_and_loopback_hosts_are_refused_by_default() {
     let did = format!("did:web:localhost%3A{}", server.port);
     let error = WebResolver::new(Duration::from_secs(1)).resolve(&did).unwrap_err();
     assert_eq!(error.code(), ErrorCode::DidNotFound);
-    assert!(error.detail().contains("private or loopback"), "{}", error.detail());
+    assert!(error.detail().contains("not a public address"), "{}", error.detail());
     assert_eq!(server.requests.load(Ordering::SeqCst), 0, "nothing may be sent");
 }
 
@@ -298,4 +299,55 @@ fn status_lists_are_fetched_over_http_with_the_same_guards() {
         codes(verify(HttpStatusLists::new(Duration::from_secs(1)))),
         [ErrorCode::StatusListUnavailable]
     );
+}
+
+/// Answers every lookup with the same addresses (a stand-in for DNS).
+struct Answers(Vec<std::net::IpAddr>);
+
+impl passerelle::net::resolve::HostResolver for Answers {
+    fn resolve(&self, _host: &str, port: u16) -> std::io::Result<Vec<std::net::SocketAddr>> {
+        Ok(self.0.iter().map(|ip| std::net::SocketAddr::new(*ip, port)).collect())
+    }
+}
+
+fn answering(ips: &[&str]) -> Arc<Answers> {
+    Arc::new(Answers(ips.iter().map(|ip| ip.parse().unwrap()).collect()))
+}
+
+#[test]
+fn a_host_resolver_answering_loopback_is_refused_with_a_stable_code_and_nothing_is_sent() {
+    use passerelle::status::{HttpStatusLists, StatusResolver};
+    let server = start();
+    let resolver = || WebResolver::new(Duration::from_secs(1)).with_host_resolver(answering(&["8.8.8.8", "127.0.0.1"]));
+    let error = resolver()
+        .resolve(&format!("did:web:issuer.example%3A{}", server.port))
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::DidNotFound);
+    assert!(
+        error.detail().contains("127.0.0.1 is not a public address"),
+        "{}",
+        error.detail()
+    );
+    let error = HttpStatusLists::with_policy(resolver())
+        .status_list(&format!("https://status.example:{}/status/1", server.port))
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::StatusListUnavailable);
+    assert!(error.detail().contains("not a public address"), "{}", error.detail());
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(server.requests.load(Ordering::SeqCst), 0, "nothing may be sent");
+}
+
+#[test]
+fn the_document_comes_from_the_address_the_host_resolver_gave() {
+    // `issuer.invalid` has no address in DNS (RFC 6761): only the host
+    // resolver's answer leads to the loopback server.
+    let server = start();
+    let did = format!("did:web:issuer.invalid%3A{}:pinned", server.port);
+    server
+        .routes
+        .lock()
+        .unwrap()
+        .insert("/pinned/did.json".into(), document(&did, &key()));
+    let resolver = local_resolver().with_host_resolver(answering(&["127.0.0.1"]));
+    assert_eq!(resolver.resolve(&did).unwrap().id(), did);
 }

@@ -1,17 +1,19 @@
 //! Resolving `did:web` and `did:webvh` over HTTPS (feature `native`): the
 //! DID's URL (port, path, percent-encoding per each method), a timeout, a
-//! response size limit, no redirects, private and loopback addresses refused
-//! unless the caller allows them (SSRF), and a cache. A `did:webvh` log is
+//! response size limit, no redirects, no proxy, hosts with any non-public
+//! address refused unless the caller allows them (SSRF: each host is looked
+//! up once and the connection goes to the addresses checked,
+//! [`crate::net::resolve`]), and a cache. A `did:webvh` log is
 //! verified entry by entry ([`super::webvh::resolve_log`]) at the current time.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, ToSocketAddrs};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{web, DidDocument, DidResolver};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
+use crate::net::resolve::{CheckedResolver, HostResolver, Policy, Refusal, SystemResolver};
 
 /// Largest DID document accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024;
@@ -29,8 +31,8 @@ pub const MAX_LOG_BYTES: u64 = super::webvh::MAX_LOG_BYTES as u64;
 /// ```
 pub struct WebResolver {
     agent: ureq::Agent,
-    allow_private: bool,
-    plain_http_on_loopback: bool,
+    hosts: Arc<dyn HostResolver>,
+    policy: Policy,
     ttl: Duration,
     cache: Mutex<HashMap<String, (DidDocument, Instant)>>,
 }
@@ -38,7 +40,7 @@ pub struct WebResolver {
 impl std::fmt::Debug for WebResolver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebResolver")
-            .field("allow_private", &self.allow_private)
+            .field("allow_private", &self.policy.allow_private)
             .field("ttl", &self.ttl)
             .finish_non_exhaustive()
     }
@@ -48,48 +50,28 @@ fn unavailable(did: &str, why: impl std::fmt::Display) -> Error {
     Error::new(ErrorCode::DidNotFound, format!("{did}: {why}"))
 }
 
-/// Whether `ip` is an address a public DID document must not be served
-/// from: loopback, private, link-local, unique-local, unspecified,
-/// multicast, documentation or shared address space.
-pub fn is_non_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_multicast()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || (a == 100 && (64..128).contains(&b))
-                || a == 0
-        }
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || v6.to_ipv4_mapped().is_some_and(|v4| is_non_public(IpAddr::V4(v4)))
-        }
-    }
+/// The agent's settings: one timeout for the whole request, statuses read
+/// as answers, no redirects, and no proxy (a proxy would resolve the host
+/// itself, after the address check).
+fn agent_config(timeout: Duration) -> ureq::config::Config {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .build()
 }
 
 impl WebResolver {
     /// A resolver that gives up after `timeout` and caches documents for
     /// five minutes.
     pub fn new(timeout: Duration) -> Self {
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .build();
+        let hosts: Arc<dyn HostResolver> = Arc::new(SystemResolver);
+        let policy = Policy::default();
         WebResolver {
-            agent: config.into(),
-            allow_private: false,
-            plain_http_on_loopback: false,
+            agent: agent(agent_config(timeout), &hosts, policy),
+            hosts,
+            policy,
             ttl: Duration::from_secs(300),
             cache: Mutex::new(HashMap::new()),
         }
@@ -98,14 +80,34 @@ impl WebResolver {
     /// Allows hosts that resolve to private or loopback addresses (an
     /// intranet deployment, or tests).
     pub fn allow_private_addresses(mut self, allow: bool) -> Self {
-        self.allow_private = allow;
-        self
+        self.policy.allow_private = allow;
+        self.rebuild()
     }
 
-    /// Fetches over plain HTTP, only from hosts that resolve to loopback
-    /// addresses: for tests against a local server. Never in production.
+    /// Fetches over plain HTTP, only from hosts whose addresses are all
+    /// loopback (any other host is refused): for tests against a local
+    /// server. Never in production.
     pub fn plain_http_on_loopback(mut self, allow: bool) -> Self {
-        self.plain_http_on_loopback = allow;
+        self.policy.plain_http_on_loopback = allow;
+        self.rebuild()
+    }
+
+    /// Resolves host names with `hosts` instead of the system resolver.
+    /// Each fetch looks its host up once; every address must pass
+    /// [`crate::net::address::check`] (unless private addresses are
+    /// allowed) and the connection goes to those addresses only.
+    pub fn with_host_resolver(mut self, hosts: Arc<dyn HostResolver>) -> Self {
+        self.hosts = hosts;
+        self.rebuild()
+    }
+
+    /// Connects through `connector` (tests: a connector that refuses
+    /// non-loopback targets before opening a socket). The other settings
+    /// rebuild the agent with the default connector: set this one last.
+    #[cfg(test)]
+    pub(crate) fn with_connector(mut self, connector: impl ureq::unversioned::transport::Connector) -> Self {
+        let resolver = CheckedResolver::new(self.hosts.clone(), self.policy);
+        self.agent = ureq::Agent::with_parts(self.agent.config().clone(), connector, resolver);
         self
     }
 
@@ -115,31 +117,17 @@ impl WebResolver {
         self
     }
 
+    fn rebuild(mut self) -> Self {
+        self.agent = agent(self.agent.config().clone(), &self.hosts, self.policy);
+        self
+    }
+
     /// GETs `url` (for `did`, or any other name used in errors), enforcing
     /// the address policy, and returns at most `limit` bytes of a 200 answer.
     pub(crate) fn get(&self, did: &str, url: &str, limit: u64) -> Result<Vec<u8>> {
-        let authority = url.trim_start_matches("https://").split('/').next().unwrap_or_default();
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((host, port)) => (host, port.parse::<u16>().map_err(|_| unavailable(did, "bad port"))?),
-            None => (authority, 443),
-        };
-        let addresses: Vec<IpAddr> = (host, port)
-            .to_socket_addrs()
-            .map_err(|e| unavailable(did, e))?
-            .map(|a| a.ip())
-            .collect();
-        if addresses.is_empty() {
-            return Err(unavailable(did, "the host has no address"));
-        }
-        let non_public = addresses.iter().any(|ip| is_non_public(*ip));
-        if non_public && !self.allow_private {
-            return Err(unavailable(
-                did,
-                format!("{host} resolves to a private or loopback address"),
-            ));
-        }
-        let all_loopback = addresses.iter().all(IpAddr::is_loopback);
-        let url = if self.plain_http_on_loopback && all_loopback {
+        // The agent's resolver refuses plain HTTP to any host that is not
+        // loopback only.
+        let url = if self.policy.plain_http_on_loopback {
             url.replacen("https://", "http://", 1)
         } else {
             url.to_owned()
@@ -149,7 +137,10 @@ impl WebResolver {
             .get(&url)
             .header("Accept", "application/did+json, application/json, text/jsonl")
             .call()
-            .map_err(|e| unavailable(did, e))?;
+            .map_err(|e| match Refusal::of(&e) {
+                Some(refusal) => unavailable(did, refusal),
+                None => unavailable(did, e),
+            })?;
         let status = response.status().as_u16();
         if status != 200 {
             return Err(unavailable(did, format!("{url} answered {status}")));
@@ -212,29 +203,208 @@ impl DidResolver for WebResolver {
     }
 }
 
+/// An agent whose every connection goes to addresses `hosts` gave and
+/// `policy` admitted.
+fn agent(config: ureq::config::Config, hosts: &Arc<dyn HostResolver>, policy: Policy) -> ureq::Agent {
+    ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        CheckedResolver::new(hosts.clone(), policy),
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    //! The fetch goes to the addresses that were checked: resolvers that
+    //! answer differently from one lookup to the next, and a connector that
+    //! refuses every non-loopback target before a socket is opened, so no
+    //! test sends a packet beyond 127.0.0.1.
+
     use super::*;
+    use std::io::{self, BufRead as _, BufReader, Write as _};
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use ureq::unversioned::transport::{ConnectionDetails, Connector, TcpConnector};
+
+    /// Answers `first` on the first lookup and `then` on every later one.
+    struct Rebinding {
+        first: Vec<IpAddr>,
+        then: Vec<IpAddr>,
+        lookups: AtomicUsize,
+    }
+
+    impl Rebinding {
+        fn new(first: &[&str], then: &[&str]) -> Arc<Self> {
+            let parse = |list: &[&str]| list.iter().map(|ip| ip.parse().unwrap()).collect();
+            Arc::new(Rebinding {
+                first: parse(first),
+                then: parse(then),
+                lookups: AtomicUsize::new(0),
+            })
+        }
+    }
+
+    impl HostResolver for Rebinding {
+        fn resolve(&self, _host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
+            let answer = if self.lookups.fetch_add(1, Ordering::SeqCst) == 0 {
+                &self.first
+            } else {
+                &self.then
+            };
+            Ok(answer.iter().map(|ip| SocketAddr::new(*ip, port)).collect())
+        }
+    }
+
+    /// Records the targets ureq is about to connect to and refuses any set
+    /// with a non-loopback address, before the TCP connector runs.
+    #[derive(Clone, Debug, Default)]
+    struct LoopbackOnly {
+        targets: Arc<Mutex<Vec<SocketAddr>>>,
+    }
+
+    impl Connector<()> for LoopbackOnly {
+        type Out = ();
+
+        fn connect(
+            &self,
+            details: &ConnectionDetails,
+            chained: Option<()>,
+        ) -> std::result::Result<Option<()>, ureq::Error> {
+            let targets: Vec<SocketAddr> = details.addrs.iter().copied().collect();
+            self.targets.lock().unwrap().extend(&targets);
+            if targets.iter().all(|a| a.ip().is_loopback()) {
+                Ok(chained)
+            } else {
+                Err(ureq::Error::Io(io::Error::other("the test connects to loopback only")))
+            }
+        }
+    }
+
+    /// A loopback HTTP server answering every request with `body(port)`, one
+    /// connection after the other; returns its port and the number of
+    /// connections it accepted.
+    fn serve(body: impl Fn(u16) -> String + Send + 'static) -> (u16, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let counter = accepted.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                counter.fetch_add(1, Ordering::SeqCst);
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 2 {
+                    line.clear();
+                }
+                let body = body(port);
+                let mut stream = stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        (port, accepted)
+    }
+
+    /// The number of connections the server at `port` accepted before this
+    /// call: a probe connection is answered only after every earlier one.
+    fn connections(port: u16, accepted: &AtomicUsize) -> usize {
+        let mut probe = std::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+        probe.write_all(b"GET /probe HTTP/1.1\r\n\r\n").unwrap();
+        let _ = io::Read::read_to_end(&mut probe, &mut Vec::new());
+        accepted.load(Ordering::SeqCst) - 1
+    }
+
+    fn document(did: &str) -> String {
+        serde_json::json!({"id": did}).to_string()
+    }
+
+    /// `base` looking hosts up with `hosts` and connecting through `gate`
+    /// (set last: the other settings rebuild the agent with the default
+    /// connector).
+    fn gated(base: WebResolver, hosts: Arc<dyn HostResolver>, gate: &LoopbackOnly) -> WebResolver {
+        base.with_host_resolver(hosts)
+            .with_connector(().chain(gate.clone()).chain(TcpConnector::default()))
+    }
+
+    fn resolver(hosts: Arc<dyn HostResolver>, gate: &LoopbackOnly) -> WebResolver {
+        gated(WebResolver::new(Duration::from_secs(2)), hosts, gate)
+    }
 
     #[test]
-    fn non_public_addresses() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "100.64.0.1",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:10.0.0.1",
+    fn a_name_that_rebinds_to_loopback_after_the_check_is_never_connected_to() {
+        let (port, accepted) = serve(|port| document(&format!("did:web:localhost%3A{port}")));
+        let hosts = Rebinding::new(&["8.8.8.8"], &["127.0.0.1"]);
+        let gate = LoopbackOnly::default();
+        let error = resolver(hosts.clone(), &gate)
+            .resolve(&format!("did:web:localhost%3A{port}"))
+            .unwrap_err();
+        assert_eq!(error.code(), ErrorCode::DidNotFound);
+        assert_eq!(connections(port, &accepted), 0, "the loopback server was reached");
+        assert_eq!(
+            hosts.lookups.load(Ordering::SeqCst),
+            1,
+            "the host was looked up more than once"
+        );
+        let targets = gate.targets.lock().unwrap().clone();
+        assert_eq!(targets, [SocketAddr::new("8.8.8.8".parse().unwrap(), port)]);
+    }
+
+    #[test]
+    fn a_status_list_host_that_rebinds_to_loopback_is_never_connected_to() {
+        use crate::status::{HttpStatusLists, StatusResolver};
+        let (port, accepted) = serve(|_| String::from("{}"));
+        let hosts = Rebinding::new(&["2606:4700::1111"], &["127.0.0.1"]);
+        let gate = LoopbackOnly::default();
+        let lists = HttpStatusLists::with_policy(resolver(hosts.clone(), &gate));
+        let error = lists
+            .status_list(&format!("https://localhost:{port}/status/1"))
+            .unwrap_err();
+        assert_eq!(error.code(), ErrorCode::StatusListUnavailable);
+        assert_eq!(connections(port, &accepted), 0, "the loopback server was reached");
+        assert_eq!(hosts.lookups.load(Ordering::SeqCst), 1);
+        let targets = gate.targets.lock().unwrap().clone();
+        assert_eq!(targets, [SocketAddr::new("2606:4700::1111".parse().unwrap(), port)]);
+    }
+
+    #[test]
+    fn a_name_with_any_non_public_address_is_refused_before_connecting() {
+        let (port, accepted) = serve(|port| document(&format!("did:web:localhost%3A{port}")));
+        for answer in [
+            &["127.0.0.1"][..],
+            &["8.8.8.8", "10.0.0.1"],
+            &["::ffff:127.0.0.1"],
+            &["64:ff9b::7f00:1"],
         ] {
-            assert!(is_non_public(ip.parse().unwrap()), "{ip}");
+            let gate = LoopbackOnly::default();
+            let error = resolver(Rebinding::new(answer, answer), &gate)
+                .resolve(&format!("did:web:localhost%3A{port}"))
+                .unwrap_err();
+            assert_eq!(error.code(), ErrorCode::DidNotFound, "{answer:?}");
+            assert!(error.detail().contains("not a public address"), "{}", error.detail());
+            assert!(gate.targets.lock().unwrap().is_empty(), "{answer:?}");
         }
-        for ip in ["8.8.8.8", "142.250.0.1", "2001:4860::8888"] {
-            assert!(!is_non_public(ip.parse().unwrap()), "{ip}");
-        }
+        assert_eq!(connections(port, &accepted), 0);
+    }
+
+    #[test]
+    fn the_connection_goes_to_the_resolved_address_not_to_a_second_lookup() {
+        // `rebind.invalid` has no address in DNS (RFC 6761): only the
+        // resolver's answer can lead to the loopback server.
+        let (port, accepted) = serve(|port| document(&format!("did:web:rebind.invalid%3A{port}")));
+        let hosts = Rebinding::new(&["127.0.0.1"], &["8.8.8.8"]);
+        let gate = LoopbackOnly::default();
+        let did = format!("did:web:rebind.invalid%3A{port}");
+        let local = WebResolver::new(Duration::from_secs(2))
+            .allow_private_addresses(true)
+            .plain_http_on_loopback(true);
+        let document = gated(local, hosts.clone(), &gate).resolve(&did).unwrap();
+        assert_eq!(document.id(), did);
+        assert_eq!(connections(port, &accepted), 1);
+        assert_eq!(hosts.lookups.load(Ordering::SeqCst), 1);
+        let targets = gate.targets.lock().unwrap().clone();
+        assert_eq!(targets, [SocketAddr::new(Ipv4Addr::LOCALHOST.into(), port)]);
     }
 }
