@@ -424,7 +424,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// cannot forge lines or break out of its quotes.
 pub(crate) fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    crate::canon::jcs::write_string(text, &mut out);
+    crate::json_string::write_string(text, &mut out);
     out
 }
 

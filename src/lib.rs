@@ -74,6 +74,7 @@ pub mod crypto;
 pub mod did;
 mod error;
 mod issue;
+mod json_string;
 pub mod jose;
 pub mod json;
 #[cfg(feature = "rdfc")]

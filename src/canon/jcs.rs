@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::json_string::write_string;
 
 /// The canonical UTF-8 bytes of `value`.
 ///
@@ -143,43 +144,6 @@ pub(crate) fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
             }
         }
     }
-}
-
-pub(crate) fn write_string(s: &str, out: &mut String) {
-    out.push('"');
-    let bytes = s.as_bytes();
-    // Most strings need no escape; this branch-free scan vectorizes.
-    let needs_escape = bytes
-        .iter()
-        .fold(false, |acc, &b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'));
-    if !needs_escape {
-        out.push_str(s);
-        out.push('"');
-        return;
-    }
-    let mut start = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            0x08 => "\\b",
-            b'\t' => "\\t",
-            b'\n' => "\\n",
-            0x0C => "\\f",
-            b'\r' => "\\r",
-            0x00..=0x1F => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if escape.is_empty() {
-            let _ = write!(out, "\\u{:04x}", byte);
-        } else {
-            out.push_str(escape);
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
 }
 
 fn write_number(n: &Number, out: &mut String) -> Result<()> {

@@ -5,25 +5,7 @@ use serde_json::{Map, Value};
 use crate::crypto::{jwk, PublicKey};
 use crate::error::{quoted, Error, ErrorCode, Result};
 
-/// A verification relationship (Controlled Identifiers §2.3): what a key is
-/// allowed to be used for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum VerificationRelationship {
-    /// Issuing claims, such as credentials (`assertionMethod`).
-    AssertionMethod,
-    /// Proving control of the DID, such as signing presentations (`authentication`).
-    Authentication,
-}
-
-impl VerificationRelationship {
-    /// The property name in a DID document, which is also the `proofPurpose`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VerificationRelationship::AssertionMethod => "assertionMethod",
-            VerificationRelationship::Authentication => "authentication",
-        }
-    }
-}
+pub use crate::proof::VerificationRelationship;
 
 /// A verification method taken from a DID document, with its key decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,9 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::{suites, Contexts, Cryptosuite};
+use super::{suites, Contexts, Cryptosuite, VerificationRelationship};
 use crate::crypto::{multibase, PublicKey, Signer};
-use crate::did::VerificationRelationship;
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::time::Timestamp;
 

@@ -6,6 +6,7 @@
 //! `eddsa-rdfc-2022` and `ecdsa-rdfc-2019` over RDFC-1.0 canonical N-Quads.
 
 mod data_integrity;
+mod purpose;
 mod suites;
 
 pub(crate) use suites::Contexts;
@@ -14,6 +15,7 @@ pub(crate) use suites::Contexts;
 pub use data_integrity::add_proof_with;
 pub(crate) use data_integrity::create_proof;
 pub use data_integrity::{add_proof, proofs_of, DataIntegrityProof, ProofOptions};
+pub use purpose::VerificationRelationship;
 
 use crate::crypto::KeyAlgorithm;
 use crate::error::{quoted, Error, ErrorCode, Result};
