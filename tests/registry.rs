@@ -243,6 +243,106 @@ fn a_suspended_or_expired_recognition_breaks_the_path() {
     assert_eq!(code(&store(s), "Licence", AT), None);
 }
 
+// ---- trust time: back-dating past a revocation ----
+
+/// `resource` authorized for ISSUER by LEAF (under ROOT → MID → LEAF) over
+/// `from`..`until` with `status`.
+fn statement(from: &str, until: Option<&str>, status: Status) -> Authorization {
+    let mut a = auth(LEAF, ISSUER, "ca:Licence", "CA");
+    a.valid_from = t(from);
+    a.valid_until = until.map(t);
+    a.status = status;
+    a
+}
+
+fn leaf_with(authorizations: Vec<Authorization>) -> TrustStore {
+    store(vec![
+        registry(ROOT, 1, vec![], vec![recognize(ROOT, MID, &["*"], &["CA"])]),
+        registry(MID, 1, vec![], vec![recognize(MID, LEAF, &["*"], &["CA"])]),
+        registry(LEAF, 1, authorizations, vec![]),
+    ])
+}
+
+#[test]
+fn a_back_dated_credential_does_not_reach_an_earlier_statement_past_a_revocation() {
+    // The registry authorized the issuer until 2024, renewed it from 2025,
+    // then revoked the renewal. A credential that claims 2023 must not be
+    // judged by the first statement alone.
+    for (status, expected) in [
+        (Status::Revoked, ErrorCode::AuthorizationRevoked),
+        (Status::Suspended, ErrorCode::AuthorizationSuspended),
+    ] {
+        let s = leaf_with(vec![
+            statement("2020-01-01T00:00:00Z", Some("2024-12-31T23:59:59Z"), Status::Active),
+            statement("2025-01-01T00:00:00Z", None, status),
+        ]);
+        assert_eq!(
+            code(&s, "Licence", "2023-06-01T00:00:00Z"),
+            Some(expected),
+            "{status:?}"
+        );
+        assert_eq!(code(&s, "Licence", AT), Some(expected), "{status:?}");
+        // Listed the other way round: the same answer.
+        let s = leaf_with(vec![
+            statement("2025-01-01T00:00:00Z", None, status),
+            statement("2020-01-01T00:00:00Z", Some("2024-12-31T23:59:59Z"), Status::Active),
+        ]);
+        assert_eq!(
+            code(&s, "Licence", "2023-06-01T00:00:00Z"),
+            Some(expected),
+            "{status:?}"
+        );
+    }
+    // A revocation whose statement starts after the verification time still refuses.
+    let s = leaf_with(vec![
+        statement("2020-01-01T00:00:00Z", None, Status::Active),
+        statement("2030-01-01T00:00:00Z", None, Status::Revoked),
+    ]);
+    assert_eq!(
+        code(&s, "Licence", "2023-06-01T00:00:00Z"),
+        Some(ErrorCode::AuthorizationRevoked)
+    );
+}
+
+#[test]
+fn a_statement_revoked_before_the_claimed_issuance_does_not_block_a_later_authorization() {
+    // Revoked over 2020–2022, authorized again from 2023: a credential of
+    // 2024 is judged by the new statement; one claiming 2021 is refused.
+    let s = leaf_with(vec![
+        statement("2020-01-01T00:00:00Z", Some("2022-12-31T23:59:59Z"), Status::Revoked),
+        statement("2023-01-01T00:00:00Z", None, Status::Active),
+    ]);
+    assert_eq!(code(&s, "Licence", "2024-06-01T00:00:00Z"), None);
+    assert_eq!(
+        code(&s, "Licence", "2021-06-01T00:00:00Z"),
+        Some(ErrorCode::AuthorizationRevoked)
+    );
+}
+
+#[test]
+fn a_back_dated_credential_does_not_cross_a_recognition_revoked_later() {
+    // ROOT recognized MID until 2024, and again from 2025 until it revoked
+    // (or suspended) that recognition.
+    for status in [Status::Revoked, Status::Suspended] {
+        let mut earlier = recognize(ROOT, MID, &["*"], &["CA"]);
+        earlier.valid_until = Some(t("2024-12-31T23:59:59Z"));
+        let mut later = recognize(ROOT, MID, &["*"], &["CA"]);
+        later.valid_from = t("2025-01-01T00:00:00Z");
+        later.status = status;
+        let s = store(vec![
+            registry(ROOT, 1, vec![], vec![earlier, later]),
+            registry(MID, 1, vec![auth(MID, ISSUER, "ca:Licence", "CA")], vec![]),
+        ]);
+        let answer = s.authorize_issuer(ISSUER, &["Licence"], t("2023-06-01T00:00:00Z"));
+        assert!(!answer.authorized, "{status:?}: {:?}", answer.path);
+        assert_eq!(
+            answer.reason.map(|e| e.code()),
+            Some(ErrorCode::RegistryNotRecognized),
+            "{status:?}"
+        );
+    }
+}
+
 #[test]
 fn cycles_terminate() {
     let s = store(vec![
