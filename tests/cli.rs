@@ -683,3 +683,139 @@ fn a_did_webvh_issuer_made_with_the_cli_verifies_and_a_tampered_log_does_not() {
     assert!(stdout(&refused).contains("DID_LOG_INVALID"), "{}", stdout(&refused));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_back_dated_credential_is_refused_and_trust_now_requires_the_authorization_at_verification() {
+    let dir = temp_dir("trust-time");
+    let p = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let did_of = |key: &str| {
+        let out = passerelle(&["key", "generate", "--out", &p(key)]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["did"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (registry, issuer) = (did_of("registry-key.json"), did_of("issuer-key.json"));
+    let statement = |resource: &str, from: &str, until: Option<&str>, status: &str| {
+        let mut statement = serde_json::json!({
+            "entity_id": issuer, "authority_id": registry, "action": "issue",
+            "resource": resource, "jurisdiction": "CA-NU",
+            "name": {"en": "Permit office", "fr": "Bureau des permis"},
+            "legal_authority": {"en": "Test Act", "fr": "Loi d’essai"},
+            "valid_from": from, "status": status
+        });
+        if let Some(until) = until {
+            statement["valid_until"] = until.into();
+        }
+        statement
+    };
+    // Permit: authorized until 2024, renewed in 2025, the renewal revoked.
+    // Licence: authorized until the end of 2025, then simply ended.
+    let source = serde_json::json!({
+        "id": registry, "name": {"en": "Test registry", "fr": "Registre d’essai"}, "jurisdiction": "CA-NU", "sequence": 1,
+        "authorizations": [
+            statement("ca-nu:Permit", "2020-01-01T00:00:00Z", Some("2024-12-31T23:59:59Z"), "active"),
+            statement("ca-nu:Permit", "2025-01-01T00:00:00Z", None, "revoked"),
+            statement("ca-nu:Licence", "2020-01-01T00:00:00Z", Some("2025-12-31T23:59:59Z"), "active"),
+        ]
+    });
+    std::fs::write(p("source.json"), source.to_string()).unwrap();
+    let signed = passerelle(&[
+        "registry",
+        "sign",
+        "--key",
+        &p("registry-key.json"),
+        "--at",
+        "2026-02-01T00:00:00Z",
+        "--valid-until",
+        "2026-12-31T00:00:00Z",
+        &p("source.json"),
+    ]);
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    std::fs::write(p("snapshot.json"), &signed.stdout).unwrap();
+
+    let issue = |kind: &str, valid_from: &str, file: &str| {
+        let unsigned = serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential", kind],
+            "issuer": "did:example:x",
+            "validFrom": valid_from,
+            "credentialSubject": {"id": "did:example:holder"}
+        });
+        std::fs::write(p("unsigned.json"), unsigned.to_string()).unwrap();
+        // Signed in May 2026, whatever validFrom says.
+        let out = passerelle(&[
+            "issue",
+            "--key",
+            &p("issuer-key.json"),
+            "--set-issuer",
+            "--at",
+            "2026-05-01T00:00:00Z",
+            &p("unsigned.json"),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::write(p(file), &out.stdout).unwrap();
+    };
+    issue("Permit", "2023-06-01T00:00:00Z", "permit.json");
+    issue("Licence", "2025-06-01T00:00:00Z", "licence.json");
+
+    let verify = |file: &str, extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--json",
+            "--at",
+            "2026-06-01T00:00:00Z",
+            "--trust-anchor",
+            registry.as_str(),
+        ];
+        let (snapshot, credential) = (p("snapshot.json"), p(file));
+        args.extend(["--registry", snapshot.as_str()]);
+        args.extend(extra);
+        args.push(credential.as_str());
+        let out = passerelle(&args);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let trust = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "trust")
+            .unwrap()
+            .clone();
+        (out.status.code(), trust)
+    };
+
+    let (code, trust) = verify("permit.json", &[]);
+    assert_eq!(code, Some(1), "{trust}");
+    assert_eq!(trust["code"], "AUTHORIZATION_REVOKED", "{trust}");
+    assert_eq!(trust["evidence"]["issued"], "2023-06-01T00:00:00Z");
+    assert_eq!(trust["evidence"]["issuedFrom"], "validFrom");
+    assert_eq!(trust["evidence"]["judgedAt"], "2023-06-01T00:00:00Z");
+
+    let (code, trust) = verify("licence.json", &[]);
+    assert_eq!(code, Some(0), "{trust}");
+    assert!(
+        trust["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("Time used: 2025-06-01T00:00:00Z"),
+        "{trust}"
+    );
+    for flag in ["--trust-at-verification-time", "--trust-now"] {
+        let (code, trust) = verify("licence.json", &[flag]);
+        assert_eq!(code, Some(1), "{flag}: {trust}");
+        assert_eq!(trust["code"], "AUTHORIZATION_EXPIRED", "{flag}: {trust}");
+        assert_eq!(
+            trust["evidence"]["judgedAt"], "2025-06-01T00:00:00Z; 2026-06-01T00:00:00Z",
+            "{flag}"
+        );
+        assert!(
+            trust["message"]["fr"]
+                .as_str()
+                .unwrap()
+                .starts_with("L’émetteur n’est pas autorisé au moment de la vérification"),
+            "{trust}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

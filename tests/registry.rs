@@ -243,6 +243,402 @@ fn a_suspended_or_expired_recognition_breaks_the_path() {
     assert_eq!(code(&store(s), "Licence", AT), None);
 }
 
+// ---- trust time: back-dating past a revocation ----
+
+/// `resource` authorized for ISSUER by LEAF (under ROOT → MID → LEAF) over
+/// `from`..`until` with `status`.
+fn statement(from: &str, until: Option<&str>, status: Status) -> Authorization {
+    let mut a = auth(LEAF, ISSUER, "ca:Licence", "CA");
+    a.valid_from = t(from);
+    a.valid_until = until.map(t);
+    a.status = status;
+    a
+}
+
+fn leaf_with(authorizations: Vec<Authorization>) -> TrustStore {
+    store(vec![
+        registry(ROOT, 1, vec![], vec![recognize(ROOT, MID, &["*"], &["CA"])]),
+        registry(MID, 1, vec![], vec![recognize(MID, LEAF, &["*"], &["CA"])]),
+        registry(LEAF, 1, authorizations, vec![]),
+    ])
+}
+
+#[test]
+fn a_back_dated_credential_does_not_reach_an_earlier_statement_past_a_revocation() {
+    // The registry authorized the issuer until 2024, renewed it from 2025,
+    // then revoked the renewal. A credential that claims 2023 must not be
+    // judged by the first statement alone.
+    for (status, expected) in [
+        (Status::Revoked, ErrorCode::AuthorizationRevoked),
+        (Status::Suspended, ErrorCode::AuthorizationSuspended),
+    ] {
+        let s = leaf_with(vec![
+            statement("2020-01-01T00:00:00Z", Some("2024-12-31T23:59:59Z"), Status::Active),
+            statement("2025-01-01T00:00:00Z", None, status),
+        ]);
+        assert_eq!(
+            code(&s, "Licence", "2023-06-01T00:00:00Z"),
+            Some(expected),
+            "{status:?}"
+        );
+        assert_eq!(code(&s, "Licence", AT), Some(expected), "{status:?}");
+        // Listed the other way round: the same answer.
+        let s = leaf_with(vec![
+            statement("2025-01-01T00:00:00Z", None, status),
+            statement("2020-01-01T00:00:00Z", Some("2024-12-31T23:59:59Z"), Status::Active),
+        ]);
+        assert_eq!(
+            code(&s, "Licence", "2023-06-01T00:00:00Z"),
+            Some(expected),
+            "{status:?}"
+        );
+    }
+    // A revocation whose statement starts after the verification time still refuses.
+    let s = leaf_with(vec![
+        statement("2020-01-01T00:00:00Z", None, Status::Active),
+        statement("2030-01-01T00:00:00Z", None, Status::Revoked),
+    ]);
+    assert_eq!(
+        code(&s, "Licence", "2023-06-01T00:00:00Z"),
+        Some(ErrorCode::AuthorizationRevoked)
+    );
+}
+
+#[test]
+fn a_statement_revoked_before_the_claimed_issuance_does_not_block_a_later_authorization() {
+    // Revoked over 2020–2022, authorized again from 2023: a credential of
+    // 2024 is judged by the new statement; one claiming 2021 is refused.
+    let s = leaf_with(vec![
+        statement("2020-01-01T00:00:00Z", Some("2022-12-31T23:59:59Z"), Status::Revoked),
+        statement("2023-01-01T00:00:00Z", None, Status::Active),
+    ]);
+    assert_eq!(code(&s, "Licence", "2024-06-01T00:00:00Z"), None);
+    assert_eq!(
+        code(&s, "Licence", "2021-06-01T00:00:00Z"),
+        Some(ErrorCode::AuthorizationRevoked)
+    );
+}
+
+#[test]
+fn a_back_dated_credential_does_not_cross_a_recognition_revoked_later() {
+    // ROOT recognized MID until 2024, and again from 2025 until it revoked
+    // (or suspended) that recognition.
+    for status in [Status::Revoked, Status::Suspended] {
+        let mut earlier = recognize(ROOT, MID, &["*"], &["CA"]);
+        earlier.valid_until = Some(t("2024-12-31T23:59:59Z"));
+        let mut later = recognize(ROOT, MID, &["*"], &["CA"]);
+        later.valid_from = t("2025-01-01T00:00:00Z");
+        later.status = status;
+        let s = store(vec![
+            registry(ROOT, 1, vec![], vec![earlier, later]),
+            registry(MID, 1, vec![auth(MID, ISSUER, "ca:Licence", "CA")], vec![]),
+        ]);
+        let answer = s.authorize_issuer(ISSUER, &["Licence"], t("2023-06-01T00:00:00Z"));
+        assert!(!answer.authorized, "{status:?}: {:?}", answer.path);
+        assert_eq!(
+            answer.reason.map(|e| e.code()),
+            Some(ErrorCode::RegistryNotRecognized),
+            "{status:?}"
+        );
+    }
+}
+
+// ---- trust time in the verifier's report ----
+
+fn trust_issuer() -> passerelle::Issuer<passerelle::crypto::Ed25519KeyPair> {
+    passerelle::Issuer::did_key(passerelle::crypto::Ed25519KeyPair::from_seed(&[0x5a; 32]))
+}
+
+/// A `Licence` credential from [`trust_issuer`], signed at `signed`, with
+/// `validFrom` `valid_from` if given.
+fn licence(valid_from: Option<&str>, signed: &str) -> Vec<u8> {
+    let issuer = trust_issuer();
+    let mut unsigned = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "Licence"],
+        "issuer": issuer.did(),
+        "credentialSubject": {"id": "did:example:holder"}
+    });
+    if let Some(from) = valid_from {
+        unsigned["validFrom"] = from.into();
+    }
+    let signed = issuer.issue(unsigned.as_object().unwrap().clone(), t(signed)).unwrap();
+    signed.to_json_string().into_bytes()
+}
+
+/// ROOT → MID → LEAF, LEAF authorizing [`trust_issuer`] with `statements`
+/// (their periods and statuses), MID recognized by ROOT until `mid_until`.
+fn trust_store(statements: &[(&str, Option<&str>, Status)], mid_until: Option<&str>) -> TrustStore {
+    let did = trust_issuer().did().to_owned();
+    let authorizations = statements
+        .iter()
+        .map(|(from, until, status)| Authorization {
+            valid_from: t(from),
+            valid_until: until.map(t),
+            status: *status,
+            ..auth(LEAF, &did, "ca:Licence", "CA")
+        })
+        .collect();
+    let mut mid = recognize(ROOT, MID, &["*"], &["CA"]);
+    mid.valid_until = mid_until.map(t);
+    store(vec![
+        registry(ROOT, 1, vec![], vec![mid]),
+        registry(MID, 1, vec![], vec![recognize(MID, LEAF, &["*"], &["CA"])]),
+        registry(LEAF, 1, authorizations, vec![]),
+    ])
+}
+
+fn trust_of(store: TrustStore, credential: &[u8], at: &str, strict: bool) -> passerelle::verify::Check {
+    let mut options = VerifyOptions::at(t(at));
+    options.trust_at_verification_time = strict;
+    let report = Verifier::offline().with_trust(store).verify(credential, &options);
+    report.check(passerelle::verify::CheckName::Trust).unwrap().clone()
+}
+
+fn evidence<'a>(check: &'a passerelle::verify::Check, key: &str) -> Vec<&'a str> {
+    check
+        .evidence
+        .iter()
+        .filter(|(k, _)| *k == key)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+const RENEWED_THEN_REVOKED: &[(&str, Option<&str>, Status)] = &[
+    ("2020-01-01T00:00:00Z", Some("2024-12-31T23:59:59Z"), Status::Active),
+    ("2025-01-01T00:00:00Z", None, Status::Revoked),
+];
+
+#[test]
+fn the_verifier_refuses_a_credential_back_dated_past_a_revocation_and_names_the_time() {
+    // Issued (and signed) in 2026, after the revocation, but dated 2023.
+    let credential = licence(Some("2023-06-01T00:00:00Z"), "2026-05-01T00:00:00Z");
+    let check = trust_of(trust_store(RENEWED_THEN_REVOKED, None), &credential, AT, false);
+    assert_eq!(
+        check.code,
+        Some(ErrorCode::AuthorizationRevoked),
+        "{}",
+        check.message.en
+    );
+    assert_eq!(evidence(&check, "issued"), ["2023-06-01T00:00:00Z"]);
+    assert_eq!(evidence(&check, "issuedFrom"), ["validFrom"]);
+    assert_eq!(evidence(&check, "judgedAt"), ["2023-06-01T00:00:00Z"]);
+    assert!(
+        check
+            .message
+            .en
+            .contains("Time used: 2023-06-01T00:00:00Z, the issuance date the credential claims (validFrom)"),
+        "{}",
+        check.message.en
+    );
+    assert!(
+        check.message.fr.contains(
+            "Moment retenu : le 2023-06-01T00:00:00Z, date de délivrance déclarée par l’attestation (validFrom)"
+        ),
+        "{}",
+        check.message.fr
+    );
+    // Dated into the revoked statement's own period: refused as well.
+    let credential = licence(Some("2025-06-01T00:00:00Z"), "2026-05-01T00:00:00Z");
+    let check = trust_of(trust_store(RENEWED_THEN_REVOKED, None), &credential, AT, false);
+    assert_eq!(check.code, Some(ErrorCode::AuthorizationRevoked));
+}
+
+#[test]
+fn an_authorization_that_ended_after_issuance_counts_unless_the_strict_option_is_on() {
+    let ended = &[("2020-01-01T00:00:00Z", Some("2025-12-31T23:59:59Z"), Status::Active)][..];
+    let credential = licence(Some("2025-06-01T00:00:00Z"), "2025-06-01T00:00:00Z");
+
+    let check = trust_of(trust_store(ended, None), &credential, AT, false);
+    assert_eq!(
+        check.outcome,
+        passerelle::verify::Outcome::Passed,
+        "{}",
+        check.message.en
+    );
+    assert_eq!(evidence(&check, "judgedAt"), ["2025-06-01T00:00:00Z"]);
+    assert!(check.message.en.starts_with("Authorized: "), "{}", check.message.en);
+    assert!(
+        check.message.en.contains("Time used: 2025-06-01T00:00:00Z"),
+        "{}",
+        check.message.en
+    );
+
+    let check = trust_of(trust_store(ended, None), &credential, AT, true);
+    assert_eq!(
+        check.code,
+        Some(ErrorCode::AuthorizationExpired),
+        "{}",
+        check.message.en
+    );
+    assert_eq!(evidence(&check, "judgedAt"), ["2025-06-01T00:00:00Z", AT]);
+    assert!(
+        check.message.en.starts_with(&format!(
+            "The issuer is not authorized at the time of verification ({AT})"
+        )),
+        "{}",
+        check.message.en
+    );
+    assert!(
+        check.message.fr.starts_with(&format!(
+            "L’émetteur n’est pas autorisé au moment de la vérification ({AT})"
+        )),
+        "{}",
+        check.message.fr
+    );
+    assert!(
+        check
+            .message
+            .en
+            .contains(&format!("and the time of verification, {AT}.")),
+        "{}",
+        check.message.en
+    );
+    assert!(check
+        .detail
+        .as_deref()
+        .unwrap()
+        .starts_with(&format!("at the time of verification, {AT}")));
+
+    // Renewed: in force at both times through two statements.
+    let renewed = &[
+        ("2020-01-01T00:00:00Z", Some("2025-12-31T23:59:59Z"), Status::Active),
+        ("2026-01-01T00:00:00Z", None, Status::Active),
+    ][..];
+    let check = trust_of(trust_store(renewed, None), &credential, AT, true);
+    assert_eq!(
+        check.outcome,
+        passerelle::verify::Outcome::Passed,
+        "{}",
+        check.message.en
+    );
+    assert!(
+        check
+            .message
+            .fr
+            .contains(&format!("et le moment de la vérification, le {AT}.")),
+        "{}",
+        check.message.fr
+    );
+
+    // The recognition path must be in force at the time of verification too.
+    let check = trust_of(
+        trust_store(renewed, Some("2025-12-31T23:59:59Z")),
+        &credential,
+        AT,
+        false,
+    );
+    assert_eq!(
+        check.outcome,
+        passerelle::verify::Outcome::Passed,
+        "{}",
+        check.message.en
+    );
+    let check = trust_of(
+        trust_store(renewed, Some("2025-12-31T23:59:59Z")),
+        &credential,
+        AT,
+        true,
+    );
+    assert_eq!(
+        check.code,
+        Some(ErrorCode::RegistryNotRecognized),
+        "{}",
+        check.message.en
+    );
+}
+
+#[test]
+fn the_time_used_comes_from_valid_from_else_the_proof_else_the_verification() {
+    let active = &[("2020-01-01T00:00:00Z", None, Status::Active)][..];
+    let check = trust_of(
+        trust_store(active, None),
+        &licence(None, "2024-02-02T00:00:00Z"),
+        AT,
+        false,
+    );
+    assert_eq!(
+        check.outcome,
+        passerelle::verify::Outcome::Passed,
+        "{}",
+        check.message.en
+    );
+    assert_eq!(evidence(&check, "issued"), ["2024-02-02T00:00:00Z"]);
+    assert_eq!(evidence(&check, "issuedFrom"), ["proof created"]);
+    assert!(
+        check.message.en.contains("(its proof’s created)"),
+        "{}",
+        check.message.en
+    );
+
+    // A credential dated after the time of verification is not trusted.
+    let future = licence(Some("2027-01-01T00:00:00Z"), "2026-05-01T00:00:00Z");
+    let check = trust_of(trust_store(active, None), &future, AT, false);
+    assert_eq!(
+        check.code,
+        Some(ErrorCode::CredentialNotYetValid),
+        "{}",
+        check.message.en
+    );
+    assert!(
+        check.message.en.contains("after the time of verification"),
+        "{}",
+        check.message.en
+    );
+    assert!(
+        check.message.fr.contains("après le moment de la vérification"),
+        "{}",
+        check.message.fr
+    );
+}
+
+#[test]
+fn a_remote_answer_is_also_asked_for_at_the_time_of_verification() {
+    use passerelle::registry::{TrustAnswer, TrustTime};
+    let answer = |code: Option<ErrorCode>| TrustAnswer {
+        authorized: code.is_none(),
+        reason: code.map(|c| passerelle::Error::new(c, "remote")),
+        matched_type: None,
+        resource: None,
+        path: vec![],
+    };
+    let when = TrustTime {
+        issued: t("2023-06-01T00:00:00Z"),
+        verified: t(AT),
+        strict: false,
+    };
+    // Authorized at the claimed time, revoked (or merely ended) by now.
+    for (now, remote, expected) in [
+        (
+            Some(ErrorCode::AuthorizationRevoked),
+            true,
+            Some(ErrorCode::AuthorizationRevoked),
+        ),
+        (
+            Some(ErrorCode::AuthorizationSuspended),
+            true,
+            Some(ErrorCode::AuthorizationSuspended),
+        ),
+        (Some(ErrorCode::AuthorizationExpired), true, None),
+        (Some(ErrorCode::AuthorizationRevoked), false, None),
+    ] {
+        let judged = when.judge(
+            remote,
+            |time| if time == when.issued { answer(None) } else { answer(now) },
+        );
+        assert_eq!(judged.reason.map(|e| e.code()), expected, "{now:?} {remote}");
+    }
+    let strict = TrustTime { strict: true, ..when };
+    let judged = strict.judge(false, |time| {
+        if time == when.issued {
+            answer(None)
+        } else {
+            answer(Some(ErrorCode::AuthorizationExpired))
+        }
+    });
+    assert_eq!(judged.reason.map(|e| e.code()), Some(ErrorCode::AuthorizationExpired));
+}
+
 #[test]
 fn cycles_terminate() {
     let s = store(vec![

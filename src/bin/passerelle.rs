@@ -168,6 +168,10 @@ struct VerifyArgs {
     /// A trusted root registry DID (repeatable); enables the trust check.
     #[arg(long = "trust-anchor")]
     trust_anchors: Vec<String>,
+    /// Also require the issuer's authorization and its recognition path to be in force at the
+    /// time of verification, not only at the issuance date the credential claims.
+    #[arg(long, alias = "trust-now")]
+    trust_at_verification_time: bool,
     /// A registry snapshot, or a folder of them (repeatable).
     #[arg(long = "registry")]
     registries: Vec<PathBuf>,
@@ -503,6 +507,7 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let mut options = VerifyOptions::at(at);
     options.challenge = args.challenge;
     options.domain = args.domain;
+    options.trust_at_verification_time = args.trust_at_verification_time;
     options.limits = Limits {
         max_bytes: args.max_bytes,
         max_depth: args.max_depth,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::resolve::TrustAnswer;
 use super::trqp::{Query, QueryContext, Response};
-use super::TrustResolver;
+use super::{TrustResolver, TrustTime};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
 use crate::time::Timestamp;
@@ -107,6 +107,15 @@ impl TrqpClient {
 impl TrustResolver for TrqpClient {
     fn anchors(&self) -> &[String] {
         &self.anchors
+    }
+
+    /// Asks at `when.issued`, then at `when.verified` as well: a remote
+    /// registry may answer for a past time from the statements in force
+    /// then, so a revocation or suspension since is looked for in its
+    /// answer for the time of verification (any refusal then counts when
+    /// `when.strict`).
+    fn authorize_issuer_when(&self, issuer: &str, types: &[&str], when: TrustTime) -> TrustAnswer {
+        when.judge(true, |time| self.authorize_issuer(issuer, types, time))
     }
 
     /// Asks each anchor about each credential type; the first "authorized"

@@ -222,35 +222,91 @@ impl Visited {
     }
 }
 
+/// A recognition edge the search did not follow because its authority
+/// revoked or suspended it; named in the answer when the issuer's registry
+/// is then reached by no other path.
+struct Blocked {
+    entity: String,
+    error: Error,
+    path: Vec<PathStep>,
+}
+
+/// Whether a statement that is not active still bars statements of the
+/// same kind at `time`: it does unless it ended before `time`. The model
+/// does not say when a registry revoked or suspended a statement, only
+/// that it did (by the snapshot's date, so before the verification time);
+/// a revoked statement whose period reaches `time` or later therefore
+/// means "not authorized since at least then", whatever earlier statement
+/// the issuer's own dates point at. One that ended before `time` is
+/// history: the issuer was authorized again afterwards.
+fn bars(status: Status, until: Option<Timestamp>, time: Timestamp) -> bool {
+    status != Status::Active && until.is_none_or(|u| u >= time)
+}
+
 /// Queues the registries that `registry` recognizes, in force at `time`,
 /// with the path's scope narrowed; each (registry, scope) is visited once,
-/// so cycles end, and no path is longer than [`MAX_HOPS`].
+/// so cycles end, and no path is longer than [`MAX_HOPS`]. An edge is not
+/// followed when the same authority revoked or suspended a recognition of
+/// the same registry, for an overlapping scope, that [`bars`] `time`: a
+/// credential dated back into an earlier recognition period does not
+/// cross a recognition withdrawn since.
 fn follow_recognitions(
     registry: &Registry,
     node: &Node,
     time: Timestamp,
     visited: &mut Visited,
     queue: &mut VecDeque<Node>,
+    blocked: &mut Vec<Blocked>,
 ) {
     if node.hops >= MAX_HOPS {
         return;
     }
     for recognition in &registry.recognitions {
-        if recognition.status != Status::Active || !in_window(recognition.valid_from, recognition.valid_until, time) {
+        let in_force =
+            recognition.status == Status::Active && in_window(recognition.valid_from, recognition.valid_until, time);
+        if !in_force && !bars(recognition.status, recognition.valid_until, time) {
             continue;
         }
         let scope = node.scope.narrow(&recognition.scope);
-        if scope.is_empty() || !visited.first_visit(&recognition.entity_id, scope.to_string()) {
+        if scope.is_empty() {
             continue;
         }
-        let mut path = node.path.clone();
-        path.push(PathStep::Recognition {
+        let step = || PathStep::Recognition {
             authority: registry.id.clone(),
             entity: recognition.entity_id.clone(),
             entity_name: recognition.name.clone(),
             scope: scope.clone(),
             legal_authority: recognition.legal_authority.clone(),
+        };
+        let withdrawn = registry.recognitions.iter().find(|other| {
+            other.entity_id == recognition.entity_id
+                && bars(other.status, other.valid_until, time)
+                && !scope.narrow(&other.scope).is_empty()
         });
+        if let Some(withdrawn) = withdrawn {
+            let status = if withdrawn.status == Status::Revoked {
+                "revoked"
+            } else {
+                "suspended"
+            };
+            let detail = format!(
+                "{} {status} its recognition of {} for {}",
+                registry.id, recognition.entity_id, withdrawn.scope
+            );
+            let mut path = node.path.clone();
+            path.push(step());
+            blocked.push(Blocked {
+                entity: recognition.entity_id.clone(),
+                error: Error::new(ErrorCode::RegistryNotRecognized, detail),
+                path,
+            });
+            continue;
+        }
+        if !visited.first_visit(&recognition.entity_id, scope.to_string()) {
+            continue;
+        }
+        let mut path = node.path.clone();
+        path.push(step());
         queue.push_back(Node {
             registry: recognition.entity_id.clone(),
             scope,
@@ -280,6 +336,24 @@ impl Failure {
             self.best = Some((rank, error, path));
         }
     }
+}
+
+/// The refusal a revoked or suspended authorization `auth` gives, if it
+/// is not active.
+fn withdrawal(auth: &Authorization, registry: &Registry, time: Timestamp) -> Option<(ErrorCode, String)> {
+    let (code, what) = match auth.status {
+        Status::Active => return None,
+        Status::Revoked => (ErrorCode::AuthorizationRevoked, "revoked"),
+        Status::Suspended => (ErrorCode::AuthorizationSuspended, "suspended"),
+    };
+    let until = auth.valid_until.map(|u| format!(" until {u}")).unwrap_or_default();
+    Some((
+        code,
+        format!(
+            "{} {what} by {} (statement from {}{until}; credential of {time})",
+            auth.resource, registry.id, auth.valid_from
+        ),
+    ))
 }
 
 fn in_window(from: Timestamp, until: Option<Timestamp>, t: Timestamp) -> bool {
@@ -313,6 +387,7 @@ impl TrustStore {
             });
         }
         let mut failure = Failure::default();
+        let mut blocked: Vec<Blocked> = Vec::new();
         while let Some(node) = queue.pop_front() {
             let Some(indexed) = self.indexed(&node.registry) else {
                 if let Some(refusal) = self.refusal(&node.registry) {
@@ -322,28 +397,32 @@ impl TrustStore {
                 continue;
             };
             let registry = indexed.registry();
-            for &i in indexed.by_entity.get(issuer).map(Vec::as_slice).unwrap_or_default() {
+            let statements = indexed.by_entity.get(issuer).map(Vec::as_slice).unwrap_or_default();
+            for &i in statements {
                 let auth = &registry.authorizations[i];
                 let Some(matched) = wanted.matches(&auth.resource) else {
                     continue;
                 };
                 let mut path = node.path.clone();
                 path.push(authorization_step(registry, auth));
+                // The issuer's statements for this resource in this registry
+                // that bar `time` (revoked first): see [`bars`].
+                let withdrawn = || {
+                    let barring = statements
+                        .iter()
+                        .map(|&j| &registry.authorizations[j])
+                        .filter(|other| other.resource == auth.resource && bars(other.status, other.valid_until, time));
+                    barring.max_by_key(|other| other.status == Status::Revoked)
+                };
                 let problem = if !node.scope.covers(&auth.resource, &auth.jurisdiction) {
                     Some((
                         ErrorCode::ScopeViolation,
                         format!("{} in {} is outside {}", auth.resource, auth.jurisdiction, node.scope),
                     ))
-                } else if auth.status == Status::Revoked {
-                    Some((
-                        ErrorCode::AuthorizationRevoked,
-                        format!("{} revoked by {}", auth.resource, registry.id),
-                    ))
-                } else if auth.status == Status::Suspended {
-                    Some((
-                        ErrorCode::AuthorizationSuspended,
-                        format!("{} suspended by {}", auth.resource, registry.id),
-                    ))
+                } else if let Some(problem) = withdrawal(auth, registry, time) {
+                    Some(problem)
+                } else if let Some(problem) = withdrawn().and_then(|other| withdrawal(other, registry, time)) {
+                    Some(problem)
                 } else if time < auth.valid_from {
                     Some((
                         ErrorCode::AuthorizationNotYetValid,
@@ -371,7 +450,7 @@ impl TrustStore {
                     Some((code, detail)) => failure.note(2, Error::new(code, detail), path),
                 }
             }
-            follow_recognitions(registry, &node, time, &mut visited, &mut queue);
+            follow_recognitions(registry, &node, time, &mut visited, &mut queue, &mut blocked);
         }
         if let Some((_, error, path)) = failure.best {
             return TrustAnswer::refused(error, path);
@@ -386,6 +465,11 @@ impl TrustStore {
                 .flatten()
                 .map(|&i| &registry.authorizations[i]);
             if let Some(auth) = found.find(|a| wanted.matches(&a.resource).is_some()) {
+                if let Some(edge) = blocked.into_iter().find(|b| b.entity == registry.id) {
+                    let mut path = edge.path;
+                    path.push(authorization_step(registry, auth));
+                    return TrustAnswer::refused(edge.error, path);
+                }
                 let detail = format!(
                     "{issuer} is authorized by {}, which no trust anchor recognizes for {}",
                     registry.id, auth.resource
@@ -428,7 +512,7 @@ impl TrustStore {
             let Some(registry) = self.registry(&node.registry) else {
                 continue;
             };
-            follow_recognitions(registry, &node, time, &mut visited, &mut queue);
+            follow_recognitions(registry, &node, time, &mut visited, &mut queue, &mut Vec::new());
         }
         None
     }

@@ -23,7 +23,7 @@ use crate::did::{DidResolver, ResolvedMethod, StaticResolver, VerificationRelati
 use crate::error::{Error, ErrorCode, Lang, Result};
 use crate::json::{self, Limits};
 use crate::proof::{proofs_of, Cryptosuite, DataIntegrityProof};
-use crate::registry::TrustResolver;
+use crate::registry::{TrustResolver, AT_VERIFICATION};
 use crate::status::StatusResolver;
 use crate::table::Table;
 use crate::time::Timestamp;
@@ -52,6 +52,14 @@ pub struct VerifyOptions {
     pub challenge: Option<String>,
     /// The domain a presentation's proof must carry, if any.
     pub domain: Option<String>,
+    /// Whether the `trust` check also requires the issuer's authorization
+    /// and its recognition path to be in force at [`time`](Self::time), not
+    /// only at the issuance time the credential claims (kiosks,
+    /// high-assurance verifiers). Off by default: a credential issued while
+    /// its issuer was authorized stays valid after the authorization
+    /// ends, unless it was revoked or suspended. See
+    /// [`TrustTime`](crate::registry::TrustTime).
+    pub trust_at_verification_time: bool,
 }
 
 impl VerifyOptions {
@@ -63,6 +71,7 @@ impl VerifyOptions {
             limits: Limits::default(),
             challenge: None,
             domain: None,
+            trust_at_verification_time: false,
         }
     }
 }
@@ -287,7 +296,7 @@ impl<R: DidResolver> Verifier<R> {
         checks.push(validity_check(&facts, options.time));
         if full {
             checks.push(self.status_check(map, &facts, options));
-            checks.push(self.trust_check(map, &facts, options.time));
+            checks.push(self.trust_check(map, &facts, options));
         }
         Report::new(DocumentKind::Credential, checks, Vec::new())
     }
@@ -374,9 +383,14 @@ impl<R: DidResolver> Verifier<R> {
         Ok(())
     }
 
-    /// The issuer's authorization at the time the credential was issued:
-    /// its `validFrom`, else its proof's `created`, else the verification time.
-    fn trust_check(&self, map: &Map<String, Value>, facts: &Facts, now: Timestamp) -> Check {
+    /// The issuer's authorization at the issuance time the credential
+    /// claims (its `validFrom`, else its proof's `created`, else the time of
+    /// verification), refused if revoked or suspended since, and also at
+    /// the time of verification with `trust_at_verification_time`. A
+    /// credential claiming to be issued after the time of verification is
+    /// refused (`CREDENTIAL_NOT_YET_VALID`): its date is known to be false,
+    /// so there is no time to judge the authorization at.
+    fn trust_check(&self, map: &Map<String, Value>, facts: &Facts, options: &VerifyOptions) -> Check {
         let Some(store) = self.trust.as_deref().filter(|s| !s.anchors().is_empty()) else {
             return Check::skipped(
                 CheckName::Trust,
@@ -384,6 +398,7 @@ impl<R: DidResolver> Verifier<R> {
                 "Non vérifié : aucune ancre de confiance n’est configurée.",
             );
         };
+        let now = options.time;
         let created = proofs_of(map).ok().and_then(|proofs| {
             proofs
                 .first()
@@ -391,10 +406,47 @@ impl<R: DidResolver> Verifier<R> {
                 .and_then(Value::as_str)
                 .and_then(|t| Timestamp::parse(t).ok())
         });
-        let issued = facts.valid_from.or(created).unwrap_or(now);
+        let (issued, source) = match (facts.valid_from, created) {
+            (Some(from), _) => (from, IssuedFrom::ValidFrom),
+            (None, Some(created)) => (created, IssuedFrom::ProofCreated),
+            (None, None) => (now, IssuedFrom::Verification),
+        };
+        let strict = options.trust_at_verification_time;
+        let mut evidence = vec![
+            ("issued", issued.to_string()),
+            ("issuedFrom", source.name().to_owned()),
+            ("judgedAt", issued.to_string()),
+        ];
+        if strict && now != issued {
+            evidence.push(("judgedAt", now.to_string()));
+        }
+        if issued > now {
+            let e = Error::new(
+                ErrorCode::CredentialNotYetValid,
+                format!("claims to be issued at {issued}, after the time of verification {now}"),
+            );
+            let mut check = Check::failed(CheckName::Trust, &e, vec![("issued", issued.to_string())]);
+            check.message = Message {
+                en: format!(
+                    "The credential claims to be issued at {issued}, after the time of verification ({now}): \
+                     its issuer’s authorization cannot be judged."
+                )
+                .into(),
+                fr: format!(
+                    "L’attestation se dit délivrée le {issued}, après le moment de la vérification ({now}) : \
+                     l’autorisation de son émetteur ne peut pas être évaluée."
+                )
+                .into(),
+            };
+            return check;
+        }
         let types = credential::types(map);
-        let answer = store.authorize_issuer(&facts.issuer, &types, issued);
-        let mut evidence = vec![("issued", issued.to_string())];
+        let when = crate::registry::TrustTime {
+            issued,
+            verified: now,
+            strict,
+        };
+        let answer = store.authorize_issuer_when(&facts.issuer, &types, when);
         if let (Some(matched), Some(resource)) = (&answer.matched_type, &answer.resource) {
             evidence.push(("type", matched.clone()));
             evidence.push(("resource", resource.clone()));
@@ -403,23 +455,36 @@ impl<R: DidResolver> Verifier<R> {
             evidence.push(("path", answer.path_ids()));
         }
         let (en, fr) = (answer.render_path(Lang::En), answer.render_path(Lang::Fr));
+        let (when_en, when_fr) = source.sentence(issued, strict.then_some(now));
         match &answer.reason {
             None => {
                 let mut check = Check::passed(CheckName::Trust, evidence);
                 check.message = Message {
-                    en: format!("Authorized: {en}.").into(),
-                    fr: format!("Autorisé : {fr}.").into(),
+                    en: format!("Authorized: {en}. {when_en}").into(),
+                    fr: format!("Autorisé : {fr}. {when_fr}").into(),
                 };
                 check
             }
             Some(reason) => {
+                let at_verification = reason.detail().starts_with(AT_VERIFICATION);
+                let (reason_en, reason_fr) = if at_verification {
+                    (
+                        format!("The issuer is not authorized at the time of verification ({now}), which this verifier requires ({}).", reason.code()),
+                        format!("L’émetteur n’est pas autorisé au moment de la vérification ({now}), ce que ce vérificateur exige ({}).", reason.code()),
+                    )
+                } else {
+                    (reason.message(Lang::En).to_owned(), reason.message(Lang::Fr).to_owned())
+                };
                 let mut check = Check::failed(CheckName::Trust, reason, evidence);
-                if !answer.path.is_empty() {
-                    check.message = Message {
-                        en: format!("{} Path: {en}.", reason.message(Lang::En)).into(),
-                        fr: format!("{} Chemin : {fr}.", reason.message(Lang::Fr)).into(),
-                    };
-                }
+                let (path_en, path_fr) = if answer.path.is_empty() {
+                    (String::new(), String::new())
+                } else {
+                    (format!(" Path: {en}."), format!(" Chemin : {fr}."))
+                };
+                check.message = Message {
+                    en: format!("{reason_en}{path_en} {when_en}").into(),
+                    fr: format!("{reason_fr}{path_fr} {when_fr}").into(),
+                };
                 check
             }
         }
@@ -517,6 +582,65 @@ const PRESENTATION_CHECKS: &[CheckName] = &[
     CheckName::KeyBinding,
     CheckName::Credentials,
 ];
+
+/// Where the issuance time the `trust` check judges at comes from.
+#[derive(Clone, Copy)]
+enum IssuedFrom {
+    ValidFrom,
+    ProofCreated,
+    Verification,
+}
+
+impl IssuedFrom {
+    /// The evidence value.
+    fn name(self) -> &'static str {
+        match self {
+            IssuedFrom::ValidFrom => "validFrom",
+            IssuedFrom::ProofCreated => "proof created",
+            IssuedFrom::Verification => "none (time of verification)",
+        }
+    }
+
+    /// Which time(s) the authorization was judged at, in English and
+    /// French; `also` is the time of verification when it was judged then
+    /// as well.
+    fn sentence(self, issued: Timestamp, also: Option<Timestamp>) -> (String, String) {
+        let (claimed_en, claimed_fr) = match self {
+            IssuedFrom::ValidFrom => ("validFrom", "validFrom"),
+            IssuedFrom::ProofCreated => ("its proof’s created", "created de sa preuve"),
+            IssuedFrom::Verification => {
+                return (
+                    format!("Time used: the time of verification, {issued}, as the credential claims no issuance date."),
+                    format!(
+                        "Moment retenu : le moment de la vérification, le {issued}, car l’attestation ne déclare pas de date de délivrance."
+                    ),
+                )
+            }
+        };
+        match also.filter(|now| *now != issued) {
+            None => (
+                format!(
+                    "Time used: {issued}, the issuance date the credential claims ({claimed_en}); \
+                     a revocation or suspension since also counts."
+                ),
+                format!(
+                    "Moment retenu : le {issued}, date de délivrance déclarée par l’attestation ({claimed_fr}) ; \
+                     une révocation ou une suspension depuis compte aussi."
+                ),
+            ),
+            Some(now) => (
+                format!(
+                    "Times used: {issued}, the issuance date the credential claims ({claimed_en}), \
+                     and the time of verification, {now}."
+                ),
+                format!(
+                    "Moments retenus : le {issued}, date de délivrance déclarée par l’attestation ({claimed_fr}), \
+                     et le moment de la vérification, le {now}."
+                ),
+            ),
+        }
+    }
+}
 
 fn with_rest_skipped(first: Check, names: &[CheckName]) -> Vec<Check> {
     let mut checks = vec![first];

@@ -361,6 +361,8 @@ fn evidence_label(key: &str, lang: Lang) -> &str {
         ("resource", Lang::Fr) => "ressource",
         ("path", Lang::Fr) => "chemin",
         ("issued", Lang::Fr) => "délivrée",
+        ("issuedFrom", Lang::Fr) => "date de délivrance tirée de",
+        ("judgedAt", Lang::Fr) => "autorisation évaluée le",
         ("status", Lang::Fr) => "statut",
         (other, Lang::Fr) => other,
     }
