@@ -74,14 +74,15 @@ pub mod crypto;
 pub mod did;
 mod error;
 mod issue;
-mod json_string;
 pub mod jose;
 pub mod json;
+mod json_string;
 #[cfg(feature = "rdfc")]
 pub mod jsonld;
 pub mod net;
 pub mod proof;
 pub mod registry;
+mod secured;
 pub mod status;
 mod table;
 mod time;

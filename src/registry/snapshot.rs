@@ -9,8 +9,9 @@ use crate::crypto::Signer;
 use crate::did::DidResolver;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
+use crate::proof::Cryptosuite;
+use crate::secured::{verify_secured_credential, KeyCache, ProofInputs, Stage};
 use crate::time::Timestamp;
-use crate::verify::{CheckName, Verifier, VerifyOptions};
 use crate::{IssueDefaults, Issuer};
 
 /// The credential type of a snapshot.
@@ -99,41 +100,43 @@ pub fn open_snapshot(bytes: &[u8], resolver: &dyn DidResolver, time: Timestamp) 
         ..Limits::default()
     };
     let document = json::parse_object(bytes, limits).map_err(|e| invalid(e.detail()))?;
-    let mut options = VerifyOptions::at(time);
-    options.limits = limits;
-    let report = Verifier::new(resolver).verify_credential_json(&document, &options);
-    if let Some((check, code)) = report.failures().into_iter().next() {
-        let detail = format!("{}: {code}", check.as_str());
-        return Err(match check {
-            CheckName::Parse | CheckName::DataModel => invalid(&detail),
-            CheckName::ValidityPeriod => Error::new(ErrorCode::SnapshotStale, detail),
-            _ => Error::new(ErrorCode::SnapshotSignatureInvalid, detail),
-        });
-    }
-    if !crate::credential::types(&document).contains(&SNAPSHOT_TYPE) {
+    let inputs = ProofInputs {
+        time,
+        cryptosuites: Cryptosuite::ALL,
+        contexts: None,
+        challenge: None,
+        domain: None,
+    };
+    let verified = match verify_secured_credential(&document, resolver, &KeyCache::default(), &inputs) {
+        Ok(verified) => verified,
+        Err((stage, e)) => {
+            let detail = format!("{}: {}", stage.as_str(), e.code());
+            return Err(match stage {
+                Stage::DataModel => invalid(&detail),
+                Stage::ValidityPeriod => Error::new(ErrorCode::SnapshotStale, detail),
+                Stage::Proof | Stage::KeyBinding => Error::new(ErrorCode::SnapshotSignatureInvalid, detail),
+            });
+        }
+    };
+    if !verified.types().contains(&SNAPSHOT_TYPE) {
         return Err(invalid("the credential is not a TrustRegistrySnapshot"));
     }
+    let signer = verified.issuer().to_owned();
+    let (Some(valid_from), Some(valid_until)) = (verified.valid_from(), verified.valid_until()) else {
+        return Err(invalid("a snapshot needs validFrom and validUntil"));
+    };
     // The document is not needed past this point but for two dates and the
     // issuer: take the subject instead of copying a possibly huge registry.
     let mut document = document;
     let subject = document.shift_remove("credentialSubject").unwrap_or(Value::Null);
     let registry = Registry::from_json(subject)?;
     registry.validate()?;
-    if document.get("issuer").and_then(Value::as_str) != Some(registry.id.as_str()) {
+    if signer != registry.id {
         return Err(Error::new(
             ErrorCode::SnapshotSignatureInvalid,
             "a registry must sign its own snapshot",
         ));
     }
-    let date = |key: &str| {
-        document
-            .get(key)
-            .and_then(Value::as_str)
-            .and_then(|t| Timestamp::parse(t).ok())
-    };
-    let (Some(valid_from), Some(valid_until)) = (date("validFrom"), date("validUntil")) else {
-        return Err(invalid("a snapshot needs validFrom and validUntil"));
-    };
     Ok(Snapshot {
         registry,
         valid_from,

@@ -6,7 +6,6 @@
 //! network and no disk.
 
 mod jose;
-mod keys;
 mod presentation;
 mod report;
 mod status;
@@ -22,12 +21,12 @@ use crate::credential::{self, check_credential, Facts};
 use crate::did::{DidResolver, ResolvedMethod, StaticResolver, VerificationRelationship};
 use crate::error::{Error, ErrorCode, Lang, Result};
 use crate::json::{self, Limits};
-use crate::proof::{proofs_of, Cryptosuite, DataIntegrityProof};
+use crate::proof::{proofs_of, Cryptosuite};
 use crate::registry::{TrustResolver, AT_VERIFICATION};
+use crate::secured::{self, KeyCache, ProofInputs};
 use crate::status::StatusResolver;
 use crate::table::Table;
 use crate::time::Timestamp;
-use keys::KeyCache;
 use std::sync::{Arc, Mutex};
 
 /// How a credential is secured: embedded Data Integrity proofs, or the
@@ -312,75 +311,23 @@ impl<R: DidResolver> Verifier<R> {
         is_presentation: bool,
         checks: &mut Vec<Check>,
     ) -> Option<Vec<Arc<ResolvedMethod>>> {
-        let proofs = match proofs_of(document) {
-            Ok(proofs) => proofs,
-            Err(e) => {
-                checks.push(Check::failed(CheckName::Proof, &e, Vec::new()));
-                return None;
-            }
-        };
-        let mut signers = Vec::with_capacity(proofs.len());
-        let mut evidence = Vec::new();
-        let mut signed_as_dataset = false;
-        for proof_json in proofs {
-            let found = DataIntegrityProof::parse(proof_json).and_then(|proof| {
-                let signer = self.signer_of(&proof, purpose, options, &mut evidence)?;
-                Ok((proof, signer))
-            });
-            let (proof, signer) = match found {
-                Ok(found) => found,
-                Err(e) => {
-                    checks.push(Check::failed(CheckName::Proof, &e, evidence));
-                    return None;
-                }
-            };
-            let contexts = self.contexts();
-            if let Err(e) = check_proof(
-                &proof,
-                document,
-                &signer,
-                options,
-                is_presentation,
-                contexts,
-                &mut evidence,
-            ) {
-                checks.push(Check::failed(CheckName::Proof, &e, evidence));
-                // The key binding can still be judged: the key was found.
-                return Some(vec![signer]);
-            }
-            signers.push(signer);
-            signed_as_dataset |= proof.cryptosuite.is_rdfc();
-        }
-        if signed_as_dataset {
-            if let Err(e) = self.check_read_as_signed(document, is_presentation) {
-                checks.push(Check::failed(CheckName::Proof, &e, evidence));
-                return Some(signers);
-            }
-        }
-        checks.push(Check::passed(CheckName::Proof, evidence));
-        Some(signers)
+        let inputs = self.proof_inputs(options);
+        let proofs = secured::check_proofs(document, purpose, &self.resolver, &self.keys, &inputs, is_presentation);
+        checks.push(match &proofs.error {
+            None => Check::passed(CheckName::Proof, proofs.evidence),
+            Some(e) => Check::failed(CheckName::Proof, e, proofs.evidence),
+        });
+        proofs.signers
     }
 
-    /// With a JSON-LD suite the signature covers the dataset, not the JSON:
-    /// the members the verifier reads must say what the dataset says.
-    #[cfg(feature = "rdfc")]
-    fn check_read_as_signed(&self, document: &Map<String, Value>, is_presentation: bool) -> Result<()> {
-        let jsonld = match self.contexts() {
-            Some(jsonld) => jsonld,
-            None => crate::jsonld::JsonLd::bundled(),
-        };
-        let members = if is_presentation {
-            credential::members::PRESENTATION
-        } else {
-            credential::members::CREDENTIAL
-        };
-        jsonld.check_read_as_signed(document, members)
-    }
-
-    /// Without JSON-LD suites no proof is over a dataset.
-    #[cfg(not(feature = "rdfc"))]
-    fn check_read_as_signed(&self, _: &Map<String, Value>, _: bool) -> Result<()> {
-        Ok(())
+    fn proof_inputs<'o>(&'o self, options: &'o VerifyOptions) -> ProofInputs<'o> {
+        ProofInputs {
+            time: options.time,
+            cryptosuites: &options.cryptosuites,
+            contexts: self.contexts(),
+            challenge: options.challenge.as_deref(),
+            domain: options.domain.as_deref(),
+        }
     }
 
     /// The issuer's authorization at the issuance time the credential
@@ -489,83 +436,6 @@ impl<R: DidResolver> Verifier<R> {
             }
         }
     }
-
-    /// Checks the proof's suite and purpose, then retrieves its signing key.
-    fn signer_of(
-        &self,
-        proof: &DataIntegrityProof<'_>,
-        purpose: VerificationRelationship,
-        options: &VerifyOptions,
-        evidence: &mut Vec<(&'static str, String)>,
-    ) -> Result<Arc<ResolvedMethod>> {
-        evidence.push(("cryptosuite", proof.cryptosuite.as_str().to_owned()));
-        evidence.push(("verificationMethod", proof.verification_method.to_owned()));
-        if let Some(created) = proof.created {
-            evidence.push(("created", created.to_string()));
-        }
-        if !options.cryptosuites.contains(&proof.cryptosuite) {
-            return Err(Error::new(
-                ErrorCode::CryptosuiteNotAccepted,
-                proof.cryptosuite.as_str(),
-            ));
-        }
-        if proof.proof_purpose != purpose.as_str() {
-            let detail = format!(
-                "proofPurpose {} where {} is required",
-                proof.proof_purpose,
-                purpose.as_str()
-            );
-            return Err(Error::new(ErrorCode::ProofPurposeMismatch, detail));
-        }
-        self.keys.retrieve(proof.verification_method, &self.resolver)
-    }
-}
-
-/// The signature, then the proof's times, challenge and domain.
-fn check_proof(
-    proof: &DataIntegrityProof<'_>,
-    secured: &Map<String, Value>,
-    signer: &ResolvedMethod,
-    options: &VerifyOptions,
-    is_presentation: bool,
-    contexts: crate::proof::Contexts<'_>,
-    evidence: &mut Vec<(&'static str, String)>,
-) -> Result<()> {
-    proof.verify_signature_in(secured, &signer.method.public_key, contexts)?;
-    if let Some(created) = proof.created {
-        if created > options.time {
-            let detail = format!("created {created} is after {}", options.time);
-            return Err(Error::new(ErrorCode::ProofCreatedInFuture, detail));
-        }
-    }
-    if let Some(expires) = proof.expires {
-        evidence.push(("expires", expires.to_string()));
-        if expires <= options.time {
-            let detail = format!("expired {expires}, verified at {}", options.time);
-            return Err(Error::new(ErrorCode::ProofExpired, detail));
-        }
-    }
-    if is_presentation {
-        if let Some(expected) = &options.challenge {
-            if proof.challenge != Some(expected.as_str()) {
-                return Err(Error::new(
-                    ErrorCode::ChallengeMismatch,
-                    "the proof's challenge differs from the expected one",
-                ));
-            }
-            evidence.push(("challenge", expected.clone()));
-        }
-        if let Some(expected) = &options.domain {
-            if !proof.domain.as_ref().is_some_and(|d| d.contains(expected)) {
-                return Err(Error::new(
-                    ErrorCode::DomainMismatch,
-                    format!("the proof's domain is not {expected}"),
-                ));
-            }
-            evidence.push(("domain", expected.clone()));
-        }
-    }
-    Ok(())
 }
 
 const CREDENTIAL_CHECKS: &[CheckName] = &[
@@ -678,6 +548,7 @@ fn types_include(map: &Map<String, Value>, name: &str) -> bool {
     }
 }
 
+/// The key-binding check over the signers the proof check found.
 fn key_binding_check(
     signers: Option<&[Arc<ResolvedMethod>]>,
     relationship: VerificationRelationship,
@@ -691,61 +562,16 @@ fn key_binding_check(
             "Non vérifié : la clé de signature est introuvable.",
         );
     };
-    let mut evidence = Vec::new();
-    for signer in signers {
-        let method = &signer.method;
-        evidence.push(("controller", method.controller.clone()));
-        evidence.push((relationship.as_str(), method.id.clone()));
-        if !signer.authorizes(relationship) {
-            let e = Error::new(
-                ErrorCode::VerificationMethodNotAuthorized,
-                format!(
-                    "{} is not listed under {} of {}",
-                    method.id,
-                    relationship.as_str(),
-                    method.controller
-                ),
-            );
-            return Check::failed(CheckName::KeyBinding, &e, evidence);
-        }
-        if let Some(expected) = expected_controller {
-            evidence.push((role, expected.to_owned()));
-            if method.controller != expected {
-                let e = Error::new(
-                    ErrorCode::KeyControllerMismatch,
-                    format!(
-                        "the key is controlled by {}, but the {role} is {expected}",
-                        method.controller
-                    ),
-                );
-                return Check::failed(CheckName::KeyBinding, &e, evidence);
-            }
-        }
+    match secured::check_key_binding(signers, relationship, expected_controller, role) {
+        (evidence, Ok(())) => Check::passed(CheckName::KeyBinding, evidence),
+        (evidence, Err(e)) => Check::failed(CheckName::KeyBinding, &e, evidence),
     }
-    Check::passed(CheckName::KeyBinding, evidence)
 }
 
+/// The validity-period check at the verification time.
 fn validity_check(facts: &Facts, now: Timestamp) -> Check {
-    let mut evidence = vec![("time", now.to_string())];
-    if let Some(from) = facts.valid_from {
-        evidence.push(("validFrom", from.to_string()));
-        if now < from {
-            let e = Error::new(
-                ErrorCode::CredentialNotYetValid,
-                format!("valid from {from}, verified at {now}"),
-            );
-            return Check::failed(CheckName::ValidityPeriod, &e, evidence);
-        }
+    match secured::check_validity(facts, now) {
+        (evidence, Ok(())) => Check::passed(CheckName::ValidityPeriod, evidence),
+        (evidence, Err(e)) => Check::failed(CheckName::ValidityPeriod, &e, evidence),
     }
-    if let Some(until) = facts.valid_until {
-        evidence.push(("validUntil", until.to_string()));
-        if now > until {
-            let e = Error::new(
-                ErrorCode::CredentialExpired,
-                format!("valid until {until}, verified at {now}"),
-            );
-            return Check::failed(CheckName::ValidityPeriod, &e, evidence);
-        }
-    }
-    Check::passed(CheckName::ValidityPeriod, evidence)
 }
