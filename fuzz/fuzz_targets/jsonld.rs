@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         other => other,
     };
     let Ok(quads) = jsonld.to_rdf(&document) else { return };
-    let limit = rdfc::WorkLimit { max_n_degree_calls: 256, max_permutations: 4096 };
+    let limit = rdfc::WorkLimit { max_n_degree_calls: 256, max_permutations: 4096, max_work: 20_000 };
     if let Ok(canonical) = rdfc::canonicalize(&quads, rdfc::HashAlgorithm::Sha256, limit) {
         nquads::parse(&canonical.nquads).expect("canonical N-Quads read back");
     }

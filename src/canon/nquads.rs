@@ -39,19 +39,6 @@ pub struct Quad {
     pub graph: Option<Term>,
 }
 
-impl Quad {
-    /// The blank node labels among subject, object and graph name.
-    pub(crate) fn blank_nodes(&self) -> impl Iterator<Item = &str> {
-        [Some(&self.subject), Some(&self.object), self.graph.as_ref()]
-            .into_iter()
-            .flatten()
-            .filter_map(|term| match term {
-                Term::Blank(label) => Some(label.as_str()),
-                _ => None,
-            })
-    }
-}
-
 fn invalid(line: usize, why: &str) -> Error {
     Error::new(ErrorCode::NquadsMalformed, format!("N-Quads line {line}: {why}"))
 }

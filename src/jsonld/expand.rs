@@ -17,8 +17,15 @@ use super::iri::{is_absolute_iri, is_blank_node, is_keyword, language_tag};
 use super::{invalid, undefined, unsupported, Processor};
 use crate::error::{quoted, Error, ErrorCode, Result};
 
-/// How deeply expansion follows nested objects and arrays.
-const MAX_DEPTH: usize = 128;
+/// How deeply expansion follows nested objects and arrays; deeper
+/// documents are refused with `INPUT_TOO_DEEP`.
+///
+/// Expansion and the quad writer recurse once per level. At this depth
+/// they fit a 256 KiB thread stack with room to spare for the verifier's
+/// frames above them, in debug builds too (about 3.2 KiB a level there,
+/// measured by `tests/rdfc_poison.rs`); it is above the JSON reader's
+/// default depth limit (32), so every document that limit accepts expands.
+pub const MAX_DEPTH: usize = 48;
 
 /// An expanded item: a node (or a graph object), a value, or a list.
 #[derive(Debug)]
@@ -90,6 +97,13 @@ impl Expander<'_, '_> {
         Ok(items)
     }
 
+    /// Expands `element` under `parent`.
+    ///
+    /// `expand`, `object` and `property` call one another once per level
+    /// of nesting, so their stack frames are kept small (work that does not
+    /// recurse lives in helpers that return before the next level starts):
+    /// at [`MAX_DEPTH`] the recursion fits a 256 KiB thread stack, in debug
+    /// builds too.
     fn expand<'a>(
         &self,
         active: &Arc<ActiveContext>,
@@ -99,10 +113,7 @@ impl Expander<'_, '_> {
         depth: usize,
     ) -> Result<Vec<Item<'a>>> {
         if depth > MAX_DEPTH {
-            return Err(Error::new(
-                ErrorCode::InputTooDeep,
-                "the JSON-LD document nests too deeply",
-            ));
+            return Err(too_deep());
         }
         match element {
             Value::Null => Ok(Vec::new()),
@@ -121,21 +132,26 @@ impl Expander<'_, '_> {
                 Ok(out)
             }
             Value::Object(map) => self.object(active, parent, map, from_map, depth),
-            scalar => match parent {
-                Parent::Free => Err(invalid(format!(
-                    "a value outside any property would be dropped: {}",
-                    quoted(&scalar.to_string())
-                ))),
-                Parent::Property(def) => {
-                    // §5.1.2 step 4.2: a property-scoped context applies to the value too
-                    // (`proofPurpose: "assertionMethod"` expands with it).
-                    if let Some(scoped) = def.and_then(|d| d.context.as_ref()) {
-                        let scoped_active = self.processor.scoped(active, scoped, true, true)?;
-                        return Ok(vec![self.value(&scoped_active, def, scalar)?]);
-                    }
-                    Ok(vec![self.value(active, def, scalar)?])
+            scalar => self.scalar(active, parent, scalar),
+        }
+    }
+
+    /// A string, number or boolean: a value under a property, refused at the top.
+    fn scalar<'a>(&self, active: &Arc<ActiveContext>, parent: Parent<'_>, scalar: &'a Value) -> Result<Vec<Item<'a>>> {
+        match parent {
+            Parent::Free => Err(invalid(format!(
+                "a value outside any property would be dropped: {}",
+                quoted(&scalar.to_string())
+            ))),
+            Parent::Property(def) => {
+                // §5.1.2 step 4.2: a property-scoped context applies to the value too
+                // (`proofPurpose: "assertionMethod"` expands with it).
+                if let Some(scoped) = def.and_then(|d| d.context.as_ref()) {
+                    let scoped_active = self.processor.scoped(active, scoped, true, true)?;
+                    return Ok(vec![self.value(&scoped_active, def, scalar)?]);
                 }
-            },
+                Ok(vec![self.value(active, def, scalar)?])
+            }
         }
     }
 
@@ -174,6 +190,7 @@ impl Expander<'_, '_> {
         Ok(Item::Value(out))
     }
 
+    /// A JSON object: a node, value, list or set object (§5.1.2 steps 7–20).
     fn object<'a>(
         &self,
         active: &Arc<ActiveContext>,
@@ -182,6 +199,36 @@ impl Expander<'_, '_> {
         from_map: bool,
         depth: usize,
     ) -> Result<Vec<Item<'a>>> {
+        let contexts = self.object_contexts(active, parent, map, from_map)?;
+        let mut object = Object::default();
+        for (key, element) in map {
+            if key == "@context" {
+                continue;
+            }
+            match self.entry(&contexts, parent, key, element, &mut object)? {
+                Entry::Done => {}
+                Entry::Graph => {
+                    object.node.graph = Some(self.expand(&contexts.active, Parent::Free, element, false, depth + 1)?);
+                }
+                Entry::List => object.list = Some(self.expand(&contexts.active, parent, element, false, depth + 1)?),
+                Entry::Set => object.set = Some(self.expand(&contexts.active, parent, element, false, depth + 1)?),
+                Entry::Property(expanded) => {
+                    self.property(&contexts.active, key, expanded, element, depth, &mut object)?
+                }
+            }
+        }
+        object.finish(parent)
+    }
+
+    /// Steps 7–11 of §5.1.2: the active context of an object's entries,
+    /// the one its types are read in, and whether it is a JSON literal.
+    fn object_contexts(
+        &self,
+        active: &Arc<ActiveContext>,
+        parent: Parent<'_>,
+        map: &Map<String, Value>,
+        from_map: bool,
+    ) -> Result<ObjectContexts> {
         let mut active = active.clone();
         // §5.1.2 step 7: a non-propagated (type-scoped) context ends at the
         // node that set it, unless this is a value object or a node reference.
@@ -225,13 +272,6 @@ impl Expander<'_, '_> {
                 }
             }
         }
-        let mut node = Node::default();
-        let mut value: Option<&'a Value> = None;
-        let mut value_type: Option<Arc<str>> = None;
-        let mut language: Option<String> = None;
-        let mut list: Option<Vec<Item<'a>>> = None;
-        let mut set: Option<Vec<Item<'a>>> = None;
-        let mut seen_keywords: Vec<Arc<str>> = Vec::new();
         let input_is_json = type_keys
             .first()
             .and_then(|k| match &map[*k] {
@@ -240,125 +280,185 @@ impl Expander<'_, '_> {
                 _ => None,
             })
             .is_some_and(|t| active.expand_iri(t, true).as_deref() == Some("@json"));
-        for (key, element) in map {
-            if key == "@context" {
-                continue;
+        Ok(ObjectContexts {
+            active,
+            type_scoped,
+            input_is_json,
+        })
+    }
+
+    /// One entry of an object: a keyword is done here unless its value
+    /// needs expanding (`@graph`, `@list`, `@set`); a property is returned
+    /// with its IRI.
+    fn entry<'a>(
+        &self,
+        contexts: &ObjectContexts,
+        parent: Parent<'_>,
+        key: &str,
+        element: &'a Value,
+        object: &mut Object<'a>,
+    ) -> Result<Entry> {
+        let active = &contexts.active;
+        let expanded = match active.expand_iri(key, true) {
+            Some(iri) if is_keyword(&iri) || is_absolute_iri(&iri) || is_blank_node(&iri) => iri,
+            _ => {
+                return Err(undefined(format!(
+                    "property {} is not defined by the context",
+                    quoted(key)
+                )))
             }
-            let expanded = match active.expand_iri(key, true) {
-                Some(iri) if is_keyword(&iri) || is_absolute_iri(&iri) || is_blank_node(&iri) => iri,
-                _ => {
-                    return Err(undefined(format!(
-                        "property {} is not defined by the context",
-                        quoted(key)
-                    )))
-                }
-            };
-            if is_keyword(&expanded) {
-                if &*expanded != "@type" && seen_keywords.contains(&expanded) {
-                    return Err(invalid(format!("{expanded} is given twice")));
-                }
-                seen_keywords.push(expanded.clone());
-                match &*expanded {
-                    "@id" => {
-                        let id = element.as_str().ok_or_else(|| invalid("@id must be a string"))?;
-                        node.id = Some(node_iri(&active, id, false)?);
-                    }
-                    "@type" => {
-                        let types = match element {
-                            Value::String(s) => vec![s.as_str()],
-                            Value::Array(items) => items
-                                .iter()
-                                .map(|t| t.as_str().ok_or_else(|| invalid("@type values must be strings")))
-                                .collect::<Result<Vec<_>>>()?,
-                            _ => return Err(invalid("@type must be a string or an array of strings")),
-                        };
-                        for t in types {
-                            let iri = type_scoped.expand_iri(t, true);
-                            match iri {
-                                Some(iri) if &*iri == "@json" => value_type = Some(iri),
-                                Some(iri) if is_absolute_iri(&iri) || is_blank_node(&iri) => {
-                                    value_type = Some(iri.clone());
-                                    node.types.push(iri);
-                                }
-                                _ => {
-                                    return Err(undefined(format!("type {} is not defined by the context", quoted(t))))
-                                }
-                            }
-                        }
-                    }
-                    "@graph" => {
-                        node.graph = Some(self.expand(&active, Parent::Free, element, false, depth + 1)?);
-                    }
-                    "@value" => {
-                        if !input_is_json && (element.is_object() || element.is_array()) {
-                            return Err(invalid("@value must be a string, number, boolean or null"));
-                        }
-                        value = Some(element);
-                    }
-                    "@language" => match element {
-                        Value::String(tag) => language = Some(language_tag(tag)?),
-                        Value::Null => {}
-                        _ => return Err(invalid("@language must be a string")),
-                    },
-                    "@index" => {
-                        if !element.is_string() {
-                            return Err(invalid("@index must be a string"));
-                        }
-                    }
-                    "@list" => {
-                        if matches!(parent, Parent::Free) {
-                            return Err(invalid("a list outside any property would be dropped"));
-                        }
-                        list = Some(self.expand(&active, parent, element, false, depth + 1)?);
-                    }
-                    "@set" => set = Some(self.expand(&active, parent, element, false, depth + 1)?),
-                    "@direction" => {
-                        if !matches!(element.as_str(), Some("ltr" | "rtl")) && !element.is_null() {
-                            return Err(invalid("@direction must be \"ltr\" or \"rtl\""));
-                        }
-                    }
-                    keyword @ ("@included" | "@reverse" | "@nest") => return Err(unsupported(keyword)),
-                    other => return Err(invalid(format!("{other} cannot be used in a document"))),
-                }
-                continue;
-            }
-            let def = active.term(key).cloned();
-            let def_ref = def.as_deref();
-            let container = def_ref.map(|d| d.container).unwrap_or_default();
-            let mut items = if def_ref.and_then(|d| d.type_mapping.as_deref()) == Some("@json") {
-                vec![Item::Value(Literal {
-                    value: LiteralValue::Json(element),
-                    datatype: Some(Arc::from("@json")),
-                    language: None,
-                })]
-            } else if let (true, Value::Object(languages)) = (container.has(Container::LANGUAGE), element) {
-                language_map(languages)?
-            } else {
-                self.expand(&active, Parent::Property(def_ref), element, false, depth + 1)?
-            };
-            if container.has(Container::LIST) && !matches!(items.as_slice(), [Item::List(_)]) {
-                items = vec![Item::List(items)];
-            }
-            if container.has(Container::GRAPH) {
-                items = items
-                    .into_iter()
-                    .map(|item| match item {
-                        Item::Node(n) if n.graph.is_some() && n.id.is_none() => Item::Node(n),
-                        other => Item::Node(Node {
-                            graph: Some(vec![other]),
-                            ..Node::default()
-                        }),
-                    })
-                    .collect();
-            }
-            if items.is_empty() && !container.has(Container::LIST) {
-                continue;
-            }
-            match node.properties.iter_mut().find(|(p, _)| *p == expanded) {
-                Some((_, existing)) => existing.extend(items),
-                None => node.properties.push((expanded, items)),
-            }
+        };
+        if !is_keyword(&expanded) {
+            return Ok(Entry::Property(expanded));
         }
+        if &*expanded != "@type" && object.seen_keywords.contains(&expanded) {
+            return Err(invalid(format!("{expanded} is given twice")));
+        }
+        object.seen_keywords.push(expanded.clone());
+        match &*expanded {
+            "@id" => {
+                let id = element.as_str().ok_or_else(|| invalid("@id must be a string"))?;
+                object.node.id = Some(node_iri(active, id, false)?);
+            }
+            "@type" => {
+                let types = match element {
+                    Value::String(s) => vec![s.as_str()],
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|t| t.as_str().ok_or_else(|| invalid("@type values must be strings")))
+                        .collect::<Result<Vec<_>>>()?,
+                    _ => return Err(invalid("@type must be a string or an array of strings")),
+                };
+                for t in types {
+                    let iri = contexts.type_scoped.expand_iri(t, true);
+                    match iri {
+                        Some(iri) if &*iri == "@json" => object.value_type = Some(iri),
+                        Some(iri) if is_absolute_iri(&iri) || is_blank_node(&iri) => {
+                            object.value_type = Some(iri.clone());
+                            object.node.types.push(iri);
+                        }
+                        _ => return Err(undefined(format!("type {} is not defined by the context", quoted(t)))),
+                    }
+                }
+            }
+            "@graph" => return Ok(Entry::Graph),
+            "@value" => {
+                if !contexts.input_is_json && (element.is_object() || element.is_array()) {
+                    return Err(invalid("@value must be a string, number, boolean or null"));
+                }
+                object.value = Some(element);
+            }
+            "@language" => match element {
+                Value::String(tag) => object.language = Some(language_tag(tag)?),
+                Value::Null => {}
+                _ => return Err(invalid("@language must be a string")),
+            },
+            "@index" => {
+                if !element.is_string() {
+                    return Err(invalid("@index must be a string"));
+                }
+            }
+            "@list" => {
+                if matches!(parent, Parent::Free) {
+                    return Err(invalid("a list outside any property would be dropped"));
+                }
+                return Ok(Entry::List);
+            }
+            "@set" => return Ok(Entry::Set),
+            "@direction" => {
+                if !matches!(element.as_str(), Some("ltr" | "rtl")) && !element.is_null() {
+                    return Err(invalid("@direction must be \"ltr\" or \"rtl\""));
+                }
+            }
+            keyword @ ("@included" | "@reverse" | "@nest") => return Err(unsupported(keyword)),
+            other => return Err(invalid(format!("{other} cannot be used in a document"))),
+        }
+        Ok(Entry::Done)
+    }
+
+    /// A property's value, expanded and added to the node.
+    fn property<'a>(
+        &self,
+        active: &Arc<ActiveContext>,
+        key: &str,
+        expanded: Arc<str>,
+        element: &'a Value,
+        depth: usize,
+        object: &mut Object<'a>,
+    ) -> Result<()> {
+        let def = active.term(key).cloned();
+        let items = match Self::unexpanded_property(def.as_deref(), element)? {
+            Some(items) => items,
+            None => self.expand(active, Parent::Property(def.as_deref()), element, false, depth + 1)?,
+        };
+        add_property(&mut object.node, expanded, def.as_deref(), items);
+        Ok(())
+    }
+
+    /// The items of a property whose value is not expanded: a JSON literal
+    /// or a language map.
+    fn unexpanded_property<'a>(def: Option<&TermDefinition>, element: &'a Value) -> Result<Option<Vec<Item<'a>>>> {
+        let container = def.map(|d| d.container).unwrap_or_default();
+        if def.and_then(|d| d.type_mapping.as_deref()) == Some("@json") {
+            return Ok(Some(vec![Item::Value(Literal {
+                value: LiteralValue::Json(element),
+                datatype: Some(Arc::from("@json")),
+                language: None,
+            })]));
+        }
+        match (container.has(Container::LANGUAGE), element) {
+            (true, Value::Object(languages)) => language_map(languages).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+fn too_deep() -> Error {
+    Error::new(ErrorCode::InputTooDeep, "the JSON-LD document nests too deeply")
+}
+
+/// The contexts an object's entries are expanded in.
+struct ObjectContexts {
+    active: Arc<ActiveContext>,
+    /// The context before type-scoped contexts: the one types are read in.
+    type_scoped: Arc<ActiveContext>,
+    input_is_json: bool,
+}
+
+/// What [`Expander::entry`] leaves to do with an entry.
+enum Entry {
+    Done,
+    Graph,
+    List,
+    Set,
+    /// A property, by its IRI.
+    Property(Arc<str>),
+}
+
+/// An object being expanded: what its entries said so far.
+#[derive(Default)]
+struct Object<'a> {
+    node: Node<'a>,
+    value: Option<&'a Value>,
+    value_type: Option<Arc<str>>,
+    language: Option<String>,
+    list: Option<Vec<Item<'a>>>,
+    set: Option<Vec<Item<'a>>>,
+    seen_keywords: Vec<Arc<str>>,
+}
+
+impl<'a> Object<'a> {
+    /// §5.1.2 steps 15–20: the object as a value, list, set or node.
+    fn finish(self, parent: Parent<'_>) -> Result<Vec<Item<'a>>> {
+        let Object {
+            node,
+            value,
+            value_type,
+            language,
+            list,
+            set,
+            ..
+        } = self;
         if let Some(element) = value {
             if !node.properties.is_empty() || node.id.is_some() || node.graph.is_some() || list.is_some() {
                 return Err(invalid("a value object cannot have other properties"));
@@ -397,6 +497,34 @@ impl Expander<'_, '_> {
             return Ok(Vec::new());
         }
         Ok(vec![Item::Node(node)])
+    }
+}
+
+/// Adds a property's expanded `items` to `node`, in the containers its
+/// definition asks for.
+fn add_property<'a>(node: &mut Node<'a>, expanded: Arc<str>, def: Option<&TermDefinition>, mut items: Vec<Item<'a>>) {
+    let container = def.map(|d| d.container).unwrap_or_default();
+    if container.has(Container::LIST) && !matches!(items.as_slice(), [Item::List(_)]) {
+        items = vec![Item::List(items)];
+    }
+    if container.has(Container::GRAPH) {
+        items = items
+            .into_iter()
+            .map(|item| match item {
+                Item::Node(n) if n.graph.is_some() && n.id.is_none() => Item::Node(n),
+                other => Item::Node(Node {
+                    graph: Some(vec![other]),
+                    ..Node::default()
+                }),
+            })
+            .collect();
+    }
+    if items.is_empty() && !container.has(Container::LIST) {
+        return;
+    }
+    match node.properties.iter_mut().find(|(p, _)| *p == expanded) {
+        Some((_, existing)) => existing.extend(items),
+        None => node.properties.push((expanded, items)),
     }
 }
 

@@ -49,6 +49,7 @@ use serde_json::Value;
 pub(crate) use binding::{Member, Shape};
 pub use bundled::BUNDLED_CONTEXTS;
 use context::{process_context, ActiveContext};
+pub use expand::MAX_DEPTH;
 
 use crate::canon::nquads::Quad;
 use crate::canon::rdfc::{self, HashAlgorithm, WorkLimit};
