@@ -1,5 +1,6 @@
 //! Verification: a [`Verifier`] (where keys come from) and
-//! [`VerifyOptions`] (time, accepted suites, limits, challenge, domain) give
+//! [`VerifyOptions`] (time, accepted suites, limits, challenge, domain,
+//! status policy) give
 //! a [`Report`].
 //!
 //! Verification is a pure function of these inputs: it reads no clock, no
@@ -12,7 +13,7 @@ mod report;
 mod status;
 
 use status::CachedList;
-pub use status::DEFAULT_STATUS_TTL_SECONDS;
+pub use status::{StatusPolicy, DEFAULT_STATUS_TTL_SECONDS};
 
 pub use report::{Check, CheckName, DocumentKind, Message, Outcome, Report};
 
@@ -52,6 +53,9 @@ pub struct VerifyOptions {
     pub challenge: Option<String>,
     /// The domain a presentation's proof must carry, if any.
     pub domain: Option<String>,
+    /// What the `status` check does with status it cannot check: no status
+    /// list source, entries of unknown types. The default fails closed.
+    pub status_policy: StatusPolicy,
 }
 
 impl VerifyOptions {
@@ -63,6 +67,7 @@ impl VerifyOptions {
             limits: Limits::default(),
             challenge: None,
             domain: None,
+            status_policy: StatusPolicy::default(),
         }
     }
 }
