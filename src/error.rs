@@ -330,6 +330,11 @@ codes! {
     StatusListInvalid => "STATUS_LIST_INVALID",
         "The credential’s status list or status entry is invalid.",
         "La liste de statuts ou l’entrée de statut de l’attestation est invalide.";
+    /// A credential has a status entry of a type the verifier does not check,
+    /// and its status policy does not accept such entries.
+    StatusTypeUnsupported => "STATUS_TYPE_UNSUPPORTED",
+        "The credential has a status entry of a type this verifier does not check.",
+        "L’attestation a une entrée de statut d’un type que ce vérificateur ne vérifie pas.";
     /// Every index of a status list is allocated.
     StatusListFull => "STATUS_LIST_FULL",
         "The status list has no free index left.",

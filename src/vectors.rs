@@ -75,9 +75,25 @@ pub struct CaseOptions {
     /// `did:webvh` logs the verifier has, by DID (paths relative to the manifest).
     #[serde(default, rename = "didLogs")]
     pub did_logs: std::collections::BTreeMap<String, String>,
-    /// Status list credentials the verifier has, by URL (paths relative to the manifest).
+    /// Status list credentials the verifier has, by URL (paths relative to
+    /// the manifest). Absent: the verifier has no status list source.
     #[serde(default, rename = "statusLists")]
-    pub status_lists: std::collections::BTreeMap<String, String>,
+    pub status_lists: Option<std::collections::BTreeMap<String, String>>,
+    /// The status policy (default: fail closed).
+    #[serde(default, rename = "statusPolicy")]
+    pub status_policy: CaseStatusPolicy,
+}
+
+/// The status policy of a case (see [`StatusPolicy`](crate::verify::StatusPolicy)).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseStatusPolicy {
+    /// Skip the status check when there is no status list source.
+    #[serde(default, rename = "skipWithoutSource")]
+    pub skip_without_source: bool,
+    /// Leave entries of unknown status types unchecked.
+    #[serde(default, rename = "acceptUnknownTypes")]
+    pub accept_unknown_types: bool,
 }
 
 /// The expected outcome of a case.
@@ -169,23 +185,34 @@ fn try_case(dir: &Path, case: &Case) -> Result<(Report, Option<String>), String>
         let _ = store.load_snapshot(&bytes, &resolver, time);
     }
     let input = std::fs::read(dir.join(&case.input)).map_err(|e| format!("{}: {e}", case.input))?;
-    let mut lists = crate::status::StaticStatusLists::default();
-    for (url, path) in &case.options.status_lists {
-        lists.insert(
-            url.clone(),
-            std::fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?,
-        );
-    }
+    options.status_policy = crate::verify::StatusPolicy {
+        skip_without_source: case.options.status_policy.skip_without_source,
+        accept_unknown_types: case.options.status_policy.accept_unknown_types,
+    };
+    let lists = match &case.options.status_lists {
+        None => None,
+        Some(given) => {
+            let mut lists = crate::status::StaticStatusLists::default();
+            for (url, path) in given {
+                lists.insert(
+                    url.clone(),
+                    std::fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?,
+                );
+            }
+            Some(lists)
+        }
+    };
     let mut logs = crate::did::webvh::WebvhLogs::new(time);
     for (did, path) in &case.options.did_logs {
         let text = std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
         logs.insert(did.clone(), text);
     }
     let resolver = crate::did::FallbackResolver(resolver, logs);
-    let report = Verifier::new(resolver)
-        .with_trust(store)
-        .with_status(lists)
-        .verify(&input, &options);
+    let mut verifier = Verifier::new(resolver).with_trust(store);
+    if let Some(lists) = lists {
+        verifier = verifier.with_status(lists);
+    }
+    let report = verifier.verify(&input, &options);
 
     let got: Vec<ExpectedFailure> = report
         .failures()

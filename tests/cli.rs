@@ -475,6 +475,44 @@ fn registry_build_sign_inspect_from_a_source_file() {
 }
 
 #[test]
+fn a_status_entry_of_an_unknown_type_fails_unless_accepted() {
+    let dir = temp_dir("status-unknown");
+    let p = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    assert!(passerelle(&["key", "generate", "--out", &p("key.json")])
+        .status
+        .success());
+    std::fs::write(
+        dir.join("unsigned.json"),
+        r#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:x","credentialSubject":{"id":"did:example:h"},"credentialStatus":{"type":["FooStatus2099"]}}"#,
+    )
+    .unwrap();
+    let issued = passerelle(&[
+        "issue",
+        "--key",
+        &p("key.json"),
+        "--set-issuer",
+        "--at",
+        "2026-11-23T10:00:00Z",
+        &p("unsigned.json"),
+    ]);
+    assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
+    std::fs::write(dir.join("vc.json"), &issued.stdout).unwrap();
+    let out = passerelle(&["verify", "--at", "2026-11-23T12:00:00Z", &p("vc.json")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("STATUS_TYPE_UNSUPPORTED"), "{}", stdout(&out));
+    let out = passerelle(&[
+        "verify",
+        "--at",
+        "2026-11-23T12:00:00Z",
+        "--accept-unknown-status-types",
+        &p("vc.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("accept_unknown_types"), "{}", stdout(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn revoke_through_the_cli_then_verify_fails_and_suspension_round_trips() {
     let dir = temp_dir("status");
     let p = |name: &str| dir.join(name).to_str().unwrap().to_owned();
@@ -561,6 +599,34 @@ fn revoke_through_the_cli_then_verify_fails_and_suspension_round_trips() {
         (out.status.code(), status["code"].as_str().map(str::to_owned))
     };
     assert_eq!(verify(), (Some(0), None));
+
+    // Without any status list, the status check fails unless the caller
+    // accepts that it goes unchecked.
+    let without_lists = |extra: &[&str]| {
+        let mut args = vec!["verify", "--json", "--at", "2026-11-23T12:00:00Z"];
+        args.extend_from_slice(extra);
+        let vc = p("vc.json");
+        args.push(&vc);
+        let out = passerelle(&args);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let status = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "status")
+            .unwrap()
+            .clone();
+        (out.status.code(), status["outcome"].clone(), status["code"].clone())
+    };
+    assert_eq!(
+        without_lists(&[]),
+        (Some(1), "failed".into(), "STATUS_LIST_UNAVAILABLE".into())
+    );
+    assert_eq!(
+        without_lists(&["--skip-status-without-source"]),
+        (Some(0), "skipped".into(), serde_json::Value::Null)
+    );
+
     assert!(passerelle(&[
         "status",
         "suspend",

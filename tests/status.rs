@@ -287,14 +287,165 @@ fn message_lists_report_the_message() {
         .any(|(k, v)| *k == "statusMessage" && v == "rejected"));
 }
 
+fn skip_without_source() -> VerifyOptions {
+    let mut options = VerifyOptions::at(t(AT));
+    options.status_policy.skip_without_source = true;
+    options
+}
+
 #[test]
-fn without_a_status_source_the_check_is_skipped_and_said_so() {
+fn without_a_status_source_the_check_is_skipped_only_when_the_policy_says_so() {
     let w = world();
-    let report = Verifier::offline().verify(&serde_json::to_vec(&w.credential).unwrap(), &VerifyOptions::at(t(AT)));
+    let bytes = serde_json::to_vec(&w.credential).unwrap();
+    let report = Verifier::offline().verify(&bytes, &skip_without_source());
+    assert!(report.verified());
     let status = report.check(CheckName::Status).unwrap();
     assert_eq!(status.outcome, Outcome::Skipped);
     assert!(status.message.en.contains("no status list source"));
+    assert!(status.message.en.contains("skip_without_source"));
     assert!(status.message.fr.contains("aucune source"));
+    assert!(status.message.fr.contains("skip_without_source"));
+
+    // With a status source, the policy plays no part: a revoked credential fails.
+    let mut w = world();
+    w.revocations.set(w.revocation_index, 1).unwrap();
+    let report = Verifier::offline()
+        .with_status(lists(&w, "2026-05-01T00:00:00Z"))
+        .verify(&serde_json::to_vec(&w.credential).unwrap(), &skip_without_source());
+    assert_eq!(status_code(&report), Some(ErrorCode::CredentialRevoked));
+}
+
+/// The credential of `w` with its status entries replaced by `status`, signed
+/// again (eddsa-jcs-2022).
+fn with_status_entries(w: &World, status: Value) -> Map<String, Value> {
+    let mut credential = w.credential.clone();
+    credential.insert("credentialStatus".into(), status);
+    resign(&w.issuer, credential)
+}
+
+fn status_code_str(report: &Report) -> Option<&'static str> {
+    status_code(report).map(ErrorCode::as_str)
+}
+
+#[test]
+fn an_entry_typed_as_an_array_is_checked() {
+    let mut w = world();
+    let mut entry = w.revocations.entry(w.revocation_index).to_json();
+    entry["type"] = json!(["BitstringStatusListEntry"]);
+    let credential = with_status_entries(&w, json!([entry]));
+    w.revocations.set(w.revocation_index, 1).unwrap();
+    let report = verify_with(lists(&w, "2026-05-01T00:00:00Z"), &credential, AT);
+    assert!(!report.verified(), "{}", report.render(passerelle::Lang::En));
+    assert_eq!(status_code(&report), Some(ErrorCode::CredentialRevoked));
+}
+
+#[test]
+fn an_entry_of_an_unknown_type_fails_the_status_check() {
+    let w = world();
+    let unknown = json!({"id": "https://status.example/foo#1", "type": "FooStatus2099"});
+    for status in [json!(unknown.clone()), json!([unknown.clone()]), {
+        let good = w.revocations.entry(w.revocation_index).to_json();
+        json!([good, unknown.clone()])
+    }] {
+        let credential = with_status_entries(&w, status.clone());
+        let report = verify_with(lists(&w, "2026-05-01T00:00:00Z"), &credential, AT);
+        assert!(!report.verified(), "{status}");
+        assert_eq!(status_code_str(&report), Some("STATUS_TYPE_UNSUPPORTED"), "{status}");
+    }
+}
+
+#[test]
+fn an_entry_of_an_unknown_type_is_left_unchecked_only_when_the_policy_says_so() {
+    let mut w = world();
+    let unknown = json!({"id": "https://status.example/foo#1", "type": ["FooStatus2099", "BarStatus"]});
+    let mut accept = VerifyOptions::at(t(AT));
+    accept.status_policy.accept_unknown_types = true;
+
+    // Only unknown entries: skipped, and said so.
+    let credential = with_status_entries(&w, unknown.clone());
+    let report = Verifier::offline().verify(&serde_json::to_vec(&credential).unwrap(), &accept);
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+    let status = report.check(CheckName::Status).unwrap();
+    assert_eq!(status.outcome, Outcome::Skipped);
+    for text in [&status.message.en, &status.message.fr] {
+        assert!(text.contains("\"FooStatus2099\", \"BarStatus\""), "{text}");
+        assert!(text.contains("accept_unknown_types"), "{text}");
+    }
+
+    // Beside a Bitstring entry: that one is still checked.
+    let good = w.revocations.entry(w.revocation_index).to_json();
+    let credential = with_status_entries(&w, json!([good, unknown]));
+    let bytes = serde_json::to_vec(&credential).unwrap();
+    let report = verify_with(lists(&w, "2026-05-01T00:00:00Z"), &credential, AT);
+    assert_eq!(status_code_str(&report), Some("STATUS_TYPE_UNSUPPORTED"));
+    let verifier = Verifier::offline().with_status(lists(&w, "2026-05-01T00:00:00Z"));
+    let report = verifier.verify(&bytes, &accept);
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+    let status = report.check(CheckName::Status).unwrap();
+    assert_eq!(status.outcome, Outcome::Passed);
+    assert!(status.message.fr.contains("accept_unknown_types"));
+    assert!(status
+        .evidence
+        .iter()
+        .any(|(k, v)| *k == "uncheckedStatusType" && v == "FooStatus2099, BarStatus"));
+    w.revocations.set(w.revocation_index, 1).unwrap();
+    let verifier = Verifier::offline().with_status(lists(&w, "2026-05-01T00:00:00Z"));
+    assert_eq!(
+        status_code(&verifier.verify(&bytes, &accept)),
+        Some(ErrorCode::CredentialRevoked)
+    );
+}
+
+#[test]
+fn without_a_status_source_a_credential_with_entries_fails_closed() {
+    let w = world();
+    let report = Verifier::offline().verify(&serde_json::to_vec(&w.credential).unwrap(), &VerifyOptions::at(t(AT)));
+    assert!(!report.verified());
+    assert_eq!(status_code(&report), Some(ErrorCode::StatusListUnavailable));
+    let status = report.check(CheckName::Status).unwrap();
+    assert!(
+        status.message.en.contains("status policy requires"),
+        "{}",
+        status.message.en
+    );
+    assert!(
+        status.message.fr.contains("politique de statut exige"),
+        "{}",
+        status.message.fr
+    );
+}
+
+#[test]
+fn a_status_entry_needs_a_type_at_issuance_and_verification() {
+    let w = world();
+    let mut entry = w.revocations.entry(w.revocation_index).to_json();
+    for typ in [None, Some(json!([])), Some(json!([7])), Some(json!(7))] {
+        match &typ {
+            None => entry.as_object_mut().unwrap().shift_remove("type"),
+            Some(value) => entry.as_object_mut().unwrap().insert("type".into(), value.clone()),
+        };
+        let mut unsigned = w.credential.clone();
+        unsigned.shift_remove("proof");
+        unsigned.insert("credentialStatus".into(), json!([entry.clone()]));
+        assert_eq!(
+            w.issuer
+                .issue(unsigned.clone(), t("2026-01-01T00:00:00Z"))
+                .unwrap_err()
+                .code(),
+            ErrorCode::PropertyInvalid,
+            "issued with type {typ:?}"
+        );
+        // The same document signed regardless of the data model (as another
+        // issuer might), then verified.
+        let mut signed = w.credential.clone();
+        signed.insert("credentialStatus".into(), json!([entry.clone()]));
+        let report = verify_with(lists(&w, "2026-05-01T00:00:00Z"), &signed, AT);
+        assert_eq!(
+            report.failures().first().map(|(c, code)| (c.as_str(), code.as_str())),
+            Some(("data_model", "PROPERTY_INVALID")),
+            "verified with type {typ:?}"
+        );
+    }
 }
 
 proptest! {

@@ -56,6 +56,17 @@ export interface Report {
  */
 export type Secured = string | object;
 
+/** What the `status` check does with status it cannot check; any other key is refused (PROPERTY_INVALID). */
+export interface StatusPolicy {
+  /** Without `statusLists` (nor `fetchStatusList`), skip the status check rather than fail it (default false). */
+  skipWithoutSource?: boolean;
+  /**
+   * Leave status entries of types other than BitstringStatusListEntry
+   * unchecked rather than fail with STATUS_TYPE_UNSUPPORTED (default false).
+   */
+  acceptUnknownTypes?: boolean;
+}
+
 /** Options of a verification. Everything is supplied by the caller: nothing is fetched (see `FetchingVerifyOptions`). */
 export interface VerifyOptions {
   /** The time of verification (XML Schema dateTimeStamp); default: now. */
@@ -70,8 +81,15 @@ export interface VerifyOptions {
    * did:webvh signer as DID_NOT_FOUND, naming the `webvh` feature).
    */
   didLogs?: Record<string, string>;
-  /** Status list credentials (JSON text or object) by URL. */
+  /**
+   * Status list credentials (JSON text or object) by URL. Without this key
+   * the verifier has no status list source: a credential with status entries
+   * fails the `status` check with STATUS_LIST_UNAVAILABLE unless
+   * `statusPolicy.skipWithoutSource`.
+   */
   statusLists?: Record<string, string | object>;
+  /** What the `status` check does with status it cannot check (default: fail closed). */
+  statusPolicy?: StatusPolicy;
   /** The challenge a presentation's proof must carry. */
   challenge?: string;
   /** The domain a presentation's proof must carry. */

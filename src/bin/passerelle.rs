@@ -179,8 +179,16 @@ struct VerifyArgs {
     #[arg(long)]
     seen: Option<PathBuf>,
     /// A status list credential the verifier may use, or a folder of them (repeatable; keyed by their id).
+    /// Without any, a credential with status entries fails with STATUS_LIST_UNAVAILABLE.
     #[arg(long = "status-list")]
     status_lists: Vec<PathBuf>,
+    /// Without --status-list, skip the status check of credentials with status entries rather than fail it.
+    #[arg(long)]
+    skip_status_without_source: bool,
+    /// Leave status entries of types the verifier does not check unchecked
+    /// rather than fail with STATUS_TYPE_UNSUPPORTED.
+    #[arg(long)]
+    accept_unknown_status_types: bool,
     /// A JSON-LD context the rdfc suites may use besides the bundled ones,
     /// as URL=FILE (repeatable). Contexts are never fetched.
     #[arg(long = "context", value_parser = parse_context_arg)]
@@ -508,6 +516,10 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
     options.challenge = args.challenge;
     options.domain = args.domain;
     options.trust_at_verification_time = args.trust_at_verification_time;
+    options.status_policy = passerelle::verify::StatusPolicy {
+        skip_without_source: args.skip_status_without_source,
+        accept_unknown_types: args.accept_unknown_status_types,
+    };
     options.limits = Limits {
         max_bytes: args.max_bytes,
         max_depth: args.max_depth,
@@ -548,11 +560,15 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
         contexts.insert(url.clone(), text);
     }
     let jsonld = passerelle::jsonld::JsonLd::new().with_loader(contexts);
-    let report = Verifier::new(resolver)
+    let mut verifier = Verifier::new(resolver)
         .with_trust(trust)
-        .with_status(lists)
-        .with_contexts(std::sync::Arc::new(jsonld))
-        .verify(&input, &options);
+        .with_contexts(std::sync::Arc::new(jsonld));
+    // A status source only when status lists were given: without one, the
+    // status policy decides.
+    if !args.status_lists.is_empty() {
+        verifier = verifier.with_status(lists);
+    }
+    let report = verifier.verify(&input, &options);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {

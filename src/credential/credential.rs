@@ -190,10 +190,10 @@ fn check_status_entries(json: &Map<String, Value>) -> Result<()> {
         let entry = entry
             .as_object()
             .ok_or_else(|| Error::new(ErrorCode::PropertyInvalid, "credentialStatus entries must be objects"))?;
-        if !entry.get("type").is_some_and(|t| t.is_string() || t.is_array()) {
+        if super::required_types(entry).is_none() {
             return Err(Error::new(
                 ErrorCode::PropertyInvalid,
-                "credentialStatus entries need a type",
+                "credentialStatus entries need a type: a string or a non-empty array of strings",
             ));
         }
         check_optional_id(entry, "a credentialStatus")?;
@@ -314,6 +314,32 @@ mod tests {
             }),
             Some("PROPERTY_INVALID")
         );
+        for status in [
+            json!({"id": "https://status.example/1#1"}),
+            json!([{"type": []}]),
+            json!({"type": ["BitstringStatusListEntry", 7]}),
+            json!({"type": {"@id": "BitstringStatusListEntry"}}),
+        ] {
+            assert_eq!(
+                code_with(|m| {
+                    m.insert("credentialStatus".into(), status.clone());
+                }),
+                Some("PROPERTY_INVALID"),
+                "{status}"
+            );
+        }
+        for status in [
+            json!({"type": "FooStatus2099"}),
+            json!([{"type": ["BitstringStatusListEntry"]}]),
+        ] {
+            assert_eq!(
+                code_with(|m| {
+                    m.insert("credentialStatus".into(), status.clone());
+                }),
+                None,
+                "{status}"
+            );
+        }
     }
 
     #[test]

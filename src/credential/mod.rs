@@ -89,6 +89,16 @@ pub(crate) fn types(json: &Map<String, Value>) -> Vec<&str> {
     }
 }
 
+/// The `type` of an object that must have one: a string, or a non-empty
+/// array of strings (JSON-LD allows either); `None` when it is neither.
+pub(crate) fn required_types(object: &Map<String, Value>) -> Option<Vec<&str>> {
+    match object.get("type") {
+        Some(Value::String(t)) => Some(vec![t.as_str()]),
+        Some(Value::Array(items)) if !items.is_empty() => items.iter().map(Value::as_str).collect(),
+        _ => None,
+    }
+}
+
 /// Checks that `id`, when present, is a URL.
 pub(crate) fn check_optional_id(object: &Map<String, Value>, what: &str) -> Result<()> {
     match object.get("id") {

@@ -63,25 +63,80 @@ fn invalid(detail: impl Into<String>) -> Error {
     Error::new(ErrorCode::StatusListInvalid, detail)
 }
 
-impl StatusEntry {
-    /// The `BitstringStatusListEntry` entries of a credential (others, such
-    /// as older status types, are left alone).
-    pub fn all_of(credential: &Map<String, Value>) -> Result<Vec<StatusEntry>> {
+/// The `type` of a Bitstring Status List entry.
+pub const BITSTRING_STATUS_LIST_ENTRY: &str = "BitstringStatusListEntry";
+
+/// One `credentialStatus` entry of a credential, told apart by its `type`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CredentialStatus {
+    /// A `BitstringStatusListEntry`, read and checked.
+    Bitstring(StatusEntry),
+    /// An entry of other types, which this library does not check.
+    Unsupported {
+        /// Its `type` values.
+        types: Vec<String>,
+    },
+}
+
+impl CredentialStatus {
+    /// Every `credentialStatus` entry of a credential, in order.
+    ///
+    /// An entry's `type` is a string or a non-empty array of strings (JSON-LD
+    /// allows either); an entry is a `BitstringStatusListEntry` when its type
+    /// is, or includes, that name.
+    ///
+    /// ```
+    /// use passerelle::status::CredentialStatus;
+    /// let credential = serde_json::json!({"credentialStatus": [
+    ///     {"type": ["BitstringStatusListEntry"], "statusPurpose": "revocation",
+    ///      "statusListIndex": "7", "statusListCredential": "https://status.example/1"},
+    ///     {"type": "FooStatus2099"}
+    /// ]});
+    /// let entries = CredentialStatus::all_of(credential.as_object().unwrap()).unwrap();
+    /// assert!(matches!(&entries[0], CredentialStatus::Bitstring(entry) if entry.index == 7));
+    /// assert_eq!(entries[1], CredentialStatus::Unsupported { types: vec!["FooStatus2099".into()] });
+    /// ```
+    pub fn all_of(credential: &Map<String, Value>) -> Result<Vec<CredentialStatus>> {
         let entries: Vec<&Value> = match credential.get("credentialStatus") {
             None => return Ok(Vec::new()),
             Some(Value::Array(items)) => items.iter().collect(),
             Some(one) => vec![one],
         };
+        let malformed = |why: &str| Error::new(ErrorCode::PropertyInvalid, why);
         entries
             .into_iter()
-            .filter(|e| e.get("type").and_then(Value::as_str) == Some("BitstringStatusListEntry"))
-            .map(|e| {
-                StatusEntry::from_json(
-                    e.as_object()
-                        .ok_or_else(|| invalid("a status entry must be an object"))?,
-                )
+            .map(|entry| {
+                let entry = entry
+                    .as_object()
+                    .ok_or_else(|| malformed("credentialStatus entries must be objects"))?;
+                let types = crate::credential::required_types(entry).ok_or_else(|| {
+                    malformed("credentialStatus entries need a type: a string or a non-empty array of strings")
+                })?;
+                if types.contains(&BITSTRING_STATUS_LIST_ENTRY) {
+                    StatusEntry::from_json(entry).map(CredentialStatus::Bitstring)
+                } else {
+                    Ok(CredentialStatus::Unsupported {
+                        types: types.into_iter().map(str::to_owned).collect(),
+                    })
+                }
             })
             .collect()
+    }
+}
+
+impl StatusEntry {
+    /// The `BitstringStatusListEntry` entries of a credential (see
+    /// [`CredentialStatus::all_of`]; entries of other types are left out
+    /// here, and the verifier's status check refuses them unless its
+    /// [`StatusPolicy`](crate::verify::StatusPolicy) accepts them).
+    pub fn all_of(credential: &Map<String, Value>) -> Result<Vec<StatusEntry>> {
+        Ok(CredentialStatus::all_of(credential)?
+            .into_iter()
+            .filter_map(|status| match status {
+                CredentialStatus::Bitstring(entry) => Some(entry),
+                CredentialStatus::Unsupported { .. } => None,
+            })
+            .collect())
     }
 
     /// Reads one entry, checking the spec's rules.
@@ -152,7 +207,7 @@ impl StatusEntry {
     pub fn to_json(&self) -> Value {
         let mut entry = json!({
             "id": format!("{}#{}", self.list_url, self.index),
-            "type": "BitstringStatusListEntry",
+            "type": BITSTRING_STATUS_LIST_ENTRY,
             "statusPurpose": self.purpose.as_str(),
             "statusListIndex": self.index.to_string(),
             "statusListCredential": self.list_url,
@@ -205,6 +260,45 @@ mod tests {
             StatusEntry::from_json(entries[1].to_json().as_object().unwrap()).unwrap(),
             entries[1]
         );
+    }
+
+    #[test]
+    fn reads_types_given_as_arrays_and_keeps_unknown_types() {
+        let entry = json!({"statusPurpose": "revocation", "statusListIndex": "7",
+                           "statusListCredential": "https://e.example/list"});
+        let with_type = |t: Value| {
+            let mut e = entry.clone();
+            e["type"] = t;
+            json!({ "credentialStatus": e })
+        };
+        for t in [
+            json!("BitstringStatusListEntry"),
+            json!(["BitstringStatusListEntry"]),
+            json!(["ExtraType", "BitstringStatusListEntry"]),
+        ] {
+            let read = CredentialStatus::all_of(with_type(t.clone()).as_object().unwrap()).unwrap();
+            assert!(
+                matches!(&read[..], [CredentialStatus::Bitstring(e)] if e.index == 7),
+                "{t}"
+            );
+            assert_eq!(StatusEntry::all_of(with_type(t).as_object().unwrap()).unwrap().len(), 1);
+        }
+        let read = CredentialStatus::all_of(with_type(json!(["FooStatus2099"])).as_object().unwrap()).unwrap();
+        assert_eq!(
+            read,
+            [CredentialStatus::Unsupported {
+                types: vec!["FooStatus2099".into()]
+            }]
+        );
+        for t in [json!([]), json!(7), json!(["BitstringStatusListEntry", 7])] {
+            assert_eq!(
+                CredentialStatus::all_of(with_type(t.clone()).as_object().unwrap())
+                    .unwrap_err()
+                    .code(),
+                ErrorCode::PropertyInvalid,
+                "{t}"
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Verification: a [`Verifier`] (where keys come from) and
-//! [`VerifyOptions`] (time, accepted suites, limits, challenge, domain) give
+//! [`VerifyOptions`] (time, accepted suites, limits, challenge, domain,
+//! status policy) give
 //! a [`Report`].
 //!
 //! Verification is a pure function of these inputs: it reads no clock, no
@@ -11,7 +12,7 @@ mod report;
 mod status;
 
 use status::CachedList;
-pub use status::DEFAULT_STATUS_TTL_SECONDS;
+pub use status::{StatusPolicy, DEFAULT_STATUS_TTL_SECONDS};
 
 pub use report::{Check, CheckName, DocumentKind, Message, Outcome, Report};
 
@@ -59,6 +60,9 @@ pub struct VerifyOptions {
     /// ends, unless it was revoked or suspended. See
     /// [`TrustTime`](crate::registry::TrustTime).
     pub trust_at_verification_time: bool,
+    /// What the `status` check does with status it cannot check: no status
+    /// list source, entries of unknown types. The default fails closed.
+    pub status_policy: StatusPolicy,
 }
 
 impl VerifyOptions {
@@ -71,6 +75,7 @@ impl VerifyOptions {
             challenge: None,
             domain: None,
             trust_at_verification_time: false,
+            status_policy: StatusPolicy::default(),
         }
     }
 }

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use super::{Check, CheckName, Message, Verifier, VerifyOptions};
 use crate::credential::{self, check_credential, Facts};
 use crate::did::DidResolver;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::json::{self, Limits};
 use crate::status::{
-    Bitstring, StatusEntry, StatusPurpose, MAX_EXPANDED_BYTES, MAX_LIST_CREDENTIAL_BYTES, MIN_ENTRIES,
+    Bitstring, CredentialStatus, StatusEntry, StatusPurpose, MAX_EXPANDED_BYTES, MAX_LIST_CREDENTIAL_BYTES, MIN_ENTRIES,
 };
 use crate::time::Timestamp;
 
@@ -29,64 +29,296 @@ pub(super) struct CachedList {
 /// How long a verified status list is reused when it sets no `ttl`.
 pub const DEFAULT_STATUS_TTL_SECONDS: i64 = 300;
 
-impl<R: DidResolver> Verifier<R> {
-    /// The credential's `BitstringStatusListEntry` entries against their
-    /// status lists (Bitstring Status List §3.2).
-    pub(super) fn status_check(&self, map: &Map<String, Value>, facts: &Facts, options: &VerifyOptions) -> Check {
-        let entries = match StatusEntry::all_of(map) {
-            Ok(entries) if entries.is_empty() => {
-                return Check::skipped(
+/// What the `status` check does with status it cannot check. The default
+/// fails closed: a credential's status entries are all checked, or the check
+/// fails.
+///
+/// - `skip_without_source`: when a credential has status entries and the
+///   verifier has no status list source, the check fails with
+///   `STATUS_LIST_UNAVAILABLE` (default, `false`), or is skipped (`true`).
+/// - `accept_unknown_types`: an entry of a type the verifier does not check
+///   (anything but `BitstringStatusListEntry`) fails the check with
+///   `STATUS_TYPE_UNSUPPORTED` (default, `false`), or is left unchecked
+///   (`true`).
+///
+/// Either way the report's `status` message says which rule applied.
+///
+/// ```
+/// use passerelle::verify::{CheckName, Outcome, StatusPolicy};
+/// use passerelle::{ErrorCode, Issuer, Timestamp, Verifier, VerifyOptions};
+/// use passerelle::crypto::Ed25519KeyPair;
+/// let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[6; 32]));
+/// let unsigned = serde_json::json!({
+///     "@context": ["https://www.w3.org/ns/credentials/v2"],
+///     "type": ["VerifiableCredential"],
+///     "issuer": issuer.did(),
+///     "credentialSubject": {"id": "did:example:alice"},
+///     "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+///         "statusListIndex": "94567", "statusListCredential": "https://status.example/3"}
+/// });
+/// let now = Timestamp::parse("2026-11-23T12:00:00Z").unwrap();
+/// let signed = issuer.issue(unsigned.as_object().unwrap().clone(), now).unwrap();
+/// let bytes = signed.to_json_string();
+///
+/// // No status list source: by default the status check fails.
+/// let verifier = Verifier::offline();
+/// let report = verifier.verify(bytes.as_bytes(), &VerifyOptions::at(now));
+/// assert_eq!(report.check(CheckName::Status).unwrap().code, Some(ErrorCode::StatusListUnavailable));
+/// assert!(!report.verified());
+///
+/// // The caller may accept that the status goes unchecked; the report says so.
+/// let mut options = VerifyOptions::at(now);
+/// options.status_policy = StatusPolicy { skip_without_source: true, ..StatusPolicy::default() };
+/// let report = verifier.verify(bytes.as_bytes(), &options);
+/// let status = report.check(CheckName::Status).unwrap();
+/// assert_eq!(status.outcome, Outcome::Skipped);
+/// assert!(status.message.en.contains("skip_without_source"));
+/// assert!(report.verified());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct StatusPolicy {
+    /// Skip the status check, rather than fail it, when the credential has
+    /// status entries and the verifier has no status list source.
+    pub skip_without_source: bool,
+    /// Leave entries of types the verifier does not check unchecked, rather
+    /// than fail the status check with `STATUS_TYPE_UNSUPPORTED`.
+    pub accept_unknown_types: bool,
+}
+
+/// What the status check found, before it becomes the report's check.
+enum StatusOutcome {
+    /// The credential has no `credentialStatus`.
+    NoEntries,
+    /// Every entry is of a type left unchecked under `accept_unknown_types`.
+    OnlyUnknownTypes { unchecked: Vec<String> },
+    /// No status list source, skipped under `skip_without_source`.
+    NoSourceSkipped,
+    /// Every `BitstringStatusListEntry` was read from its list and none is
+    /// set to revoked or suspended.
+    Read {
+        evidence: Vec<(&'static str, String)>,
+        message: Option<String>,
+        unchecked: Vec<String>,
+    },
+    /// The status check fails; `rule`, when the status policy decided it.
+    Failed {
+        error: Error,
+        evidence: Vec<(&'static str, String)>,
+        rule: Option<PolicyRule>,
+    },
+}
+
+/// A rule of the status policy that failed the check.
+enum PolicyRule {
+    /// The verifier has no status source, and `skip_without_source` is off.
+    SourceRequired,
+    /// An entry of these types, and `accept_unknown_types` is off.
+    KnownTypesOnly(String),
+}
+
+/// The types of entries left unchecked, for people: quoted (they come from
+/// the credential), comma-separated.
+fn unchecked_list(types: &[String]) -> String {
+    types.iter().map(|t| quoted(t)).collect::<Vec<_>>().join(", ")
+}
+
+impl StatusOutcome {
+    fn into_check(self) -> Check {
+        let with_message = |mut check: Check, en: String, fr: String| {
+            check.message = Message {
+                en: en.into(),
+                fr: fr.into(),
+            };
+            check
+        };
+        match self {
+            StatusOutcome::NoEntries => Check::skipped(
+                CheckName::Status,
+                "The credential has no status entry.",
+                "L’attestation n’a pas d’entrée de statut.",
+            ),
+            StatusOutcome::NoSourceSkipped => {
+                let mut check = Check::skipped(
                     CheckName::Status,
-                    "The credential has no status entry.",
-                    "L’attestation n’a pas d’entrée de statut.",
+                    "Not checked: no status list source is configured, and the status policy allows that \
+                     (skip_without_source).",
+                    "Non vérifié : aucune source de listes de statuts n’est configurée, ce que la politique \
+                     de statut permet (skip_without_source).",
+                );
+                check.evidence.push(("statusPolicy", "skip_without_source".into()));
+                check
+            }
+            StatusOutcome::OnlyUnknownTypes { unchecked } => {
+                let list = unchecked_list(&unchecked);
+                let mut check = Check::skipped(CheckName::Status, "", "");
+                check.evidence.push(("statusPolicy", "accept_unknown_types".into()));
+                check.evidence.push(("uncheckedStatusType", unchecked.join(", ")));
+                with_message(
+                    check,
+                    format!(
+                        "Not checked: the status entries are of types this verifier does not check ({list}), \
+                         which the status policy accepts (accept_unknown_types)."
+                    ),
+                    format!(
+                        "Non vérifié : les entrées de statut sont de types que ce vérificateur ne vérifie pas \
+                         ({list}), ce que la politique de statut accepte (accept_unknown_types)."
+                    ),
                 )
             }
-            Ok(entries) => entries,
-            Err(e) => return Check::failed(CheckName::Status, &e, Vec::new()),
+            StatusOutcome::Read {
+                mut evidence,
+                message,
+                unchecked,
+            } => {
+                if !unchecked.is_empty() {
+                    evidence.push(("statusPolicy", "accept_unknown_types".into()));
+                    evidence.push(("uncheckedStatusType", unchecked.join(", ")));
+                }
+                let mut check = Check::passed(CheckName::Status, evidence);
+                if let Some(note) = message {
+                    check = with_message(
+                        check,
+                        format!("Neither revoked nor suspended. Status message: {note}."),
+                        format!("Ni révoquée ni suspendue. Message de statut : {note}."),
+                    );
+                }
+                if unchecked.is_empty() {
+                    return check;
+                }
+                let list = unchecked_list(&unchecked);
+                let (en, fr) = (check.message.en.clone(), check.message.fr.clone());
+                with_message(
+                    check,
+                    format!(
+                        "{en} Entries of types this verifier does not check ({list}) were left unchecked, as \
+                         the status policy accepts (accept_unknown_types)."
+                    ),
+                    format!(
+                        "{fr} Des entrées de types que ce vérificateur ne vérifie pas ({list}) n’ont pas été \
+                         vérifiées, ce que la politique de statut accepte (accept_unknown_types)."
+                    ),
+                )
+            }
+            StatusOutcome::Failed { error, evidence, rule } => {
+                let check = Check::failed(CheckName::Status, &error, evidence);
+                match rule {
+                    None => check,
+                    Some(PolicyRule::SourceRequired) => with_message(
+                        check,
+                        "The credential has status entries, but no status list source is configured, and the \
+                         status policy requires the status to be checked."
+                            .into(),
+                        "L’attestation a des entrées de statut, mais aucune source de listes de statuts n’est \
+                         configurée, et la politique de statut exige que le statut soit vérifié."
+                            .into(),
+                    ),
+                    Some(PolicyRule::KnownTypesOnly(list)) => with_message(
+                        check,
+                        format!(
+                            "The credential has a status entry of a type this verifier does not check ({list}), \
+                             and the status policy does not accept unknown status types."
+                        ),
+                        format!(
+                            "L’attestation a une entrée de statut d’un type que ce vérificateur ne vérifie pas \
+                             ({list}), et la politique de statut n’accepte pas les types de statut inconnus."
+                        ),
+                    ),
+                }
+            }
+        }
+    }
+}
+
+impl<R: DidResolver> Verifier<R> {
+    /// The credential's status entries against their status lists
+    /// (Bitstring Status List §3.2), under `options.status_policy`.
+    pub(super) fn status_check(&self, map: &Map<String, Value>, facts: &Facts, options: &VerifyOptions) -> Check {
+        self.status_outcome(map, facts, options).into_check()
+    }
+
+    fn status_outcome(&self, map: &Map<String, Value>, facts: &Facts, options: &VerifyOptions) -> StatusOutcome {
+        let policy = options.status_policy;
+        let failed = |error: Error, evidence, rule| StatusOutcome::Failed { error, evidence, rule };
+        let statuses = match CredentialStatus::all_of(map) {
+            Ok(statuses) if statuses.is_empty() => return StatusOutcome::NoEntries,
+            Ok(statuses) => statuses,
+            Err(e) => return failed(e, Vec::new(), None),
         };
-        if self.status.is_none() {
-            return Check::skipped(
-                CheckName::Status,
-                "Not checked: no status list source is configured.",
-                "Non vérifié : aucune source de listes de statuts n’est configurée.",
+        let mut entries = Vec::new();
+        let mut unchecked = Vec::new();
+        for status in statuses {
+            match status {
+                CredentialStatus::Bitstring(entry) => entries.push(entry),
+                CredentialStatus::Unsupported { types } => {
+                    for name in types {
+                        if !unchecked.contains(&name) {
+                            unchecked.push(name);
+                        }
+                    }
+                }
+            }
+        }
+        if !unchecked.is_empty() && !policy.accept_unknown_types {
+            let list = unchecked_list(&unchecked);
+            let error = Error::new(
+                ErrorCode::StatusTypeUnsupported,
+                format!("status entries of type {list}; the status policy does not accept unknown types"),
             );
+            let evidence = vec![("statusType", unchecked.join(", "))];
+            return failed(error, evidence, Some(PolicyRule::KnownTypesOnly(list)));
+        }
+        if entries.is_empty() {
+            return StatusOutcome::OnlyUnknownTypes { unchecked };
+        }
+        if self.status.is_none() {
+            if policy.skip_without_source {
+                return StatusOutcome::NoSourceSkipped;
+            }
+            let error = Error::new(
+                ErrorCode::StatusListUnavailable,
+                "no status list source is configured, and the status policy requires one",
+            );
+            let evidence = entries
+                .iter()
+                .map(|entry| ("statusListCredential", entry.list_url.clone()))
+                .collect();
+            return failed(error, evidence, Some(PolicyRule::SourceRequired));
         }
         let mut evidence = Vec::new();
-        let mut message_note: Option<String> = None;
+        let mut message = None;
         for entry in &entries {
             evidence.push(("statusPurpose", entry.purpose.as_str().to_owned()));
             evidence.push(("statusListIndex", entry.index.to_string()));
             evidence.push(("statusListCredential", entry.list_url.clone()));
-            let outcome = self.status_value(entry, facts, options);
-            let value = match outcome {
+            let value = match self.status_value(entry, facts, options) {
                 Ok(value) => value,
-                Err(e) => return Check::failed(CheckName::Status, &e, evidence),
+                Err(e) => return failed(e, evidence, None),
             };
             evidence.push(("status", format!("0x{value:x}")));
-            let fail = |code: ErrorCode, what: &str| {
-                let e = Error::new(code, format!("{what} in {} at index {}", entry.list_url, entry.index));
-                Check::failed(CheckName::Status, &e, evidence.clone())
+            let set = |code: ErrorCode, what: &str| {
+                Error::new(code, format!("{what} in {} at index {}", entry.list_url, entry.index))
             };
             match (&entry.purpose, value) {
-                (StatusPurpose::Revocation, 1) => return fail(ErrorCode::CredentialRevoked, "revoked"),
-                (StatusPurpose::Suspension, 1) => return fail(ErrorCode::CredentialSuspended, "suspended"),
+                (StatusPurpose::Revocation, 1) => {
+                    return failed(set(ErrorCode::CredentialRevoked, "revoked"), evidence, None)
+                }
+                (StatusPurpose::Suspension, 1) => {
+                    return failed(set(ErrorCode::CredentialSuspended, "suspended"), evidence, None)
+                }
                 (StatusPurpose::Message, value) => {
-                    if let Some(message) = entry.message_for(value) {
-                        evidence.push(("statusMessage", message.to_owned()));
-                        message_note = Some(message.to_owned());
+                    if let Some(note) = entry.message_for(value) {
+                        evidence.push(("statusMessage", note.to_owned()));
+                        message = Some(note.to_owned());
                     }
                 }
                 _ => {}
             }
         }
-        let mut check = Check::passed(CheckName::Status, evidence);
-        if let Some(note) = message_note {
-            check.message = Message {
-                en: format!("Neither revoked nor suspended. Status message: {note}.").into(),
-                fr: format!("Ni révoquée ni suspendue. Message de statut : {note}.").into(),
-            };
+        StatusOutcome::Read {
+            evidence,
+            message,
+            unchecked,
         }
-        check
     }
 
     /// The status value of one entry, from its (cached, verified) list.
@@ -164,7 +396,7 @@ impl<R: DidResolver> Verifier<R> {
             .get("credentialSubject")
             .and_then(Value::as_object)
             .ok_or_else(|| invalid("no credentialSubject".into()))?;
-        if subject.get("type").and_then(Value::as_str) != Some("BitstringStatusList") {
+        if !credential::types(subject).contains(&"BitstringStatusList") {
             return Err(invalid("the credentialSubject type must be BitstringStatusList".into()));
         }
         let purposes: Vec<String> = match subject.get("statusPurpose") {

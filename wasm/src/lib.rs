@@ -26,6 +26,7 @@ use passerelle::json::{parse_strict, Limits};
 use passerelle::proof::Cryptosuite;
 use passerelle::registry::{TrustAnswer, TrustResolver};
 use passerelle::status::StaticStatusLists;
+use passerelle::verify::StatusPolicy;
 use passerelle::{Error, ErrorCode, Timestamp, Verifier, VerifyOptions};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -71,7 +72,9 @@ fn now() -> Timestamp {
 struct Options {
     verify: VerifyOptions,
     resolver: FallbackResolver<StaticResolver, Logs>,
-    lists: StaticStatusLists,
+    /// The status lists, when `statusLists` was given: without it, the
+    /// verifier has no status list source and `statusPolicy` decides.
+    lists: Option<StaticStatusLists>,
     /// Contexts supplied with the options, besides the bundled ones.
     #[cfg(feature = "rdfc")]
     jsonld: Option<std::sync::Arc<passerelle::jsonld::JsonLd>>,
@@ -126,8 +129,10 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         }
     }
     let logs = read_logs(&map, time);
-    let mut lists = StaticStatusLists::default();
+    verify.status_policy = read_status_policy(map.get("statusPolicy"))?;
+    let mut lists = None;
     if let Some(Value::Object(given)) = map.remove("statusLists") {
+        let lists = lists.get_or_insert_with(StaticStatusLists::default);
         for (url, list) in given {
             let bytes = match list {
                 Value::String(text) => text.into_bytes(),
@@ -145,6 +150,29 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         #[cfg(feature = "rdfc")]
         jsonld: supplied_contexts(&map),
     })
+}
+
+/// `statusPolicy`: `{skipWithoutSource, acceptUnknownTypes}`, booleans,
+/// both false by default (fail closed); any other key or value is refused.
+fn read_status_policy(given: Option<&Value>) -> Result<StatusPolicy, JsValue> {
+    let mut policy = StatusPolicy::default();
+    let Some(given) = given else {
+        return Ok(policy);
+    };
+    let given = given
+        .as_object()
+        .ok_or_else(|| invalid_option("statusPolicy must be an object"))?;
+    for (key, value) in given {
+        let flag = match key.as_str() {
+            "skipWithoutSource" => &mut policy.skip_without_source,
+            "acceptUnknownTypes" => &mut policy.accept_unknown_types,
+            _ => return Err(invalid_option(format!("statusPolicy has an unknown key {key}"))),
+        };
+        *flag = value
+            .as_bool()
+            .ok_or_else(|| invalid_option(format!("statusPolicy.{key} must be a boolean")))?;
+    }
+    Ok(policy)
 }
 
 /// did:webvh DIDs resolve through their logs (`didLogs`: `{did: log}`).
@@ -306,7 +334,10 @@ fn verify_text(
 ) -> Result<JsValue, JsValue> {
     // `&dyn DidResolver`, as snapshot loading uses: one instantiation of the verifier in the module.
     let resolver: &dyn passerelle::did::DidResolver = &options.resolver;
-    let mut verifier = Verifier::new(resolver).with_status(options.lists);
+    let mut verifier = Verifier::new(resolver);
+    if let Some(lists) = options.lists {
+        verifier = verifier.with_status(lists);
+    }
     #[cfg(feature = "rdfc")]
     if let Some(jsonld) = options.jsonld {
         verifier = verifier.with_contexts(jsonld);
@@ -328,7 +359,7 @@ fn verify_text(
 
 /// Verifies a credential (JSON text or object; a presentation is detected by
 /// its type). `options`: `time`, `lang`, `didDocuments`, `didLogs`,
-/// `statusLists`, `challenge`, `domain`, `cryptosuites`, `maxBytes`,
+/// `statusLists`, `statusPolicy`, `challenge`, `domain`, `cryptosuites`, `maxBytes`,
 /// `maxDepth`, and `contexts` in builds with the rdfc suites. Returns the report: `{kind, verified, checks: [{name, outcome,
 /// code?, message: {en, fr}, evidence, detail?}], credentials?}`.
 /// Without trust anchors the `trust` check is skipped; use

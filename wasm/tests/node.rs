@@ -42,6 +42,16 @@ fn errors_are_thrown_with_their_code() {
             .unwrap_err();
     let code = js_sys::Reflect::get(&bad_time, &wasm_bindgen::JsValue::from_str("code")).unwrap();
     assert_eq!(code.as_string().as_deref(), Some("DATE_INVALID"));
+    for policy in [
+        r#"{"statusPolicy": {"skipWithoutSourse": true}}"#,
+        r#"{"statusPolicy": {"acceptUnknownTypes": "yes"}}"#,
+        r#"{"statusPolicy": true}"#,
+    ] {
+        let bad_policy =
+            passerelle_wasm::verify_credential("{}".into(), js_sys::JSON::parse(policy).unwrap()).unwrap_err();
+        let code = js_sys::Reflect::get(&bad_policy, &wasm_bindgen::JsValue::from_str("code")).unwrap();
+        assert_eq!(code.as_string().as_deref(), Some("PROPERTY_INVALID"), "{policy}");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -804,6 +804,20 @@ fn data_model(v: &mut Vectors, keys: &Keys) {
         &|d| d["name"][0]["@direction"] = json!("up"),
         "LANGUAGE_VALUE_INVALID",
     );
+    invalid(
+        "dm-status-entry-without-type",
+        "A credentialStatus entry has no type.",
+        &|d| {
+            let entry = json!({
+                "id": "https://status.passerelle.example/lists/revocation-1#94567",
+                "statusPurpose": "revocation",
+                "statusListIndex": "94567",
+                "statusListCredential": "https://status.passerelle.example/lists/revocation-1"
+            });
+            d.insert("credentialStatus".into(), entry);
+        },
+        "PROPERTY_INVALID",
+    );
 }
 
 fn parsing(v: &mut Vectors, keys: &Keys) {

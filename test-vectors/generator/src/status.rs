@@ -80,14 +80,34 @@ fn case(
     lists: &[(&str, &str)],
     expect: Expect<'_>,
 ) {
+    case_with(v, id, description, credential, Some(lists), None, expect);
+}
+
+/// A case whose verifier has the status `lists` (none: no status list
+/// source) and, when given, the status `policy`.
+fn case_with(
+    v: &mut Vectors,
+    id: &str,
+    description: &str,
+    credential: &Map<String, Value>,
+    lists: Option<&[(&str, &str)]>,
+    policy: Option<Value>,
+    expect: Expect<'_>,
+) {
     let input = format!("status/cases/{id}.json");
     v.files
         .insert(input.clone(), pretty(&Value::Object(credential.clone())));
-    let status_lists: Map<String, Value> = lists
-        .iter()
-        .map(|(url, path)| ((*url).to_owned(), Value::String((*path).to_owned())))
-        .collect();
-    let options = json!({"time": "2026-06-01T12:00:00Z", "statusLists": status_lists});
+    let mut options = json!({"time": "2026-06-01T12:00:00Z"});
+    if let Some(lists) = lists {
+        let status_lists: Map<String, Value> = lists
+            .iter()
+            .map(|(url, path)| ((*url).to_owned(), Value::String((*path).to_owned())))
+            .collect();
+        options["statusLists"] = Value::Object(status_lists);
+    }
+    if let Some(policy) = policy {
+        options["statusPolicy"] = policy;
+    }
     v.add_case(id, description, &input, &[], options, expect);
 }
 
@@ -248,6 +268,64 @@ pub(crate) fn status_cases(v: &mut Vectors) {
         &permit,
         &[(REVOCATIONS, &bomb_path), (SUSPENSIONS, &good_s)],
         fails(&[("status", "STATUS_LIST_INVALID")]),
+    );
+
+    // The entry's type as a one-element array, as JSON-LD allows: still checked.
+    let mut as_array = l.revocations.entry(REVOCATION_INDEX).to_json();
+    as_array["type"] = json!(["BitstringStatusListEntry"]);
+    case(
+        v,
+        "status-entry-type-array-revoked",
+        "The revocation entry's type is [\"BitstringStatusListEntry\"] (an array) and its bit is set.",
+        &credential(&issuer, vec![as_array]),
+        &[(REVOCATIONS, &revoked_r)],
+        fails(&[("status", "CREDENTIAL_REVOKED")]),
+    );
+
+    // An entry of a type no verifier knows, beside the Bitstring entries.
+    let unknown = json!({"id": "https://status.passerelle.example/other/7", "type": "FooStatus2099"});
+    let mut with_unknown = vec![
+        l.revocations.entry(REVOCATION_INDEX).to_json(),
+        l.suspensions.entry(SUSPENSION_INDEX).to_json(),
+    ];
+    with_unknown.push(unknown);
+    let with_unknown = credential(&issuer, with_unknown);
+    case(
+        v,
+        "status-type-unsupported",
+        "Besides its revocation and suspension entries, the credential has an entry of type FooStatus2099.",
+        &with_unknown,
+        &both,
+        fails(&[("status", "STATUS_TYPE_UNSUPPORTED")]),
+    );
+    case_with(
+        v,
+        "status-type-unsupported-accepted",
+        "The same credential, verified with statusPolicy.acceptUnknownTypes: the Bitstring entries are checked, \
+         the other left unchecked.",
+        &with_unknown,
+        Some(&both),
+        Some(json!({"acceptUnknownTypes": true})),
+        VERIFIED,
+    );
+
+    case_with(
+        v,
+        "status-no-source",
+        "A credential with status entries, verified without any status list source.",
+        &permit,
+        None,
+        None,
+        fails(&[("status", "STATUS_LIST_UNAVAILABLE")]),
+    );
+    case_with(
+        v,
+        "status-no-source-skipped",
+        "The same, with statusPolicy.skipWithoutSource: the status check is skipped.",
+        &permit,
+        None,
+        Some(json!({"skipWithoutSource": true})),
+        VERIFIED,
     );
 
     let mut messages = StatusList::new(MESSAGES, "message", MIN_ENTRIES, 2).expect("list");
