@@ -54,6 +54,7 @@ const SUBJECT: &[Member] = &[
     TYPE,
     whole("statusPurpose", iri!(status "statusPurpose")),
     whole("encodedList", iri!(status "encodedList")),
+    whole("statusSize", iri!(status "statusSize")),
     whole("ttl", iri!(status "ttl")),
 ];
 

@@ -40,7 +40,7 @@ impl<R: DidResolver> Verifier<R> {
             vec![("format", format.to_owned()), ("bytes", input.len().to_string())],
         );
         match jws.media {
-            Media::Credential => self.credential_report(&jws.payload, parse_check, options, true, Securing::Jose(&jws)),
+            Media::Credential => self.credential_report(&jws.payload, parse_check, options, Securing::Jose(&jws)),
             Media::Presentation => {
                 self.presentation_checks(jws.payload.clone(), parse_check, options, Securing::Jose(&jws))
             }

@@ -250,17 +250,15 @@ impl<R: DidResolver> Verifier<R> {
     }
 
     fn credential_checks(&self, map: &Map<String, Value>, parse_check: Check, options: &VerifyOptions) -> Report {
-        self.credential_report(map, parse_check, options, true, Securing::DataIntegrity)
+        self.credential_report(map, parse_check, options, Securing::DataIntegrity)
     }
 
-    /// The credential checks; `full` adds `status` and `trust` (left out
-    /// when checking a status list credential itself).
+    /// Every check of a credential, as the report people read.
     fn credential_report(
         &self,
         map: &Map<String, Value>,
         parse_check: Check,
         options: &VerifyOptions,
-        full: bool,
         securing: Securing<'_>,
     ) -> Report {
         let mut checks = vec![parse_check];
@@ -298,10 +296,8 @@ impl<R: DidResolver> Verifier<R> {
             "issuer",
         ));
         checks.push(validity_check(&facts, options.time));
-        if full {
-            checks.push(self.status_check(map, &facts, options));
-            checks.push(self.trust_check(map, &facts, options));
-        }
+        checks.push(self.status_check(map, &facts, options));
+        checks.push(self.trust_check(map, &facts, options));
         Report::new(DocumentKind::Credential, checks, Vec::new())
     }
 

@@ -6,10 +6,11 @@ use serde_json::{Map, Value};
 use std::sync::Arc;
 
 use super::{Check, CheckName, Message, Verifier, VerifyOptions};
-use crate::credential::{self, check_credential, Facts};
+use crate::credential::{self, Facts};
 use crate::did::DidResolver;
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::json::{self, Limits};
+use crate::secured;
 use crate::status::{
     Bitstring, CredentialStatus, StatusEntry, StatusPurpose, MAX_EXPANDED_BYTES, MAX_LIST_CREDENTIAL_BYTES, MIN_ENTRIES,
 };
@@ -371,20 +372,10 @@ impl<R: DidResolver> Verifier<R> {
             ..options.limits
         };
         let document = json::parse_object(&bytes, limits).map_err(|e| invalid(format!("{url}: {e}")))?;
-        let report = self.credential_report(
-            &document,
-            Check::passed(CheckName::Parse, Vec::new()),
-            &VerifyOptions {
-                limits,
-                ..options.clone()
-            },
-            false,
-            super::Securing::DataIntegrity,
-        );
-        if let Some((check, code)) = report.failures().into_iter().next() {
-            return Err(invalid(format!("{url}: {} failed with {code}", check.as_str())));
-        }
-        if !credential::types(&document).contains(&"BitstringStatusListCredential") {
+        let inputs = self.proof_inputs(options);
+        let verified = secured::verify_secured_credential(&document, &self.resolver, &self.keys, &inputs)
+            .map_err(|(stage, e)| invalid(format!("{url}: {} failed with {}", stage.as_str(), e.code())))?;
+        if !verified.types().contains(&"BitstringStatusListCredential") {
             return Err(invalid(format!("{url} is not a BitstringStatusListCredential")));
         }
         if document.get("id").and_then(Value::as_str).is_some_and(|id| id != url) {
@@ -422,17 +413,16 @@ impl<R: DidResolver> Verifier<R> {
             .and_then(Value::as_u64)
             .map(|ms| (ms / 1000) as i64)
             .unwrap_or(DEFAULT_STATUS_TTL_SECONDS);
-        let facts = check_credential(&document)?;
         let mut expires = now.plus_seconds(ttl.max(0));
-        if let Some(until) = facts.valid_until {
+        if let Some(until) = verified.valid_until() {
             expires = expires.min(until);
         }
         let list = Arc::new(CachedList {
-            issuer: facts.issuer,
+            issuer: verified.issuer().to_owned(),
             purposes,
             bitstring,
             expires,
-            valid_from: facts.valid_from,
+            valid_from: verified.valid_from(),
         });
         if let Ok(mut cache) = self.status_cache.lock() {
             cache.insert(url.to_owned(), Arc::clone(&list));
