@@ -854,9 +854,9 @@ fn a_back_dated_credential_is_refused_and_trust_now_requires_the_authorization_a
     let (code, trust) = verify("permit.json", &[]);
     assert_eq!(code, Some(1), "{trust}");
     assert_eq!(trust["code"], "AUTHORIZATION_REVOKED", "{trust}");
-    assert_eq!(trust["evidence"]["issued"], "2023-06-01T00:00:00Z");
-    assert_eq!(trust["evidence"]["issuedFrom"], "validFrom");
-    assert_eq!(trust["evidence"]["judgedAt"], "2023-06-01T00:00:00Z");
+    assert_eq!(evidence(&trust, "issued"), ["2023-06-01T00:00:00Z"]);
+    assert_eq!(evidence(&trust, "issuedFrom"), ["validFrom"]);
+    assert_eq!(evidence(&trust, "judgedAt"), ["2023-06-01T00:00:00Z"]);
 
     let (code, trust) = verify("licence.json", &[]);
     assert_eq!(code, Some(0), "{trust}");
@@ -872,7 +872,8 @@ fn a_back_dated_credential_is_refused_and_trust_now_requires_the_authorization_a
         assert_eq!(code, Some(1), "{flag}: {trust}");
         assert_eq!(trust["code"], "AUTHORIZATION_EXPIRED", "{flag}: {trust}");
         assert_eq!(
-            trust["evidence"]["judgedAt"], "2025-06-01T00:00:00Z; 2026-06-01T00:00:00Z",
+            evidence(&trust, "judgedAt"),
+            ["2025-06-01T00:00:00Z", "2026-06-01T00:00:00Z"],
             "{flag}"
         );
         assert!(
@@ -884,4 +885,15 @@ fn a_back_dated_credential_is_refused_and_trust_now_requires_the_authorization_a
         );
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The values of the evidence entries named `name` of a check in a JSON report.
+fn evidence<'a>(check: &'a serde_json::Value, name: &str) -> Vec<&'a str> {
+    check["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["name"] == name)
+        .map(|e| e["value"].as_str().unwrap())
+        .collect()
 }

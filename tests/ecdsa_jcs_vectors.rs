@@ -97,7 +97,7 @@ fn the_signed_vector_has_a_valid_proof_but_its_issuer_does_not_control_the_key()
     assert!(proof
         .evidence
         .iter()
-        .any(|(k, v)| *k == "cryptosuite" && v == "ecdsa-jcs-2019"));
+        .any(|(k, v)| k.name() == "cryptosuite" && v == "ecdsa-jcs-2019"));
     let binding = report.check(CheckName::KeyBinding).unwrap();
     assert_eq!(binding.code, Some(ErrorCode::KeyControllerMismatch));
     assert!(!report.verified());

@@ -88,7 +88,7 @@ fn josekit_eddsa_and_es256_tokens_verify_in_ours() {
     let report = verify(&token);
     assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
     let proof = report.check(CheckName::Proof).unwrap();
-    assert!(proof.evidence.iter().any(|(k, v)| *k == "alg" && v == "EdDSA"));
+    assert!(proof.evidence.iter().any(|(k, v)| k.name() == "alg" && v == "EdDSA"));
 
     let p256 = P256KeyPair::from_secret_bytes(&[34; 32]).unwrap();
     let p256_did = did::key::did_for(&p256.public_key());

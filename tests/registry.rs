@@ -79,7 +79,7 @@ fn the_trust_check_is_skipped_without_anchors_and_reports_the_path_in_both_langu
         "{}",
         trust.message.fr
     );
-    let path = &trust.evidence.iter().find(|(k, _)| *k == "path").unwrap().1;
+    let path = &trust.evidence.iter().find(|(k, _)| k.name() == "path").unwrap().1;
     assert_eq!(path, &format!("{PEO_LICENSING} ← {PEO} ← {ON} ← {FEDERAL}"));
 }
 
@@ -399,7 +399,7 @@ fn evidence<'a>(check: &'a passerelle::verify::Check, key: &str) -> Vec<&'a str>
     check
         .evidence
         .iter()
-        .filter(|(k, _)| *k == key)
+        .filter(|(k, _)| k.name() == key)
         .map(|(_, v)| v.as_str())
         .collect()
 }

@@ -89,7 +89,7 @@ fn a_credential_in_good_standing_verifies_with_its_status_evidence() {
     assert!(status
         .evidence
         .iter()
-        .any(|(k, v)| *k == "statusListIndex" && v == &w.revocation_index.to_string()));
+        .any(|(k, v)| k.name() == "statusListIndex" && v == &w.revocation_index.to_string()));
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn message_lists_report_the_message() {
         .unwrap()
         .evidence
         .iter()
-        .any(|(k, v)| *k == "statusMessage" && v == "rejected"));
+        .any(|(k, v)| k.name() == "statusMessage" && v == "rejected"));
 }
 
 fn skip_without_source() -> VerifyOptions {
@@ -384,10 +384,13 @@ fn an_entry_of_an_unknown_type_is_left_unchecked_only_when_the_policy_says_so() 
     let status = report.check(CheckName::Status).unwrap();
     assert_eq!(status.outcome, Outcome::Passed);
     assert!(status.message.fr.contains("accept_unknown_types"));
-    assert!(status
+    let unchecked: Vec<&str> = status
         .evidence
         .iter()
-        .any(|(k, v)| *k == "uncheckedStatusType" && v == "FooStatus2099, BarStatus"));
+        .filter(|(k, _)| k.name() == "uncheckedStatusType")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(unchecked, ["FooStatus2099", "BarStatus"]);
     w.revocations.set(w.revocation_index, 1).unwrap();
     let verifier = Verifier::offline().with_status(lists(&w, "2026-05-01T00:00:00Z"));
     assert_eq!(

@@ -8,7 +8,10 @@
 //! [`verify_secured_credential`], which stops at the first failure and
 //! returns a [`VerifiedCredential`] or the [`Stage`] that failed.
 
+mod evidence;
 mod keys;
+
+pub use evidence::EvidenceKey;
 
 pub(crate) use keys::KeyCache;
 
@@ -23,7 +26,7 @@ use crate::proof::{proofs_of, Contexts, Cryptosuite, DataIntegrityProof, Verific
 use crate::time::Timestamp;
 
 /// What a check found, as `(name, value)` pairs shown in reports.
-pub(crate) type Evidence = Vec<(&'static str, String)>;
+pub(crate) type Evidence = Vec<(EvidenceKey, String)>;
 
 /// What the proof checks are given besides the document.
 #[derive(Clone, Copy)]
@@ -111,10 +114,10 @@ fn signer_of(
     inputs: &ProofInputs<'_>,
     evidence: &mut Evidence,
 ) -> Result<Arc<ResolvedMethod>> {
-    evidence.push(("cryptosuite", proof.cryptosuite.as_str().to_owned()));
-    evidence.push(("verificationMethod", proof.verification_method.to_owned()));
+    evidence.push((EvidenceKey::Cryptosuite, proof.cryptosuite.as_str().to_owned()));
+    evidence.push((EvidenceKey::VerificationMethod, proof.verification_method.to_owned()));
     if let Some(created) = proof.created {
-        evidence.push(("created", created.to_string()));
+        evidence.push((EvidenceKey::Created, created.to_string()));
     }
     if !inputs.cryptosuites.contains(&proof.cryptosuite) {
         return Err(Error::new(
@@ -150,7 +153,7 @@ fn check_proof(
         }
     }
     if let Some(expires) = proof.expires {
-        evidence.push(("expires", expires.to_string()));
+        evidence.push((EvidenceKey::Expires, expires.to_string()));
         if expires <= inputs.time {
             let detail = format!("expired {expires}, verified at {}", inputs.time);
             return Err(Error::new(ErrorCode::ProofExpired, detail));
@@ -164,7 +167,7 @@ fn check_proof(
                     "the proof's challenge differs from the expected one",
                 ));
             }
-            evidence.push(("challenge", expected.to_owned()));
+            evidence.push((EvidenceKey::Challenge, expected.to_owned()));
         }
         if let Some(expected) = inputs.domain {
             if !proof.domain.as_ref().is_some_and(|d| d.iter().any(|d| d == expected)) {
@@ -173,7 +176,7 @@ fn check_proof(
                     format!("the proof's domain is not {expected}"),
                 ));
             }
-            evidence.push(("domain", expected.to_owned()));
+            evidence.push((EvidenceKey::Domain, expected.to_owned()));
         }
     }
     Ok(())
@@ -208,13 +211,13 @@ pub(crate) fn check_key_binding(
     signers: &[Arc<ResolvedMethod>],
     relationship: VerificationRelationship,
     expected_controller: Option<&str>,
-    role: &'static str,
+    role: EvidenceKey,
 ) -> (Evidence, Result<()>) {
     let mut evidence = Vec::new();
     for signer in signers {
         let method = &signer.method;
-        evidence.push(("controller", method.controller.clone()));
-        evidence.push((relationship.as_str(), method.id.clone()));
+        evidence.push((EvidenceKey::Controller, method.controller.clone()));
+        evidence.push((EvidenceKey::listed_under(relationship), method.id.clone()));
         if !signer.authorizes(relationship) {
             let e = Error::new(
                 ErrorCode::VerificationMethodNotAuthorized,
@@ -233,8 +236,9 @@ pub(crate) fn check_key_binding(
                 let e = Error::new(
                     ErrorCode::KeyControllerMismatch,
                     format!(
-                        "the key is controlled by {}, but the {role} is {expected}",
-                        method.controller
+                        "the key is controlled by {}, but the {} is {expected}",
+                        method.controller,
+                        role.name()
                     ),
                 );
                 return (evidence, Err(e));
@@ -246,9 +250,9 @@ pub(crate) fn check_key_binding(
 
 /// Checks that `now` is within the credential's validity period.
 pub(crate) fn check_validity(facts: &Facts, now: Timestamp) -> (Evidence, Result<()>) {
-    let mut evidence = vec![("time", now.to_string())];
+    let mut evidence = vec![(EvidenceKey::Time, now.to_string())];
     if let Some(from) = facts.valid_from {
-        evidence.push(("validFrom", from.to_string()));
+        evidence.push((EvidenceKey::ValidFrom, from.to_string()));
         if now < from {
             let e = Error::new(
                 ErrorCode::CredentialNotYetValid,
@@ -258,7 +262,7 @@ pub(crate) fn check_validity(facts: &Facts, now: Timestamp) -> (Evidence, Result
         }
     }
     if let Some(until) = facts.valid_until {
-        evidence.push(("validUntil", until.to_string()));
+        evidence.push((EvidenceKey::ValidUntil, until.to_string()));
         if now > until {
             let e = Error::new(
                 ErrorCode::CredentialExpired,
@@ -342,7 +346,7 @@ pub(crate) fn verify_secured_credential<'a>(
         return Err((Stage::Proof, e));
     }
     let signers = proofs.signers.unwrap_or_default();
-    check_key_binding(&signers, relationship, Some(&facts.issuer), "issuer")
+    check_key_binding(&signers, relationship, Some(&facts.issuer), EvidenceKey::Issuer)
         .1
         .map_err(|e| (Stage::KeyBinding, e))?;
     check_validity(&facts, inputs.time)

@@ -8,6 +8,7 @@ use super::{with_rest_skipped, Check, CheckName, DocumentKind, Report, Securing,
 use crate::did::{DidResolver, ResolvedMethod};
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::jose::{self, Jws, Media};
+use crate::secured::EvidenceKey;
 
 impl<R: DidResolver> Verifier<R> {
     /// Verifies a compact JWS: header and claims, then the credential checks.
@@ -26,7 +27,11 @@ impl<R: DidResolver> Verifier<R> {
         let jws = match parsed {
             Ok(jws) => jws,
             Err(e) => {
-                let check = Check::failed(CheckName::Parse, &e, vec![("format", "compact JWS".to_owned())]);
+                let check = Check::failed(
+                    CheckName::Parse,
+                    &e,
+                    vec![(EvidenceKey::Format, "compact JWS".to_owned())],
+                );
                 return Report::new(
                     DocumentKind::Credential,
                     with_rest_skipped(check, CREDENTIAL_CHECKS),
@@ -37,7 +42,10 @@ impl<R: DidResolver> Verifier<R> {
         let format = jws.media.typ();
         let parse_check = Check::passed(
             CheckName::Parse,
-            vec![("format", format.to_owned()), ("bytes", input.len().to_string())],
+            vec![
+                (EvidenceKey::Format, format.to_owned()),
+                (EvidenceKey::Bytes, input.len().to_string()),
+            ],
         );
         match jws.media {
             Media::Credential => self.credential_report(&jws.payload, parse_check, options, Securing::Jose(&jws)),
@@ -94,9 +102,9 @@ impl<R: DidResolver> Verifier<R> {
         let vm = jws.verification_method(issuer);
         let format = jws.media.typ();
         let mut evidence = vec![
-            ("format", format.to_owned()),
-            ("alg", jws.alg.as_str().to_owned()),
-            ("kid", vm.clone()),
+            (EvidenceKey::Format, format.to_owned()),
+            (EvidenceKey::Alg, jws.alg.as_str().to_owned()),
+            (EvidenceKey::Kid, vm.clone()),
         ];
         let signer = match self.keys.retrieve(&vm, &self.resolver) {
             Ok(signer) => signer,
@@ -118,7 +126,7 @@ fn check_jwt(
     issuer: &str,
     signer: &ResolvedMethod,
     options: &VerifyOptions,
-    evidence: &mut Vec<(&'static str, String)>,
+    evidence: &mut Vec<(EvidenceKey, String)>,
 ) -> Result<()> {
     if let Some(iss) = jws.payload.get("iss") {
         if iss.as_str() != Some(issuer) {
@@ -138,7 +146,7 @@ fn check_jwt(
                     "the nonce differs from the challenge",
                 ));
             }
-            evidence.push(("challenge", expected.clone()));
+            evidence.push((EvidenceKey::Challenge, expected.clone()));
         }
         if let Some(expected) = &options.domain {
             let audience = match jws.payload.get("aud") {
@@ -152,11 +160,11 @@ fn check_jwt(
                     format!("aud does not name {expected}"),
                 ));
             }
-            evidence.push(("domain", expected.clone()));
+            evidence.push((EvidenceKey::Domain, expected.clone()));
         }
     }
     if let Some(iat) = jws.time_claim("iat")? {
-        evidence.push(("created", iat.to_string()));
+        evidence.push((EvidenceKey::Created, iat.to_string()));
         if iat > options.time {
             return Err(Error::new(
                 ErrorCode::ProofCreatedInFuture,
@@ -173,7 +181,7 @@ fn check_jwt(
         }
     }
     if let Some(exp) = jws.time_claim("exp")? {
-        evidence.push(("expires", exp.to_string()));
+        evidence.push((EvidenceKey::Expires, exp.to_string()));
         if exp <= options.time {
             return Err(Error::new(
                 ErrorCode::ProofExpired,
@@ -196,7 +204,7 @@ fn enveloped_failure(why: &str) -> Report {
     let check = Check::failed(
         CheckName::Parse,
         &error,
-        vec![("format", "EnvelopedVerifiableCredential".to_owned())],
+        vec![(EvidenceKey::Format, "EnvelopedVerifiableCredential".to_owned())],
     );
     Report::new(
         DocumentKind::Credential,

@@ -24,6 +24,7 @@ use crate::error::{Error, ErrorCode, Lang, Result};
 use crate::json::{self, Limits};
 use crate::proof::{proofs_of, Cryptosuite};
 use crate::registry::{TrustResolver, AT_VERIFICATION};
+pub use crate::secured::EvidenceKey;
 use crate::secured::{self, KeyCache, ProofInputs};
 use crate::status::StatusResolver;
 use crate::table::Table;
@@ -270,13 +271,16 @@ impl<R: DidResolver> Verifier<R> {
                 return Report::new(DocumentKind::Credential, checks, Vec::new());
             }
         };
-        let mut evidence = vec![
-            ("types", credential::types(map).join(", ")),
-            ("issuer", facts.issuer.clone()),
-        ];
+        let mut evidence = Vec::new();
         if let Some(id) = map.get("id").and_then(Value::as_str) {
-            evidence.insert(0, ("id", id.to_owned()));
+            evidence.push((EvidenceKey::Id, id.to_owned()));
         }
+        evidence.extend(
+            credential::types(map)
+                .into_iter()
+                .map(|t| (EvidenceKey::Types, t.to_owned())),
+        );
+        evidence.push((EvidenceKey::Issuer, facts.issuer.clone()));
         checks.push(Check::passed(CheckName::DataModel, evidence));
 
         let signers = match securing {
@@ -293,7 +297,7 @@ impl<R: DidResolver> Verifier<R> {
             signers.as_deref(),
             VerificationRelationship::AssertionMethod,
             Some(&facts.issuer),
-            "issuer",
+            EvidenceKey::Issuer,
         ));
         checks.push(validity_check(&facts, options.time));
         checks.push(self.status_check(map, &facts, options));
@@ -361,19 +365,19 @@ impl<R: DidResolver> Verifier<R> {
         };
         let strict = options.trust_at_verification_time;
         let mut evidence = vec![
-            ("issued", issued.to_string()),
-            ("issuedFrom", source.name().to_owned()),
-            ("judgedAt", issued.to_string()),
+            (EvidenceKey::Issued, issued.to_string()),
+            (EvidenceKey::IssuedFrom, source.name().to_owned()),
+            (EvidenceKey::JudgedAt, issued.to_string()),
         ];
         if strict && now != issued {
-            evidence.push(("judgedAt", now.to_string()));
+            evidence.push((EvidenceKey::JudgedAt, now.to_string()));
         }
         if issued > now {
             let e = Error::new(
                 ErrorCode::CredentialNotYetValid,
                 format!("claims to be issued at {issued}, after the time of verification {now}"),
             );
-            let mut check = Check::failed(CheckName::Trust, &e, vec![("issued", issued.to_string())]);
+            let mut check = Check::failed(CheckName::Trust, &e, vec![(EvidenceKey::Issued, issued.to_string())]);
             check.message = Message {
                 en: format!(
                     "The credential claims to be issued at {issued}, after the time of verification ({now}): \
@@ -396,11 +400,11 @@ impl<R: DidResolver> Verifier<R> {
         };
         let answer = store.authorize_issuer_when(&facts.issuer, &types, when);
         if let (Some(matched), Some(resource)) = (&answer.matched_type, &answer.resource) {
-            evidence.push(("type", matched.clone()));
-            evidence.push(("resource", resource.clone()));
+            evidence.push((EvidenceKey::Type, matched.clone()));
+            evidence.push((EvidenceKey::Resource, resource.clone()));
         }
         if !answer.path.is_empty() {
-            evidence.push(("path", answer.path_ids()));
+            evidence.push((EvidenceKey::Path, answer.path_ids()));
         }
         let (en, fr) = (answer.render_path(Lang::En), answer.render_path(Lang::Fr));
         let (when_en, when_fr) = source.sentence(issued, strict.then_some(now));
@@ -522,7 +526,7 @@ fn with_rest_skipped(first: Check, names: &[CheckName]) -> Vec<Check> {
 fn parse(input: &[u8], limits: Limits) -> Result<(Map<String, Value>, Check), Check> {
     match json::parse_object(input, limits) {
         Ok(map) => {
-            let check = Check::passed(CheckName::Parse, vec![("bytes", input.len().to_string())]);
+            let check = Check::passed(CheckName::Parse, vec![(EvidenceKey::Bytes, input.len().to_string())]);
             Ok((map, check))
         }
         Err(e) => Err(Check::failed(CheckName::Parse, &e, Vec::new())),
@@ -554,7 +558,7 @@ fn key_binding_check(
     signers: Option<&[Arc<ResolvedMethod>]>,
     relationship: VerificationRelationship,
     expected_controller: Option<&str>,
-    role: &'static str,
+    role: EvidenceKey,
 ) -> Check {
     let Some(signers) = signers else {
         return Check::skipped(

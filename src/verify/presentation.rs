@@ -10,6 +10,7 @@ use super::{
 use crate::credential::Presentation;
 use crate::did::{DidResolver, VerificationRelationship};
 use crate::error::{Error, ErrorCode};
+use crate::secured::EvidenceKey;
 
 impl<R: DidResolver> Verifier<R> {
     pub(super) fn presentation_checks(
@@ -32,9 +33,9 @@ impl<R: DidResolver> Verifier<R> {
                 return Report::new(DocumentKind::Presentation, checks, Vec::new());
             }
         };
-        let mut evidence = vec![("credentials", presentation.credentials().len().to_string())];
+        let mut evidence = vec![(EvidenceKey::Credentials, presentation.credentials().len().to_string())];
         if let Some(holder) = presentation.holder() {
-            evidence.push(("holder", holder.to_owned()));
+            evidence.push((EvidenceKey::Holder, holder.to_owned()));
         }
         checks.push(Check::passed(CheckName::DataModel, evidence));
 
@@ -54,7 +55,7 @@ impl<R: DidResolver> Verifier<R> {
             signers.as_deref(),
             VerificationRelationship::Authentication,
             presentation.holder(),
-            "holder",
+            EvidenceKey::Holder,
         ));
 
         let reports: Vec<Report> = presentation
@@ -81,13 +82,17 @@ impl<R: DidResolver> Verifier<R> {
                 "La présentation ne contient aucune attestation.",
             )
         } else if failed.is_empty() {
-            Check::passed(CheckName::Credentials, vec![("count", reports.len().to_string())])
+            Check::passed(
+                CheckName::Credentials,
+                vec![(EvidenceKey::Count, reports.len().to_string())],
+            )
         } else {
             let error = Error::new(
                 ErrorCode::PresentationCredentialInvalid,
                 format!("credential(s) {} failed", failed.join(", ")),
             );
-            Check::failed(CheckName::Credentials, &error, vec![("failed", failed.join(", "))])
+            let evidence = failed.iter().map(|i| (EvidenceKey::Failed, i.clone())).collect();
+            Check::failed(CheckName::Credentials, &error, evidence)
         });
         Report::new(DocumentKind::Presentation, checks, reports)
     }

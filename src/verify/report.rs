@@ -7,6 +7,10 @@ use serde::ser::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode, Lang};
+use crate::secured::EvidenceKey;
+
+/// The version of the JSON form of a report ([`Report::to_json`]).
+pub const REPORT_VERSION: u64 = 2;
 
 /// The checks a report can hold, in the order they run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -154,14 +158,14 @@ pub struct Check {
     /// What a person reads.
     pub message: Message,
     /// What was checked against what: key ids, times, types (name → value).
-    pub evidence: Vec<(&'static str, String)>,
+    pub evidence: Vec<(EvidenceKey, String)>,
     /// A technical detail for developers (English), when failed.
     pub detail: Option<String>,
 }
 
 impl Check {
     /// A passed check with its evidence.
-    pub fn passed(name: CheckName, evidence: Vec<(&'static str, String)>) -> Self {
+    pub fn passed(name: CheckName, evidence: Vec<(EvidenceKey, String)>) -> Self {
         Check {
             name,
             outcome: Outcome::Passed,
@@ -176,7 +180,7 @@ impl Check {
     }
 
     /// A failed check, from the error that failed it.
-    pub fn failed(name: CheckName, error: &Error, evidence: Vec<(&'static str, String)>) -> Self {
+    pub fn failed(name: CheckName, error: &Error, evidence: Vec<(EvidenceKey, String)>) -> Self {
         Check {
             name,
             outcome: Outcome::Failed,
@@ -331,7 +335,7 @@ impl Report {
                 check.message.get(lang)
             );
             for (key, value) in &check.evidence {
-                let _ = writeln!(out, "{indent}      {}: {value}", evidence_label(key, lang));
+                let _ = writeln!(out, "{indent}      {}: {value}", key.label(lang));
             }
         }
         for (i, credential) in self.credentials.iter().enumerate() {
@@ -341,40 +345,16 @@ impl Report {
     }
 }
 
-/// The label of an evidence entry for a person. Property names from the
-/// specifications (`validFrom`, `verificationMethod`, …) stay as they are.
-fn evidence_label(key: &str, lang: Lang) -> &str {
-    match (key, lang) {
-        (_, Lang::En) => key,
-        ("bytes", Lang::Fr) => "octets",
-        ("time", Lang::Fr) => "moment de la vérification",
-        ("issuer", Lang::Fr) => "émetteur",
-        ("holder", Lang::Fr) => "détenteur",
-        ("controller", Lang::Fr) => "contrôleur",
-        ("credentials" | "count", Lang::Fr) => "attestations",
-        ("failed", Lang::Fr) => "échouées",
-        ("challenge", Lang::Fr) => "défi",
-        ("domain", Lang::Fr) => "domaine",
-        ("created", Lang::Fr) => "créée",
-        ("expires", Lang::Fr) => "expire",
-        ("type", Lang::Fr) => "type",
-        ("resource", Lang::Fr) => "ressource",
-        ("path", Lang::Fr) => "chemin",
-        ("issued", Lang::Fr) => "délivrée",
-        ("issuedFrom", Lang::Fr) => "date de délivrance tirée de",
-        ("judgedAt", Lang::Fr) => "autorisation évaluée le",
-        ("status", Lang::Fr) => "statut",
-        (other, Lang::Fr) => other,
-    }
-}
-
 impl Report {
-    /// The report as JSON: `{kind, verified, checks: [{name, outcome, code?,
-    /// message: {en, fr}, evidence, detail?}], credentials?}`, the form the
-    /// CLI prints and the WebAssembly bindings return. `credentials` is
-    /// present for a presentation only.
+    /// The report as JSON, the form the CLI prints and the WebAssembly
+    /// bindings return (`docs/report.md` describes it):
+    /// `{reportVersion: 2, kind, verified, checks: [{name, outcome, code?,
+    /// message: {en, fr}, evidence: [{name, value, label: {en, fr}}],
+    /// detail?}], credentials?}`. `credentials` is present for a
+    /// presentation only.
     pub fn to_json(&self) -> Value {
         let mut report = Map::new();
+        report.insert("reportVersion".into(), Value::from(REPORT_VERSION));
         report.insert("kind".into(), Value::String(self.kind.as_str().into()));
         report.insert("verified".into(), Value::Bool(self.verified()));
         let checks = self.checks.iter().map(Check::to_json).collect();
@@ -400,21 +380,23 @@ impl Check {
         message.insert("en".into(), text(&self.message.en));
         message.insert("fr".into(), text(&self.message.fr));
         check.insert("message".into(), Value::Object(message));
-        // A key given twice (two status entries, a proof set) keeps every
-        // value, joined in order, rather than the last one only.
-        let mut evidence = Map::new();
-        for (key, value) in &self.evidence {
-            match evidence.get_mut(*key) {
-                Some(Value::String(existing)) => {
-                    existing.push_str("; ");
-                    existing.push_str(value);
-                }
-                _ => {
-                    evidence.insert((*key).to_owned(), text(value));
-                }
-            }
-        }
-        check.insert("evidence".into(), Value::Object(evidence));
+        // Each entry on its own, in order: a kind found twice (two status
+        // entries, a proof set) gives two entries, never a joined string.
+        let evidence = self
+            .evidence
+            .iter()
+            .map(|(key, value)| {
+                let mut entry = Map::new();
+                entry.insert("name".into(), text(key.name()));
+                entry.insert("value".into(), text(value));
+                let mut label = Map::new();
+                label.insert("en".into(), text(key.label(Lang::En)));
+                label.insert("fr".into(), text(key.label(Lang::Fr)));
+                entry.insert("label".into(), Value::Object(label));
+                Value::Object(entry)
+            })
+            .collect();
+        check.insert("evidence".into(), Value::Array(evidence));
         if let Some(detail) = &self.detail {
             check.insert("detail".into(), text(detail));
         }
@@ -444,14 +426,14 @@ mod tests {
     }
 
     #[test]
-    fn json_keeps_check_order_and_joins_repeated_evidence() {
+    fn json_keeps_check_order_and_each_evidence_entry() {
         let error = Error::new(ErrorCode::StatusListUnavailable, "index 7");
         let checks = vec![
-            Check::passed(CheckName::Parse, vec![("bytes", "10".into())]),
+            Check::passed(CheckName::Parse, vec![(EvidenceKey::Bytes, "10".into())]),
             Check::failed(
                 CheckName::Status,
                 &error,
-                vec![("status", "a".into()), ("status", "b".into())],
+                vec![(EvidenceKey::Status, "a".into()), (EvidenceKey::Status, "b".into())],
             ),
         ];
         let report = Report::new(DocumentKind::Credential, checks, Vec::new());
@@ -459,13 +441,17 @@ mod tests {
         let text = crate::json::to_text(&json).unwrap();
         assert!(
             text.starts_with(
-                r#"{"kind":"credential","verified":false,"checks":[{"name":"parse","outcome":"passed","message":{"#
+                r#"{"reportVersion":2,"kind":"credential","verified":false,"checks":[{"name":"parse","outcome":"passed","message":{"#
             ),
             "{text}"
         );
         let status = &json["checks"][1];
         assert_eq!(status["code"], "STATUS_LIST_UNAVAILABLE");
-        assert_eq!(status["evidence"]["status"], "a; b");
+        let entries = status["evidence"].as_array().unwrap();
+        let values: Vec<&str> = entries.iter().map(|e| e["value"].as_str().unwrap()).collect();
+        assert_eq!(values, ["a", "b"]);
+        assert!(entries.iter().all(|e| e["name"] == "status"));
+        assert_eq!(entries[0]["label"]["fr"], "statut");
         assert_eq!(status["detail"], "index 7");
         assert_eq!(status["message"]["fr"], error.message(Lang::Fr));
         assert!(

@@ -11,6 +11,7 @@ use crate::did::DidResolver;
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::json::{self, Limits};
 use crate::secured;
+use crate::secured::EvidenceKey;
 use crate::status::{
     Bitstring, CredentialStatus, StatusEntry, StatusPurpose, MAX_EXPANDED_BYTES, MAX_LIST_CREDENTIAL_BYTES, MIN_ENTRIES,
 };
@@ -97,14 +98,14 @@ enum StatusOutcome {
     /// Every `BitstringStatusListEntry` was read from its list and none is
     /// set to revoked or suspended.
     Read {
-        evidence: Vec<(&'static str, String)>,
+        evidence: Vec<(EvidenceKey, String)>,
         message: Option<String>,
         unchecked: Vec<String>,
     },
     /// The status check fails; `rule`, when the status policy decided it.
     Failed {
         error: Error,
-        evidence: Vec<(&'static str, String)>,
+        evidence: Vec<(EvidenceKey, String)>,
         rule: Option<PolicyRule>,
     },
 }
@@ -146,14 +147,20 @@ impl StatusOutcome {
                     "Non vérifié : aucune source de listes de statuts n’est configurée, ce que la politique \
                      de statut permet (skip_without_source).",
                 );
-                check.evidence.push(("statusPolicy", "skip_without_source".into()));
+                check
+                    .evidence
+                    .push((EvidenceKey::StatusPolicy, "skip_without_source".into()));
                 check
             }
             StatusOutcome::OnlyUnknownTypes { unchecked } => {
                 let list = unchecked_list(&unchecked);
                 let mut check = Check::skipped(CheckName::Status, "", "");
-                check.evidence.push(("statusPolicy", "accept_unknown_types".into()));
-                check.evidence.push(("uncheckedStatusType", unchecked.join(", ")));
+                check
+                    .evidence
+                    .push((EvidenceKey::StatusPolicy, "accept_unknown_types".into()));
+                check
+                    .evidence
+                    .extend(unchecked.iter().map(|t| (EvidenceKey::UncheckedStatusType, t.clone())));
                 with_message(
                     check,
                     format!(
@@ -172,8 +179,8 @@ impl StatusOutcome {
                 unchecked,
             } => {
                 if !unchecked.is_empty() {
-                    evidence.push(("statusPolicy", "accept_unknown_types".into()));
-                    evidence.push(("uncheckedStatusType", unchecked.join(", ")));
+                    evidence.push((EvidenceKey::StatusPolicy, "accept_unknown_types".into()));
+                    evidence.extend(unchecked.iter().map(|t| (EvidenceKey::UncheckedStatusType, t.clone())));
                 }
                 let mut check = Check::passed(CheckName::Status, evidence);
                 if let Some(note) = message {
@@ -265,7 +272,7 @@ impl<R: DidResolver> Verifier<R> {
                 ErrorCode::StatusTypeUnsupported,
                 format!("status entries of type {list}; the status policy does not accept unknown types"),
             );
-            let evidence = vec![("statusType", unchecked.join(", "))];
+            let evidence = unchecked.iter().map(|t| (EvidenceKey::StatusType, t.clone())).collect();
             return failed(error, evidence, Some(PolicyRule::KnownTypesOnly(list)));
         }
         if entries.is_empty() {
@@ -281,21 +288,21 @@ impl<R: DidResolver> Verifier<R> {
             );
             let evidence = entries
                 .iter()
-                .map(|entry| ("statusListCredential", entry.list_url.clone()))
+                .map(|entry| (EvidenceKey::StatusListCredential, entry.list_url.clone()))
                 .collect();
             return failed(error, evidence, Some(PolicyRule::SourceRequired));
         }
         let mut evidence = Vec::new();
         let mut message = None;
         for entry in &entries {
-            evidence.push(("statusPurpose", entry.purpose.as_str().to_owned()));
-            evidence.push(("statusListIndex", entry.index.to_string()));
-            evidence.push(("statusListCredential", entry.list_url.clone()));
+            evidence.push((EvidenceKey::StatusPurpose, entry.purpose.as_str().to_owned()));
+            evidence.push((EvidenceKey::StatusListIndex, entry.index.to_string()));
+            evidence.push((EvidenceKey::StatusListCredential, entry.list_url.clone()));
             let value = match self.status_value(entry, facts, options) {
                 Ok(value) => value,
                 Err(e) => return failed(e, evidence, None),
             };
-            evidence.push(("status", format!("0x{value:x}")));
+            evidence.push((EvidenceKey::Status, format!("0x{value:x}")));
             let set = |code: ErrorCode, what: &str| {
                 Error::new(code, format!("{what} in {} at index {}", entry.list_url, entry.index))
             };
@@ -308,7 +315,7 @@ impl<R: DidResolver> Verifier<R> {
                 }
                 (StatusPurpose::Message, value) => {
                     if let Some(note) = entry.message_for(value) {
-                        evidence.push(("statusMessage", note.to_owned()));
+                        evidence.push((EvidenceKey::StatusMessage, note.to_owned()));
                         message = Some(note.to_owned());
                     }
                 }
