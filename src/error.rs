@@ -1,8 +1,8 @@
 //! One error type with stable codes and English/French messages.
 //!
 //! Codes are the contract between the library, the CLI, the WASM API and the
-//! test vectors: they are never renamed. The table in the crate docs and in
-//! the README lists every one of them.
+//! test vectors: they are never renamed. The table in the crate docs
+//! (`docs/error-codes.md`) lists every one of them.
 
 use std::fmt;
 
