@@ -68,11 +68,7 @@ fn chain(n: usize) -> TrustStore {
         "did:web:leaf.bench.example",
     );
     let mut store = TrustStore::new([root]);
-    let period = |registry| Snapshot {
-        registry,
-        valid_from: t("2026-01-01T00:00:00Z"),
-        valid_until: t("2027-01-01T00:00:00Z"),
-    };
+    let period = |registry| Snapshot::vouched_for(registry, t("2026-01-01T00:00:00Z"), t("2027-01-01T00:00:00Z"));
     store
         .add(period(registry(root, vec![], vec![recognition(root, a, "ca-on:*")])))
         .unwrap();

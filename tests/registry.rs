@@ -141,11 +141,11 @@ fn store(registries: Vec<Registry>) -> TrustStore {
     let mut store = TrustStore::new([ROOT]);
     for registry in registries {
         store
-            .add(Snapshot {
+            .add(Snapshot::vouched_for(
                 registry,
-                valid_from: t("2026-01-01T00:00:00Z"),
-                valid_until: t("2027-01-01T00:00:00Z"),
-            })
+                t("2026-01-01T00:00:00Z"),
+                t("2027-01-01T00:00:00Z"),
+            ))
             .unwrap();
     }
     store
@@ -673,26 +673,18 @@ fn unknown_types_and_unknown_issuers_are_not_authorized() {
 #[test]
 fn rollback_is_refused_and_newer_snapshots_replace_older() {
     let mut s = store(vec![registry(ROOT, 5, vec![], vec![])]);
-    let older = Snapshot {
-        registry: registry(ROOT, 4, vec![], vec![]),
-        valid_from: t(AT),
-        valid_until: t("2027-01-01T00:00:00Z"),
-    };
+    let older = Snapshot::vouched_for(registry(ROOT, 4, vec![], vec![]), t(AT), t("2027-01-01T00:00:00Z"));
     assert_eq!(s.add(older).unwrap_err().code(), ErrorCode::SnapshotRollback);
-    let changed_same_sequence = Snapshot {
-        registry: registry(ROOT, 5, vec![auth(ROOT, ISSUER, "x:Y", "CA")], vec![]),
-        valid_from: t(AT),
-        valid_until: t("2027-01-01T00:00:00Z"),
-    };
+    let changed_same_sequence = Snapshot::vouched_for(
+        registry(ROOT, 5, vec![auth(ROOT, ISSUER, "x:Y", "CA")], vec![]),
+        t(AT),
+        t("2027-01-01T00:00:00Z"),
+    );
     assert_eq!(
         s.add(changed_same_sequence).unwrap_err().code(),
         ErrorCode::SnapshotRollback
     );
-    let newer = Snapshot {
-        registry: registry(ROOT, 6, vec![], vec![]),
-        valid_from: t(AT),
-        valid_until: t("2027-01-01T00:00:00Z"),
-    };
+    let newer = Snapshot::vouched_for(registry(ROOT, 6, vec![], vec![]), t(AT), t("2027-01-01T00:00:00Z"));
     s.add(newer).unwrap();
     assert_eq!(s.registry(ROOT).unwrap().sequence, 6);
 }

@@ -21,15 +21,44 @@ pub const SNAPSHOT_TYPE: &str = "TrustRegistrySnapshot";
 /// authorizations fits).
 pub const MAX_SNAPSHOT_BYTES: usize = 256 * 1024 * 1024;
 
-/// A snapshot whose signature, key and freshness were checked.
+/// A registry's content a trust store may rely on: either a signed
+/// snapshot whose signature, key and freshness were checked
+/// ([`open_snapshot`]), or content the caller vouches for itself
+/// ([`Snapshot::vouched_for`]). Nothing else makes one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snapshot {
+    pub(crate) registry: Registry,
+    valid_from: Timestamp,
+    valid_until: Timestamp,
+}
+
+impl Snapshot {
+    /// A registry the caller vouches for without a signature: content it
+    /// built or loaded itself (its own database, a test). The store trusts
+    /// it as if it were a checked snapshot valid from `valid_from` to
+    /// `valid_until`; use [`open_snapshot`] for anything received.
+    pub fn vouched_for(registry: Registry, valid_from: Timestamp, valid_until: Timestamp) -> Self {
+        Snapshot {
+            registry,
+            valid_from,
+            valid_until,
+        }
+    }
+
     /// The registry's content.
-    pub registry: Registry,
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// When the snapshot was published.
-    pub valid_from: Timestamp,
+    pub fn valid_from(&self) -> Timestamp {
+        self.valid_from
+    }
+
     /// Until when a verifier may rely on it.
-    pub valid_until: Timestamp,
+    pub fn valid_until(&self) -> Timestamp {
+        self.valid_until
+    }
 }
 
 /// Signs `registry` as a snapshot published at `published` and fresh until

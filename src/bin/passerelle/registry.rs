@@ -132,13 +132,13 @@ pub(crate) fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode,
             let resolver = load_resolver(&did_documents, &did_dirs)?;
             let bytes = std::fs::read(&snapshot).map_err(|e| io_failure(&snapshot, e))?;
             let opened = open_snapshot(&bytes, &resolver, at.unwrap_or_else(Timestamp::now))?;
-            let r = &opened.registry;
+            let r = opened.registry();
             let (valid, auths, recs) = match lang {
                 Lang::En => ("valid", "authorizations", "recognitions"),
                 Lang::Fr => ("valide", "autorisations", "reconnaissances"),
             };
             println!("{} ({}) — {} #{}", r.name.get(lang), r.id, r.jurisdiction, r.sequence);
-            println!("{valid}: {} → {}", opened.valid_from, opened.valid_until);
+            println!("{valid}: {} → {}", opened.valid_from(), opened.valid_until());
             println!("{auths}: {}", r.authorizations.len());
             for a in &r.authorizations {
                 let until = a.valid_until.map(|u| u.to_string()).unwrap_or_else(|| "…".into());
