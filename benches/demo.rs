@@ -60,7 +60,7 @@ fn verify_like_wasm(credential: &str, options_json: &str, store: &Rc<TrustStore>
     };
     let time = Timestamp::parse(options["time"].as_str().unwrap()).unwrap();
     let documents = documents(options.remove("didDocuments"));
-    let mut logs = WebvhLogs::new(time);
+    let mut logs = WebvhLogs::new();
     for (did, log) in options["didLogs"].as_object().into_iter().flatten() {
         logs.insert(did.clone(), log.as_str().unwrap_or_default());
     }

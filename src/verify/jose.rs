@@ -98,7 +98,7 @@ impl<R: DidResolver> Verifier<R> {
             ("alg", jws.alg.as_str().to_owned()),
             ("kid", vm.clone()),
         ];
-        let signer = match self.keys.retrieve(&vm, &self.resolver) {
+        let signer = match self.keys.retrieve(&vm, &self.resolver, options.time) {
             Ok(signer) => signer,
             Err(e) => {
                 checks.push(Check::failed(CheckName::Proof, &e, evidence));

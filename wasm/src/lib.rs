@@ -128,7 +128,7 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
             documents.insert(DidDocument::from_json(document).map_err(|e| js_error(&e))?);
         }
     }
-    let logs = read_logs(&map, time);
+    let logs = read_logs(&map);
     verify.status_policy = read_status_policy(map.get("statusPolicy"))?;
     let mut lists = None;
     if let Some(Value::Object(given)) = map.remove("statusLists") {
@@ -180,8 +180,8 @@ fn read_status_policy(given: Option<&Value>) -> Result<StatusPolicy, JsValue> {
 type Logs = passerelle::did::webvh::WebvhLogs;
 
 #[cfg(feature = "webvh")]
-fn read_logs(map: &Map<String, Value>, time: Timestamp) -> Logs {
-    let mut logs = Logs::new(time);
+fn read_logs(map: &Map<String, Value>) -> Logs {
+    let mut logs = Logs::new();
     for (did, log) in map.get("didLogs").and_then(Value::as_object).into_iter().flatten() {
         logs.insert(did.clone(), log.as_str().unwrap_or_default());
     }
@@ -193,13 +193,13 @@ fn read_logs(map: &Map<String, Value>, time: Timestamp) -> Logs {
 struct Logs;
 
 #[cfg(not(feature = "webvh"))]
-fn read_logs(_map: &Map<String, Value>, _time: Timestamp) -> Logs {
+fn read_logs(_map: &Map<String, Value>) -> Logs {
     Logs
 }
 
 #[cfg(not(feature = "webvh"))]
 impl passerelle::did::DidResolver for Logs {
-    fn resolve(&self, did: &str) -> passerelle::Result<DidDocument> {
+    fn resolve(&self, did: &str, _time: Timestamp) -> passerelle::Result<DidDocument> {
         let detail = if did.starts_with("did:webvh:") {
             format!("{did}: did:webvh needs the `webvh` feature of passerelle-wasm, which this build leaves out")
         } else {
