@@ -18,7 +18,6 @@
 
 mod needs;
 
-use std::cell::RefCell;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use passerelle::did::{DidDocument, FallbackResolver, StaticResolver};
@@ -215,6 +214,7 @@ impl passerelle::did::DidResolver for Logs {
 /// with every call, so the processor made for the last set is kept too.
 #[cfg(feature = "rdfc")]
 fn supplied_contexts(map: &Map<String, Value>) -> Option<Arc<passerelle::jsonld::JsonLd>> {
+    use std::cell::RefCell;
     thread_local! {
         static LAST: RefCell<Option<(Value, Arc<passerelle::jsonld::JsonLd>)>> = const { RefCell::new(None) };
     }
