@@ -9,7 +9,7 @@
 //! input is byte-identical; this bench skips itself when they are absent.
 
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use passerelle::did::webvh::WebvhLogs;
@@ -25,14 +25,17 @@ const DATA: &str = "wasm/pkg/www/demo-data.json";
 const CREDENTIAL: &str = "target/canada/credentials/bc-mines-act-permit.json";
 
 /// The store shared by every verification, as the wasm `TrustStore` shares it.
-struct Shared(Rc<TrustStore>);
+struct Shared {
+    anchors: Vec<String>,
+    store: Arc<Mutex<TrustStore>>,
+}
 
 impl TrustResolver for Shared {
     fn anchors(&self) -> &[String] {
-        self.0.anchors()
+        &self.anchors
     }
     fn authorize_issuer(&self, issuer: &str, types: &[&str], time: Timestamp) -> TrustAnswer {
-        self.0.authorize_issuer(issuer, types, time)
+        self.store.lock().unwrap().authorize_issuer(issuer, types, time)
     }
 }
 
@@ -50,7 +53,7 @@ fn documents(given: Option<Value>) -> StaticResolver {
 /// What the wasm `verify` does with its options and input, natively: the
 /// same JSON reader and limits, DID documents and status lists moved out of
 /// the parsed options.
-fn verify_like_wasm(credential: &str, options_json: &str, store: &Rc<TrustStore>) -> String {
+fn verify_like_wasm(credential: &str, options_json: &str, store: &Arc<Mutex<TrustStore>>) -> String {
     let limits = Limits {
         max_bytes: 64 * 1024 * 1024,
         max_depth: 64,
@@ -60,7 +63,7 @@ fn verify_like_wasm(credential: &str, options_json: &str, store: &Rc<TrustStore>
     };
     let time = Timestamp::parse(options["time"].as_str().unwrap()).unwrap();
     let documents = documents(options.remove("didDocuments"));
-    let mut logs = WebvhLogs::new(time);
+    let mut logs = WebvhLogs::new();
     for (did, log) in options["didLogs"].as_object().into_iter().flatten() {
         logs.insert(did.clone(), log.as_str().unwrap_or_default());
     }
@@ -74,7 +77,10 @@ fn verify_like_wasm(credential: &str, options_json: &str, store: &Rc<TrustStore>
     let resolver: &dyn DidResolver = &resolver;
     let verifier = Verifier::new(resolver)
         .with_status(lists)
-        .with_trust(Shared(Rc::clone(store)));
+        .with_trust(Shared {
+            anchors: store.lock().unwrap().anchors().to_vec(),
+            store: Arc::clone(store),
+        });
     let report = verifier.verify(credential.as_bytes(), &VerifyOptions::at(time));
     assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
     serde_json::to_string(&report).unwrap()
@@ -99,7 +105,7 @@ fn benches(c: &mut Criterion) {
             .load_snapshot(snapshot.to_string().as_bytes(), &registry_documents, time)
             .unwrap();
     }
-    let store = Rc::new(store);
+    let store = Arc::new(Mutex::new(store));
     // The options object the page passes, as the JSON text the wasm API reads it as.
     let options = serde_json::json!({
         "time": data["time"],

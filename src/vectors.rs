@@ -202,7 +202,7 @@ fn try_case(dir: &Path, case: &Case) -> Result<(Report, Option<String>), String>
             Some(lists)
         }
     };
-    let mut logs = crate::did::webvh::WebvhLogs::new(time);
+    let mut logs = crate::did::webvh::WebvhLogs::new();
     for (did, path) in &case.options.did_logs {
         let text = std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
         logs.insert(did.clone(), text);

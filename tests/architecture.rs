@@ -2,7 +2,7 @@
 //! use. This test reads every `crate::` path in the library's code (test
 //! modules left out) and fails on an arrow the document does not allow, on
 //! a module the document does not list, and on a cycle in the allowed
-//! arrows.
+//! arrows. It also keeps the library from reading a clock (principle 1).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -149,6 +149,40 @@ fn every_use_crate_arrow_is_allowed() {
                     "src/{} uses {used}: {module} → {used} is not allowed",
                     relative.display()
                 ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Principle 1: verification reads no clock. In the library's code (the
+/// CLI in `src/bin/` left out: it reads the clock to default `--at`), the
+/// one read of the wall clock is `Timestamp::now`'s own, for applications;
+/// the one other clock is the HTTP resolver's cache age, on the monotonic
+/// clock (a transport concern, never compared with a time of verification).
+#[test]
+fn the_library_reads_no_clock() {
+    const CLOCKS: &[&str] = &[
+        "SystemTime",
+        "Instant::now",
+        "Timestamp::now",
+        "Date::now",
+        "Date::new_0",
+    ];
+    const ALLOWED: &[(&str, &str)] = &[("time.rs", "SystemTime"), ("did/web_resolver.rs", "Instant::now")];
+    let src = root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut problems = Vec::new();
+    for file in files {
+        let relative = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        if relative.starts_with("bin/") {
+            continue;
+        }
+        let code = non_test_code(&std::fs::read_to_string(&file).unwrap());
+        for clock in CLOCKS {
+            if code.contains(clock) && !ALLOWED.contains(&(relative.as_str(), clock)) {
+                problems.push(format!("src/{relative} reads a clock: {clock}"));
             }
         }
     }

@@ -32,6 +32,12 @@ fn document(did: &str, key: &Ed25519KeyPair) -> String {
     .to_string()
 }
 
+/// The time of resolutions that do not verify a credential (a did:web
+/// document has no history; a did:webvh log answers as of this time).
+fn at() -> Timestamp {
+    Timestamp::parse("2026-11-23T00:00:00Z").unwrap()
+}
+
 fn key() -> Ed25519KeyPair {
     Ed25519KeyPair::from_seed(&[61; 32])
 }
@@ -107,16 +113,16 @@ fn resolves_root_and_path_documents_on_an_allowed_loopback_host() {
     let server = start();
     let resolver = local_resolver();
     let root = format!("did:web:localhost%3A{}", server.port);
-    assert_eq!(resolver.resolve(&root).unwrap().id(), root);
+    assert_eq!(resolver.resolve(&root, at()).unwrap().id(), root);
     let alice = format!("{root}:user:alice");
-    assert_eq!(resolver.resolve(&alice).unwrap().id(), alice);
+    assert_eq!(resolver.resolve(&alice, at()).unwrap().id(), alice);
 }
 
 #[test]
 fn private_and_loopback_hosts_are_refused_by_default() {
     let server = start();
     let did = format!("did:web:localhost%3A{}", server.port);
-    let error = WebResolver::new(Duration::from_secs(1)).resolve(&did).unwrap_err();
+    let error = WebResolver::new(Duration::from_secs(1)).resolve(&did, at()).unwrap_err();
     assert_eq!(error.code(), ErrorCode::DidNotFound);
     assert!(error.detail().contains("not a public address"), "{}", error.detail());
     assert_eq!(server.requests.load(Ordering::SeqCst), 0, "nothing may be sent");
@@ -128,24 +134,24 @@ fn redirects_oversize_documents_wrong_ids_and_slow_servers_are_refused() {
     let resolver = local_resolver();
     let base = format!("did:web:localhost%3A{}", server.port);
     assert_eq!(
-        resolver.resolve(&format!("{base}:redirect")).unwrap_err().code(),
+        resolver.resolve(&format!("{base}:redirect"), at()).unwrap_err().code(),
         ErrorCode::DidNotFound
     );
     assert_eq!(
-        resolver.resolve(&format!("{base}:big")).unwrap_err().code(),
+        resolver.resolve(&format!("{base}:big"), at()).unwrap_err().code(),
         ErrorCode::DidDocumentInvalid
     );
     assert_eq!(
-        resolver.resolve(&format!("{base}:wrong")).unwrap_err().code(),
+        resolver.resolve(&format!("{base}:wrong"), at()).unwrap_err().code(),
         ErrorCode::DidDocumentInvalid
     );
     assert_eq!(
-        resolver.resolve(&format!("{base}:missing")).unwrap_err().code(),
+        resolver.resolve(&format!("{base}:missing"), at()).unwrap_err().code(),
         ErrorCode::DidNotFound
     );
     let started = std::time::Instant::now();
     assert_eq!(
-        resolver.resolve(&format!("{base}:slow")).unwrap_err().code(),
+        resolver.resolve(&format!("{base}:slow"), at()).unwrap_err().code(),
         ErrorCode::DidNotFound
     );
     assert!(
@@ -159,12 +165,12 @@ fn documents_are_cached() {
     let server = start();
     let resolver = local_resolver();
     let did = format!("did:web:localhost%3A{}", server.port);
-    resolver.resolve(&did).unwrap();
-    resolver.resolve(&did).unwrap();
+    resolver.resolve(&did, at()).unwrap();
+    resolver.resolve(&did, at()).unwrap();
     assert_eq!(server.requests.load(Ordering::SeqCst), 1);
     let no_cache = local_resolver().cache_ttl(Duration::ZERO);
-    no_cache.resolve(&did).unwrap();
-    no_cache.resolve(&did).unwrap();
+    no_cache.resolve(&did, at()).unwrap();
+    no_cache.resolve(&did, at()).unwrap();
     assert_eq!(server.requests.load(Ordering::SeqCst), 3);
 }
 
@@ -186,7 +192,7 @@ fn a_did_web_issuer_verifies_against_the_loopback_server() {
 
 fn issuer_key(did: &str) -> passerelle::crypto::PublicKey {
     local_resolver()
-        .resolve(did)
+        .resolve(did, at())
         .unwrap()
         .verification_method(&format!("{did}#key-1"))
         .unwrap()
@@ -236,7 +242,7 @@ fn a_did_webvh_issuer_verifies_and_a_tampered_log_is_refused() {
         report.verified(),
         "{} {:?}",
         report.render(passerelle::Lang::En),
-        local_resolver().resolve(&did).err()
+        local_resolver().resolve(&did, at).err()
     );
 
     // The same log with the key in the document swapped: the entry hash no longer matches.
@@ -320,7 +326,7 @@ fn a_host_resolver_answering_loopback_is_refused_with_a_stable_code_and_nothing_
     let server = start();
     let resolver = || WebResolver::new(Duration::from_secs(1)).with_host_resolver(answering(&["8.8.8.8", "127.0.0.1"]));
     let error = resolver()
-        .resolve(&format!("did:web:issuer.example%3A{}", server.port))
+        .resolve(&format!("did:web:issuer.example%3A{}", server.port), at())
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::DidNotFound);
     assert!(
@@ -349,5 +355,5 @@ fn the_document_comes_from_the_address_the_host_resolver_gave() {
         .unwrap()
         .insert("/pinned/did.json".into(), document(&did, &key()));
     let resolver = local_resolver().with_host_resolver(answering(&["127.0.0.1"]));
-    assert_eq!(resolver.resolve(&did).unwrap().id(), did);
+    assert_eq!(resolver.resolve(&did, at()).unwrap().id(), did);
 }

@@ -1,8 +1,8 @@
 //! Bitstring Status List: issue with status entries, publish lists, revoke,
 //! suspend and reinstate, and every way a status list can be wrong.
 
-use std::cell::Cell;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 use passerelle::crypto::Ed25519KeyPair;
 use passerelle::status::{Bitstring, StaticStatusLists, StatusEntry, StatusList, StatusResolver, MIN_ENTRIES};
@@ -67,7 +67,7 @@ fn lists(w: &World, at: &str) -> StaticStatusLists {
     lists
 }
 
-fn verify_with(lists: impl StatusResolver + 'static, credential: &Map<String, Value>, at: &str) -> Report {
+fn verify_with(lists: impl StatusResolver + Send + Sync + 'static, credential: &Map<String, Value>, at: &str) -> Report {
     Verifier::offline()
         .with_status(lists)
         .verify(&serde_json::to_vec(credential).unwrap(), &VerifyOptions::at(t(at)))
@@ -211,12 +211,12 @@ fn a_signed_gzip_bomb_is_refused_with_status_list_invalid() {
 #[derive(Clone)]
 struct Counting {
     inner: StaticStatusLists,
-    fetches: Rc<Cell<u32>>,
+    fetches: Arc<AtomicU32>,
 }
 
 impl StatusResolver for Counting {
     fn status_list(&self, url: &str) -> passerelle::Result<Vec<u8>> {
-        self.fetches.set(self.fetches.get() + 1);
+        self.fetches.fetch_add(1, Ordering::SeqCst);
         self.inner.status_list(url)
     }
 }
@@ -224,7 +224,7 @@ impl StatusResolver for Counting {
 #[test]
 fn verified_lists_are_cached_for_their_ttl_at_the_verification_time() {
     let w = world();
-    let fetches = Rc::new(Cell::new(0));
+    let fetches = Arc::new(AtomicU32::new(0));
     let verifier = Verifier::offline().with_status(Counting {
         inner: lists(&w, "2026-05-01T00:00:00Z"),
         fetches: fetches.clone(),
@@ -234,16 +234,16 @@ fn verified_lists_are_cached_for_their_ttl_at_the_verification_time() {
     assert!(verifier
         .verify(&bytes, &VerifyOptions::at(t(AT).plus_seconds(60)))
         .verified());
-    assert_eq!(fetches.get(), 2, "one fetch per list while cached");
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "one fetch per list while cached");
     assert!(verifier
         .verify(&bytes, &VerifyOptions::at(t(AT).plus_seconds(400)))
         .verified());
-    assert_eq!(fetches.get(), 4, "refetched after the default 300 s ttl");
+    assert_eq!(fetches.load(Ordering::SeqCst), 4, "refetched after the default 300 s ttl");
     verifier.clear_status_cache();
     assert!(verifier
         .verify(&bytes, &VerifyOptions::at(t(AT).plus_seconds(400)))
         .verified());
-    assert_eq!(fetches.get(), 6);
+    assert_eq!(fetches.load(Ordering::SeqCst), 6);
 }
 
 #[test]

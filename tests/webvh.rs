@@ -253,3 +253,105 @@ fn unknown_methods_witnesses_and_late_portability_are_refused() {
         .unwrap_err();
     assert!(error.detail().contains("portable"), "{}", error.detail());
 }
+
+/// The key a did:webvh document lists under `#key-1`.
+fn key_1(document: &passerelle::did::DidDocument) -> passerelle::crypto::PublicKey {
+    document
+        .verification_method(&format!("{}#key-1", document.id()))
+        .unwrap()
+        .public_key
+}
+
+#[test]
+fn a_did_webvh_resolves_as_its_log_stood_at_the_time_of_verification() {
+    use passerelle::did::webvh::{verify_log, WebvhLogs};
+    use passerelle::did::DidResolver;
+    use passerelle::verify::{CheckName, Outcome};
+    use passerelle::{Issuer, Verifier, VerifyOptions};
+
+    // Version 1 (2026-01-01) lists assertion key A as #key-1; version 2
+    // (2026-06-01) rotates #key-1 to key B.
+    let update_key = Ed25519KeyPair::from_seed(&[91; 32]);
+    let (a, b) = (
+        Ed25519KeyPair::from_seed(&[90; 32]),
+        Ed25519KeyPair::from_seed(&[93; 32]),
+    );
+    let mut log = created(&update_key, vec![]);
+    let did = log.did().to_owned();
+    log.update(document(&did, &b, "v2"), json!({}), &update_key, t("2026-06-01T00:00:00Z"))
+        .unwrap();
+    let mut logs = WebvhLogs::new();
+    logs.insert(did.clone(), log.to_jsonl());
+    let (t1, t2) = (t("2026-03-01T00:00:00Z"), t("2026-09-01T00:00:00Z"));
+
+    // The same log resolves to the version in force at each time.
+    assert_eq!(key_1(&logs.resolve(&did, t1).unwrap()), a.public_key());
+    assert_eq!(key_1(&logs.resolve(&did, t2).unwrap()), b.public_key());
+    // Before its first entry, the log is from the future.
+    let before = logs.resolve(&did, t("2025-12-01T00:00:00Z")).unwrap_err();
+    assert_eq!(before.code(), ErrorCode::DidLogInvalid, "{}", before.detail());
+    // At the current time, the version in force is the latest one, as
+    // resolution at the current time gives.
+    let verified = verify_log(&did, &log.to_jsonl()).unwrap();
+    assert_eq!(
+        verified.in_force_at(t2).unwrap(),
+        resolve_log(&did, &log.to_jsonl(), t2, &VersionQuery::Latest).unwrap()
+    );
+    assert!(verified.in_force_at(t1).unwrap().version_id.starts_with("1-"));
+
+    // A credential signed with key A in February: verified at t1, while A
+    // was #key-1; at t2, with the same inputs but the time, #key-1 is B and
+    // the proof fails.
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+        "issuer": did, "validFrom": "2026-02-01T00:00:00Z", "credentialSubject": {"id": "did:example:x"}
+    });
+    let credential = Issuer::new(a, format!("{did}#key-1"))
+        .unwrap()
+        .issue(unsigned.as_object().unwrap().clone(), t("2026-02-01T00:00:00Z"))
+        .unwrap()
+        .to_json_string();
+    let verifier = Verifier::new(logs);
+    let at_t1 = verifier.verify(credential.as_bytes(), &VerifyOptions::at(t1));
+    assert!(at_t1.verified(), "{}", at_t1.render(passerelle::Lang::En));
+    let at_t2 = verifier.verify(credential.as_bytes(), &VerifyOptions::at(t2));
+    let proof = at_t2.check(CheckName::Proof).unwrap();
+    assert_eq!(proof.outcome, Outcome::Failed, "{}", at_t2.render(passerelle::Lang::En));
+    // Verifying at t1 again, after t2: the resolver kept nothing from t2.
+    assert!(verifier.verify(credential.as_bytes(), &VerifyOptions::at(t1)).verified());
+}
+
+#[test]
+fn entries_after_the_time_asked_are_verified_but_not_in_force() {
+    use passerelle::did::webvh::verify_log;
+    let key = Ed25519KeyPair::from_seed(&[91; 32]);
+    let mut log = created(&key, vec![]);
+    let did = log.did().to_owned();
+    log.update(
+        document(&did, &Ed25519KeyPair::from_seed(&[90; 32]), "v2"),
+        json!({}),
+        &key,
+        t("2026-02-01T00:00:00Z"),
+    )
+    .unwrap();
+    let text = log.to_jsonl();
+    // Read on 2026-01-15, the second entry is in the future: resolution at
+    // the current time refuses the log; the DID as it stood then is version 1.
+    let mid = t("2026-01-15T00:00:00Z");
+    assert_eq!(
+        resolve_log(&did, &text, mid, &VersionQuery::Latest).unwrap_err().code(),
+        ErrorCode::DidLogInvalid
+    );
+    let then = verify_log(&did, &text).unwrap().in_force_at(mid).unwrap();
+    assert!(then.version_id.starts_with("1-"));
+    assert_eq!(then.updated, t("2026-01-01T00:00:00Z"));
+    // Within the five-minute tolerance, the entry is in force.
+    let skewed = verify_log(&did, &text)
+        .unwrap()
+        .in_force_at(t("2026-01-31T23:57:00Z"))
+        .unwrap();
+    assert!(skewed.version_id.starts_with("2-"));
+    // A later entry that was changed fails the log at every time.
+    let tampered = text.replacen("mines.passerelle.example/v2", "evil.example/v2", 1);
+    assert_eq!(verify_log(&did, &tampered).unwrap_err().code(), ErrorCode::DidLogInvalid);
+}

@@ -444,9 +444,9 @@ pub fn yukon_placer_did() -> String {
     yukon_placer_log().did().to_owned()
 }
 
-/// The demo's did:webvh logs, verified as of the demo's time.
+/// The demo's did:webvh logs (each resolution reads them at the time of verification).
 pub fn webvh_logs() -> passerelle::did::webvh::WebvhLogs {
-    let mut logs = passerelle::did::webvh::WebvhLogs::new(t(NOW));
+    let mut logs = passerelle::did::webvh::WebvhLogs::new();
     let log = yukon_placer_log();
     logs.insert(log.did(), log.to_jsonl());
     logs

@@ -532,7 +532,7 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
             lists.insert_credential(bytes)?;
         }
     }
-    let mut logs = passerelle::did::webvh::WebvhLogs::new(at);
+    let mut logs = passerelle::did::webvh::WebvhLogs::new();
     for path in &args.did_logs {
         let text = std::fs::read_to_string(path).map_err(|e| io_failure(path, e))?;
         let did = text

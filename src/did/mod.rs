@@ -17,25 +17,39 @@ pub mod webvh;
 pub use document::{DidDocument, VerificationMethod, VerificationRelationship};
 
 use crate::error::{quoted, Error, ErrorCode, Result};
+use crate::time::Timestamp;
 
-/// Looks up the DID document of a DID.
+/// Looks up the DID document of a DID, as it stood at a given time.
+///
+/// The time is the verification's (`VerifyOptions::time`): a method with a
+/// history (`did:webvh`) answers with the version in force then, so the
+/// same inputs give the same document whenever the verification runs.
+/// Methods without one (`did:web`, a static map) may ignore it.
+/// Implementations never read the clock for it.
 ///
 /// Implementations return `DID_NOT_FOUND` for a DID they do not know. The
 /// verifier checks that the returned document's `id` is the DID asked for.
 pub trait DidResolver {
-    /// The document of `did` (a DID without path, query or fragment).
-    fn resolve(&self, did: &str) -> Result<DidDocument>;
+    /// The document of `did` (a DID without path, query or fragment) in
+    /// force at `time`.
+    fn resolve(&self, did: &str, time: Timestamp) -> Result<DidDocument>;
 }
 
 impl<R: DidResolver + ?Sized> DidResolver for &R {
-    fn resolve(&self, did: &str) -> Result<DidDocument> {
-        (**self).resolve(did)
+    fn resolve(&self, did: &str, time: Timestamp) -> Result<DidDocument> {
+        (**self).resolve(did, time)
     }
 }
 
 impl<R: DidResolver + ?Sized> DidResolver for Box<R> {
-    fn resolve(&self, did: &str) -> Result<DidDocument> {
-        (**self).resolve(did)
+    fn resolve(&self, did: &str, time: Timestamp) -> Result<DidDocument> {
+        (**self).resolve(did, time)
+    }
+}
+
+impl<R: DidResolver + ?Sized> DidResolver for std::sync::Arc<R> {
+    fn resolve(&self, did: &str, time: Timestamp) -> Result<DidDocument> {
+        (**self).resolve(did, time)
     }
 }
 
@@ -45,19 +59,21 @@ impl<R: DidResolver + ?Sized> DidResolver for Box<R> {
 pub struct FallbackResolver<A, B>(pub A, pub B);
 
 impl<A: DidResolver, B: DidResolver> DidResolver for FallbackResolver<A, B> {
-    fn resolve(&self, did: &str) -> Result<DidDocument> {
-        match self.0.resolve(did) {
-            Err(e) if e.code() == ErrorCode::DidNotFound => self.1.resolve(did),
+    fn resolve(&self, did: &str, time: Timestamp) -> Result<DidDocument> {
+        match self.0.resolve(did, time) {
+            Err(e) if e.code() == ErrorCode::DidNotFound => self.1.resolve(did, time),
             other => other,
         }
     }
 }
 
 /// An offline resolver over DID documents the caller already has (fixtures,
-/// documents bundled with an application, documents fetched earlier).
+/// documents bundled with an application, documents fetched earlier). The
+/// documents have no history: every time gets the same one.
 ///
 /// ```
 /// use passerelle::did::{DidDocument, DidResolver, StaticResolver};
+/// use passerelle::Timestamp;
 /// let doc = DidDocument::from_json(serde_json::json!({
 ///     "id": "did:web:issuer.example",
 ///     "verificationMethod": [{"id": "did:web:issuer.example#k1", "type": "Multikey",
@@ -67,7 +83,8 @@ impl<A: DidResolver, B: DidResolver> DidResolver for FallbackResolver<A, B> {
 /// })).unwrap();
 /// let mut resolver = StaticResolver::default();
 /// resolver.insert(doc);
-/// assert!(resolver.resolve("did:web:issuer.example").is_ok());
+/// let at = Timestamp::parse("2026-11-23T12:00:00Z").unwrap();
+/// assert!(resolver.resolve("did:web:issuer.example", at).is_ok());
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct StaticResolver {
@@ -92,7 +109,7 @@ impl StaticResolver {
 }
 
 impl DidResolver for StaticResolver {
-    fn resolve(&self, did: &str) -> Result<DidDocument> {
+    fn resolve(&self, did: &str, _time: Timestamp) -> Result<DidDocument> {
         self.documents
             .get(did)
             .cloned()
@@ -100,14 +117,15 @@ impl DidResolver for StaticResolver {
     }
 }
 
-/// Resolves `did`: `did:key` locally, any other method through `resolver`,
-/// checking that the document's `id` is `did`.
-pub fn resolve(did: &str, resolver: &dyn DidResolver) -> Result<DidDocument> {
+/// Resolves `did` as it stood at `time`: `did:key` and `did:jwk` locally,
+/// any other method through `resolver`, checking that the document's `id`
+/// is `did`.
+pub fn resolve(did: &str, resolver: &dyn DidResolver, time: Timestamp) -> Result<DidDocument> {
     let method = method_of(did)?;
     let document = match method {
         "key" => key::document(did)?,
         "jwk" => jwk::document(did)?,
-        _ => resolver.resolve(did)?,
+        _ => resolver.resolve(did, time)?,
     };
     if document.id() != did {
         return Err(Error::new(
@@ -137,17 +155,22 @@ impl ResolvedMethod {
 }
 
 /// Retrieves the verification method `vm_url` (Controlled Identifiers
-/// §3.3): resolves its DID, finds the method in the document, decodes its
-/// key and notes the relationships that list it. `did:key` methods are
-/// decoded directly, without building the document.
-pub fn retrieve_verification_method(vm_url: &str, resolver: &dyn DidResolver) -> Result<ResolvedMethod> {
+/// §3.3) as its controller's document stood at `time` (the time of
+/// verification): resolves its DID, finds the method in the document,
+/// decodes its key and notes the relationships that list it. `did:key`
+/// methods are decoded directly, without building the document.
+pub fn retrieve_verification_method(
+    vm_url: &str,
+    resolver: &dyn DidResolver,
+    time: Timestamp,
+) -> Result<ResolvedMethod> {
     let (did, _) = split_did_url(vm_url)?;
     match method_of(did)? {
         "key" => return key::resolve_method(vm_url),
         "jwk" => return jwk::resolve_method(vm_url),
         _ => {}
     }
-    let document = resolve(did, resolver)?;
+    let document = resolve(did, resolver, time)?;
     let method = document.verification_method(vm_url)?;
     let relationships = [
         VerificationRelationship::AssertionMethod,
@@ -247,19 +270,20 @@ mod tests {
     #[test]
     fn static_resolver_refuses_unknown_and_mismatched_ids() {
         let resolver = StaticResolver::default();
+        let at = Timestamp::from_unix_seconds(1_795_000_000);
         assert_eq!(
-            resolve("did:web:nobody.example", &resolver).unwrap_err().code(),
+            resolve("did:web:nobody.example", &resolver, at).unwrap_err().code(),
             ErrorCode::DidNotFound
         );
 
         struct Liar;
         impl DidResolver for Liar {
-            fn resolve(&self, _: &str) -> Result<DidDocument> {
+            fn resolve(&self, _: &str, _: Timestamp) -> Result<DidDocument> {
                 DidDocument::from_json(serde_json::json!({"id": "did:web:other.example"}))
             }
         }
         assert_eq!(
-            resolve("did:web:asked.example", &Liar).unwrap_err().code(),
+            resolve("did:web:asked.example", &Liar, at).unwrap_err().code(),
             ErrorCode::DidDocumentInvalid
         );
     }

@@ -4,12 +4,19 @@
 //! address refused unless the caller allows them (SSRF: each host is looked
 //! up once and the connection goes to the addresses checked,
 //! [`crate::net::resolve`]), and a cache. A `did:webvh` log is
-//! verified entry by entry ([`super::webvh::resolve_log`]) at the current time.
+//! verified entry by entry ([`super::webvh::verify_log`]) and answers with
+//! the version in force at the time asked (the time of verification).
+//!
+//! The cache is a transport concern, not a verification input: what it
+//! holds (a `did:web` document, a verified `did:webvh` log) does not depend
+//! on the time of verification, and how long it is reused is measured on
+//! the monotonic clock (`Instant`), never compared with that time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::webvh::VerifiedLog;
 use super::{web, DidDocument, DidResolver};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
@@ -25,8 +32,10 @@ pub const MAX_LOG_BYTES: u64 = super::webvh::MAX_LOG_BYTES as u64;
 /// ```no_run
 /// use std::time::Duration;
 /// use passerelle::did::{web_resolver::WebResolver, DidResolver};
+/// use passerelle::Timestamp;
 /// let resolver = WebResolver::new(Duration::from_secs(5));
-/// let document = resolver.resolve("did:web:issuer.example")?;
+/// let at = Timestamp::parse("2026-11-23T12:00:00Z")?;
+/// let document = resolver.resolve("did:web:issuer.example", at)?;
 /// # Ok::<(), passerelle::Error>(())
 /// ```
 pub struct WebResolver {
@@ -34,7 +43,27 @@ pub struct WebResolver {
     hosts: Arc<dyn HostResolver>,
     policy: Policy,
     ttl: Duration,
-    cache: Mutex<HashMap<String, (DidDocument, Instant)>>,
+    /// What was fetched, by DID, and when (monotonic: only to expire it).
+    cache: Mutex<HashMap<String, (Fetched, Instant)>>,
+}
+
+/// A fetched and checked answer, valid at any time of verification.
+#[derive(Clone, Debug)]
+enum Fetched {
+    /// A `did:web` document.
+    Document(DidDocument),
+    /// A `did:webvh` log, every entry verified.
+    Log(Arc<VerifiedLog>),
+}
+
+impl Fetched {
+    /// The document in force at `time`.
+    fn at(&self, time: crate::Timestamp) -> Result<DidDocument> {
+        match self {
+            Fetched::Document(document) => Ok(document.clone()),
+            Fetched::Log(log) => Ok(log.in_force_at(time)?.document),
+        }
+    }
 }
 
 impl std::fmt::Debug for WebResolver {
@@ -153,15 +182,13 @@ impl WebResolver {
             .map_err(|e| Error::new(ErrorCode::DidDocumentInvalid, format!("{url}: {e}")))
     }
 
-    fn fetch(&self, did: &str) -> Result<DidDocument> {
+    fn fetch(&self, did: &str) -> Result<Fetched> {
         if super::method_of(did)? == "webvh" {
             let url = super::webvh::log_url(did)?;
             let bytes = self.get(did, &url, MAX_LOG_BYTES)?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| Error::new(ErrorCode::DidLogInvalid, format!("{url}: not UTF-8")))?;
-            let resolved =
-                super::webvh::resolve_log(did, &text, crate::Timestamp::now(), &super::webvh::VersionQuery::Latest)?;
-            return Ok(resolved.document);
+            return Ok(Fetched::Log(Arc::new(super::webvh::verify_log(did, &text)?)));
         }
         let url = web::document_url(did)?;
         let bytes = self.get(did, &url, MAX_DOCUMENT_BYTES)?;
@@ -178,28 +205,32 @@ impl WebResolver {
                 format!("{url} holds the document of {}", document.id()),
             ));
         }
-        Ok(document)
+        Ok(Fetched::Document(document))
     }
 }
 
 impl DidResolver for WebResolver {
-    fn resolve(&self, did: &str) -> Result<DidDocument> {
+    /// A `did:web` document (it has no history: the same at every time),
+    /// or the version of a `did:webvh` in force at `time`.
+    fn resolve(&self, did: &str, time: crate::Timestamp) -> Result<DidDocument> {
         if !matches!(super::method_of(did)?, "web" | "webvh") {
             return Err(Error::new(
                 ErrorCode::DidNotFound,
                 format!("{did}: this resolver reads did:web and did:webvh only"),
             ));
         }
-        if let Some((document, at)) = self.cache.lock().ok().and_then(|c| c.get(did).cloned()) {
+        // Freshness of the cache: the monotonic clock, a transport concern
+        // (how often to fetch again), never the time of verification.
+        if let Some((fetched, at)) = self.cache.lock().ok().and_then(|c| c.get(did).cloned()) {
             if at.elapsed() < self.ttl {
-                return Ok(document);
+                return fetched.at(time);
             }
         }
-        let document = self.fetch(did)?;
+        let fetched = self.fetch(did)?;
         if let Ok(mut cache) = self.cache.lock() {
-            cache.insert(did.to_owned(), (document.clone(), Instant::now()));
+            cache.insert(did.to_owned(), (fetched.clone(), Instant::now()));
         }
-        Ok(document)
+        fetched.at(time)
     }
 }
 
@@ -317,6 +348,11 @@ mod tests {
         accepted.load(Ordering::SeqCst) - 1
     }
 
+    /// The time of every resolution here (a did:web document has no history).
+    fn at() -> crate::Timestamp {
+        crate::Timestamp::from_unix_seconds(1_795_000_000)
+    }
+
     fn document(did: &str) -> String {
         serde_json::json!({"id": did}).to_string()
     }
@@ -339,7 +375,7 @@ mod tests {
         let hosts = Rebinding::new(&["8.8.8.8"], &["127.0.0.1"]);
         let gate = LoopbackOnly::default();
         let error = resolver(hosts.clone(), &gate)
-            .resolve(&format!("did:web:localhost%3A{port}"))
+            .resolve(&format!("did:web:localhost%3A{port}"), at())
             .unwrap_err();
         assert_eq!(error.code(), ErrorCode::DidNotFound);
         assert_eq!(connections(port, &accepted), 0, "the loopback server was reached");
@@ -380,7 +416,7 @@ mod tests {
         ] {
             let gate = LoopbackOnly::default();
             let error = resolver(Rebinding::new(answer, answer), &gate)
-                .resolve(&format!("did:web:localhost%3A{port}"))
+                .resolve(&format!("did:web:localhost%3A{port}"), at())
                 .unwrap_err();
             assert_eq!(error.code(), ErrorCode::DidNotFound, "{answer:?}");
             assert!(error.detail().contains("not a public address"), "{}", error.detail());
@@ -400,7 +436,7 @@ mod tests {
         let local = WebResolver::new(Duration::from_secs(2))
             .allow_private_addresses(true)
             .plain_http_on_loopback(true);
-        let document = gated(local, hosts.clone(), &gate).resolve(&did).unwrap();
+        let document = gated(local, hosts.clone(), &gate).resolve(&did, at()).unwrap();
         assert_eq!(document.id(), did);
         assert_eq!(connections(port, &accepted), 1);
         assert_eq!(hosts.lookups.load(Ordering::SeqCst), 1);

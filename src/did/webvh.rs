@@ -4,8 +4,10 @@
 //! number and entry hash linking it to its predecessor, parameters, the DID
 //! document of that version, and an `eddsa-jcs-2022` proof by an authorized
 //! update key. The first entry's hash is the DID's self-certifying
-//! identifier (SCID). [`resolve_log`] verifies a whole log (a pure function
-//! of the log and the time); [`WebvhLog`] creates a DID and appends updates.
+//! identifier (SCID). [`verify_log`] verifies a whole log (a pure function
+//! of the log); [`VerifiedLog::in_force_at`] gives the version in force at
+//! a time (the time of verification), [`resolve_log`] resolves as of the
+//! resolver's current time; [`WebvhLog`] creates a DID and appends updates.
 //! Witnesses are not supported yet: a log that requires them is refused.
 
 use serde_json::{json, Map, Value};
@@ -93,11 +95,12 @@ pub struct Resolved {
     pub version_time: Timestamp,
     /// The first entry's time.
     pub created: Timestamp,
-    /// The last entry's time.
+    /// The last entry's time, among the entries read (those in force at the
+    /// time asked, for [`VerifiedLog::in_force_at`]).
     pub updated: Timestamp,
     /// The SCID.
     pub scid: String,
-    /// Whether the DID is deactivated.
+    /// Whether the DID is deactivated (as of the last entry read).
     pub deactivated: bool,
     /// The controller's cache guidance, in seconds.
     pub ttl: u64,
@@ -160,10 +163,43 @@ const REPARSE_LIMITS: Limits = Limits {
 };
 
 /// Verifies a whole `did:webvh` log for `did` at time `now` and returns the
-/// version asked for. Every entry is checked: version numbers, entry hashes,
-/// the SCID, times, parameters, pre-rotation, and proofs by authorized keys.
-/// Errors: `DID_INVALID` (the DID), `DID_LOG_INVALID` (the log).
+/// version asked for: [`verify_log`], then [`VerifiedLog::resolve`] (an
+/// entry dated after `now`, beyond [`FUTURE_TOLERANCE_SECONDS`], fails the
+/// log, as the method's resolution at the current time requires).
+/// Errors: `DID_INVALID` (the DID), `DID_LOG_INVALID` (the log),
+/// `DID_NOT_FOUND` (no such version).
 pub fn resolve_log(did: &str, log: &str, now: Timestamp, query: &VersionQuery) -> Result<Resolved> {
+    verify_log(did, log)?.resolve(now, query)
+}
+
+/// A `did:webvh` log whose every entry was verified ([`verify_log`]): the
+/// versions it holds, in order, with their times and the parameters in
+/// force after each. Nothing in it depends on the time it is read at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifiedLog {
+    did: String,
+    scid: String,
+    versions: Vec<Version>,
+}
+
+/// One verified entry.
+#[derive(Clone, Debug, PartialEq)]
+struct Version {
+    id: String,
+    time: Timestamp,
+    state: Value,
+    /// Whether the DID is deactivated from this entry on.
+    deactivated: bool,
+    /// The controller's cache guidance in force from this entry on.
+    ttl: u64,
+}
+
+/// Verifies every entry of the `did:webvh` log of `did`: version numbers,
+/// entry hashes, the SCID, increasing UTC times, parameters, pre-rotation,
+/// and proofs by authorized keys. What the log says at a given time is
+/// then [`VerifiedLog::resolve`] or [`VerifiedLog::in_force_at`].
+/// Errors: `DID_INVALID` (the DID), `DID_LOG_INVALID` (the log).
+pub fn verify_log(did: &str, log: &str) -> Result<VerifiedLog> {
     let (scid, _) = split(did)?;
     if log.len() > MAX_LOG_BYTES {
         return Err(invalid("the log is too large"));
@@ -178,9 +214,8 @@ pub fn resolve_log(did: &str, log: &str, now: Timestamp, query: &VersionQuery) -
     };
     let mut previous_id = String::new();
     let mut previous_time: Option<Timestamp> = None;
-    let mut versions: Vec<(String, Timestamp, Value)> = Vec::new();
+    let mut versions: Vec<Version> = Vec::new();
     let mut matches = 0usize;
-    let mut created = None;
 
     for (i, line) in log.lines().enumerate() {
         let number = i + 1;
@@ -221,16 +256,14 @@ pub fn resolve_log(did: &str, log: &str, now: Timestamp, query: &VersionQuery) -
         if n != number.to_string() || entry_hash.contains('-') {
             return Err(at(format!("versionId {version_id} is not version {number}")));
         }
-        // versionTime: UTC, strictly increasing, not in the future.
+        // versionTime: UTC, strictly increasing (whether it is in the
+        // future is a question about a time: `VerifiedLog::resolve`).
         if !(version_time_text.ends_with('Z') || version_time_text.ends_with("+00:00")) {
             return Err(at("versionTime must be UTC".into()));
         }
         let version_time = Timestamp::parse(version_time_text).map_err(|e| at(e.detail().to_owned()))?;
         if previous_time.is_some_and(|p| version_time <= p) {
             return Err(at("versionTime must be after the previous entry's".into()));
-        }
-        if version_time > now.plus_seconds(FUTURE_TOLERANCE_SECONDS) {
-            return Err(at("versionTime is in the future".into()));
         }
 
         // Parameters.
@@ -388,10 +421,15 @@ pub fn resolve_log(did: &str, log: &str, now: Timestamp, query: &VersionQuery) -
         if state_id == did {
             matches += 1;
         }
-        created.get_or_insert(version_time);
         previous_id = version_id.clone();
         previous_time = Some(version_time);
-        versions.push((version_id, version_time, state.clone()));
+        versions.push(Version {
+            id: version_id,
+            time: version_time,
+            state: state.clone(),
+            deactivated: active.deactivated,
+            ttl: active.ttl,
+        });
     }
     if versions.is_empty() {
         return Err(invalid("the log is empty"));
@@ -399,47 +437,96 @@ pub fn resolve_log(did: &str, log: &str, now: Timestamp, query: &VersionQuery) -
     if matches == 0 {
         return Err(invalid(format!("no entry's state.id is {did}")));
     }
-    let chosen = match query {
-        VersionQuery::Latest => versions.last(),
-        VersionQuery::VersionId(id) => versions.iter().find(|(v, _, _)| v == id),
-        VersionQuery::VersionTime(t) => versions.iter().rev().find(|(_, time, _)| time <= t),
-    }
-    .ok_or_else(|| Error::new(ErrorCode::DidNotFound, format!("{did}: no such version")))?;
-    let (version_id, version_time, state) = chosen.clone();
-    if state.get("id").and_then(Value::as_str) != Some(did) {
-        return Err(Error::new(
-            ErrorCode::DidDocumentInvalid,
-            format!("version {version_id} describes another DID"),
-        ));
-    }
-    let updated = versions.last().map(|(_, t, _)| *t).unwrap_or(version_time);
-    Ok(Resolved {
-        document: DidDocument::from_json(state)?,
-        version_id,
-        version_time,
-        created: created.unwrap_or(version_time),
-        updated,
+    Ok(VerifiedLog {
+        did: did.to_owned(),
         scid: active.scid,
-        deactivated: active.deactivated,
-        ttl: active.ttl,
+        versions,
     })
 }
 
-/// An offline resolver over `did:webvh` logs the caller already has,
-/// verified at a fixed time (the time of verification).
-#[derive(Clone, Debug)]
+impl VerifiedLog {
+    /// The DID whose log this is.
+    pub fn did(&self) -> &str {
+        &self.did
+    }
+
+    /// Resolution at the resolver's current time `now`: an entry dated
+    /// after `now` (beyond [`FUTURE_TOLERANCE_SECONDS`]) fails the log
+    /// (`DID_LOG_INVALID`), as the method requires; then the version
+    /// `query` asks for (`DID_NOT_FOUND` if none).
+    pub fn resolve(&self, now: Timestamp, query: &VersionQuery) -> Result<Resolved> {
+        let horizon = now.plus_seconds(FUTURE_TOLERANCE_SECONDS);
+        if let Some(n) = self.versions.iter().position(|v| v.time > horizon) {
+            return Err(invalid(format!("entry {}: versionTime is in the future", n + 1)));
+        }
+        self.select(&self.versions, query)
+    }
+
+    /// The DID as its log stood at `time` (the time of a verification):
+    /// the latest version dated no later than `time` (plus
+    /// [`FUTURE_TOLERANCE_SECONDS`] for clock skew, so that at the current
+    /// time this is [`resolve`](Self::resolve) of the latest version).
+    /// Later entries, verified like the others, are not in force yet at
+    /// `time`: a key rotated away after `time` still resolves at `time`,
+    /// and one rotated away before it does not. A log whose first entry
+    /// is dated after `time` is a log from the future (`DID_LOG_INVALID`,
+    /// as [`resolve`](Self::resolve) at `time` says).
+    pub fn in_force_at(&self, time: Timestamp) -> Result<Resolved> {
+        let horizon = time.plus_seconds(FUTURE_TOLERANCE_SECONDS);
+        let count = self.versions.iter().take_while(|v| v.time <= horizon).count();
+        if count == 0 {
+            return Err(invalid(format!(
+                "entry 1: versionTime is in the future: the DID did not exist yet at {time}"
+            )));
+        }
+        self.select(&self.versions[..count], &VersionQuery::Latest)
+    }
+
+    /// The version `query` selects among `versions` (a prefix of the log),
+    /// with the log's metadata as of the last of them.
+    fn select(&self, versions: &[Version], query: &VersionQuery) -> Result<Resolved> {
+        let did = self.did.as_str();
+        let chosen = match query {
+            VersionQuery::Latest => versions.last(),
+            VersionQuery::VersionId(id) => versions.iter().find(|v| &v.id == id),
+            VersionQuery::VersionTime(t) => versions.iter().rev().find(|v| v.time <= *t),
+        }
+        .ok_or_else(|| Error::new(ErrorCode::DidNotFound, format!("{did}: no such version")))?;
+        let (first, last) = match (versions.first(), versions.last()) {
+            (Some(first), Some(last)) => (first, last),
+            _ => return Err(Error::new(ErrorCode::DidNotFound, format!("{did}: no such version"))),
+        };
+        if chosen.state.get("id").and_then(Value::as_str) != Some(did) {
+            return Err(Error::new(
+                ErrorCode::DidDocumentInvalid,
+                format!("version {} describes another DID", chosen.id),
+            ));
+        }
+        Ok(Resolved {
+            document: DidDocument::from_json(chosen.state.clone())?,
+            version_id: chosen.id.clone(),
+            version_time: chosen.time,
+            created: first.time,
+            updated: last.time,
+            scid: self.scid.clone(),
+            deactivated: last.deactivated,
+            ttl: last.ttl,
+        })
+    }
+}
+
+/// An offline resolver over `did:webvh` logs the caller already has. Each
+/// resolution verifies the whole log and answers with the version in force
+/// at the time asked ([`VerifiedLog::in_force_at`]).
+#[derive(Clone, Debug, Default)]
 pub struct WebvhLogs {
     logs: std::collections::HashMap<String, String>,
-    now: Timestamp,
 }
 
 impl WebvhLogs {
-    /// An empty set, verifying logs as of `now`.
-    pub fn new(now: Timestamp) -> Self {
-        WebvhLogs {
-            logs: std::collections::HashMap::new(),
-            now,
-        }
+    /// An empty set.
+    pub fn new() -> Self {
+        WebvhLogs::default()
     }
 
     /// Adds the log of `did`.
@@ -449,12 +536,12 @@ impl WebvhLogs {
 }
 
 impl super::DidResolver for WebvhLogs {
-    fn resolve(&self, did: &str) -> Result<DidDocument> {
+    fn resolve(&self, did: &str, time: Timestamp) -> Result<DidDocument> {
         let log = self
             .logs
             .get(did)
             .ok_or_else(|| Error::new(ErrorCode::DidNotFound, format!("no log for {did}")))?;
-        Ok(resolve_log(did, log, self.now, &VersionQuery::Latest)?.document)
+        Ok(verify_log(did, log)?.in_force_at(time)?.document)
     }
 }
 

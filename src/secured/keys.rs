@@ -5,13 +5,15 @@
 //! kept. Decoding costs a point decompression (about a tenth of an Ed25519
 //! verification), which a verifier checking many credentials from a few
 //! issuers would otherwise pay on every one. Methods resolved through a
-//! [`DidResolver`] (did:web, did:webvh) are not kept: their documents change.
+//! [`DidResolver`] (did:web, did:webvh) are not kept: their documents change,
+//! and what they resolve to depends on the time of verification.
 
 use std::sync::{Arc, Mutex};
 
 use crate::did::{self, DidResolver, ResolvedMethod};
 use crate::error::Result;
 use crate::table::Table;
+use crate::time::Timestamp;
 
 /// How many decoded methods a verifier keeps; the cache starts afresh when full.
 const CAPACITY: usize = 256;
@@ -23,15 +25,22 @@ pub(crate) struct KeyCache {
 }
 
 impl KeyCache {
-    /// The verification method `vm_url`, decoded or resolved with `resolver`.
-    pub(crate) fn retrieve(&self, vm_url: &str, resolver: &dyn DidResolver) -> Result<Arc<ResolvedMethod>> {
+    /// The verification method `vm_url`, decoded, or resolved with
+    /// `resolver` as it stood at `time` (the time of verification; a kept
+    /// self-certifying method is the same at every time).
+    pub(crate) fn retrieve(
+        &self,
+        vm_url: &str,
+        resolver: &dyn DidResolver,
+        time: Timestamp,
+    ) -> Result<Arc<ResolvedMethod>> {
         if !is_self_certifying(vm_url) {
-            return did::retrieve_verification_method(vm_url, resolver).map(Arc::new);
+            return did::retrieve_verification_method(vm_url, resolver, time).map(Arc::new);
         }
         if let Some(hit) = self.methods.lock().ok().and_then(|m| m.get(vm_url).cloned()) {
             return Ok(hit);
         }
-        let method = Arc::new(did::retrieve_verification_method(vm_url, resolver)?);
+        let method = Arc::new(did::retrieve_verification_method(vm_url, resolver, time)?);
         if let Ok(mut methods) = self.methods.lock() {
             if methods.len() >= CAPACITY {
                 methods.clear();
@@ -59,6 +68,10 @@ mod tests {
     use crate::did::StaticResolver;
     use crate::error::ErrorCode;
 
+    fn at() -> Timestamp {
+        Timestamp::from_unix_seconds(1_795_000_000)
+    }
+
     fn method_of_seed(seed: usize) -> String {
         let mut bytes = [7; 32];
         bytes[..8].copy_from_slice(&(seed as u64).to_le_bytes());
@@ -69,14 +82,14 @@ mod tests {
     fn a_kept_method_is_the_one_decoded() {
         let cache = KeyCache::default();
         let url = method_of_seed(1);
-        let first = cache.retrieve(&url, &StaticResolver::default()).unwrap();
-        let again = cache.retrieve(&url, &StaticResolver::default()).unwrap();
+        let first = cache.retrieve(&url, &StaticResolver::default(), at()).unwrap();
+        let again = cache.retrieve(&url, &StaticResolver::default(), at()).unwrap();
         assert!(Arc::ptr_eq(&first, &again));
         assert_eq!(
             *first,
-            did::retrieve_verification_method(&url, &StaticResolver::default()).unwrap()
+            did::retrieve_verification_method(&url, &StaticResolver::default(), at()).unwrap()
         );
-        let other = cache.retrieve(&method_of_seed(2), &StaticResolver::default()).unwrap();
+        let other = cache.retrieve(&method_of_seed(2), &StaticResolver::default(), at()).unwrap();
         assert_ne!(first.method.public_key, other.method.public_key);
     }
 
@@ -84,8 +97,8 @@ mod tests {
     fn failures_and_resolved_methods_are_not_kept() {
         let cache = KeyCache::default();
         let bad = "did:key:z6MkBAD#z6MkBAD";
-        assert!(cache.retrieve(bad, &StaticResolver::default()).is_err());
-        let web = cache.retrieve("did:web:a.example#key-1", &StaticResolver::default());
+        assert!(cache.retrieve(bad, &StaticResolver::default(), at()).is_err());
+        let web = cache.retrieve("did:web:a.example#key-1", &StaticResolver::default(), at());
         assert_eq!(web.unwrap_err().code(), ErrorCode::DidNotFound);
         assert_eq!(cache.len(), 0);
     }
@@ -95,12 +108,12 @@ mod tests {
         let cache = KeyCache::default();
         for seed in 0..CAPACITY {
             cache
-                .retrieve(&method_of_seed(seed), &StaticResolver::default())
+                .retrieve(&method_of_seed(seed), &StaticResolver::default(), at())
                 .unwrap();
         }
         assert_eq!(cache.len(), CAPACITY);
         cache
-            .retrieve(&method_of_seed(CAPACITY), &StaticResolver::default())
+            .retrieve(&method_of_seed(CAPACITY), &StaticResolver::default(), at())
             .unwrap();
         assert_eq!(cache.len(), 1);
     }

@@ -133,7 +133,7 @@ fn signer_of(
         );
         return Err(Error::new(ErrorCode::ProofPurposeMismatch, detail));
     }
-    keys.retrieve(proof.verification_method, resolver)
+    keys.retrieve(proof.verification_method, resolver, inputs.time)
 }
 
 /// The signature, then the proof's times, challenge and domain.

@@ -106,7 +106,7 @@ impl<R: DidResolver> Verifier<R> {
             (EvidenceKey::Alg, jws.alg.as_str().to_owned()),
             (EvidenceKey::Kid, vm.clone()),
         ];
-        let signer = match self.keys.retrieve(&vm, &self.resolver) {
+        let signer = match self.keys.retrieve(&vm, &self.resolver, options.time) {
             Ok(signer) => signer,
             Err(e) => {
                 checks.push(Check::failed(CheckName::Proof, &e, evidence));

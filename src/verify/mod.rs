@@ -87,6 +87,9 @@ impl VerifyOptions {
 ///
 /// Reuse one verifier: it keeps the keys of `did:key`/`did:jwk` issuers it
 /// has decoded and the status lists it has checked (for their time to live).
+/// A `Verifier<R>` is `Send + Sync` whenever `R` is (its trust and status
+/// sources must be, and its caches are behind locks): an issuer service
+/// shares one, in an `Arc`, across threads.
 ///
 /// ```
 /// use passerelle::{Issuer, Timestamp, Verifier, VerifyOptions};
@@ -106,8 +109,8 @@ impl VerifyOptions {
 /// ```
 pub struct Verifier<R: DidResolver = StaticResolver> {
     resolver: R,
-    trust: Option<Box<dyn TrustResolver>>,
-    status: Option<Box<dyn StatusResolver>>,
+    trust: Option<Box<dyn TrustResolver + Send + Sync>>,
+    status: Option<Box<dyn StatusResolver + Send + Sync>>,
     status_cache: Mutex<Table<Arc<CachedList>>>,
     keys: KeyCache,
     #[cfg(feature = "rdfc")]
@@ -154,15 +157,17 @@ impl<R: DidResolver> Verifier<R> {
 
     /// Adds a trust resolver (a [`TrustStore`](crate::registry::TrustStore) of anchors and snapshots, or a
     /// remote registry): credentials then get a `trust` check (skipped when
-    /// it has no anchors).
-    pub fn with_trust(mut self, trust: impl TrustResolver + 'static) -> Self {
+    /// it has no anchors). `Send + Sync` so that the verifier can be shared
+    /// across threads (a cache inside it goes behind a `Mutex`).
+    pub fn with_trust(mut self, trust: impl TrustResolver + Send + Sync + 'static) -> Self {
         self.trust = Some(Box::new(trust));
         self
     }
 
     /// Adds a source of status list credentials: credentials with a
-    /// `BitstringStatusListEntry` then get a `status` check.
-    pub fn with_status(mut self, status: impl StatusResolver + 'static) -> Self {
+    /// `BitstringStatusListEntry` then get a `status` check. `Send + Sync`
+    /// like [`with_trust`](Self::with_trust)'s.
+    pub fn with_status(mut self, status: impl StatusResolver + Send + Sync + 'static) -> Self {
         self.status = Some(Box::new(status));
         self
     }
@@ -176,7 +181,7 @@ impl<R: DidResolver> Verifier<R> {
 
     /// The trust resolver, if any.
     pub fn trust(&self) -> Option<&dyn TrustResolver> {
-        self.trust.as_deref()
+        self.trust.as_deref().map(|t| t as &dyn TrustResolver)
     }
 
     /// The resolver.

@@ -18,8 +18,7 @@
 
 mod needs;
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use passerelle::did::{DidDocument, FallbackResolver, StaticResolver};
 use passerelle::json::{parse_strict, Limits};
@@ -77,7 +76,7 @@ struct Options {
     lists: Option<StaticStatusLists>,
     /// Contexts supplied with the options, besides the bundled ones.
     #[cfg(feature = "rdfc")]
-    jsonld: Option<std::sync::Arc<passerelle::jsonld::JsonLd>>,
+    jsonld: Option<Arc<passerelle::jsonld::JsonLd>>,
 }
 
 /// Options carry DID documents, logs and status lists: larger than one credential.
@@ -128,7 +127,7 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
             documents.insert(DidDocument::from_json(document).map_err(|e| js_error(&e))?);
         }
     }
-    let logs = read_logs(&map, time);
+    let logs = read_logs(&map);
     verify.status_policy = read_status_policy(map.get("statusPolicy"))?;
     let mut lists = None;
     if let Some(Value::Object(given)) = map.remove("statusLists") {
@@ -180,8 +179,8 @@ fn read_status_policy(given: Option<&Value>) -> Result<StatusPolicy, JsValue> {
 type Logs = passerelle::did::webvh::WebvhLogs;
 
 #[cfg(feature = "webvh")]
-fn read_logs(map: &Map<String, Value>, time: Timestamp) -> Logs {
-    let mut logs = Logs::new(time);
+fn read_logs(map: &Map<String, Value>) -> Logs {
+    let mut logs = Logs::new();
     for (did, log) in map.get("didLogs").and_then(Value::as_object).into_iter().flatten() {
         logs.insert(did.clone(), log.as_str().unwrap_or_default());
     }
@@ -193,13 +192,13 @@ fn read_logs(map: &Map<String, Value>, time: Timestamp) -> Logs {
 struct Logs;
 
 #[cfg(not(feature = "webvh"))]
-fn read_logs(_map: &Map<String, Value>, _time: Timestamp) -> Logs {
+fn read_logs(_map: &Map<String, Value>) -> Logs {
     Logs
 }
 
 #[cfg(not(feature = "webvh"))]
 impl passerelle::did::DidResolver for Logs {
-    fn resolve(&self, did: &str) -> passerelle::Result<DidDocument> {
+    fn resolve(&self, did: &str, _time: Timestamp) -> passerelle::Result<DidDocument> {
         let detail = if did.starts_with("did:webvh:") {
             format!("{did}: did:webvh needs the `webvh` feature of passerelle-wasm, which this build leaves out")
         } else {
@@ -214,8 +213,8 @@ impl passerelle::did::DidResolver for Logs {
 /// processed form is kept across calls; a page passes the same `contexts`
 /// with every call, so the processor made for the last set is kept too.
 #[cfg(feature = "rdfc")]
-fn supplied_contexts(map: &Map<String, Value>) -> Option<std::sync::Arc<passerelle::jsonld::JsonLd>> {
-    use std::sync::Arc;
+fn supplied_contexts(map: &Map<String, Value>) -> Option<Arc<passerelle::jsonld::JsonLd>> {
+    use std::cell::RefCell;
     thread_local! {
         static LAST: RefCell<Option<(Value, Arc<passerelle::jsonld::JsonLd>)>> = const { RefCell::new(None) };
     }
@@ -248,7 +247,16 @@ fn supplied_contexts(map: &Map<String, Value>) -> Option<std::sync::Arc<passerel
 /// Trust anchors and registry snapshots, loaded once and used by many verifications.
 #[wasm_bindgen]
 pub struct TrustStore {
-    inner: Rc<RefCell<passerelle::registry::TrustStore>>,
+    /// Shared with the verifier's trust resolver, which must be `Send +
+    /// Sync` (a `Mutex`: uncontended in a single-threaded module).
+    inner: Arc<Mutex<passerelle::registry::TrustStore>>,
+}
+
+/// The store behind `store`'s lock. A lock is poisoned only by a panic
+/// while it was held (which the release build turns into an abort); the
+/// store is then taken as it is.
+fn locked(store: &Mutex<passerelle::registry::TrustStore>) -> MutexGuard<'_, passerelle::registry::TrustStore> {
+    store.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[wasm_bindgen]
@@ -257,7 +265,7 @@ impl TrustStore {
     #[wasm_bindgen(constructor)]
     pub fn new(anchors: Vec<String>) -> TrustStore {
         TrustStore {
-            inner: Rc::new(RefCell::new(passerelle::registry::TrustStore::new(anchors))),
+            inner: Arc::new(Mutex::new(passerelle::registry::TrustStore::new(anchors))),
         }
     }
 
@@ -270,8 +278,7 @@ impl TrustStore {
     pub fn load_snapshot(&self, snapshot: JsValue, options: JsValue) -> Result<String, JsValue> {
         let options = read_options(&options)?;
         let text = json_text(&snapshot)?;
-        self.inner
-            .borrow_mut()
+        locked(&self.inner)
             .load_snapshot(text.as_bytes(), &options.resolver, options.verify.time)
             .map_err(|e| js_error(&e))
     }
@@ -279,12 +286,12 @@ impl TrustStore {
     /// Records that sequence `sequence` of `registry` was seen (rollback protection).
     #[wasm_bindgen(js_name = markSeen)]
     pub fn mark_seen(&self, registry: &str, sequence: f64) {
-        self.inner.borrow_mut().mark_seen(registry, sequence as u64);
+        locked(&self.inner).mark_seen(registry, sequence as u64);
     }
 
     /// The trust anchors.
     pub fn anchors(&self) -> Vec<String> {
-        self.inner.borrow().anchors().to_vec()
+        locked(&self.inner).anchors().to_vec()
     }
 
     /// Verifies a credential like [`verify_credential`], with this store's
@@ -304,7 +311,7 @@ impl TrustStore {
 /// The store as the verifier's trust resolver, sharing the JS object's state.
 struct Shared {
     anchors: Vec<String>,
-    store: Rc<RefCell<passerelle::registry::TrustStore>>,
+    store: Arc<Mutex<passerelle::registry::TrustStore>>,
 }
 
 impl TrustResolver for Shared {
@@ -312,7 +319,7 @@ impl TrustResolver for Shared {
         &self.anchors
     }
     fn authorize_issuer(&self, issuer: &str, types: &[&str], time: Timestamp) -> TrustAnswer {
-        self.store.borrow().authorize_issuer(issuer, types, time)
+        locked(&self.store).authorize_issuer(issuer, types, time)
     }
 }
 
@@ -329,7 +336,7 @@ fn verify(
 fn verify_text(
     text: &str,
     options: Options,
-    trust: Option<&Rc<RefCell<passerelle::registry::TrustStore>>>,
+    trust: Option<&Arc<Mutex<passerelle::registry::TrustStore>>>,
     presentation: bool,
 ) -> Result<JsValue, JsValue> {
     // `&dyn DidResolver`, as snapshot loading uses: one instantiation of the verifier in the module.
@@ -343,10 +350,10 @@ fn verify_text(
         verifier = verifier.with_contexts(jsonld);
     }
     if let Some(store) = trust {
-        let anchors = store.borrow().anchors().to_vec();
+        let anchors = locked(store).anchors().to_vec();
         verifier = verifier.with_trust(Shared {
             anchors,
-            store: Rc::clone(store),
+            store: Arc::clone(store),
         });
     }
     let report = if presentation {
