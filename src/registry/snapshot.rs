@@ -80,7 +80,7 @@ impl Snapshot {
 ///                            t("2026-01-01T00:00:00Z"), t("2026-02-01T00:00:00Z")).unwrap();
 /// let bytes = serde_json::to_vec(&signed).unwrap();
 /// let opened = open_snapshot(&bytes, &did::StaticResolver::default(), t("2026-01-15T00:00:00Z")).unwrap();
-/// assert_eq!(opened.registry, registry);
+/// assert_eq!(opened.registry(), &registry);
 /// let stale = open_snapshot(&bytes, &did::StaticResolver::default(), t("2026-03-01T00:00:00Z")).unwrap_err();
 /// assert_eq!(stale.code().as_str(), "SNAPSHOT_STALE");
 /// ```
