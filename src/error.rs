@@ -74,6 +74,10 @@ codes! {
     ContextInvalid => "CONTEXT_INVALID",
         "The @context is missing or does not start with the Verifiable Credentials context.",
         "Le @context est absent ou ne commence pas par le contexte des attestations vérifiables.";
+    /// An `@context` object of the document redefines a term the VC 2.0 context protects.
+    ProtectedTermRedefined => "PROTECTED_TERM_REDEFINED",
+        "The document's @context redefines a term the Verifiable Credentials context protects.",
+        "Le @context du document redéfinit un terme que le contexte des attestations vérifiables protège.";
     /// `type` is missing or lacks `VerifiableCredential` / `VerifiablePresentation`.
     TypeInvalid => "TYPE_INVALID",
         "The type is missing or does not include the required base type.",
@@ -82,10 +86,10 @@ codes! {
     IssuerInvalid => "ISSUER_INVALID",
         "The issuer is missing or is not a URL or an object with an id.",
         "L’émetteur est absent ou n’est ni une URL ni un objet muni d’un id.";
-    /// `credentialSubject` is missing or empty.
+    /// `credentialSubject` is missing or empty, or one of its objects is empty.
     SubjectMissing => "SUBJECT_MISSING",
-        "The credential has no credentialSubject.",
-        "L’attestation n’a pas de credentialSubject.";
+        "The credential has no credentialSubject, or one that makes no claim.",
+        "L’attestation n’a pas de credentialSubject, ou en a un qui n’affirme rien.";
     /// A date-time value is not a valid XML Schema dateTimeStamp.
     DateInvalid => "DATE_INVALID",
         "A date is not a valid date-time with a time zone.",

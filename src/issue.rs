@@ -342,7 +342,7 @@ mod tests {
     fn refuses_foreign_issuer_existing_proof_and_old_model() {
         let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[1; 32]));
         let base = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential",
-                          "issuer": "did:web:someone-else.example", "credentialSubject": {}});
+                          "issuer": "did:web:someone-else.example", "credentialSubject": {"id": "did:example:s"}});
         let err = issuer.issue(base.as_object().unwrap().clone(), at()).unwrap_err();
         assert_eq!(err.code(), ErrorCode::KeyControllerMismatch);
 
@@ -354,7 +354,7 @@ mod tests {
         );
 
         let old = json!({"@context": ["https://www.w3.org/2018/credentials/v1"], "type": "VerifiableCredential",
-                         "issuer": issuer.did(), "issuanceDate": "2020-01-01T00:00:00Z", "credentialSubject": {}});
+                         "issuer": issuer.did(), "issuanceDate": "2020-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:s"}});
         assert_eq!(
             issuer.issue(old.as_object().unwrap().clone(), at()).unwrap_err().code(),
             ErrorCode::ContextInvalid
@@ -403,11 +403,61 @@ mod tests {
         });
         let base = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:example:keep",
                           "type": "VerifiableCredential", "issuer": issuer.did(),
-                          "validFrom": "2001-01-01T00:00:00Z", "credentialSubject": {}});
+                          "validFrom": "2001-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:s"}});
         let vc = issuer.issue(base.as_object().unwrap().clone(), at()).unwrap();
         assert_eq!(vc.id(), Some("urn:example:keep"));
         assert_eq!(vc.json()["validFrom"], "2001-01-01T00:00:00Z");
         assert_eq!(vc.json()["proof"]["expires"], "2030-05-01T00:01:00Z");
+    }
+
+    /// Issuance runs the data-model check: what a verifier refuses is not
+    /// signed (VCDM 2.0 §4.8, §4.11, §5.3–5.6, protected terms).
+    #[test]
+    fn refuses_what_the_data_model_refuses() {
+        let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[1; 32]));
+        let url = "https://example.org/x";
+        for (key, value, code) in [
+            ("termsOfUse", json!({"id": url}), ErrorCode::PropertyInvalid),
+            ("evidence", json!([{"id": url}]), ErrorCode::PropertyInvalid),
+            ("refreshService", json!({"id": url}), ErrorCode::PropertyInvalid),
+            ("credentialSchema", json!({"id": url}), ErrorCode::PropertyInvalid),
+            (
+                "credentialSchema",
+                json!({"type": "JsonSchema"}),
+                ErrorCode::PropertyInvalid,
+            ),
+            ("credentialSubject", json!({}), ErrorCode::SubjectMissing),
+            ("credentialSubject", json!([{}, {}]), ErrorCode::SubjectMissing),
+            ("relatedResource", json!({"id": url}), ErrorCode::PropertyInvalid),
+            (
+                "relatedResource",
+                json!({"id": url, "digestSRI": "sha384-abc"}),
+                ErrorCode::PropertyInvalid,
+            ),
+            (
+                "@context",
+                json!(["https://www.w3.org/ns/credentials/v2", {"validUntil": url}]),
+                ErrorCode::ProtectedTermRedefined,
+            ),
+        ] {
+            let mut credential =
+                json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential",
+                                        "issuer": issuer.did(), "credentialSubject": {"id": "did:example:s"}})
+                .as_object()
+                .unwrap()
+                .clone();
+            credential.insert(key.into(), value.clone());
+            assert_eq!(
+                issuer.issue(credential.clone(), at()).unwrap_err().code(),
+                code,
+                "{key}: {value}"
+            );
+            assert_eq!(
+                issuer.issue_jwt(credential, at()).unwrap_err().code(),
+                code,
+                "{key}: {value}"
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,13 @@
 
 use serde_json::{Map, Value};
 
-use super::{check_context, check_optional_id, check_types, party_id, validate_language_values, DataModelVersion};
+use super::language::language_values;
+use super::parts::{schemas, subjects, typed_objects, CredentialSchema, Subject, TypedObject};
+use super::protected::{check_protected_terms, Scope};
+use super::related::{related_resources, RelatedResource};
+use super::{
+    check_context, check_optional_id, check_types, party_id, validate_language_values, DataModelVersion, LanguageString,
+};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
 use crate::time::Timestamp;
@@ -31,13 +37,36 @@ pub struct Credential {
     facts: Facts,
 }
 
-/// What data-model validation reads out of a credential.
+/// The typed parts of a credential: what data-model validation reads out
+/// of it, once, and what every later check reads instead of the JSON.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Facts {
+    /// §4.3: which data model the first `@context` names.
     pub(crate) version: DataModelVersion,
+    /// §4.5: the `type` values, in order (`VerifiableCredential` among them).
+    pub(crate) types: Vec<String>,
+    /// §4.7: the issuer's URL.
     pub(crate) issuer: String,
+    /// §4.9: `validFrom` (`issuanceDate` in VCDM 1.1).
     pub(crate) valid_from: Option<Timestamp>,
+    /// §4.9: `validUntil` (`expirationDate` in VCDM 1.1).
     pub(crate) valid_until: Option<Timestamp>,
+    /// §4.8: the subjects, each making at least one claim.
+    pub(crate) subjects: Vec<Subject>,
+    /// §4.6: the credential's `name` values.
+    pub(crate) names: Vec<LanguageString>,
+    /// §4.6: the credential's `description` values.
+    pub(crate) descriptions: Vec<LanguageString>,
+    /// §4.11: `credentialSchema`.
+    pub(crate) schemas: Vec<CredentialSchema>,
+    /// §5.4: `refreshService`.
+    pub(crate) refresh_services: Vec<TypedObject>,
+    /// §5.5: `termsOfUse`.
+    pub(crate) terms_of_use: Vec<TypedObject>,
+    /// §5.6: `evidence`.
+    pub(crate) evidence: Vec<TypedObject>,
+    /// §5.3: `relatedResource`.
+    pub(crate) related_resources: Vec<RelatedResource>,
 }
 
 impl Credential {
@@ -87,7 +116,47 @@ impl Credential {
 
     /// The credential's types.
     pub fn types(&self) -> Vec<&str> {
-        super::types(&self.json)
+        self.facts.types.iter().map(String::as_str).collect()
+    }
+
+    /// The subjects of `credentialSubject` (VCDM 2.0 §4.8).
+    pub fn subjects(&self) -> &[Subject] {
+        &self.facts.subjects
+    }
+
+    /// The credential's `name` values (§4.6).
+    pub fn names(&self) -> &[LanguageString] {
+        &self.facts.names
+    }
+
+    /// The credential's `description` values (§4.6).
+    pub fn descriptions(&self) -> &[LanguageString] {
+        &self.facts.descriptions
+    }
+
+    /// Its `credentialSchema` entries (§4.11).
+    pub fn schemas(&self) -> &[CredentialSchema] {
+        &self.facts.schemas
+    }
+
+    /// Its `refreshService` entries (§5.4).
+    pub fn refresh_services(&self) -> &[TypedObject] {
+        &self.facts.refresh_services
+    }
+
+    /// Its `termsOfUse` entries (§5.5).
+    pub fn terms_of_use(&self) -> &[TypedObject] {
+        &self.facts.terms_of_use
+    }
+
+    /// Its `evidence` entries (§5.6).
+    pub fn evidence(&self) -> &[TypedObject] {
+        &self.facts.evidence
+    }
+
+    /// Its `relatedResource` entries (§5.3), digests decoded.
+    pub fn related_resources(&self) -> &[RelatedResource] {
+        &self.facts.related_resources
     }
 
     /// `validFrom` (VCDM 2.0) or `issuanceDate` (VCDM 1.1).
@@ -106,10 +175,15 @@ impl Credential {
     }
 }
 
-/// Validates a credential against VCDM 2.0 §4 (or 1.1) without taking it.
+/// Validates a credential against VCDM 2.0 §4–5 (or 1.1) without taking
+/// it, and returns its typed parts.
 pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
     let version = check_context(json)?;
+    if version == DataModelVersion::V2 {
+        check_protected_terms(json, Scope::Credential)?;
+    }
     check_types(json, "VerifiableCredential")?;
+    let types = super::types(json).into_iter().map(str::to_owned).collect();
     check_optional_id(json, "the credential")?;
     let issuer = json
         .get("issuer")
@@ -119,9 +193,15 @@ pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
     if let Some(Value::Object(issuer)) = json.get("issuer") {
         validate_language_values(issuer)?;
     }
-    check_subjects(json)?;
-    validate_language_values(json)?;
+    let subjects = subjects(json)?;
+    let names = language_values(json, "name")?;
+    let descriptions = language_values(json, "description")?;
     check_status_entries(json)?;
+    let schemas = schemas(json)?;
+    let refresh_services = typed_objects(json, "refreshService")?;
+    let terms_of_use = typed_objects(json, "termsOfUse")?;
+    let evidence = typed_objects(json, "evidence")?;
+    let related_resources = related_resources(json)?;
 
     let (from_key, until_key) = match version {
         DataModelVersion::V2 => ("validFrom", "validUntil"),
@@ -145,9 +225,18 @@ pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
     }
     Ok(Facts {
         version,
+        types,
         issuer,
         valid_from,
         valid_until,
+        subjects,
+        names,
+        descriptions,
+        schemas,
+        refresh_services,
+        terms_of_use,
+        evidence,
+        related_resources,
     })
 }
 
@@ -159,25 +248,6 @@ fn date(json: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>> {
             .map_err(|e| Error::new(ErrorCode::DateInvalid, format!("{key}: {}", e.detail()))),
         Some(_) => Err(Error::new(ErrorCode::DateInvalid, format!("{key} must be a string"))),
     }
-}
-
-fn check_subjects(json: &Map<String, Value>) -> Result<()> {
-    let missing = || {
-        Error::new(
-            ErrorCode::SubjectMissing,
-            "credentialSubject must be an object or a non-empty array of objects",
-        )
-    };
-    let subjects: Vec<&Value> = match json.get("credentialSubject") {
-        Some(Value::Array(items)) if !items.is_empty() => items.iter().collect(),
-        Some(object @ Value::Object(_)) => vec![object],
-        _ => return Err(missing()),
-    };
-    for subject in subjects {
-        let subject = subject.as_object().ok_or_else(missing)?;
-        check_optional_id(subject, "a credentialSubject")?;
-    }
-    Ok(())
 }
 
 fn check_status_entries(json: &Map<String, Value>) -> Result<()> {
@@ -350,7 +420,7 @@ mod tests {
             "issuer": "did:web:old.example",
             "issuanceDate": "2020-01-01T00:00:00Z",
             "expirationDate": "2030-01-01T00:00:00Z",
-            "credentialSubject": {}
+            "credentialSubject": {"id": "did:example:old"}
         });
         let c = Credential::from_json(map.as_object().unwrap().clone()).unwrap();
         assert_eq!(c.version(), DataModelVersion::V1);

@@ -92,6 +92,42 @@ fn is_language_tag(tag: &str) -> bool {
     first_ok && subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// A [`LanguageValue`] the typed parts of a document keep: the same
+/// text, language and direction, owned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LanguageString {
+    /// The text.
+    pub value: String,
+    /// The BCP 47 language tag, if given.
+    pub language: Option<String>,
+    /// The base direction, `ltr` or `rtl`, if given.
+    pub direction: Option<String>,
+}
+
+impl From<LanguageValue<'_>> for LanguageString {
+    fn from(v: LanguageValue<'_>) -> Self {
+        LanguageString {
+            value: v.value.to_owned(),
+            language: v.language.map(str::to_owned),
+            direction: v.direction.map(str::to_owned),
+        }
+    }
+}
+
+/// Reads `key` (`name` or `description`) of `object` (VCDM 2.0 §4.6): a
+/// string, a language value object, or an array of them; none when absent.
+pub(crate) fn language_values(object: &Map<String, Value>, key: &str) -> Result<Vec<LanguageString>> {
+    match object.get(key) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| LanguageValue::from_json(item).map(LanguageString::from))
+            .collect(),
+        Some(value) => Ok(vec![LanguageValue::from_json(value)?.into()]),
+    }
+}
+
 /// Checks `name` and `description` of `object` when present: a string, a
 /// language value object, or an array of them.
 pub fn validate_language_values(object: &Map<String, Value>) -> Result<()> {

@@ -3,19 +3,30 @@
 //!
 //! A document keeps every property the issuer wrote, in order, so that it
 //! can be re-serialized and its proof still verifies; typed accessors read
-//! the properties the data model defines. Validation follows VCDM 2.0 §4.
+//! the properties the data model defines. Validation follows VCDM 2.0 §4
+//! and §5.3–5.6: a document is read once into typed parts (types, issuer,
+//! validity, subjects, names and descriptions, schemas, terms of use,
+//! evidence, refresh services, related resources), every rule checked
+//! there; the checks read the parts, not the JSON.
 
 #[allow(clippy::module_inception)]
 mod credential;
+#[cfg(test)]
+mod data_model_tests;
 mod language;
 #[cfg(feature = "rdfc")]
 pub(crate) mod members;
+mod parts;
 mod presentation;
+mod protected;
+mod related;
 
 pub use credential::Credential;
 pub(crate) use credential::{check as check_credential, Facts};
-pub use language::{validate_language_values, LanguageValue};
+pub use language::{validate_language_values, LanguageString, LanguageValue};
+pub use parts::{CredentialSchema, Subject, TypedObject};
 pub use presentation::Presentation;
+pub use related::{Digest, DigestAlgorithm, RelatedResource};
 
 use serde_json::{Map, Value};
 

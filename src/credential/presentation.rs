@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Value};
 
+use super::parts::{typed_objects, TypedObject};
+use super::protected::{check_protected_terms, Scope};
 use super::{check_context, check_optional_id, check_types, party_id, DataModelVersion};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
@@ -12,6 +14,7 @@ use crate::json::{self, Limits};
 pub struct Presentation {
     json: Map<String, Value>,
     version: DataModelVersion,
+    terms_of_use: Vec<TypedObject>,
 }
 
 impl Presentation {
@@ -23,6 +26,9 @@ impl Presentation {
     /// Validates a parsed presentation.
     pub fn from_json(json: Map<String, Value>) -> Result<Self> {
         let version = check_context(&json)?;
+        if version == DataModelVersion::V2 {
+            check_protected_terms(&json, Scope::Presentation)?;
+        }
         check_types(&json, "VerifiablePresentation")?;
         check_optional_id(&json, "the presentation")?;
         if let Some(holder) = json.get("holder") {
@@ -38,7 +44,12 @@ impl Presentation {
                 ))
             }
         }
-        Ok(Presentation { json, version })
+        let terms_of_use = typed_objects(&json, "termsOfUse")?;
+        Ok(Presentation {
+            json,
+            version,
+            terms_of_use,
+        })
     }
 
     /// The whole document, as written.
@@ -49,6 +60,11 @@ impl Presentation {
     /// The data model version.
     pub fn version(&self) -> DataModelVersion {
         self.version
+    }
+
+    /// The holder's `termsOfUse` entries (VCDM 2.0 §5.5).
+    pub fn terms_of_use(&self) -> &[TypedObject] {
+        &self.terms_of_use
     }
 
     /// The holder's URL, when the presentation names one.
@@ -87,6 +103,14 @@ mod tests {
                 .unwrap_err()
                 .code(),
             ErrorCode::TypeInvalid
+        );
+        let no_type = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiablePresentation",
+                             "termsOfUse": {"id": "https://example.org/tou"}});
+        assert_eq!(
+            Presentation::from_json(no_type.as_object().unwrap().clone())
+                .unwrap_err()
+                .code(),
+            ErrorCode::PropertyInvalid
         );
         let bad_vc = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiablePresentation", "verifiableCredential": ["x"]});
         assert_eq!(

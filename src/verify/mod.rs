@@ -18,7 +18,7 @@ pub use report::{Check, CheckName, DocumentKind, Message, Outcome, Report};
 
 use serde_json::{Map, Value};
 
-use crate::credential::{self, check_credential, Facts};
+use crate::credential::{check_credential, Facts};
 use crate::did::{DidResolver, ResolvedMethod, StaticResolver, VerificationRelationship};
 use crate::error::{Error, ErrorCode, Lang, Result};
 use crate::json::{self, Limits};
@@ -280,11 +280,7 @@ impl<R: DidResolver> Verifier<R> {
         if let Some(id) = map.get("id").and_then(Value::as_str) {
             evidence.push((EvidenceKey::Id, id.to_owned()));
         }
-        evidence.extend(
-            credential::types(map)
-                .into_iter()
-                .map(|t| (EvidenceKey::Types, t.to_owned())),
-        );
+        evidence.extend(facts.types.iter().map(|t| (EvidenceKey::Types, t.clone())));
         evidence.push((EvidenceKey::Issuer, facts.issuer.clone()));
         checks.push(Check::passed(CheckName::DataModel, evidence));
 
@@ -397,7 +393,7 @@ impl<R: DidResolver> Verifier<R> {
             };
             return check;
         }
-        let types = credential::types(map);
+        let types: Vec<&str> = facts.types.iter().map(String::as_str).collect();
         let when = crate::registry::TrustTime {
             issued,
             verified: now,

@@ -818,6 +818,152 @@ fn data_model(v: &mut Vectors, keys: &Keys) {
         },
         "PROPERTY_INVALID",
     );
+    for (key, value) in [
+        ("termsOfUse", json!({"id": "https://mines.passerelle.example/terms/1"})),
+        (
+            "evidence",
+            json!([{"id": "https://mines.passerelle.example/evidence/1"}]),
+        ),
+        (
+            "refreshService",
+            json!({"id": "https://mines.passerelle.example/refresh"}),
+        ),
+        (
+            "credentialSchema",
+            json!({"id": "https://mines.passerelle.example/schemas/permit.json"}),
+        ),
+    ] {
+        let id = format!("dm-{}-without-type", kebab(key));
+        let description = format!("A {key} object has no type (VCDM 2.0: each one MUST specify its type).");
+        let change = |d: &mut Map<String, Value>| {
+            d.insert(key.into(), value.clone());
+        };
+        invalid(&id, &description, &change, "PROPERTY_INVALID");
+    }
+    invalid(
+        "dm-credential-schema-without-id",
+        "A credentialSchema has a type but no id (VCDM 2.0 §4.11: an id that is the URL of the schema).",
+        &|d| {
+            d.insert("credentialSchema".into(), json!({"type": "JsonSchema"}));
+        },
+        "PROPERTY_INVALID",
+    );
+    invalid(
+        "dm-subject-empty-object",
+        "credentialSubject is {}: a subject must make at least one claim (VCDM 2.0 §4.8).",
+        &|d| d["credentialSubject"] = json!({}),
+        "SUBJECT_MISSING",
+    );
+    invalid(
+        "dm-subject-empty-objects",
+        "credentialSubject is [{}, {}]: each subject must make at least one claim (VCDM 2.0 §4.8).",
+        &|d| d["credentialSubject"] = json!([{}, {}]),
+        "SUBJECT_MISSING",
+    );
+    invalid(
+        "dm-related-resource-not-object",
+        "relatedResource holds a URL instead of an object (VCDM 2.0 §5.3).",
+        &|d| {
+            d.insert(
+                "relatedResource".into(),
+                json!(["https://www.w3.org/ns/credentials/v2"]),
+            );
+        },
+        "PROPERTY_INVALID",
+    );
+    invalid(
+        "dm-related-resource-without-id",
+        "A relatedResource object has a digest but no id (VCDM 2.0 §5.3).",
+        &|d| {
+            d.insert("relatedResource".into(), json!([{"digestSRI": V2_CONTEXT_SRI}]));
+        },
+        "PROPERTY_INVALID",
+    );
+    invalid(
+        "dm-related-resource-without-digest",
+        "A relatedResource object has neither digestSRI nor digestMultibase (VCDM 2.0 §5.3).",
+        &|d| {
+            d.insert(
+                "relatedResource".into(),
+                json!([{"id": "https://www.w3.org/ns/credentials/v2"}]),
+            );
+        },
+        "PROPERTY_INVALID",
+    );
+    invalid(
+        "dm-related-resource-digest-sri-malformed",
+        "digestSRI is VCDM 2.0 Example 25's SHA-384 with its stray leading M: 65 base64 characters, not a 48-byte digest.",
+        &|d| {
+            d.insert(
+                "relatedResource".into(),
+                json!([{
+                    "id": "https://www.w3.org/ns/credentials/v2",
+                    "digestSRI": "sha384-Ml/HrjlBCNWyAX91hr6LFV2Y3heB5Tcr6IeE4/Tje8YyzYBM8IhqjHWiWpr8+ZbYU"
+                }]),
+            );
+        },
+        "PROPERTY_INVALID",
+    );
+    invalid(
+        "dm-related-resource-digest-multibase-malformed",
+        "digestMultibase is a sha2-256 multihash missing its last 4 digest bytes (its header says 32).",
+        &|d| {
+            d.insert(
+                "relatedResource".into(),
+                json!([{
+                    "id": "https://www.w3.org/ns/credentials/v2",
+                    "digestMultibase": "uEiBZlVztZpfWHgPyslVv6-UwirFoQoRvW1htfx96"
+                }]),
+            );
+        },
+        "PROPERTY_INVALID",
+    );
+    invalid(
+        "dm-protected-term-redefined",
+        "An inline @context object redefines validUntil, a term the VC 2.0 context protects.",
+        &|d| {
+            d["@context"] = json!([
+                "https://www.w3.org/ns/credentials/v2",
+                {"validUntil": "https://mines.passerelle.example/vocab#notAfter"}
+            ])
+        },
+        "PROTECTED_TERM_REDEFINED",
+    );
+
+    let mut complete = permit(&issuer);
+    complete.extend(object(json!({
+        "credentialSchema": [{"id": "https://mines.passerelle.example/schemas/permit.json", "type": "JsonSchema"}],
+        "termsOfUse": {"type": ["TrustFrameworkPolicy"], "id": "https://mines.passerelle.example/terms/1"},
+        "evidence": [{"type": ["Evidence", "DocumentVerification"]}],
+        "refreshService": {"id": "https://mines.passerelle.example/refresh", "type": "ManualRefreshService2018"},
+        "relatedResource": [
+            {"id": "https://www.w3.org/ns/credentials/v2", "digestSRI": V2_CONTEXT_SRI, "mediaType": "application/ld+json"},
+            {"id": "https://mines.passerelle.example/schemas/permit.json", "digestMultibase": "uEiBZlVztZpfWHgPyslVv6-UwirFoQoRvW1htfx963sknNA"}
+        ]
+    })));
+    v.case(
+        "dm-all-optional-objects-well-formed",
+        "credentialSchema, termsOfUse, evidence, refreshService and relatedResource, each well-formed (types as strings and arrays).",
+        &sign(&complete, &keys.issuer, &vm),
+        &[],
+        json!({}),
+        VERIFIED,
+    );
+}
+
+/// The SRI SHA-384 digest of the VC 2.0 base context.
+const V2_CONTEXT_SRI: &str = "sha384-l/HrjlBCNWyAX91hr6LFV2Y3heB5Tcr6IeE4/Tje8YyzYBM8IhqjHWiWpr8+ZbYU";
+
+/// `termsOfUse` → `terms-of-use`.
+fn kebab(camel: &str) -> String {
+    let mut out = String::new();
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 fn parsing(v: &mut Vectors, keys: &Keys) {
