@@ -2,7 +2,8 @@
 // @digitalbazaar/eddsa-jcs-2022-cryptosuite) on the same eddsa-jcs-2022
 // credential (test-vectors/cases/vc-valid-did-key.json, a did:key issuer),
 // both from its JSON text, offline: in node, then both in one page in
-// headless Chromium (Debian's /usr/bin/chromium, playwright-core).
+// headless Chromium (Debian's /usr/bin/chromium, playwright-core); each
+// timed in alternating batches, median µs per verification (timing.js).
 // Budget: passerelle ≥ 3× faster in Chromium; exits 1 when not met.
 //   node wasm/bench/compare.mjs <pkg dir> <bundle dir> <result json>
 // (wasm/bench/compare.sh installs the packages and makes the bundle first).
