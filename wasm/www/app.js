@@ -2,7 +2,7 @@
 // registry snapshots, DID documents, did:webvh log and status lists, all
 // served with the page. Nothing is fetched from elsewhere.
 import init, { TrustStore } from "../full/web/index.js";
-import { TEXT, CHECKS, evidenceLabel, evidenceValue } from "./labels.js";
+import { TEXT, CHECKS, evidenceValue } from "./labels.js";
 
 let lang = "en";
 let last = null; // { report, document }: what is shown, rendered again on a language switch
@@ -76,20 +76,24 @@ function credentialName(doc) {
   return types.length ? types.map((t) => String(t).replace(/([a-z])([A-Z])/g, "$1 $2")).join(", ") : TEXT[lang].unnamedCredential;
 }
 
+// The value of a check's first evidence entry named `name` (report version 2).
+const evidenceOf = (check, name) => check?.evidence?.find((e) => e.name === name)?.value;
+
 // Who issued it: the name the registry that authorizes the issuer gives it,
 // found from the trust check's evidence path (issuer ← authorizing registry
 // ← … ← anchor, as DIDs) in the snapshots the store accepted; only when the
 // proof and key binding show the issuer signed it. Otherwise its DID, saying
 // what it lacks.
 function issuerLine(report) {
-  const evidence = (name) => report.checks.find((c) => c.name === name);
-  const trustCheck = evidence("trust");
-  const issuer = evidence("data_model")?.evidence?.issuer;
+  const check = (name) => report.checks.find((c) => c.name === name);
+  const trustCheck = check("trust");
+  const issuer = evidenceOf(check("data_model"), "issuer");
   if (!issuer) return TEXT[lang].unknown;
-  const signed = evidence("proof")?.outcome === "passed" && evidence("key_binding")?.outcome === "passed";
+  const signed = check("proof")?.outcome === "passed" && check("key_binding")?.outcome === "passed";
   if (!signed) return TEXT[lang].claimedIssuer(issuer);
-  if (trustCheck?.outcome === "passed" && trustCheck.evidence.path) {
-    const [issuerDid, registryDid] = trustCheck.evidence.path.split(" ← ");
+  const path = evidenceOf(trustCheck, "path");
+  if (trustCheck?.outcome === "passed" && path) {
+    const [issuerDid, registryDid] = path.split(" ← ");
     const name = issuerNames.get(`${registryDid} ${issuerDid}`);
     const registry = registryNames.get(registryDid);
     if (name && registry) return TEXT[lang].authorizedBy(inLanguage(name), inLanguage(registry));
@@ -151,15 +155,14 @@ function checkList(report) {
       document.createTextNode(check.code ? ` [${check.code}] ` : " "),
       document.createTextNode(check.message[lang]),
     ]);
-    const entries = Object.entries(check.evidence ?? {});
-    if (entries.length) {
+    // Each entry has its label in both languages, from the library's one table (EvidenceKey).
+    if (check.evidence?.length) {
       const dl = element("dl", { className: "evidence" });
-      for (const [key, value] of entries) {
-        const label = evidenceLabel(key, lang);
-        const term = element("dt", { textContent: label ?? key });
-        term.dataset.key = key;
-        if (!label) term.dataset.unlabelled = "true";
-        dl.append(term, element("dd", { textContent: evidenceValue(key, value, lang) }));
+      for (const { name, value, label } of check.evidence) {
+        const term = element("dt", { textContent: label?.[lang] || name });
+        term.dataset.key = name;
+        if (!label?.[lang]) term.dataset.unlabelled = "true";
+        dl.append(term, element("dd", { textContent: evidenceValue(name, value, lang) }));
       }
       item.append(dl);
     }

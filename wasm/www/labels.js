@@ -1,7 +1,6 @@
 // The page's words in English and French: its texts, the names of the
-// checks, and a label for every evidence key the library reports (the
-// report's evidence keys are the same in both languages: property names
-// from the specifications and a few of passerelle's own).
+// checks, and the evidence values that are words. Evidence labels come with
+// the report (each entry's label.en and label.fr).
 
 export const TEXT = {
   en: {
@@ -57,55 +56,6 @@ export const CHECKS = {
   trust: { en: "Trust registry", fr: "Registre de confiance" }, credentials: { en: "Credentials", fr: "Attestations" },
 };
 
-// Every evidence key the library emits (src/verify/, src/secured/), by check.
-export const EVIDENCE = {
-  // parse
-  bytes: { en: "Size (bytes)", fr: "Taille (octets)" },
-  format: { en: "Format", fr: "Format" },
-  // data_model
-  id: { en: "Identifier", fr: "Identifiant" },
-  types: { en: "Types", fr: "Types" },
-  issuer: { en: "Issuer", fr: "Émetteur" },
-  holder: { en: "Holder", fr: "Détenteur" },
-  credentials: { en: "Credentials presented", fr: "Attestations présentées" },
-  // proof (Data Integrity, and vc+jwt)
-  cryptosuite: { en: "Cryptosuite", fr: "Suite cryptographique" },
-  verificationMethod: { en: "Signing key", fr: "Clé de signature" },
-  created: { en: "Signed on", fr: "Signée le" },
-  expires: { en: "Proof expires", fr: "Expiration de la preuve" },
-  challenge: { en: "Challenge", fr: "Défi" },
-  domain: { en: "Domain", fr: "Domaine" },
-  alg: { en: "Algorithm", fr: "Algorithme" },
-  kid: { en: "Key identifier", fr: "Identifiant de la clé" },
-  // key_binding
-  controller: { en: "Key controlled by", fr: "Clé contrôlée par" },
-  assertionMethod: { en: "Key listed for issuing", fr: "Clé inscrite pour délivrer" },
-  authentication: { en: "Key listed for authentication", fr: "Clé inscrite pour l’authentification" },
-  // validity_period
-  time: { en: "Time of verification", fr: "Moment de la vérification" },
-  validFrom: { en: "Valid from", fr: "Valide à partir du" },
-  validUntil: { en: "Valid until", fr: "Valide jusqu’au" },
-  // status
-  statusPurpose: { en: "Status purpose", fr: "Objet du statut" },
-  statusListIndex: { en: "Position in the status list", fr: "Position dans la liste de statuts" },
-  statusListCredential: { en: "Status list", fr: "Liste de statuts" },
-  status: { en: "Status value", fr: "Valeur du statut" },
-  statusMessage: { en: "Status message", fr: "Message de statut" },
-  statusType: { en: "Status entry type", fr: "Type d’entrée de statut" },
-  statusPolicy: { en: "Status policy", fr: "Politique de statut" },
-  uncheckedStatusType: { en: "Status types not checked", fr: "Types de statut non vérifiés" },
-  // trust
-  issued: { en: "Issued on", fr: "Délivrée le" },
-  issuedFrom: { en: "Issuance date taken from", fr: "Date de délivrance tirée de" },
-  judgedAt: { en: "Authorization judged at", fr: "Autorisation évaluée le" },
-  type: { en: "Authorized type", fr: "Type autorisé" },
-  resource: { en: "Registry resource", fr: "Ressource du registre" },
-  path: { en: "Trust path", fr: "Chemin de confiance" },
-  // credentials (presentation)
-  count: { en: "Credentials checked", fr: "Attestations vérifiées" },
-  failed: { en: "Credentials that failed", fr: "Attestations en échec" },
-};
-
 // Evidence values that are words rather than identifiers or times.
 const VALUES = {
   issuedFrom: {
@@ -119,7 +69,4 @@ const VALUES = {
   },
 };
 
-export const evidenceLabel = (key, lang) => EVIDENCE[key]?.[lang];
-// A key given twice (two status entries) has its values joined with "; ".
-export const evidenceValue = (key, value, lang) =>
-  VALUES[key] ? value.split("; ").map((v) => VALUES[key][v]?.[lang] ?? v).join("; ") : value;
+export const evidenceValue = (name, value, lang) => VALUES[name]?.[value]?.[lang] ?? value;

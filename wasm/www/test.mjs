@@ -87,7 +87,7 @@ try {
     });
     await page.screenshot({ path: screenshot.endsWith("-fr.png") ? screenshot.replace(/-fr\.png$/, "-en.png") : screenshot.replace(/(\.png)?$/, "-en.png"), fullPage: true });
   });
-  await check("every evidence entry has a label in the page's language", () => noUnlabelled(page));
+  await check("every evidence entry has its label in the page's language", () => noUnlabelled(page));
   await check("axe-core: no violations in English", () => axe(page, "en"));
   await check("a tampered credential shows the failing check and its code", async () => {
     await page.fill("#input", readFileSync(join(canada, "credentials", "negative-tampered-permit.json"), "utf8"));
@@ -122,8 +122,8 @@ try {
       "Délivrée à": "did:example:fictional-creek-mining",
       "Valide jusqu’au": "aucune date de fin (valide depuis le 2 mars 2026 à 15 h 00 UTC)",
     });
-    await expectText(page, "#result ol.checks", "Clé de signature");
-    await expectText(page, "#result ol.checks", "révocation; suspension");
+    await expectText(page, "#result ol.checks", "méthode de vérification");
+    await expectText(page, "#result ol.checks", "révocation");
   });
   await check("every evidence entry has a French label", () => noUnlabelled(page));
   await check("the file picker is labelled in French, and a chosen file is verified", async () => {
