@@ -80,8 +80,9 @@ if [ "$wasm_gz" -gt 120000 ]; then
 fi
 echo "passerelle_bg.wasm: $wasm_gz bytes gzipped (budget 120 000)"
 
-step "browser verifier page: end to end in headless Chromium (Playwright)"
-[ -d wasm/node_modules/playwright-core ] || (cd wasm && npm install --no-save --silent --no-audit --no-fund playwright-core@1 >/dev/null)
+step "browser verifier page: end to end in headless Chromium (Playwright, axe-core)"
+grep -qs '"version": "4.14.1"' wasm/node_modules/axe-core/package.json && [ -d wasm/node_modules/playwright-core ] \
+  || (cd wasm && npm install --no-save --silent --no-audit --no-fund playwright-core@1 axe-core@4.14.1 >/dev/null)
 node wasm/www/assemble.mjs target/canada wasm/pkg
 # The package as an application installs it: imported by name in node.
 ln -sfn ../pkg wasm/node_modules/passerelle

@@ -2,42 +2,19 @@
 // registry snapshots, DID documents, did:webvh log and status lists, all
 // served with the page. Nothing is fetched from elsewhere.
 import init, { TrustStore } from "../full/web/index.js";
-
-const TEXT = {
-  en: {
-    title: "Credential verifier", other: "Français", otherLang: "fr",
-    intro: "Paste, drop or choose a credential or presentation. It is checked in this browser; nothing is sent anywhere.",
-    inputLabel: "Credential or presentation (JSON)", dropHint: "You can also drop a file on the box above.",
-    fileLabel: "Or choose a file", timeLabel: "Time of verification (empty: now)", verify: "Verify",
-    verified: "Verified", notVerified: "Not verified", checks: "What was checked",
-    credential: "Credential", presentation: "Presentation", nested: "Credential in the presentation",
-    error: "This could not be verified", empty: "Paste or choose a credential first.",
-    trust: (n) => `Trusted: Government of Canada registry (demo), ${n} registry snapshots loaded.`,
-  },
-  fr: {
-    title: "Vérificateur d’attestations", other: "English", otherLang: "en",
-    intro: "Collez, déposez ou choisissez une attestation ou une présentation. Elle est vérifiée dans ce navigateur; rien n’est envoyé ailleurs.",
-    inputLabel: "Attestation ou présentation (JSON)", dropHint: "Vous pouvez aussi déposer un fichier dans la zone ci-dessus.",
-    fileLabel: "Ou choisissez un fichier", timeLabel: "Moment de la vérification (vide : maintenant)", verify: "Vérifier",
-    verified: "Vérifiée", notVerified: "Non vérifiée", checks: "Ce qui a été vérifié",
-    credential: "Attestation", presentation: "Présentation", nested: "Attestation de la présentation",
-    error: "La vérification n’a pas pu se faire", empty: "Collez ou choisissez d’abord une attestation.",
-    trust: (n) => `Confiance : registre du gouvernement du Canada (démo), ${n} instantanés de registres chargés.`,
-  },
-};
-const LABELS = {
-  parse: { en: "Parsing", fr: "Analyse" }, data_model: { en: "Data model", fr: "Modèle de données" },
-  proof: { en: "Proof", fr: "Preuve" }, key_binding: { en: "Key binding", fr: "Lien de la clé" },
-  validity_period: { en: "Validity period", fr: "Période de validité" }, status: { en: "Status", fr: "Statut" },
-  trust: { en: "Trust registry", fr: "Registre de confiance" }, credentials: { en: "Credentials", fr: "Attestations" },
-};
+import { TEXT, CHECKS, evidenceValue } from "./labels.js";
 
 let lang = "en";
-let lastReport = null;
+let last = null; // { report, document }: what is shown, rendered again on a language switch
 let data = null;
 let trust = null;
+// The names the accepted registry snapshots give: registry DID → name, and
+// "registry issuer" → the name that registry gives the issuer.
+const registryNames = new Map();
+const issuerNames = new Map();
 
 const $ = (id) => document.getElementById(id);
+const colon = () => (lang === "fr" ? " : " : ": ");
 
 function applyLanguage() {
   document.documentElement.lang = lang;
@@ -46,8 +23,10 @@ function applyLanguage() {
   button.textContent = TEXT[lang].other;
   button.lang = TEXT[lang].otherLang;
   document.title = `passerelle — ${TEXT[lang].title}`;
+  const file = $("file").files[0];
+  $("file-name").textContent = file ? file.name : TEXT[lang].noFile;
   if (trust) $("trust-note").textContent = TEXT[lang].trust(data.snapshots.length);
-  if (lastReport) render(lastReport);
+  if (last) render(last);
 }
 
 function element(tag, props = {}, children = []) {
@@ -57,44 +36,167 @@ function element(tag, props = {}, children = []) {
   return node;
 }
 
-function reportSection(report, heading) {
+// A value in the page's language: a string, a language value
+// ({"@value", "@language"}), or an array of them (en-CA matches en).
+function inLanguage(value) {
+  if (typeof value === "string") return value;
+  const values = (Array.isArray(value) ? value : [value]).filter((v) => v && typeof v["@value"] === "string");
+  const tagged = values.find((v) => String(v["@language"] ?? "").toLowerCase().split("-")[0] === lang);
+  return (tagged ?? values[0])?.["@value"];
+}
+
+function formatTime(text) {
+  const time = new Date(text);
+  if (Number.isNaN(time.getTime())) return text;
+  return new Intl.DateTimeFormat(lang === "fr" ? "fr-CA" : "en-CA", {
+    year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: "UTC", timeZoneName: "short",
+  }).format(time);
+}
+
+// The document as JSON, or a token's payload (vc+jwt): what the summary reads.
+function parseDocument(input) {
+  if (typeof input !== "string") return input && typeof input === "object" ? input : null;
+  const text = input.trim();
+  try {
+    if (text.startsWith("{")) return JSON.parse(text);
+    const parts = text.split(".");
+    if (parts.length === 3) {
+      const base64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
+      return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))));
+    }
+  } catch (_) { /* the report says why it does not parse */ }
+  return null;
+}
+
+// What the credential is: its name, else its type (MinesActPermit → Mines Act Permit).
+function credentialName(doc) {
+  const name = doc && inLanguage(doc.name);
+  if (name) return name;
+  const types = [doc?.type ?? []].flat().filter((t) => t !== "VerifiableCredential");
+  return types.length ? types.map((t) => String(t).replace(/([a-z])([A-Z])/g, "$1 $2")).join(", ") : TEXT[lang].unnamedCredential;
+}
+
+// The value of a check's first evidence entry named `name` (report version 2).
+const evidenceOf = (check, name) => check?.evidence?.find((e) => e.name === name)?.value;
+
+// Who issued it: the name the registry that authorizes the issuer gives it,
+// found from the trust check's evidence path (issuer ← authorizing registry
+// ← … ← anchor, as DIDs) in the snapshots the store accepted; only when the
+// proof and key binding show the issuer signed it. Otherwise its DID, saying
+// what it lacks.
+function issuerLine(report) {
+  const check = (name) => report.checks.find((c) => c.name === name);
+  const trustCheck = check("trust");
+  const issuer = evidenceOf(check("data_model"), "issuer");
+  if (!issuer) return TEXT[lang].unknown;
+  const signed = check("proof")?.outcome === "passed" && check("key_binding")?.outcome === "passed";
+  if (!signed) return TEXT[lang].claimedIssuer(issuer);
+  const path = evidenceOf(trustCheck, "path");
+  if (trustCheck?.outcome === "passed" && path) {
+    const [issuerDid, registryDid] = path.split(" ← ");
+    const name = issuerNames.get(`${registryDid} ${issuerDid}`);
+    const registry = registryNames.get(registryDid);
+    if (name && registry) return TEXT[lang].authorizedBy(inLanguage(name), inLanguage(registry));
+  }
+  return trustCheck?.outcome === "skipped" ? issuer : TEXT[lang].notInRegistry(issuer);
+}
+
+// For whom: the first subject's name (name, legalName, tradeName, given and
+// family names) and its id.
+function subjectLine(doc) {
+  const subject = [doc?.credentialSubject ?? []].flat()[0];
+  if (!subject || typeof subject !== "object") return TEXT[lang].unknown;
+  const given = [inLanguage(subject.givenName), inLanguage(subject.familyName)].filter(Boolean).join(" ");
+  const name = inLanguage(subject.name) ?? inLanguage(subject.legalName) ?? inLanguage(subject.tradeName) ?? (given || undefined);
+  const id = typeof subject.id === "string" ? subject.id : undefined;
+  if (name && id) return `${name} (${id})`;
+  return name ?? id ?? TEXT[lang].unknown;
+}
+
+function validityLine(doc) {
+  const until = typeof doc?.validUntil === "string" ? formatTime(doc.validUntil) : TEXT[lang].noEnd;
+  return typeof doc?.validFrom === "string" ? TEXT[lang].fromUntil(formatTime(doc.validFrom), until) : until;
+}
+
+// The plain-language summary of one credential: verdict, then what it is,
+// who issued it, for whom, until when. When not verified, it says what
+// failed first, and that the credential's claims are not to be relied on.
+function summary(report, doc, heading) {
   const ok = report.verified;
-  const kind = report.kind === "presentation" ? TEXT[lang].presentation : heading;
-  const section = element("section", {}, [
-    element("p", {
-      className: `verdict ${ok ? "ok" : "ko"}`,
-      textContent: `${kind}${lang === "fr" ? " : " : ": "}${ok ? TEXT[lang].verified : TEXT[lang].notVerified}`,
-    }),
-    element("h2", { textContent: TEXT[lang].checks }),
+  const section = element("section", { className: "summary" }, [
+    element("p", { className: `verdict ${ok ? "ok" : "ko"}`, textContent: `${heading}${colon()}${ok ? TEXT[lang].verified : TEXT[lang].notVerified}` }),
   ]);
+  const failed = report.checks.find((c) => c.outcome === "failed");
+  const trusted = report.checks.some((c) => c.name === "trust" && c.outcome === "passed");
+  const meaning = !ok
+    ? TEXT[lang].meaningKo(CHECKS[failed?.name]?.[lang] ?? failed?.name ?? "", failed?.message[lang] ?? "")
+    : report.kind === "presentation" ? TEXT[lang].meaningPresentation
+    : trusted ? TEXT[lang].meaningOk : TEXT[lang].meaningNoTrust;
+  section.append(element("p", { className: "meaning", textContent: meaning }));
+  if (report.kind === "credential") {
+    const facts = element("dl", { className: "facts" });
+    const rows = [
+      [TEXT[lang].what, credentialName(doc)],
+      [TEXT[lang].issuedBy, issuerLine(report)],
+      [TEXT[lang].issuedTo, subjectLine(doc)],
+      [TEXT[lang].validUntil, validityLine(doc)],
+    ];
+    for (const [term, value] of rows) facts.append(element("dt", { textContent: term }), element("dd", { textContent: value }));
+    section.append(facts);
+  }
+  return section;
+}
+
+function checkList(report) {
   const list = element("ol", { className: "checks" });
   for (const check of report.checks) {
-    const label = LABELS[check.name]?.[lang] ?? check.name;
     const item = element("li", { className: `outcome-${check.outcome}` }, [
-      element("strong", { textContent: label }),
+      element("strong", { textContent: CHECKS[check.name]?.[lang] ?? check.name }),
       document.createTextNode(check.code ? ` [${check.code}] ` : " "),
       document.createTextNode(check.message[lang]),
     ]);
-    const entries = Object.entries(check.evidence ?? {});
-    if (entries.length) {
+    // Each entry has its label in both languages, from the library's one table (EvidenceKey).
+    if (check.evidence?.length) {
       const dl = element("dl", { className: "evidence" });
-      for (const [key, value] of entries) dl.append(element("dt", { textContent: key }), element("dd", { textContent: value }));
+      for (const { name, value, label } of check.evidence) {
+        const term = element("dt", { textContent: label?.[lang] || name });
+        term.dataset.key = name;
+        if (!label?.[lang]) term.dataset.unlabelled = "true";
+        dl.append(term, element("dd", { textContent: evidenceValue(name, value, lang) }));
+      }
       item.append(dl);
     }
     list.append(item);
   }
-  section.append(list);
-  for (const nested of report.credentials ?? []) section.append(reportSection(nested, TEXT[lang].nested));
+  return list;
+}
+
+// One report: its summary first, then what was checked, then (for a
+// presentation) each credential in it the same way.
+function reportSection(report, doc, heading, level) {
+  const kind = report.kind === "presentation" ? TEXT[lang].presentation : heading;
+  const section = element("section", {}, [
+    element(`h${level}`, { textContent: report.kind === "presentation" ? TEXT[lang].presentationSummary : TEXT[lang].summary }),
+    summary(report, doc, kind),
+    element(`h${level + 1}`, { textContent: TEXT[lang].checks }),
+    checkList(report),
+  ]);
+  const held = [doc?.verifiableCredential ?? []].flat();
+  (report.credentials ?? []).forEach((nested, i) => {
+    const inner = held[i]?.type === "EnvelopedVerifiableCredential" ? parseDocument(String(held[i].id ?? "").split(",").pop()) : parseDocument(held[i]);
+    section.append(reportSection(nested, inner, TEXT[lang].nested, level + 1));
+  });
   return section;
 }
 
-function render(report) {
-  $("result").replaceChildren(reportSection(report, TEXT[lang].credential));
+function render({ report, document: doc }) {
+  $("result").replaceChildren(reportSection(report, doc, TEXT[lang].credential, 2));
 }
 
 function verifyInput() {
   const text = $("input").value.trim();
   if (!text) {
+    last = null;
     $("result").replaceChildren(element("p", { className: "verdict ko", textContent: TEXT[lang].empty }));
     return;
   }
@@ -102,17 +204,25 @@ function verifyInput() {
   const time = $("time").value.trim();
   if (time) options.time = time;
   try {
-    lastReport = trust.verifyCredential(text, options);
-    render(lastReport);
+    last = { report: trust.verifyCredential(text, options), document: parseDocument(text) };
+    render(last);
   } catch (error) {
-    lastReport = null;
-    $("result").replaceChildren(element("p", { className: "verdict ko", textContent: `${TEXT[lang].error}: ${error.code ?? ""} ${error.message}` }));
+    last = null;
+    $("result").replaceChildren(element("p", { className: "verdict ko", textContent: `${TEXT[lang].error}${colon()}${error.code ?? ""} ${error.message}` }));
   }
 }
 
 async function readFile(file) {
+  $("file-name").textContent = file.name;
   $("input").value = await file.text();
   verifyInput();
+}
+
+// Indexes the names of an accepted snapshot's registry and of the issuers it authorizes.
+function indexNames(snapshot) {
+  const subject = snapshot.credentialSubject ?? {};
+  registryNames.set(subject.id, subject.name);
+  for (const auth of subject.authorizations ?? []) issuerNames.set(`${subject.id} ${auth.entity_id}`, auth.name);
 }
 
 async function main() {
@@ -120,7 +230,10 @@ async function main() {
   data = await (await fetch("demo-data.json")).json();
   trust = new TrustStore(data.anchors);
   for (const snapshot of data.snapshots) {
-    try { trust.loadSnapshot(snapshot, { didDocuments: data.didDocuments, time: data.time }); } catch (_) { /* remembered by the store */ }
+    try {
+      trust.loadSnapshot(snapshot, { didDocuments: data.didDocuments, time: data.time });
+      indexNames(snapshot);
+    } catch (_) { /* remembered by the store */ }
   }
   $("lang").addEventListener("click", () => { lang = lang === "en" ? "fr" : "en"; applyLanguage(); });
   $("form").addEventListener("submit", (event) => { event.preventDefault(); verifyInput(); });

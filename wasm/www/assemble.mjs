@@ -32,5 +32,5 @@ const data = {
 const out = join(pkg, "www");
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, "demo-data.json"), JSON.stringify(data));
-for (const file of ["index.html", "app.js", "style.css"]) copyFileSync(join(here, file), join(out, file));
+for (const file of ["index.html", "app.js", "labels.js", "style.css"]) copyFileSync(join(here, file), join(out, file));
 console.log(`page assembled in ${out}: ${data.snapshots.length} snapshots, ${data.didDocuments.length} DID documents`);
