@@ -18,6 +18,13 @@
 
 mod needs;
 
+
+// A smaller allocator than the standard library's dlmalloc: the module's
+// size budget (docs/wasm.md) is where it pays.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use passerelle::did::{DidDocument, FallbackResolver, StaticResolver};
