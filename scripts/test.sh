@@ -25,6 +25,9 @@ step "lints (clippy -D warnings)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 cargo clippy --all-targets --no-default-features -- -D warnings
 
+step "API docs: every item documented, links resolve, feature-gated items marked (docs.rs configuration)"
+RUSTDOCFLAGS="--cfg docsrs -D warnings" cargo +nightly doc --quiet --no-deps --all-features -p passerelle
+
 step "tests: unit, property, RFC 8785 and W3C conformance, CLI, test vectors, doc examples"
 mkdir -p target
 cargo test --workspace --all-features 2>&1 | tee target/test-output.log

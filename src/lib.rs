@@ -64,6 +64,9 @@
 //!
 #![doc = include_str!("../docs/error-codes.md")]
 #![deny(missing_docs)]
+// On docs.rs (and `RUSTDOCFLAGS="--cfg docsrs" cargo +nightly doc`), items behind a
+// feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Data from outside never unwraps: every failure is an `Error` with a code.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![forbid(unsafe_code)]
