@@ -21,6 +21,14 @@ export type CheckName =
   | "trust"
   | "credentials";
 
+/** One piece of evidence: its stable name, its value, its label for a person. */
+export interface Evidence {
+  /** The stable name (e.g. "cryptosuite", "validUntil", "statusListIndex"). */
+  name: string;
+  value: string;
+  label: Message;
+}
+
 /** One check of a report. */
 export interface Check {
   /** Which check. */
@@ -31,14 +39,17 @@ export interface Check {
   code?: string;
   /** What a person reads, in both languages. */
   message: Message;
-  /** What was checked against what (key ids, times, types, the registry path…). */
-  evidence: Record<string, string>;
+  /** What was checked against what (key ids, times, types, the registry
+   * path…), one entry per value, in order (docs/report.md). */
+  evidence: Evidence[];
   /** A technical detail for developers (English), when failed. */
   detail?: string;
 }
 
 /** The result of verifying a credential or a presentation. */
 export interface Report {
+  /** The version of this JSON form: 2. */
+  reportVersion: 2;
   kind: "credential" | "presentation";
   /** Derived from the checks: no check failed and the proof passed. */
   verified: boolean;
