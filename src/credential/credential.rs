@@ -272,11 +272,12 @@ fn check_status_entries(json: &Map<String, Value>) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
-    fn base() -> Value {
+    /// A valid credential for tests to change.
+    pub(crate) fn base() -> Value {
         json!({
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "id": "urn:uuid:1",
@@ -288,7 +289,8 @@ mod tests {
         })
     }
 
-    fn code_with(change: impl FnOnce(&mut Map<String, Value>)) -> Option<&'static str> {
+    /// The code `change` makes the data model refuse, if any.
+    pub(crate) fn code_with(change: impl FnOnce(&mut Map<String, Value>)) -> Option<&'static str> {
         let Value::Object(mut map) = base() else { unreachable!() };
         change(&mut map);
         Credential::from_json(map).err().map(|e| e.code().as_str())

@@ -7,23 +7,7 @@ use serde_json::{json, Map, Value};
 
 use super::{Credential, DigestAlgorithm};
 
-fn base() -> Value {
-    json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": "urn:uuid:1",
-        "type": ["VerifiableCredential", "ExampleCredential"],
-        "issuer": {"id": "did:web:issuer.example", "name": [{"@value": "Émetteur", "@language": "fr"}]},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "validUntil": "2027-01-01T00:00:00Z",
-        "credentialSubject": {"id": "did:example:1"}
-    })
-}
-
-fn code_with(change: impl FnOnce(&mut Map<String, Value>)) -> Option<&'static str> {
-    let Value::Object(mut map) = base() else { unreachable!() };
-    change(&mut map);
-    Credential::from_json(map).err().map(|e| e.code().as_str())
-}
+use super::credential::tests::{base, code_with};
 
 /// Refused with `code`, and a detail that contains `detail`.
 fn refused_with(change: impl FnOnce(&mut Map<String, Value>), code: &str, detail: &str) {
