@@ -75,12 +75,10 @@ fn verify_like_wasm(credential: &str, options_json: &str, store: &Arc<Mutex<Trus
     }
     let resolver = FallbackResolver(documents, logs);
     let resolver: &dyn DidResolver = &resolver;
-    let verifier = Verifier::new(resolver)
-        .with_status(lists)
-        .with_trust(Shared {
-            anchors: store.lock().unwrap().anchors().to_vec(),
-            store: Arc::clone(store),
-        });
+    let verifier = Verifier::new(resolver).with_status(lists).with_trust(Shared {
+        anchors: store.lock().unwrap().anchors().to_vec(),
+        store: Arc::clone(store),
+    });
     let report = verifier.verify(credential.as_bytes(), &VerifyOptions::at(time));
     assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
     serde_json::to_string(&report).unwrap()

@@ -18,7 +18,6 @@
 
 mod needs;
 
-
 // A smaller allocator than the standard library's dlmalloc: the module's
 // size budget (docs/wasm.md) is where it pays.
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
