@@ -385,3 +385,105 @@ fn a_context_redefining_a_read_term_changes_nothing() {
         report.render(passerelle::Lang::En)
     );
 }
+
+/// Review finding F1: a type added under a term the document's own context
+/// maps to a type already signed keeps the dataset, but the verifier (and a
+/// trust registry matching type names) would read a type the issuer did not
+/// state. What is read must mean the same with the context URLs alone.
+#[test]
+fn a_type_named_by_the_documents_own_context_is_refused() {
+    let w = world();
+    let mut rewritten = w.credential.clone();
+    rewritten["@context"] = json!([
+        "https://www.w3.org/ns/credentials/v2",
+        {"MinesActPermit": "https://www.w3.org/2018/credentials#VerifiableCredential"}
+    ]);
+    rewritten["type"] = json!(["VerifiableCredential", "MinesActPermit"]);
+    assert!(same_dataset(&w.credential, &rewritten));
+    let report = verify(&w, &rewritten, BEFORE_EXPIRY);
+    assert_eq!(
+        report.check(CheckName::Proof).and_then(|c| c.code),
+        Some(ErrorCode::SignedFormMismatch),
+        "{}",
+        report.render(passerelle::Lang::En)
+    );
+}
+
+/// Review finding F4: an id written with a prefix the document's own
+/// context defines reads as another string than the signed IRI.
+#[test]
+fn an_id_spelled_through_the_documents_own_prefix_is_refused() {
+    let w = world();
+    let mut rewritten = w.credential.clone();
+    rewritten["@context"] = json!(["https://www.w3.org/ns/credentials/v2", {"evil": "did:example:"}]);
+    rewritten["credentialSubject"]["id"] = json!("evil:operator");
+    assert!(same_dataset(&w.credential, &rewritten));
+    let report = verify(&w, &rewritten, BEFORE_EXPIRY);
+    assert_eq!(
+        report.check(CheckName::Proof).and_then(|c| c.code),
+        Some(ErrorCode::SignedFormMismatch)
+    );
+}
+
+/// Review finding F3: a signed type moved from `type` to an `rdf:type`
+/// property keeps the dataset and hid the type from the verifier.
+#[test]
+fn a_type_moved_to_an_rdf_type_property_is_refused() {
+    let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[78; 32]))
+        .with_cryptosuite(Cryptosuite::EddsaRdfc2022)
+        .unwrap();
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "https://example.org/vocab#Permit"],
+        "issuer": issuer.did(),
+        "credentialSubject": {"id": "did:example:operator"},
+    });
+    let at = t("2026-01-01T00:00:00Z");
+    let signed = issuer
+        .issue(unsigned.as_object().unwrap().clone(), at)
+        .unwrap()
+        .into_json();
+    let verify = |credential: &Map<String, Value>| {
+        Verifier::offline().verify(&serde_json::to_vec(credential).unwrap(), &VerifyOptions::at(at))
+    };
+    assert!(verify(&signed).verified());
+    let mut rewritten = signed.clone();
+    rewritten["type"] = json!(["VerifiableCredential"]);
+    rewritten.insert(
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type".into(),
+        json!({"@id": "https://example.org/vocab#Permit"}),
+    );
+    assert!(same_dataset(&signed, &rewritten));
+    let report = verify(&rewritten);
+    assert_eq!(
+        report.check(CheckName::Proof).and_then(|c| c.code),
+        Some(ErrorCode::SignedFormMismatch)
+    );
+}
+
+/// Review finding F2: a 1 MiB document of list items (two quads each) is
+/// refused by its number of quads before it costs a gigabyte.
+#[test]
+fn a_document_of_too_many_quads_is_refused_early() {
+    let w = world();
+    let mut rewritten = w.credential.clone();
+    let items: Vec<Value> = (0..400_000).map(|i| json!(i % 10)).collect();
+    rewritten["credentialSubject"]["https://schema.org/itemListElement"] = json!({"@list": items});
+    let report = verify(&w, &rewritten, BEFORE_EXPIRY);
+    assert_eq!(
+        report.check(CheckName::Proof).and_then(|c| c.code),
+        Some(ErrorCode::CanonicalizationLimit),
+        "{}",
+        report.render(passerelle::Lang::En)
+    );
+    let detail = report
+        .check(CheckName::Proof)
+        .unwrap()
+        .detail
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        detail.contains("quads"),
+        "refused by the quad bound, not later: {detail}"
+    );
+}

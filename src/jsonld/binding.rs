@@ -92,9 +92,7 @@ fn compare_nodes(signed: &Node<'_>, read: &Node<'_>, members: &[Member], path: &
     if reads("@id") && signed.id != read.id {
         return Err(mismatch(format!("{} differs from the signed identifier", at("id"))));
     }
-    if reads("@type")
-        && sorted(signed.types.iter().map(|t| t.to_string())) != sorted(read.types.iter().map(|t| t.to_string()))
-    {
+    if reads("@type") && all_types(signed) != all_types(read) {
         return Err(mismatch(format!("{} differs from the signed types", at("type"))));
     }
     if signed.graph.is_some() != read.graph.is_some() {
@@ -157,6 +155,62 @@ fn same_nodes(signed: &[Item<'_>], read: &[Item<'_>], members: &[Member], path: 
         }
     }
     Ok(true)
+}
+
+/// `rdf:type` written as a property states a type as `@type` does: both are
+/// the types of the node.
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+
+fn all_types(node: &Node<'_>) -> Vec<String> {
+    let stated = values(node, RDF_TYPE).iter().map(|item| match item {
+        Item::Node(Node { id: Some(id), .. }) => id.to_string(),
+        other => describe(other),
+    });
+    sorted(node.types.iter().map(|t| t.to_string()).chain(stated))
+}
+
+/// `document` without the context definitions it carries itself (inline
+/// `@context` objects, at any depth): only context URLs, which the verifier
+/// loads from its own bundled or supplied documents.
+pub(crate) fn without_inline_contexts(document: &Value) -> Value {
+    match document {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter_map(|(key, value)| {
+                    if key != "@context" {
+                        return Some((key.clone(), without_inline_contexts(value)));
+                    }
+                    match value {
+                        Value::String(_) => Some((key.clone(), value.clone())),
+                        Value::Array(items) => Some((
+                            key.clone(),
+                            Value::Array(items.iter().filter(|c| c.is_string()).cloned().collect()),
+                        )),
+                        _ => None,
+                    }
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_inline_contexts).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Whether `document` carries a context definition of its own.
+pub(crate) fn has_inline_context(document: &Value) -> bool {
+    match document {
+        Value::Object(map) => map.iter().any(|(key, value)| {
+            let inline = key == "@context"
+                && match value {
+                    Value::Object(_) => true,
+                    Value::Array(items) => items.iter().any(Value::is_object),
+                    _ => false,
+                };
+            inline || has_inline_context(value)
+        }),
+        Value::Array(items) => items.iter().any(has_inline_context),
+        _ => false,
+    }
 }
 
 fn values<'n, 'a>(node: &'n Node<'a>, iri: &str) -> &'n [Item<'a>] {

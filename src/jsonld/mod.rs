@@ -48,6 +48,7 @@ use serde_json::Value;
 
 pub(crate) use binding::{Member, Shape};
 pub use bundled::BUNDLED_CONTEXTS;
+pub use to_rdf::MAX_QUADS;
 use context::{process_context, ActiveContext};
 pub use expand::MAX_DEPTH;
 
@@ -194,7 +195,23 @@ impl JsonLd {
         let expander = expand::Expander { processor: &processor };
         let signed_items = expander.document(&self.empty, &signed)?;
         let read_items = expander.document(&self.empty, &read)?;
-        binding::compare(&signed_items, &read_items, members)
+        binding::compare(&signed_items, &read_items, members)?;
+        // The dataset does not hold the contexts, so a definition the
+        // document carries itself could give a string the verifier reads
+        // (a type, an id) another meaning than the signed IRI's: what is
+        // read must mean the same with the context URLs alone.
+        if binding::has_inline_context(&read) {
+            let own = |e: Error| {
+                Error::new(
+                    ErrorCode::SignedFormMismatch,
+                    format!("a member read depends on the document's own @context: {}", e.detail()),
+                )
+            };
+            let trusted = binding::without_inline_contexts(&read);
+            let trusted_items = expander.document(&self.empty, &trusted).map_err(own)?;
+            binding::compare(&read_items, &trusted_items, members).map_err(own)?;
+        }
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {

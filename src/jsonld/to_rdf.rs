@@ -23,12 +23,20 @@ const XSD_BOOLEAN: &str = "http://www.w3.org/2001/XMLSchema#boolean";
 const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
 const XSD_DOUBLE: &str = "http://www.w3.org/2001/XMLSchema#double";
 
+/// The most quads a document may give. A credential gives a few hundred;
+/// the bound keeps a 1 MiB document of list items (two quads and a blank
+/// node each) from costing a gigabyte before canonicalization's own work
+/// limit applies.
+pub const MAX_QUADS: usize = 100_000;
+
 /// Writes quads for expanded items.
 #[derive(Default)]
 pub(crate) struct RdfWriter {
     pub(crate) quads: Vec<Quad>,
     labels: HashMap<String, String>,
     counter: usize,
+    /// Set when a quad past [`MAX_QUADS`] was dropped.
+    too_many: bool,
 }
 
 impl RdfWriter {
@@ -37,6 +45,12 @@ impl RdfWriter {
         for item in items {
             if let Item::Node(node) = item {
                 self.node(node, None)?;
+            }
+            if self.too_many {
+                return Err(crate::error::Error::new(
+                    crate::error::ErrorCode::CanonicalizationLimit,
+                    format!("the document gives more than {MAX_QUADS} quads"),
+                ));
             }
         }
         Ok(())
@@ -100,6 +114,10 @@ impl RdfWriter {
     }
 
     fn push(&mut self, subject: &Term, predicate: &str, object: Term, graph: Option<&Term>) {
+        if self.quads.len() >= MAX_QUADS {
+            self.too_many = true;
+            return;
+        }
         self.quads.push(Quad {
             subject: subject.clone(),
             predicate: Term::Iri(predicate.to_owned()),
