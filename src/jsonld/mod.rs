@@ -48,9 +48,9 @@ use serde_json::Value;
 
 pub(crate) use binding::{Member, Shape};
 pub use bundled::BUNDLED_CONTEXTS;
-pub use to_rdf::MAX_QUADS;
 use context::{process_context, ActiveContext};
 pub use expand::MAX_DEPTH;
+pub use to_rdf::MAX_QUADS;
 
 use crate::canon::nquads::Quad;
 use crate::canon::rdfc::{self, HashAlgorithm, WorkLimit};
