@@ -9,35 +9,19 @@
 //! input is byte-identical; this bench skips itself when they are absent.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use passerelle::did::webvh::WebvhLogs;
-use passerelle::did::{DidDocument, DidResolver, FallbackResolver, StaticResolver};
-use passerelle::json::{parse_strict, to_text, Limits};
-use passerelle::registry::{TrustAnswer, TrustResolver, TrustStore};
-use passerelle::status::StaticStatusLists;
-use passerelle::{Timestamp, Verifier, VerifyOptions};
+use passerelle::did::{DidDocument, StaticResolver};
+use passerelle::inputs::{Inputs, CALL_KEYS, MADE_KEYS, OPTION_LIMITS};
+use passerelle::json::{parse_strict, to_text};
+use passerelle::registry::{TrustResolver, TrustStore};
+use passerelle::Timestamp;
 use serde_json::Value;
 use std::hint::black_box;
 
 const DATA: &str = "wasm/pkg/www/demo-data.json";
 const CREDENTIAL: &str = "target/canada/credentials/bc-mines-act-permit.json";
-
-/// The store shared by every verification, as the wasm `TrustStore` shares it.
-struct Shared {
-    anchors: Vec<String>,
-    store: Arc<Mutex<TrustStore>>,
-}
-
-impl TrustResolver for Shared {
-    fn anchors(&self) -> &[String] {
-        &self.anchors
-    }
-    fn authorize_issuer(&self, issuer: &str, types: &[&str], time: Timestamp) -> TrustAnswer {
-        self.store.lock().unwrap().authorize_issuer(issuer, types, time)
-    }
-}
 
 /// A resolver over `given`, an array of DID documents (moved, not copied).
 fn documents(given: Option<Value>) -> StaticResolver {
@@ -51,39 +35,20 @@ fn documents(given: Option<Value>) -> StaticResolver {
 }
 
 /// What the wasm `verify` does with its options and input, natively: the
-/// same JSON reader and limits, DID documents and status lists moved out of
-/// the parsed options.
-fn verify_like_wasm(credential: &str, options_json: &str, store: &Arc<Mutex<TrustStore>>) -> String {
-    let limits = Limits {
-        max_bytes: 64 * 1024 * 1024,
-        max_depth: 64,
-    };
-    let Ok(Value::Object(mut options)) = parse_strict(options_json.as_bytes(), limits) else {
+/// options read by the same builder (`inputs::Inputs`, the same JSON
+/// reader and limits), a fresh verifier sharing the trust store, the
+/// report written as JSON.
+fn verify_like_wasm(credential: &str, options_json: &str, store: &Arc<TrustStore>) -> String {
+    let Ok(Value::Object(options)) = parse_strict(options_json.as_bytes(), OPTION_LIMITS) else {
         panic!("the options are an object");
     };
-    let time = Timestamp::parse(options["time"].as_str().unwrap()).unwrap();
-    let documents = documents(options.remove("didDocuments"));
-    let mut logs = WebvhLogs::new();
-    for (did, log) in options["didLogs"].as_object().into_iter().flatten() {
-        logs.insert(did.clone(), log.as_str().unwrap_or_default());
-    }
-    let mut lists = StaticStatusLists::default();
-    if let Some(Value::Object(given)) = options.remove("statusLists") {
-        for (url, list) in given {
-            lists.insert(url, to_text(&list).unwrap().into_bytes());
-        }
-    }
-    let resolver = FallbackResolver(documents, logs);
-    let resolver: &dyn DidResolver = &resolver;
-    let verifier = Verifier::new(resolver)
-        .with_status(lists)
-        .with_trust(Shared {
-            anchors: store.lock().unwrap().anchors().to_vec(),
-            store: Arc::clone(store),
-        });
-    let report = verifier.verify(credential.as_bytes(), &VerifyOptions::at(time));
+    let mut inputs = Inputs::new(Timestamp::from_unix_seconds(0));
+    inputs.read(options, CALL_KEYS).unwrap();
+    inputs.trust_resolver(Arc::clone(store) as Arc<dyn TrustResolver + Send + Sync>);
+    let (verifier, _) = inputs.build().unwrap();
+    let report = verifier.verify(credential.as_bytes(), verifier.options());
     assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
-    serde_json::to_string(&report).unwrap()
+    to_text(&report.to_json()).unwrap()
 }
 
 fn benches(c: &mut Criterion) {
@@ -105,7 +70,7 @@ fn benches(c: &mut Criterion) {
             .load_snapshot(snapshot.to_string().as_bytes(), &registry_documents, time)
             .unwrap();
     }
-    let store = Arc::new(Mutex::new(store));
+    let store = Arc::new(store);
     // The options object the page passes, as the JSON text the wasm API reads it as.
     let options = serde_json::json!({
         "time": data["time"],
@@ -116,6 +81,25 @@ fn benches(c: &mut Criterion) {
     .to_string();
     c.bench_function("demo_native", |b| {
         b.iter(|| verify_like_wasm(black_box(&credential), black_box(&options), &store))
+    });
+    // A verifier made once with the demo's inputs, the permit verified once
+    // (its status lists verified and kept), then verified again: what
+    // `PasserelleVerifier.verifyCredential` does for a second credential.
+    let Ok(Value::Object(mut made)) = parse_strict(options.as_bytes(), OPTION_LIMITS) else {
+        panic!("the options are an object");
+    };
+    made.insert("trustAnchors".into(), data["anchors"].clone());
+    made.insert("snapshots".into(), data["snapshots"].clone());
+    let mut inputs = Inputs::new(time).with_digests();
+    inputs.read(made, MADE_KEYS).unwrap();
+    let (kept, refused) = inputs.build().unwrap();
+    assert!(refused.is_empty());
+    assert!(kept.verify(credential.as_bytes(), kept.options()).verified());
+    c.bench_function("kept_second_native", |b| {
+        b.iter(|| {
+            let report = kept.verify(black_box(credential.as_bytes()), kept.options());
+            to_text(&report.to_json()).unwrap()
+        })
     });
 }
 

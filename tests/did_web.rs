@@ -122,7 +122,9 @@ fn resolves_root_and_path_documents_on_an_allowed_loopback_host() {
 fn private_and_loopback_hosts_are_refused_by_default() {
     let server = start();
     let did = format!("did:web:localhost%3A{}", server.port);
-    let error = WebResolver::new(Duration::from_secs(1)).resolve(&did, at()).unwrap_err();
+    let error = WebResolver::new(Duration::from_secs(1))
+        .resolve(&did, at())
+        .unwrap_err();
     assert_eq!(error.code(), ErrorCode::DidNotFound);
     assert!(error.detail().contains("not a public address"), "{}", error.detail());
     assert_eq!(server.requests.load(Ordering::SeqCst), 0, "nothing may be sent");

@@ -67,7 +67,11 @@ fn lists(w: &World, at: &str) -> StaticStatusLists {
     lists
 }
 
-fn verify_with(lists: impl StatusResolver + Send + Sync + 'static, credential: &Map<String, Value>, at: &str) -> Report {
+fn verify_with(
+    lists: impl StatusResolver + Send + Sync + 'static,
+    credential: &Map<String, Value>,
+    at: &str,
+) -> Report {
     Verifier::offline()
         .with_status(lists)
         .verify(&serde_json::to_vec(credential).unwrap(), &VerifyOptions::at(t(at)))
@@ -238,7 +242,11 @@ fn verified_lists_are_cached_for_their_ttl_at_the_verification_time() {
     assert!(verifier
         .verify(&bytes, &VerifyOptions::at(t(AT).plus_seconds(400)))
         .verified());
-    assert_eq!(fetches.load(Ordering::SeqCst), 4, "refetched after the default 300 s ttl");
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        4,
+        "refetched after the default 300 s ttl"
+    );
     verifier.clear_status_cache();
     assert!(verifier
         .verify(&bytes, &VerifyOptions::at(t(AT).plus_seconds(400)))

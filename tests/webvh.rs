@@ -278,8 +278,13 @@ fn a_did_webvh_resolves_as_its_log_stood_at_the_time_of_verification() {
     );
     let mut log = created(&update_key, vec![]);
     let did = log.did().to_owned();
-    log.update(document(&did, &b, "v2"), json!({}), &update_key, t("2026-06-01T00:00:00Z"))
-        .unwrap();
+    log.update(
+        document(&did, &b, "v2"),
+        json!({}),
+        &update_key,
+        t("2026-06-01T00:00:00Z"),
+    )
+    .unwrap();
     let mut logs = WebvhLogs::new();
     logs.insert(did.clone(), log.to_jsonl());
     let (t1, t2) = (t("2026-03-01T00:00:00Z"), t("2026-09-01T00:00:00Z"));
@@ -318,7 +323,9 @@ fn a_did_webvh_resolves_as_its_log_stood_at_the_time_of_verification() {
     let proof = at_t2.check(CheckName::Proof).unwrap();
     assert_eq!(proof.outcome, Outcome::Failed, "{}", at_t2.render(passerelle::Lang::En));
     // Verifying at t1 again, after t2: the resolver kept nothing from t2.
-    assert!(verifier.verify(credential.as_bytes(), &VerifyOptions::at(t1)).verified());
+    assert!(verifier
+        .verify(credential.as_bytes(), &VerifyOptions::at(t1))
+        .verified());
 }
 
 #[test]
@@ -353,5 +360,8 @@ fn entries_after_the_time_asked_are_verified_but_not_in_force() {
     assert!(skewed.version_id.starts_with("2-"));
     // A later entry that was changed fails the log at every time.
     let tampered = text.replacen("mines.passerelle.example/v2", "evil.example/v2", 1);
-    assert_eq!(verify_log(&did, &tampered).unwrap_err().code(), ErrorCode::DidLogInvalid);
+    assert_eq!(
+        verify_log(&did, &tampered).unwrap_err().code(),
+        ErrorCode::DidLogInvalid
+    );
 }

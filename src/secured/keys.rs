@@ -89,7 +89,9 @@ mod tests {
             *first,
             did::retrieve_verification_method(&url, &StaticResolver::default(), at()).unwrap()
         );
-        let other = cache.retrieve(&method_of_seed(2), &StaticResolver::default(), at()).unwrap();
+        let other = cache
+            .retrieve(&method_of_seed(2), &StaticResolver::default(), at())
+            .unwrap();
         assert_ne!(first.method.public_key, other.method.public_key);
     }
 

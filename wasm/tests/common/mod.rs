@@ -147,6 +147,59 @@ fn run_case(case: &Value) -> Option<String> {
     judge(case, report)
 }
 
+/// Runs one case through a `PasserelleVerifier` made with everything the
+/// case gives (trust anchors, snapshots, sequences seen, documents, logs,
+/// lists), then asked twice: the second answer, from what it kept, must be
+/// the same.
+fn run_case_kept(case: &Value) -> Option<String> {
+    let prepared = prepare(case);
+    let given = &case["options"];
+    let mut inputs = prepared.options.clone();
+    inputs.insert("didDocuments".into(), Value::Array(prepared.documents.clone()));
+    inputs.insert("didLogs".into(), Value::Object(prepared.logs.clone()));
+    if let Some(lists) = &prepared.lists {
+        inputs.insert("statusLists".into(), Value::Object(lists.clone()));
+    }
+    for key in ["trustAnchors", "seen"] {
+        if let Some(value) = given.get(key) {
+            inputs.insert(key.into(), value.clone());
+        }
+    }
+    let snapshots: Vec<Value> = given["registries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|path| Value::String(text(path.as_str().unwrap())))
+        .collect();
+    inputs.insert("snapshots".into(), Value::Array(snapshots));
+    let verifier = match passerelle_wasm::PasserelleVerifier::new(js(&Value::Object(inputs))) {
+        Ok(verifier) => verifier,
+        Err(e) => return Some(format!("new PasserelleVerifier threw {e:?}")),
+    };
+    let input = JsValue::from_str(&prepared.input);
+    judge(case, verifier.verify_credential(input.clone(), JsValue::UNDEFINED)).or_else(|| {
+        judge(case, verifier.verify_credential(input, JsValue::UNDEFINED)).map(|why| format!("asked again: {why}"))
+    })
+}
+
+/// Runs every case of the manifest through a `PasserelleVerifier`; panics
+/// listing the ones that differ from the expected results.
+pub fn run_all_kept() {
+    let manifest: Value = serde_json::from_slice(file("manifest.json")).unwrap();
+    let cases = manifest["cases"].as_array().unwrap();
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|case| run_case_kept(case).map(|why| format!("{}: {why}", case["id"])))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ through a PasserelleVerifier:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
 /// A JS async function serving `table[key]` (or null), as a page's fetcher would.
 fn fetcher(table: &Map<String, Value>) -> js_sys::Function {
     js_sys::Function::new_with_args(
