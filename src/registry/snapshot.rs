@@ -147,7 +147,7 @@ pub fn open_snapshot(bytes: &[u8], resolver: &dyn DidResolver, time: Timestamp) 
             });
         }
     };
-    if !verified.types().contains(&SNAPSHOT_TYPE) {
+    if !verified.has_type(SNAPSHOT_TYPE) {
         return Err(invalid("the credential is not a TrustRegistrySnapshot"));
     }
     let signer = verified.issuer().to_owned();

@@ -302,15 +302,14 @@ impl Stage {
 /// A credential whose data model, proofs, key binding and validity period
 /// were checked at a time. Only [`verify_secured_credential`] makes one.
 #[derive(Debug)]
-pub struct VerifiedCredential<'a> {
-    document: &'a Map<String, Value>,
+pub struct VerifiedCredential {
     facts: Facts,
 }
 
-impl<'a> VerifiedCredential<'a> {
-    /// Its `type` values.
-    pub fn types(&self) -> Vec<&'a str> {
-        crate::credential::types(self.document)
+impl VerifiedCredential {
+    /// Whether `type` includes `name` (read once, with the data model).
+    pub fn has_type(&self, name: &str) -> bool {
+        self.facts.types.iter().any(|t| t == name)
     }
 
     /// Its issuer.
@@ -333,12 +332,12 @@ impl<'a> VerifiedCredential<'a> {
 /// snapshot, a status list): data model, every proof for `assertionMethod`,
 /// the key bound to the issuer, the validity period at `inputs.time`. No
 /// status or trust check.
-pub(crate) fn verify_secured_credential<'a>(
-    document: &'a Map<String, Value>,
+pub(crate) fn verify_secured_credential(
+    document: &Map<String, Value>,
     resolver: &dyn DidResolver,
     keys: &KeyCache,
     inputs: &ProofInputs<'_>,
-) -> std::result::Result<VerifiedCredential<'a>, (Stage, Error)> {
+) -> std::result::Result<VerifiedCredential, (Stage, Error)> {
     let facts = check_credential(document).map_err(|e| (Stage::DataModel, e))?;
     let relationship = VerificationRelationship::AssertionMethod;
     let proofs = check_proofs(document, relationship, resolver, keys, inputs, false);
@@ -352,5 +351,5 @@ pub(crate) fn verify_secured_credential<'a>(
     check_validity(&facts, inputs.time)
         .1
         .map_err(|e| (Stage::ValidityPeriod, e))?;
-    Ok(VerifiedCredential { document, facts })
+    Ok(VerifiedCredential { facts })
 }

@@ -382,7 +382,7 @@ impl<R: DidResolver> Verifier<R> {
         let inputs = self.proof_inputs(options);
         let verified = secured::verify_secured_credential(&document, &self.resolver, &self.keys, &inputs)
             .map_err(|(stage, e)| invalid(format!("{url}: {} failed with {}", stage.as_str(), e.code())))?;
-        if !verified.types().contains(&"BitstringStatusListCredential") {
+        if !verified.has_type("BitstringStatusListCredential") {
             return Err(invalid(format!("{url} is not a BitstringStatusListCredential")));
         }
         if document.get("id").and_then(Value::as_str).is_some_and(|id| id != url) {
