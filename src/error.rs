@@ -68,8 +68,8 @@ codes! {
         "Le document doit être un objet JSON.";
     /// A number cannot be represented for canonicalization (RFC 8785 needs IEEE-754 doubles).
     JsonNumberInvalid => "JSON_NUMBER_INVALID",
-        "A number cannot be canonicalized.",
-        "Un nombre ne peut pas être canonisé.";
+        "A number has no exact canonical form (an integer a double cannot hold exactly, NaN or infinity).",
+        "Un nombre n’a pas de forme canonique exacte (entier qu’un double ne représente pas exactement, NaN ou infini).";
     /// `@context` is missing or does not start with the VC base context.
     ContextInvalid => "CONTEXT_INVALID",
         "The @context is missing or does not start with the Verifiable Credentials context.",

@@ -13,7 +13,8 @@ fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
+        // Integers a double holds exactly: others are refused (see below).
+        (-(1_i64 << 53)..=(1_i64 << 53)).prop_map(Value::from),
         any::<f64>()
             .prop_filter("finite", |f| f.is_finite())
             .prop_map(Value::from),
@@ -168,4 +169,33 @@ proptest! {
         prop_assert!(!report.verified());
         prop_assert!(report.checks().iter().any(|c| c.outcome == Outcome::Failed));
     }
+}
+
+/// The bytes a signature covers are the canonical form: an integer a double
+/// cannot hold exactly would be signed as its rounded neighbour, so a change
+/// to its last digits would keep the proof valid while the document says
+/// something else. Such integers are refused at issuance and verification.
+#[test]
+fn integers_a_double_cannot_hold_are_refused() {
+    let exact = 1_i64 << 53;
+    let mut subject = Map::new();
+    subject.insert("count".into(), json!(exact));
+    let text = Value::Object(issue(subject)).to_string();
+    assert!(verify(text.as_bytes()).verified());
+
+    let nudged = text.replace(&exact.to_string(), &(exact + 1).to_string());
+    let report = verify(nudged.as_bytes());
+    assert!(!report.verified(), "{}", report.render(passerelle::Lang::En));
+    let codes: Vec<_> = report.checks().iter().filter_map(|c| c.code).collect();
+    assert!(codes.contains(&ErrorCode::JsonNumberInvalid), "{codes:?}");
+
+    let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[11; 32]));
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer.did(),
+        "credentialSubject": {"count": exact + 1},
+    });
+    let refused = issuer.issue(unsigned.as_object().unwrap().clone(), at()).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::JsonNumberInvalid);
 }

@@ -14,7 +14,9 @@ use passerelle::jsonld::JsonLd;
 use serde_json::Value;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(input) = parse_strict(data, Limits::default()) else { return };
+    let Ok(input) = parse_strict(data, Limits::default()) else {
+        return;
+    };
     let mut jsonld = JsonLd::new();
     let document = match input {
         Value::Object(mut map) if map.contains_key("ctx") && map.contains_key("doc") => {
@@ -27,7 +29,11 @@ fuzz_target!(|data: &[u8]| {
         other => other,
     };
     let Ok(quads) = jsonld.to_rdf(&document) else { return };
-    let limit = rdfc::WorkLimit { max_n_degree_calls: 256, max_permutations: 4096, max_work: 20_000 };
+    let limit = rdfc::WorkLimit {
+        max_n_degree_calls: 256,
+        max_permutations: 4096,
+        max_work: 20_000,
+    };
     if let Ok(canonical) = rdfc::canonicalize(&quads, rdfc::HashAlgorithm::Sha256, limit) {
         nquads::parse(&canonical.nquads).expect("canonical N-Quads read back");
     }

@@ -154,17 +154,33 @@ fn write_number(n: &Number, out: &mut String) -> Result<()> {
         let _ = write!(out, "{i}");
         return Ok(());
     }
-    // JSON numbers are IEEE-754 doubles in I-JSON; larger integers lose
-    // precision exactly as they would in ECMAScript.
+    // JSON numbers are IEEE-754 doubles in I-JSON (RFC 7493 §2.2). An
+    // integer a double cannot hold exactly would be signed as its rounded
+    // neighbour while readers of the document see the written digits, so
+    // the signature would not cover what is read: refuse it.
     let value = if let Some(i) = n.as_i64() {
-        i as f64
+        exact_double(i128::from(i), n)?
     } else if let Some(u) = n.as_u64() {
-        u as f64
+        exact_double(i128::from(u), n)?
     } else {
         n.as_f64()
             .ok_or_else(|| Error::new(ErrorCode::JsonNumberInvalid, n.to_string()))?
     };
     write_double(value, out)
+}
+
+/// `integer` as a double, when the double is exactly that integer.
+fn exact_double(integer: i128, n: &Number) -> Result<f64> {
+    let value = integer as f64;
+    // Every double in this range is an integer that fits in i128.
+    if value as i128 == integer {
+        Ok(value)
+    } else {
+        Err(Error::new(
+            ErrorCode::JsonNumberInvalid,
+            format!("the integer {n} has no exact IEEE-754 double form (I-JSON, RFC 8785 §3.2.2.3)"),
+        ))
+    }
 }
 
 /// Appends `format_number(value)` to `out`. In ECMAScript's plain-decimal
@@ -284,11 +300,29 @@ mod tests {
             0,
             -0,
             9007199254740992i64,
-            -9007199254740993i64,
-            12345678901234567890u64
+            -9007199254740994i64,
+            12345678901234567168u64,
+            i64::MIN
         ]);
         let text = String::from_utf8(canonicalize(&value).unwrap()).unwrap();
-        assert_eq!(text, "[0,0,9007199254740992,-9007199254740992,12345678901234567000]");
+        assert_eq!(
+            text,
+            "[0,0,9007199254740992,-9007199254740994,12345678901234567000,-9223372036854776000]"
+        );
+    }
+
+    #[test]
+    fn integers_a_double_cannot_hold_are_refused() {
+        for value in [
+            serde_json::json!(9007199254740993i64),
+            serde_json::json!(-9007199254740993i64),
+            serde_json::json!(i64::MAX),
+            serde_json::json!(u64::MAX),
+            serde_json::json!({"a": [12345678901234567890u64]}),
+        ] {
+            let error = canonicalize(&value).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::JsonNumberInvalid, "{value}");
+        }
     }
 
     #[test]
