@@ -123,7 +123,7 @@ impl<S: Signer> Issuer<S> {
         if suite.key_algorithm() != key {
             return Err(Error::new(
                 ErrorCode::KeyTypeUnsupported,
-                format!("{suite} needs a {:?} key, not {key:?}", suite.key_algorithm()),
+                format!("{suite} needs a {} key, not {key}", suite.key_algorithm()),
             ));
         }
         self.suite = suite;

@@ -237,7 +237,7 @@ impl Jws<'_> {
         if key.algorithm() != self.alg.key_algorithm() {
             return Err(Error::new(
                 ErrorCode::JoseAlgorithmUnsupported,
-                format!("alg {} does not fit a {:?} key", self.alg.as_str(), key.algorithm()),
+                format!("alg {} does not fit a {} key", self.alg.as_str(), key.algorithm()),
             ));
         }
         if self.signature.len() != 64 {

@@ -17,7 +17,10 @@ profile=wasm-release
 # panic=immediate-abort: a panic (there should be none) traps without a
 # message, and no panic-formatting code ships (5.8 KB gzipped less, what
 # keeps the verifier module within its budget). The wasm test suites run
-# the same code on stable.
+# the same code on stable. RUSTFLAGS replaces .cargo/config.toml's flags for
+# the target, so sha2's compact rounds are asked for again here; location
+# details and Debug formatting are left out (no message a person reads
+# uses them).
 target_dir="$root/target/wasm-build-std"
 wasm="$target_dir/wasm32-unknown-unknown/$profile/passerelle_wasm.wasm"
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
@@ -26,7 +29,7 @@ rustup component list --toolchain nightly --installed | grep -q '^rust-src' || r
 
 # build <features> <output dir>
 build() {
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" cargo +nightly build --quiet -p passerelle-wasm \
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none --cfg sha2_backend_soft=\"compact\"" cargo +nightly build --quiet -p passerelle-wasm \
     --target wasm32-unknown-unknown --profile "$profile" --features "$1" \
     -Z build-std=std,panic_abort --target-dir "$target_dir"
   for target in web nodejs; do

@@ -159,9 +159,12 @@ fn write_number(n: &Number, out: &mut String) -> Result<()> {
     // neighbour while readers of the document see the written digits, so
     // the signature would not cover what is read: refuse it.
     let value = if let Some(i) = n.as_i64() {
-        exact_double(i128::from(i), n)?
+        let value = i as f64;
+        // 2^63 itself is not an i64, and `as` saturates: exclude it first.
+        exact_double(value < 9_223_372_036_854_775_808.0 && value as i64 == i, value, n)?
     } else if let Some(u) = n.as_u64() {
-        exact_double(i128::from(u), n)?
+        let value = u as f64;
+        exact_double(value < 18_446_744_073_709_551_616.0 && value as u64 == u, value, n)?
     } else {
         n.as_f64()
             .ok_or_else(|| Error::new(ErrorCode::JsonNumberInvalid, n.to_string()))?
@@ -169,11 +172,9 @@ fn write_number(n: &Number, out: &mut String) -> Result<()> {
     write_double(value, out)
 }
 
-/// `integer` as a double, when the double is exactly that integer.
-fn exact_double(integer: i128, n: &Number) -> Result<f64> {
-    let value = integer as f64;
-    // Every double in this range is an integer that fits in i128.
-    if value as i128 == integer {
+/// `value`, the double nearest an integer, when it is `exact`ly that integer.
+fn exact_double(exact: bool, value: f64, n: &Number) -> Result<f64> {
+    if exact {
         Ok(value)
     } else {
         Err(Error::new(

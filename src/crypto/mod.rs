@@ -32,6 +32,16 @@ pub enum KeyAlgorithm {
     P256,
 }
 
+impl std::fmt::Display for KeyAlgorithm {
+    /// The algorithm's usual name (`Ed25519`, `P-256`), for messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            KeyAlgorithm::Ed25519 => "Ed25519",
+            KeyAlgorithm::P256 => "P-256",
+        })
+    }
+}
+
 /// A public key, decoded and checked.
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

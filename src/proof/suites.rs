@@ -147,11 +147,7 @@ fn require_key_for(suite: Cryptosuite, key: &PublicKey) -> Result<()> {
     }
     Err(Error::new(
         ErrorCode::KeyTypeUnsupported,
-        format!(
-            "{suite} needs a {:?} key, not {:?}",
-            suite.key_algorithm(),
-            key.algorithm()
-        ),
+        format!("{suite} needs a {} key, not {}", suite.key_algorithm(), key.algorithm()),
     ))
 }
 
