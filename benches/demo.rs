@@ -1,7 +1,8 @@
-//! The pan-Canadian demo's BC Mines Act permit verified the way the wasm
-//! API verifies it (`TrustStore.verifyCredential`): options read from JSON
-//! (every demo DID document, did:webvh log and status list), a fresh
-//! verifier, the trust store's snapshots, the report written as JSON.
+//! The pan-Canadian demo's BC Mines Act permit verified the way the
+//! verifier page first verifies it in wasm (`new PasserelleVerifier(inputs)`
+//! then `verifyCredential`): inputs read from JSON (trust anchors,
+//! snapshots, every demo DID document, did:webvh log and status list), a
+//! verifier made from them, one verification, the report written as JSON.
 //!
 //! `wasm/bench.sh` runs this and `wasm/bench.mjs` (the same call in node)
 //! in one run and prints their ratio. Both read the page's data file
@@ -9,79 +10,31 @@
 //! input is byte-identical; this bench skips itself when they are absent.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use passerelle::did::webvh::WebvhLogs;
-use passerelle::did::{DidDocument, DidResolver, FallbackResolver, StaticResolver};
-use passerelle::json::{parse_strict, to_text, Limits};
-use passerelle::registry::{TrustAnswer, TrustResolver, TrustStore};
-use passerelle::status::StaticStatusLists;
-use passerelle::{Timestamp, Verifier, VerifyOptions};
+use passerelle::inputs::{Inputs, MADE_KEYS, OPTION_LIMITS};
+use passerelle::json::{parse_strict, to_text};
+use passerelle::Timestamp;
 use serde_json::Value;
 use std::hint::black_box;
 
 const DATA: &str = "wasm/pkg/www/demo-data.json";
 const CREDENTIAL: &str = "target/canada/credentials/bc-mines-act-permit.json";
 
-/// The store shared by every verification, as the wasm `TrustStore` shares it.
-struct Shared {
-    anchors: Vec<String>,
-    store: Arc<Mutex<TrustStore>>,
-}
-
-impl TrustResolver for Shared {
-    fn anchors(&self) -> &[String] {
-        &self.anchors
-    }
-    fn authorize_issuer(&self, issuer: &str, types: &[&str], time: Timestamp) -> TrustAnswer {
-        self.store.lock().unwrap().authorize_issuer(issuer, types, time)
-    }
-}
-
-/// A resolver over `given`, an array of DID documents (moved, not copied).
-fn documents(given: Option<Value>) -> StaticResolver {
-    let mut documents = StaticResolver::default();
-    if let Some(Value::Array(given)) = given {
-        for document in given {
-            documents.insert(DidDocument::from_json(document).unwrap());
-        }
-    }
-    documents
-}
-
-/// What the wasm `verify` does with its options and input, natively: the
-/// same JSON reader and limits, DID documents and status lists moved out of
-/// the parsed options.
-fn verify_like_wasm(credential: &str, options_json: &str, store: &Arc<Mutex<TrustStore>>) -> String {
-    let limits = Limits {
-        max_bytes: 64 * 1024 * 1024,
-        max_depth: 64,
+/// What the page's first verification does in wasm, natively: the inputs
+/// read by the same builder (`inputs::Inputs`, the same JSON reader and
+/// limits), a verifier made from them (snapshots and status lists
+/// verified), one verification, the report written as JSON.
+fn verify_like_wasm(credential: &str, inputs_json: &str) -> String {
+    let Ok(Value::Object(given)) = parse_strict(inputs_json.as_bytes(), OPTION_LIMITS) else {
+        panic!("the inputs are an object");
     };
-    let Ok(Value::Object(mut options)) = parse_strict(options_json.as_bytes(), limits) else {
-        panic!("the options are an object");
-    };
-    let time = Timestamp::parse(options["time"].as_str().unwrap()).unwrap();
-    let documents = documents(options.remove("didDocuments"));
-    let mut logs = WebvhLogs::new();
-    for (did, log) in options["didLogs"].as_object().into_iter().flatten() {
-        logs.insert(did.clone(), log.as_str().unwrap_or_default());
-    }
-    let mut lists = StaticStatusLists::default();
-    if let Some(Value::Object(given)) = options.remove("statusLists") {
-        for (url, list) in given {
-            lists.insert(url, to_text(&list).unwrap().into_bytes());
-        }
-    }
-    let resolver = FallbackResolver(documents, logs);
-    let resolver: &dyn DidResolver = &resolver;
-    let verifier = Verifier::new(resolver).with_status(lists).with_trust(Shared {
-        anchors: store.lock().unwrap().anchors().to_vec(),
-        store: Arc::clone(store),
-    });
-    let report = verifier.verify(credential.as_bytes(), &VerifyOptions::at(time));
+    let mut inputs = Inputs::new(Timestamp::from_unix_seconds(0)).with_digests();
+    inputs.read(given, MADE_KEYS).unwrap();
+    let (verifier, _) = inputs.build().unwrap();
+    let report = verifier.verify(credential.as_bytes(), verifier.options());
     assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
-    serde_json::to_string(&report).unwrap()
+    to_text(&report.to_json()).unwrap()
 }
 
 fn benches(c: &mut Criterion) {
@@ -95,25 +48,34 @@ fn benches(c: &mut Criterion) {
     };
     let data: Value = serde_json::from_str(&data).unwrap();
     let time = Timestamp::parse(data["time"].as_str().unwrap()).unwrap();
-    let anchors: Vec<String> = serde_json::from_value(data["anchors"].clone()).unwrap();
-    let mut store = TrustStore::new(anchors);
-    let registry_documents = documents(Some(data["didDocuments"].clone()));
-    for snapshot in data["snapshots"].as_array().into_iter().flatten() {
-        store
-            .load_snapshot(snapshot.to_string().as_bytes(), &registry_documents, time)
-            .unwrap();
-    }
-    let store = Arc::new(Mutex::new(store));
-    // The options object the page passes, as the JSON text the wasm API reads it as.
-    let options = serde_json::json!({
+    // The inputs object the page makes its verifier with, as the JSON text
+    // the wasm API reads it as.
+    let made = serde_json::json!({
+        "trustAnchors": data["anchors"],
+        "snapshots": data["snapshots"],
         "time": data["time"],
         "didDocuments": data["didDocuments"],
         "didLogs": data["didLogs"],
         "statusLists": data["statusLists"],
-    })
-    .to_string();
+    });
+    let made_text = made.to_string();
     c.bench_function("demo_native", |b| {
-        b.iter(|| verify_like_wasm(black_box(&credential), black_box(&options), &store))
+        b.iter(|| verify_like_wasm(black_box(&credential), black_box(&made_text)))
+    });
+    // A verifier made once with the demo's inputs, the permit verified once
+    // (its status lists verified and kept), then verified again: what
+    // `PasserelleVerifier.verifyCredential` does for a second credential.
+    let Value::Object(made) = made else { unreachable!() };
+    let mut inputs = Inputs::new(time).with_digests();
+    inputs.read(made, MADE_KEYS).unwrap();
+    let (kept, refused) = inputs.build().unwrap();
+    assert!(refused.is_empty());
+    assert!(kept.verify(credential.as_bytes(), kept.options()).verified());
+    c.bench_function("kept_second_native", |b| {
+        b.iter(|| {
+            let report = kept.verify(black_box(credential.as_bytes()), kept.options());
+            to_text(&report.to_json()).unwrap()
+        })
     });
 }
 

@@ -84,8 +84,10 @@ fi
 echo "passerelle_bg.wasm: $wasm_gz bytes gzipped (budget 120 000)"
 
 step "browser verifier page: end to end in headless Chromium (Playwright, axe-core)"
-grep -qs '"version": "4.14.1"' wasm/node_modules/axe-core/package.json && [ -d wasm/node_modules/playwright-core ] \
-  || (cd wasm && npm install --no-save --silent --no-audit --no-fund playwright-core@1 axe-core@4.14.1 >/dev/null)
+# In their own directory: an npm install prunes what another put beside it
+# (wasm/build.sh installs binaryen into wasm/node_modules).
+grep -qs '"version": "4.14.1"' wasm/www/node_modules/axe-core/package.json && [ -d wasm/www/node_modules/playwright-core ] \
+  || npm install --no-save --silent --no-audit --no-fund --prefix wasm/www playwright-core@1 axe-core@4.14.1 >/dev/null
 node wasm/www/assemble.mjs target/canada wasm/pkg
 # The package as an application installs it: imported by name in node.
 ln -sfn ../pkg wasm/node_modules/passerelle

@@ -351,6 +351,16 @@ codes! {
     RegistryUnavailable => "REGISTRY_UNAVAILABLE",
         "The trust registry could not be reached.",
         "Le registre de confiance est injoignable.";
+    /// The verification options hold a key, or a name (a cryptosuite), the
+    /// verifier does not know: refused rather than ignored, so a misspelt
+    /// option never turns a check off.
+    OptionUnknown => "OPTION_UNKNOWN",
+        "The verification options contain a name this verifier does not know.",
+        "Les options de vérification contiennent un nom que ce vérificateur ne connaît pas.";
+    /// A verification option has a value of the wrong type or out of range.
+    OptionInvalid => "OPTION_INVALID",
+        "A verification option has a value of the wrong type.",
+        "Une option de vérification a une valeur du mauvais type.";
 }
 
 impl fmt::Display for ErrorCode {

@@ -76,6 +76,7 @@ pub mod credential;
 pub mod crypto;
 pub mod did;
 mod error;
+pub mod inputs;
 mod issue;
 pub mod jose;
 pub mod json;

@@ -85,6 +85,19 @@ impl<V> Table<V> {
         self.values.clear();
     }
 
+    /// Keeps the entries whose value `keep` accepts.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&V) -> bool) {
+        let mut at = 0;
+        while at < self.values.len() {
+            if keep(&self.values[at]) {
+                at += 1;
+            } else {
+                self.keys.remove(at);
+                self.values.remove(at);
+            }
+        }
+    }
+
     /// Every value, in key order.
     pub(crate) fn values(&self) -> impl Iterator<Item = &V> {
         self.values.iter()

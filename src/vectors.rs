@@ -6,12 +6,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::did::{DidDocument, StaticResolver};
-use crate::json::Limits;
-use crate::proof::Cryptosuite;
-use crate::registry::TrustStore;
+use serde_json::{Map, Value};
+
+use crate::inputs::{check_key, Inputs};
 use crate::time::Timestamp;
-use crate::verify::{Report, Verifier, VerifyOptions};
+use crate::verify::Report;
 
 /// The manifest of a test-vector directory.
 #[derive(Clone, Debug, Deserialize)]
@@ -36,65 +35,32 @@ pub struct Case {
     /// DID documents the verifier knows (paths relative to the manifest).
     #[serde(default, rename = "didDocuments")]
     pub did_documents: Vec<String>,
-    /// Verification options.
-    pub options: CaseOptions,
+    /// Verification options (keys in [`CASE_OPTION_KEYS`]).
+    pub options: serde_json::Map<String, serde_json::Value>,
     /// The expected outcome.
     pub expect: Expectation,
 }
 
-/// The options of a case.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CaseOptions {
-    /// The time of verification.
-    pub time: String,
-    /// Expected presentation challenge.
-    #[serde(default)]
-    pub challenge: Option<String>,
-    /// Expected presentation domain.
-    #[serde(default)]
-    pub domain: Option<String>,
-    /// Input size limit in bytes (default 1 MiB).
-    #[serde(default, rename = "maxBytes")]
-    pub max_bytes: Option<usize>,
-    /// Nesting depth limit (default 32).
-    #[serde(default, rename = "maxDepth")]
-    pub max_depth: Option<usize>,
-    /// Accepted cryptosuites (default: all implemented).
-    #[serde(default)]
-    pub cryptosuites: Option<Vec<String>>,
-    /// Trusted root registry DIDs; when present the `trust` check runs.
-    #[serde(default, rename = "trustAnchors")]
-    pub trust_anchors: Vec<String>,
-    /// Registry snapshots to load (paths relative to the manifest), in order.
-    #[serde(default)]
-    pub registries: Vec<String>,
-    /// Snapshot sequences seen before, by registry DID (rollback protection).
-    #[serde(default)]
-    pub seen: std::collections::BTreeMap<String, u64>,
-    /// `did:webvh` logs the verifier has, by DID (paths relative to the manifest).
-    #[serde(default, rename = "didLogs")]
-    pub did_logs: std::collections::BTreeMap<String, String>,
-    /// Status list credentials the verifier has, by URL (paths relative to
-    /// the manifest). Absent: the verifier has no status list source.
-    #[serde(default, rename = "statusLists")]
-    pub status_lists: Option<std::collections::BTreeMap<String, String>>,
-    /// The status policy (default: fail closed).
-    #[serde(default, rename = "statusPolicy")]
-    pub status_policy: CaseStatusPolicy,
-}
-
-/// The status policy of a case (see [`StatusPolicy`](crate::verify::StatusPolicy)).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CaseStatusPolicy {
-    /// Skip the status check when there is no status list source.
-    #[serde(default, rename = "skipWithoutSource")]
-    pub skip_without_source: bool,
-    /// Leave entries of unknown status types unchecked.
-    #[serde(default, rename = "acceptUnknownTypes")]
-    pub accept_unknown_types: bool,
-}
+/// The keys of a case's options: those of a verification's JSON options
+/// (read by [`Inputs::read`](crate::inputs::Inputs::read), which refuses any
+/// other with `OPTION_UNKNOWN`), and three whose values are paths relative
+/// to the manifest: `registries` (snapshots, loaded in order), `didLogs`
+/// (`{did: path}`) and `statusLists` (`{url: path}`; absent, the verifier
+/// has no status list source). `time` is required.
+pub const CASE_OPTION_KEYS: &[&str] = &[
+    "time",
+    "challenge",
+    "domain",
+    "maxBytes",
+    "maxDepth",
+    "cryptosuites",
+    "statusPolicy",
+    "trustAnchors",
+    "seen",
+    "registries",
+    "didLogs",
+    "statusLists",
+];
 
 /// The expected outcome of a case.
 #[derive(Clone, Debug, Deserialize)]
@@ -154,65 +120,62 @@ fn run_case(dir: &Path, case: &Case) -> CaseResult {
     }
 }
 
+/// The paths of the path-valued option `key` (`{name: path}`).
+fn paths(options: &mut Map<String, Value>, key: &str) -> Result<Option<Vec<(String, String)>>, String> {
+    match options.remove(key) {
+        None => Ok(None),
+        Some(Value::Object(given)) => given
+            .into_iter()
+            .map(|(name, path)| match path {
+                Value::String(path) => Ok((name, path)),
+                _ => Err(format!("options.{key}.{name}: a path is a string")),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(_) => Err(format!("options.{key}: an object of paths")),
+    }
+}
+
 fn try_case(dir: &Path, case: &Case) -> Result<(Report, Option<String>), String> {
-    let mut resolver = StaticResolver::default();
+    let read = |path: &str| std::fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"));
+    let mut options = case.options.clone();
+    for key in options.keys() {
+        check_key(key, CASE_OPTION_KEYS).map_err(|e| format!("options: {e}"))?;
+    }
+    if !options.contains_key("time") {
+        return Err("options.time is required".into());
+    }
+    let registries: Vec<String> = match options.remove("registries") {
+        None => Vec::new(),
+        Some(value) => serde_json::from_value(value).map_err(|e| format!("options.registries: {e}"))?,
+    };
+    let logs = paths(&mut options, "didLogs")?;
+    let lists = paths(&mut options, "statusLists")?;
+
+    let mut inputs = Inputs::new(Timestamp::from_unix_seconds(0));
+    inputs
+        .read(options, CASE_OPTION_KEYS)
+        .map_err(|e| format!("options: {e}"))?;
     for path in &case.did_documents {
-        let bytes = std::fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
-        let value = crate::json::parse_strict(&bytes, Limits::default()).map_err(|e| format!("{path}: {e}"))?;
-        resolver.insert(DidDocument::from_json(value).map_err(|e| format!("{path}: {e}"))?);
+        inputs.did_document_text(read(path)?);
     }
-    let time = Timestamp::parse(&case.options.time).map_err(|e| format!("options.time: {e}"))?;
-    let mut options = VerifyOptions::at(time);
-    options.challenge = case.options.challenge.clone();
-    options.domain = case.options.domain.clone();
-    if let Some(max) = case.options.max_bytes {
-        options.limits.max_bytes = max;
-    }
-    if let Some(max) = case.options.max_depth {
-        options.limits.max_depth = max;
-    }
-    if let Some(names) = &case.options.cryptosuites {
-        // A suite this runner does not implement cannot be accepted anyway.
-        options.cryptosuites = names.iter().filter_map(|n| Cryptosuite::parse(n).ok()).collect();
-    }
-    let mut store = TrustStore::new(case.options.trust_anchors.iter().cloned());
-    for (registry, sequence) in &case.options.seen {
-        store.mark_seen(registry, *sequence);
-    }
-    for path in &case.options.registries {
-        let bytes = std::fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
+    for path in &registries {
         // A refused snapshot is part of what a case tests: the store keeps the reason.
-        let _ = store.load_snapshot(&bytes, &resolver, time);
+        inputs.snapshot(read(path)?);
     }
-    let input = std::fs::read(dir.join(&case.input)).map_err(|e| format!("{}: {e}", case.input))?;
-    options.status_policy = crate::verify::StatusPolicy {
-        skip_without_source: case.options.status_policy.skip_without_source,
-        accept_unknown_types: case.options.status_policy.accept_unknown_types,
-    };
-    let lists = match &case.options.status_lists {
-        None => None,
-        Some(given) => {
-            let mut lists = crate::status::StaticStatusLists::default();
-            for (url, path) in given {
-                lists.insert(
-                    url.clone(),
-                    std::fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?,
-                );
-            }
-            Some(lists)
-        }
-    };
-    let mut logs = crate::did::webvh::WebvhLogs::new();
-    for (did, path) in &case.options.did_logs {
-        let text = std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
-        logs.insert(did.clone(), text);
+    for (did, path) in logs.into_iter().flatten() {
+        let log = String::from_utf8(read(&path)?).map_err(|e| format!("{path}: {e}"))?;
+        inputs.did_log(did, log);
     }
-    let resolver = crate::did::FallbackResolver(resolver, logs);
-    let mut verifier = Verifier::new(resolver).with_trust(store);
     if let Some(lists) = lists {
-        verifier = verifier.with_status(lists);
+        inputs.status_source();
+        for (url, path) in lists {
+            inputs.status_list(url, read(&path)?);
+        }
     }
-    let report = verifier.verify(&input, &options);
+    let input = read(&case.input)?;
+    let (verifier, _) = inputs.build().map_err(|e| format!("{e}"))?;
+    let report = verifier.verify(&input, verifier.options());
 
     let got: Vec<ExpectedFailure> = report
         .failures()

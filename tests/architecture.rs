@@ -143,6 +143,12 @@ fn every_use_crate_arrow_is_allowed() {
             continue;
         };
         let text = std::fs::read_to_string(&file).unwrap();
+        // A module's tests in a file of their own (`mod tests;` under
+        // `#[cfg(test)]`) are test code throughout, like a `mod tests` block.
+        let name = relative.file_name().unwrap_or_default().to_string_lossy();
+        if name == "tests.rs" || name.ends_with("_tests.rs") {
+            continue;
+        }
         for used in used_modules(&non_test_code(&text), &reexports) {
             if used != module && !may_use.contains(&used) {
                 problems.push(format!(

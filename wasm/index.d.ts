@@ -67,7 +67,7 @@ export interface Report {
  */
 export type Secured = string | object;
 
-/** What the `status` check does with status it cannot check; any other key is refused (PROPERTY_INVALID). */
+/** What the `status` check does with status it cannot check; any other key is refused (OPTION_UNKNOWN), a value that is not a boolean too (OPTION_INVALID). */
 export interface StatusPolicy {
   /** Without `statusLists` (nor `fetchStatusList`), skip the status check rather than fail it (default false). */
   skipWithoutSource?: boolean;
@@ -78,7 +78,13 @@ export interface StatusPolicy {
   acceptUnknownTypes?: boolean;
 }
 
-/** Options of a verification. Everything is supplied by the caller: nothing is fetched (see `FetchingVerifyOptions`). */
+/**
+ * Options of a verification. Everything is supplied by the caller: nothing is
+ * fetched (see `FetchingVerifyOptions`). A key not listed here is refused with
+ * OPTION_UNKNOWN naming it (a misspelt `challange` must not turn the
+ * challenge check off), a value of the wrong type with OPTION_INVALID; a key
+ * set to `null` or `undefined` is as if absent.
+ */
 export interface VerifyOptions {
   /** The time of verification (XML Schema dateTimeStamp); default: now. */
   time?: string;
@@ -109,8 +115,15 @@ export interface VerifyOptions {
    * Accepted cryptosuites (default: every suite of the module — "eddsa-jcs-2022";
    * in `passerelle/full` also "ecdsa-jcs-2019", "eddsa-rdfc-2022" and
    * "ecdsa-rdfc-2019"; in other builds as their `ecdsa` and `rdfc` features say).
+   * Any other name is refused with OPTION_UNKNOWN; one of these four that
+   * the module cannot verify may be named (its proofs fail CRYPTOSUITE_UNSUPPORTED).
    */
-  cryptosuites?: string[];
+  cryptosuites?: Array<"eddsa-jcs-2022" | "ecdsa-jcs-2019" | "eddsa-rdfc-2022" | "ecdsa-rdfc-2019">;
+  /**
+   * Also require the issuer's authorization (and its recognition path) in
+   * force at `time`, not only at the issuance date the credential claims (default false).
+   */
+  trustAtVerificationTime?: boolean;
   /**
    * `passerelle/full` (builds with the `rdfc` feature) only: JSON-LD context documents (JSON text
    * or object) by URL, for credentials whose contexts are not bundled.
@@ -131,7 +144,10 @@ export interface VerifyOptions {
  * A fetcher that throws, rejects or gives `null` leaves it missing: the check
  * that needed it fails with its code (`DID_NOT_FOUND`, `STATUS_LIST_UNAVAILABLE`).
  */
-export interface FetchingVerifyOptions extends VerifyOptions {
+export interface FetchingVerifyOptions extends VerifyOptions, FetchingOptions {}
+
+/** The page's fetchers, for the `…Async` verifications. */
+export interface FetchingOptions {
   /** The DID document of `did` (did:web and other methods that need one), as an object or JSON text. */
   fetchDidDocument?: (did: string) => Promise<object | string | null> | object | string | null;
   /** The did:webvh log (did.jsonl text) of `did` (`passerelle/full`; the `passerelle` module does not call it). */
@@ -140,37 +156,54 @@ export interface FetchingVerifyOptions extends VerifyOptions {
   fetchStatusList?: (url: string) => Promise<object | string | null> | object | string | null;
 }
 
-/** Options of `TrustStore.loadSnapshot`. */
-export interface SnapshotOptions {
-  /** DID documents of the registries (unless they are did:key). */
-  didDocuments?: object[];
-  /** The time of the freshness check; default: now. */
-  time?: string;
-}
-
 /** An Error thrown by the API: `code` is the stable passerelle code. */
 export interface PasserelleError extends Error {
   code: string;
 }
 
-/** Trust anchors and registry snapshots. */
-export class TrustStore {
-  /** A store trusting `anchors` (root registry DIDs). */
-  constructor(anchors: string[]);
-  /** Loads a signed snapshot; returns the registry DID. Throws a PasserelleError (SNAPSHOT_*, REGISTRY_INVALID). */
-  loadSnapshot(snapshot: string | object, options?: SnapshotOptions): string;
-  /** Records that `sequence` of `registry` was seen before (rollback protection). */
-  markSeen(registry: string, sequence: number): void;
-  /** The trust anchors. */
-  anchors(): string[];
-  /** Verifies a credential with this store's anchors and snapshots (adds the `trust` check). */
-  verifyCredential(credential: Secured, options?: VerifyOptions): Report;
-  /** Verifies a presentation with this store's anchors and snapshots. */
-  verifyPresentation(presentation: Secured, options?: VerifyOptions): Report;
-  /** `verifyCredential`, after fetching what the credential needs with the options' fetchers. */
-  verifyCredentialAsync(credential: Secured, options?: FetchingVerifyOptions): Promise<Report>;
-  /** `verifyPresentation`, after fetching what the presentation and its credentials need. */
-  verifyPresentationAsync(presentation: Secured, options?: FetchingVerifyOptions): Promise<Report>;
+/**
+ * What a `PasserelleVerifier` is made with: the options of a verification
+ * (their policies and data become its defaults and what it holds) and the
+ * trust store's inputs. Any other key is refused (OPTION_UNKNOWN).
+ */
+export interface VerifierInputs extends VerifyOptions {
+  /** Trusted root registry DIDs; with them the `trust` check runs. */
+  trustAnchors?: string[];
+  /**
+   * Signed registry snapshots (objects or JSON text), loaded in order at
+   * `time`; a refused one is remembered, and answers that need it say why.
+   */
+  snapshots?: Array<string | object>;
+  /** Snapshot sequences seen before, by registry DID (rollback protection). */
+  seen?: Record<string, number>;
+}
+
+/** Options of a call to a `PasserelleVerifier`: those of a verification except `contexts` (given when it is made). */
+export type VerifierCallOptions = Omit<VerifyOptions, "contexts">;
+
+/**
+ * A verifier made once and reused. It holds what it was made with (trust
+ * anchors, snapshots, DID documents, did:webvh logs, status lists, contexts,
+ * policies) and keeps what calls give (up to 64 DID documents, 64 logs and
+ * 64 status lists, besides those it was made with), with the status lists
+ * it verified (for their `ttl`, 5 minutes by default), keyed by URL or DID and the SHA-256 of
+ * their content: a list given again unchanged is not verified again, one
+ * given with other bytes is. A `time` given when it is made is the default
+ * of every call; otherwise each call is at its own time (now unless given).
+ */
+export class PasserelleVerifier {
+  /** Throws a PasserelleError (OPTION_UNKNOWN, OPTION_INVALID, DATE_INVALID, a DID document's code). */
+  constructor(inputs?: VerifierInputs);
+  /** Verifies a credential (or a presentation, told apart by its type) with what it holds and what `options` adds. */
+  verifyCredential(credential: Secured, options?: VerifierCallOptions): Report;
+  /** Verifies a presentation and every credential in it. */
+  verifyPresentation(presentation: Secured, options?: VerifierCallOptions): Report;
+  /** What `input` needs that this verifier does not hold (see `needsOf`). */
+  needsOf(input: Secured): Needs;
+  /** `verifyCredential`, after fetching what the credential needs and the verifier does not hold. */
+  verifyCredentialAsync(credential: Secured, options?: VerifierCallOptions & FetchingOptions): Promise<Report>;
+  /** `verifyPresentation`, after fetching what the presentation needs and the verifier does not hold. */
+  verifyPresentationAsync(presentation: Secured, options?: VerifierCallOptions & FetchingOptions): Promise<Report>;
   free(): void;
 }
 

@@ -8,11 +8,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
-use passerelle::did::{DidDocument, StaticResolver};
+use passerelle::did::{DidDocument, DidResolver};
+use passerelle::inputs::Inputs;
 use passerelle::json::{parse_object, parse_strict, Limits};
 use passerelle::proof::Cryptosuite;
 use passerelle::registry::{open_snapshot, sign_snapshot, Registry, TrustStore};
-use passerelle::{did, Error, IssueDefaults, Issuer, Lang, Timestamp, Verifier, VerifyOptions};
+use passerelle::{did, Error, IssueDefaults, Issuer, Lang, Timestamp};
 use serde_json::{json, Value};
 
 #[path = "passerelle/did.rs"]
@@ -470,49 +471,56 @@ fn json_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
     Ok(files)
 }
 
-fn load_resolver(files: &[PathBuf], dirs: &[PathBuf]) -> Result<StaticResolver, Failure> {
-    let mut resolver = StaticResolver::default();
+/// Adds the DID documents of `files` and of every `*.json` in `dirs`.
+fn add_documents(inputs: &mut Inputs, files: &[PathBuf], dirs: &[PathBuf]) -> Result<(), Failure> {
     let mut all = files.to_vec();
     for dir in dirs {
         all.extend(json_files(dir)?);
     }
     for path in &all {
         let bytes = std::fs::read(path).map_err(|e| io_failure(path, e))?;
-        resolver.insert(DidDocument::from_json(parse_strict(&bytes, Limits::default())?)?);
+        inputs.did_document(DidDocument::from_json(parse_strict(&bytes, Limits::default())?)?);
     }
-    Ok(resolver)
+    Ok(())
 }
 
-fn load_trust(args: &VerifyArgs, resolver: &StaticResolver, at: Timestamp, lang: Lang) -> Result<TrustStore, Failure> {
-    let mut store = TrustStore::new(args.trust_anchors.iter().cloned());
+/// A resolver over the DID documents of `files` and `dirs`.
+fn load_resolver(files: &[PathBuf], dirs: &[PathBuf]) -> Result<Box<dyn DidResolver>, Failure> {
+    let mut inputs = Inputs::new(Timestamp::now());
+    add_documents(&mut inputs, files, dirs)?;
+    Ok(inputs.into_resolver()?.0)
+}
+
+/// Adds the trust anchors, the sequences seen and the snapshots; returns
+/// the snapshots' paths, in the order given.
+fn add_trust(inputs: &mut Inputs, args: &VerifyArgs) -> Result<Vec<PathBuf>, Failure> {
+    for anchor in &args.trust_anchors {
+        inputs.trust_anchor(anchor.clone());
+    }
     if let Some(path) = &args.seen {
         let bytes = std::fs::read(path).map_err(|e| io_failure(path, e))?;
         for (registry, sequence) in parse_object(&bytes, Limits::default())? {
             if let Some(sequence) = sequence.as_u64() {
-                store.mark_seen(&registry, sequence);
+                inputs.seen(registry, sequence);
             }
         }
     }
+    let mut paths = Vec::new();
     for source in &args.registries {
         for path in json_files(source)? {
-            let bytes = std::fs::read(&path).map_err(|e| io_failure(&path, e))?;
-            if let Err(e) = store.load_snapshot(&bytes, resolver, at) {
-                let (label, message) = match lang {
-                    Lang::En => ("warning: snapshot refused", e.message(Lang::En)),
-                    Lang::Fr => ("avertissement : instantané refusé", e.message(Lang::Fr)),
-                };
-                eprintln!("passerelle: {label}: {}: [{}] {message}", path.display(), e.code());
-            }
+            inputs.snapshot(std::fs::read(&path).map_err(|e| io_failure(&path, e))?);
+            paths.push(path);
         }
     }
-    Ok(store)
+    Ok(paths)
 }
 
 fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
-    let resolver = load_resolver(&args.did_documents, &args.did_dirs)?;
     let at = args.at.unwrap_or_else(Timestamp::now);
-    let trust = load_trust(&args, &resolver, at, lang)?;
-    let mut options = VerifyOptions::at(at);
+    let mut inputs = Inputs::new(at);
+    add_documents(&mut inputs, &args.did_documents, &args.did_dirs)?;
+    let snapshots = add_trust(&mut inputs, &args)?;
+    let options = &mut inputs.options;
     options.challenge = args.challenge;
     options.domain = args.domain;
     options.trust_at_verification_time = args.trust_at_verification_time;
@@ -525,14 +533,16 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
         max_depth: args.max_depth,
     };
     let input = read_input(&args.input, args.max_bytes)?;
-    let mut lists = passerelle::status::StaticStatusLists::default();
+    // A status source only when status lists were given: without one, the
+    // status policy decides.
+    if !args.status_lists.is_empty() {
+        inputs.status_source();
+    }
     for source in &args.status_lists {
         for path in json_files(source)? {
-            let bytes = std::fs::read(&path).map_err(|e| io_failure(&path, e))?;
-            lists.insert_credential(bytes)?;
+            inputs.status_list_credential(std::fs::read(&path).map_err(|e| io_failure(&path, e))?)?;
         }
     }
-    let mut logs = passerelle::did::webvh::WebvhLogs::new();
     for path in &args.did_logs {
         let text = std::fs::read_to_string(path).map_err(|e| io_failure(path, e))?;
         let did = text
@@ -546,29 +556,28 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
                     format!("{}: no DID in the log", path.display()),
                 ))
             })?;
-        logs.insert(did, text);
+        inputs.did_log(did, text);
     }
-    let mut resolver: Box<dyn passerelle::did::DidResolver> =
-        Box::new(passerelle::did::FallbackResolver(resolver, logs));
     if args.fetch_did_web {
         let web = passerelle::did::web_resolver::WebResolver::new(std::time::Duration::from_secs(10));
-        resolver = Box::new(passerelle::did::FallbackResolver(resolver, web));
+        inputs.fallback_resolver(Box::new(web));
     }
-    let mut contexts = std::collections::HashMap::new();
     for (url, path) in &args.contexts {
-        let text = std::fs::read_to_string(path).map_err(|e| io_failure(path, e))?;
-        contexts.insert(url.clone(), text);
+        inputs.context(
+            url.clone(),
+            std::fs::read_to_string(path).map_err(|e| io_failure(path, e))?,
+        );
     }
-    let jsonld = passerelle::jsonld::JsonLd::new().with_loader(contexts);
-    let mut verifier = Verifier::new(resolver)
-        .with_trust(trust)
-        .with_contexts(std::sync::Arc::new(jsonld));
-    // A status source only when status lists were given: without one, the
-    // status policy decides.
-    if !args.status_lists.is_empty() {
-        verifier = verifier.with_status(lists);
+    let (verifier, refused) = inputs.build()?;
+    for (at, e) in refused {
+        let path = snapshots.get(at).map(|p| p.display().to_string()).unwrap_or_default();
+        let (label, message) = match lang {
+            Lang::En => ("warning: snapshot refused", e.message(Lang::En)),
+            Lang::Fr => ("avertissement : instantané refusé", e.message(Lang::Fr)),
+        };
+        eprintln!("passerelle: {label}: {path}: [{}] {message}", e.code());
     }
-    let report = verifier.verify(&input, &options);
+    let report = verifier.verify(&input, verifier.options());
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {

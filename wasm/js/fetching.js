@@ -11,8 +11,8 @@ const FETCHERS = ["fetchDidDocument", "fetchDidLog", "fetchStatusList"];
 
 // An Error like the module's own: `code` is the stable passerelle code.
 function invalidOption(detail) {
-  const error = new Error(`PROPERTY_INVALID: ${detail}`);
-  error.code = "PROPERTY_INVALID";
+  const error = new Error(`OPTION_INVALID: ${detail}`);
+  error.code = "OPTION_INVALID";
   return error;
 }
 
@@ -91,15 +91,17 @@ export async function completeOptions(api, input, options) {
 }
 
 // `verifyCredentialAsync` and `verifyPresentationAsync` over the module
-// `wasm`, which also gains them on `TrustStore`.
+// `wasm`, which also gains them on `PasserelleVerifier` (which fetches
+// only what it does not hold: its own `needsOf`).
 export function asyncVerifiers(wasm) {
   const fetching = (verify) =>
     async function (input, options) {
-      return verify.call(this, input, await completeOptions(wasm, input, options));
+      const api = this instanceof wasm.PasserelleVerifier ? { needsOf: (x) => this.needsOf(x), checkJson: wasm.checkJson } : wasm;
+      return verify.call(this, input, await completeOptions(api, input, options));
     };
-  const store = wasm.TrustStore.prototype;
-  store.verifyCredentialAsync = fetching(store.verifyCredential);
-  store.verifyPresentationAsync = fetching(store.verifyPresentation);
+  const kept = wasm.PasserelleVerifier.prototype;
+  kept.verifyCredentialAsync = fetching(kept.verifyCredential);
+  kept.verifyPresentationAsync = fetching(kept.verifyPresentation);
   return {
     verifyCredentialAsync: fetching(wasm.verifyCredential),
     verifyPresentationAsync: fetching(wasm.verifyPresentation),

@@ -2,11 +2,14 @@
 //! node, with no server and no network unless the page supplies fetchers.
 //!
 //! ```js
-//! import init, { TrustStore } from "passerelle";
+//! import init, { PasserelleVerifier } from "passerelle";
 //! await init();
-//! const trust = new TrustStore(["did:web:registry.canada.passerelle.example"]);
-//! trust.loadSnapshot(snapshotJson, { didDocuments: [registryDidDocument], time: "2026-11-23T12:00:00Z" });
-//! const report = trust.verifyCredential(credentialJson, { lang: "fr", didDocuments: [issuerDoc] });
+//! const verifier = new PasserelleVerifier({
+//!   trustAnchors: ["did:web:registry.canada.passerelle.example"],
+//!   snapshots: [snapshotJson],
+//!   didDocuments: [registryDidDocument],
+//! });
+//! const report = verifier.verifyCredential(credentialJson, { lang: "fr", didDocuments: [issuerDoc] });
 //! report.verified; report.checks[0].message.fr;
 //! ```
 //!
@@ -24,15 +27,11 @@ mod needs;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::cell::RefCell;
 
-use passerelle::did::{DidDocument, FallbackResolver, StaticResolver};
+use passerelle::inputs::{check_key, Inputs, KeptVerifier, CALL_KEYS, KEPT_CALL_KEYS, MADE_KEYS, OPTION_LIMITS};
 use passerelle::json::{parse_strict, Limits};
-use passerelle::proof::Cryptosuite;
-use passerelle::registry::{TrustAnswer, TrustResolver};
-use passerelle::status::StaticStatusLists;
-use passerelle::verify::StatusPolicy;
-use passerelle::{Error, ErrorCode, Timestamp, Verifier, VerifyOptions};
+use passerelle::{Error, ErrorCode, Timestamp, VerifyOptions};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
@@ -73,301 +72,222 @@ fn now() -> Timestamp {
     Timestamp::parse(&iso).unwrap_or(Timestamp::from_unix_seconds(0))
 }
 
-/// Options read from the JS options object.
-struct Options {
-    verify: VerifyOptions,
-    resolver: FallbackResolver<StaticResolver, Logs>,
-    /// The status lists, when `statusLists` was given: without it, the
-    /// verifier has no status list source and `statusPolicy` decides.
-    lists: Option<StaticStatusLists>,
-    /// Contexts supplied with the options, besides the bundled ones.
-    #[cfg(feature = "rdfc")]
-    jsonld: Option<Arc<passerelle::jsonld::JsonLd>>,
+/// The names of the page's fetchers: the `…Async` verifications use them,
+/// the synchronous ones leave them aside.
+const FETCHERS: &[&str] = &["fetchDidDocument", "fetchDidLog", "fetchStatusList"];
+
+/// Inputs at `time`, resolving did:webvh in builds that have it.
+fn new_inputs(time: Timestamp) -> Inputs {
+    #[cfg(feature = "webvh")]
+    return Inputs::new(time);
+    #[cfg(not(feature = "webvh"))]
+    Inputs::without_webvh(time)
 }
 
-/// Options carry DID documents, logs and status lists: larger than one credential.
-const OPTION_LIMITS: Limits = Limits {
-    max_bytes: 64 * 1024 * 1024,
-    max_depth: 64,
-};
-
-/// The options object as JSON (functions, such as fetchers, left out).
-fn options_map(options: &JsValue) -> Result<Map<String, Value>, JsValue> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(Map::new());
-    }
-    match parse_strict(json_text(options)?.as_bytes(), OPTION_LIMITS) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(invalid_option("options must be an object")),
-        Err(e) => Err(js_error(&e)),
-    }
+fn option_invalid(key: &str, what: &str) -> JsValue {
+    js_error(&Error::new(ErrorCode::OptionInvalid, format!("{key} must be {what}")))
 }
 
-/// Reads the options, taking the DID documents and status lists out of the
-/// parsed object rather than copying them.
-fn read_options(options: &JsValue) -> Result<Options, JsValue> {
-    let mut map = options_map(options)?;
-    let time = match map.get("time").and_then(Value::as_str) {
-        Some(text) => Timestamp::parse(text).map_err(|e| js_error(&e))?,
-        None => now(),
-    };
-    let mut verify = VerifyOptions::at(time);
-    verify.challenge = map.get("challenge").and_then(Value::as_str).map(str::to_owned);
-    verify.domain = map.get("domain").and_then(Value::as_str).map(str::to_owned);
-    if let Some(max) = map.get("maxBytes").and_then(Value::as_u64) {
-        verify.limits.max_bytes = max as usize;
+/// A supplied document as JSON text: a string as given, an object written
+/// by `JSON.stringify`.
+fn document_text(key: &str, value: &JsValue) -> Result<String, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
     }
-    if let Some(max) = map.get("maxDepth").and_then(Value::as_u64) {
-        verify.limits.max_depth = max as usize;
+    if !value.is_object() {
+        return Err(option_invalid(key, "JSON objects or their text"));
     }
-    if let Some(Value::Array(names)) = map.get("cryptosuites") {
-        verify.cryptosuites = names
-            .iter()
-            .filter_map(Value::as_str)
-            .filter_map(|n| Cryptosuite::parse(n).ok())
-            .collect();
-    }
-    let mut documents = StaticResolver::default();
-    if let Some(Value::Array(given)) = map.remove("didDocuments") {
-        for document in given {
-            documents.insert(DidDocument::from_json(document).map_err(|e| js_error(&e))?);
-        }
-    }
-    let logs = read_logs(&map);
-    verify.status_policy = read_status_policy(map.get("statusPolicy"))?;
-    let mut lists = None;
-    if let Some(Value::Object(given)) = map.remove("statusLists") {
-        let lists = lists.get_or_insert_with(StaticStatusLists::default);
-        for (url, list) in given {
-            let bytes = match list {
-                Value::String(text) => text.into_bytes(),
-                other => passerelle::json::to_text(&other)
-                    .map_err(|e| js_error(&e))?
-                    .into_bytes(),
-            };
-            lists.insert(url, bytes);
-        }
-    }
-    Ok(Options {
-        verify,
-        resolver: FallbackResolver(documents, logs),
-        lists,
-        #[cfg(feature = "rdfc")]
-        jsonld: supplied_contexts(&map),
-    })
+    js_sys::JSON::stringify(value)
+        .map(String::from)
+        .map_err(|_| option_invalid(key, "JSON-serializable"))
 }
 
-/// `statusPolicy`: `{skipWithoutSource, acceptUnknownTypes}`, booleans,
-/// both false by default (fail closed); any other key or value is refused.
-fn read_status_policy(given: Option<&Value>) -> Result<StatusPolicy, JsValue> {
-    let mut policy = StatusPolicy::default();
-    let Some(given) = given else {
-        return Ok(policy);
-    };
-    let given = given
-        .as_object()
-        .ok_or_else(|| invalid_option("statusPolicy must be an object"))?;
-    for (key, value) in given {
-        let flag = match key.as_str() {
-            "skipWithoutSource" => &mut policy.skip_without_source,
-            "acceptUnknownTypes" => &mut policy.accept_unknown_types,
-            _ => return Err(invalid_option(format!("statusPolicy has an unknown key {key}"))),
-        };
-        *flag = value
-            .as_bool()
-            .ok_or_else(|| invalid_option(format!("statusPolicy.{key} must be a boolean")))?;
+/// The `[key, value]` pairs of the object `value`.
+fn entries(key: &str, value: &JsValue) -> Result<Vec<(String, JsValue)>, JsValue> {
+    if !value.is_object() || js_sys::Array::is_array(value) {
+        return Err(option_invalid(key, "an object"));
     }
-    Ok(policy)
-}
-
-/// did:webvh DIDs resolve through their logs (`didLogs`: `{did: log}`).
-#[cfg(feature = "webvh")]
-type Logs = passerelle::did::webvh::WebvhLogs;
-
-#[cfg(feature = "webvh")]
-fn read_logs(map: &Map<String, Value>) -> Logs {
-    let mut logs = Logs::new();
-    for (did, log) in map.get("didLogs").and_then(Value::as_object).into_iter().flatten() {
-        logs.insert(did.clone(), log.as_str().unwrap_or_default());
-    }
-    logs
-}
-
-/// Without the `webvh` feature, did:webvh DIDs are not found, and say why.
-#[cfg(not(feature = "webvh"))]
-struct Logs;
-
-#[cfg(not(feature = "webvh"))]
-fn read_logs(_map: &Map<String, Value>) -> Logs {
-    Logs
-}
-
-#[cfg(not(feature = "webvh"))]
-impl passerelle::did::DidResolver for Logs {
-    fn resolve(&self, did: &str, _time: Timestamp) -> passerelle::Result<DidDocument> {
-        let detail = if did.starts_with("did:webvh:") {
-            format!("{did}: did:webvh needs the `webvh` feature of passerelle-wasm, which this build leaves out")
-        } else {
-            format!("no document for {did}")
-        };
-        Err(Error::new(ErrorCode::DidNotFound, detail))
-    }
-}
-
-/// `contexts`: `{url: context document}` (JSON text or object) for the rdfc
-/// suites, besides the bundled contexts. Without it, the bundled ones, whose
-/// processed form is kept across calls; a page passes the same `contexts`
-/// with every call, so the processor made for the last set is kept too.
-#[cfg(feature = "rdfc")]
-fn supplied_contexts(map: &Map<String, Value>) -> Option<Arc<passerelle::jsonld::JsonLd>> {
-    use std::cell::RefCell;
-    thread_local! {
-        static LAST: RefCell<Option<(Value, Arc<passerelle::jsonld::JsonLd>)>> = const { RefCell::new(None) };
-    }
-    let given = map.get("contexts").filter(|c| c.is_object())?;
-    if let Some(kept) = LAST.with(|last| {
-        last.borrow()
-            .as_ref()
-            .filter(|(contexts, _)| contexts == given)
-            .map(|(_, jsonld)| Arc::clone(jsonld))
-    }) {
-        return Some(kept);
-    }
-    let documents: std::collections::HashMap<String, String> = given
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(url, document)| {
-            let text = match document {
-                Value::String(text) => text.clone(),
-                other => passerelle::json::to_text(other).unwrap_or_default(),
-            };
-            (url.clone(), text)
+    Ok(js_sys::Object::entries(value.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .map(|pair| {
+            let pair: js_sys::Array = pair.unchecked_into();
+            (pair.get(0).as_string().unwrap_or_default(), pair.get(1))
         })
-        .collect();
-    let jsonld = Arc::new(passerelle::jsonld::JsonLd::new().with_loader(documents));
-    LAST.with(|last| *last.borrow_mut() = Some((given.clone(), Arc::clone(&jsonld))));
-    Some(jsonld)
+        .collect())
 }
 
-/// Trust anchors and registry snapshots, loaded once and used by many verifications.
-#[wasm_bindgen]
-pub struct TrustStore {
-    /// Shared with the verifier's trust resolver, which must be `Send +
-    /// Sync` (a `Mutex`: uncontended in a single-threaded module).
-    inner: Arc<Mutex<passerelle::registry::TrustStore>>,
-}
-
-/// The store behind `store`'s lock. A lock is poisoned only by a panic
-/// while it was held (which the release build turns into an abort); the
-/// store is then taken as it is.
-fn locked(store: &Mutex<passerelle::registry::TrustStore>) -> MutexGuard<'_, passerelle::registry::TrustStore> {
-    store.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-#[wasm_bindgen]
-impl TrustStore {
-    /// A store trusting `anchors` (root registry DIDs).
-    #[wasm_bindgen(constructor)]
-    pub fn new(anchors: Vec<String>) -> TrustStore {
-        TrustStore {
-            inner: Arc::new(Mutex::new(passerelle::registry::TrustStore::new(anchors))),
+/// Reads the JS options object `options` into `inputs`; its keys must be
+/// among `allowed` (or the fetchers', which are left aside). The documents,
+/// logs and lists are taken one by one as JSON text; the policies are read
+/// by [`Inputs::read`], like any JSON options.
+fn read_options(options: &JsValue, allowed: &[&str], inputs: &mut Inputs) -> Result<(), JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(());
+    }
+    if !options.is_object() || js_sys::Array::is_array(options) {
+        return Err(option_invalid("options", "an object"));
+    }
+    let policies = js_sys::Object::new();
+    let mut any_policy = false;
+    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if FETCHERS.contains(&key.as_str()) {
+            continue;
+        }
+        check_key(&key, allowed).map_err(|e| js_error(&e))?;
+        let value = js_sys::Reflect::get(options, &JsValue::from_str(&key))?;
+        if value.is_undefined() || value.is_null() {
+            continue;
+        }
+        match key.as_str() {
+            "didDocuments" | "snapshots" => {
+                if !js_sys::Array::is_array(&value) {
+                    return Err(option_invalid(&key, "an array"));
+                }
+                for item in js_sys::Array::from(&value).iter() {
+                    let text = document_text(&key, &item)?.into_bytes();
+                    if key == "snapshots" {
+                        inputs.snapshot(text);
+                    } else {
+                        inputs.did_document_text(text);
+                    }
+                }
+            }
+            "statusLists" => {
+                inputs.status_source();
+                for (url, list) in entries(&key, &value)? {
+                    inputs.status_list(url, document_text(&key, &list)?.into_bytes());
+                }
+            }
+            "contexts" => {
+                for (url, context) in entries(&key, &value)? {
+                    inputs.context(url, document_text(&key, &context)?);
+                }
+            }
+            "didLogs" => {
+                for (did, log) in entries(&key, &value)? {
+                    let log = log
+                        .as_string()
+                        .ok_or_else(|| option_invalid(&key, "an object of did.jsonl texts by DID"))?;
+                    inputs.did_log(did, log);
+                }
+            }
+            _ => {
+                js_sys::Reflect::set(&policies, &JsValue::from_str(&key), &value)?;
+                any_policy = true;
+            }
         }
     }
-
-    /// Loads a signed snapshot (JSON text or object). `options.didDocuments`
-    /// holds the registry's DID document unless it is a did:key;
-    /// `options.time` is the time of the freshness check (default: now).
-    /// Returns the registry's DID; throws with `SNAPSHOT_*` or `REGISTRY_INVALID`.
-    /// A refused snapshot is remembered, and answers that need it say why.
-    #[wasm_bindgen(js_name = loadSnapshot)]
-    pub fn load_snapshot(&self, snapshot: JsValue, options: JsValue) -> Result<String, JsValue> {
-        let options = read_options(&options)?;
-        let text = json_text(&snapshot)?;
-        locked(&self.inner)
-            .load_snapshot(text.as_bytes(), &options.resolver, options.verify.time)
-            .map_err(|e| js_error(&e))
+    if any_policy {
+        let text = String::from(js_sys::JSON::stringify(&policies)?);
+        match parse_strict(text.as_bytes(), OPTION_LIMITS) {
+            Ok(Value::Object(map)) => {
+                for (key, value) in map {
+                    let read = match key.as_str() {
+                        "trustAnchors" | "seen" => inputs.read_trust(&key, value),
+                        _ => inputs.read_policy(&key, value),
+                    };
+                    read.map_err(|e| js_error(&e))?;
+                }
+            }
+            Ok(_) => return Err(option_invalid("options", "an object")),
+            Err(e) => return Err(js_error(&e)),
+        }
     }
-
-    /// Records that sequence `sequence` of `registry` was seen (rollback protection).
-    #[wasm_bindgen(js_name = markSeen)]
-    pub fn mark_seen(&self, registry: &str, sequence: f64) {
-        locked(&self.inner).mark_seen(registry, sequence as u64);
-    }
-
-    /// The trust anchors.
-    pub fn anchors(&self) -> Vec<String> {
-        locked(&self.inner).anchors().to_vec()
-    }
-
-    /// Verifies a credential like [`verify_credential`], with this store's
-    /// trust anchors and snapshots (the `trust` check).
-    #[wasm_bindgen(js_name = verifyCredential)]
-    pub fn verify_credential(&self, credential: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        verify(&credential, &options, Some(self), false)
-    }
-
-    /// Verifies a presentation like [`verify_presentation`], with this store.
-    #[wasm_bindgen(js_name = verifyPresentation)]
-    pub fn verify_presentation(&self, presentation: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        verify(&presentation, &options, Some(self), true)
-    }
+    Ok(())
 }
 
-/// The store as the verifier's trust resolver, sharing the JS object's state.
-struct Shared {
-    anchors: Vec<String>,
-    store: Arc<Mutex<passerelle::registry::TrustStore>>,
+/// Inputs read from `options` (keys among `allowed`), the time defaulting to now.
+fn inputs_of(options: &JsValue, allowed: &[&str]) -> Result<Inputs, JsValue> {
+    let mut inputs = new_inputs(now());
+    read_options(options, allowed, &mut inputs)?;
+    Ok(inputs)
 }
 
-impl TrustResolver for Shared {
-    fn anchors(&self) -> &[String] {
-        &self.anchors
-    }
-    fn authorize_issuer(&self, issuer: &str, types: &[&str], time: Timestamp) -> TrustAnswer {
-        locked(&self.store).authorize_issuer(issuer, types, time)
-    }
-}
-
-fn verify(
-    input: &JsValue,
-    options: &JsValue,
-    trust: Option<&TrustStore>,
-    presentation: bool,
-) -> Result<JsValue, JsValue> {
+/// A one-shot verification: a verifier made from `options`, used once.
+fn verify(input: &JsValue, options: &JsValue, presentation: bool) -> Result<JsValue, JsValue> {
     let text = json_text(input)?;
-    verify_text(&text, read_options(options)?, trust.map(|t| &t.inner), presentation)
+    let inputs = inputs_of(options, CALL_KEYS)?;
+    let (verifier, _) = inputs.build().map_err(|e| js_error(&e))?;
+    report_of(&verifier, &text, verifier.options(), presentation)
 }
 
-fn verify_text(
+fn report_of(
+    verifier: &KeptVerifier,
     text: &str,
-    options: Options,
-    trust: Option<&Arc<Mutex<passerelle::registry::TrustStore>>>,
+    options: &VerifyOptions,
     presentation: bool,
 ) -> Result<JsValue, JsValue> {
-    // `&dyn DidResolver`, as snapshot loading uses: one instantiation of the verifier in the module.
-    let resolver: &dyn passerelle::did::DidResolver = &options.resolver;
-    let mut verifier = Verifier::new(resolver);
-    if let Some(lists) = options.lists {
-        verifier = verifier.with_status(lists);
-    }
-    #[cfg(feature = "rdfc")]
-    if let Some(jsonld) = options.jsonld {
-        verifier = verifier.with_contexts(jsonld);
-    }
-    if let Some(store) = trust {
-        let anchors = locked(store).anchors().to_vec();
-        verifier = verifier.with_trust(Shared {
-            anchors,
-            store: Arc::clone(store),
-        });
-    }
     let report = if presentation {
-        verifier.verify_presentation(text.as_bytes(), &options.verify)
+        verifier.verify_presentation(text.as_bytes(), options)
     } else {
-        verifier.verify(text.as_bytes(), &options.verify)
+        verifier.verify(text.as_bytes(), options)
     };
     to_js(&report.to_json())
+}
+
+/// A verifier made once and reused: its trust anchors, registry snapshots,
+/// DID documents, did:webvh logs, status lists, contexts and policies are
+/// given when it is made; each call may give more DID documents, logs and
+/// status lists. It keeps the status lists it verified and the DID
+/// documents it was given (up to 64 of each given with calls), keyed by
+/// URL or DID and the SHA-256 of their content: what is given again
+/// unchanged is not read or verified again, what changed is.
+#[wasm_bindgen(js_name = PasserelleVerifier)]
+pub struct PasserelleVerifier {
+    inner: RefCell<KeptVerifier>,
+}
+
+#[wasm_bindgen(js_class = PasserelleVerifier)]
+impl PasserelleVerifier {
+    /// A verifier made from `inputs`: the options of `verifyCredential`
+    /// plus `trustAnchors`, `snapshots` and `seen`; an unknown key is
+    /// refused (`OPTION_UNKNOWN`). A refused snapshot is remembered, and
+    /// answers that need it say why. A `time` given here is the default of
+    /// every call (else the time of each call).
+    #[wasm_bindgen(constructor)]
+    pub fn new(inputs: JsValue) -> Result<PasserelleVerifier, JsValue> {
+        let inputs = inputs_of(&inputs, MADE_KEYS)?.with_digests();
+        let (verifier, _) = inputs.build().map_err(|e| js_error(&e))?;
+        Ok(PasserelleVerifier {
+            inner: RefCell::new(verifier),
+        })
+    }
+
+    /// Verifies a credential (or a presentation, told apart by its type)
+    /// with what the verifier holds and what `options` adds (`time`,
+    /// `lang`, `challenge`, `domain`, `cryptosuites`, `maxBytes`,
+    /// `maxDepth`, `statusPolicy`, `trustAtVerificationTime`,
+    /// `didDocuments`, `didLogs`, `statusLists`).
+    #[wasm_bindgen(js_name = verifyCredential)]
+    pub fn verify_credential(&self, credential: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        self.verify(&credential, &options, false)
+    }
+
+    /// Verifies a presentation and every credential in it, like `verifyCredential`.
+    #[wasm_bindgen(js_name = verifyPresentation)]
+    pub fn verify_presentation(&self, presentation: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        self.verify(&presentation, &options, true)
+    }
+
+    /// What `input` needs that the verifier does not hold (see `needsOf`):
+    /// the `…Async` verifications fetch only that.
+    #[wasm_bindgen(js_name = needsOf)]
+    pub fn needs_of(&self, input: JsValue) -> Result<JsValue, JsValue> {
+        let verifier = self.inner.borrow();
+        let mut needs = needs::needs_of_input(&json_text(&input)?);
+        needs.retain(|did| !verifier.has_did(did), |url| !verifier.has_status_list(url));
+        to_js(&needs.to_json())
+    }
+
+    fn verify(&self, input: &JsValue, options: &JsValue, presentation: bool) -> Result<JsValue, JsValue> {
+        let text = json_text(input)?;
+        let mut verifier = self.inner.borrow_mut();
+        let mut call = verifier.call_inputs(now());
+        read_options(options, KEPT_CALL_KEYS, &mut call)?;
+        let options = verifier.supply(call).map_err(|e| js_error(&e))?;
+        report_of(&verifier, &text, &options, presentation)
+    }
 }
 
 /// Verifies a credential (JSON text or object; a presentation is detected by
@@ -375,17 +295,17 @@ fn verify_text(
 /// `statusLists`, `statusPolicy`, `challenge`, `domain`, `cryptosuites`, `maxBytes`,
 /// `maxDepth`, and `contexts` in builds with the rdfc suites. Returns the report: `{kind, verified, checks: [{name, outcome,
 /// code?, message: {en, fr}, evidence, detail?}], credentials?}`.
-/// Without trust anchors the `trust` check is skipped; use
-/// `TrustStore.verifyCredential` to include it.
+/// Without trust anchors the `trust` check is skipped: a
+/// `PasserelleVerifier` made with `trustAnchors` and `snapshots` includes it.
 #[wasm_bindgen(js_name = verifyCredential)]
 pub fn verify_credential(credential: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    verify(&credential, &options, None, false)
+    verify(&credential, &options, false)
 }
 
 /// Verifies a presentation and every credential in it.
 #[wasm_bindgen(js_name = verifyPresentation)]
 pub fn verify_presentation(presentation: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    verify(&presentation, &options, None, true)
+    verify(&presentation, &options, true)
 }
 
 /// What `input` (a credential or presentation as JSON text or object, or a

@@ -17,18 +17,79 @@ async fn every_test_vector_gives_the_same_results_when_its_data_is_fetched() {
 }
 
 #[wasm_bindgen_test]
-fn a_trust_store_serves_many_verifications() {
-    // A TrustStore passed to verification must not be consumed by it.
-    let trust =
-        passerelle_wasm::TrustStore::new(vec!["did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK".into()]);
-    for _ in 0..3 {
-        let report = trust
-            .verify_credential("{}".into(), wasm_bindgen::JsValue::UNDEFINED)
-            .unwrap();
-        let text = String::from(js_sys::JSON::stringify(&report).unwrap());
-        assert!(text.contains("\"kind\":\"credential\""), "{text}");
+fn every_test_vector_gives_the_same_results_through_a_kept_verifier() {
+    common::run_all_kept();
+}
+
+fn code_of(error: &wasm_bindgen::JsValue) -> Option<String> {
+    js_sys::Reflect::get(error, &wasm_bindgen::JsValue::from_str("code"))
+        .unwrap()
+        .as_string()
+}
+
+#[wasm_bindgen_test]
+fn a_misspelt_option_is_refused_not_ignored() {
+    use wasm_bindgen::JsValue;
+    let presentation = common::text("cases/vp-valid.json");
+    let verifier = passerelle_wasm::PasserelleVerifier::new(JsValue::UNDEFINED).unwrap();
+    for options in [
+        r#"{"challange": "abc"}"#,
+        r#"{"statusPolicy": {"skipWithoutSourse": true}}"#,
+        r#"{"cryptosuites": ["eddsa-jcs-2023"]}"#,
+    ] {
+        let given = || js_sys::JSON::parse(options).unwrap();
+        let input = || JsValue::from_str(&presentation);
+        for refused in [
+            passerelle_wasm::verify_presentation(input(), given()),
+            passerelle_wasm::verify_credential(input(), given()),
+            verifier.verify_presentation(input(), given()),
+        ] {
+            let error = refused.expect_err(options);
+            assert_eq!(code_of(&error).as_deref(), Some("OPTION_UNKNOWN"), "{options}");
+        }
     }
-    assert_eq!(trust.anchors().len(), 1);
+    // A misspelt fetcher is refused too, though JSON would drop a function.
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"fetchStatusLists".into(), &js_sys::Function::new_no_args("")).unwrap();
+    let error = passerelle_wasm::verify_credential("{}".into(), options.into()).unwrap_err();
+    assert_eq!(code_of(&error).as_deref(), Some("OPTION_UNKNOWN"));
+    // Keys of the verifier's making are not options of a call.
+    let error = verifier
+        .verify_credential("{}".into(), js_sys::JSON::parse(r#"{"trustAnchors": []}"#).unwrap())
+        .unwrap_err();
+    assert_eq!(code_of(&error).as_deref(), Some("OPTION_UNKNOWN"));
+    let error = passerelle_wasm::PasserelleVerifier::new(js_sys::JSON::parse(r#"{"anchors": []}"#).unwrap())
+        .err()
+        .unwrap();
+    assert_eq!(code_of(&error).as_deref(), Some("OPTION_UNKNOWN"));
+}
+
+#[wasm_bindgen_test]
+fn a_kept_verifier_with_trust_anchors_serves_many_verifications() {
+    // A verifier must not be consumed by a verification, nor lose its trust inputs.
+    let inputs =
+        js_sys::JSON::parse(r#"{"trustAnchors": ["did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"]}"#)
+            .unwrap();
+    let verifier = passerelle_wasm::PasserelleVerifier::new(inputs).unwrap();
+    let credential = wasm_bindgen::JsValue::from_str(&common::text("cases/vc-valid-did-key.json"));
+    let time = || js_sys::JSON::parse(r#"{"time": "2026-06-01T12:00:00Z"}"#).unwrap();
+    for _ in 0..3 {
+        let report = verifier.verify_credential(credential.clone(), time()).unwrap();
+        let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+        let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let trust = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "trust");
+        // The anchor has no snapshot, so it authorizes no issuer: the trust
+        // check runs (it is not skipped) and fails.
+        assert_eq!(
+            trust.map(|c| &c["outcome"]),
+            Some(&serde_json::json!("failed")),
+            "{text}"
+        );
+    }
 }
 
 #[wasm_bindgen_test]
@@ -42,15 +103,19 @@ fn errors_are_thrown_with_their_code() {
             .unwrap_err();
     let code = js_sys::Reflect::get(&bad_time, &wasm_bindgen::JsValue::from_str("code")).unwrap();
     assert_eq!(code.as_string().as_deref(), Some("DATE_INVALID"));
-    for policy in [
-        r#"{"statusPolicy": {"skipWithoutSourse": true}}"#,
-        r#"{"statusPolicy": {"acceptUnknownTypes": "yes"}}"#,
-        r#"{"statusPolicy": true}"#,
+    for (policy, expected) in [
+        (r#"{"statusPolicy": {"skipWithoutSourse": true}}"#, "OPTION_UNKNOWN"),
+        (r#"{"statusPolicy": {"acceptUnknownTypes": "yes"}}"#, "OPTION_INVALID"),
+        (r#"{"statusPolicy": true}"#, "OPTION_INVALID"),
+        (r#"{"challenge": 5}"#, "OPTION_INVALID"),
+        (r#"{"didDocuments": {}}"#, "OPTION_INVALID"),
+        (r#"{"statusLists": {"https://s.example/1": 5}}"#, "OPTION_INVALID"),
+        (r#"[]"#, "OPTION_INVALID"),
     ] {
         let bad_policy =
             passerelle_wasm::verify_credential("{}".into(), js_sys::JSON::parse(policy).unwrap()).unwrap_err();
         let code = js_sys::Reflect::get(&bad_policy, &wasm_bindgen::JsValue::from_str("code")).unwrap();
-        assert_eq!(code.as_string().as_deref(), Some("PROPERTY_INVALID"), "{policy}");
+        assert_eq!(code.as_string().as_deref(), Some(expected), "{policy}");
     }
 }
 

@@ -1,7 +1,7 @@
 // The offline verifier page: the wasm module, the demo's trust anchor,
 // registry snapshots, DID documents, did:webvh log and status lists, all
 // served with the page. Nothing is fetched from elsewhere.
-import init, { TrustStore } from "../full/web/index.js";
+import init, { PasserelleVerifier } from "../full/web/index.js";
 import { TEXT, CHECKS, evidenceValue } from "./labels.js";
 
 let lang = "en";
@@ -81,7 +81,7 @@ const evidenceOf = (check, name) => check?.evidence?.find((e) => e.name === name
 
 // Who issued it: the name the registry that authorizes the issuer gives it,
 // found from the trust check's evidence path (issuer ← authorizing registry
-// ← … ← anchor, as DIDs) in the snapshots the store accepted; only when the
+// ← … ← anchor, as DIDs) in the snapshots the verifier accepted; only when the
 // proof and key binding show the issuer signed it. Otherwise its DID, saying
 // what it lacks.
 function issuerLine(report) {
@@ -200,7 +200,7 @@ function verifyInput() {
     $("result").replaceChildren(element("p", { className: "verdict ko", textContent: TEXT[lang].empty }));
     return;
   }
-  const options = { didDocuments: data.didDocuments, didLogs: data.didLogs, statusLists: data.statusLists };
+  const options = {};
   const time = $("time").value.trim();
   if (time) options.time = time;
   try {
@@ -228,13 +228,15 @@ function indexNames(snapshot) {
 async function main() {
   await init();
   data = await (await fetch("demo-data.json")).json();
-  trust = new TrustStore(data.anchors);
-  for (const snapshot of data.snapshots) {
-    try {
-      trust.loadSnapshot(snapshot, { didDocuments: data.didDocuments, time: data.time });
-      indexNames(snapshot);
-    } catch (_) { /* remembered by the store */ }
-  }
+  // The demo's snapshots are checked for freshness at the demo's time, which
+  // is also the time of a verification unless the page's time field says otherwise.
+  trust = new PasserelleVerifier({
+    trustAnchors: data.anchors, snapshots: data.snapshots, time: data.time,
+    didDocuments: data.didDocuments, didLogs: data.didLogs, statusLists: data.statusLists,
+  });
+  // Names are shown only along the passed trust check's path, which only
+  // snapshots the verifier accepted can give.
+  data.snapshots.forEach(indexNames);
   $("lang").addEventListener("click", () => { lang = lang === "en" ? "fr" : "en"; applyLanguage(); });
   $("form").addEventListener("submit", (event) => { event.preventDefault(); verifyInput(); });
   $("file").addEventListener("change", (event) => { if (event.target.files[0]) readFile(event.target.files[0]); });

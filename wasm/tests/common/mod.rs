@@ -2,7 +2,7 @@
 //! browser suites both call [`run_all`].
 #![allow(dead_code)]
 
-use passerelle_wasm::TrustStore;
+use passerelle_wasm::PasserelleVerifier;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::JsValue;
 
@@ -29,7 +29,9 @@ fn js(value: &Value) -> JsValue {
 
 /// A case made ready for the wasm API.
 struct Prepared {
-    trust: TrustStore,
+    /// A verifier made with the case's trust anchors, snapshots and
+    /// sequences seen (and the DID documents the snapshots need).
+    trust: PasserelleVerifier,
     input: String,
     /// The verification options, without the documents, logs and lists.
     options: Map<String, Value>,
@@ -73,23 +75,19 @@ fn prepare(case: &Value) -> Prepared {
             .map(|(url, path)| (url.clone(), Value::String(text(path.as_str().unwrap()))))
             .collect()
     });
-    let anchors: Vec<String> = options["trustAnchors"]
+    let snapshots: Vec<Value> = options["registries"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|a| a.as_str().map(str::to_owned))
+        .map(|path| Value::String(text(path.as_str().unwrap())))
         .collect();
-    let trust = TrustStore::new(anchors);
-    for (registry, sequence) in options["seen"].as_object().into_iter().flatten() {
-        trust.mark_seen(registry, sequence.as_f64().unwrap_or(0.0));
+    let mut trust_inputs = json!({"didDocuments": documents, "snapshots": snapshots});
+    for key in ["trustAnchors", "seen", "time"] {
+        if let Some(value) = options.get(key) {
+            trust_inputs[key] = value.clone();
+        }
     }
-    let snapshot_options = js(&json!({"didDocuments": documents, "time": options["time"]}));
-    for path in options["registries"].as_array().into_iter().flatten() {
-        let _ = trust.load_snapshot(
-            JsValue::from_str(&text(path.as_str().unwrap())),
-            snapshot_options.clone(),
-        );
-    }
+    let trust = PasserelleVerifier::new(js(&trust_inputs)).expect("the case's trust inputs are accepted");
     let input = String::from_utf8_lossy(file(case["input"].as_str().unwrap())).into_owned();
     Prepared {
         trust,
@@ -145,6 +143,59 @@ fn run_case(case: &Value) -> Option<String> {
         .trust
         .verify_credential(JsValue::from_str(&prepared.input), js(&Value::Object(options.clone())));
     judge(case, report)
+}
+
+/// Runs one case through a `PasserelleVerifier` made with everything the
+/// case gives (trust anchors, snapshots, sequences seen, documents, logs,
+/// lists), then asked twice: the second answer, from what it kept, must be
+/// the same.
+fn run_case_kept(case: &Value) -> Option<String> {
+    let prepared = prepare(case);
+    let given = &case["options"];
+    let mut inputs = prepared.options.clone();
+    inputs.insert("didDocuments".into(), Value::Array(prepared.documents.clone()));
+    inputs.insert("didLogs".into(), Value::Object(prepared.logs.clone()));
+    if let Some(lists) = &prepared.lists {
+        inputs.insert("statusLists".into(), Value::Object(lists.clone()));
+    }
+    for key in ["trustAnchors", "seen"] {
+        if let Some(value) = given.get(key) {
+            inputs.insert(key.into(), value.clone());
+        }
+    }
+    let snapshots: Vec<Value> = given["registries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|path| Value::String(text(path.as_str().unwrap())))
+        .collect();
+    inputs.insert("snapshots".into(), Value::Array(snapshots));
+    let verifier = match passerelle_wasm::PasserelleVerifier::new(js(&Value::Object(inputs))) {
+        Ok(verifier) => verifier,
+        Err(e) => return Some(format!("new PasserelleVerifier threw {e:?}")),
+    };
+    let input = JsValue::from_str(&prepared.input);
+    judge(case, verifier.verify_credential(input.clone(), JsValue::UNDEFINED)).or_else(|| {
+        judge(case, verifier.verify_credential(input, JsValue::UNDEFINED)).map(|why| format!("asked again: {why}"))
+    })
+}
+
+/// Runs every case of the manifest through a `PasserelleVerifier`; panics
+/// listing the ones that differ from the expected results.
+pub fn run_all_kept() {
+    let manifest: Value = serde_json::from_slice(file("manifest.json")).unwrap();
+    let cases = manifest["cases"].as_array().unwrap();
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|case| run_case_kept(case).map(|why| format!("{}: {why}", case["id"])))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ through a PasserelleVerifier:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 /// A JS async function serving `table[key]` (or null), as a page's fetcher would.
