@@ -53,7 +53,7 @@ enum Command {
     Issue(IssueArgs),
     /// Verify a credential or presentation and print the report.
     Verify(VerifyArgs),
-    /// Create and update did:webvh DIDs, and resolve a did:webvh log.
+    /// Resolve DIDs and DID URLs; create did:webvh DIDs and resolve a did:webvh log.
     Did {
         #[command(subcommand)]
         command: DidCommand,
@@ -300,7 +300,7 @@ fn main() -> ExitCode {
         } => vectors_run(&dir, lang),
         Command::Registry { command } => registry(command, lang),
         Command::Status { command } => status(command, lang),
-        Command::Did { command } => did_command(command),
+        Command::Did { command } => did_command(command, lang),
         Command::Rdf { command } => rdf::rdf(command),
     };
     match result {
@@ -535,18 +535,7 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let mut logs = passerelle::did::webvh::WebvhLogs::new();
     for path in &args.did_logs {
         let text = std::fs::read_to_string(path).map_err(|e| io_failure(path, e))?;
-        let did = text
-            .lines()
-            .last()
-            .and_then(|line| serde_json::from_str::<Value>(line).ok())
-            .and_then(|entry| entry["state"]["id"].as_str().map(str::to_owned))
-            .ok_or_else(|| {
-                Failure::from(Error::new(
-                    passerelle::ErrorCode::DidLogInvalid,
-                    format!("{}: no DID in the log", path.display()),
-                ))
-            })?;
-        logs.insert(did, text);
+        logs.insert(did_cli::log_did(path, &text)?, text);
     }
     let mut resolver: Box<dyn passerelle::did::DidResolver> =
         Box::new(passerelle::did::FallbackResolver(resolver, logs));
