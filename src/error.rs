@@ -218,6 +218,28 @@ codes! {
     DidInvalid => "DID_INVALID",
         "An identifier (DID) is malformed.",
         "Un identifiant (DID) est mal formé.";
+    /// A DID URL is malformed (path, query or fragment), or has a path or
+    /// query its DID method does not define (`did:key`, `did:jwk`).
+    DidUrlInvalid => "DID_URL_INVALID",
+        "A DID URL is malformed, or has a path or query its DID method does not define.",
+        "Une URL DID est mal formée, ou a un chemin ou une requête que sa méthode DID ne définit pas.";
+    /// The DID's method is not one this resolver implements.
+    DidMethodUnsupported => "DID_METHOD_UNSUPPORTED",
+        "This DID method is not supported.",
+        "Cette méthode DID n’est pas prise en charge.";
+    /// A `did:key` holds a key of the wrong length for its multicodec key type.
+    DidKeyLengthInvalid => "DID_KEY_LENGTH_INVALID",
+        "The public key in the DID has the wrong length for its key type.",
+        "La clé publique du DID n’a pas la longueur de son type de clé.";
+    /// The public key format asked of a `did:key` resolution is not one this resolver knows.
+    PublicKeyFormatUnsupported => "PUBLIC_KEY_FORMAT_UNSUPPORTED",
+        "The requested public key format is not known.",
+        "Le format de clé publique demandé est inconnu.";
+    /// The key cannot be expressed in the public key format asked (or the
+    /// format is experimental and experimental formats were not enabled).
+    PublicKeyFormatInvalid => "PUBLIC_KEY_FORMAT_INVALID",
+        "The key cannot be expressed in the requested public key format, or that format is not enabled.",
+        "La clé ne peut pas être exprimée dans le format de clé publique demandé, ou ce format n’est pas activé.";
     /// The resolver has no DID document for this DID.
     DidNotFound => "DID_NOT_FOUND",
         "The DID could not be resolved.",

@@ -54,7 +54,7 @@ enum Command {
     Issue(IssueArgs),
     /// Verify a credential or presentation and print the report.
     Verify(VerifyArgs),
-    /// Create and update did:webvh DIDs, and resolve a did:webvh log.
+    /// Resolve DIDs and DID URLs; create did:webvh DIDs and resolve a did:webvh log.
     Did {
         #[command(subcommand)]
         command: DidCommand,
@@ -301,7 +301,7 @@ fn main() -> ExitCode {
         } => vectors_run(&dir, lang),
         Command::Registry { command } => registry(command, lang),
         Command::Status { command } => status(command, lang),
-        Command::Did { command } => did_command(command),
+        Command::Did { command } => did_command(command, lang),
         Command::Rdf { command } => rdf::rdf(command),
     };
     match result {
@@ -545,18 +545,7 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
     }
     for path in &args.did_logs {
         let text = std::fs::read_to_string(path).map_err(|e| io_failure(path, e))?;
-        let did = text
-            .lines()
-            .last()
-            .and_then(|line| serde_json::from_str::<Value>(line).ok())
-            .and_then(|entry| entry["state"]["id"].as_str().map(str::to_owned))
-            .ok_or_else(|| {
-                Failure::from(Error::new(
-                    passerelle::ErrorCode::DidLogInvalid,
-                    format!("{}: no DID in the log", path.display()),
-                ))
-            })?;
-        inputs.did_log(did, text);
+        inputs.did_log(did_cli::log_did(path, &text)?, text);
     }
     if args.fetch_did_web {
         let web = passerelle::did::web_resolver::WebResolver::new(std::time::Duration::from_secs(10));

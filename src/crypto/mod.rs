@@ -123,6 +123,17 @@ impl PublicKey {
         }
     }
 
+    /// The X25519 public key of the same key pair, for key agreement (the
+    /// Montgomery form of the Ed25519 point, RFC 7748 §4.1, as the did:key
+    /// method derives it); `None` for keys that are not Ed25519.
+    pub fn x25519_key_agreement(&self) -> Option<[u8; 32]> {
+        match self {
+            PublicKey::Ed25519(key) => Some(key.to_montgomery().to_bytes()),
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P256(_) => None,
+        }
+    }
+
     /// The algorithm of this key.
     pub fn algorithm(&self) -> KeyAlgorithm {
         match self {

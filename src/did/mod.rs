@@ -9,12 +9,14 @@
 mod document;
 pub mod jwk;
 pub mod key;
+pub mod resolution;
 pub mod web;
 #[cfg(feature = "native")]
 pub mod web_resolver;
 pub mod webvh;
 
 pub use document::{DidDocument, VerificationMethod, VerificationRelationship};
+pub use resolution::{resolve, ResolutionOptions, ResolutionResult};
 
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::time::Timestamp;
@@ -119,8 +121,9 @@ impl DidResolver for StaticResolver {
 
 /// Resolves `did` as it stood at `time`: `did:key` and `did:jwk` locally,
 /// any other method through `resolver`, checking that the document's `id`
-/// is `did`.
-pub fn resolve(did: &str, resolver: &dyn DidResolver, time: Timestamp) -> Result<DidDocument> {
+/// is `did`. (The verifier's path; [`resolve`] answers with a DID
+/// Resolution Result.)
+pub fn resolve_document(did: &str, resolver: &dyn DidResolver, time: Timestamp) -> Result<DidDocument> {
     let method = method_of(did)?;
     let document = match method {
         "key" => key::document(did)?,
@@ -170,7 +173,7 @@ pub fn retrieve_verification_method(
         "jwk" => return jwk::resolve_method(vm_url),
         _ => {}
     }
-    let document = resolve(did, resolver, time)?;
+    let document = resolve_document(did, resolver, time)?;
     let method = document.verification_method(vm_url)?;
     let relationships = [
         VerificationRelationship::AssertionMethod,
@@ -272,7 +275,9 @@ mod tests {
         let resolver = StaticResolver::default();
         let at = Timestamp::from_unix_seconds(1_795_000_000);
         assert_eq!(
-            resolve("did:web:nobody.example", &resolver, at).unwrap_err().code(),
+            resolve_document("did:web:nobody.example", &resolver, at)
+                .unwrap_err()
+                .code(),
             ErrorCode::DidNotFound
         );
 
@@ -283,7 +288,7 @@ mod tests {
             }
         }
         assert_eq!(
-            resolve("did:web:asked.example", &Liar, at).unwrap_err().code(),
+            resolve_document("did:web:asked.example", &Liar, at).unwrap_err().code(),
             ErrorCode::DidDocumentInvalid
         );
     }

@@ -1,4 +1,4 @@
-//! `passerelle did`: create, update and resolve did:webvh DIDs.
+//! `passerelle did`: resolve DIDs and DID URLs; create and resolve did:webvh DIDs.
 
 use super::*;
 
@@ -25,6 +25,38 @@ pub(crate) enum DidCommand {
         #[arg(long, value_parser = parse_time)]
         at: Option<Timestamp>,
     },
+    /// Resolve a DID or dereference a DID URL (did:key, did:jwk, did:web,
+    /// did:webvh) and print the DID Resolution Result; exit 1 when it has an error.
+    Resolve {
+        /// The DID or DID URL (e.g. did:key:z6Mk…#z6Mk…).
+        did: String,
+        /// did:key public key format: Multikey (default), JsonWebKey2020,
+        /// Ed25519VerificationKey2020, Ed25519VerificationKey2018, X25519KeyAgreementKey2020,
+        /// X25519KeyAgreementKey2019.
+        #[arg(long)]
+        public_key_format: Option<String>,
+        /// Allow the did:key formats the method calls experimental (…2018, …2019).
+        #[arg(long)]
+        experimental_public_key_types: bool,
+        /// Leave out the X25519 key-agreement key derived from an Ed25519 did:key.
+        #[arg(long)]
+        no_key_agreement: bool,
+        /// Print the DID Resolution Result as JSON.
+        #[arg(long)]
+        json: bool,
+        /// A DID document to resolve did:web from (repeatable).
+        #[arg(long = "did-document")]
+        did_documents: Vec<PathBuf>,
+        /// A did:webvh log (did.jsonl) to resolve from (repeatable).
+        #[arg(long = "did-log")]
+        did_logs: Vec<PathBuf>,
+        /// Fetch did:web documents and did:webvh logs over HTTPS when not given locally (public hosts only).
+        #[arg(long)]
+        fetch_did_web: bool,
+        /// The time the DID is resolved at (did:webvh: the version in force then); default: now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<Timestamp>,
+    },
     /// Verify a did:webvh log and print the DID document.
     WebvhResolve {
         /// The DID.
@@ -41,9 +73,55 @@ pub(crate) enum DidCommand {
     },
 }
 
-pub(crate) fn did_command(command: DidCommand) -> Result<ExitCode, Failure> {
+pub(crate) fn did_command(command: DidCommand, lang: Lang) -> Result<ExitCode, Failure> {
     use passerelle::did::webvh::{key_hash, resolve_log, VersionQuery, WebvhLog};
     match command {
+        DidCommand::Resolve {
+            did,
+            public_key_format,
+            experimental_public_key_types,
+            no_key_agreement,
+            json,
+            did_documents,
+            did_logs,
+            fetch_did_web,
+            at,
+        } => {
+            let mut logs = passerelle::did::webvh::WebvhLogs::new();
+            for path in &did_logs {
+                let text = std::fs::read_to_string(path).map_err(|e| io_failure(path, e))?;
+                logs.insert(log_did(path, &text)?, text);
+            }
+            let mut resolver: Box<dyn passerelle::did::DidResolver> = Box::new(passerelle::did::FallbackResolver(
+                load_resolver(&did_documents, &[])?,
+                logs,
+            ));
+            if fetch_did_web {
+                let web = passerelle::did::web_resolver::WebResolver::new(std::time::Duration::from_secs(10));
+                resolver = Box::new(passerelle::did::FallbackResolver(resolver, web));
+            }
+            let options = passerelle::did::ResolutionOptions {
+                public_key_format: public_key_format.as_deref(),
+                enable_experimental_public_key_types: experimental_public_key_types,
+                enable_encryption_key_derivation: !no_key_agreement,
+                resolver: Some(resolver.as_ref()),
+                time: Some(at.unwrap_or_else(Timestamp::now)),
+            };
+            let result = passerelle::did::resolve(&did, &options);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&result.to_json()).unwrap_or_default()
+                );
+            } else {
+                print!("{}", summary(&result, lang));
+            }
+            return Ok(if result.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
         DidCommand::WebvhCreate {
             location,
             update_key,
@@ -104,4 +182,57 @@ pub(crate) fn did_command(command: DidCommand) -> Result<ExitCode, Failure> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The DID a did:webvh log describes (its last entry's `state.id`).
+pub(crate) fn log_did(path: &Path, text: &str) -> Result<String, Failure> {
+    text.lines()
+        .last()
+        .and_then(|line| serde_json::from_str::<Value>(line).ok())
+        .and_then(|entry| entry["state"]["id"].as_str().map(str::to_owned))
+        .ok_or_else(|| {
+            Failure::from(Error::new(
+                passerelle::ErrorCode::DidLogInvalid,
+                format!("{}: no DID in the log", path.display()),
+            ))
+        })
+}
+
+/// A resolution result for people: what was resolved and dereferenced, or
+/// the error (its DID Resolution name, code, message and detail), then the
+/// resource as JSON.
+fn summary(result: &passerelle::did::ResolutionResult, lang: Lang) -> String {
+    use passerelle::did::resolution::error_name;
+    let (resolved, dereferenced, error) = match lang {
+        Lang::En => ("resolved", "dereferenced", "error"),
+        Lang::Fr => ("résolu", "déréférencé", "erreur"),
+    };
+    let colon = if lang == Lang::Fr { " :" } else { ":" };
+    let mut out = format!("{}\n", result.input);
+    if let Some(e) = result.failure() {
+        out.push_str(&format!(
+            "  {error}{colon} {} ({}) — {} {}\n",
+            error_name(e.code()),
+            e.code(),
+            e.message(lang),
+            e.detail()
+        ));
+        return out;
+    }
+    let json = result.to_json();
+    if let Some(document) = &result.document {
+        out.push_str(&format!("  {resolved}{colon} {}\n", document.id()));
+    }
+    let shown = match json.get("contentStream") {
+        Some(content) => {
+            let id = content.get("id").and_then(Value::as_str).unwrap_or_default();
+            let kind = content.get("type").and_then(Value::as_str).unwrap_or("DID document");
+            out.push_str(&format!("  {dereferenced}{colon} {id} ({kind})\n"));
+            content.clone()
+        }
+        None => json["didDocument"].clone(),
+    };
+    out.push_str(&serde_json::to_string_pretty(&shown).unwrap_or_default());
+    out.push('\n');
+    out
 }
