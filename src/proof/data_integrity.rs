@@ -294,7 +294,7 @@ pub(crate) fn create_proof(
 /// or a new proof `id` already taken, is `PROOF_ID_DUPLICATE`.
 ///
 /// ```
-/// use passerelle::crypto::Ed25519KeyPair;
+/// use passerelle::crypto::{Ed25519KeyPair, Signer};
 /// use passerelle::proof::{add_proof, add_proof_to_set, Cryptosuite, ProofOptions};
 /// use passerelle::{did, Timestamp};
 /// let (first, second) = (Ed25519KeyPair::from_seed(&[1; 32]), Ed25519KeyPair::from_seed(&[2; 32]));
