@@ -4,9 +4,11 @@
 //
 //   node scripts/jsonld-interop.mjs <jsonld.js dir> <passerelle binary> [count] [seed]
 //
-// The documents: every rdfc test vector, then `count` random documents made
-// from a fixed seed with the JSON-LD features credentials use (scoped and
-// inline contexts, @vocab, compact IRIs, coerced @id/@vocab/dateTime values,
+// The documents: every rdfc, proof-chain and VCDM 1.1 test vector, a VCDM
+// 1.1 credential the binary issues with eddsa-rdfc-2022 (the data-integrity
+// context appended), then `count` random documents made from a fixed seed
+// with the JSON-LD features credentials use (scoped and inline contexts,
+// some written as embedded context documents `{"@context": {…}}`, @vocab, compact IRIs, coerced @id/@vocab/dateTime values,
 // lists, language maps, @json, graph containers, blank nodes, numbers of every
 // size, control characters in strings). Both sides must give the same
 // N-Quads, byte for byte, or both refuse the document; anything else fails.
@@ -91,12 +93,35 @@ const work = join(root, "target", "jsonld-interop");
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const files = [];
-for (const name of readdirSync(join(root, "test-vectors", "cases")).filter((f) => f.startsWith("rdfc-"))) {
+const vectorPrefixes = ["rdfc-", "chain-", "vcdm11-"];
+for (const name of readdirSync(join(root, "test-vectors", "cases")).filter((f) => vectorPrefixes.some((p) => f.startsWith(p)))) {
   files.push(join(root, "test-vectors", "cases", name));
+}
+// A VCDM 1.1 credential as the W3C suites send it, issued by the binary.
+{
+  const key = join(work, "key.json");
+  execFileSync(binary, ["key", "generate", "--out", key]);
+  const unsigned = join(work, "unsigned-1.1.json");
+  writeFileSync(unsigned, JSON.stringify({
+    "@context": ["https://www.w3.org/2018/credentials/v1"],
+    id: "urn:uuid:7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+    type: ["VerifiableCredential"],
+    issuer: "did:example:replaced",
+    issuanceDate: "2026-01-01T00:00:00Z",
+    expirationDate: "2027-01-01T00:00:00Z",
+    credentialSubject: { id: "did:example:holder" },
+  }));
+  const issued = execFileSync(binary, ["issue", "--key", key, "--set-issuer", "--at", "2026-01-01T00:00:00Z",
+    "--cryptosuite", "eddsa-rdfc-2022", unsigned]);
+  const path = join(work, "issued-1.1.json");
+  writeFileSync(path, issued);
+  files.push(path);
 }
 for (let i = 0; i < Number(countArg); i++) {
   const doc = node(0);
-  doc["@context"] = random() < 0.3 ? ["https://www.w3.org/ns/credentials/v2", inline] : inline;
+  // Some inline contexts are written as an embedded context document.
+  const own = random() < 0.15 ? { "@context": inline } : inline;
+  doc["@context"] = random() < 0.3 ? ["https://www.w3.org/ns/credentials/v2", own] : own;
   if (random() < 0.2) doc["@graph"] = [node(1), node(1)];
   const path = join(work, `doc${i}.json`);
   writeFileSync(path, JSON.stringify(doc));

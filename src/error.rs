@@ -158,10 +158,23 @@ codes! {
     DomainMismatch => "DOMAIN_MISMATCH",
         "The proof’s domain is not the one expected.",
         "Le domaine de la preuve n’est pas celui attendu.";
-    /// The proof chains to earlier proofs (`previousProof`), which is not supported yet.
+    /// No longer raised: proof chains (`previousProof`) are verified. Kept
+    /// because codes are never removed or renamed.
     ProofChainUnsupported => "PROOF_CHAIN_UNSUPPORTED",
         "Proof chains are not supported.",
         "Les chaînes de preuves ne sont pas prises en charge.";
+    /// A proof's `previousProof` names an `id` that no proof of the set has.
+    ProofReferenceDangling => "PROOF_REFERENCE_DANGLING",
+        "A proof refers to an earlier proof that the document does not contain.",
+        "Une preuve renvoie à une preuve antérieure que le document ne contient pas.";
+    /// Two proofs of a set have the same `id`, so a reference to it is ambiguous.
+    ProofIdDuplicate => "PROOF_ID_DUPLICATE",
+        "Two proofs of the document have the same id.",
+        "Deux preuves du document ont le même id.";
+    /// Following `previousProof` references comes back to a proof already followed.
+    ProofChainCycle => "PROOF_CHAIN_CYCLE",
+        "The proofs’ previousProof references form a cycle.",
+        "Les références previousProof des preuves forment un cycle.";
     /// The document already carries a proof and cannot be signed again as is.
     ProofAlreadyPresent => "PROOF_ALREADY_PRESENT",
         "The document already has a proof.",

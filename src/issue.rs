@@ -2,11 +2,15 @@
 
 use serde_json::{Map, Value};
 
-use crate::credential::{Credential, DataModelVersion, Presentation};
+use crate::credential::{Credential, DataModelVersion, Presentation, CONTEXT_V1};
 use crate::crypto::Signer;
 use crate::did::{self, VerificationRelationship};
 use crate::error::{Error, ErrorCode, Result};
-use crate::proof::{create_proof, Contexts, Cryptosuite, ProofOptions};
+use crate::proof::{chain_proof, create_proof, Contexts, Cryptosuite, ProofOptions};
+
+/// The Data Integrity context, which defines `DataIntegrityProof` and its
+/// properties where the VCDM 1.1 context does not.
+pub const CONTEXT_DATA_INTEGRITY_V2: &str = "https://w3id.org/security/data-integrity/v2";
 use crate::time::Timestamp;
 
 /// Which properties the issuer fills in when the credential lacks them.
@@ -14,7 +18,8 @@ use crate::time::Timestamp;
 pub struct IssueDefaults {
     /// Give the credential a random `urn:uuid:` id.
     pub assign_id: bool,
-    /// Set `validFrom` to the time of issuance.
+    /// Set `validFrom` (`issuanceDate` for a VCDM 1.1 credential) to the
+    /// time of issuance.
     pub set_valid_from: bool,
     /// Make the proof expire this many seconds after issuance.
     pub proof_lifetime_seconds: Option<i64>,
@@ -161,14 +166,111 @@ impl<S: Signer> Issuer<S> {
         &self.verification_method
     }
 
-    /// Validates `credential` (VCDM 2.0, issuer = this issuer's DID, no
-    /// proof yet), fills the requested defaults and signs it at time `at`.
+    /// Validates `credential` (VCDM 2.0, or 1.1; issuer = this issuer's
+    /// DID, no proof yet), fills the requested defaults and signs it at time
+    /// `at`.
+    ///
+    /// A VCDM 1.1 credential (first `@context`
+    /// `https://www.w3.org/2018/credentials/v1`, `issuanceDate`) gets
+    /// [`CONTEXT_DATA_INTEGRITY_V2`] appended to its `@context` when it is
+    /// not there: the 1.1 context does not define `DataIntegrityProof`
+    /// (Data Integrity §2.4 asks the signer to add it).
+    ///
+    /// ```
+    /// use passerelle::{Issuer, Timestamp, Verifier, VerifyOptions};
+    /// use passerelle::crypto::Ed25519KeyPair;
+    /// let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[8; 32]));
+    /// let unsigned = serde_json::json!({
+    ///     "@context": ["https://www.w3.org/2018/credentials/v1"],
+    ///     "id": "urn:uuid:9f0c3d6e-2b7a-4e1f-8c55-1d2e3f4a5b6c",
+    ///     "type": ["VerifiableCredential"],
+    ///     "issuer": issuer.did(),
+    ///     "issuanceDate": "2026-01-01T00:00:00Z",
+    ///     "credentialSubject": {"id": "did:example:bob"}
+    /// });
+    /// let at = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
+    /// let vc = issuer.issue(unsigned.as_object().unwrap().clone(), at).unwrap();
+    /// assert_eq!(vc.json()["@context"][1], "https://w3id.org/security/data-integrity/v2");
+    /// let report = Verifier::offline().verify(vc.to_json_string().as_bytes(), &VerifyOptions::at(at));
+    /// assert!(report.verified());
+    /// ```
     pub fn issue(&self, credential: Map<String, Value>, at: Timestamp) -> Result<Credential> {
-        let checked = self.prepare(credential, at)?;
-        let mut options = ProofOptions::assertion(self.verification_method.clone(), at);
-        options.expires = self.defaults.proof_lifetime_seconds.map(|s| at.plus_seconds(s));
+        self.issue_proof(credential, None, at)
+    }
+
+    /// As [`Issuer::issue`], with `proof_id` as the proof's `id`, so that a
+    /// later proof can name it in `previousProof` (see
+    /// [`Issuer::add_chained_proof`]).
+    pub fn issue_with_proof_id(
+        &self,
+        credential: Map<String, Value>,
+        proof_id: &str,
+        at: Timestamp,
+    ) -> Result<Credential> {
+        self.issue_proof(credential, Some(proof_id), at)
+    }
+
+    fn issue_proof(&self, credential: Map<String, Value>, proof_id: Option<&str>, at: Timestamp) -> Result<Credential> {
+        let checked = self.prepare(with_data_integrity_context(credential), at, true)?;
+        let mut options = self.assertion_options(at);
+        options.id = proof_id.map(str::to_owned);
         let proof = create_proof(checked.json(), self.suite, &options, &self.signer, self.contexts())?;
         Ok(checked.with_proof(proof))
+    }
+
+    fn assertion_options(&self, at: Timestamp) -> ProofOptions {
+        let mut options = ProofOptions::assertion(self.verification_method.clone(), at);
+        options.expires = self.defaults.proof_lifetime_seconds.map(|s| at.plus_seconds(s));
+        options
+    }
+
+    /// Adds this signer's `assertionMethod` proof, made at `at`, to a
+    /// credential that is already secured with one or more Data Integrity
+    /// proofs (Data Integrity §4.3). With `previous` empty the proof joins
+    /// the set independently; otherwise it follows the proofs whose `id`s
+    /// are `previous` (a proof chain: it signs over them, so changing or
+    /// removing them breaks it). `proof_id` is the new proof's `id`, for a
+    /// later proof to follow it. The existing proofs are not verified here.
+    ///
+    /// The signer need not be the credential's issuer (a notary, say), but
+    /// a [`Verifier`](crate::Verifier) binds every proof's key to the
+    /// issuer: a proof by another party fails its key binding check.
+    ///
+    /// ```
+    /// use passerelle::{Issuer, Timestamp, Verifier, VerifyOptions};
+    /// use passerelle::crypto::Ed25519KeyPair;
+    /// let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[8; 32]));
+    /// let unsigned = serde_json::json!({
+    ///     "@context": ["https://www.w3.org/ns/credentials/v2"],
+    ///     "type": ["VerifiableCredential"],
+    ///     "issuer": issuer.did(),
+    ///     "credentialSubject": {"id": "did:example:bob"}
+    /// });
+    /// let at = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
+    /// let first = issuer.issue_with_proof_id(unsigned.as_object().unwrap().clone(), "urn:example:proof-1", at).unwrap();
+    /// let chained = issuer.add_chained_proof(first, &["urn:example:proof-1"], None, at).unwrap();
+    /// assert_eq!(chained.json()["proof"][1]["previousProof"], "urn:example:proof-1");
+    /// let report = Verifier::offline().verify(chained.to_json_string().as_bytes(), &VerifyOptions::at(at));
+    /// assert!(report.verified());
+    /// ```
+    pub fn add_chained_proof(
+        &self,
+        credential: Credential,
+        previous: &[&str],
+        proof_id: Option<&str>,
+        at: Timestamp,
+    ) -> Result<Credential> {
+        let mut options = self.assertion_options(at);
+        options.id = proof_id.map(str::to_owned);
+        let secured = chain_proof(
+            credential.json(),
+            self.suite,
+            &options,
+            previous,
+            &self.signer,
+            self.contexts(),
+        )?;
+        Credential::from_json(secured)
     }
 
     /// Validates and completes `credential` as [`Issuer::issue`] does, then
@@ -193,7 +295,7 @@ impl<S: Signer> Issuer<S> {
     /// assert_eq!(report.verified(), cfg!(feature = "jose"));
     /// ```
     pub fn issue_jwt(&self, credential: Map<String, Value>, at: Timestamp) -> Result<String> {
-        let checked = self.prepare(credential, at)?;
+        let checked = self.prepare(credential, at, false)?;
         let mut claims = checked.into_json();
         claims.insert("iat".into(), at.unix_seconds().into());
         if let Some(lifetime) = self.defaults.proof_lifetime_seconds {
@@ -207,8 +309,10 @@ impl<S: Signer> Issuer<S> {
         )
     }
 
-    /// The checks and defaults shared by both ways of securing.
-    fn prepare(&self, mut credential: Map<String, Value>, at: Timestamp) -> Result<Credential> {
+    /// The checks and defaults shared by both ways of securing; VCDM 1.1
+    /// only when `v1_allowed` (Data Integrity: VC-JOSE-COSE secures VCDM
+    /// 2.0 only).
+    fn prepare(&self, mut credential: Map<String, Value>, at: Timestamp, v1_allowed: bool) -> Result<Credential> {
         if credential.contains_key("proof") {
             return Err(Error::new(
                 ErrorCode::ProofAlreadyPresent,
@@ -218,14 +322,16 @@ impl<S: Signer> Issuer<S> {
         if self.defaults.assign_id && !credential.contains_key("id") {
             credential.insert("id".into(), Value::String(random_urn_uuid()?));
         }
-        if self.defaults.set_valid_from && !credential.contains_key("validFrom") {
-            credential.insert("validFrom".into(), Value::String(at.to_string()));
+        let v1 = first_context(&credential) == Some(CONTEXT_V1);
+        let valid_from = if v1 { "issuanceDate" } else { "validFrom" };
+        if self.defaults.set_valid_from && !credential.contains_key(valid_from) {
+            credential.insert(valid_from.into(), Value::String(at.to_string()));
         }
         let checked = Credential::from_json(credential)?;
-        if checked.version() != DataModelVersion::V2 {
+        if checked.version() != DataModelVersion::V2 && !v1_allowed {
             return Err(Error::new(
                 ErrorCode::ContextInvalid,
-                "passerelle issues VCDM 2.0 credentials only",
+                "VC-JOSE-COSE secures VCDM 2.0 credentials only",
             ));
         }
         if checked.issuer() != self.did {
@@ -311,6 +417,30 @@ impl<S: Signer> Issuer<S> {
     }
 }
 
+/// The first `@context` of a document, if it is a string.
+fn first_context(document: &Map<String, Value>) -> Option<&str> {
+    match document.get("@context")? {
+        Value::String(url) => Some(url),
+        Value::Array(items) => items.first()?.as_str(),
+        _ => None,
+    }
+}
+
+/// A VCDM 1.1 credential with [`CONTEXT_DATA_INTEGRITY_V2`] appended to its
+/// `@context` when absent; any other document unchanged.
+fn with_data_integrity_context(mut credential: Map<String, Value>) -> Map<String, Value> {
+    if first_context(&credential) != Some(CONTEXT_V1) {
+        return credential;
+    }
+    let appended = Value::String(CONTEXT_DATA_INTEGRITY_V2.into());
+    match credential.get_mut("@context") {
+        Some(Value::Array(items)) if !items.contains(&appended) => items.push(appended),
+        Some(single @ Value::String(_)) => *single = Value::Array(vec![single.take(), appended]),
+        _ => {}
+    }
+    credential
+}
+
 /// A random (version 4) UUID URN.
 pub fn random_urn_uuid() -> Result<String> {
     let mut b = [0u8; 16];
@@ -356,9 +486,48 @@ mod tests {
         let old = json!({"@context": ["https://www.w3.org/2018/credentials/v1"], "type": "VerifiableCredential",
                          "issuer": issuer.did(), "issuanceDate": "2020-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:s"}});
         assert_eq!(
-            issuer.issue(old.as_object().unwrap().clone(), at()).unwrap_err().code(),
+            issuer
+                .issue_jwt(old.as_object().unwrap().clone(), at())
+                .unwrap_err()
+                .code(),
             ErrorCode::ContextInvalid
         );
+    }
+
+    /// A VCDM 1.1 credential is signed with Data Integrity, the
+    /// data-integrity context appended once (Data Integrity §2.4).
+    #[test]
+    fn a_1_1_credential_gets_the_data_integrity_context_once() {
+        let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[1; 32]));
+        for (context, expected) in [
+            (json!("https://www.w3.org/2018/credentials/v1"), 2),
+            (json!(["https://www.w3.org/2018/credentials/v1"]), 2),
+            (
+                json!(["https://www.w3.org/2018/credentials/v1", CONTEXT_DATA_INTEGRITY_V2]),
+                2,
+            ),
+        ] {
+            let old = json!({"@context": context, "type": "VerifiableCredential", "issuer": issuer.did(),
+                             "issuanceDate": "2020-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:s"}});
+            let vc = issuer.issue(old.as_object().unwrap().clone(), at()).unwrap();
+            let contexts = vc.json()["@context"].as_array().unwrap();
+            assert_eq!(contexts.len(), expected, "{context}");
+            assert_eq!(contexts[1], CONTEXT_DATA_INTEGRITY_V2);
+            assert_eq!(vc.version(), DataModelVersion::V1);
+        }
+    }
+
+    #[test]
+    fn set_valid_from_writes_issuance_date_in_a_1_1_credential() {
+        let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[1; 32])).with_defaults(IssueDefaults {
+            set_valid_from: true,
+            ..Default::default()
+        });
+        let old = json!({"@context": ["https://www.w3.org/2018/credentials/v1"], "type": "VerifiableCredential",
+                         "issuer": issuer.did(), "credentialSubject": {"id": "did:example:s"}});
+        let vc = issuer.issue(old.as_object().unwrap().clone(), at()).unwrap();
+        assert_eq!(vc.json()["issuanceDate"], "2030-05-01T00:00:00Z");
+        assert!(!vc.json().contains_key("validFrom"));
     }
 
     #[cfg(feature = "ecdsa")]

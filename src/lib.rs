@@ -96,6 +96,6 @@ pub mod verify;
 
 pub use credential::{Credential, Presentation};
 pub use error::{Error, ErrorCode, Lang, Result};
-pub use issue::{random_urn_uuid, IssueDefaults, Issuer};
+pub use issue::{random_urn_uuid, IssueDefaults, Issuer, CONTEXT_DATA_INTEGRITY_V2};
 pub use time::Timestamp;
 pub use verify::{Report, Verifier, VerifyOptions};

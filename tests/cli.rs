@@ -897,3 +897,78 @@ fn evidence<'a>(check: &'a serde_json::Value, name: &str) -> Vec<&'a str> {
         .map(|e| e["value"].as_str().unwrap())
         .collect()
 }
+
+#[test]
+fn issue_makes_a_1_1_credential_then_a_proof_chain_on_it() {
+    let dir = temp_dir("chain");
+    let key = dir.join("key.json");
+    let out = passerelle(&["key", "generate", "--out", key.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let unsigned = dir.join("unsigned.json");
+    std::fs::write(
+        &unsigned,
+        r#"{"@context": ["https://www.w3.org/2018/credentials/v1"], "id": "urn:uuid:3c9a2b1d-0e8f-4a7b-9c6d-5e4f3a2b1c0d",
+            "type": ["VerifiableCredential"], "issuer": "did:example:replaced",
+            "credentialSubject": {"id": "did:example:holder"}}"#,
+    )
+    .unwrap();
+    let at = "2026-02-01T00:00:00Z";
+    let (key, unsigned) = (key.to_str().unwrap(), unsigned.to_str().unwrap());
+    let out = passerelle(&[
+        "issue",
+        "--key",
+        key,
+        "--set-issuer",
+        "--set-valid-from",
+        "--at",
+        at,
+        "--cryptosuite",
+        "eddsa-rdfc-2022",
+        "--proof-id",
+        "urn:example:first",
+        unsigned,
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(first["issuanceDate"], at);
+    assert_eq!(first["@context"][1], "https://w3id.org/security/data-integrity/v2");
+    let first_path = dir.join("first.json");
+    std::fs::write(&first_path, &out.stdout).unwrap();
+    let first_path = first_path.to_str().unwrap();
+
+    let out = passerelle(&[
+        "issue",
+        "--key",
+        key,
+        "--at",
+        at,
+        "--previous-proof",
+        "urn:example:first",
+        first_path,
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let chained: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(chained["proof"][1]["previousProof"], "urn:example:first");
+    let chained_path = dir.join("chained.json");
+    std::fs::write(&chained_path, &out.stdout).unwrap();
+    let out = passerelle(&["verify", "--at", at, chained_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    let out = passerelle(&[
+        "issue",
+        "--key",
+        key,
+        "--at",
+        at,
+        "--previous-proof",
+        "urn:example:none",
+        first_path,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PROOF_REFERENCE_DANGLING"));
+    let out = passerelle(&["issue", "--key", key, "--set-issuer", "--add-proof", first_path]);
+    assert!(
+        !out.status.success(),
+        "adding a proof refuses options that change the credential"
+    );
+}

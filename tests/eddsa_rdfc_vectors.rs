@@ -165,15 +165,76 @@ fn the_signed_vectors_verify() {
 }
 
 #[test]
-fn the_proof_set_vectors_verify_and_chains_are_refused() {
+fn the_proof_set_and_chain_vectors_verify() {
     for path in [
         "proof-set-chain/signedProofSet1.json",
         "proof-set-chain/signedProofSet2.json",
+        "proof-set-chain/signedProofChain1.json",
+        "proof-set-chain/signedProofChain2.json",
     ] {
         assert_eq!(proof_outcome(&json(path)), (Outcome::Passed, None), "{path}");
     }
-    let chain = json("proof-set-chain/signedProofChain1.json");
-    assert_eq!(proof_outcome(&chain).1, Some(ErrorCode::ProofChainUnsupported));
+}
+
+/// The chain vectors' keys (keyPair1–4 of `multiKeyPairs.json`).
+fn multi_key(name: &str) -> Ed25519KeyPair {
+    let pairs = json("proof-set-chain/multiKeyPairs.json");
+    Ed25519KeyPair::from_secret_multibase(pairs[name]["privateKeyMultibase"].as_str().unwrap()).unwrap()
+}
+
+/// Adding each chain proof through the library, from the previous step's
+/// published document and the published proof configuration, gives the
+/// published chain byte for byte (the signature is deterministic).
+#[test]
+fn adding_the_chain_proofs_gives_the_published_chains() {
+    for (from, config, key, expected) in [
+        ("signedProofSet2", "proofChainConfig1", "keyPair3", "signedProofChain1"),
+        (
+            "signedProofChain1",
+            "proofChainConfig2",
+            "keyPair4",
+            "signedProofChain2",
+        ),
+    ] {
+        let config = json(&format!("proof-set-chain/{config}.json"));
+        let previous: Vec<&str> = match &config["previousProof"] {
+            Value::String(id) => vec![id.as_str()],
+            Value::Array(ids) => ids.iter().map(|id| id.as_str().unwrap()).collect(),
+            other => panic!("previousProof {other}"),
+        };
+        let chained = passerelle::proof::add_proof_to_set_with(
+            json(&format!("proof-set-chain/{from}.json")).as_object().unwrap(),
+            Cryptosuite::EddsaRdfc2022,
+            &options_of(&config),
+            &previous,
+            &multi_key(key),
+            &JsonLd::new(),
+        )
+        .unwrap();
+        assert_eq!(
+            Value::Object(chained),
+            json(&format!("proof-set-chain/{expected}.json")),
+            "{expected}"
+        );
+    }
+}
+
+#[test]
+fn a_chain_whose_earlier_proof_is_altered_or_removed_does_not_verify() {
+    let chain = json("proof-set-chain/signedProofChain2.json");
+    // The second proof of the set is named by the third: a changed value
+    // fails the second proof's own signature and the third's.
+    let mut altered = chain.clone();
+    altered["proof"][1]["created"] = "2023-02-24T23:36:39Z".into();
+    assert_eq!(proof_outcome(&altered).1, Some(ErrorCode::ProofSignatureInvalid));
+    // Removing the first proof leaves the third naming nothing.
+    let mut removed = chain.clone();
+    removed["proof"].as_array_mut().unwrap().remove(0);
+    assert_eq!(proof_outcome(&removed).1, Some(ErrorCode::ProofReferenceDangling));
+    // The last proof alone, moved to name another id, no longer verifies.
+    let mut renamed = chain;
+    renamed["proof"][3]["previousProof"] = "urn:uuid:26329423-bec9-4b2e-88cb-a7c7d9dc4544".into();
+    assert_eq!(proof_outcome(&renamed).1, Some(ErrorCode::ProofSignatureInvalid));
 }
 
 /// A change made to a signed document.

@@ -50,7 +50,8 @@ enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
-    /// Sign a credential (VCDM 2.0; a Data Integrity proof, or a vc+jwt with --jwt) and print it.
+    /// Sign a credential (VCDM 2.0, or 1.1 with Data Integrity; a Data Integrity proof, or a
+    /// vc+jwt with --jwt) and print it; or add a proof to a signed one (--previous-proof, --add-proof).
     Issue(IssueArgs),
     /// Verify a credential or presentation and print the report.
     Verify(VerifyArgs),
@@ -142,7 +143,29 @@ struct IssueArgs {
     /// The status store holding those lists.
     #[arg(long)]
     status_store: Option<PathBuf>,
+    /// The new proof's id (so that a later proof can name it with --previous-proof).
+    #[arg(long, conflicts_with = "jwt")]
+    proof_id: Option<String>,
+    /// Add a proof to the already-secured credential, following the proof with this id
+    /// (repeatable: a proof chain, Data Integrity §4.3); the proofs it names are signed over.
+    #[arg(long = "previous-proof", conflicts_with_all = CHANGES_SIGNED)]
+    previous_proofs: Vec<String>,
+    /// Add an independent proof to the already-secured credential (a proof set).
+    #[arg(long, conflicts_with_all = CHANGES_SIGNED)]
+    add_proof: bool,
 }
+
+/// The `issue` options that change a credential: refused when adding a
+/// proof to one already signed, since they would break its proofs.
+const CHANGES_SIGNED: [&str; 7] = [
+    "jwt",
+    "replace_proof",
+    "set_issuer",
+    "assign_id",
+    "set_valid_from",
+    "status_lists",
+    "status_store",
+];
 
 #[derive(clap::Args)]
 struct VerifyArgs {
@@ -421,6 +444,17 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
     });
     let input = read_input(&args.credential, Limits::default().max_bytes)?;
     let mut credential = parse_object(&input, Limits::default())?;
+    let at = args.at.unwrap_or_else(Timestamp::now);
+    if args.add_proof || !args.previous_proofs.is_empty() {
+        let previous: Vec<&str> = args.previous_proofs.iter().map(String::as_str).collect();
+        let secured = passerelle::Credential::from_json(credential)?;
+        let chained = issuer.add_chained_proof(secured, &previous, args.proof_id.as_deref(), at)?;
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&Value::Object(chained.into_json())).unwrap_or_default()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.replace_proof {
         credential.shift_remove("proof");
     }
@@ -444,12 +478,14 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
             credential.insert("credentialStatus".into(), Value::Array(entries));
         }
     }
-    let at = args.at.unwrap_or_else(Timestamp::now);
     if args.jwt {
         println!("{}", issuer.issue_jwt(credential, at)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let signed = issuer.issue(credential, at)?;
+    let signed = match &args.proof_id {
+        Some(id) => issuer.issue_with_proof_id(credential, id, at)?,
+        None => issuer.issue(credential, at)?,
+    };
     println!(
         "{}",
         serde_json::to_string_pretty(&Value::Object(signed.into_json())).unwrap_or_default()

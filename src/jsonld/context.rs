@@ -177,7 +177,11 @@ pub(crate) fn process_context(
     mut propagate: bool,
 ) -> Result<Arc<ActiveContext>> {
     let mut result = active.clone();
-    if let Some(p) = local.as_object().and_then(|m| m.get("@propagate")) {
+    let own = match local {
+        Value::Object(map) => Some(embedded_definition(map)?),
+        _ => None,
+    };
+    if let Some(p) = own.and_then(|m| m.get("@propagate")) {
         propagate = p.as_bool().ok_or_else(|| invalid("@propagate must be true or false"))?;
     }
     if !propagate && result.previous.is_none() {
@@ -207,12 +211,34 @@ pub(crate) fn process_context(
                 result = processor.remote(&result, url, remote)?;
             }
             Value::Object(definition) => {
+                let definition = embedded_definition(definition)?;
                 apply_definitions(Arc::make_mut(&mut result), definition, remote, override_protected)?;
             }
             _ => return Err(invalid("a context must be null, a URL or an object")),
         }
     }
     Ok(result)
+}
+
+/// A context object written as a whole context document, `{"@context":
+/// {…}}`, stands for the definition it wraps. JSON-LD 1.1 §9.15 does not
+/// list `@context` among a context definition's keys, but jsonld.js (what
+/// the W3C suites run) reads such an object this way, and documents copy
+/// context files inline like this. Stricter than jsonld.js, which drops
+/// anything beside the wrapped `@context`: the wrapper must hold nothing
+/// else, and what it wraps must be one context object.
+fn embedded_definition(definition: &Map<String, Value>) -> Result<&Map<String, Value>> {
+    let Some(inner) = definition.get("@context") else {
+        return Ok(definition);
+    };
+    if definition.len() != 1 {
+        return Err(invalid(
+            "a context object holding @context (an embedded context document) must hold nothing else",
+        ));
+    }
+    inner
+        .as_object()
+        .ok_or_else(|| invalid("an embedded context document's @context must be an object"))
 }
 
 /// §4.1.2 step 5.5 onwards: one context object.

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::chain::{self, previous_proof_ids, proof_id};
 use super::{suites, Contexts, Cryptosuite, VerificationRelationship};
 use crate::crypto::{multibase, PublicKey, Signer};
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -64,6 +65,12 @@ pub struct DataIntegrityProof<'a> {
     pub domain: Option<Vec<String>>,
     /// The decoded `proofValue`.
     pub proof_value: Vec<u8>,
+    /// The proof's `id`, if it has one (what a later proof's
+    /// `previousProof` names).
+    pub id: Option<&'a str>,
+    /// The ids its `previousProof` names: the proofs it signed over (empty
+    /// for a proof that is not part of a chain).
+    pub previous_proof: Vec<&'a str>,
 }
 
 fn malformed(why: impl Into<String>) -> Error {
@@ -102,9 +109,6 @@ impl<'a> DataIntegrityProof<'a> {
         }
         let suite_name = opt_str(json, "cryptosuite")?.ok_or_else(|| malformed("cryptosuite is missing"))?;
         let cryptosuite = Cryptosuite::parse(suite_name)?;
-        if json.contains_key("previousProof") {
-            return Err(Error::new(ErrorCode::ProofChainUnsupported, "previousProof"));
-        }
         let verification_method =
             opt_str(json, "verificationMethod")?.ok_or_else(|| malformed("verificationMethod is missing"))?;
         let proof_purpose = opt_str(json, "proofPurpose")?.ok_or_else(|| malformed("proofPurpose is missing"))?;
@@ -142,12 +146,17 @@ impl<'a> DataIntegrityProof<'a> {
             challenge: opt_str(json, "challenge")?,
             domain,
             proof_value,
+            id: proof_id(json)?,
+            previous_proof: previous_proof_ids(json)?,
         })
     }
 
     /// Verifies the signature of this proof, one of the proofs of
     /// `secured`, with `key`, per the proof's cryptosuite. The signed data is
-    /// `secured` without its `proof` property.
+    /// `secured` without its `proof` property, plus — when the proof names
+    /// earlier proofs in `previousProof` — `proof` set to those proofs
+    /// (`PROOF_REFERENCE_DANGLING` when one is not in `secured`). Only this
+    /// proof's signature is checked, not those of the proofs it names.
     pub fn verify_signature(&self, secured: &Map<String, Value>, key: &PublicKey) -> Result<()> {
         self.verify_signature_in(secured, key, None)
     }
@@ -170,7 +179,31 @@ impl<'a> DataIntegrityProof<'a> {
         key: &PublicKey,
         contexts: Contexts<'_>,
     ) -> Result<()> {
-        suites::verify(self.cryptosuite, secured, self.json, &self.proof_value, key, contexts)
+        let previous = match self.previous_proof.is_empty() {
+            true => Vec::new(),
+            false => chain::matching(&proofs_of(secured)?, &self.previous_proof)?,
+        };
+        self.verify_signature_over(secured, &previous, key, contexts)
+    }
+
+    /// As [`DataIntegrityProof::verify_signature_in`], with the proofs this
+    /// one names already found (`previous`, in the order named).
+    pub(crate) fn verify_signature_over(
+        &self,
+        secured: &Map<String, Value>,
+        previous: &[&Map<String, Value>],
+        key: &PublicKey,
+        contexts: Contexts<'_>,
+    ) -> Result<()> {
+        suites::verify(
+            self.cryptosuite,
+            secured,
+            self.json,
+            previous,
+            &self.proof_value,
+            key,
+            contexts,
+        )
     }
 }
 
@@ -245,7 +278,102 @@ pub(crate) fn create_proof(
             "remove the existing proof before signing",
         ));
     }
-    let mut proof = Map::with_capacity(11);
+    sign_proof(document, suite, options, &[], &[], signer, contexts)
+}
+
+/// Adds a proof to a document that already has one or more (Data Integrity
+/// §4.3 Add Proof Set/Chain) and returns the document with `proof` as the
+/// array of all its proofs, the new one last.
+///
+/// With `previous` empty the new proof is independent of the others (a
+/// proof set). Otherwise it is a proof chain: `previous` are the `id`s of
+/// the proofs it follows, written as its `previousProof` (a string for
+/// one, an array for more), and it signs over the document with `proof`
+/// set to exactly those proofs — so altering or removing them breaks it.
+/// An id no proof has is `PROOF_REFERENCE_DANGLING`; an id two proofs have,
+/// or a new proof `id` already taken, is `PROOF_ID_DUPLICATE`.
+///
+/// ```
+/// use passerelle::crypto::{Ed25519KeyPair, Signer};
+/// use passerelle::proof::{add_proof, add_proof_to_set, Cryptosuite, ProofOptions};
+/// use passerelle::{did, Timestamp};
+/// let (first, second) = (Ed25519KeyPair::from_seed(&[1; 32]), Ed25519KeyPair::from_seed(&[2; 32]));
+/// let at = Timestamp::parse("2026-01-01T00:00:00Z").unwrap();
+/// let doc = serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "claim": 1});
+/// let mut options = ProofOptions::assertion(did::key::verification_method_for(&first.public_key()), at);
+/// options.id = Some("urn:uuid:6d1e0bd2-7a4c-4c65-9b43-4bd1f1f6b1a0".into());
+/// let signed = add_proof(doc.as_object().unwrap(), Cryptosuite::EddsaJcs2022, &options, &first).unwrap();
+/// let options = ProofOptions::assertion(did::key::verification_method_for(&second.public_key()), at);
+/// let chained = add_proof_to_set(&signed, Cryptosuite::EddsaJcs2022, &options,
+///                                &["urn:uuid:6d1e0bd2-7a4c-4c65-9b43-4bd1f1f6b1a0"], &second).unwrap();
+/// assert_eq!(chained["proof"][1]["previousProof"], "urn:uuid:6d1e0bd2-7a4c-4c65-9b43-4bd1f1f6b1a0");
+/// ```
+pub fn add_proof_to_set(
+    secured: &Map<String, Value>,
+    suite: Cryptosuite,
+    options: &ProofOptions,
+    previous: &[&str],
+    signer: &dyn Signer,
+) -> Result<Map<String, Value>> {
+    chain_proof(secured, suite, options, previous, signer, None)
+}
+
+/// As [`add_proof_to_set`], with the JSON-LD processor (and so the
+/// contexts) an `*-rdfc-*` suite canonicalizes with.
+#[cfg(feature = "rdfc")]
+pub fn add_proof_to_set_with(
+    secured: &Map<String, Value>,
+    suite: Cryptosuite,
+    options: &ProofOptions,
+    previous: &[&str],
+    signer: &dyn Signer,
+    jsonld: &crate::jsonld::JsonLd,
+) -> Result<Map<String, Value>> {
+    chain_proof(secured, suite, options, previous, signer, Some(jsonld))
+}
+
+/// [`add_proof_to_set`] with the processor given as `contexts`.
+pub(crate) fn chain_proof(
+    secured: &Map<String, Value>,
+    suite: Cryptosuite,
+    options: &ProofOptions,
+    previous: &[&str],
+    signer: &dyn Signer,
+    contexts: Contexts<'_>,
+) -> Result<Map<String, Value>> {
+    let all = proofs_of(secured)?;
+    // The set's references must already hold: a proof added to a set with
+    // a dangling or cyclic chain would sign over a chain no one can verify.
+    chain::link(&all)?;
+    if let Some(id) = &options.id {
+        if all.iter().any(|p| proof_id(p).ok().flatten() == Some(id.as_str())) {
+            return Err(Error::new(
+                ErrorCode::ProofIdDuplicate,
+                format!("a proof of the document already has the id {}", quoted(id)),
+            ));
+        }
+    }
+    let matching = chain::matching(&all, previous)?;
+    let proof = sign_proof(secured, suite, options, previous, &matching, signer, contexts)?;
+    let mut proofs: Vec<Value> = all.into_iter().map(|p| Value::Object(p.clone())).collect();
+    proofs.push(Value::Object(proof));
+    let mut output = secured.clone();
+    output.insert("proof".into(), Value::Array(proofs));
+    Ok(output)
+}
+
+/// The proof object over `document` (its own `proof` left out) and the
+/// `previous` proofs, whose ids `previous_ids` are written as `previousProof`.
+fn sign_proof(
+    document: &Map<String, Value>,
+    suite: Cryptosuite,
+    options: &ProofOptions,
+    previous_ids: &[&str],
+    previous: &[&Map<String, Value>],
+    signer: &dyn Signer,
+    contexts: Contexts<'_>,
+) -> Result<Map<String, Value>> {
+    let mut proof = Map::with_capacity(12);
     if let Some(id) = &options.id {
         proof.insert("id".into(), Value::String(id.clone()));
     }
@@ -265,13 +393,22 @@ pub(crate) fn create_proof(
     if let Some(domain) = &options.domain {
         proof.insert("domain".into(), domain.clone().into());
     }
+    match previous_ids {
+        [] => {}
+        [one] => {
+            proof.insert("previousProof".into(), (*one).into());
+        }
+        many => {
+            proof.insert("previousProof".into(), many.to_vec().into());
+        }
+    }
     // The JCS suites copy the document's @context into the proof (vc-di-eddsa
     // §3.3.1 step 2); the rdfc suites do not (§3.2.1): their proof
     // configuration takes the document's @context when hashed.
     if let (Some(context), false) = (document.get("@context"), suite.is_rdfc()) {
         proof.insert("@context".into(), context.clone());
     }
-    let signature = suites::sign(suite, document, &proof, signer, contexts)?;
+    let signature = suites::sign(suite, document, &proof, previous, signer, contexts)?;
     proof.insert("proofValue".into(), multibase::encode_base58btc(&signature).into());
     Ok(proof)
 }

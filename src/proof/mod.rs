@@ -5,16 +5,19 @@
 //! over RFC 8785 canonical JSON, and with the `rdfc` feature the RDFC suites
 //! `eddsa-rdfc-2022` and `ecdsa-rdfc-2019` over RDFC-1.0 canonical N-Quads.
 
+mod chain;
 mod data_integrity;
 mod purpose;
 mod suites;
 
 pub(crate) use suites::Contexts;
 
+pub(crate) use chain::link;
+pub use chain::previous_proof_ids;
+pub use data_integrity::{add_proof, add_proof_to_set, proofs_of, DataIntegrityProof, ProofOptions};
 #[cfg(feature = "rdfc")]
-pub use data_integrity::add_proof_with;
-pub(crate) use data_integrity::create_proof;
-pub use data_integrity::{add_proof, proofs_of, DataIntegrityProof, ProofOptions};
+pub use data_integrity::{add_proof_to_set_with, add_proof_with};
+pub(crate) use data_integrity::{chain_proof, create_proof};
 pub use purpose::VerificationRelationship;
 
 use crate::crypto::KeyAlgorithm;

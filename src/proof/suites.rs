@@ -24,21 +24,27 @@ pub(crate) type Contexts<'a> = Option<&'a std::convert::Infallible>;
 /// §3.x.4 Hashing: SHA-256 of the canonical proof configuration, then of
 /// the canonical document, joined (proof hash first). The document is
 /// `document` without its `proof`, with `@context` replaced by `context`
-/// when given (verification, step 4); the proof configuration is `proof`
-/// without `proofValue` (for the rdfc suites, with the document's
+/// when given (verification, step 4), and — for a proof of a chain — with
+/// `proof` set to the list of the `previous` proofs it names (Data
+/// Integrity §4.3 step 6, §4.5 step 3.3); the proof configuration is
+/// `proof` without `proofValue` (for the rdfc suites, with the document's
 /// `@context`: §3.2.5 step 4).
 pub(crate) fn hash_data(
     suite: Cryptosuite,
     document: &Map<String, Value>,
     context: Option<&Value>,
     proof: &Map<String, Value>,
+    previous: &[&Map<String, Value>],
     contexts: Contexts<'_>,
 ) -> Result<[u8; 64]> {
     let doc_context = context.or_else(|| document.get("@context"));
+    // A proof that names no earlier proof signs the document without any.
+    let previous =
+        (!previous.is_empty()).then(|| Value::Array(previous.iter().map(|p| Value::Object((*p).clone())).collect()));
     let (proof_hash, doc_hash) = if suite.is_rdfc() {
-        rdfc_hashes(document, doc_context, proof, contexts)?
+        rdfc_hashes(document, doc_context, proof, previous.as_ref(), contexts)?
     } else {
-        jcs_hashes(document, doc_context, proof)?
+        jcs_hashes(document, doc_context, proof, previous.as_ref())?
     };
     let mut out = [0u8; 64];
     out[..32].copy_from_slice(&proof_hash);
@@ -50,6 +56,7 @@ fn jcs_hashes(
     document: &Map<String, Value>,
     doc_context: Option<&Value>,
     proof: &Map<String, Value>,
+    previous: Option<&Value>,
 ) -> Result<([u8; 32], [u8; 32])> {
     let mut text = String::with_capacity(2048);
     // §3.3.5: the proof configuration is the proof options as they are
@@ -75,6 +82,9 @@ fn jcs_hashes(
     if let (Some(c), false) = (doc_context, document.contains_key("@context")) {
         entries.push(("@context", c));
     }
+    if let Some(previous) = previous {
+        entries.push(("proof", previous));
+    }
     canon::canonicalize_entries_into(&mut entries, &mut text)?;
     Ok((proof_hash, Sha256::digest(text.as_bytes()).into()))
 }
@@ -84,6 +94,7 @@ fn rdfc_hashes(
     document: &Map<String, Value>,
     doc_context: Option<&Value>,
     proof: &Map<String, Value>,
+    previous: Option<&Value>,
     contexts: Contexts<'_>,
 ) -> Result<([u8; 32], [u8; 32])> {
     let jsonld = match contexts {
@@ -115,6 +126,9 @@ fn rdfc_hashes(
     if let (Some(c), false) = (doc_context, unsecured.contains_key("@context")) {
         unsecured.insert("@context".into(), c.clone());
     }
+    if let Some(previous) = previous {
+        unsecured.insert("proof".into(), previous.clone());
+    }
     let doc_hash = Sha256::digest(jsonld.canonicalize(&Value::Object(unsecured))?.as_bytes()).into();
     Ok((proof_hash, doc_hash))
 }
@@ -124,6 +138,7 @@ fn rdfc_hashes(
     _: &Map<String, Value>,
     _: Option<&Value>,
     _: &Map<String, Value>,
+    _: Option<&Value>,
     _: Contexts<'_>,
 ) -> Result<([u8; 32], [u8; 32])> {
     Err(Error::new(
@@ -151,27 +166,31 @@ fn require_key_for(suite: Cryptosuite, key: &PublicKey) -> Result<()> {
     ))
 }
 
-/// §3.3.1 steps 3–6: the signature over `unsecured` (which has no `proof`)
-/// for the proof configuration `proof`.
+/// §3.3.1 steps 3–6: the signature over `unsecured` (whose own `proof`, if
+/// any, is left out) with the `previous` proofs the new one names, for the
+/// proof configuration `proof`.
 pub(crate) fn sign(
     suite: Cryptosuite,
     unsecured: &Map<String, Value>,
     proof: &Map<String, Value>,
+    previous: &[&Map<String, Value>],
     signer: &dyn Signer,
     contexts: Contexts<'_>,
 ) -> Result<Vec<u8>> {
     require_key_for(suite, &signer.public_key())?;
-    let data = hash_data(suite, unsecured, None, proof, contexts)?;
+    let data = hash_data(suite, unsecured, None, proof, previous, contexts)?;
     signer.sign(&data)
 }
 
 /// §3.3.2: verifies `proof_value` for one proof (given with its
-/// `proofValue`) of `secured`; every `proof` of `secured` is left out of the
-/// signed data, as proofs of a set are independent.
+/// `proofValue`) of `secured`; the `proof` of `secured` is left out of the
+/// signed data and replaced by the `previous` proofs the proof names (none
+/// for a proof of a set that names none).
 pub(crate) fn verify(
     suite: Cryptosuite,
     secured: &Map<String, Value>,
     proof: &Map<String, Value>,
+    previous: &[&Map<String, Value>],
     proof_value: &[u8],
     key: &PublicKey,
     contexts: Contexts<'_>,
@@ -192,7 +211,7 @@ pub(crate) fn verify(
             format!("signature is {} bytes, not 64", proof_value.len()),
         ));
     }
-    let data = hash_data(suite, secured, context, proof, contexts)?;
+    let data = hash_data(suite, secured, context, proof, previous, contexts)?;
     key.verify(&data, proof_value)
 }
 
@@ -210,8 +229,8 @@ mod tests {
         let mut with = bare.clone();
         with["@context"] = context.clone();
         for suite in Cryptosuite::ALL {
-            let a = hash_data(*suite, bare.as_object().unwrap(), Some(&context), proof, None).unwrap();
-            let b = hash_data(*suite, with.as_object().unwrap(), None, proof, None).unwrap();
+            let a = hash_data(*suite, bare.as_object().unwrap(), Some(&context), proof, &[], None).unwrap();
+            let b = hash_data(*suite, with.as_object().unwrap(), None, proof, &[], None).unwrap();
             assert_eq!(a, b, "{suite}");
         }
     }

@@ -52,6 +52,10 @@ evidence_keys! {
     Issuer => "issuer", "émetteur";
     /// The holder of a presentation.
     Holder => "holder", "détenteur";
+    /// A proof's `id`.
+    ProofId => "proofId", "identifiant de preuve";
+    /// A proof id that a proof's `previousProof` names (the proof it follows in a chain).
+    PreviousProof => "previousProof", "preuve précédente";
     /// A proof's cryptosuite.
     Cryptosuite => "cryptosuite", "suite cryptographique";
     /// A proof's verification method.

@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use crate::credential::{check_credential, Facts};
 use crate::did::{DidResolver, ResolvedMethod};
 use crate::error::{Error, ErrorCode, Result};
-use crate::proof::{proofs_of, Contexts, Cryptosuite, DataIntegrityProof, VerificationRelationship};
+use crate::proof::{link, proofs_of, Contexts, Cryptosuite, DataIntegrityProof, VerificationRelationship};
 use crate::time::Timestamp;
 
 /// What a check found, as `(name, value)` pairs shown in reports.
@@ -54,10 +54,13 @@ pub(crate) struct Proofs {
     pub(crate) error: Option<Error>,
 }
 
-/// Checks every proof of `document` for `purpose`: suite accepted, purpose,
-/// key retrieved, signature, times, challenge and domain; then, when a
-/// proof is over the JSON-LD dataset, that the members read say what was
-/// signed.
+/// Checks every proof of `document` for `purpose`: first that the proofs'
+/// `previousProof` references hold (each names one proof of the set, no
+/// cycle), then for each proof suite accepted, purpose, key retrieved,
+/// signature (over the proofs it names, for a proof of a chain), times,
+/// challenge and domain; then, when a proof is over the JSON-LD dataset,
+/// that the members read say what was signed. Every proof must pass, so a
+/// chain one of whose proofs fails does not verify.
 pub(crate) fn check_proofs(
     document: &Map<String, Value>,
     purpose: VerificationRelationship,
@@ -76,9 +79,13 @@ pub(crate) fn check_proofs(
         Ok(proofs) => proofs,
         Err(e) => return failed(e, evidence, None),
     };
+    let chains = match link(&proofs) {
+        Ok(chains) => chains,
+        Err(e) => return failed(e, evidence, None),
+    };
     let mut signers = Vec::with_capacity(proofs.len());
     let mut signed_as_dataset = false;
-    for proof_json in proofs {
+    for (proof_json, named) in proofs.iter().zip(&chains) {
         let found = DataIntegrityProof::parse(proof_json).and_then(|proof| {
             let signer = signer_of(&proof, purpose, resolver, keys, inputs, &mut evidence)?;
             Ok((proof, signer))
@@ -87,12 +94,26 @@ pub(crate) fn check_proofs(
             Ok(found) => found,
             Err(e) => return failed(e, evidence, None),
         };
-        if let Err(e) = check_proof(&proof, document, &signer, inputs, is_presentation, &mut evidence) {
+        let previous: Vec<&Map<String, Value>> = named.iter().map(|&i| proofs[i]).collect();
+        let checked = check_proof(
+            &proof,
+            document,
+            &previous,
+            &signer,
+            inputs,
+            is_presentation,
+            &mut evidence,
+        );
+        if let Err(e) = checked {
             return failed(e, evidence, Some(vec![signer]));
         }
         signers.push(signer);
         signed_as_dataset |= proof.cryptosuite.is_rdfc();
     }
+    // Each rdfc proof signed the document with its previous proofs under
+    // `proof`, a graph container (its own named graphs): they add no
+    // statement about the members read, so one comparison of those members
+    // with the document without its proofs holds for every proof.
     if signed_as_dataset {
         if let Err(e) = check_read_as_signed(document, inputs.contexts, is_presentation) {
             return failed(e, evidence, Some(signers));
@@ -114,6 +135,12 @@ fn signer_of(
     inputs: &ProofInputs<'_>,
     evidence: &mut Evidence,
 ) -> Result<Arc<ResolvedMethod>> {
+    if let Some(id) = proof.id {
+        evidence.push((EvidenceKey::ProofId, id.to_owned()));
+    }
+    for previous in &proof.previous_proof {
+        evidence.push((EvidenceKey::PreviousProof, (*previous).to_owned()));
+    }
     evidence.push((EvidenceKey::Cryptosuite, proof.cryptosuite.as_str().to_owned()));
     evidence.push((EvidenceKey::VerificationMethod, proof.verification_method.to_owned()));
     if let Some(created) = proof.created {
@@ -136,16 +163,18 @@ fn signer_of(
     keys.retrieve(proof.verification_method, resolver, inputs.time)
 }
 
-/// The signature, then the proof's times, challenge and domain.
+/// The signature (over `previous`, the proofs it names), then the proof's
+/// times, challenge and domain.
 fn check_proof(
     proof: &DataIntegrityProof<'_>,
     secured: &Map<String, Value>,
+    previous: &[&Map<String, Value>],
     signer: &ResolvedMethod,
     inputs: &ProofInputs<'_>,
     is_presentation: bool,
     evidence: &mut Evidence,
 ) -> Result<()> {
-    proof.verify_signature_in(secured, &signer.method.public_key, inputs.contexts)?;
+    proof.verify_signature_over(secured, previous, &signer.method.public_key, inputs.contexts)?;
     if let Some(created) = proof.created {
         if created > inputs.time {
             let detail = format!("created {created} is after {}", inputs.time);

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+mod chains;
 mod ecdsa;
 mod jose;
 mod rdfc;
@@ -252,6 +253,8 @@ pub fn generate() -> BTreeMap<String, Vec<u8>> {
     ecdsa::ecdsa_cases(&mut v);
     jose::jose_cases(&mut v);
     rdfc::rdfc_cases(&mut v);
+    chains::chain_cases(&mut v, &keys);
+    chains::vcdm11_cases(&mut v);
 
     let manifest = json!({"version": 1, "cases": v.cases});
     v.files.insert("README.md".to_owned(), readme(&manifest).into_bytes());
@@ -708,13 +711,6 @@ fn proof_forms(v: &mut Vectors, keys: &Keys) {
         &|d| d["proof"]["proofValue"] = json!("uAAAA"),
         json!({}),
         &[("proof", "PROOF_VALUE_INVALID")],
-    );
-    changed(
-        "proof-chain-unsupported",
-        "The proof names a previousProof (proof chains are not supported yet).",
-        &|d| d["proof"]["previousProof"] = json!("urn:uuid:0"),
-        json!({}),
-        &[("proof", "PROOF_CHAIN_UNSUPPORTED")],
     );
 
     let issuer = did_of(&keys.issuer);

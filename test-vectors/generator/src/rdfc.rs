@@ -17,7 +17,7 @@ use super::{fails, options, permit, Vectors, VERIFIED};
 pub(crate) const CANADA_CONTEXT: &str = "https://passerelle.example/contexts/canada/v1";
 const CANADA_CONTEXT_FILE: &str = include_str!("../../../contexts/passerelle.example/contexts/canada/v1");
 
-fn linked_permit(issuer: &str) -> Map<String, Value> {
+pub(crate) fn linked_permit(issuer: &str) -> Map<String, Value> {
     let mut doc = permit(issuer);
     doc.insert(
         "@context".into(),
