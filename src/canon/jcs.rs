@@ -154,34 +154,32 @@ fn write_number(n: &Number, out: &mut String) -> Result<()> {
         let _ = write!(out, "{i}");
         return Ok(());
     }
-    // JSON numbers are IEEE-754 doubles in I-JSON (RFC 7493 §2.2). An
-    // integer a double cannot hold exactly would be signed as its rounded
-    // neighbour while readers of the document see the written digits, so
-    // the signature would not cover what is read: refuse it.
-    let value = if let Some(i) = n.as_i64() {
-        let value = i as f64;
-        // 2^63 itself is not an i64, and `as` saturates: exclude it first.
-        exact_double(value < 9_223_372_036_854_775_808.0 && value as i64 == i, value, n)?
+    // JSON numbers are IEEE-754 doubles in I-JSON (RFC 7493 §2.2): a larger
+    // integer is signed as the text of its nearest double. Readers of the
+    // document see the digits as written, so they must be that text (as
+    // JCS itself writes a large double: 1234567890123456800); any other
+    // integer would change under a valid signature, and is refused.
+    let nearest = if let Some(i) = n.as_i64() {
+        i as f64
     } else if let Some(u) = n.as_u64() {
-        let value = u as f64;
-        exact_double(value < 18_446_744_073_709_551_616.0 && value as u64 == u, value, n)?
+        u as f64
     } else {
-        n.as_f64()
-            .ok_or_else(|| Error::new(ErrorCode::JsonNumberInvalid, n.to_string()))?
+        let value = n
+            .as_f64()
+            .ok_or_else(|| Error::new(ErrorCode::JsonNumberInvalid, n.to_string()))?;
+        return write_double(value, out);
     };
-    write_double(value, out)
-}
-
-/// `value`, the double nearest an integer, when it is `exact`ly that integer.
-fn exact_double(exact: bool, value: f64, n: &Number) -> Result<f64> {
-    if exact {
-        Ok(value)
-    } else {
-        Err(Error::new(
+    let start = out.len();
+    write_double(nearest, out)?;
+    let written = n.to_string();
+    if out[start..] != written {
+        out.truncate(start);
+        return Err(Error::new(
             ErrorCode::JsonNumberInvalid,
-            format!("the integer {n} has no exact IEEE-754 double form (I-JSON, RFC 8785 §3.2.2.3)"),
-        ))
+            format!("the integer {written} is not the text of a double: its nearest double is written {} (I-JSON, RFC 8785 §3.2.2.3)", format_number(nearest)?),
+        ));
     }
+    Ok(())
 }
 
 /// Appends `format_number(value)` to `out`. In ECMAScript's plain-decimal
@@ -302,13 +300,22 @@ mod tests {
             -0,
             9007199254740992i64,
             -9007199254740994i64,
-            12345678901234567168u64,
-            i64::MIN
+            12345678901234567000u64
         ]);
         let text = String::from_utf8(canonicalize(&value).unwrap()).unwrap();
+        assert_eq!(text, "[0,0,9007199254740992,-9007199254740994,12345678901234567000]");
+    }
+
+    #[test]
+    fn integers_written_as_jcs_writes_their_double_are_kept() {
+        // 1234567890123456768 is a double; JCS writes it 1234567890123456800.
+        let value = serde_json::json!([1234567890123456800u64, -1234567890123456800i64, 9007199254740994i64]);
+        let text = String::from_utf8(canonicalize(&value).unwrap()).unwrap();
+        assert_eq!(text, "[1234567890123456800,-1234567890123456800,9007199254740994]");
+        let written_exactly = serde_json::json!(1234567890123456768u64);
         assert_eq!(
-            text,
-            "[0,0,9007199254740992,-9007199254740994,12345678901234567000,-9223372036854776000]"
+            canonicalize(&written_exactly).unwrap_err().code(),
+            ErrorCode::JsonNumberInvalid
         );
     }
 
@@ -319,6 +326,7 @@ mod tests {
             serde_json::json!(-9007199254740993i64),
             serde_json::json!(i64::MAX),
             serde_json::json!(u64::MAX),
+            serde_json::json!(i64::MIN),
             serde_json::json!({"a": [12345678901234567890u64]}),
         ] {
             let error = canonicalize(&value).unwrap_err();
