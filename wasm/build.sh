@@ -20,7 +20,10 @@ profile=wasm-release
 # the same code on stable. RUSTFLAGS replaces .cargo/config.toml's flags for
 # the target, so sha2's compact rounds are asked for again here; location
 # details and Debug formatting are left out (no message a person reads
-# uses them).
+# uses them). wasm-opt may assume the low 1 KB of memory unused: rustc lays
+# the stack out first, from 1 MiB down, so only a stack within 1 KB of
+# overflowing would reach it. The standard library is built with its
+# `optimize_for_size` feature (smaller sorts and formatting).
 target_dir="$root/target/wasm-build-std"
 wasm="$target_dir/wasm32-unknown-unknown/$profile/passerelle_wasm.wasm"
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
@@ -31,11 +34,11 @@ rustup component list --toolchain nightly --installed | grep -q '^rust-src' || r
 build() {
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none --cfg sha2_backend_soft=\"compact\"" cargo +nightly build --quiet -p passerelle-wasm \
     --target wasm32-unknown-unknown --profile "$profile" --features "$1" \
-    -Z build-std=std,panic_abort --target-dir "$target_dir"
+    -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size --target-dir "$target_dir"
   for target in web nodejs; do
     out="$2/$target"
     wasm-bindgen --target "$target" --out-dir "$out" --out-name passerelle "$wasm"
-    node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals "$out/passerelle_bg.wasm" -o "$out/passerelle_bg.wasm"
     cp index.d.ts "$out/index.d.ts"
   done
