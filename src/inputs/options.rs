@@ -52,7 +52,7 @@ pub fn suite_named(name: &str) -> Result<Cryptosuite> {
 
 impl Inputs {
     /// Reads a JSON options object whose keys must be among `allowed`
-    /// ([`CALL_KEYS`], [`MADE_KEYS`], …): an unknown key or cryptosuite
+    /// ([`CALL_KEYS`](super::CALL_KEYS), [`MADE_KEYS`](super::MADE_KEYS), …): an unknown key or cryptosuite
     /// name is refused with `OPTION_UNKNOWN`, a value of the wrong type with
     /// `OPTION_INVALID`, a bad time with `DATE_INVALID`, a bad DID document
     /// with its own code. A key whose value is `null` is as if absent.
