@@ -35,11 +35,25 @@ pub trait DidResolver {
     /// The document of `did` (a DID without path, query or fragment) in
     /// force at `time`.
     fn resolve(&self, did: &str, time: Timestamp) -> Result<DidDocument>;
+
+    /// Whether the document of `did` is fixed: supplied by the caller, the
+    /// same at every time, until the caller supplies another (and then
+    /// tells the verifier, which forgets what it kept). A verifier keeps the
+    /// keys it decodes from fixed documents, as it does for did:key. The
+    /// default is `false`: fetched and time-dependent documents are
+    /// resolved on every verification.
+    fn is_fixed(&self, did: &str) -> bool {
+        let _ = did;
+        false
+    }
 }
 
 impl<R: DidResolver + ?Sized> DidResolver for &R {
     fn resolve(&self, did: &str, time: Timestamp) -> Result<DidDocument> {
         (**self).resolve(did, time)
+    }
+    fn is_fixed(&self, did: &str) -> bool {
+        (**self).is_fixed(did)
     }
 }
 
@@ -47,11 +61,17 @@ impl<R: DidResolver + ?Sized> DidResolver for Box<R> {
     fn resolve(&self, did: &str, time: Timestamp) -> Result<DidDocument> {
         (**self).resolve(did, time)
     }
+    fn is_fixed(&self, did: &str) -> bool {
+        (**self).is_fixed(did)
+    }
 }
 
 impl<R: DidResolver + ?Sized> DidResolver for std::sync::Arc<R> {
     fn resolve(&self, did: &str, time: Timestamp) -> Result<DidDocument> {
         (**self).resolve(did, time)
+    }
+    fn is_fixed(&self, did: &str) -> bool {
+        (**self).is_fixed(did)
     }
 }
 

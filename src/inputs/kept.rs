@@ -49,6 +49,8 @@ pub(super) struct Sources {
     fallback: Option<Box<dyn DidResolver + Send + Sync>>,
     /// How many times a status list was read to be verified (for tests).
     pub(super) lists_read: usize,
+    /// How many times a supplied DID document was resolved (for tests).
+    pub(super) documents_read: usize,
 }
 
 pub(super) fn sha256(bytes: &[u8]) -> [u8; 32] {
@@ -121,10 +123,17 @@ fn poisoned() -> Error {
 }
 
 impl DidResolver for Shared {
+    /// Supplied documents are fixed until a call supplies others, when
+    /// [`KeptVerifier::supply`] has the verifier forget what it kept.
+    fn is_fixed(&self, did: &str) -> bool {
+        self.has_document(did)
+    }
+
     fn resolve(&self, did: &str, time: Timestamp) -> Result<DidDocument> {
-        let sources = self.0.lock().map_err(|_| poisoned())?;
-        if let Some(entry) = sources.documents.get(did) {
-            return Ok(entry.value.clone());
+        let mut sources = self.0.lock().map_err(|_| poisoned())?;
+        if let Some(document) = sources.documents.get(did).map(|e| e.value.clone()) {
+            sources.documents_read += 1;
+            return Ok(document);
         }
         if did.starts_with("did:webvh:") {
             let Some(webvh) = sources.webvh else {
@@ -143,6 +152,12 @@ impl DidResolver for Shared {
             Some(fallback) => fallback.resolve(did, time),
             None => Err(Error::new(ErrorCode::DidNotFound, format!("no document for {did}"))),
         }
+    }
+}
+
+impl Shared {
+    fn has_document(&self, did: &str) -> bool {
+        self.0.lock().is_ok_and(|sources| sources.documents.get(did).is_some())
     }
 }
 
@@ -283,7 +298,7 @@ impl KeptVerifier {
             self.has_lists = true;
             self.verifier = self.fresh_verifier();
         } else if changed {
-            self.verifier.clear_status_cache();
+            self.verifier.forget_supplied();
         }
         Ok(options)
     }

@@ -258,3 +258,51 @@ fn without_webvh_a_did_webvh_signer_is_refused_naming_the_feature() {
     assert_eq!(e.code(), ErrorCode::DidNotFound);
     assert!(e.detail().contains("`webvh` feature"));
 }
+
+/// A did:web issuer's credential, signed with the key of `seed`, and its
+/// DID document's text.
+fn web_issued(seed: u8) -> (Vec<u8>, Vec<u8>) {
+    let key = Ed25519KeyPair::from_seed(&[seed; 32]);
+    let multibase = key.public_key_multibase();
+    let document = json!({"@context": ["https://www.w3.org/ns/did/v1"], "id": "did:web:issuer.example",
+        "verificationMethod": [{"id": "did:web:issuer.example#k", "type": "Multikey",
+            "controller": "did:web:issuer.example", "publicKeyMultibase": multibase}],
+        "assertionMethod": ["did:web:issuer.example#k"]});
+    let issuer = Issuer::new(key, "did:web:issuer.example#k").unwrap();
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:web:issuer.example",
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:a"},
+    });
+    let signed = issuer
+        .issue(unsigned.as_object().unwrap().clone(), t("2026-01-01T00:00:00Z"))
+        .unwrap();
+    (signed.to_json_string().into_bytes(), document.to_string().into_bytes())
+}
+
+#[test]
+fn a_supplied_document_is_read_once_for_many_credentials_and_again_when_it_changes() {
+    let at = t("2026-06-01T00:00:00Z");
+    let (credential, document) = web_issued(1);
+    let mut inputs = Inputs::new(at).with_digests();
+    inputs.did_document_text(document);
+    let (mut kept, _) = inputs.build().unwrap();
+    for _ in 0..3 {
+        let report = kept.verify(&credential, kept.options());
+        assert!(report.verified(), "{}", report.render(Lang::En));
+    }
+    // The issuer's method was decoded from the document once.
+    assert_eq!(kept.sources.lock().unwrap().documents_read, 1);
+
+    // The issuer's document replaced by one with another key: the kept
+    // method goes with it, and the credential no longer verifies.
+    let (_, other_document) = web_issued(2);
+    let mut call = kept.call_inputs(at);
+    call.did_document_text(other_document);
+    let options = kept.supply(call).unwrap();
+    let report = kept.verify(&credential, &options);
+    assert!(!report.verified(), "{}", report.render(Lang::En));
+    assert_eq!(kept.sources.lock().unwrap().documents_read, 2);
+}

@@ -1,12 +1,16 @@
-//! Signing keys named by self-certifying DIDs (`did:key`, `did:jwk`),
-//! decoded once per verifier.
+//! Signing keys named by self-certifying DIDs (`did:key`, `did:jwk`) or
+//! found in fixed documents, decoded once per verifier.
 //!
-//! Such a DID URL *is* its key, so its resolution never changes and can be
-//! kept. Decoding costs a point decompression (about a tenth of an Ed25519
-//! verification), which a verifier checking many credentials from a few
-//! issuers would otherwise pay on every one. Methods resolved through a
-//! [`DidResolver`] (did:web, did:webvh) are not kept: their documents change,
-//! and what they resolve to depends on the time of verification.
+//! A self-certifying DID URL *is* its key, so its resolution never changes
+//! and can be kept; so can a method of a document the caller supplied,
+//! which the resolver says is fixed ([`DidResolver::is_fixed`]) until the
+//! caller supplies another and the verifier forgets what it kept
+//! ([`KeyCache::clear`]). Decoding costs a point decompression (about a
+//! tenth of an Ed25519 verification) and resolving a copy of the document,
+//! which a verifier checking many credentials from a few issuers would
+//! otherwise pay on every one. Methods of fetched documents (did:web over
+//! HTTPS, did:webvh logs) are not kept: they change, and what they resolve
+//! to depends on the time of verification.
 
 use std::sync::{Arc, Mutex};
 
@@ -34,7 +38,8 @@ impl KeyCache {
         resolver: &dyn DidResolver,
         time: Timestamp,
     ) -> Result<Arc<ResolvedMethod>> {
-        if !is_self_certifying(vm_url) {
+        let did = vm_url.split('#').next().unwrap_or(vm_url);
+        if !is_self_certifying(vm_url) && !resolver.is_fixed(did) {
             return did::retrieve_verification_method(vm_url, resolver, time).map(Arc::new);
         }
         if let Some(hit) = self.methods.lock().ok().and_then(|m| m.get(vm_url).cloned()) {
@@ -48,6 +53,13 @@ impl KeyCache {
             methods.insert(vm_url.to_owned(), Arc::clone(&method));
         }
         Ok(method)
+    }
+
+    /// Forgets every kept method (the fixed documents changed).
+    pub(crate) fn clear(&self) {
+        if let Ok(mut methods) = self.methods.lock() {
+            methods.clear();
+        }
     }
 
     /// How many methods are kept (for tests).

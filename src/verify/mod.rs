@@ -179,6 +179,14 @@ impl<R: DidResolver> Verifier<R> {
         }
     }
 
+    /// Forgets every cached status list and every key kept from a fixed
+    /// document ([`DidResolver::is_fixed`]): for a resolver whose supplied
+    /// documents changed.
+    pub fn forget_supplied(&self) {
+        self.clear_status_cache();
+        self.keys.clear();
+    }
+
     /// The trust resolver, if any.
     pub fn trust(&self) -> Option<&dyn TrustResolver> {
         self.trust.as_deref().map(|t| t as &dyn TrustResolver)
