@@ -372,8 +372,19 @@ fn verify_refuses_malformed_allow_host_and_ca_cert_values() {
         let out = passerelle(&["verify", "--fetch-status", "--allow-host", value, "missing.json"]);
         assert_eq!(out.status.code(), Some(2), "{value}");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("--allow-host"), "{stderr}");
+        assert!(
+            stderr.contains("--allow-host") && stderr.contains("OPTION_INVALID"),
+            "{stderr}"
+        );
     }
+    // --allow-host alone would change nothing: it needs a fetch to apply to.
+    let out = passerelle(&["verify", "--allow-host", "127.0.0.1", "missing.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--fetch-did-web") || stderr.contains("--fetch-status"),
+        "{stderr}"
+    );
     let dir = std::env::temp_dir().join(format!("passerelle-allow-host-ca-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.pem");

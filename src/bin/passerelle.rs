@@ -168,6 +168,7 @@ const CHANGES_SIGNED: [&str; 7] = [
 ];
 
 #[derive(clap::Args)]
+#[command(group = clap::ArgGroup::new("fetching").args(["fetch_did_web", "fetch_status"]).multiple(true))]
 struct VerifyArgs {
     /// The credential or presentation (JSON file, or - for standard input).
     input: PathBuf,
@@ -193,7 +194,7 @@ struct VerifyArgs {
     fetch_status: bool,
     /// With --fetch-did-web or --fetch-status: also fetch from this host, whatever addresses it
     /// resolves to (private, loopback). HOST or HOST:PORT, matched exactly (repeatable).
-    #[arg(long = "allow-host", value_parser = parse_allowed_host)]
+    #[arg(long = "allow-host", value_parser = parse_allowed_host, requires = "fetching")]
     allow_hosts: Vec<passerelle::net::allow::AllowedHost>,
     /// A PEM file of root certificates trusted, in place of the public roots, for the hosts
     /// of --allow-host (repeatable; a test suite's self-signed certificate).
@@ -266,10 +267,12 @@ fn parse_context_arg(text: &str) -> Result<(String, PathBuf), String> {
 
 fn parse_allowed_host(text: &str) -> Result<passerelle::net::allow::AllowedHost, String> {
     passerelle::net::allow::AllowedHost::parse(text).map_err(|e| {
+        let code = ErrorCode::OptionInvalid;
         format!(
-            "{} ({}) / valeur refusée : attendu HÔTE ou HÔTE:PORT, sans schéma, chemin ni joker",
-            ErrorCode::OptionInvalid.message(Lang::En),
-            e
+            "{code}: {} / {} ({e}; expected HOST or HOST:PORT, no scheme, path or wildcard / \
+             attendu : HÔTE ou HÔTE:PORT, sans schéma, chemin ni joker)",
+            code.message(Lang::En),
+            code.message(Lang::Fr),
         )
     })
 }
