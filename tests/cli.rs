@@ -972,3 +972,196 @@ fn issue_makes_a_1_1_credential_then_a_proof_chain_on_it() {
         "adding a proof refuses options that change the credential"
     );
 }
+
+#[test]
+fn status_create_takes_status_size_messages_and_references_and_verify_reports_the_message() {
+    let dir = temp_dir("status-messages");
+    let p = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let url = "https://status.passerelle.example/lists/m1";
+    assert!(passerelle(&["key", "generate", "--out", &p("key.json")])
+        .status
+        .success());
+    let create = |extra: &[&str]| {
+        let _ = std::fs::remove_dir_all(dir.join("store"));
+        let store = p("store");
+        let mut args = vec![
+            "status",
+            "create",
+            "--store",
+            &store,
+            "--url",
+            url,
+            "--purpose",
+            "message",
+        ];
+        args.extend_from_slice(extra);
+        passerelle(&args)
+    };
+    // Refused: several bits without their messages, a count that is not
+    // 2^statusSize, a value past the size or given twice, a malformed
+    // message or reference, statusSize 0.
+    for (why, extra) in [
+        ("no messages", &["--status-size", "2"][..]),
+        (
+            "3 of 4",
+            &[
+                "--status-size",
+                "2",
+                "--status-message",
+                "0x0=a",
+                "--status-message",
+                "0x1=b",
+                "--status-message",
+                "0x2=c",
+            ],
+        ),
+        (
+            "0x4",
+            &[
+                "--status-size",
+                "2",
+                "--status-message",
+                "0x0=a",
+                "--status-message",
+                "0x1=b",
+                "--status-message",
+                "0x2=c",
+                "--status-message",
+                "0x4=d",
+            ],
+        ),
+        (
+            "twice",
+            &[
+                "--status-size",
+                "2",
+                "--status-message",
+                "0x0=a",
+                "--status-message",
+                "0x1=b",
+                "--status-message",
+                "0x1=c",
+                "--status-message",
+                "0x3=d",
+            ],
+        ),
+        ("no =", &["--status-message", "0x0", "--status-message", "0x1=b"]),
+        ("no 0x", &["--status-message", "0=a", "--status-message", "1=b"]),
+        ("size 0", &["--status-size", "0"]),
+        ("reference", &["--status-reference", "not a url"]),
+    ] {
+        let out = create(extra);
+        assert_eq!(out.status.code(), Some(2), "{why}: {}", stdout(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("STATUS_LIST_INVALID") || stderr.contains("--status-"),
+            "{why}: {stderr}"
+        );
+    }
+    let out = create(&[
+        "--status-size",
+        "2",
+        "--status-message",
+        "0x0=pending_review",
+        "--status-message",
+        "0x1=accepted",
+        "--status-message",
+        "0x2=rejected",
+        "--status-message",
+        "0x3=undefined",
+        "--status-reference",
+        "https://status.passerelle.example/codes",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(
+        dir.join("unsigned.json"),
+        r#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:x","credentialSubject":{"id":"did:example:h"}}"#,
+    )
+    .unwrap();
+    let issued = passerelle(&[
+        "issue",
+        "--key",
+        &p("key.json"),
+        "--set-issuer",
+        "--at",
+        "2026-11-23T10:00:00Z",
+        "--status-store",
+        &p("store"),
+        "--status-list",
+        url,
+        &p("unsigned.json"),
+    ]);
+    assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
+    let vc: serde_json::Value = serde_json::from_slice(&issued.stdout).unwrap();
+    let entry = &vc["credentialStatus"][0];
+    assert_eq!(entry["statusSize"], 2);
+    assert_eq!(
+        entry["statusMessage"][2],
+        serde_json::json!({"status": "0x2", "message": "rejected"})
+    );
+    assert_eq!(entry["statusReference"], "https://status.passerelle.example/codes");
+    std::fs::write(dir.join("vc.json"), &issued.stdout).unwrap();
+    let index = entry["statusListIndex"].as_str().unwrap().to_owned();
+    let set = passerelle(&[
+        "status",
+        "set",
+        "--store",
+        &p("store"),
+        "--url",
+        url,
+        "--index",
+        &index,
+        "--value",
+        "0x2",
+    ]);
+    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    let bad = passerelle(&[
+        "status",
+        "set",
+        "--store",
+        &p("store"),
+        "--url",
+        url,
+        "--index",
+        &index,
+        "--value",
+        "0x4",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let published = passerelle(&[
+        "status",
+        "publish",
+        "--store",
+        &p("store"),
+        "--url",
+        url,
+        "--key",
+        &p("key.json"),
+        "--at",
+        "2026-11-23T11:00:00Z",
+    ]);
+    assert!(
+        published.status.success(),
+        "{}",
+        String::from_utf8_lossy(&published.stderr)
+    );
+    std::fs::write(dir.join("list.json"), &published.stdout).unwrap();
+    let out = passerelle(&[
+        "verify",
+        "--json",
+        "--at",
+        "2026-11-23T12:00:00Z",
+        "--status-list",
+        &p("list.json"),
+        &p("vc.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let status = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "status")
+        .unwrap();
+    assert!(status.to_string().contains("rejected"), "{status}");
+}

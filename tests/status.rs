@@ -495,3 +495,254 @@ proptest! {
         prop_assert_eq!(again, bits);
     }
 }
+
+// ---- statusSize, statusMessage, statusReference (Bitstring Status List §2.1) ----
+
+fn entry_with(extra: Value) -> Result<StatusEntry, passerelle::Error> {
+    let mut entry = json!({"type": "BitstringStatusListEntry", "statusPurpose": "message",
+                           "statusListIndex": "7", "statusListCredential": "https://e.example/list"});
+    for (k, v) in extra.as_object().unwrap() {
+        entry[k] = v.clone();
+    }
+    StatusEntry::from_json(entry.as_object().unwrap())
+}
+
+fn messages(values: &[&str]) -> Value {
+    values
+        .iter()
+        .map(|s| json!({"status": s, "message": format!("m{s}")}))
+        .collect()
+}
+
+#[test]
+fn status_size_and_status_message_follow_the_entry_rules() {
+    let four = messages(&["0x0", "0x1", "0x2", "0x3"]);
+    assert!(entry_with(json!({"statusSize": 2, "statusMessage": four})).is_ok());
+    assert!(entry_with(json!({"statusSize": 1, "statusMessage": messages(&["0x0", "0x1"])})).is_ok());
+    assert!(entry_with(json!({"statusMessage": messages(&["0x0", "0x1"])})).is_ok());
+    for (why, extra) in [
+        ("statusSize 0", json!({"statusSize": 0})),
+        ("statusSize as a string", json!({"statusSize": "2"})),
+        ("statusSize 2 without statusMessage", json!({"statusSize": 2})),
+        (
+            "3 messages for 2 bits",
+            json!({"statusSize": 2, "statusMessage": messages(&["0x0", "0x1", "0x2"])}),
+        ),
+        ("1 message for 1 bit", json!({"statusMessage": messages(&["0x0"])})),
+        (
+            "a value past the size",
+            json!({"statusSize": 2, "statusMessage": messages(&["0x0", "0x1", "0x2", "0x4"])}),
+        ),
+        (
+            "a value twice",
+            json!({"statusSize": 2, "statusMessage": messages(&["0x0", "0x1", "0x1", "0x3"])}),
+        ),
+        ("no 0x", json!({"statusMessage": messages(&["0", "1"])})),
+        ("not hex", json!({"statusMessage": messages(&["0x0", "0xg"])})),
+        (
+            "a message not a string",
+            json!({"statusMessage": [{"status": "0x0", "message": 1}, {"status": "0x1", "message": "m"}]}),
+        ),
+    ] {
+        assert_eq!(
+            entry_with(extra).unwrap_err().code(),
+            ErrorCode::StatusListInvalid,
+            "{why}"
+        );
+    }
+    // 0x01 and 0x1 are the same status.
+    let entry =
+        entry_with(json!({"statusSize": 2, "statusMessage": messages(&["0x00", "0x01", "0x2", "0X3"])})).unwrap();
+    assert_eq!(entry.message_for(1), Some("m0x01"));
+    assert_eq!(entry.message_for(3), Some("m0X3"));
+}
+
+#[test]
+fn status_reference_is_a_url_or_an_array_of_urls() {
+    let one = entry_with(json!({"statusReference": "https://ref.example/codes"})).unwrap();
+    assert_eq!(one.references, ["https://ref.example/codes"]);
+    assert_eq!(one.to_json()["statusReference"], "https://ref.example/codes");
+    let two = entry_with(json!({"statusReference": ["https://a.example/1", "https://b.example/2"]})).unwrap();
+    assert_eq!(two.references.len(), 2);
+    assert_eq!(StatusEntry::from_json(two.to_json().as_object().unwrap()).unwrap(), two);
+    for bad in [json!("not a url"), json!([]), json!(7), json!(["https://a.example", 7])] {
+        assert_eq!(
+            entry_with(json!({ "statusReference": bad })).unwrap_err().code(),
+            ErrorCode::StatusListInvalid,
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn a_list_gives_its_messages_and_references_to_its_entries_and_checks_them() {
+    let url = "https://status.passerelle.example/lists/m";
+    let texts = |n: u32| {
+        (0..n)
+            .map(|v| (format!("0x{v:x}"), format!("code {v}")))
+            .collect::<Vec<_>>()
+    };
+    let mut list = StatusList::new(url, "message", MIN_ENTRIES, 2)
+        .unwrap()
+        .with_messages(texts(4))
+        .unwrap()
+        .with_references(vec!["https://ref.example/codes".into()])
+        .unwrap();
+    let entry = list.allocate().unwrap();
+    assert_eq!(entry.messages, texts(4));
+    assert_eq!(entry.references, ["https://ref.example/codes"]);
+    assert!(StatusEntry::from_json(entry.to_json().as_object().unwrap()).is_ok());
+    let fresh = || StatusList::new(url, "message", MIN_ENTRIES, 2).unwrap();
+    assert_eq!(
+        fresh().with_messages(texts(3)).unwrap_err().code(),
+        ErrorCode::StatusListInvalid
+    );
+    assert_eq!(
+        fresh().with_messages(texts(8)).unwrap_err().code(),
+        ErrorCode::StatusListInvalid
+    );
+    let mut twice = texts(4);
+    twice[3].0 = "0x2".into();
+    assert_eq!(
+        fresh().with_messages(twice).unwrap_err().code(),
+        ErrorCode::StatusListInvalid
+    );
+    assert_eq!(
+        fresh().with_references(vec!["no url".into()]).unwrap_err().code(),
+        ErrorCode::StatusListInvalid
+    );
+    // A stored list keeps them.
+    let stored = serde_json::to_string(&list).unwrap();
+    assert_eq!(serde_json::from_str::<StatusList>(&stored).unwrap(), list);
+}
+
+/// A credential with one entry of `list` at status `value`, and the list
+/// published; `edit` changes the list credential (then re-signed) and the
+/// entry before the credential is signed.
+fn multi_bit(
+    purpose: &str,
+    value: u8,
+    edit_list: impl Fn(&mut Map<String, Value>),
+    edit_entry: impl Fn(&mut Value),
+) -> Report {
+    let issuer = issuer();
+    let url = "https://status.passerelle.example/lists/multi";
+    let mut list = StatusList::new(url, "message", MIN_ENTRIES, 2)
+        .unwrap()
+        .with_messages(vec![
+            ("0x0".into(), "pending".into()),
+            ("0x1".into(), "accepted".into()),
+            ("0x2".into(), "rejected".into()),
+            ("0x3".into(), "undefined".into()),
+        ])
+        .unwrap();
+    let entry = list.allocate().unwrap();
+    list.set(entry.index, value).unwrap();
+    let mut entry = entry.to_json();
+    entry["statusPurpose"] = purpose.into();
+    edit_entry(&mut entry);
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": issuer.did(),
+        "credentialSubject": {"id": "did:example:x"}, "credentialStatus": entry,
+    });
+    let credential = issuer
+        .issue(unsigned.as_object().unwrap().clone(), t("2026-01-01T00:00:00Z"))
+        .unwrap()
+        .into_json();
+    let mut published = list.publish(&issuer, t("2026-05-01T00:00:00Z"), None).unwrap();
+    published["credentialSubject"]["statusPurpose"] = purpose.into();
+    edit_list(&mut published);
+    let published = resign(&issuer, published);
+    let mut lists = StaticStatusLists::default();
+    lists.insert(url, serde_json::to_vec(&published).unwrap());
+    verify_with(lists, &credential, AT)
+}
+
+fn status_message(report: &Report) -> Option<String> {
+    report
+        .check(CheckName::Status)?
+        .evidence
+        .iter()
+        .find(|(k, _)| k.name() == "statusMessage")
+        .map(|(_, v)| v.clone())
+}
+
+#[test]
+fn a_multi_bit_status_reports_the_message_of_its_value() {
+    for (value, message) in [(0, "pending"), (1, "accepted"), (2, "rejected"), (3, "undefined")] {
+        let report = multi_bit("message", value, |_| {}, |_| {});
+        assert!(report.verified(), "{value}");
+        assert_eq!(status_message(&report).as_deref(), Some(message), "{value}");
+    }
+}
+
+#[test]
+fn a_list_without_status_size_is_read_with_the_entry_s_size() {
+    // The spec's lists carry no statusSize: the entry's size applies.
+    let bare = |list: &mut Map<String, Value>| {
+        let subject = list["credentialSubject"].as_object_mut().unwrap();
+        subject.shift_remove("statusSize");
+        subject.shift_remove("statusMessages");
+    };
+    let report = multi_bit("message", 2, bare, |_| {});
+    assert!(report.verified(), "{:?}", status_code(&report));
+    assert_eq!(status_message(&report).as_deref(), Some("rejected"));
+    // A list that states another size is refused.
+    let report = multi_bit(
+        "message",
+        2,
+        |l| l["credentialSubject"]["statusSize"] = 1.into(),
+        |_| {},
+    );
+    assert_eq!(status_code(&report), Some(ErrorCode::StatusListInvalid));
+}
+
+#[test]
+fn a_multi_bit_revocation_or_suspension_fails_on_any_value_but_zero() {
+    for value in [1, 2, 3] {
+        let report = multi_bit("revocation", value, |_| {}, |_| {});
+        assert_eq!(status_code(&report), Some(ErrorCode::CredentialRevoked), "{value}");
+        let report = multi_bit("suspension", value, |_| {}, |_| {});
+        assert_eq!(status_code(&report), Some(ErrorCode::CredentialSuspended), "{value}");
+    }
+    assert!(multi_bit("revocation", 0, |_| {}, |_| {}).verified());
+}
+
+#[test]
+fn a_status_value_without_a_message_fails_closed() {
+    // An entry whose messages leave value 2 out is refused, not read as "no message".
+    let report = multi_bit(
+        "message",
+        2,
+        |_| {},
+        |entry| entry["statusMessage"][2]["status"] = "0x1".into(),
+    );
+    assert_eq!(status_code(&report), Some(ErrorCode::StatusListInvalid));
+}
+
+#[test]
+fn a_one_bit_message_entry_without_messages_reports_set_and_unset() {
+    let issuer = issuer();
+    let url = "https://status.passerelle.example/lists/one-bit";
+    let mut list = StatusList::new(url, "message", MIN_ENTRIES, 1).unwrap();
+    let entry = list.allocate().unwrap();
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": issuer.did(),
+        "credentialSubject": {"id": "did:example:x"}, "credentialStatus": entry.to_json(),
+    });
+    let credential = issuer
+        .issue(unsigned.as_object().unwrap().clone(), t("2026-01-01T00:00:00Z"))
+        .unwrap()
+        .into_json();
+    for (value, message) in [(0, "unset"), (1, "set")] {
+        list.set(entry.index, value).unwrap();
+        let mut lists = StaticStatusLists::default();
+        lists.insert(
+            url,
+            serde_json::to_vec(&list.publish(&issuer, t("2026-05-01T00:00:00Z"), None).unwrap()).unwrap(),
+        );
+        let report = verify_with(lists, &credential, AT);
+        assert!(report.verified());
+        assert_eq!(status_message(&report).as_deref(), Some(message));
+    }
+}

@@ -13,7 +13,7 @@ use passerelle::inputs::Inputs;
 use passerelle::json::{parse_object, parse_strict, Limits};
 use passerelle::proof::Cryptosuite;
 use passerelle::registry::{open_snapshot, sign_snapshot, Registry, TrustStore};
-use passerelle::{did, Error, IssueDefaults, Issuer, Lang, Timestamp};
+use passerelle::{did, Error, ErrorCode, IssueDefaults, Issuer, Lang, Timestamp};
 use serde_json::{json, Value};
 
 #[path = "passerelle/did.rs"]
@@ -168,6 +168,7 @@ const CHANGES_SIGNED: [&str; 7] = [
 ];
 
 #[derive(clap::Args)]
+#[command(group = clap::ArgGroup::new("fetching").args(["fetch_did_web", "fetch_status"]).multiple(true))]
 struct VerifyArgs {
     /// The credential or presentation (JSON file, or - for standard input).
     input: PathBuf,
@@ -183,9 +184,22 @@ struct VerifyArgs {
     /// A folder of DID documents (every *.json in it; repeatable).
     #[arg(long = "did-dir")]
     did_dirs: Vec<PathBuf>,
-    /// Fetch did:web documents and did:webvh logs over HTTPS when they are not given locally (public hosts only).
+    /// Fetch did:web documents and did:webvh logs over HTTPS when they are not given locally
+    /// (public hosts only, unless --allow-host).
     #[arg(long)]
     fetch_did_web: bool,
+    /// Fetch status list credentials over HTTPS when --status-list does not supply them
+    /// (public hosts only, unless --allow-host; 8 MiB, 10 s, no redirects).
+    #[arg(long)]
+    fetch_status: bool,
+    /// With --fetch-did-web or --fetch-status: also fetch from this host, whatever addresses it
+    /// resolves to (private, loopback). HOST or HOST:PORT, matched exactly (repeatable).
+    #[arg(long = "allow-host", value_parser = parse_allowed_host, requires = "fetching")]
+    allow_hosts: Vec<passerelle::net::allow::AllowedHost>,
+    /// A PEM file of root certificates trusted, in place of the public roots, for the hosts
+    /// of --allow-host (repeatable; a test suite's self-signed certificate).
+    #[arg(long = "ca-cert", requires = "allow_hosts")]
+    ca_certs: Vec<PathBuf>,
     /// A did:webvh log (did.jsonl) the verifier may use (repeatable).
     #[arg(long = "did-log")]
     did_logs: Vec<PathBuf>,
@@ -249,6 +263,18 @@ fn parse_context_arg(text: &str) -> Result<(String, PathBuf), String> {
         Some((url, path)) if !url.is_empty() && !path.is_empty() => Ok((url.to_owned(), PathBuf::from(path))),
         _ => Err("expected URL=FILE".to_owned()),
     }
+}
+
+fn parse_allowed_host(text: &str) -> Result<passerelle::net::allow::AllowedHost, String> {
+    passerelle::net::allow::AllowedHost::parse(text).map_err(|e| {
+        let code = ErrorCode::OptionInvalid;
+        format!(
+            "{code}: {} / {} ({e}; expected HOST or HOST:PORT, no scheme, path or wildcard / \
+             attendu : HÔTE ou HÔTE:PORT, sans schéma, chemin ni joker)",
+            code.message(Lang::En),
+            code.message(Lang::Fr),
+        )
+    })
 }
 
 fn parse_suite(text: &str) -> Result<Cryptosuite, String> {
@@ -551,14 +577,31 @@ fn add_trust(inputs: &mut Inputs, args: &VerifyArgs) -> Result<Vec<PathBuf>, Fai
     Ok(paths)
 }
 
+/// The HTTPS fetcher of --fetch-did-web and --fetch-status: public hosts,
+/// and the hosts of --allow-host with the roots of --ca-cert.
+fn web_resolver(args: &VerifyArgs) -> Result<passerelle::did::web_resolver::WebResolver, Failure> {
+    let mut web = passerelle::did::web_resolver::WebResolver::new(std::time::Duration::from_secs(10))
+        .allow_hosts(args.allow_hosts.iter().cloned());
+    for path in &args.ca_certs {
+        let pem = std::fs::read(path).map_err(|e| io_failure(path, e))?;
+        web = web.trust_roots_for_allowed_hosts(&pem).map_err(|e| {
+            let mut failure = Failure::from(e);
+            failure.en = format!("{}: {}", path.display(), failure.en);
+            failure.fr = format!("{} : {}", path.display(), failure.fr);
+            failure
+        })?;
+    }
+    Ok(web)
+}
+
 fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let at = args.at.unwrap_or_else(Timestamp::now);
     let mut inputs = Inputs::new(at);
     add_documents(&mut inputs, &args.did_documents, &args.did_dirs)?;
     let snapshots = add_trust(&mut inputs, &args)?;
     let options = &mut inputs.options;
-    options.challenge = args.challenge;
-    options.domain = args.domain;
+    options.challenge = args.challenge.clone();
+    options.domain = args.domain.clone();
     options.trust_at_verification_time = args.trust_at_verification_time;
     options.status_policy = passerelle::verify::StatusPolicy {
         skip_without_source: args.skip_status_without_source,
@@ -584,8 +627,11 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
         inputs.did_log(did_cli::log_did(path, &text)?, text);
     }
     if args.fetch_did_web {
-        let web = passerelle::did::web_resolver::WebResolver::new(std::time::Duration::from_secs(10));
-        inputs.fallback_resolver(Box::new(web));
+        inputs.fallback_resolver(Box::new(web_resolver(&args)?));
+    }
+    if args.fetch_status {
+        let lists = passerelle::status::HttpStatusLists::with_policy(web_resolver(&args)?);
+        inputs.fallback_status_source(std::sync::Arc::new(lists));
     }
     for (url, path) in &args.contexts {
         inputs.context(

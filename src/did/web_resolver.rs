@@ -20,6 +20,7 @@ use super::webvh::VerifiedLog;
 use super::{web, DidDocument, DidResolver};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
+use crate::net::allow::AllowedHost;
 use crate::net::resolve::{CheckedResolver, HostResolver, Policy, Refusal, SystemResolver};
 
 /// Largest DID document accepted, in bytes.
@@ -40,6 +41,12 @@ pub const MAX_LOG_BYTES: u64 = super::webvh::MAX_LOG_BYTES as u64;
 /// ```
 pub struct WebResolver {
     agent: ureq::Agent,
+    /// The agent for the hosts on the allow-list when extra roots are
+    /// given: it trusts those roots only.
+    allowed_agent: Option<ureq::Agent>,
+    /// Roots trusted for the hosts on the allow-list (`--ca-cert`).
+    roots: Vec<ureq::tls::Certificate<'static>>,
+    timeout: Duration,
     hosts: Arc<dyn HostResolver>,
     policy: Policy,
     ttl: Duration,
@@ -82,8 +89,15 @@ fn unavailable(did: &str, why: impl std::fmt::Display) -> Error {
 /// The agent's settings: one timeout for the whole request, statuses read
 /// as answers, no redirects, and no proxy (a proxy would resolve the host
 /// itself, after the address check).
-fn agent_config(timeout: Duration) -> ureq::config::Config {
+fn agent_config(timeout: Duration, roots: Option<&[ureq::tls::Certificate<'static>]>) -> ureq::config::Config {
+    let tls = match roots {
+        Some(roots) => ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::new_with_certs(roots))
+            .build(),
+        None => ureq::tls::TlsConfig::default(),
+    };
     ureq::Agent::config_builder()
+        .tls_config(tls)
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
         .max_redirects(0)
@@ -98,7 +112,10 @@ impl WebResolver {
         let hosts: Arc<dyn HostResolver> = Arc::new(SystemResolver);
         let policy = Policy::default();
         WebResolver {
-            agent: agent(agent_config(timeout), &hosts, policy),
+            agent: agent(agent_config(timeout, None), &hosts, policy.clone()),
+            allowed_agent: None,
+            roots: Vec::new(),
+            timeout,
             hosts,
             policy,
             ttl: Duration::from_secs(300),
@@ -111,6 +128,41 @@ impl WebResolver {
     pub fn allow_private_addresses(mut self, allow: bool) -> Self {
         self.policy.allow_private = allow;
         self.rebuild()
+    }
+
+    /// Allows `hosts` at any address they resolve to, private and loopback
+    /// included (`--allow-host`: an intranet, or a test suite serving on
+    /// 127.0.0.1). A host matches an entry exactly, ASCII case aside, and on
+    /// the entry's port when it names one ([`AllowedHost`]); every other host
+    /// keeps the address checks.
+    pub fn allow_hosts(mut self, hosts: impl IntoIterator<Item = AllowedHost>) -> Self {
+        self.policy.allowed_hosts.extend(hosts);
+        self.rebuild()
+    }
+
+    /// Trusts the root certificates of `pem` (one or more `CERTIFICATE`
+    /// blocks) for the hosts allowed with [`WebResolver::allow_hosts`], in
+    /// place of the public roots; other hosts keep the public roots.
+    /// `OPTION_INVALID` when `pem` holds no certificate or cannot be read.
+    pub fn trust_roots_for_allowed_hosts(mut self, pem: &[u8]) -> Result<Self> {
+        let mut found = 0;
+        for item in ureq::tls::parse_pem(pem) {
+            match item {
+                Ok(ureq::tls::PemItem::Certificate(cert)) => {
+                    self.roots.push(cert);
+                    found += 1;
+                }
+                Ok(_) => {}
+                Err(e) => return Err(Error::new(ErrorCode::OptionInvalid, format!("a CA certificate: {e}"))),
+            }
+        }
+        if found == 0 {
+            return Err(Error::new(
+                ErrorCode::OptionInvalid,
+                "a CA certificate file holds no PEM CERTIFICATE block",
+            ));
+        }
+        Ok(self.rebuild())
     }
 
     /// Fetches over plain HTTP, only from hosts whose addresses are all
@@ -135,7 +187,7 @@ impl WebResolver {
     /// rebuild the agent with the default connector: set this one last.
     #[cfg(test)]
     pub(crate) fn with_connector(mut self, connector: impl ureq::unversioned::transport::Connector) -> Self {
-        let resolver = CheckedResolver::new(self.hosts.clone(), self.policy);
+        let resolver = CheckedResolver::new(self.hosts.clone(), self.policy.clone());
         self.agent = ureq::Agent::with_parts(self.agent.config().clone(), connector, resolver);
         self
     }
@@ -147,8 +199,33 @@ impl WebResolver {
     }
 
     fn rebuild(mut self) -> Self {
-        self.agent = agent(self.agent.config().clone(), &self.hosts, self.policy);
+        self.agent = agent(agent_config(self.timeout, None), &self.hosts, self.policy.clone());
+        self.allowed_agent = (!self.roots.is_empty()).then(|| {
+            agent(
+                agent_config(self.timeout, Some(&self.roots)),
+                &self.hosts,
+                self.policy.clone(),
+            )
+        });
         self
+    }
+
+    /// The agent for `url`: the one trusting the extra roots when its host
+    /// is on the allow-list and extra roots were given.
+    fn agent_for(&self, url: &str) -> &ureq::Agent {
+        let Some(allowed) = &self.allowed_agent else {
+            return &self.agent;
+        };
+        let Ok(uri) = url.parse::<ureq::http::Uri>() else {
+            return &self.agent;
+        };
+        let port = uri
+            .port_u16()
+            .unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
+        match uri.host() {
+            Some(host) if self.policy.allowed_hosts.iter().any(|a| a.matches(host, port)) => allowed,
+            _ => &self.agent,
+        }
     }
 
     /// GETs `url` (for `did`, or any other name used in errors), enforcing
@@ -162,7 +239,7 @@ impl WebResolver {
             url.to_owned()
         };
         let mut response = self
-            .agent
+            .agent_for(&url)
             .get(&url)
             .header("Accept", "application/did+json, application/json, text/jsonl")
             .call()

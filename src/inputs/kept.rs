@@ -47,6 +47,8 @@ pub(super) struct Sources {
     time: Option<Timestamp>,
     webvh: Option<LogResolution>,
     fallback: Option<Box<dyn DidResolver + Send + Sync>>,
+    /// Where lists nothing supplied are asked for.
+    fallback_status: Option<Arc<dyn StatusResolver + Send + Sync>>,
     /// How many times a status list was read to be verified (for tests).
     pub(super) lists_read: usize,
     /// How many times a supplied DID document was resolved (for tests).
@@ -163,13 +165,22 @@ impl Shared {
 
 impl StatusResolver for Shared {
     fn status_list(&self, url: &str) -> Result<Vec<u8>> {
-        let mut sources = self.0.lock().map_err(|_| poisoned())?;
-        sources.lists_read += 1;
-        sources
-            .lists
-            .get(url)
-            .map(|e| e.value.clone())
-            .ok_or_else(|| Error::new(ErrorCode::StatusListUnavailable, format!("no status list {url}")))
+        let fallback = {
+            let mut sources = self.0.lock().map_err(|_| poisoned())?;
+            sources.lists_read += 1;
+            if let Some(entry) = sources.lists.get(url) {
+                return Ok(entry.value.clone());
+            }
+            sources.fallback_status.clone()
+        };
+        // Fetched without holding the lock.
+        match fallback {
+            Some(fallback) => fallback.status_list(url),
+            None => Err(Error::new(
+                ErrorCode::StatusListUnavailable,
+                format!("no status list {url}"),
+            )),
+        }
     }
 }
 
@@ -344,6 +355,7 @@ impl Inputs {
         let mut sources = Sources {
             webvh: self.webvh,
             fallback: self.fallback,
+            fallback_status: self.fallback_status,
             time: Some(self.options.time),
             ..Sources::default()
         };

@@ -39,6 +39,7 @@ use crate::did::{DidDocument, DidResolver};
 use crate::error::{Error, ErrorCode, Lang, Result};
 use crate::json::{self, Limits};
 use crate::registry::TrustResolver;
+use crate::status::StatusResolver;
 use crate::time::Timestamp;
 use crate::verify::VerifyOptions;
 
@@ -161,6 +162,7 @@ pub struct Inputs {
     trust: Option<Arc<dyn TrustResolver + Send + Sync>>,
     webvh: Option<LogResolution>,
     fallback: Option<Box<dyn DidResolver + Send + Sync>>,
+    fallback_status: Option<Arc<dyn StatusResolver + Send + Sync>>,
     /// Whether supplied texts are digested (for a [`KeptVerifier`] that
     /// compares them with what it keeps).
     digests: bool,
@@ -196,6 +198,7 @@ impl Inputs {
             trust: None,
             webvh,
             fallback: None,
+            fallback_status: None,
             digests: false,
             time_given: false,
         }
@@ -213,6 +216,14 @@ impl Inputs {
     pub fn fallback_resolver(&mut self, resolver: Box<dyn DidResolver + Send + Sync>) -> &mut Self {
         self.fallback = Some(resolver);
         self
+    }
+
+    /// A status list source asked for the lists nothing supplied (the
+    /// command line's `--fetch-status`, over HTTPS); gives the verifier a
+    /// status source.
+    pub fn fallback_status_source(&mut self, resolver: Arc<dyn StatusResolver + Send + Sync>) -> &mut Self {
+        self.fallback_status = Some(resolver);
+        self.status_source()
     }
 
     fn digest(&self, bytes: &[u8]) -> Option<[u8; 32]> {

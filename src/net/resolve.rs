@@ -20,6 +20,7 @@ use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
 
 use super::address::{self, NonPublic};
+use super::allow::AllowedHost;
 
 /// Turns a host name into the addresses to connect to.
 pub trait HostResolver: Send + Sync {
@@ -86,10 +87,13 @@ impl Refusal {
 }
 
 /// What [`CheckedResolver`] lets through.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Policy {
     /// Any address, private and loopback included (an intranet, or tests).
     pub allow_private: bool,
+    /// Hosts allowed at any address they resolve to (`--allow-host`); every
+    /// other host keeps the address checks.
+    pub allowed_hosts: Vec<AllowedHost>,
     /// `http://` URLs, for hosts whose addresses are all loopback (tests).
     pub plain_http_on_loopback: bool,
 }
@@ -97,11 +101,18 @@ pub(crate) struct Policy {
 impl Policy {
     /// The addresses to connect to for `host`, from one lookup's `found`
     /// addresses: all of them, or a refusal if any one is not allowed.
-    fn admit(self, host: &str, plain_http: bool, found: Vec<SocketAddr>) -> Result<Vec<SocketAddr>, Refusal> {
+    fn admit(
+        &self,
+        host: &str,
+        port: u16,
+        plain_http: bool,
+        found: Vec<SocketAddr>,
+    ) -> Result<Vec<SocketAddr>, Refusal> {
         if found.is_empty() {
             return Err(Refusal::NoAddress { host: host.to_owned() });
         }
-        if !self.allow_private {
+        let allowed = self.allowed_hosts.iter().any(|a| a.matches(host, port));
+        if !self.allow_private && !allowed {
             if let Some(reason) = found.iter().find_map(|a| address::check(a.ip()).err()) {
                 return Err(Refusal::NonPublic {
                     host: host.to_owned(),
@@ -178,7 +189,7 @@ impl Resolver for CheckedResolver {
         let found = found.into_iter().map(|a| SocketAddr::new(a.ip(), port)).collect();
         let admitted = self
             .policy
-            .admit(host, plain_http, found)
+            .admit(host, port, plain_http, found)
             .map_err(|refusal| ureq::Error::Io(io::Error::new(io::ErrorKind::PermissionDenied, refusal)))?;
         let mut addresses = self.empty();
         for address in admitted.into_iter().take(MAX_ADDRESSES) {
@@ -205,14 +216,52 @@ mod tests {
     fn one_non_public_address_refuses_the_host() {
         let policy = Policy::default();
         let found = addresses(&["8.8.8.8", "2606:4700::1111"]);
-        assert_eq!(policy.admit("h", false, found.clone()).unwrap(), found);
+        assert_eq!(policy.admit("h", 443, false, found.clone()).unwrap(), found);
         for list in [&["8.8.8.8", "127.0.0.1"][..], &["::1"], &["2606:4700::1111", "fd00::1"]] {
-            let refusal = policy.admit("h", false, addresses(list)).unwrap_err();
+            let refusal = policy.admit("h", 443, false, addresses(list)).unwrap_err();
             assert!(matches!(refusal, Refusal::NonPublic { .. }), "{list:?}");
         }
         assert!(matches!(
-            policy.admit("h", false, vec![]),
+            policy.admit("h", 443, false, vec![]),
             Err(Refusal::NoAddress { .. })
+        ));
+    }
+
+    #[test]
+    fn an_allowed_host_may_have_any_address_and_no_other_host_may() {
+        let policy = Policy {
+            allowed_hosts: vec![
+                AllowedHost::parse("intranet.example").unwrap(),
+                AllowedHost::parse("127.0.0.1:8443").unwrap(),
+            ],
+            ..Policy::default()
+        };
+        let private = addresses(&["10.0.0.1", "127.0.0.1"]);
+        assert_eq!(
+            policy.admit("INTRANET.example", 443, false, private.clone()).unwrap(),
+            private
+        );
+        assert!(policy
+            .admit("127.0.0.1", 8443, false, addresses(&["127.0.0.1"]))
+            .is_ok());
+        for (host, port) in [
+            ("127.0.0.1", 443),
+            ("evil-127.0.0.1.example", 8443),
+            ("a.intranet.example", 443),
+            ("intranet.example.evil", 443),
+        ] {
+            assert!(
+                matches!(
+                    policy.admit(host, port, false, private.clone()),
+                    Err(Refusal::NonPublic { .. })
+                ),
+                "{host}:{port}"
+            );
+        }
+        // Allowing a host does not allow plain HTTP.
+        assert!(matches!(
+            policy.admit("intranet.example", 80, true, addresses(&["127.0.0.1"])),
+            Err(Refusal::PlainHttp { .. })
         ));
     }
 
@@ -221,20 +270,22 @@ mod tests {
         let open = Policy {
             allow_private: true,
             plain_http_on_loopback: true,
+            ..Policy::default()
         };
-        assert!(open.admit("h", true, addresses(&["127.0.0.1", "::1"])).is_ok());
+        assert!(open.admit("h", 443, true, addresses(&["127.0.0.1", "::1"])).is_ok());
         assert!(matches!(
-            open.admit("h", true, addresses(&["127.0.0.1", "10.0.0.1"])),
+            open.admit("h", 443, true, addresses(&["127.0.0.1", "10.0.0.1"])),
             Err(Refusal::PlainHttp { .. })
         ));
         let no_flag = Policy {
             allow_private: true,
             plain_http_on_loopback: false,
+            ..Policy::default()
         };
         assert!(matches!(
-            no_flag.admit("h", true, addresses(&["127.0.0.1"])),
+            no_flag.admit("h", 443, true, addresses(&["127.0.0.1"])),
             Err(Refusal::PlainHttp { .. })
         ));
-        assert!(no_flag.admit("h", false, addresses(&["127.0.0.1"])).is_ok());
+        assert!(no_flag.admit("h", 443, false, addresses(&["127.0.0.1"])).is_ok());
     }
 }

@@ -93,9 +93,30 @@ impl Bitstring {
 
     /// The status at `index` (its `status_size` bits, most significant first).
     pub fn get(&self, index: u64) -> Result<u8> {
-        let first = self.check(index)?;
+        self.get_as(index, self.status_size)
+    }
+
+    /// The number of statuses of `status_size` bits the bits hold (a list
+    /// that does not state its size is read with the entry's).
+    pub fn entries_as(&self, status_size: u8) -> u64 {
+        self.bytes.len() as u64 * 8 / u64::from(status_size.max(1))
+    }
+
+    /// The status at `index` read as `status_size` bits (1 to 8), most
+    /// significant first: the bits are the same, the division differs.
+    pub fn get_as(&self, index: u64, status_size: u8) -> Result<u8> {
+        if !(1..=8).contains(&status_size) {
+            return Err(invalid(format!("statusSize {status_size} must be 1 to 8 bits")));
+        }
+        let entries = self.entries_as(status_size);
+        if index >= entries {
+            return Err(invalid(format!(
+                "index {index} is outside the list of {entries} entries"
+            )));
+        }
+        let first = index * u64::from(status_size);
         let mut value = 0u8;
-        for bit in first..first + u64::from(self.status_size) {
+        for bit in first..first + u64::from(status_size) {
             let byte = self.bytes[(bit / 8) as usize];
             value = (value << 1) | ((byte >> (7 - bit % 8)) & 1);
         }

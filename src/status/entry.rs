@@ -55,8 +55,66 @@ pub struct StatusEntry {
     pub list_url: String,
     /// Bits per status (default 1).
     pub status_size: u8,
-    /// `statusMessage`: (status as `0x…`, message) pairs, when given.
+    /// `statusMessage`: (status as `0x…`, message) pairs, when given: one
+    /// for each of the 2^`status_size` values ([`check_messages`]).
     pub messages: Vec<(String, String)>,
+    /// `statusReference`: URLs of material about the statuses (empty when
+    /// absent; one is written as a string, several as an array).
+    pub references: Vec<String>,
+}
+
+/// The value of a `statusMessage` status: `0x` then hexadecimal digits.
+fn status_value(text: &str) -> Option<u32> {
+    let digits = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X"))?;
+    if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(digits, 16).ok()
+}
+
+/// The `statusMessage` rules for a status of `status_size` bits: when there
+/// are messages (required above one bit), exactly one for each of the
+/// 2^`status_size` values, each status written `0x…` in hexadecimal.
+pub fn check_messages(status_size: u8, messages: &[(String, String)]) -> Result<()> {
+    if !(1..=8).contains(&status_size) {
+        return Err(invalid("statusSize must be 1 to 8"));
+    }
+    let count = 1usize << status_size;
+    if messages.is_empty() && status_size == 1 {
+        return Ok(());
+    }
+    if messages.len() != count {
+        return Err(invalid(format!(
+            "statusSize {status_size} needs {count} statusMessage entries, one for each value; there are {}",
+            messages.len()
+        )));
+    }
+    let mut seen = vec![false; count];
+    for (status, _) in messages {
+        let value = status_value(status).ok_or_else(|| {
+            invalid(format!(
+                "statusMessage status {} is not 0x followed by hexadecimal digits",
+                quoted(status)
+            ))
+        })?;
+        let slot = seen.get_mut(value as usize).ok_or_else(|| {
+            invalid(format!(
+                "statusMessage status {status} does not fit in {status_size} bit(s)"
+            ))
+        })?;
+        if std::mem::replace(slot, true) {
+            return Err(invalid(format!("statusMessage gives status {status} twice")));
+        }
+    }
+    Ok(())
+}
+
+/// The `statusReference` rule: URLs, at least one when present.
+pub fn check_references(references: &[String]) -> Result<()> {
+    match references.iter().find(|r| !crate::credential::is_url(r)) {
+        Some(bad) => Err(invalid(format!("statusReference {} is not a URL", quoted(bad)))),
+        None => Ok(()),
+    }
 }
 
 fn invalid(detail: impl Into<String>) -> Error {
@@ -188,18 +246,28 @@ impl StatusEntry {
                 .collect::<Result<_>>()?,
             Some(_) => return Err(invalid("statusMessage must be an array")),
         };
-        if status_size > 1 && messages.len() != 1usize << status_size {
-            return Err(invalid(format!(
-                "statusSize {status_size} needs {} statusMessage entries",
-                1usize << status_size
-            )));
-        }
+        check_messages(status_size, &messages)?;
+        let references = match entry.get("statusReference") {
+            None => Vec::new(),
+            Some(Value::String(one)) => vec![one.clone()],
+            Some(Value::Array(items)) if !items.is_empty() => items
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| invalid("statusReference must be a URL or an array of URLs"))
+                })
+                .collect::<Result<_>>()?,
+            Some(_) => return Err(invalid("statusReference must be a URL or a non-empty array of URLs")),
+        };
+        check_references(&references)?;
         Ok(StatusEntry {
             purpose,
             index,
             list_url,
             status_size,
             messages,
+            references,
         })
     }
 
@@ -222,15 +290,20 @@ impl StatusEntry {
                 .map(|(s, m)| json!({"status": s, "message": m}))
                 .collect();
         }
+        match self.references.as_slice() {
+            [] => {}
+            [one] => entry["statusReference"] = one.as_str().into(),
+            many => entry["statusReference"] = many.iter().map(|r| Value::from(r.as_str())).collect(),
+        }
         entry
     }
 
-    /// The message for a status value (`0x…`), when the entry defines messages.
+    /// The message for a status value, when the entry defines messages
+    /// (`0x1` and `0x01` are the same status).
     pub fn message_for(&self, value: u8) -> Option<&str> {
-        let wanted = format!("0x{value:x}");
         self.messages
             .iter()
-            .find(|(s, _)| s.eq_ignore_ascii_case(&wanted))
+            .find(|(s, _)| status_value(s) == Some(u32::from(value)))
             .map(|(_, m)| m.as_str())
     }
 }

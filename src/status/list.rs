@@ -26,6 +26,9 @@ pub struct StatusList {
     /// `statusMessage` pairs (`0x…`, message) for `message` lists.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<(String, String)>,
+    /// `statusReference` URLs given to every entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
     statuses: Bitstring,
     allocated: Bitstring,
     /// How many indexes are taken.
@@ -41,6 +44,8 @@ struct Stored {
     status_size: u8,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     messages: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    references: Vec<String>,
     statuses: String,
     allocated: String,
     allocated_count: u64,
@@ -67,6 +72,7 @@ impl TryFrom<Stored> for StatusList {
             purpose: s.purpose,
             status_size: s.status_size,
             messages: s.messages,
+            references: s.references,
             statuses,
             allocated,
             allocated_count: count,
@@ -83,6 +89,7 @@ impl From<StatusList> for Stored {
             purpose: list.purpose,
             status_size: list.status_size,
             messages: list.messages,
+            references: list.references,
             allocated_count: list.allocated_count,
         }
     }
@@ -120,10 +127,35 @@ impl StatusList {
             purpose: purpose.to_owned(),
             status_size,
             messages,
+            references: Vec::new(),
             statuses,
             allocated,
             allocated_count: 0,
         })
+    }
+
+    /// The `statusMessage` of every entry: one (`0x…`, message) pair for each
+    /// of the 2^`status_size` values ([`super::check_messages`]). For a
+    /// list that allocated nothing yet: entries already issued keep theirs.
+    pub fn with_messages(mut self, messages: Vec<(String, String)>) -> Result<Self> {
+        super::check_messages(self.status_size, &messages)?;
+        if self.allocated_count > 0 {
+            return Err(invalid("the messages of a list that has issued entries cannot change"));
+        }
+        self.messages = messages;
+        Ok(self)
+    }
+
+    /// The `statusReference` URLs of every entry.
+    pub fn with_references(mut self, references: Vec<String>) -> Result<Self> {
+        super::check_references(&references)?;
+        if self.allocated_count > 0 {
+            return Err(invalid(
+                "the references of a list that has issued entries cannot change",
+            ));
+        }
+        self.references = references;
+        Ok(self)
     }
 
     /// The number of statuses.
@@ -178,6 +210,7 @@ impl StatusList {
             list_url: self.url.clone(),
             status_size: self.status_size,
             messages: self.messages.clone(),
+            references: self.references.clone(),
         }
     }
 

@@ -15,7 +15,9 @@ mod list;
 mod store;
 
 pub use bitstring::{Bitstring, MAX_ENCODED_CHARS, MAX_EXPANDED_BYTES, MIN_ENTRIES};
-pub use entry::{CredentialStatus, StatusEntry, StatusPurpose, BITSTRING_STATUS_LIST_ENTRY};
+pub use entry::{
+    check_messages, check_references, CredentialStatus, StatusEntry, StatusPurpose, BITSTRING_STATUS_LIST_ENTRY,
+};
 pub use list::StatusList;
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use store::FileStatusStore;

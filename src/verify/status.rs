@@ -22,6 +22,9 @@ pub(super) struct CachedList {
     issuer: String,
     purposes: Vec<String>,
     bitstring: Bitstring,
+    /// Whether the list states its `statusSize` (else the entry's applies,
+    /// as the spec's lists carry none).
+    declared_size: bool,
     /// Until when the cache may serve it (verification time + ttl), and
     /// never past the list's own validUntil.
     expires: Timestamp,
@@ -306,18 +309,37 @@ impl<R: DidResolver> Verifier<R> {
             let set = |code: ErrorCode, what: &str| {
                 Error::new(code, format!("{what} in {} at index {}", entry.list_url, entry.index))
             };
-            match (&entry.purpose, value) {
-                (StatusPurpose::Revocation, 1) => {
-                    return failed(set(ErrorCode::CredentialRevoked, "revoked"), evidence, None)
+            // The message of the value: the entry's statusMessage, else (one
+            // bit, no statusMessage) the spec's "unset" and "set". A value
+            // with no message fails closed.
+            let note = match (entry.message_for(value), entry.messages.is_empty(), value) {
+                (Some(note), _, _) => Some(note),
+                (None, true, 0) if entry.status_size == 1 => Some("unset"),
+                (None, true, 1) if entry.status_size == 1 => Some("set"),
+                (None, true, _) => None,
+                (None, false, _) => {
+                    let error = set(
+                        ErrorCode::StatusListInvalid,
+                        &format!("status 0x{value:x} has no statusMessage"),
+                    );
+                    return failed(error, evidence, None);
                 }
-                (StatusPurpose::Suspension, 1) => {
-                    return failed(set(ErrorCode::CredentialSuspended, "suspended"), evidence, None)
-                }
-                (StatusPurpose::Message, value) => {
-                    if let Some(note) = entry.message_for(value) {
-                        evidence.push((EvidenceKey::StatusMessage, note.to_owned()));
+            };
+            if !entry.messages.is_empty() || entry.purpose == StatusPurpose::Message {
+                if let Some(note) = note {
+                    evidence.push((EvidenceKey::StatusMessage, note.to_owned()));
+                    if entry.purpose == StatusPurpose::Message {
                         message = Some(note.to_owned());
                     }
+                }
+            }
+            // Any value but 0 revokes or suspends (several bits included).
+            match (&entry.purpose, value) {
+                (StatusPurpose::Revocation, 1..) => {
+                    return failed(set(ErrorCode::CredentialRevoked, "revoked"), evidence, None)
+                }
+                (StatusPurpose::Suspension, 1..) => {
+                    return failed(set(ErrorCode::CredentialSuspended, "suspended"), evidence, None)
                 }
                 _ => {}
             }
@@ -346,16 +368,17 @@ impl<R: DidResolver> Verifier<R> {
                 entry.purpose.as_str()
             )));
         }
-        if list.bitstring.status_size() != entry.status_size {
+        if list.declared_size && list.bitstring.status_size() != entry.status_size {
             return Err(invalid("the entry's statusSize differs from the list's".into()));
         }
-        if list.bitstring.entries() < MIN_ENTRIES {
+        let entries = list.bitstring.entries_as(entry.status_size);
+        if entries < MIN_ENTRIES {
             return Err(invalid(format!(
-                "the list has {} entries, fewer than the {MIN_ENTRIES} required",
-                list.bitstring.entries()
+                "the list has {entries} entries of {} bit(s), fewer than the {MIN_ENTRIES} required",
+                entry.status_size
             )));
         }
-        list.bitstring.get(entry.index)
+        list.bitstring.get_as(entry.index, entry.status_size)
     }
 
     /// The status list at `url`, from the cache while its ttl lasts at the
@@ -406,6 +429,7 @@ impl<R: DidResolver> Verifier<R> {
             .get("encodedList")
             .and_then(Value::as_str)
             .ok_or_else(|| invalid("encodedList is missing".into()))?;
+        let declared_size = subject.contains_key("statusSize");
         let size = match subject.get("statusSize") {
             None => 1,
             Some(v) => v
@@ -428,6 +452,7 @@ impl<R: DidResolver> Verifier<R> {
             issuer: verified.issuer().to_owned(),
             purposes,
             bitstring,
+            declared_size,
             expires,
             valid_from: verified.valid_from(),
         });

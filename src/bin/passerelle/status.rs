@@ -34,9 +34,26 @@ pub(crate) enum StatusCommand {
         /// Number of entries (at least 131072).
         #[arg(long, default_value_t = passerelle::status::MIN_ENTRIES)]
         entries: u64,
-        /// Bits per status (message lists only).
+        /// Bits per status, statusSize (1 to 8; above 1, message lists only, with a
+        /// --status-message for each of the 2^statusSize values).
         #[arg(long, default_value_t = 1)]
         status_size: u8,
+        /// A statusMessage, as 0xVALUE=MESSAGE (repeatable: one for each value, or none
+        /// for a one-bit list).
+        #[arg(long = "status-message", value_parser = parse_status_message)]
+        status_messages: Vec<(String, String)>,
+        /// A statusReference URL: material explaining the statuses (repeatable).
+        #[arg(long = "status-reference")]
+        status_references: Vec<String>,
+    },
+    /// Set the status of an entry to a value (0x… or a number; a message list's value,
+    /// with --credential its message entry).
+    Set {
+        #[command(flatten)]
+        target: StatusTarget,
+        /// The value, 0x… (hexadecimal) or decimal, below 2^statusSize.
+        #[arg(long, value_parser = parse_status_value)]
+        value: u8,
     },
     /// Revoke a credential (final).
     Revoke(StatusTarget),
@@ -62,6 +79,24 @@ pub(crate) enum StatusCommand {
         #[arg(long, value_parser = parse_time)]
         valid_until: Option<Timestamp>,
     },
+}
+
+/// `0xVALUE=MESSAGE`: a statusMessage pair (the value is checked with the
+/// list's size when the list is made).
+fn parse_status_message(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((status, message)) if !status.is_empty() => Ok((status.to_owned(), message.to_owned())),
+        _ => Err("expected 0xVALUE=MESSAGE / attendu : 0xVALEUR=MESSAGE".to_owned()),
+    }
+}
+
+/// A status value: `0x…` hexadecimal or decimal, 0 to 255.
+fn parse_status_value(text: &str) -> Result<u8, String> {
+    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => u8::from_str_radix(hex, 16),
+        None => text.parse(),
+    };
+    parsed.map_err(|_| "expected 0x0 to 0xff, or 0 to 255 / attendu : 0x0 à 0xff, ou 0 à 255".to_owned())
 }
 
 fn status_target(target: &StatusTarget, purpose: &str) -> Result<(String, u64), Failure> {
@@ -100,6 +135,8 @@ pub(crate) fn status(command: StatusCommand, lang: Lang) -> Result<ExitCode, Fai
             purpose,
             entries,
             status_size,
+            status_messages,
+            status_references,
         } => {
             let mut store = FileStatusStore::open(&store)?;
             if store.load(&url)?.is_some() {
@@ -108,13 +145,21 @@ pub(crate) fn status(command: StatusCommand, lang: Lang) -> Result<ExitCode, Fai
                     fr: format!("{url} existe déjà"),
                 });
             }
-            store.save(&StatusList::new(url.clone(), &purpose, entries, status_size)?)?;
+            let mut list = StatusList::new(url.clone(), &purpose, entries, status_size)?;
+            // Above one bit, the messages are the issuer's to give: no
+            // placeholder is made up for them.
+            if status_size > 1 || !status_messages.is_empty() {
+                list = list.with_messages(status_messages)?;
+            }
+            list = list.with_references(status_references)?;
+            store.save(&list)?;
             println!("{}", store.path_of(&url).display());
             Ok(ExitCode::SUCCESS)
         }
         StatusCommand::Revoke(target) => change(&target, "revocation", 1, ["revoked", "révoquée"]),
         StatusCommand::Suspend(target) => change(&target, "suspension", 1, ["suspended", "suspendue"]),
         StatusCommand::Reinstate(target) => change(&target, "suspension", 0, ["reinstated", "rétablie"]),
+        StatusCommand::Set { target, value } => change(&target, "message", value, ["set", "modifiée"]),
         StatusCommand::Publish {
             store,
             url,
