@@ -200,6 +200,8 @@ export class PasserelleVerifier {
   verifyPresentation(presentation: Secured, options?: VerifierCallOptions): Report;
   /** What `input` needs that this verifier does not hold (see `needsOf`). */
   needsOf(input: Secured): Needs;
+  /** Whether it holds the DID document or did:webvh log of `key` (a DID), or the status list credential at `key` (a URL). */
+  holds(key: string): boolean;
   /** `verifyCredential`, after fetching what the credential needs and the verifier does not hold. */
   verifyCredentialAsync(credential: Secured, options?: VerifierCallOptions & FetchingOptions): Promise<Report>;
   /** `verifyPresentation`, after fetching what the presentation needs and the verifier does not hold. */

@@ -100,6 +100,12 @@ export function asyncVerifiers(wasm) {
       return verify.call(this, input, await completeOptions(api, input, options));
     };
   const kept = wasm.PasserelleVerifier.prototype;
+  // What the input needs and the verifier does not hold.
+  kept.needsOf = function (input) {
+    const needs = wasm.needsOf(input);
+    const lacks = (key) => !this.holds(key);
+    return { dids: needs.dids.filter(lacks), didLogs: needs.didLogs.filter(lacks), statusLists: needs.statusLists.filter(lacks) };
+  };
   kept.verifyCredentialAsync = fetching(kept.verifyCredential);
   kept.verifyPresentationAsync = fetching(kept.verifyPresentation);
   return {

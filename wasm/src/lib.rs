@@ -270,14 +270,14 @@ impl PasserelleVerifier {
         self.verify(&presentation, &options, true)
     }
 
-    /// What `input` needs that the verifier does not hold (see `needsOf`):
-    /// the `…Async` verifications fetch only that.
-    #[wasm_bindgen(js_name = needsOf)]
-    pub fn needs_of(&self, input: JsValue) -> Result<JsValue, JsValue> {
+    /// Whether it holds the DID document or did:webvh log of `key` (a
+    /// DID), or the status list credential at `key` (a URL). The package's
+    /// JavaScript gives the class `needsOf` from this: what an input needs
+    /// that the verifier does not hold, which the `…Async` verifications
+    /// fetch.
+    pub fn holds(&self, key: &str) -> bool {
         let verifier = self.inner.borrow();
-        let mut needs = needs::needs_of_input(&json_text(&input)?);
-        needs.retain(|did| !verifier.has_did(did), |url| !verifier.has_status_list(url));
-        to_js(&needs.to_json())
+        verifier.has_did(key) || verifier.has_status_list(key)
     }
 
     fn verify(&self, input: &JsValue, options: &JsValue, presentation: bool) -> Result<JsValue, JsValue> {

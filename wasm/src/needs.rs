@@ -33,14 +33,6 @@ impl Needs {
         Value::Object(needs)
     }
 
-    /// Leaves out the DIDs (documents and logs) and status lists that
-    /// `keep_did` and `keep_list` refuse: what a verifier already holds.
-    pub(crate) fn retain(&mut self, keep_did: impl Fn(&str) -> bool, keep_list: impl Fn(&str) -> bool) {
-        self.dids.retain(|did| keep_did(did));
-        self.did_logs.retain(|did| keep_did(did));
-        self.status_lists.retain(|url| keep_list(url));
-    }
-
     /// Records that `did` signs: by its document, its log, or itself.
     fn push_signer(&mut self, did: &str) {
         match method_of(did) {
