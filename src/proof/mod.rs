@@ -56,16 +56,30 @@ impl Cryptosuite {
     pub fn for_key(algorithm: KeyAlgorithm) -> Self {
         match algorithm {
             KeyAlgorithm::Ed25519 => Cryptosuite::EddsaJcs2022,
-            KeyAlgorithm::P256 => Cryptosuite::EcdsaJcs2019,
+            KeyAlgorithm::P256 | KeyAlgorithm::P384 => Cryptosuite::EcdsaJcs2019,
         }
     }
 
-    /// The key type the suite signs with.
+    /// The suite's first key type: Ed25519 for the eddsa suites, P-256 for
+    /// the ecdsa ones (which also sign with P-384: see
+    /// [`Cryptosuite::key_algorithms`]).
     pub fn key_algorithm(self) -> KeyAlgorithm {
+        self.key_algorithms()[0]
+    }
+
+    /// Every key type the suite signs with: Ed25519 for the eddsa suites;
+    /// P-256 (SHA-256) and P-384 (SHA-384) for the ecdsa ones (vc-di-ecdsa
+    /// §3: the key's curve decides the hash).
+    pub fn key_algorithms(self) -> &'static [KeyAlgorithm] {
         match self {
-            Cryptosuite::EddsaJcs2022 | Cryptosuite::EddsaRdfc2022 => KeyAlgorithm::Ed25519,
-            Cryptosuite::EcdsaJcs2019 | Cryptosuite::EcdsaRdfc2019 => KeyAlgorithm::P256,
+            Cryptosuite::EddsaJcs2022 | Cryptosuite::EddsaRdfc2022 => &[KeyAlgorithm::Ed25519],
+            Cryptosuite::EcdsaJcs2019 | Cryptosuite::EcdsaRdfc2019 => &[KeyAlgorithm::P256, KeyAlgorithm::P384],
         }
+    }
+
+    /// Whether the suite signs with keys of type `algorithm`.
+    pub fn accepts_key(self, algorithm: KeyAlgorithm) -> bool {
+        self.key_algorithms().contains(&algorithm)
     }
 
     /// Whether the suite canonicalizes with JSON-LD and RDFC-1.0 (rather than JCS).
