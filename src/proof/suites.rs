@@ -8,7 +8,7 @@
 //! `ecdsa-rdfc-2019`, RDFC-1.0 itself then hashes with SHA-384 (§3.2).
 
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256, Sha384};
+use sha2::{Digest, Sha256};
 
 use super::Cryptosuite;
 use crate::canon;
@@ -34,10 +34,18 @@ pub(crate) fn hash_for_key(key: KeyAlgorithm) -> HashAlgorithm {
     }
 }
 
-fn digest(hash: HashAlgorithm, bytes: &[u8]) -> Vec<u8> {
+/// SHA-384 is only linked with the `ecdsa` feature (P-384 keys need it):
+/// the small verifier module leaves it out, and refuses rather than guess.
+fn digest(hash: HashAlgorithm, bytes: &[u8]) -> Result<Vec<u8>> {
     match hash {
-        HashAlgorithm::Sha256 => Sha256::digest(bytes).to_vec(),
-        HashAlgorithm::Sha384 => Sha384::digest(bytes).to_vec(),
+        HashAlgorithm::Sha256 => Ok(Sha256::digest(bytes).to_vec()),
+        #[cfg(feature = "ecdsa")]
+        HashAlgorithm::Sha384 => Ok(sha2::Sha384::digest(bytes).to_vec()),
+        #[cfg(not(feature = "ecdsa"))]
+        HashAlgorithm::Sha384 => Err(Error::new(
+            ErrorCode::KeyTypeUnsupported,
+            "SHA-384 (P-384 keys) needs passerelle's `ecdsa` feature, which this build leaves out",
+        )),
     }
 }
 
@@ -100,7 +108,7 @@ fn jcs_hashes(
             .map(|(k, v)| (k.as_str(), v)),
     );
     canon::canonicalize_entries_into(&mut config, &mut text)?;
-    let proof_hash = digest(hash, text.as_bytes());
+    let proof_hash = digest(hash, text.as_bytes())?;
     text.clear();
     let mut entries: Vec<(&str, &Value)> = Vec::with_capacity(document.len());
     entries.extend(document.iter().filter(|(k, _)| k.as_str() != "proof").map(|(k, v)| {
@@ -117,7 +125,7 @@ fn jcs_hashes(
         entries.push(("proof", previous));
     }
     canon::canonicalize_entries_into(&mut entries, &mut text)?;
-    Ok((proof_hash, digest(hash, text.as_bytes())))
+    Ok((proof_hash, digest(hash, text.as_bytes())?))
 }
 
 #[cfg(feature = "rdfc")]
@@ -145,7 +153,7 @@ fn rdfc_hashes(
     let proof_hash = digest(
         hash,
         jsonld.canonicalize_with_hash(&Value::Object(config), hash)?.as_bytes(),
-    );
+    )?;
     let mut unsecured = Map::with_capacity(document.len());
     for (k, v) in document {
         match (k.as_str(), doc_context) {
@@ -169,7 +177,7 @@ fn rdfc_hashes(
         jsonld
             .canonicalize_with_hash(&Value::Object(unsecured), hash)?
             .as_bytes(),
-    );
+    )?;
     Ok((proof_hash, doc_hash))
 }
 
@@ -279,7 +287,12 @@ mod tests {
         let mut with = bare.clone();
         with["@context"] = context.clone();
         for suite in Cryptosuite::ALL {
-            for hash in [HashAlgorithm::Sha256, HashAlgorithm::Sha384] {
+            let hashes: &[HashAlgorithm] = &[
+                HashAlgorithm::Sha256,
+                #[cfg(feature = "ecdsa")]
+                HashAlgorithm::Sha384,
+            ];
+            for &hash in hashes {
                 let a = hash_data(
                     *suite,
                     bare.as_object().unwrap(),
@@ -297,6 +310,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "ecdsa")]
     fn the_curve_decides_the_hash_and_the_signature_length() {
         assert_eq!(hash_for_key(KeyAlgorithm::P256), HashAlgorithm::Sha256);
         assert_eq!(hash_for_key(KeyAlgorithm::P384), HashAlgorithm::Sha384);
