@@ -29,14 +29,15 @@ use crate::error::{quoted, Error, ErrorCode, Result};
 pub enum Cryptosuite {
     /// `eddsa-jcs-2022`: Ed25519 over JCS-canonicalized JSON (vc-di-eddsa §3.3).
     EddsaJcs2022,
-    /// `ecdsa-jcs-2019`: ECDSA P-256 (SHA-256) over JCS-canonicalized JSON
-    /// (vc-di-ecdsa §3.3).
+    /// `ecdsa-jcs-2019`: ECDSA P-256 (SHA-256) or P-384 (SHA-384) over
+    /// JCS-canonicalized JSON (vc-di-ecdsa §3.3).
     EcdsaJcs2019,
     /// `eddsa-rdfc-2022`: Ed25519 over the RDFC-1.0 canonical N-Quads of the
     /// JSON-LD document (vc-di-eddsa §3.2). Needs the `rdfc` feature.
     EddsaRdfc2022,
-    /// `ecdsa-rdfc-2019`: ECDSA P-256 (SHA-256) over RDFC-1.0 canonical
-    /// N-Quads (vc-di-ecdsa §3.2). Needs the `rdfc` feature.
+    /// `ecdsa-rdfc-2019`: ECDSA P-256 (SHA-256) or P-384 (SHA-384, for
+    /// RDFC-1.0 too) over RDFC-1.0 canonical N-Quads (vc-di-ecdsa §3.2).
+    /// Needs the `rdfc` feature.
     EcdsaRdfc2019,
 }
 
