@@ -128,7 +128,7 @@ impl<S: Signer> Issuer<S> {
         if !suite.accepts_key(key) {
             return Err(Error::new(
                 ErrorCode::KeyTypeUnsupported,
-                format!("{suite} needs a {} key, not {key}", suite.key_algorithm()),
+                format!("{suite} needs {} key, not {key}", suite.key_names()),
             ));
         }
         self.suite = suite;

@@ -78,6 +78,14 @@ impl Cryptosuite {
         }
     }
 
+    /// The key types of [`Cryptosuite::key_algorithms`], for messages.
+    pub(crate) fn key_names(self) -> &'static str {
+        match self {
+            Cryptosuite::EddsaJcs2022 | Cryptosuite::EddsaRdfc2022 => "an Ed25519",
+            Cryptosuite::EcdsaJcs2019 | Cryptosuite::EcdsaRdfc2019 => "a P-256 or P-384",
+        }
+    }
+
     /// Whether the suite signs with keys of type `algorithm`.
     pub fn accepts_key(self, algorithm: KeyAlgorithm) -> bool {
         self.key_algorithms().contains(&algorithm)

@@ -44,7 +44,7 @@ fn digest(hash: HashAlgorithm, bytes: &[u8]) -> Result<Vec<u8>> {
         #[cfg(not(feature = "ecdsa"))]
         HashAlgorithm::Sha384 => Err(Error::new(
             ErrorCode::KeyTypeUnsupported,
-            "SHA-384 (P-384 keys) needs passerelle's `ecdsa` feature, which this build leaves out",
+            "SHA-384 (P-384) needs the `ecdsa` feature",
         )),
     }
 }
@@ -210,10 +210,9 @@ fn require_key_for(suite: Cryptosuite, key: &PublicKey) -> Result<()> {
     if suite.accepts_key(key.algorithm()) {
         return Ok(());
     }
-    let names: Vec<String> = suite.key_algorithms().iter().map(ToString::to_string).collect();
     Err(Error::new(
         ErrorCode::KeyTypeUnsupported,
-        format!("{suite} needs a {} key, not {}", names.join(" or "), key.algorithm()),
+        format!("{suite} needs {} key, not {}", suite.key_names(), key.algorithm()),
     ))
 }
 
