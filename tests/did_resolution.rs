@@ -159,19 +159,22 @@ fn the_method_test_vector_documents_are_reproduced() {
         let json = json_of(did, &experimental(format));
         assert_eq!(&json["didDocument"], expected, "{did}");
     }
-    // P-256 as JsonWebKey2020 (the vectors add a keyAgreement the algorithm does not derive).
+    // P-256 and P-384 as JsonWebKey2020 (the vectors add a keyAgreement the
+    // algorithm does not derive).
     let vectors = spec_vectors("nist-curves.json");
-    let p256: Vec<_> = vectors
+    let nist: Vec<_> = vectors
         .as_object()
         .unwrap()
         .iter()
         .filter(|(did, v)| {
-            // A third is a P256Key2021, a type the method does not define.
-            did.starts_with("did:key:zDn") && v["didDocument"]["verificationMethod"][0]["type"] == "JsonWebKey2020"
+            // A third P-256 one is a P256Key2021, a type the method does not define.
+            (did.starts_with("did:key:zDn") || did.starts_with("did:key:z82"))
+                && v["didDocument"]["verificationMethod"][0]["type"] == "JsonWebKey2020"
         })
         .collect();
-    assert_eq!(p256.len(), 2);
-    for (did, vector) in p256 {
+    assert_eq!(nist.len(), 4);
+    assert_eq!(nist.iter().filter(|(did, _)| did.starts_with("did:key:z82")).count(), 2);
+    for (did, vector) in nist {
         let json = json_of(did, &with_format("JsonWebKey2020"));
         if cfg!(feature = "ecdsa") {
             let expected = &vector["didDocument"];
