@@ -125,10 +125,10 @@ impl<S: Signer> Issuer<S> {
     /// ```
     pub fn with_cryptosuite(mut self, suite: Cryptosuite) -> Result<Self> {
         let key = self.signer.public_key().algorithm();
-        if suite.key_algorithm() != key {
+        if !suite.accepts_key(key) {
             return Err(Error::new(
                 ErrorCode::KeyTypeUnsupported,
-                format!("{suite} needs a {} key, not {key}", suite.key_algorithm()),
+                format!("{suite} needs {} key, not {key}", suite.key_names()),
             ));
         }
         self.suite = suite;

@@ -1,9 +1,9 @@
 //! Credentials secured with JOSE (W3C VC-JOSE-COSE §3.1.1): the credential
 //! is the JWS payload of a compact JWS, `typ` `vc+jwt`, signed with EdDSA
-//! (Ed25519) or ES256 (ECDSA P-256, feature `ecdsa`).
+//! (Ed25519), ES256 (ECDSA P-256) or ES384 (ECDSA P-384; both feature `ecdsa`).
 //!
 //! The header is checked before anything else (RFC 7515 §5.2, RFC 8725):
-//! `alg` must be one of the two and fit the signing key (no `none`, no HMAC,
+//! `alg` must be one of these and fit the signing key (no `none`, no HMAC,
 //! no algorithm picked by the token for a key of another type), `typ` and
 //! `cty` must name a credential, `crit` may list nothing (this verifier
 //! understands no extension), and `kid` must name the verification method.
@@ -24,6 +24,8 @@ pub enum JwsAlgorithm {
     EdDsa,
     /// `ES256`: ECDSA P-256 with SHA-256 (RFC 7518 §3.4), `r‖s` signatures.
     Es256,
+    /// `ES384`: ECDSA P-384 with SHA-384 (RFC 7518 §3.4), `r‖s` signatures.
+    Es384,
 }
 
 impl JwsAlgorithm {
@@ -32,6 +34,7 @@ impl JwsAlgorithm {
         match self {
             JwsAlgorithm::EdDsa => "EdDSA",
             JwsAlgorithm::Es256 => "ES256",
+            JwsAlgorithm::Es384 => "ES384",
         }
     }
 
@@ -40,6 +43,7 @@ impl JwsAlgorithm {
         match self {
             JwsAlgorithm::EdDsa => KeyAlgorithm::Ed25519,
             JwsAlgorithm::Es256 => KeyAlgorithm::P256,
+            JwsAlgorithm::Es384 => KeyAlgorithm::P384,
         }
     }
 
@@ -48,6 +52,7 @@ impl JwsAlgorithm {
         match key {
             KeyAlgorithm::Ed25519 => JwsAlgorithm::EdDsa,
             KeyAlgorithm::P256 => JwsAlgorithm::Es256,
+            KeyAlgorithm::P384 => JwsAlgorithm::Es384,
         }
     }
 }
@@ -146,11 +151,12 @@ pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws<'_>> {
     let alg = match header.get("alg").and_then(Value::as_str) {
         Some("EdDSA") => JwsAlgorithm::EdDsa,
         Some("ES256") => JwsAlgorithm::Es256,
+        Some("ES384") => JwsAlgorithm::Es384,
         Some(other) => {
             let shown: String = other.chars().take(32).collect();
             return Err(Error::new(
                 ErrorCode::JoseAlgorithmUnsupported,
-                format!("alg {} (EdDSA and ES256 are accepted)", quoted(&shown)),
+                format!("alg {} (EdDSA, ES256 and ES384 are accepted)", quoted(&shown)),
             ));
         }
         None => return Err(header_invalid("alg is missing")),
@@ -240,10 +246,14 @@ impl Jws<'_> {
                 format!("alg {} does not fit a {} key", self.alg.as_str(), key.algorithm()),
             ));
         }
-        if self.signature.len() != 64 {
+        let expected = match self.alg {
+            JwsAlgorithm::EdDsa | JwsAlgorithm::Es256 => 64,
+            JwsAlgorithm::Es384 => 96,
+        };
+        if self.signature.len() != expected {
             return Err(Error::new(
                 ErrorCode::ProofValueInvalid,
-                format!("the JWS signature has {} bytes, not 64", self.signature.len()),
+                format!("the JWS signature has {} bytes, not {expected}", self.signature.len()),
             ));
         }
         key.verify(self.signing_input.as_bytes(), &self.signature)

@@ -39,15 +39,15 @@
 //! |---|---|
 //! | VCDM 2.0 credentials and presentations (VCDM 1.1 read) | yes |
 //! | `eddsa-jcs-2022` Data Integrity proofs (create, verify, proof sets) | yes |
-//! | `ecdsa-jcs-2019` with P-256 keys (feature `ecdsa`, default) | yes |
-//! | `vc+jwt` credentials and `vp+jwt` presentations (VC-JOSE-COSE, compact JWS, EdDSA and ES256), enveloped credentials in presentations: issue, verify (verify: feature `jose`, default) | yes |
+//! | `ecdsa-jcs-2019` with P-256 (SHA-256) and P-384 (SHA-384) keys (feature `ecdsa`, default) | yes |
+//! | `vc+jwt` credentials and `vp+jwt` presentations (VC-JOSE-COSE, compact JWS, EdDSA, ES256 and ES384), enveloped credentials in presentations: issue, verify (verify: feature `jose`, default) | yes |
 //! | RDF Dataset Canonicalization RDFC-1.0 over N-Quads (W3C suite) | yes |
 //! | JSON-LD 1.1 to RDF in safe mode, bundled contexts, [`jsonld::ContextLoader`] (feature `rdfc`, default) | yes |
 //! | `eddsa-rdfc-2022` and `ecdsa-rdfc-2019` (feature `rdfc`; ECDSA also `ecdsa`): create, verify | yes |
-//! | P-384, `ecdsa-sd-2023`, proof chains, JSON-LD `@reverse`/`@nest`/index maps | no (refused) |
+//! | `ecdsa-sd-2023`, proof chains, JSON-LD `@reverse`/`@nest`/index maps | no (refused) |
 //! | RFC 8785 JSON canonicalization | yes |
-//! | Ed25519 and P-256 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
-//! | `did:key`, `did:jwk` (Ed25519, P-256), `did:web` (offline, or HTTPS with feature `native`) | yes |
+//! | Ed25519, P-256 and P-384 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
+//! | `did:key`, `did:jwk` (Ed25519, P-256, P-384), `did:web` (offline, or HTTPS with feature `native`) | yes |
 //! | `did:webvh` v1.0 log verification, create and update (no witnesses) | yes |
 //! | Reports with `en`/`fr` messages and stable codes | yes |
 //! | Strict JSON reading: size/depth limits, duplicate-key refusal, exact numbers | yes |

@@ -93,6 +93,53 @@ fn resigned_by_its_did_key_it_verifies_and_any_subject_change_fails() {
 }
 
 #[test]
+fn a_p384_key_issues_ecdsa_rdfc_2019_credentials_that_verify() {
+    let dir = temp_dir("p384");
+    let key = dir.join("p384.json");
+    let out = passerelle(&["key", "generate", "--type", "p384", "--out", key.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("did:key:z82"), "{}", stdout(&out));
+    let file = std::fs::read_to_string(&key).unwrap();
+    assert!(file.contains("\"type\": \"P-384\""), "{file}");
+    let unsigned = dir.join("unsigned.json");
+    std::fs::write(
+        &unsigned,
+        r#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+            "issuer": "did:example:replaced", "credentialSubject": {"id": "did:example:holder", "name": "A-1"}}"#,
+    )
+    .unwrap();
+    let out = passerelle(&[
+        "issue",
+        "--key",
+        key.to_str().unwrap(),
+        "--set-issuer",
+        "--cryptosuite",
+        "ecdsa-rdfc-2019",
+        "--at",
+        "2026-11-23T10:00:00Z",
+        unsigned.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("\"ecdsa-rdfc-2019\""), "{}", stdout(&out));
+    let signed = dir.join("signed.json");
+    std::fs::write(&signed, &out.stdout).unwrap();
+    let at = "2026-11-23T12:00:00Z";
+    let out = passerelle(&["verify", "--json", "--at", at, signed.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let tampered = dir.join("tampered.json");
+    std::fs::write(
+        &tampered,
+        String::from_utf8(std::fs::read(&signed).unwrap())
+            .unwrap()
+            .replace("A-1", "A-2"),
+    )
+    .unwrap();
+    let out = passerelle(&["verify", "--json", "--at", at, tampered.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_p256_key_issues_ecdsa_jcs_2019_credentials_that_verify() {
     let dir = temp_dir("p256");
     let key = dir.join("p256.json");

@@ -159,19 +159,22 @@ fn the_method_test_vector_documents_are_reproduced() {
         let json = json_of(did, &experimental(format));
         assert_eq!(&json["didDocument"], expected, "{did}");
     }
-    // P-256 as JsonWebKey2020 (the vectors add a keyAgreement the algorithm does not derive).
+    // P-256 and P-384 as JsonWebKey2020 (the vectors add a keyAgreement the
+    // algorithm does not derive).
     let vectors = spec_vectors("nist-curves.json");
-    let p256: Vec<_> = vectors
+    let nist: Vec<_> = vectors
         .as_object()
         .unwrap()
         .iter()
         .filter(|(did, v)| {
-            // A third is a P256Key2021, a type the method does not define.
-            did.starts_with("did:key:zDn") && v["didDocument"]["verificationMethod"][0]["type"] == "JsonWebKey2020"
+            // A third P-256 one is a P256Key2021, a type the method does not define.
+            (did.starts_with("did:key:zDn") || did.starts_with("did:key:z82"))
+                && v["didDocument"]["verificationMethod"][0]["type"] == "JsonWebKey2020"
         })
         .collect();
-    assert_eq!(p256.len(), 2);
-    for (did, vector) in p256 {
+    assert_eq!(nist.len(), 4);
+    assert_eq!(nist.iter().filter(|(did, _)| did.starts_with("did:key:z82")).count(), 2);
+    for (did, vector) in nist {
         let json = json_of(did, &with_format("JsonWebKey2020"));
         if cfg!(feature = "ecdsa") {
             let expected = &vector["didDocument"];
@@ -235,7 +238,8 @@ fn invalid_public_key_length() {
         did_key_with(&[0xed, 0x01], &[bytes, &[0]].concat()),
         did_key_with(&[0xec, 0x01], &[1; 33]),
         did_key_with(&[0x80, 0x24], &[2; 32]),
-        did_key_with(&[0x81, 0x24], &[2; 48]), // P-384's length is checked though P-384 is not expanded
+        did_key_with(&[0x81, 0x24], &[2; 48]), // P-384 is 49 bytes, compressed
+        did_key_with(&[0x81, 0x24], &[2; 33]), // a P-256 length under the P-384 codec
         did_key_with(&[0xed, 0x01], &[]),
     ] {
         assert_eq!(
@@ -292,11 +296,16 @@ fn unsupported_public_key_type() {
         error_of(secp256k1, &ResolutionOptions::default()),
         "unsupportedPublicKeyType"
     );
+    // P-384 is expanded with the `ecdsa` feature only.
     let p384 = "did:key:z82Lm1MpAkeJcix9K8TMiLd5NMAhnwkjjCBeWHXyu3U4oT2MVJJKXkcVBgjGhnLBn2Kaau9";
-    assert_eq!(
-        error_of(p384, &ResolutionOptions::default()),
-        "unsupportedPublicKeyType"
-    );
+    if cfg!(feature = "ecdsa") {
+        assert!(resolve(p384, &ResolutionOptions::default()).is_ok());
+    } else {
+        assert_eq!(
+            error_of(p384, &ResolutionOptions::default()),
+            "unsupportedPublicKeyType"
+        );
+    }
 }
 
 #[test]
@@ -361,6 +370,16 @@ fn invalid_public_key() {
             ),
             "invalidPublicKey"
         );
+        // P-384: an x past the field prime is no point.
+        let mut p384_not_on_curve = [0xffu8; 49];
+        p384_not_on_curve[0] = 0x02;
+        assert_eq!(
+            error_of(
+                &did_key_with(&[0x81, 0x24], &p384_not_on_curve),
+                &ResolutionOptions::default()
+            ),
+            "invalidPublicKey"
+        );
     }
 }
 
@@ -417,16 +436,24 @@ fn key_bytes(method: &Value) -> Vec<u8> {
     multibase::decode(&format!("z{text}")).unwrap()
 }
 
-/// P-256 did:keys in both formats that can express them (none without the `ecdsa` feature).
+/// P-256 and P-384 did:keys in both formats that can express them (none
+/// without the `ecdsa` feature).
 fn p256_cases() -> Vec<(String, PublicKeyFormat, Vec<u8>)> {
     #[cfg(feature = "ecdsa")]
     {
         let p256 = passerelle::crypto::P256KeyPair::from_secret_bytes(&[7; 32])
             .unwrap()
             .public_key();
-        [PublicKeyFormat::Multikey, PublicKeyFormat::JsonWebKey2020]
+        let p384 = passerelle::crypto::P384KeyPair::from_secret_bytes(&[7; 48])
+            .unwrap()
+            .public_key();
+        [p256, p384]
             .into_iter()
-            .map(|format| (key::did_for(&p256), format, p256.as_bytes().to_vec()))
+            .flat_map(|key| {
+                [PublicKeyFormat::Multikey, PublicKeyFormat::JsonWebKey2020]
+                    .into_iter()
+                    .map(move |format| (key::did_for(&key), format, key.as_bytes().to_vec()))
+            })
             .collect()
     }
     #[cfg(not(feature = "ecdsa"))]

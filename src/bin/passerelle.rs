@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
+use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, P384KeyPair, Signer};
 use passerelle::did::{DidDocument, DidResolver};
 use passerelle::inputs::Inputs;
 use passerelle::json::{parse_object, parse_strict, Limits};
@@ -89,7 +89,7 @@ enum KeyCommand {
         /// Write the key file here (mode 0600) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// The key type: ed25519 (eddsa-jcs-2022 proofs) or p256 (ecdsa-jcs-2019).
+        /// The key type: ed25519 (eddsa-jcs-2022 proofs), p256 or p384 (ecdsa-jcs-2019).
         #[arg(long = "type", value_enum, default_value = "ed25519")]
         key_type: KeyType,
         /// The verification method to sign as (e.g. did:web:issuer.example#key-1); default: the key's did:key.
@@ -105,6 +105,8 @@ enum KeyType {
     Ed25519,
     /// ECDSA on NIST P-256.
     P256,
+    /// ECDSA on NIST P-384.
+    P384,
 }
 
 #[derive(clap::Args)]
@@ -133,7 +135,7 @@ struct IssueArgs {
     #[arg(long, conflicts_with = "cryptosuite")]
     jwt: bool,
     /// The Data Integrity cryptosuite (default: eddsa-jcs-2022 for an Ed25519 key,
-    /// ecdsa-jcs-2019 for P-256); eddsa-rdfc-2022 and ecdsa-rdfc-2019 sign the
+    /// ecdsa-jcs-2019 for P-256 and P-384); eddsa-rdfc-2022 and ecdsa-rdfc-2019 sign the
     /// credential's JSON-LD form and need every term defined by its contexts.
     #[arg(long, value_parser = parse_suite)]
     cryptosuite: Option<Cryptosuite>,
@@ -380,6 +382,10 @@ fn key_generate(
             let key = P256KeyPair::generate()?;
             ("P-256", key.public_key(), key.secret_key_multibase())
         }
+        KeyType::P384 => {
+            let key = P384KeyPair::generate()?;
+            ("P-384", key.public_key(), key.secret_key_multibase())
+        }
     };
     let vm = verification_method.unwrap_or_else(|| did::key::verification_method_for(&public));
     let (did, _) = did::split_did_url(&vm)?;
@@ -441,7 +447,8 @@ fn load_key(path: &Path) -> Result<(Ed25519KeyPair, String), Failure> {
 fn load_signer(path: &Path) -> Result<(Box<dyn Signer>, String), Failure> {
     let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| io_failure(path, e))?);
     let file = parse_strict(&bytes, Limits::default())?;
-    if file["type"].as_str() != Some("P-256") {
+    let key_type = file["type"].as_str();
+    if !matches!(key_type, Some("P-256" | "P-384")) {
         let (key, vm) = load_key(path)?;
         return Ok((Box::new(key), vm));
     }
@@ -449,12 +456,15 @@ fn load_signer(path: &Path) -> Result<(Box<dyn Signer>, String), Failure> {
         en: format!("{}: no secretKeyMultibase", path.display()),
         fr: format!("{} : pas de secretKeyMultibase", path.display()),
     })?;
-    let key = P256KeyPair::from_secret_multibase(secret)?;
+    let key: Box<dyn Signer> = match key_type {
+        Some("P-384") => Box::new(P384KeyPair::from_secret_multibase(secret)?),
+        _ => Box::new(P256KeyPair::from_secret_multibase(secret)?),
+    };
     let vm = file["verificationMethod"]
         .as_str()
         .map(str::to_owned)
         .unwrap_or_else(|| did::key::verification_method_for(&key.public_key()));
-    Ok((Box::new(key), vm))
+    Ok((key, vm))
 }
 
 fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {

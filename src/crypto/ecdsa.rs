@@ -1,197 +1,275 @@
-//! ECDSA P-256 key pairs (FIPS 186-5, SHA-256), for ecdsa-jcs-2019.
+//! ECDSA key pairs on NIST P-256 (SHA-256) and P-384 (SHA-384), FIPS 186-5,
+//! for ecdsa-jcs-2019 and ecdsa-rdfc-2019 (vc-di-ecdsa: the curve decides
+//! the hash). One macro writes both curves' types, so they cannot drift.
 
-use p256::ecdsa::signature::Signer as _;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::{jwk, multibase, PublicKey, Signer};
 use crate::error::{Error, ErrorCode, Result};
 
+/// Writes a curve's public key and key pair types.
+macro_rules! ecdsa_curve {
+    (
+        curve: $c:ident,
+        name: $name:literal,
+        hash: $hash:literal,
+        public: $Public:ident,
+        pair: $Pair:ident,
+        variant: $Variant:ident,
+        private_jwk: $private_jwk:ident,
+        priv_header: $priv_header:expr,
+        scalar: $n:literal,
+        compressed: $cn:literal,
+        uncompressed: $un:literal,
+        signature: $sn:literal,
+        multikey_prefix: $mk:literal,
+        doc_secret: $doc_secret:literal,
+        doc_public: $doc_public:literal,
+    ) => {
+        #[doc = concat!("A ", $name, " public key: the point, and its compressed SEC1 form (", stringify!($cn), " bytes), which Multikey and did:key use.")]
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        pub struct $Public {
+            point: $c::AffinePoint,
+            compressed: [u8; $cn],
+        }
+
+        impl $Public {
+            #[doc = concat!("From SEC1 bytes, compressed (", stringify!($cn), ") or uncompressed (", stringify!($un), "), on the curve.")]
+            pub(crate) fn from_sec1(bytes: &[u8]) -> Result<Self> {
+                if !matches!(bytes.len(), $cn | $un) {
+                    return Err(Error::new(
+                        ErrorCode::KeyInvalid,
+                        format!(
+                            concat!("a ", $name, " SEC1 key has ", stringify!($cn), " or ", stringify!($un), " bytes, not {}"),
+                            bytes.len()
+                        ),
+                    ));
+                }
+                $c::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
+                    .map(|key| Self::from_verifying_key(&key))
+                    .map_err(|_| Error::new(ErrorCode::KeyInvalid, concat!("not a ", $name, " curve point")))
+            }
+
+            fn from_verifying_key(key: &$c::ecdsa::VerifyingKey) -> Self {
+                let mut compressed = [0u8; $cn];
+                compressed.copy_from_slice(key.to_sec1_point(true).as_bytes());
+                $Public {
+                    point: *key.as_affine(),
+                    compressed,
+                }
+            }
+
+            /// The compressed SEC1 form.
+            pub fn compressed(&self) -> &[u8; $cn] {
+                &self.compressed
+            }
+
+            /// The affine coordinates `(x, y)`, big-endian (for JWK).
+            pub fn coordinates(&self) -> ([u8; $n], [u8; $n]) {
+                let point = $c::ecdsa::VerifyingKey::from_affine(self.point).map(|key| key.to_sec1_point(false));
+                let (mut x, mut y) = ([0u8; $n], [0u8; $n]);
+                if let Ok(point) = point {
+                    if let (Some(px), Some(py)) = (point.x(), point.y()) {
+                        x.copy_from_slice(px);
+                        y.copy_from_slice(py);
+                    }
+                }
+                (x, y)
+            }
+
+            #[doc = concat!("Verifies a ", stringify!($sn), "-byte `r‖s` signature over `message` (", $hash, "). Both `s` and `n − s` verify, as in FIPS 186-5; we only ever write the low one.")]
+            pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+                use $c::ecdsa::signature::Verifier as _;
+                let signature = $c::ecdsa::Signature::from_slice(signature).map_err(|_| {
+                    Error::new(
+                        ErrorCode::ProofValueInvalid,
+                        format!(
+                            concat!("a ", $name, " signature is r‖s, ", stringify!($sn), " bytes in range; got {} bytes"),
+                            signature.len()
+                        ),
+                    )
+                })?;
+                $c::ecdsa::VerifyingKey::from_affine(self.point)
+                    .and_then(|key| key.verify(message, &signature))
+                    .map_err(|_| {
+                        Error::new(
+                            ErrorCode::ProofSignatureInvalid,
+                            concat!("ECDSA ", $name, " verification failed"),
+                        )
+                    })
+            }
+        }
+
+        #[doc = concat!("A ", $name, " key pair held in memory.")]
+        ///
+        /// Signatures are deterministic (RFC 6979) and normalized to low `s`,
+        #[doc = concat!("so the same key and message always give the same ", stringify!($sn), " bytes `r‖s`")]
+        #[doc = concat!("(the message is hashed with ", $hash, "). The secret is zeroized on drop")]
+        /// and never printed: `Debug` shows only the public key.
+        ///
+        /// ```
+        #[doc = concat!("use passerelle::crypto::{", stringify!($Pair), ", Signer};")]
+        #[doc = concat!("let key = ", stringify!($Pair), "::from_secret_multibase(")]
+        #[doc = concat!("    \"", $doc_secret, "\").unwrap();")]
+        #[doc = concat!("assert_eq!(key.public_key_multibase(), \"", $doc_public, "\");")]
+        /// let signature = key.sign(b"message").unwrap();
+        /// key.public_key().verify(b"message", &signature).unwrap();
+        #[doc = concat!("assert!(!format!(\"{key:?}\").contains(\"", $doc_secret, "\"));")]
+        /// ```
+        pub struct $Pair {
+            signing: $c::ecdsa::SigningKey,
+        }
+
+        impl $Pair {
+            /// A new key pair from the system's secure random source.
+            pub fn generate() -> Result<Self> {
+                // A random string is a valid scalar but for a tiny chance: draw again.
+                for _ in 0..8 {
+                    let mut secret = Zeroizing::new([0u8; $n]);
+                    super::random_bytes(secret.as_mut())?;
+                    if let Ok(key) = Self::from_secret_bytes(&secret) {
+                        return Ok(key);
+                    }
+                }
+                Err(Error::new(
+                    ErrorCode::RandomnessUnavailable,
+                    concat!("no valid ", $name, " scalar drawn"),
+                ))
+            }
+
+            /// The key pair whose secret scalar is the big-endian `secret`
+            /// (in `1..n`; `KEY_INVALID` otherwise).
+            pub fn from_secret_bytes(secret: &[u8; $n]) -> Result<Self> {
+                $c::ecdsa::SigningKey::from_slice(secret)
+                    .map(|signing| $Pair { signing })
+                    .map_err(|_| Error::new(ErrorCode::KeyInvalid, concat!("not a ", $name, " secret scalar")))
+            }
+
+            #[doc = concat!("Decodes a Multikey `secretKeyMultibase` (`", $mk, "…`: multicodec header + scalar).")]
+            pub fn from_secret_multibase(text: &str) -> Result<Self> {
+                let mut bytes = Zeroizing::new(multibase::decode(text)?);
+                let result = match bytes.split_first_chunk::<2>() {
+                    Some((header, secret)) if *header == $priv_header => match <&[u8; $n]>::try_from(secret) {
+                        Ok(secret) => Self::from_secret_bytes(secret),
+                        Err(_) => Err(Error::new(
+                            ErrorCode::KeyInvalid,
+                            concat!("a ", $name, " secret is ", stringify!($n), " bytes"),
+                        )),
+                    },
+                    _ => Err(Error::new(
+                        ErrorCode::KeyTypeUnsupported,
+                        concat!("not a ", $name, " secret Multikey"),
+                    )),
+                };
+                bytes.zeroize();
+                result
+            }
+
+            #[doc = concat!("Decodes a private EC JWK (`{\"kty\":\"EC\",\"crv\":\"", $name, "\",\"x\",\"y\",\"d\"}`);")]
+            /// `x` and `y` must match the public key derived from `d`.
+            pub fn from_jwk(jwk_value: &serde_json::Value) -> Result<Self> {
+                let secret = jwk::$private_jwk(jwk_value)?;
+                let key = Self::from_secret_bytes(&secret)?;
+                if jwk::public_key(jwk_value)? != key.public_key() {
+                    return Err(Error::new(ErrorCode::KeyInvalid, "JWK x/y do not match d"));
+                }
+                Ok(key)
+            }
+
+            /// The Multikey `secretKeyMultibase` encoding, in a buffer zeroized on drop.
+            pub fn secret_key_multibase(&self) -> Zeroizing<String> {
+                let mut bytes = Zeroizing::new($priv_header.to_vec());
+                let secret = Zeroizing::new(<[u8; $n]>::from(self.signing.to_bytes()));
+                bytes.extend_from_slice(&secret[..]);
+                Zeroizing::new(multibase::encode_base58btc(&bytes))
+            }
+
+            /// The private JWK (with `d`), in a value the caller must protect.
+            pub fn to_private_jwk(&self) -> Zeroizing<String> {
+                let secret = Zeroizing::new(<[u8; $n]>::from(self.signing.to_bytes()));
+                jwk::private_jwk(&self.public_key(), &secret[..])
+            }
+
+            /// The public key's Multikey encoding.
+            pub fn public_key_multibase(&self) -> String {
+                self.public_key().to_multikey()
+            }
+        }
+
+        impl Signer for $Pair {
+            fn public_key(&self) -> PublicKey {
+                PublicKey::$Variant($Public::from_verifying_key(self.signing.verifying_key()))
+            }
+
+            fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+                use $c::ecdsa::signature::Signer as _;
+                let signature: $c::ecdsa::Signature = self
+                    .signing
+                    .try_sign(message)
+                    .map_err(|_| Error::new(ErrorCode::SigningFailed, concat!("ECDSA ", $name, " signing failed")))?;
+                Ok(signature.normalize_s().to_bytes().to_vec())
+            }
+        }
+
+        impl std::fmt::Debug for $Pair {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($Pair))
+                    .field("public_key", &self.public_key_multibase())
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+ecdsa_curve! {
+    curve: p256,
+    name: "P-256",
+    hash: "SHA-256",
+    public: P256PublicKey,
+    pair: P256KeyPair,
+    variant: P256,
+    private_jwk: p256_private,
+    priv_header: P256_PRIV_HEADER,
+    scalar: 32,
+    compressed: 33,
+    uncompressed: 65,
+    signature: 64,
+    multikey_prefix: "z42t",
+    doc_secret: "z42twTcNeSYcnqg1FLuSFs2bsGH3ZqbRHFmvS9XMsYhjxvHN",
+    doc_public: "zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP",
+}
+
+ecdsa_curve! {
+    curve: p384,
+    name: "P-384",
+    hash: "SHA-384",
+    public: P384PublicKey,
+    pair: P384KeyPair,
+    variant: P384,
+    private_jwk: p384_private,
+    priv_header: P384_PRIV_HEADER,
+    scalar: 48,
+    compressed: 49,
+    uncompressed: 97,
+    signature: 96,
+    multikey_prefix: "z2fa",
+    doc_secret: "z2fanyY7zgwNpZGxX5fXXibvScNaUWNprHU9dKx7qpVj7mws9J8LLt4mDB5TyH2GLHWkUc",
+    doc_public: "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ",
+}
+
 /// Multicodec header of a P-256 secret key (varint of 0x1306).
 const P256_PRIV_HEADER: [u8; 2] = [0x86, 0x26];
-
-/// A P-256 public key: the point, and its compressed SEC1 form (33 bytes),
-/// which Multikey and did:key use.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct P256PublicKey {
-    point: p256::AffinePoint,
-    compressed: [u8; 33],
-}
-
-impl P256PublicKey {
-    /// From SEC1 bytes, compressed (33) or uncompressed (65), on the curve.
-    pub(crate) fn from_sec1(bytes: &[u8]) -> Result<Self> {
-        if !matches!(bytes.len(), 33 | 65) {
-            return Err(Error::new(
-                ErrorCode::KeyInvalid,
-                format!("a P-256 SEC1 key has 33 or 65 bytes, not {}", bytes.len()),
-            ));
-        }
-        p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
-            .map(|key| Self::from_verifying_key(&key))
-            .map_err(|_| Error::new(ErrorCode::KeyInvalid, "not a P-256 curve point"))
-    }
-
-    fn from_verifying_key(key: &p256::ecdsa::VerifyingKey) -> Self {
-        let mut compressed = [0u8; 33];
-        compressed.copy_from_slice(key.to_sec1_point(true).as_bytes());
-        P256PublicKey {
-            point: *key.as_affine(),
-            compressed,
-        }
-    }
-
-    /// The compressed SEC1 form.
-    pub fn compressed(&self) -> &[u8; 33] {
-        &self.compressed
-    }
-
-    /// The affine coordinates `(x, y)`, big-endian (for JWK).
-    pub fn coordinates(&self) -> ([u8; 32], [u8; 32]) {
-        let point = p256::ecdsa::VerifyingKey::from_affine(self.point).map(|key| key.to_sec1_point(false));
-        let (mut x, mut y) = ([0u8; 32], [0u8; 32]);
-        if let Ok(point) = point {
-            if let (Some(px), Some(py)) = (point.x(), point.y()) {
-                x.copy_from_slice(px);
-                y.copy_from_slice(py);
-            }
-        }
-        (x, y)
-    }
-
-    /// Verifies a 64-byte `r‖s` signature over `message` (SHA-256). Both
-    /// `s` and `n − s` verify, as in FIPS 186-5; we only ever write the low one.
-    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
-        use p256::ecdsa::signature::Verifier as _;
-        let signature = p256::ecdsa::Signature::from_slice(signature).map_err(|_| {
-            Error::new(
-                ErrorCode::ProofValueInvalid,
-                format!(
-                    "a P-256 signature is r‖s, 64 bytes in range; got {} bytes",
-                    signature.len()
-                ),
-            )
-        })?;
-        p256::ecdsa::VerifyingKey::from_affine(self.point)
-            .and_then(|key| key.verify(message, &signature))
-            .map_err(|_| Error::new(ErrorCode::ProofSignatureInvalid, "ECDSA P-256 verification failed"))
-    }
-}
-
-/// A P-256 key pair held in memory.
-///
-/// Signatures are deterministic (RFC 6979) and normalized to low `s`, so
-/// the same key and message always give the same 64 bytes `r‖s`. The
-/// secret is zeroized on drop and never printed: `Debug` shows only the
-/// public key.
-///
-/// ```
-/// use passerelle::crypto::{P256KeyPair, Signer};
-/// let key = P256KeyPair::from_secret_multibase(
-///     "z42twTcNeSYcnqg1FLuSFs2bsGH3ZqbRHFmvS9XMsYhjxvHN").unwrap();
-/// assert_eq!(key.public_key_multibase(), "zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP");
-/// let signature = key.sign(b"message").unwrap();
-/// key.public_key().verify(b"message", &signature).unwrap();
-/// assert!(!format!("{key:?}").contains("z42tw"));
-/// ```
-pub struct P256KeyPair {
-    signing: p256::ecdsa::SigningKey,
-}
-
-impl P256KeyPair {
-    /// A new key pair from the system's secure random source.
-    pub fn generate() -> Result<Self> {
-        // A 32-byte string is a valid scalar but for a 2^-32 chance: draw again.
-        for _ in 0..8 {
-            let mut secret = Zeroizing::new([0u8; 32]);
-            super::random_bytes(secret.as_mut())?;
-            if let Ok(key) = Self::from_secret_bytes(&secret) {
-                return Ok(key);
-            }
-        }
-        Err(Error::new(
-            ErrorCode::RandomnessUnavailable,
-            "no valid P-256 scalar drawn",
-        ))
-    }
-
-    /// The key pair whose secret scalar is the big-endian `secret`
-    /// (in `1..n`; `KEY_INVALID` otherwise).
-    pub fn from_secret_bytes(secret: &[u8; 32]) -> Result<Self> {
-        p256::ecdsa::SigningKey::from_slice(secret)
-            .map(|signing| P256KeyPair { signing })
-            .map_err(|_| Error::new(ErrorCode::KeyInvalid, "not a P-256 secret scalar"))
-    }
-
-    /// Decodes a Multikey `secretKeyMultibase` (`z42t…`: header 0x8626 + scalar).
-    pub fn from_secret_multibase(text: &str) -> Result<Self> {
-        let mut bytes = Zeroizing::new(multibase::decode(text)?);
-        let result = match bytes.split_first_chunk::<2>() {
-            Some((header, secret)) if *header == P256_PRIV_HEADER => match <&[u8; 32]>::try_from(secret) {
-                Ok(secret) => Self::from_secret_bytes(secret),
-                Err(_) => Err(Error::new(ErrorCode::KeyInvalid, "a P-256 secret is 32 bytes")),
-            },
-            _ => Err(Error::new(ErrorCode::KeyTypeUnsupported, "not a P-256 secret Multikey")),
-        };
-        bytes.zeroize();
-        result
-    }
-
-    /// Decodes a private EC JWK (`{"kty":"EC","crv":"P-256","x","y","d"}`);
-    /// `x` and `y` must match the public key derived from `d`.
-    pub fn from_jwk(jwk_value: &serde_json::Value) -> Result<Self> {
-        let secret = jwk::p256_private(jwk_value)?;
-        let key = Self::from_secret_bytes(&secret)?;
-        if jwk::public_key(jwk_value)? != key.public_key() {
-            return Err(Error::new(ErrorCode::KeyInvalid, "JWK x/y do not match d"));
-        }
-        Ok(key)
-    }
-
-    /// The Multikey `secretKeyMultibase` encoding, in a buffer zeroized on drop.
-    pub fn secret_key_multibase(&self) -> Zeroizing<String> {
-        let mut bytes = Zeroizing::new(P256_PRIV_HEADER.to_vec());
-        let secret = Zeroizing::new(<[u8; 32]>::from(self.signing.to_bytes()));
-        bytes.extend_from_slice(&secret[..]);
-        Zeroizing::new(multibase::encode_base58btc(&bytes))
-    }
-
-    /// The private JWK (with `d`), in a value the caller must protect.
-    pub fn to_private_jwk(&self) -> Zeroizing<String> {
-        let secret = Zeroizing::new(<[u8; 32]>::from(self.signing.to_bytes()));
-        jwk::private_jwk(&self.public_key(), &secret[..])
-    }
-
-    /// The public key's Multikey encoding (`zDn…`).
-    pub fn public_key_multibase(&self) -> String {
-        self.public_key().to_multikey()
-    }
-}
-
-impl Signer for P256KeyPair {
-    fn public_key(&self) -> PublicKey {
-        PublicKey::P256(P256PublicKey::from_verifying_key(self.signing.verifying_key()))
-    }
-
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let signature: p256::ecdsa::Signature = self
-            .signing
-            .try_sign(message)
-            .map_err(|_| Error::new(ErrorCode::SigningFailed, "ECDSA P-256 signing failed"))?;
-        Ok(signature.normalize_s().to_bytes().to_vec())
-    }
-}
-
-impl std::fmt::Debug for P256KeyPair {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("P256KeyPair")
-            .field("public_key", &self.public_key_multibase())
-            .finish_non_exhaustive()
-    }
-}
+/// Multicodec header of a P-384 secret key (varint of 0x1307).
+const P384_PRIV_HEADER: [u8; 2] = [0x87, 0x26];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The group orders, big-endian.
+    const P256_N: &str = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
+    const P384_N: &str =
+        "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973";
 
     #[test]
     fn generated_keys_differ_and_sign_deterministically() {
@@ -207,9 +285,23 @@ mod tests {
     }
 
     #[test]
+    fn p384_generated_keys_differ_and_sign_deterministically_with_96_bytes() {
+        let a = P384KeyPair::generate().unwrap();
+        let b = P384KeyPair::generate().unwrap();
+        assert_ne!(a.public_key(), b.public_key());
+        assert_eq!(a.public_key().algorithm(), super::super::KeyAlgorithm::P384);
+        let signature = a.sign(b"x").unwrap();
+        assert_eq!(signature.len(), 96);
+        assert_eq!(a.sign(b"x").unwrap(), signature);
+        a.public_key().verify(b"x", &signature).unwrap();
+        let wrong = b.public_key().verify(b"x", &signature).unwrap_err();
+        assert_eq!(wrong.code(), ErrorCode::ProofSignatureInvalid);
+    }
+
+    #[test]
     fn signatures_are_low_s_and_the_high_s_twin_still_verifies() {
         // n, the group order: s and n - s both verify; we only ever write the low one.
-        let n = hex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+        let n = hex(P256_N);
         let key = P256KeyPair::from_secret_bytes(&[3; 32]).unwrap();
         for message in [&b"one"[..], b"two", b"three", b"four"] {
             let signature = key.sign(message).unwrap();
@@ -217,6 +309,20 @@ mod tests {
             assert!(s <= &half(&n)[..], "high s written");
             let mut twin = signature.clone();
             twin[32..].copy_from_slice(&sub(&n, s));
+            key.public_key().verify(message, &twin).unwrap();
+        }
+    }
+
+    #[test]
+    fn p384_signatures_are_low_s_and_the_high_s_twin_still_verifies() {
+        let n = hex(P384_N);
+        let key = P384KeyPair::from_secret_bytes(&[3; 48]).unwrap();
+        for message in [&b"one"[..], b"two", b"three", b"four"] {
+            let signature = key.sign(message).unwrap();
+            let s = &signature[48..];
+            assert!(s <= &half(&n)[..], "high s written");
+            let mut twin = signature.clone();
+            twin[48..].copy_from_slice(&sub(&n, s));
             key.public_key().verify(message, &twin).unwrap();
         }
     }
@@ -235,6 +341,33 @@ mod tests {
     }
 
     #[test]
+    fn p384_secret_forms_round_trip_and_stay_hidden() {
+        let key = P384KeyPair::from_secret_bytes(&[42; 48]).unwrap();
+        assert!(key.secret_key_multibase().starts_with("z2fa"));
+        assert!(key.public_key_multibase().starts_with("z82"));
+        let again = P384KeyPair::from_secret_multibase(&key.secret_key_multibase()).unwrap();
+        assert_eq!(key.public_key(), again.public_key());
+        let jwk: serde_json::Value = serde_json::from_str(&key.to_private_jwk()).unwrap();
+        assert_eq!((jwk["kty"].as_str(), jwk["crv"].as_str()), (Some("EC"), Some("P-384")));
+        assert_eq!(P384KeyPair::from_jwk(&jwk).unwrap().public_key(), key.public_key());
+        let shown = format!("{key:?}");
+        assert!(shown.starts_with("P384KeyPair"));
+        assert!(!shown.contains(key.secret_key_multibase().as_str()));
+        assert!(!shown.contains(jwk["d"].as_str().unwrap()));
+        // A P-256 JWK's d is not a P-384 secret, nor the other way round.
+        let p256: serde_json::Value =
+            serde_json::from_str(&P256KeyPair::from_secret_bytes(&[42; 32]).unwrap().to_private_jwk()).unwrap();
+        assert_eq!(
+            P384KeyPair::from_jwk(&p256).unwrap_err().code(),
+            ErrorCode::KeyTypeUnsupported
+        );
+        assert_eq!(
+            P256KeyPair::from_jwk(&jwk).unwrap_err().code(),
+            ErrorCode::KeyTypeUnsupported
+        );
+    }
+
+    #[test]
     fn bad_secrets_are_refused() {
         assert_eq!(
             P256KeyPair::from_secret_bytes(&[0; 32]).unwrap_err().code(),
@@ -244,26 +377,56 @@ mod tests {
             P256KeyPair::from_secret_bytes(&[0xff; 32]).unwrap_err().code(),
             ErrorCode::KeyInvalid
         );
+        assert_eq!(
+            P384KeyPair::from_secret_bytes(&[0; 48]).unwrap_err().code(),
+            ErrorCode::KeyInvalid
+        );
+        assert_eq!(
+            P384KeyPair::from_secret_bytes(&[0xff; 48]).unwrap_err().code(),
+            ErrorCode::KeyInvalid
+        );
         let ed25519 = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq";
         assert_eq!(
             P256KeyPair::from_secret_multibase(ed25519).unwrap_err().code(),
             ErrorCode::KeyTypeUnsupported
         );
+        assert_eq!(
+            P384KeyPair::from_secret_multibase(ed25519).unwrap_err().code(),
+            ErrorCode::KeyTypeUnsupported
+        );
+        // The P-256 secret Multikey is not a P-384 one, nor the other way round.
+        let p256 = P256KeyPair::from_secret_bytes(&[9; 32]).unwrap().secret_key_multibase();
+        let p384 = P384KeyPair::from_secret_bytes(&[9; 48]).unwrap().secret_key_multibase();
+        assert_eq!(
+            P384KeyPair::from_secret_multibase(&p256).unwrap_err().code(),
+            ErrorCode::KeyTypeUnsupported
+        );
+        assert_eq!(
+            P256KeyPair::from_secret_multibase(&p384).unwrap_err().code(),
+            ErrorCode::KeyTypeUnsupported
+        );
+        // A P-384 header with 32 bytes of secret.
+        let mut short = P384_PRIV_HEADER.to_vec();
+        short.extend_from_slice(&[9; 32]);
+        assert_eq!(
+            P384KeyPair::from_secret_multibase(&multibase::encode_base58btc(&short))
+                .unwrap_err()
+                .code(),
+            ErrorCode::KeyInvalid
+        );
     }
 
-    fn hex(text: &str) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap();
-        }
-        out
+    fn hex(text: &str) -> Vec<u8> {
+        (0..text.len() / 2)
+            .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap())
+            .collect()
     }
 
-    /// `a - b` for big-endian 32-byte numbers with a ≥ b.
-    fn sub(a: &[u8; 32], b: &[u8]) -> [u8; 32] {
-        let mut out = [0u8; 32];
+    /// `a - b` for big-endian numbers of the same length with a ≥ b.
+    fn sub(a: &[u8], b: &[u8]) -> Vec<u8> {
+        let mut out = vec![0u8; a.len()];
         let mut borrow = 0i16;
-        for i in (0..32).rev() {
+        for i in (0..a.len()).rev() {
             let mut d = i16::from(a[i]) - i16::from(b[i]) - borrow;
             borrow = i16::from(d < 0);
             if d < 0 {
@@ -274,11 +437,11 @@ mod tests {
         out
     }
 
-    /// `a / 2` for a big-endian 32-byte number.
-    fn half(a: &[u8; 32]) -> [u8; 32] {
-        let mut out = [0u8; 32];
+    /// `a / 2` for a big-endian number.
+    fn half(a: &[u8]) -> Vec<u8> {
+        let mut out = vec![0u8; a.len()];
         let mut carry = 0u8;
-        for i in 0..32 {
+        for i in 0..a.len() {
             out[i] = (a[i] >> 1) | (carry << 7);
             carry = a[i] & 1;
         }

@@ -1,5 +1,5 @@
-//! JSON Web Key encodings: Ed25519 keys as `OKP` (RFC 8037) and P-256
-//! keys as `EC` (RFC 7518 §6.2).
+//! JSON Web Key encodings: Ed25519 keys as `OKP` (RFC 8037) and P-256 and
+//! P-384 keys as `EC` (RFC 7518 §6.2).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -21,37 +21,55 @@ fn bytes(jwk: &Value, name: &str) -> Result<Vec<u8>> {
         .map_err(|_| Error::new(ErrorCode::KeyInvalid, format!("JWK {name} is not base64url")))
 }
 
-/// Decodes a public JWK: `OKP`/`Ed25519` or `EC`/`P-256`.
+/// Decodes a public JWK: `OKP`/`Ed25519`, `EC`/`P-256` or `EC`/`P-384`.
 pub fn public_key(jwk: &Value) -> Result<PublicKey> {
     match (field(jwk, "kty")?, field(jwk, "crv")?) {
         ("OKP", "Ed25519") => PublicKey::ed25519_from_bytes(&bytes(jwk, "x")?),
-        ("EC", "P-256") => {
-            let (x, y) = (bytes(jwk, "x")?, bytes(jwk, "y")?);
-            if x.len() != 32 || y.len() != 32 {
-                return Err(Error::new(ErrorCode::KeyInvalid, "P-256 JWK x and y are 32 bytes each"));
-            }
-            let mut point = Vec::with_capacity(65);
-            point.push(0x04);
-            point.extend_from_slice(&x);
-            point.extend_from_slice(&y);
-            PublicKey::p256_from_sec1(&point)
-        }
+        ("EC", "P-256") => PublicKey::p256_from_sec1(&ec_point(jwk, "P-256", 32)?),
+        ("EC", "P-384") => PublicKey::p384_from_sec1(&ec_point(jwk, "P-384", 48)?),
         (kty, crv) => Err(Error::new(ErrorCode::KeyTypeUnsupported, format!("JWK {kty}/{crv}"))),
     }
 }
 
+/// The uncompressed SEC1 point `04 ‖ x ‖ y` of an EC JWK whose coordinates
+/// have `size` bytes each (RFC 7518 §6.2.1.2: the full size, leading zeros kept).
+fn ec_point(jwk: &Value, crv: &str, size: usize) -> Result<Vec<u8>> {
+    let (x, y) = (bytes(jwk, "x")?, bytes(jwk, "y")?);
+    if x.len() != size || y.len() != size {
+        return Err(Error::new(
+            ErrorCode::KeyInvalid,
+            format!("{crv} JWK x and y are {size} bytes each"),
+        ));
+    }
+    let mut point = Vec::with_capacity(1 + 2 * size);
+    point.push(0x04);
+    point.extend_from_slice(&x);
+    point.extend_from_slice(&y);
+    Ok(point)
+}
+
 #[cfg(feature = "ecdsa")]
-pub(super) fn p256_private(jwk: &Value) -> Result<Zeroizing<[u8; 32]>> {
-    if (field(jwk, "kty")?, field(jwk, "crv")?) != ("EC", "P-256") {
-        return Err(Error::new(ErrorCode::KeyTypeUnsupported, "not a P-256 EC JWK"));
+fn ec_private<const N: usize>(jwk: &Value, crv: &str) -> Result<Zeroizing<[u8; N]>> {
+    if (field(jwk, "kty")?, field(jwk, "crv")?) != ("EC", crv) {
+        return Err(Error::new(ErrorCode::KeyTypeUnsupported, format!("not a {crv} EC JWK")));
     }
     let d = Zeroizing::new(bytes(jwk, "d")?);
-    let mut secret = Zeroizing::new([0u8; 32]);
-    if d.len() != 32 {
-        return Err(Error::new(ErrorCode::KeyInvalid, "JWK d must be 32 bytes"));
+    let mut secret = Zeroizing::new([0u8; N]);
+    if d.len() != N {
+        return Err(Error::new(ErrorCode::KeyInvalid, format!("JWK d must be {N} bytes")));
     }
     secret.copy_from_slice(&d);
     Ok(secret)
+}
+
+#[cfg(feature = "ecdsa")]
+pub(super) fn p256_private(jwk: &Value) -> Result<Zeroizing<[u8; 32]>> {
+    ec_private(jwk, "P-256")
+}
+
+#[cfg(feature = "ecdsa")]
+pub(super) fn p384_private(jwk: &Value) -> Result<Zeroizing<[u8; 48]>> {
+    ec_private(jwk, "P-384")
 }
 
 pub(super) fn ed25519_private(jwk: &Value) -> Result<Zeroizing<[u8; 32]>> {
@@ -107,6 +125,16 @@ impl PublicKey {
                     "y": URL_SAFE_NO_PAD.encode(y),
                 })
             }
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P384(key) => {
+                let (x, y) = key.coordinates();
+                json!({
+                    "kty": "EC",
+                    "crv": "P-384",
+                    "x": URL_SAFE_NO_PAD.encode(x),
+                    "y": URL_SAFE_NO_PAD.encode(y),
+                })
+            }
         }
     }
 }
@@ -117,8 +145,13 @@ mod tests {
 
     #[test]
     fn refuses_other_key_types_and_bad_points() {
-        let p384 = json!({"kty": "EC", "crv": "P-384", "x": "AA", "y": "AA"});
-        assert_eq!(public_key(&p384).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+        let p521 = json!({"kty": "EC", "crv": "P-521", "x": "AA", "y": "AA"});
+        assert_eq!(public_key(&p521).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+        let secp256k1 = json!({"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA"});
+        assert_eq!(
+            public_key(&secp256k1).unwrap_err().code(),
+            ErrorCode::KeyTypeUnsupported
+        );
         let off_curve = json!({"kty": "EC", "crv": "P-256",
             "x": URL_SAFE_NO_PAD.encode([1u8; 32]), "y": URL_SAFE_NO_PAD.encode([2u8; 32])});
         let expected = if cfg!(feature = "ecdsa") {
@@ -127,6 +160,13 @@ mod tests {
             ErrorCode::KeyTypeUnsupported
         };
         assert_eq!(public_key(&off_curve).unwrap_err().code(), expected);
+        // P-384: coordinates of 32 bytes (a P-256 size) or off the curve.
+        let p384_short = json!({"kty": "EC", "crv": "P-384",
+            "x": URL_SAFE_NO_PAD.encode([1u8; 32]), "y": URL_SAFE_NO_PAD.encode([2u8; 32])});
+        assert_eq!(public_key(&p384_short).unwrap_err().code(), ErrorCode::KeyInvalid);
+        let p384_off_curve = json!({"kty": "EC", "crv": "P-384",
+            "x": URL_SAFE_NO_PAD.encode([1u8; 48]), "y": URL_SAFE_NO_PAD.encode([2u8; 48])});
+        assert_eq!(public_key(&p384_off_curve).unwrap_err().code(), expected);
         let short = json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"});
         assert_eq!(public_key(&short).unwrap_err().code(), ErrorCode::KeyInvalid);
     }

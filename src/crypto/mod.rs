@@ -10,7 +10,7 @@ pub mod jwk;
 pub mod multibase;
 
 #[cfg(feature = "ecdsa")]
-pub use ecdsa::{P256KeyPair, P256PublicKey};
+pub use ecdsa::{P256KeyPair, P256PublicKey, P384KeyPair, P384PublicKey};
 pub use ed25519::Ed25519KeyPair;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -21,6 +21,8 @@ pub(crate) const ED25519_PUB_HEADER: [u8; 2] = [0xed, 0x01];
 pub(crate) const ED25519_PRIV_HEADER: [u8; 2] = [0x80, 0x26];
 /// Multicodec header of a compressed P-256 public key (varint of 0x1200).
 pub(crate) const P256_PUB_HEADER: [u8; 2] = [0x80, 0x24];
+/// Multicodec header of a compressed P-384 public key (varint of 0x1201).
+pub(crate) const P384_PUB_HEADER: [u8; 2] = [0x81, 0x24];
 
 /// The signature algorithms passerelle can verify.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,14 +32,17 @@ pub enum KeyAlgorithm {
     Ed25519,
     /// ECDSA on NIST P-256 with SHA-256 (FIPS 186-5), `r‖s` signatures.
     P256,
+    /// ECDSA on NIST P-384 with SHA-384 (FIPS 186-5), `r‖s` signatures.
+    P384,
 }
 
 impl std::fmt::Display for KeyAlgorithm {
-    /// The algorithm's usual name (`Ed25519`, `P-256`), for messages.
+    /// The algorithm's usual name (`Ed25519`, `P-256`, `P-384`), for messages.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             KeyAlgorithm::Ed25519 => "Ed25519",
             KeyAlgorithm::P256 => "P-256",
+            KeyAlgorithm::P384 => "P-384",
         })
     }
 }
@@ -51,6 +56,9 @@ pub enum PublicKey {
     /// A P-256 public key (a curve point other than the identity).
     #[cfg(feature = "ecdsa")]
     P256(P256PublicKey),
+    /// A P-384 public key (a curve point other than the identity).
+    #[cfg(feature = "ecdsa")]
+    P384(P384PublicKey),
 }
 
 impl std::fmt::Debug for PublicKey {
@@ -89,8 +97,24 @@ impl PublicKey {
         }
     }
 
+    /// A P-384 public key from its SEC1 encoding (compressed, 49 bytes, or
+    /// uncompressed, 97 bytes); the point must be on the curve.
+    /// `KEY_TYPE_UNSUPPORTED` in a build without the `ecdsa` feature.
+    pub fn p384_from_sec1(bytes: &[u8]) -> Result<Self> {
+        #[cfg(feature = "ecdsa")]
+        return P384PublicKey::from_sec1(bytes).map(PublicKey::P384);
+        #[cfg(not(feature = "ecdsa"))]
+        {
+            let _ = bytes;
+            Err(Error::new(
+                ErrorCode::KeyTypeUnsupported,
+                "P-384 keys need passerelle's `ecdsa` feature, which this build leaves out",
+            ))
+        }
+    }
+
     /// Decodes a Multikey `publicKeyMultibase` value (`z6Mk…` for Ed25519,
-    /// `zDn…` for P-256).
+    /// `zDn…` for P-256, `z82…` for P-384).
     ///
     /// ```
     /// use passerelle::crypto::PublicKey;
@@ -102,6 +126,14 @@ impl PublicKey {
         match bytes.split_first_chunk::<2>() {
             Some((header, key)) if *header == ED25519_PUB_HEADER => PublicKey::ed25519_from_bytes(key),
             Some((header, key)) if *header == P256_PUB_HEADER && key.len() == 33 => PublicKey::p256_from_sec1(key),
+            Some((header, key)) if *header == P384_PUB_HEADER && key.len() == 49 => PublicKey::p384_from_sec1(key),
+            Some((header, key)) if *header == P256_PUB_HEADER || *header == P384_PUB_HEADER => Err(Error::new(
+                ErrorCode::KeyInvalid,
+                format!(
+                    "a compressed ECDSA Multikey has 33 (P-256) or 49 (P-384) bytes, not {}",
+                    key.len()
+                ),
+            )),
             _ => Err(Error::new(ErrorCode::KeyTypeUnsupported, "unknown Multikey header")),
         }
     }
@@ -120,6 +152,12 @@ impl PublicKey {
                 bytes.extend_from_slice(key.compressed());
                 multibase::encode_base58btc(&bytes)
             }
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P384(key) => {
+                let mut bytes = P384_PUB_HEADER.to_vec();
+                bytes.extend_from_slice(key.compressed());
+                multibase::encode_base58btc(&bytes)
+            }
         }
     }
 
@@ -130,7 +168,7 @@ impl PublicKey {
         match self {
             PublicKey::Ed25519(key) => Some(key.to_montgomery().to_bytes()),
             #[cfg(feature = "ecdsa")]
-            PublicKey::P256(_) => None,
+            PublicKey::P256(_) | PublicKey::P384(_) => None,
         }
     }
 
@@ -140,15 +178,19 @@ impl PublicKey {
             PublicKey::Ed25519(_) => KeyAlgorithm::Ed25519,
             #[cfg(feature = "ecdsa")]
             PublicKey::P256(_) => KeyAlgorithm::P256,
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P384(_) => KeyAlgorithm::P384,
         }
     }
 
-    /// The raw public key bytes (for P-256, the compressed SEC1 form).
+    /// The raw public key bytes (for P-256 and P-384, the compressed SEC1 form).
     pub fn as_bytes(&self) -> &[u8] {
         match self {
             PublicKey::Ed25519(key) => key.as_bytes(),
             #[cfg(feature = "ecdsa")]
             PublicKey::P256(key) => key.compressed(),
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P384(key) => key.compressed(),
         }
     }
 
@@ -168,6 +210,8 @@ impl PublicKey {
             }
             #[cfg(feature = "ecdsa")]
             PublicKey::P256(key) => key.verify(message, signature),
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P384(key) => key.verify(message, signature),
         }
     }
 }
@@ -186,7 +230,8 @@ pub trait Signer {
     fn public_key(&self) -> PublicKey;
 
     /// Signs `message` and returns the raw signature bytes (64 for Ed25519;
-    /// `r‖s`, 64 bytes, for P-256, which hashes `message` with SHA-256).
+    /// `r‖s`, 64 bytes, for P-256, which hashes `message` with SHA-256;
+    /// `r‖s`, 96 bytes, for P-384, which hashes it with SHA-384).
     /// A remote signer that fails returns an error with code `SIGNING_FAILED`.
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>>;
 }

@@ -1,5 +1,5 @@
 //! The `did:jwk` method: a DID that is a base64url-encoded public JWK.
-//! Ed25519 (OKP) keys only until P-256 exists.
+//! Ed25519 (OKP), P-256 and P-384 (EC) keys.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -149,14 +149,14 @@ mod tests {
             public_key(&encode(enc)).unwrap_err().code(),
             ErrorCode::KeyTypeUnsupported
         );
-        // The spec's P-256 example decodes; a P-384 key is not supported.
+        // The spec's P-256 example decodes; a P-521 key is not supported.
         let p256 = "did:jwk:eyJjcnYiOiJQLTI1NiIsImt0eSI6IkVDIiwieCI6ImFjYklRaXVNczNpOF91c3pFakoydHBUdFJNNEVVM3l6OTFQSDZDZEgyVjAiLCJ5IjoiX0tjeUxqOXZXTXB0bm1LdG00NkdxRHo4d2Y3NEk1TEtncmwyR3pIM25TRSJ9";
         #[cfg(feature = "ecdsa")]
         assert_eq!(public_key(p256).unwrap().algorithm(), crate::crypto::KeyAlgorithm::P256);
         #[cfg(not(feature = "ecdsa"))]
         assert_eq!(public_key(p256).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
-        let p384 = encode(serde_json::json!({"kty": "EC", "crv": "P-384", "x": "AA", "y": "AA"}));
-        assert_eq!(public_key(&p384).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+        let p521 = encode(serde_json::json!({"kty": "EC", "crv": "P-521", "x": "AA", "y": "AA"}));
+        assert_eq!(public_key(&p521).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
         for bad in ["did:jwk:", "did:jwk:!!", "did:jwk:bm90IGpzb24", "did:jwk:WzFd"] {
             assert_eq!(public_key(bad).unwrap_err().code(), ErrorCode::DidInvalid, "{bad}");
         }

@@ -64,8 +64,9 @@ pub fn public_key(did: &str) -> Result<PublicKey> {
 }
 
 /// The multibase value of a `did:key`, after checking the DID's form and
-/// that it encodes an Ed25519 public key (header 0xed01, 32 bytes) or a
-/// compressed P-256 one (header 0x8024, 33 bytes).
+/// that it encodes an Ed25519 public key (header 0xed01, 32 bytes), a
+/// compressed P-256 one (header 0x8024, 33 bytes) or a compressed P-384
+/// one (header 0x8124, 49 bytes).
 fn checked_multibase(did: &str) -> Result<&str> {
     let invalid = |why: &str| Error::new(ErrorCode::DidInvalid, format!("did:key: {why}"));
     let mut parts = did.split(':');
@@ -91,9 +92,13 @@ fn checked_multibase(did: &str) -> Result<&str> {
             [0x02 | 0x03, rest @ ..] if rest.len() == 32 => Ok(multibase),
             _ => Err(invalid("a P-256 key is compressed SEC1, 33 bytes")),
         },
+        Some((header, key)) if *header == crate::crypto::P384_PUB_HEADER => match key {
+            [0x02 | 0x03, rest @ ..] if rest.len() == 48 => Ok(multibase),
+            _ => Err(invalid("a P-384 key is compressed SEC1, 49 bytes")),
+        },
         _ => Err(Error::new(
             ErrorCode::KeyTypeUnsupported,
-            "did:key: only Ed25519 and P-256 keys are supported",
+            "did:key: only Ed25519, P-256 and P-384 keys are supported",
         )),
     }
 }
@@ -173,6 +178,12 @@ mod tests {
         assert_eq!(public_key(p256).unwrap().to_multikey(), &p256[8..]);
         #[cfg(not(feature = "ecdsa"))]
         assert_eq!(public_key(p256).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+        // The W3C vc-di-ecdsa P-384 key (0x1201) decodes too.
+        let p384 = "did:key:z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ";
+        #[cfg(feature = "ecdsa")]
+        assert_eq!(public_key(p384).unwrap().algorithm(), crate::crypto::KeyAlgorithm::P384);
+        #[cfg(not(feature = "ecdsa"))]
+        assert_eq!(public_key(p384).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
         let secp256k1 = "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme";
         assert_eq!(public_key(secp256k1).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
     }

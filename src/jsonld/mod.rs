@@ -175,8 +175,16 @@ impl JsonLd {
     /// The RDFC-1.0 canonical N-Quads of a JSON-LD document (SHA-256, the
     /// default work limit): what the `*-rdfc-*` suites hash.
     pub fn canonicalize(&self, document: &Value) -> Result<String> {
+        self.canonicalize_with_hash(document, HashAlgorithm::Sha256)
+    }
+
+    /// The RDFC-1.0 canonical N-Quads of a JSON-LD document with RDFC-1.0's
+    /// hash function `hash` (its implementation-specific parameter): SHA-384
+    /// for `ecdsa-rdfc-2019` with a P-384 key (vc-di-ecdsa §3.2), which can
+    /// label blank nodes differently from SHA-256.
+    pub fn canonicalize_with_hash(&self, document: &Value, hash: HashAlgorithm) -> Result<String> {
         let quads = self.to_rdf(document)?;
-        Ok(rdfc::canonicalize(&quads, HashAlgorithm::Sha256, WorkLimit::default())?.nquads)
+        Ok(rdfc::canonicalize(&quads, hash, WorkLimit::default())?.nquads)
     }
 
     /// Checks that the `members` of `document` say, as written, what its

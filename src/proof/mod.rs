@@ -29,14 +29,15 @@ use crate::error::{quoted, Error, ErrorCode, Result};
 pub enum Cryptosuite {
     /// `eddsa-jcs-2022`: Ed25519 over JCS-canonicalized JSON (vc-di-eddsa §3.3).
     EddsaJcs2022,
-    /// `ecdsa-jcs-2019`: ECDSA P-256 (SHA-256) over JCS-canonicalized JSON
-    /// (vc-di-ecdsa §3.3).
+    /// `ecdsa-jcs-2019`: ECDSA P-256 (SHA-256) or P-384 (SHA-384) over
+    /// JCS-canonicalized JSON (vc-di-ecdsa §3.3).
     EcdsaJcs2019,
     /// `eddsa-rdfc-2022`: Ed25519 over the RDFC-1.0 canonical N-Quads of the
     /// JSON-LD document (vc-di-eddsa §3.2). Needs the `rdfc` feature.
     EddsaRdfc2022,
-    /// `ecdsa-rdfc-2019`: ECDSA P-256 (SHA-256) over RDFC-1.0 canonical
-    /// N-Quads (vc-di-ecdsa §3.2). Needs the `rdfc` feature.
+    /// `ecdsa-rdfc-2019`: ECDSA P-256 (SHA-256) or P-384 (SHA-384, for
+    /// RDFC-1.0 too) over RDFC-1.0 canonical N-Quads (vc-di-ecdsa §3.2).
+    /// Needs the `rdfc` feature.
     EcdsaRdfc2019,
 }
 
@@ -56,16 +57,38 @@ impl Cryptosuite {
     pub fn for_key(algorithm: KeyAlgorithm) -> Self {
         match algorithm {
             KeyAlgorithm::Ed25519 => Cryptosuite::EddsaJcs2022,
-            KeyAlgorithm::P256 => Cryptosuite::EcdsaJcs2019,
+            KeyAlgorithm::P256 | KeyAlgorithm::P384 => Cryptosuite::EcdsaJcs2019,
         }
     }
 
-    /// The key type the suite signs with.
+    /// The suite's first key type: Ed25519 for the eddsa suites, P-256 for
+    /// the ecdsa ones (which also sign with P-384: see
+    /// [`Cryptosuite::key_algorithms`]).
     pub fn key_algorithm(self) -> KeyAlgorithm {
+        self.key_algorithms()[0]
+    }
+
+    /// Every key type the suite signs with: Ed25519 for the eddsa suites;
+    /// P-256 (SHA-256) and P-384 (SHA-384) for the ecdsa ones (vc-di-ecdsa
+    /// §3: the key's curve decides the hash).
+    pub fn key_algorithms(self) -> &'static [KeyAlgorithm] {
         match self {
-            Cryptosuite::EddsaJcs2022 | Cryptosuite::EddsaRdfc2022 => KeyAlgorithm::Ed25519,
-            Cryptosuite::EcdsaJcs2019 | Cryptosuite::EcdsaRdfc2019 => KeyAlgorithm::P256,
+            Cryptosuite::EddsaJcs2022 | Cryptosuite::EddsaRdfc2022 => &[KeyAlgorithm::Ed25519],
+            Cryptosuite::EcdsaJcs2019 | Cryptosuite::EcdsaRdfc2019 => &[KeyAlgorithm::P256, KeyAlgorithm::P384],
         }
+    }
+
+    /// The key types of [`Cryptosuite::key_algorithms`], for messages.
+    pub(crate) fn key_names(self) -> &'static str {
+        match self {
+            Cryptosuite::EddsaJcs2022 | Cryptosuite::EddsaRdfc2022 => "an Ed25519",
+            Cryptosuite::EcdsaJcs2019 | Cryptosuite::EcdsaRdfc2019 => "a P-256 or P-384",
+        }
+    }
+
+    /// Whether the suite signs with keys of type `algorithm`.
+    pub fn accepts_key(self, algorithm: KeyAlgorithm) -> bool {
+        self.key_algorithms().contains(&algorithm)
     }
 
     /// Whether the suite canonicalizes with JSON-LD and RDFC-1.0 (rather than JCS).

@@ -1,16 +1,19 @@
 //! The cryptosuites' transformation and hashing (vc-di-eddsa §3.2–3.3,
-//! vc-di-ecdsa §3.2–3.3 for P-256): the document and the proof
-//! configuration are canonicalized — with RFC 8785 (`*-jcs-*`) or with
-//! JSON-LD to RDF then RDFC-1.0 (`*-rdfc-*`) — and hashed with SHA-256; the
-//! 64 bytes of hash data (proof hash first) are signed with Ed25519 or
-//! ECDSA P-256. The suites differ only in these two choices.
+//! vc-di-ecdsa §3.2–3.3): the document and the proof configuration are
+//! canonicalized — with RFC 8785 (`*-jcs-*`) or with JSON-LD to RDF then
+//! RDFC-1.0 (`*-rdfc-*`) — and hashed; the hash data (proof hash first) is
+//! signed with Ed25519 or ECDSA. The suites differ in these two choices,
+//! and the ecdsa suites in the key's curve: P-256 hashes with SHA-256 (64
+//! bytes of hash data), P-384 with SHA-384 (96 bytes) — and with
+//! `ecdsa-rdfc-2019`, RDFC-1.0 itself then hashes with SHA-384 (§3.2).
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::Cryptosuite;
 use crate::canon;
-use crate::crypto::{PublicKey, Signer};
+use crate::canon::rdfc::HashAlgorithm;
+use crate::crypto::{KeyAlgorithm, PublicKey, Signer};
 use crate::error::{Error, ErrorCode, Result};
 
 /// Where `*-rdfc-*` suites find JSON-LD contexts: the caller's processor,
@@ -21,8 +24,43 @@ pub(crate) type Contexts<'a> = Option<&'a crate::jsonld::JsonLd>;
 #[cfg(not(feature = "rdfc"))]
 pub(crate) type Contexts<'a> = Option<&'a std::convert::Infallible>;
 
-/// §3.x.4 Hashing: SHA-256 of the canonical proof configuration, then of
-/// the canonical document, joined (proof hash first). The document is
+/// The hash for a key (vc-di-ecdsa §3.2.4, §3.3.4, and §3.2's RDFC-1.0
+/// parameter): SHA-384 for a P-384 key, SHA-256 for P-256 (and for
+/// Ed25519, vc-di-eddsa §3.x.4).
+pub(crate) fn hash_for_key(key: KeyAlgorithm) -> HashAlgorithm {
+    match key {
+        KeyAlgorithm::Ed25519 | KeyAlgorithm::P256 => HashAlgorithm::Sha256,
+        KeyAlgorithm::P384 => HashAlgorithm::Sha384,
+    }
+}
+
+/// SHA-384 is only linked with the `ecdsa` feature (P-384 keys need it):
+/// the small verifier module leaves it out, and refuses rather than guess.
+fn digest(hash: HashAlgorithm, bytes: &[u8]) -> Result<Vec<u8>> {
+    match hash {
+        HashAlgorithm::Sha256 => Ok(Sha256::digest(bytes).to_vec()),
+        #[cfg(feature = "ecdsa")]
+        HashAlgorithm::Sha384 => Ok(sha2::Sha384::digest(bytes).to_vec()),
+        #[cfg(not(feature = "ecdsa"))]
+        HashAlgorithm::Sha384 => Err(Error::new(
+            ErrorCode::KeyTypeUnsupported,
+            "SHA-384 (P-384) needs the `ecdsa` feature",
+        )),
+    }
+}
+
+/// The length of a signature by a key of type `key`: 64 bytes for Ed25519
+/// and P-256 (`r‖s`), 96 for P-384 (`r‖s`).
+fn signature_len(key: KeyAlgorithm) -> usize {
+    match key {
+        KeyAlgorithm::Ed25519 | KeyAlgorithm::P256 => 64,
+        KeyAlgorithm::P384 => 96,
+    }
+}
+
+/// §3.x.4 Hashing: the hash (`hash`, chosen by the key) of the canonical
+/// proof configuration, then of the canonical document, joined (proof hash
+/// first). The document is
 /// `document` without its `proof`, with `@context` replaced by `context`
 /// when given (verification, step 4), and — for a proof of a chain — with
 /// `proof` set to the list of the `previous` proofs it names (Data
@@ -36,19 +74,19 @@ pub(crate) fn hash_data(
     proof: &Map<String, Value>,
     previous: &[&Map<String, Value>],
     contexts: Contexts<'_>,
-) -> Result<[u8; 64]> {
+    hash: HashAlgorithm,
+) -> Result<Vec<u8>> {
     let doc_context = context.or_else(|| document.get("@context"));
     // A proof that names no earlier proof signs the document without any.
     let previous =
         (!previous.is_empty()).then(|| Value::Array(previous.iter().map(|p| Value::Object((*p).clone())).collect()));
     let (proof_hash, doc_hash) = if suite.is_rdfc() {
-        rdfc_hashes(document, doc_context, proof, previous.as_ref(), contexts)?
+        rdfc_hashes(document, doc_context, proof, previous.as_ref(), contexts, hash)?
     } else {
-        jcs_hashes(document, doc_context, proof, previous.as_ref())?
+        jcs_hashes(document, doc_context, proof, previous.as_ref(), hash)?
     };
-    let mut out = [0u8; 64];
-    out[..32].copy_from_slice(&proof_hash);
-    out[32..].copy_from_slice(&doc_hash);
+    let mut out = proof_hash;
+    out.extend_from_slice(&doc_hash);
     Ok(out)
 }
 
@@ -57,7 +95,8 @@ fn jcs_hashes(
     doc_context: Option<&Value>,
     proof: &Map<String, Value>,
     previous: Option<&Value>,
-) -> Result<([u8; 32], [u8; 32])> {
+    hash: HashAlgorithm,
+) -> Result<(Vec<u8>, Vec<u8>)> {
     let mut text = String::with_capacity(2048);
     // §3.3.5: the proof configuration is the proof options as they are
     // (unlike the rdfc suites, the document's @context is not added).
@@ -69,7 +108,7 @@ fn jcs_hashes(
             .map(|(k, v)| (k.as_str(), v)),
     );
     canon::canonicalize_entries_into(&mut config, &mut text)?;
-    let proof_hash = Sha256::digest(text.as_bytes()).into();
+    let proof_hash = digest(hash, text.as_bytes())?;
     text.clear();
     let mut entries: Vec<(&str, &Value)> = Vec::with_capacity(document.len());
     entries.extend(document.iter().filter(|(k, _)| k.as_str() != "proof").map(|(k, v)| {
@@ -86,7 +125,7 @@ fn jcs_hashes(
         entries.push(("proof", previous));
     }
     canon::canonicalize_entries_into(&mut entries, &mut text)?;
-    Ok((proof_hash, Sha256::digest(text.as_bytes()).into()))
+    Ok((proof_hash, digest(hash, text.as_bytes())?))
 }
 
 #[cfg(feature = "rdfc")]
@@ -96,7 +135,8 @@ fn rdfc_hashes(
     proof: &Map<String, Value>,
     previous: Option<&Value>,
     contexts: Contexts<'_>,
-) -> Result<([u8; 32], [u8; 32])> {
+    hash: HashAlgorithm,
+) -> Result<(Vec<u8>, Vec<u8>)> {
     let jsonld = match contexts {
         Some(jsonld) => jsonld,
         None => crate::jsonld::JsonLd::bundled(),
@@ -110,7 +150,10 @@ fn rdfc_hashes(
     if let Some(c) = doc_context {
         config.insert("@context".into(), c.clone());
     }
-    let proof_hash = Sha256::digest(jsonld.canonicalize(&Value::Object(config))?.as_bytes()).into();
+    let proof_hash = digest(
+        hash,
+        jsonld.canonicalize_with_hash(&Value::Object(config), hash)?.as_bytes(),
+    )?;
     let mut unsecured = Map::with_capacity(document.len());
     for (k, v) in document {
         match (k.as_str(), doc_context) {
@@ -129,7 +172,12 @@ fn rdfc_hashes(
     if let Some(previous) = previous {
         unsecured.insert("proof".into(), previous.clone());
     }
-    let doc_hash = Sha256::digest(jsonld.canonicalize(&Value::Object(unsecured))?.as_bytes()).into();
+    let doc_hash = digest(
+        hash,
+        jsonld
+            .canonicalize_with_hash(&Value::Object(unsecured), hash)?
+            .as_bytes(),
+    )?;
     Ok((proof_hash, doc_hash))
 }
 
@@ -140,7 +188,8 @@ fn rdfc_hashes(
     _: &Map<String, Value>,
     _: Option<&Value>,
     _: Contexts<'_>,
-) -> Result<([u8; 32], [u8; 32])> {
+    _: HashAlgorithm,
+) -> Result<(Vec<u8>, Vec<u8>)> {
     Err(Error::new(
         ErrorCode::CryptosuiteUnsupported,
         "this build leaves out the rdfc cryptosuites",
@@ -155,14 +204,15 @@ fn as_slice(value: Option<&Value>) -> &[Value] {
     }
 }
 
-/// The suite's key type: Ed25519 for the eddsa suites, P-256 for the ecdsa ones.
+/// The suite's key types: Ed25519 for the eddsa suites, P-256 or P-384
+/// for the ecdsa ones.
 fn require_key_for(suite: Cryptosuite, key: &PublicKey) -> Result<()> {
-    if key.algorithm() == suite.key_algorithm() {
+    if suite.accepts_key(key.algorithm()) {
         return Ok(());
     }
     Err(Error::new(
         ErrorCode::KeyTypeUnsupported,
-        format!("{suite} needs a {} key, not {}", suite.key_algorithm(), key.algorithm()),
+        format!("{suite} needs {} key, not {}", suite.key_names(), key.algorithm()),
     ))
 }
 
@@ -177,8 +227,9 @@ pub(crate) fn sign(
     signer: &dyn Signer,
     contexts: Contexts<'_>,
 ) -> Result<Vec<u8>> {
+    let key = signer.public_key().algorithm();
     require_key_for(suite, &signer.public_key())?;
-    let data = hash_data(suite, unsecured, None, proof, previous, contexts)?;
+    let data = hash_data(suite, unsecured, None, proof, previous, contexts, hash_for_key(key))?;
     signer.sign(&data)
 }
 
@@ -205,13 +256,19 @@ pub(crate) fn verify(
             ));
         }
     }
-    if proof_value.len() != 64 {
+    let expected = signature_len(key.algorithm());
+    if proof_value.len() != expected {
         return Err(Error::new(
             ErrorCode::ProofValueInvalid,
-            format!("signature is {} bytes, not 64", proof_value.len()),
+            format!(
+                "signature is {} bytes, not {expected} (a {} signature)",
+                proof_value.len(),
+                key.algorithm()
+            ),
         ));
     }
-    let data = hash_data(suite, secured, context, proof, previous, contexts)?;
+    let hash = hash_for_key(key.algorithm());
+    let data = hash_data(suite, secured, context, proof, previous, contexts, hash)?;
     key.verify(&data, proof_value)
 }
 
@@ -229,9 +286,44 @@ mod tests {
         let mut with = bare.clone();
         with["@context"] = context.clone();
         for suite in Cryptosuite::ALL {
-            let a = hash_data(*suite, bare.as_object().unwrap(), Some(&context), proof, &[], None).unwrap();
-            let b = hash_data(*suite, with.as_object().unwrap(), None, proof, &[], None).unwrap();
-            assert_eq!(a, b, "{suite}");
+            let hashes: &[HashAlgorithm] = &[
+                HashAlgorithm::Sha256,
+                #[cfg(feature = "ecdsa")]
+                HashAlgorithm::Sha384,
+            ];
+            for &hash in hashes {
+                let a = hash_data(
+                    *suite,
+                    bare.as_object().unwrap(),
+                    Some(&context),
+                    proof,
+                    &[],
+                    None,
+                    hash,
+                )
+                .unwrap();
+                let b = hash_data(*suite, with.as_object().unwrap(), None, proof, &[], None, hash).unwrap();
+                assert_eq!(a, b, "{suite}");
+            }
         }
+    }
+
+    #[test]
+    #[cfg(feature = "ecdsa")]
+    fn the_curve_decides_the_hash_and_the_signature_length() {
+        assert_eq!(hash_for_key(KeyAlgorithm::P256), HashAlgorithm::Sha256);
+        assert_eq!(hash_for_key(KeyAlgorithm::P384), HashAlgorithm::Sha384);
+        assert_eq!(hash_for_key(KeyAlgorithm::Ed25519), HashAlgorithm::Sha256);
+        let doc = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential"});
+        let proof = json!({"type": "DataIntegrityProof", "cryptosuite": "ecdsa-jcs-2019"});
+        let (doc, proof) = (doc.as_object().unwrap(), proof.as_object().unwrap());
+        let suite = Cryptosuite::EcdsaJcs2019;
+        let short = hash_data(suite, doc, None, proof, &[], None, HashAlgorithm::Sha256).unwrap();
+        let long = hash_data(suite, doc, None, proof, &[], None, HashAlgorithm::Sha384).unwrap();
+        assert_eq!((short.len(), long.len()), (64, 96));
+        assert_eq!(
+            (signature_len(KeyAlgorithm::P256), signature_len(KeyAlgorithm::P384)),
+            (64, 96)
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! build the `@context`.
 //!
 //! Key types are one table ([`CODECS`]). A type listed with no [`KeyKind`]
-//! (P-384, secp256k1) is recognised, its length checked, and refused as
+//! (secp256k1) is recognised, its length checked, and refused as
 //! `KEY_TYPE_UNSUPPORTED`; adding one means a `KeyKind` variant, its entry
 //! here, and its arms in [`check_point`] and [`jwk`] (the compiler lists them).
 
@@ -27,6 +27,8 @@ pub(super) enum KeyKind {
     X25519,
     /// NIST P-256, compressed SEC1 (multicodec `p256-pub`, 0x1200).
     P256,
+    /// NIST P-384, compressed SEC1 (multicodec `p384-pub`, 0x1201).
+    P384,
 }
 
 /// A multicodec public key type of the did:key method's table.
@@ -60,12 +62,11 @@ const CODECS: &[Codec] = &[
         length: 33,
         kind: Some(KeyKind::P256),
     },
-    // Extension point: P-384 gets a KeyKind when it is implemented.
     Codec {
         code: 0x1201,
         name: "P-384",
         length: 49,
-        kind: None,
+        kind: Some(KeyKind::P384),
     },
     Codec {
         code: 0xe7,
@@ -204,12 +205,16 @@ fn check_point(kind: KeyKind, raw: &[u8]) -> Result<()> {
             ErrorCode::KeyTypeUnsupported => e,
             _ => invalid(e),
         }),
+        KeyKind::P384 => PublicKey::p384_from_sec1(raw).map(drop).map_err(|e| match e.code() {
+            ErrorCode::KeyTypeUnsupported => e,
+            _ => invalid(e),
+        }),
         KeyKind::X25519 => Ok(()),
     }
 }
 
 /// The key's JWK (Encode JWK Algorithm): OKP for Ed25519 and X25519
-/// (RFC 8037), EC with both coordinates for P-256 (RFC 7518).
+/// (RFC 8037), EC with both coordinates for P-256 and P-384 (RFC 7518).
 fn jwk(kind: KeyKind, raw: &[u8]) -> Result<Value> {
     let okp = |crv: &str| {
         let mut map = Map::new();
@@ -222,6 +227,7 @@ fn jwk(kind: KeyKind, raw: &[u8]) -> Result<Value> {
         KeyKind::Ed25519 => Ok(okp("Ed25519")),
         KeyKind::X25519 => Ok(okp("X25519")),
         KeyKind::P256 => Ok(PublicKey::p256_from_sec1(raw)?.to_jwk()),
+        KeyKind::P384 => Ok(PublicKey::p384_from_sec1(raw)?.to_jwk()),
     }
 }
 

@@ -251,6 +251,7 @@ pub fn generate() -> BTreeMap<String, Vec<u8>> {
     status::status_cases(&mut v);
     webvh::webvh_cases(&mut v);
     ecdsa::ecdsa_cases(&mut v);
+    ecdsa::p384_cases(&mut v);
     jose::jose_cases(&mut v);
     rdfc::rdfc_cases(&mut v);
     chains::chain_cases(&mut v, &keys);
