@@ -173,38 +173,14 @@ fn passerelle(args: &[&str]) -> Output {
 }
 
 /// A self-signed certificate for 127.0.0.1 (not a CA: the TLS client takes
-/// it as its own root) and its key, in PEM.
+/// it as its own root; valid until 2126) and its key, in PEM, from
+/// `tests/fixtures/tls/` (made with the openssl command line; test only).
 fn self_signed() -> (Vec<u8>, Vec<u8>) {
-    use openssl::asn1::Asn1Time;
-    use openssl::bn::BigNum;
-    use openssl::ec::{EcGroup, EcKey};
-    use openssl::hash::MessageDigest;
-    use openssl::nid::Nid;
-    use openssl::pkey::PKey;
-    use openssl::x509::extension::SubjectAlternativeName;
-    use openssl::x509::{X509NameBuilder, X509};
-    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
-    let key = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
-    let mut name = X509NameBuilder::new().unwrap();
-    name.append_entry_by_text("CN", "passerelle test").unwrap();
-    let name = name.build();
-    let mut cert = X509::builder().unwrap();
-    cert.set_version(2).unwrap();
-    cert.set_serial_number(&BigNum::from_u32(7).unwrap().to_asn1_integer().unwrap())
-        .unwrap();
-    cert.set_subject_name(&name).unwrap();
-    cert.set_issuer_name(&name).unwrap();
-    cert.set_pubkey(&key).unwrap();
-    cert.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
-    cert.set_not_after(&Asn1Time::days_from_now(2).unwrap()).unwrap();
-    let san = SubjectAlternativeName::new()
-        .ip("127.0.0.1")
-        .build(&cert.x509v3_context(None, None))
-        .unwrap();
-    cert.append_extension(san).unwrap();
-    cert.sign(&key, MessageDigest::sha256()).unwrap();
-    let cert = cert.build();
-    (cert.to_pem().unwrap(), key.private_key_to_pem_pkcs8().unwrap())
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    (
+        std::fs::read(dir.join("cert.pem")).unwrap(),
+        std::fs::read(dir.join("key.pem")).unwrap(),
+    )
 }
 
 /// An HTTPS server on 127.0.0.1 answering the body `routes` holds for a
@@ -216,15 +192,19 @@ struct Tls {
 }
 
 fn serve_https(cert: &[u8], key: &[u8]) -> Tls {
-    use openssl::pkey::PKey;
-    use openssl::ssl::{SslAcceptor, SslMethod};
-    use openssl::x509::X509;
-    let mut acceptor = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls()).unwrap();
-    acceptor
-        .set_private_key(&PKey::private_key_from_pem(key).unwrap())
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from_pem_slice(cert).unwrap()],
+            PrivateKeyDer::from_pem_slice(key).unwrap(),
+        )
         .unwrap();
-    acceptor.set_certificate(&X509::from_pem(cert).unwrap()).unwrap();
-    let acceptor = Arc::new(acceptor.build());
+    let acceptor = Arc::new(config);
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
     let accepted = Arc::new(AtomicUsize::new(0));
@@ -236,7 +216,10 @@ fn serve_https(cert: &[u8], key: &[u8]) -> Tls {
             let (acceptor, routes) = (acceptor.clone(), shared.clone());
             std::thread::spawn(move || {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let Ok(mut tls) = acceptor.accept(stream) else { return };
+                let Ok(connection) = rustls::ServerConnection::new(acceptor) else {
+                    return;
+                };
+                let mut tls = rustls::StreamOwned::new(connection, stream);
                 let path = read_head(&mut tls);
                 let body = routes.lock().unwrap().get(&path).cloned().unwrap_or_default();
                 answer(&mut tls, &body);
