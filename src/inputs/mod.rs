@@ -52,57 +52,10 @@ pub use options::{check_key, suite_named};
 /// What it was made with is kept whatever the number.
 pub const CAPACITY: usize = 64;
 
-/// The policy keys of a verification's options.
-pub const POLICY_KEYS: &[&str] = &[
-    "time",
-    "lang",
-    "challenge",
-    "domain",
-    "cryptosuites",
-    "maxBytes",
-    "maxDepth",
-    "statusPolicy",
-    "trustAtVerificationTime",
-];
-
-/// Every key of a one-shot verification's options: the policies and the
-/// data (`didDocuments`, `didLogs`, `statusLists`, `contexts`).
-pub const CALL_KEYS: &[&str] = &[
-    "time",
-    "lang",
-    "challenge",
-    "domain",
-    "cryptosuites",
-    "maxBytes",
-    "maxDepth",
-    "statusPolicy",
-    "trustAtVerificationTime",
-    "didDocuments",
-    "didLogs",
-    "statusLists",
-    "contexts",
-];
-
-/// The keys of a call to a [`KeptVerifier`]: as [`CALL_KEYS`] without
-/// `contexts`, which it takes when it is made.
-pub const KEPT_CALL_KEYS: &[&str] = &[
-    "time",
-    "lang",
-    "challenge",
-    "domain",
-    "cryptosuites",
-    "maxBytes",
-    "maxDepth",
-    "statusPolicy",
-    "trustAtVerificationTime",
-    "didDocuments",
-    "didLogs",
-    "statusLists",
-];
-
-/// The keys of the inputs a [`KeptVerifier`] is made with: [`CALL_KEYS`]
-/// and the trust store's (`trustAnchors`, `snapshots`, `seen`).
-pub const MADE_KEYS: &[&str] = &[
+/// Every key of JSON options, ordered so that each set below is a prefix:
+/// the policies, the data a call may give, `contexts` (a one-shot call's,
+/// or a kept verifier's when made), then the trust store's.
+const KEYS: &[&str] = &[
     "time",
     "lang",
     "challenge",
@@ -120,6 +73,21 @@ pub const MADE_KEYS: &[&str] = &[
     "snapshots",
     "seen",
 ];
+
+/// The policy keys of a verification's options.
+pub const POLICY_KEYS: &[&str] = KEYS.split_at(9).0;
+
+/// Every key of a one-shot verification's options: the policies and the
+/// data (`didDocuments`, `didLogs`, `statusLists`, `contexts`).
+pub const CALL_KEYS: &[&str] = KEYS.split_at(13).0;
+
+/// The keys of a call to a [`KeptVerifier`]: as [`CALL_KEYS`] without
+/// `contexts`, which it takes when it is made.
+pub const KEPT_CALL_KEYS: &[&str] = KEYS.split_at(12).0;
+
+/// The keys of the inputs a [`KeptVerifier`] is made with: [`CALL_KEYS`]
+/// and the trust store's (`trustAnchors`, `snapshots`, `seen`).
+pub const MADE_KEYS: &[&str] = KEYS;
 
 /// The keys of a snapshot's loading: its time and the registries' DID
 /// documents and logs.

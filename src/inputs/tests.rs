@@ -306,3 +306,14 @@ fn a_supplied_document_is_read_once_for_many_credentials_and_again_when_it_chang
     assert!(!report.verified(), "{}", report.render(Lang::En));
     assert_eq!(kept.sources.lock().unwrap().documents_read, 2);
 }
+
+#[test]
+fn the_key_sets_are_the_documented_prefixes() {
+    assert_eq!(POLICY_KEYS.last(), Some(&"trustAtVerificationTime"));
+    assert_eq!(
+        &CALL_KEYS[POLICY_KEYS.len()..],
+        ["didDocuments", "didLogs", "statusLists", "contexts"]
+    );
+    assert_eq!(KEPT_CALL_KEYS, &CALL_KEYS[..CALL_KEYS.len() - 1]);
+    assert_eq!(&MADE_KEYS[CALL_KEYS.len()..], ["trustAnchors", "snapshots", "seen"]);
+}
