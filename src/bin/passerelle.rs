@@ -271,10 +271,11 @@ fn parse_allowed_host(text: &str) -> Result<passerelle::net::allow::AllowedHost,
     passerelle::net::allow::AllowedHost::parse(text).map_err(|e| {
         let code = ErrorCode::OptionInvalid;
         format!(
-            "{code}: {} / {} ({e}; expected HOST or HOST:PORT, no scheme, path or wildcard / \
+            "{code}: {} / {} ({}; expected HOST or HOST:PORT, no scheme, path or wildcard / \
              attendu : HÔTE ou HÔTE:PORT, sans schéma, chemin ni joker)",
             code.message(Lang::En),
             code.message(Lang::Fr),
+            e.detail(),
         )
     })
 }

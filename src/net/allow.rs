@@ -11,6 +11,8 @@
 use std::fmt;
 use std::net::Ipv6Addr;
 
+use crate::error::{quoted, Error, ErrorCode, Result};
+
 /// One allowed host: a name (lowercase) or an IP address, and optionally a port.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AllowedHost {
@@ -19,23 +21,6 @@ pub struct AllowedHost {
     /// The only port allowed, if one was given.
     port: Option<u16>,
 }
-
-/// Why an `--allow-host` value was refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvalidAllowedHost {
-    /// The value as given.
-    pub text: String,
-    /// What is wrong with it.
-    pub why: &'static str,
-}
-
-impl fmt::Display for InvalidAllowedHost {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "allowed host {:?}: {}", self.text, self.why)
-    }
-}
-
-impl std::error::Error for InvalidAllowedHost {}
 
 impl AllowedHost {
     /// Reads `name`, `name:port`, an IPv4 address (with or without a port),
@@ -48,10 +33,13 @@ impl AllowedHost {
     /// assert!(!host.matches("status.example", 443));
     /// assert!(AllowedHost::parse("*.example").is_err());
     /// ```
-    pub fn parse(text: &str) -> Result<Self, InvalidAllowedHost> {
-        let refuse = |why| InvalidAllowedHost {
-            text: text.to_owned(),
-            why,
+    /// `OPTION_INVALID` for anything else, saying why.
+    pub fn parse(text: &str) -> Result<Self> {
+        let refuse = |why: &str| {
+            Error::new(
+                ErrorCode::OptionInvalid,
+                format!("allowed host {}: {why}", quoted(text)),
+            )
         };
         let (host, port) = if let Some(rest) = text.strip_prefix('[') {
             let (address, after) = rest
@@ -126,7 +114,7 @@ impl fmt::Display for AllowedHost {
 }
 
 impl std::str::FromStr for AllowedHost {
-    type Err = InvalidAllowedHost;
+    type Err = Error;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         AllowedHost::parse(text)
     }
@@ -192,7 +180,8 @@ mod tests {
             "[::1]8443",
             "::g",
         ] {
-            assert!(AllowedHost::parse(text).is_err(), "{text:?}");
+            let refused = AllowedHost::parse(text).unwrap_err();
+            assert_eq!(refused.code(), ErrorCode::OptionInvalid, "{text:?}");
         }
     }
 }
