@@ -4,9 +4,13 @@
 //! self-signed certificate through the command line); every other host,
 //! even one resolving to the same address, keeps being refused.
 
+mod common;
+
+use common::cli::passerelle;
+
 use std::io::{BufRead as _, BufReader};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -164,13 +168,6 @@ fn a_ca_file_without_a_certificate_is_refused_with_option_invalid() {
 }
 
 // ---- The command line, over HTTPS with a self-signed certificate ----
-
-fn passerelle(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_passerelle"))
-        .args(args)
-        .output()
-        .expect("run passerelle")
-}
 
 /// A self-signed certificate for 127.0.0.1 (not a CA: the TLS client takes
 /// it as its own root; valid until 2126) and its key, in PEM, from

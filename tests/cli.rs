@@ -2,15 +2,10 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use common::cli::passerelle;
 
-fn passerelle(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_passerelle"))
-        .args(args)
-        .output()
-        .expect("run passerelle")
-}
+use std::path::Path;
+use std::process::Output;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

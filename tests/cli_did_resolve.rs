@@ -2,19 +2,14 @@
 //! summary (en/fr), each resolution error from its named input with a
 //! non-zero exit, and did:web from a supplied document.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::cli::passerelle;
 
 use serde_json::Value;
 
 const DID: &str = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
 const X25519: &str = "z6LSj72tK8brWgZja8NLRwPigth2T9QRiG1uH9oKZuKjdh9p";
-
-fn passerelle(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_passerelle"))
-        .args(args)
-        .output()
-        .expect("run passerelle")
-}
 
 fn resolve_json(args: &[&str]) -> (Option<i32>, Value) {
     let mut all = vec!["did", "resolve", "--json"];

@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+#[cfg(feature = "cli")]
+pub mod cli;
+
 use std::path::PathBuf;
 
 /// The third-party conformance data (`../shared/conformance`, or `$CONFORMANCE_DIR`).
