@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::did::{DidDocument, DidResolver};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self};
-use crate::registry::{TrustAnswer, TrustResolver, TrustStore};
+use crate::registry::{TrustResolver, TrustStore};
 use crate::status::StatusResolver;
 use crate::table::Table;
 use crate::time::Timestamp;
@@ -184,22 +184,6 @@ impl StatusResolver for Shared {
     }
 }
 
-/// A trust resolver shared by the verifiers made from it.
-#[derive(Clone)]
-struct SharedTrust(Arc<dyn TrustResolver + Send + Sync>);
-
-impl TrustResolver for SharedTrust {
-    fn anchors(&self) -> &[String] {
-        self.0.anchors()
-    }
-    fn authorize_issuer(&self, issuer: &str, types: &[&str], time: Timestamp) -> TrustAnswer {
-        self.0.authorize_issuer(issuer, types, time)
-    }
-    fn authorize_issuer_when(&self, issuer: &str, types: &[&str], when: crate::registry::TrustTime) -> TrustAnswer {
-        self.0.authorize_issuer_when(issuer, types, when)
-    }
-}
-
 /// A verifier made from [`Inputs`], meant to be reused: with each call it
 /// may be given more DID documents, did:webvh logs and status lists, and it
 /// keeps them (up to [`CAPACITY`] of each besides those it was made with),
@@ -228,7 +212,7 @@ impl KeptVerifier {
             verifier = verifier.with_status(shared);
         }
         if let Some(trust) = &self.trust {
-            verifier = verifier.with_trust(SharedTrust(Arc::clone(trust)));
+            verifier = verifier.with_trust(Arc::clone(trust));
         }
         #[cfg(feature = "rdfc")]
         if let Some(jsonld) = &self.jsonld {

@@ -105,6 +105,19 @@ pub trait TrustResolver {
     }
 }
 
+/// A resolver shared by several verifiers (a trust store loaded once).
+impl<R: TrustResolver + ?Sized> TrustResolver for std::sync::Arc<R> {
+    fn anchors(&self) -> &[String] {
+        (**self).anchors()
+    }
+    fn authorize_issuer(&self, issuer: &str, types: &[&str], time: crate::Timestamp) -> TrustAnswer {
+        (**self).authorize_issuer(issuer, types, time)
+    }
+    fn authorize_issuer_when(&self, issuer: &str, types: &[&str], when: TrustTime) -> TrustAnswer {
+        (**self).authorize_issuer_when(issuer, types, when)
+    }
+}
+
 impl TrustResolver for TrustStore {
     fn anchors(&self) -> &[String] {
         TrustStore::anchors(self)
