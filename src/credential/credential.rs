@@ -203,10 +203,18 @@ pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
     let evidence = typed_objects(json, "evidence")?;
     let related_resources = related_resources(json)?;
 
-    let (from_key, until_key) = match version {
-        DataModelVersion::V2 => ("validFrom", "validUntil"),
-        DataModelVersion::V1 => ("issuanceDate", "expirationDate"),
+    let ((from_key, until_key), other_version) = match version {
+        DataModelVersion::V2 => (("validFrom", "validUntil"), ["issuanceDate", "expirationDate"]),
+        DataModelVersion::V1 => (("issuanceDate", "expirationDate"), ["validFrom", "validUntil"]),
     };
+    // A date written in the other version's term is still signed and meant to
+    // hold; ignoring it would accept a credential its issuer let expire.
+    if let Some(term) = other_version.iter().find(|t| json.contains_key(**t)) {
+        return Err(Error::new(
+            ErrorCode::DateInvalid,
+            format!("{term} is not a validity term of this data model version: use {from_key} and {until_key}"),
+        ));
+    }
     let valid_from = date(json, from_key)?;
     let valid_until = date(json, until_key)?;
     if version == DataModelVersion::V1 && valid_from.is_none() {
@@ -433,5 +441,39 @@ pub(crate) mod tests {
             Credential::from_json(no_date).unwrap_err().code(),
             ErrorCode::DateInvalid
         );
+    }
+
+    /// Each data model version states validity with its own two terms. A
+    /// signed `validUntil` in a VCDM 1.1 credential (the 1.1 context defines
+    /// it) or a signed `expirationDate` in a 2.0 one is a date the issuer
+    /// meant to hold: neither ignored nor read under the other version's
+    /// rules, the credential is refused.
+    #[test]
+    fn validity_terms_of_the_other_data_model_are_refused() {
+        let v1 = json!({
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": "VerifiableCredential",
+            "issuer": "did:web:old.example",
+            "issuanceDate": "2020-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:old"}
+        });
+        let v2 = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": "VerifiableCredential",
+            "issuer": "did:web:new.example",
+            "credentialSubject": {"id": "did:example:new"}
+        });
+        for (base, term) in [
+            (&v1, "validUntil"),
+            (&v1, "validFrom"),
+            (&v2, "expirationDate"),
+            (&v2, "issuanceDate"),
+        ] {
+            let mut map = base.as_object().unwrap().clone();
+            map.insert(term.into(), json!("2021-01-01T00:00:00Z"));
+            let err = Credential::from_json(map).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::DateInvalid, "{term}: {err}");
+            assert!(err.to_string().contains(term), "{term}: {err}");
+        }
     }
 }

@@ -11,7 +11,7 @@ use passerelle::proof::Cryptosuite;
 use passerelle::{Credential, Issuer};
 use serde_json::{json, Map, Value};
 
-use super::{fails, object, permit, time, Keys, Vectors, ISSUED_AT, VERIFIED, WEB_DID, WEB_DOC};
+use super::{fails, object, permit, sign, time, Keys, Vectors, ISSUED_AT, VERIFIED, WEB_DID, WEB_DOC};
 
 const FIRST: &str = "urn:uuid:5c1b0e2a-8d34-4f6e-a9c7-0b1d2e3f4a01";
 const SECOND: &str = "urn:uuid:5c1b0e2a-8d34-4f6e-a9c7-0b1d2e3f4a02";
@@ -143,4 +143,26 @@ pub(crate) fn vcdm11_cases(v: &mut Vectors) {
             VERIFIED,
         );
     }
+
+    // Signed below the issuer API, which refuses to issue it.
+    let key = Ed25519KeyPair::from_seed(&[0x41; 32]);
+    let did = passerelle::did::key::did_for(&key.public_key());
+    let vm = passerelle::did::key::verification_method_for(&key.public_key());
+    let mut expired = credential_1_1(&did);
+    expired["@context"] = json!([
+        "https://www.w3.org/2018/credentials/v1",
+        "https://w3id.org/security/data-integrity/v2"
+    ]);
+    expired.remove("expirationDate");
+    expired.insert("validUntil".into(), json!("2026-02-01T00:00:00Z"));
+    v.case(
+        "vcdm11-signed-valid-until",
+        "A VCDM 1.1 credential whose signed expiry is written with the VCDM 2.0 term validUntil \
+         (the 1.1 context defines it), verified after that date: refused rather than read as \
+         having no expiry.",
+        &sign(&expired, &key, &vm),
+        &[],
+        json!({}),
+        fails(&[("data_model", "DATE_INVALID")]),
+    );
 }

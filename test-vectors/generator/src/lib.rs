@@ -790,6 +790,15 @@ fn data_model(v: &mut Vectors, keys: &Keys) {
         "VALIDITY_RANGE_INVALID",
     );
     invalid(
+        "dm-expiration-date-in-v2",
+        "A VCDM 2.0 credential states a signed expiry with the VCDM 1.1 term expirationDate: \
+         refused rather than read as having no expiry.",
+        &|d| {
+            d.insert("expirationDate".into(), json!("2026-02-01T00:00:00Z"));
+        },
+        "DATE_INVALID",
+    );
+    invalid(
         "dm-id-not-url",
         "The credential id is not a URL.",
         &|d| d["id"] = json!("permit 42"),
