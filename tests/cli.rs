@@ -344,6 +344,32 @@ fn bad_input_gets_a_code_and_exit_status_not_a_panic() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A reader that stops early (`passerelle verify --json … | head -1`) closes
+/// the pipe: the command still exits with its verdict, quietly.
+#[test]
+fn a_closed_output_pipe_keeps_the_exit_status_and_does_not_panic() {
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors");
+    let expired = cases.join("cases/vcdm11-signed-valid-until.json");
+    let runs: [(&[&str], i32); 3] = [
+        (&["verify", "--json", expired.to_str().unwrap()], 1),
+        (&["verify", expired.to_str().unwrap()], 1),
+        (&["vectors", "run", cases.to_str().unwrap()], 0),
+    ];
+    for (args, status) in runs {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_passerelle"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(status), "{args:?}: {stderr}");
+    }
+}
+
 #[path = "../examples/canada/federation.rs"]
 mod federation;
 

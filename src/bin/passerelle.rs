@@ -16,8 +16,19 @@ use passerelle::registry::{open_snapshot, sign_snapshot, Registry, TrustStore};
 use passerelle::{did, Error, ErrorCode, IssueDefaults, Issuer, Lang, Timestamp};
 use serde_json::{json, Value};
 
+/// `print!` that survives a closed pipe (see `output`).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::output::write(format_args!($($arg)*)) };
+}
+/// `println!` that survives a closed pipe (see `output`).
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::output::write(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 #[path = "passerelle/did.rs"]
 mod did_cli;
+#[path = "passerelle/output.rs"]
+mod output;
 #[path = "passerelle/rdf.rs"]
 mod rdf;
 #[path = "passerelle/registry.rs"]
@@ -337,6 +348,7 @@ fn main() -> ExitCode {
         .lang
         .or_else(|| std::env::var("PASSERELLE_LANG").ok().and_then(|l| Lang::parse(&l)))
         .unwrap_or_default();
+    output::set_lang(lang);
     let result = match cli.command {
         Command::Key {
             command:
@@ -399,11 +411,11 @@ fn key_generate(
     });
     let text = zeroize::Zeroizing::new(serde_json::to_string_pretty(&file).unwrap_or_default() + "\n");
     match out {
-        None => print!("{}", text.as_str()),
+        None => out!("{}", text.as_str()),
         Some(path) => {
             write_private(&path, text.as_bytes()).map_err(|e| io_failure(&path, e))?;
             let public = json!({"did": did, "verificationMethod": vm, "publicKeyMultibase": public.to_multikey()});
-            println!("{}", serde_json::to_string_pretty(&public).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&public).unwrap_or_default());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -486,7 +498,7 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
         let previous: Vec<&str> = args.previous_proofs.iter().map(String::as_str).collect();
         let secured = passerelle::Credential::from_json(credential)?;
         let chained = issuer.add_chained_proof(secured, &previous, args.proof_id.as_deref(), at)?;
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&Value::Object(chained.into_json())).unwrap_or_default()
         );
@@ -516,14 +528,14 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
         }
     }
     if args.jwt {
-        println!("{}", issuer.issue_jwt(credential, at)?);
+        outln!("{}", issuer.issue_jwt(credential, at)?);
         return Ok(ExitCode::SUCCESS);
     }
     let signed = match &args.proof_id {
         Some(id) => issuer.issue_with_proof_id(credential, id, at)?,
         None => issuer.issue(credential, at)?,
     };
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&Value::Object(signed.into_json())).unwrap_or_default()
     );
@@ -661,9 +673,9 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
     }
     let report = verifier.verify(&input, verifier.options());
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
-        print!("{}", report.render(lang));
+        out!("{}", report.render(lang));
     }
     Ok(if report.verified() {
         ExitCode::SUCCESS
@@ -677,17 +689,17 @@ fn vectors_run(dir: &Path, lang: Lang) -> Result<ExitCode, Failure> {
     let mut failed = 0;
     for result in &results {
         match &result.problem {
-            None => println!("✔ {}", result.id),
+            None => outln!("✔ {}", result.id),
             Some(problem) => {
                 failed += 1;
-                println!("✘ {}: {problem}", result.id);
+                outln!("✘ {}: {problem}", result.id);
             }
         }
     }
     let passed = results.len() - failed;
     match lang {
-        Lang::En => println!("{passed} passed, {failed} failed"),
-        Lang::Fr => println!("{passed} réussis, {failed} échoués"),
+        Lang::En => outln!("{passed} passed, {failed} failed"),
+        Lang::Fr => outln!("{passed} réussis, {failed} échoués"),
     }
     Ok(if failed == 0 {
         ExitCode::SUCCESS

@@ -109,12 +109,12 @@ pub(crate) fn did_command(command: DidCommand, lang: Lang) -> Result<ExitCode, F
             };
             let result = passerelle::did::resolve(&did, &options);
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&result.to_json()).unwrap_or_default()
                 );
             } else {
-                print!("{}", summary(&result, lang));
+                out!("{}", summary(&result, lang));
             }
             return Ok(if result.is_ok() {
                 ExitCode::SUCCESS
@@ -150,7 +150,7 @@ pub(crate) fn did_command(command: DidCommand, lang: Lang) -> Result<ExitCode, F
             });
             let log = WebvhLog::create(&location, document, &update, hashes, at.unwrap_or_else(Timestamp::now))?;
             std::fs::write(&out, log.to_jsonl()).map_err(|e| io_failure(&out, e))?;
-            println!("{}", log.did());
+            outln!("{}", log.did());
             eprintln!(
                 "log: {} → {}",
                 out.display(),
@@ -178,7 +178,7 @@ pub(crate) fn did_command(command: DidCommand, lang: Lang) -> Result<ExitCode, F
                     "ttl": resolved.ttl.to_string(),
                 }
             });
-            println!("{}", serde_json::to_string_pretty(&output).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&output).unwrap_or_default());
         }
     }
     Ok(ExitCode::SUCCESS)

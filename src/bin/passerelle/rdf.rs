@@ -53,7 +53,7 @@ pub(crate) fn rdf(command: RdfCommand) -> Result<ExitCode, Failure> {
     };
     if !args.json {
         for path in &args.files {
-            print!("{}", canonicalize(path)?);
+            out!("{}", canonicalize(path)?);
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -65,6 +65,6 @@ pub(crate) fn rdf(command: RdfCommand) -> Result<ExitCode, Failure> {
         };
         results.insert(path.display().to_string(), result);
     }
-    println!("{}", Value::Object(results));
+    outln!("{}", Value::Object(results));
     Ok(ExitCode::SUCCESS)
 }

@@ -76,7 +76,7 @@ pub(crate) fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode,
     match command {
         RegistryCommand::Build { source } => {
             let registry = read_source(&source)?;
-            println!("{}", serde_json::to_string_pretty(&registry).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&registry).unwrap_or_default());
         }
         RegistryCommand::Sign {
             source,
@@ -87,7 +87,7 @@ pub(crate) fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode,
             let registry = read_source(&source)?;
             let (key, vm) = load_key(&key)?;
             let snapshot = sign_snapshot(&registry, &key, &vm, at.unwrap_or_else(Timestamp::now), valid_until)?;
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&Value::Object(snapshot)).unwrap_or_default()
             );
@@ -137,12 +137,12 @@ pub(crate) fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode,
                 Lang::En => ("valid", "authorizations", "recognitions"),
                 Lang::Fr => ("valide", "autorisations", "reconnaissances"),
             };
-            println!("{} ({}) — {} #{}", r.name.get(lang), r.id, r.jurisdiction, r.sequence);
-            println!("{valid}: {} → {}", opened.valid_from(), opened.valid_until());
-            println!("{auths}: {}", r.authorizations.len());
+            outln!("{} ({}) — {} #{}", r.name.get(lang), r.id, r.jurisdiction, r.sequence);
+            outln!("{valid}: {} → {}", opened.valid_from(), opened.valid_until());
+            outln!("{auths}: {}", r.authorizations.len());
             for a in &r.authorizations {
                 let until = a.valid_until.map(|u| u.to_string()).unwrap_or_else(|| "…".into());
-                println!(
+                outln!(
                     "  {} {} [{}] {:?} {} → {until} — {}",
                     a.entity_id,
                     a.resource,
@@ -152,9 +152,9 @@ pub(crate) fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode,
                     a.legal_authority.get(lang)
                 );
             }
-            println!("{recs}: {}", r.recognitions.len());
+            outln!("{recs}: {}", r.recognitions.len());
             for rec in &r.recognitions {
-                println!(
+                outln!(
                     "  {} [{}] {:?} — {}",
                     rec.entity_id,
                     rec.scope,

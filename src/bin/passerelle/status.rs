@@ -125,7 +125,7 @@ pub(crate) fn status(command: StatusCommand, lang: Lang) -> Result<ExitCode, Fai
         let mut store = FileStatusStore::open(&target.store)?;
         let (url, index) = status_target(target, purpose)?;
         set_status(&mut store, &url, index, value)?;
-        println!("{} {url} #{index}", done[usize::from(lang == Lang::Fr)]);
+        outln!("{} {url} #{index}", done[usize::from(lang == Lang::Fr)]);
         Ok(ExitCode::SUCCESS)
     };
     match command {
@@ -153,7 +153,7 @@ pub(crate) fn status(command: StatusCommand, lang: Lang) -> Result<ExitCode, Fai
             }
             list = list.with_references(status_references)?;
             store.save(&list)?;
-            println!("{}", store.path_of(&url).display());
+            outln!("{}", store.path_of(&url).display());
             Ok(ExitCode::SUCCESS)
         }
         StatusCommand::Revoke(target) => change(&target, "revocation", 1, ["revoked", "révoquée"]),
@@ -175,7 +175,7 @@ pub(crate) fn status(command: StatusCommand, lang: Lang) -> Result<ExitCode, Fai
             let (key, vm) = load_key(&key)?;
             let issuer = Issuer::new(key, vm)?;
             let published = list.publish(&issuer, at.unwrap_or_else(Timestamp::now), valid_until)?;
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&Value::Object(published)).unwrap_or_default()
             );
