@@ -47,32 +47,33 @@ pub fn previous_proof_ids(proof: &Map<String, Value>) -> Result<Vec<&str>> {
     }
 }
 
-/// The proofs of `all` whose `id`s are `ids`, in the order named: what a
-/// proof naming `ids` in `previousProof` signed over. An id no proof has
-/// is `PROOF_REFERENCE_DANGLING`; an id two proofs have is
-/// `PROOF_ID_DUPLICATE` (the reference would not say which was signed).
+/// The proofs of `all` whose `id`s are among `ids`, in the set's order and
+/// each once (VC Data Integrity §4.3 step 4, §4.4 step 2): what a proof
+/// naming `ids` in `previousProof` signed over. An id no proof has is
+/// `PROOF_REFERENCE_DANGLING`; an id two proofs have is `PROOF_ID_DUPLICATE`
+/// (the reference would not say which was signed).
 pub(crate) fn matching<'a>(all: &[&'a Map<String, Value>], ids: &[&str]) -> Result<Vec<&'a Map<String, Value>>> {
     let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let mut found = None;
-        for proof in all {
-            if proof_id(proof)? == Some(id) {
-                if found.is_some() {
-                    return Err(Error::new(
-                        ErrorCode::ProofIdDuplicate,
-                        format!("two proofs have the id {}", shown(id)),
-                    ));
-                }
-                found = Some(*proof);
-            }
+    let mut seen: Vec<&str> = Vec::with_capacity(ids.len());
+    for proof in all {
+        let Some(id) = proof_id(proof)? else { continue };
+        if !ids.contains(&id) {
+            continue;
         }
-        let proof = found.ok_or_else(|| {
-            Error::new(
-                ErrorCode::ProofReferenceDangling,
-                format!("previousProof names {}, which no proof of the set has", shown(id)),
-            )
-        })?;
-        out.push(proof);
+        if seen.contains(&id) {
+            return Err(Error::new(
+                ErrorCode::ProofIdDuplicate,
+                format!("two proofs have the id {}", shown(id)),
+            ));
+        }
+        seen.push(id);
+        out.push(*proof);
+    }
+    if let Some(id) = ids.iter().find(|id| !seen.contains(id)) {
+        return Err(Error::new(
+            ErrorCode::ProofReferenceDangling,
+            format!("previousProof names {}, which no proof of the set has", shown(id)),
+        ));
     }
     Ok(out)
 }
@@ -209,14 +210,19 @@ mod tests {
         );
     }
 
+    /// VC Data Integrity §4.3 step 4 and §4.4 step 2: the proofs of the set
+    /// whose ids the list names, as the set holds them, each once — not the
+    /// list's order, not its repetitions.
     #[test]
-    fn matching_returns_the_named_proofs_in_order() {
-        let set = [json!({"id": "urn:a"}), json!({"id": "urn:b"})];
+    fn matching_returns_the_named_proofs_in_document_order_each_once() {
+        let set = [json!({"id": "urn:a"}), json!({"id": "urn:b"}), json!({"id": "urn:c"})];
         let all = proofs(&set);
-        let found = matching(&all, &["urn:b", "urn:a"]).unwrap();
-        assert_eq!(found, vec![all[1], all[0]]);
+        let found = matching(&all, &["urn:c", "urn:a"]).unwrap();
+        assert_eq!(found, vec![all[0], all[2]]);
+        let found = matching(&all, &["urn:b", "urn:a", "urn:b"]).unwrap();
+        assert_eq!(found, vec![all[0], all[1]]);
         assert_eq!(
-            matching(&all, &["urn:c"]).unwrap_err().code(),
+            matching(&all, &["urn:z"]).unwrap_err().code(),
             ErrorCode::ProofReferenceDangling
         );
     }
