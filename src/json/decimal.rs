@@ -44,6 +44,22 @@ pub(crate) fn parse_f64(text: &[u8]) -> Option<f64> {
     Some(if negative { -magnitude } else { magnitude })
 }
 
+/// Whether `text` (a JSON number) may be read as the double `value` it
+/// rounds to. A double is signed as its shortest text (RFC 8785
+/// §3.2.2.3); when either that text or `text` is an integer and the two
+/// mean different numbers, a reader keeping every written digit would act
+/// on a value the signature does not cover (`9007199254740993.0` is signed
+/// as `9007199254740992`). A fraction rounded to another fraction is the
+/// approximation every reader makes, and passes.
+pub(crate) fn reads_as_written(text: &[u8], value: f64) -> bool {
+    let written = Decimal::read(text.strip_prefix(b"-").unwrap_or(text));
+    let mut buffer = zmij::Buffer::new();
+    let shortest = Decimal::read(buffer.format(value.abs()).as_bytes());
+    let same = written.digits == shortest.digits && written.point == shortest.point && !written.truncated;
+    let integral = written.digits.len() <= written.point.max(0) as usize && !written.truncated;
+    same || !(integral || value.fract() == 0.0)
+}
+
 impl Decimal {
     fn read(text: &[u8]) -> Decimal {
         let mut digits = Vec::new();

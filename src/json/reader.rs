@@ -9,7 +9,7 @@
 
 use serde_json::{map::Entry, Map, Number, Value};
 
-use super::decimal::parse_f64;
+use super::decimal::{parse_f64, reads_as_written};
 use crate::error::{quoted, Error, ErrorCode, Result};
 
 /// Reads `input` as one JSON value followed only by whitespace.
@@ -294,8 +294,18 @@ impl Reader<'_> {
                 return Ok(Value::Number(number));
             }
         }
-        parse_f64(text)
-            .and_then(Number::from_f64)
+        let value = parse_f64(text)
+            .ok_or_else(|| Error::new(ErrorCode::JsonMalformed, format!("number out of range at byte {start}")))?;
+        if !reads_as_written(text, value) {
+            return Err(Error::new(
+                ErrorCode::JsonNumberInvalid,
+                format!(
+                    "the number at byte {start} does not survive as a double (I-JSON, RFC 7493 §2.2): \
+                     signed as its nearest double, it would mean another integer than written"
+                ),
+            ));
+        }
+        Number::from_f64(value)
             .map(Value::Number)
             .ok_or_else(|| Error::new(ErrorCode::JsonMalformed, format!("number out of range at byte {start}")))
     }
