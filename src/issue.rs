@@ -309,6 +309,14 @@ impl<S: Signer> Issuer<S> {
         )
     }
 
+    /// Secures `credential` as a `vc+jwt` ([`Issuer::issue_jwt`]) in an
+    /// `EnvelopedVerifiableCredential` (VCDM 2.0 §4.13): JSON that verifies
+    /// on its own or inside a presentation's `verifiableCredential`.
+    pub fn issue_enveloped(&self, credential: Map<String, Value>, at: Timestamp) -> Result<Map<String, Value>> {
+        let token = self.issue_jwt(credential, at)?;
+        Ok(crate::jose::envelope(&token, crate::jose::Media::Credential))
+    }
+
     /// The checks and defaults shared by both ways of securing; VCDM 1.1
     /// only when `v1_allowed` (Data Integrity: VC-JOSE-COSE secures VCDM
     /// 2.0 only).

@@ -93,6 +93,120 @@ impl Media {
             Media::Presentation => "vp+jwt",
         }
     }
+
+    /// The media type a `data:` URL names: `application/vc+jwt` or
+    /// `application/vp+jwt`.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Media::Credential => "application/vc+jwt",
+            Media::Presentation => "application/vp+jwt",
+        }
+    }
+
+    /// The `type` of an envelope holding this content (VCDM 2.0 §4.13, §4.14).
+    pub fn enveloped_type(self) -> &'static str {
+        match self {
+            Media::Credential => "EnvelopedVerifiableCredential",
+            Media::Presentation => "EnvelopedVerifiablePresentation",
+        }
+    }
+}
+
+/// `token` in an envelope (VCDM 2.0 §4.13, §4.14): the object a
+/// presentation's `verifiableCredential` may hold, or sent on its own, whose
+/// `id` is a `data:` URL (RFC 2397) with the token.
+///
+/// ```
+/// use passerelle::jose::{envelope, Media};
+/// let enveloped = envelope("eyJ…", Media::Credential);
+/// assert_eq!(enveloped["type"], "EnvelopedVerifiableCredential");
+/// assert_eq!(enveloped["id"], "data:application/vc+jwt,eyJ…");
+/// ```
+pub fn envelope(token: &str, media: Media) -> Map<String, Value> {
+    let mut envelope = Map::new();
+    envelope.insert("@context".into(), crate::credential::CONTEXT_V2.into());
+    envelope.insert("type".into(), media.enveloped_type().into());
+    envelope.insert("id".into(), format!("data:{},{token}", media.media_type()).into());
+    envelope
+}
+
+/// What an envelope's `data:` URL holds: its media type (parameters
+/// included) and its data, not yet decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Enveloped<'a> {
+    /// The media type, e.g. `application/vc+jwt`.
+    pub media_type: &'a str,
+    /// What follows the comma.
+    pub data: &'a str,
+}
+
+/// Reads an envelope of `media` by VCDM 2.0's rules for it: `@context`
+/// present with the VCDM 2.0 context first (it defines the envelope's
+/// terms), `type` exactly [`Media::enveloped_type`], `id` a `data:` URL, a
+/// JOSE media type that is not the other kind's, and no other member — the
+/// signature covers only the token, so anything beside it would be read
+/// unsigned.
+pub fn open_envelope(envelope: &Map<String, Value>, media: Media) -> Result<Enveloped<'_>> {
+    let context_first = match envelope.get("@context") {
+        Some(Value::String(context)) => Some(context.as_str()),
+        Some(Value::Array(contexts)) => contexts.first().and_then(Value::as_str),
+        _ => None,
+    };
+    if context_first != Some(crate::credential::CONTEXT_V2) {
+        return Err(Error::new(
+            ErrorCode::ContextInvalid,
+            format!(
+                "an envelope's @context must start with {}",
+                crate::credential::CONTEXT_V2
+            ),
+        ));
+    }
+    let expected = media.enveloped_type();
+    let single_type = match envelope.get("type") {
+        Some(Value::String(name)) => Some(name.as_str()),
+        Some(Value::Array(names)) if names.len() == 1 => names[0].as_str(),
+        _ => None,
+    };
+    if single_type != Some(expected) {
+        return Err(Error::new(
+            ErrorCode::TypeInvalid,
+            format!("an envelope's type must be {expected} alone"),
+        ));
+    }
+    if let Some(other) = envelope
+        .keys()
+        .find(|k| !matches!(k.as_str(), "@context" | "type" | "id"))
+    {
+        return Err(Error::new(
+            ErrorCode::PropertyInvalid,
+            format!(
+                "an envelope holds only @context, type and id: {} is not signed",
+                quoted(other)
+            ),
+        ));
+    }
+    let (media_type, data) = envelope
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(|id| id.strip_prefix("data:"))
+        .and_then(|url| url.split_once(','))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::IdInvalid,
+                format!("the id of an {expected} must be a data: URL"),
+            )
+        })?;
+    let other = match media {
+        Media::Credential => Media::Presentation,
+        Media::Presentation => Media::Credential,
+    };
+    if media_type == other.media_type() {
+        return Err(Error::new(
+            ErrorCode::TypeInvalid,
+            format!("an {expected} holds no {}", other.typ()),
+        ));
+    }
+    Ok(Enveloped { media_type, data })
 }
 
 fn malformed(why: impl Into<String>) -> Error {

@@ -40,7 +40,7 @@
 //! | VCDM 2.0 credentials and presentations (VCDM 1.1 read) | yes |
 //! | `eddsa-jcs-2022` Data Integrity proofs (create, verify, proof sets) | yes |
 //! | `ecdsa-jcs-2019` with P-256 (SHA-256) and P-384 (SHA-384) keys (feature `ecdsa`, default) | yes |
-//! | `vc+jwt` credentials and `vp+jwt` presentations (VC-JOSE-COSE, compact JWS, EdDSA, ES256 and ES384), enveloped credentials in presentations: issue, verify (verify: feature `jose`, default) | yes |
+//! | `vc+jwt` credentials and `vp+jwt` presentations (VC-JOSE-COSE, compact JWS, EdDSA, ES256 and ES384), enveloped credentials and presentations: issue, verify (verify: feature `jose`, default) | yes |
 //! | RDF Dataset Canonicalization RDFC-1.0 over N-Quads (W3C suite) | yes |
 //! | JSON-LD 1.1 to RDF in safe mode, bundled contexts, [`jsonld::ContextLoader`] (feature `rdfc`, default) | yes |
 //! | `eddsa-rdfc-2022` and `ecdsa-rdfc-2019` (feature `rdfc`; ECDSA also `ecdsa`): create, verify | yes |

@@ -145,6 +145,10 @@ struct IssueArgs {
     /// Print a compact `vc+jwt` (VC-JOSE-COSE; EdDSA or ES256 by key type) instead of a Data Integrity proof.
     #[arg(long, conflicts_with = "cryptosuite")]
     jwt: bool,
+    /// With --jwt: print the token in an EnvelopedVerifiableCredential (JSON whose id is
+    /// a data: URL), which verifies on its own or inside a presentation.
+    #[arg(long, requires = "jwt")]
+    enveloped: bool,
     /// The Data Integrity cryptosuite (default: eddsa-jcs-2022 for an Ed25519 key,
     /// ecdsa-jcs-2019 for P-256 and P-384); eddsa-rdfc-2022 and ecdsa-rdfc-2019 sign the
     /// credential's JSON-LD form and need every term defined by its contexts.
@@ -526,6 +530,11 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
         if !entries.is_empty() {
             credential.insert("credentialStatus".into(), Value::Array(entries));
         }
+    }
+    if args.enveloped {
+        let enveloped = Value::Object(issuer.issue_enveloped(credential, at)?);
+        outln!("{}", serde_json::to_string_pretty(&enveloped).unwrap_or_default());
+        return Ok(ExitCode::SUCCESS);
     }
     if args.jwt {
         outln!("{}", issuer.issue_jwt(credential, at)?);

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use super::CREDENTIAL_CHECKS;
 use super::{with_rest_skipped, Check, CheckName, DocumentKind, Report, Securing, Verifier, VerifyOptions};
+use super::{CREDENTIAL_CHECKS, PRESENTATION_CHECKS};
 use crate::did::{DidResolver, ResolvedMethod};
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::jose::{self, Jws, Media};
@@ -55,32 +55,65 @@ impl<R: DidResolver> Verifier<R> {
         }
     }
 
-    /// Verifies an `EnvelopedVerifiableCredential` (VCDM 2.0 §4.13): its
-    /// `id` is a `data:application/vc+jwt,` URL holding the credential.
+    /// Verifies an envelope of `media` (VCDM 2.0 §4.13, §4.14) as the
+    /// token its `data:` URL holds: first the envelope's own rules
+    /// ([`jose::open_envelope`], a `data_model` failure), then the token, which
+    /// must be of the kind the envelope says.
     pub(super) fn verify_enveloped(
         &self,
         envelope: &serde_json::Map<String, serde_json::Value>,
+        media: Media,
         options: &VerifyOptions,
     ) -> Report {
         if !cfg!(feature = "jose") {
             // The refusal verify_jwt gives any token without `jose`.
             return self.verify_jwt(b"", options);
         }
-        let token = envelope
-            .get("id")
-            .and_then(serde_json::Value::as_str)
-            .and_then(|id| id.strip_prefix("data:application/vc+jwt,"));
-        match token {
-            Some(token) if jose::looks_like_compact_jws(token.as_bytes()) => {
-                let report = self.verify_jwt(token.as_bytes(), options);
-                if report.kind() == DocumentKind::Credential {
-                    report
-                } else {
-                    enveloped_failure("the enveloped document is not a credential")
-                }
+        let (kind, names) = match media {
+            Media::Credential => (DocumentKind::Credential, CREDENTIAL_CHECKS),
+            Media::Presentation => (DocumentKind::Presentation, PRESENTATION_CHECKS),
+        };
+        let format = || vec![(EvidenceKey::Format, media.enveloped_type().to_owned())];
+        let refused = |name: CheckName, error: Error| {
+            let mut checks = Vec::with_capacity(names.len());
+            if name == CheckName::DataModel {
+                checks.push(Check::passed(CheckName::Parse, format()));
             }
-            _ => enveloped_failure("an EnvelopedVerifiableCredential needs an id data:application/vc+jwt,<token>"),
+            checks.push(Check::failed(name, &error, format()));
+            checks.extend(names[checks.len()..].iter().map(|n| Check::skipped_after_failure(*n)));
+            Report::new(kind, checks, Vec::new())
+        };
+        let enveloped = match jose::open_envelope(envelope, media) {
+            Ok(enveloped) => enveloped,
+            Err(e) => return refused(CheckName::DataModel, e),
+        };
+        if enveloped.media_type != media.media_type() {
+            let error = Error::new(
+                ErrorCode::CryptosuiteUnsupported,
+                format!(
+                    "{} is not a securing mechanism this verifier reads (it reads {})",
+                    quoted(enveloped.media_type),
+                    media.media_type()
+                ),
+            );
+            return refused(CheckName::Parse, error);
         }
+        if !jose::looks_like_compact_jws(enveloped.data.as_bytes()) {
+            let error = Error::new(
+                ErrorCode::JoseMalformed,
+                format!("the data of an {} is not a compact JWS", media.enveloped_type()),
+            );
+            return refused(CheckName::Parse, error);
+        }
+        let report = self.verify_jwt(enveloped.data.as_bytes(), options);
+        if report.kind() != kind {
+            let error = Error::new(
+                ErrorCode::TypeInvalid,
+                format!("the token in an {} is not a {}", media.enveloped_type(), media.typ()),
+            );
+            return refused(CheckName::DataModel, error);
+        }
+        report
     }
 
     /// The `proof` check of a JWT: claims that must agree with the
@@ -197,18 +230,4 @@ fn role(jws: &Jws<'_>) -> &'static str {
         Media::Credential => "issuer",
         Media::Presentation => "holder",
     }
-}
-
-fn enveloped_failure(why: &str) -> Report {
-    let error = Error::new(ErrorCode::JoseMalformed, why);
-    let check = Check::failed(
-        CheckName::Parse,
-        &error,
-        vec![(EvidenceKey::Format, "EnvelopedVerifiableCredential".to_owned())],
-    );
-    Report::new(
-        DocumentKind::Credential,
-        with_rest_skipped(check, CREDENTIAL_CHECKS),
-        Vec::new(),
-    )
 }

@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 use crate::credential::{check_credential, Facts};
 use crate::did::{DidResolver, ResolvedMethod, StaticResolver, VerificationRelationship};
 use crate::error::{Error, ErrorCode, Lang, Result};
+use crate::jose::Media;
 use crate::json::{self, Limits};
 use crate::proof::{proofs_of, Cryptosuite};
 use crate::registry::{TrustResolver, AT_VERIFICATION};
@@ -205,6 +206,11 @@ impl<R: DidResolver> Verifier<R> {
         }
         match parse(input, options.limits) {
             Ok((map, parse_check)) => {
+                for media in [Media::Credential, Media::Presentation] {
+                    if types_include(&map, media.enveloped_type()) {
+                        return self.verify_enveloped(&map, media, options);
+                    }
+                }
                 if types_include(&map, "VerifiablePresentation") {
                     self.presentation_checks(map, parse_check, options, Securing::DataIntegrity)
                 } else {
@@ -225,6 +231,9 @@ impl<R: DidResolver> Verifier<R> {
             return self.verify_jwt(input, options);
         }
         match parse(input, options.limits) {
+            Ok((map, _)) if types_include(&map, Media::Credential.enveloped_type()) => {
+                self.verify_enveloped(&map, Media::Credential, options)
+            }
             Ok((map, parse_check)) => self.credential_checks(&map, parse_check, options),
             Err(check) => Report::new(
                 DocumentKind::Credential,
@@ -238,6 +247,9 @@ impl<R: DidResolver> Verifier<R> {
     pub fn verify_credential_json(&self, credential: &Map<String, Value>, options: &VerifyOptions) -> Report {
         let check = parsed_check(credential, options.limits);
         match check.outcome {
+            Outcome::Passed if types_include(credential, Media::Credential.enveloped_type()) => {
+                self.verify_enveloped(credential, Media::Credential, options)
+            }
             Outcome::Passed => self.credential_checks(credential, check, options),
             _ => Report::new(
                 DocumentKind::Credential,
@@ -254,6 +266,9 @@ impl<R: DidResolver> Verifier<R> {
             return self.verify_jwt(input, options);
         }
         match parse(input, options.limits) {
+            Ok((map, _)) if types_include(&map, Media::Presentation.enveloped_type()) => {
+                self.verify_enveloped(&map, Media::Presentation, options)
+            }
             Ok((map, parse_check)) => self.presentation_checks(map, parse_check, options, Securing::DataIntegrity),
             Err(check) => Report::new(
                 DocumentKind::Presentation,

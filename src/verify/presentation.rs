@@ -10,6 +10,7 @@ use super::{
 use crate::credential::Presentation;
 use crate::did::{DidResolver, VerificationRelationship};
 use crate::error::{Error, ErrorCode};
+use crate::jose::Media;
 use crate::secured::EvidenceKey;
 
 impl<R: DidResolver> Verifier<R> {
@@ -62,8 +63,8 @@ impl<R: DidResolver> Verifier<R> {
             .credentials()
             .into_iter()
             .map(|vc| {
-                if types_include(vc, "EnvelopedVerifiableCredential") {
-                    return self.verify_enveloped(vc, options);
+                if types_include(vc, Media::Credential.enveloped_type()) {
+                    return self.verify_enveloped(vc, Media::Credential, options);
                 }
                 let parse_check = Check::passed(CheckName::Parse, Vec::new());
                 self.credential_checks(vc, parse_check, options)

@@ -6,7 +6,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
 use passerelle::did;
-use passerelle::jose::{sign_compact, Media};
+use passerelle::jose::{envelope, sign_compact, Media};
+use passerelle::Issuer;
 use serde_json::{json, Map, Value};
 
 use super::{fails, permit, time, Vectors, ISSUED_AT, VERIFIED};
@@ -158,5 +159,142 @@ pub(crate) fn jose_cases(v: &mut Vectors) {
             Some(&other),
         ),
         fails(&[("key_binding", "KEY_CONTROLLER_MISMATCH")]),
+    );
+    enveloped_cases(v, &signed, &p256);
+}
+
+/// Enveloped credentials and presentations (VCDM 2.0 §4.13, §4.14): JSON
+/// whose `id` is a `data:` URL holding a token, and the envelope rules a
+/// verifier must hold to.
+fn enveloped_cases(v: &mut Vectors, vc_jwt: &str, holder_key: &P256KeyPair) {
+    let vc = envelope(vc_jwt, Media::Credential);
+    v.case(
+        "enveloped-vc-valid",
+        "An EnvelopedVerifiableCredential at the top level: verified as the vc+jwt its data: URL holds.",
+        &vc,
+        &[],
+        json!({}),
+        VERIFIED,
+    );
+    let holder = Issuer::did_key(holder_key);
+    let presentation = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": "VerifiablePresentation",
+        "holder": holder.did(),
+        "verifiableCredential": [vc]
+    });
+    let vp_jwt = holder
+        .present_jwt(
+            presentation.as_object().expect("an object").clone(),
+            None,
+            None,
+            time(ISSUED_AT),
+        )
+        .expect("fixture");
+    let vp = envelope(&vp_jwt, Media::Presentation);
+    v.case(
+        "enveloped-vp-valid",
+        "An EnvelopedVerifiablePresentation holding a vp+jwt (ES256) that holds an enveloped vc+jwt.",
+        &vp,
+        &[],
+        json!({}),
+        VERIFIED,
+    );
+    let mut invalid = |id: &str,
+                       description: &str,
+                       base: &Map<String, Value>,
+                       change: &dyn Fn(&mut Map<String, Value>),
+                       code: &str| {
+        let mut envelope = base.clone();
+        change(&mut envelope);
+        v.case(
+            id,
+            description,
+            &envelope,
+            &[],
+            json!({}),
+            fails(&[("data_model", code)]),
+        );
+    };
+    invalid(
+        "enveloped-vc-context-missing",
+        "An enveloped credential without @context.",
+        &vc,
+        &|e| {
+            e.remove("@context");
+        },
+        "CONTEXT_INVALID",
+    );
+    invalid(
+        "enveloped-vc-context-empty",
+        "An enveloped credential whose @context is an empty array.",
+        &vc,
+        &|e| {
+            e.insert("@context".into(), json!([]));
+        },
+        "CONTEXT_INVALID",
+    );
+    invalid(
+        "enveloped-vc-context-wrong",
+        "An enveloped credential whose @context is the VCDM 1.1 one, which does not define the envelope.",
+        &vc,
+        &|e| {
+            e.insert("@context".into(), json!(["https://www.w3.org/2018/credentials/v1"]));
+        },
+        "CONTEXT_INVALID",
+    );
+    invalid(
+        "enveloped-vc-id-not-data-url",
+        "An enveloped credential whose id is the bare token, without the data: prefix.",
+        &vc,
+        &|e| {
+            e.insert("id".into(), json!(vc_jwt));
+        },
+        "ID_INVALID",
+    );
+    invalid(
+        "enveloped-vc-type-missing",
+        "An envelope without type: not an envelope, and not a credential either.",
+        &vc,
+        &|e| {
+            e.remove("type");
+        },
+        "TYPE_INVALID",
+    );
+    invalid(
+        "enveloped-vc-type-wrong",
+        "A vc+jwt in an envelope typed EnvelopedVerifiablePresentation.",
+        &vc,
+        &|e| {
+            e.insert("type".into(), json!("EnvelopedVerifiablePresentation"));
+        },
+        "TYPE_INVALID",
+    );
+    invalid(
+        "enveloped-vc-unsigned-member",
+        "An enveloped credential with a credentialSubject beside the token: the signature does not cover it.",
+        &vc,
+        &|e| {
+            e.insert("credentialSubject".into(), json!({"permitNumber": "YT-MA-9999"}));
+        },
+        "PROPERTY_INVALID",
+    );
+    invalid(
+        "enveloped-vp-context-missing",
+        "An enveloped presentation without @context.",
+        &vp,
+        &|e| {
+            e.remove("@context");
+        },
+        "CONTEXT_INVALID",
+    );
+    invalid(
+        "enveloped-vp-id-not-data-url",
+        "An enveloped presentation whose id is the bare token.",
+        &vp,
+        &|e| {
+            e.insert("id".into(), json!(vp_jwt));
+        },
+        "ID_INVALID",
     );
 }
