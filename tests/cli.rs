@@ -967,6 +967,46 @@ fn evidence<'a>(check: &'a serde_json::Value, name: &str) -> Vec<&'a str> {
 }
 
 #[test]
+fn issue_jwt_enveloped_prints_json_that_verify_accepts() {
+    let dir = temp_dir("enveloped");
+    let key = dir.join("key.json");
+    let out = passerelle(&["key", "generate", "--out", key.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let unsigned = dir.join("unsigned.json");
+    std::fs::write(
+        &unsigned,
+        r#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+            "issuer": "did:example:replaced", "credentialSubject": {"id": "did:example:holder"}}"#,
+    )
+    .unwrap();
+    let (key, unsigned) = (key.to_str().unwrap(), unsigned.to_str().unwrap());
+    let at = "2026-02-01T00:00:00Z";
+    let out = passerelle(&[
+        "issue",
+        "--key",
+        key,
+        "--set-issuer",
+        "--set-valid-from",
+        "--at",
+        at,
+        "--jwt",
+        "--enveloped",
+        unsigned,
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let enveloped: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(enveloped["type"], "EnvelopedVerifiableCredential");
+    let path = dir.join("enveloped.json");
+    std::fs::write(&path, &out.stdout).unwrap();
+    let out = passerelle(&["verify", "--at", at, path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    // --enveloped without --jwt is a usage error.
+    let out = passerelle(&["issue", "--key", key, "--enveloped", unsigned]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn issue_makes_a_1_1_credential_then_a_proof_chain_on_it() {
     let dir = temp_dir("chain");
     let key = dir.join("key.json");
