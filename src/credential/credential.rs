@@ -203,16 +203,17 @@ pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
     let evidence = typed_objects(json, "evidence")?;
     let related_resources = related_resources(json)?;
 
-    let ((from_key, until_key), other_version) = match version {
-        DataModelVersion::V2 => (("validFrom", "validUntil"), ["issuanceDate", "expirationDate"]),
-        DataModelVersion::V1 => (("issuanceDate", "expirationDate"), ["validFrom", "validUntil"]),
+    let (from_key, until_key, other_version) = match version {
+        DataModelVersion::V2 => ("validFrom", "validUntil", ["issuanceDate", "expirationDate"]),
+        DataModelVersion::V1 => ("issuanceDate", "expirationDate", ["validFrom", "validUntil"]),
     };
     // A date written in the other version's term is still signed and meant to
     // hold; ignoring it would accept a credential its issuer let expire.
-    if let Some(term) = other_version.iter().find(|t| json.contains_key(**t)) {
+    if json.contains_key(other_version[0]) || json.contains_key(other_version[1]) {
         return Err(Error::new(
             ErrorCode::DateInvalid,
-            format!("{term} is not a validity term of this data model version: use {from_key} and {until_key}"),
+            "validity is validFrom/validUntil in VCDM 2.0, issuanceDate/expirationDate in VCDM 1.1: \
+             the other version's terms are refused",
         ));
     }
     let valid_from = date(json, from_key)?;

@@ -52,15 +52,25 @@ pub(crate) fn parse_f64(text: &[u8]) -> Option<f64> {
 /// as `9007199254740992`). A fraction rounded to another fraction is the
 /// approximation every reader makes, and passes.
 pub(crate) fn reads_as_written(text: &[u8], value: f64) -> bool {
-    let written = Decimal::read(text.strip_prefix(b"-").unwrap_or(text));
-    let mut buffer = zmij::Buffer::new();
-    let shortest = Decimal::read(buffer.format(value.abs()).as_bytes());
+    let unsigned = match text.split_first() {
+        Some((b'-', rest)) => rest,
+        _ => text,
+    };
+    let written = Decimal::read(unsigned);
+    // JCS's own formatter: one copy of the float printer in the module.
+    let Ok(signed) = crate::canon::format_number(value.abs()) else {
+        return false;
+    };
+    let shortest = Decimal::read(signed.as_bytes());
     let same = written.digits == shortest.digits && written.point == shortest.point && !written.truncated;
     let integral = written.digits.len() <= written.point.max(0) as usize && !written.truncated;
     same || !(integral || value.fract() == 0.0)
 }
 
 impl Decimal {
+    // Called for the written number and its signed text: one copy of the
+    // code in the WebAssembly module rather than one per call site.
+    #[inline(never)]
     fn read(text: &[u8]) -> Decimal {
         let mut digits = Vec::new();
         let mut truncated = false;

@@ -299,10 +299,7 @@ impl Reader<'_> {
         if !reads_as_written(text, value) {
             return Err(Error::new(
                 ErrorCode::JsonNumberInvalid,
-                format!(
-                    "the number at byte {start} does not survive as a double (I-JSON, RFC 7493 §2.2): \
-                     signed as its nearest double, it would mean another integer than written"
-                ),
+                format!("the number at byte {start} would be signed as its nearest double, another integer"),
             ));
         }
         Number::from_f64(value)

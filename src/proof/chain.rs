@@ -9,8 +9,6 @@
 //! set (`PROOF_REFERENCE_DANGLING`, `PROOF_ID_DUPLICATE`), and following
 //! them must never come back to a proof (`PROOF_CHAIN_CYCLE`).
 
-use std::collections::HashMap;
-
 use serde_json::{Map, Value};
 
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -82,23 +80,28 @@ pub(crate) fn matching<'a>(all: &[&'a Map<String, Value>], ids: &[&str]) -> Resu
 /// checked: ids unique, every `previousProof` naming a proof of the set,
 /// no cycle. Returns, for each proof, the positions of the proofs it names.
 pub(crate) fn link(all: &[&Map<String, Value>]) -> Result<Vec<Vec<usize>>> {
-    let mut positions: HashMap<&str, usize> = HashMap::with_capacity(all.len());
+    // Sorted (id, position) pairs rather than a HashMap: no hash table code
+    // in the WebAssembly module for the one map the verifier builds.
+    let mut positions: Vec<(&str, usize)> = Vec::with_capacity(all.len());
     for (i, proof) in all.iter().enumerate() {
         if let Some(id) = proof_id(proof)? {
-            if positions.insert(id, i).is_some() {
-                return Err(Error::new(
-                    ErrorCode::ProofIdDuplicate,
-                    format!("two proofs have the id {}", shown(id)),
-                ));
-            }
+            positions.push((id, i));
         }
+    }
+    positions.sort_unstable();
+    if let Some(pair) = positions.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        return Err(Error::new(
+            ErrorCode::ProofIdDuplicate,
+            format!("two proofs have the id {}", shown(pair[0].0)),
+        ));
     }
     let mut edges = Vec::with_capacity(all.len());
     for proof in all {
         let named = previous_proof_ids(proof)?;
         let mut targets = Vec::with_capacity(named.len());
         for id in named {
-            let target = positions.get(id).copied().ok_or_else(|| {
+            let found = positions.binary_search_by(|(key, _)| (*key).cmp(id));
+            let target = found.map(|at| positions[at].1).map_err(|_| {
                 Error::new(
                     ErrorCode::ProofReferenceDangling,
                     format!("previousProof names {}, which no proof of the set has", shown(id)),

@@ -206,10 +206,8 @@ impl<R: DidResolver> Verifier<R> {
         }
         match parse(input, options.limits) {
             Ok((map, parse_check)) => {
-                for media in [Media::Credential, Media::Presentation] {
-                    if types_include(&map, media.enveloped_type()) {
-                        return self.verify_enveloped(&map, media, options);
-                    }
+                if let Some(media) = enveloped(&map, None) {
+                    return self.verify_enveloped(&map, media, options);
                 }
                 if types_include(&map, "VerifiablePresentation") {
                     self.presentation_checks(map, parse_check, options, Securing::DataIntegrity)
@@ -231,7 +229,7 @@ impl<R: DidResolver> Verifier<R> {
             return self.verify_jwt(input, options);
         }
         match parse(input, options.limits) {
-            Ok((map, _)) if types_include(&map, Media::Credential.enveloped_type()) => {
+            Ok((map, _)) if enveloped(&map, Some(Media::Credential)).is_some() => {
                 self.verify_enveloped(&map, Media::Credential, options)
             }
             Ok((map, parse_check)) => self.credential_checks(&map, parse_check, options),
@@ -247,7 +245,7 @@ impl<R: DidResolver> Verifier<R> {
     pub fn verify_credential_json(&self, credential: &Map<String, Value>, options: &VerifyOptions) -> Report {
         let check = parsed_check(credential, options.limits);
         match check.outcome {
-            Outcome::Passed if types_include(credential, Media::Credential.enveloped_type()) => {
+            Outcome::Passed if enveloped(credential, Some(Media::Credential)).is_some() => {
                 self.verify_enveloped(credential, Media::Credential, options)
             }
             Outcome::Passed => self.credential_checks(credential, check, options),
@@ -266,7 +264,7 @@ impl<R: DidResolver> Verifier<R> {
             return self.verify_jwt(input, options);
         }
         match parse(input, options.limits) {
-            Ok((map, _)) if types_include(&map, Media::Presentation.enveloped_type()) => {
+            Ok((map, _)) if enveloped(&map, Some(Media::Presentation)).is_some() => {
                 self.verify_enveloped(&map, Media::Presentation, options)
             }
             Ok((map, parse_check)) => self.presentation_checks(map, parse_check, options, Securing::DataIntegrity),
@@ -567,6 +565,16 @@ fn parsed_check(map: &Map<String, Value>, limits: Limits) -> Check {
         return Check::failed(CheckName::Parse, &e, Vec::new());
     }
     Check::passed(CheckName::Parse, Vec::new())
+}
+
+/// The content an envelope's `type` says it holds (of `only` that kind,
+/// when given); `None` for a document that is not an envelope.
+#[inline(never)]
+fn enveloped(map: &Map<String, Value>, only: Option<Media>) -> Option<Media> {
+    [Media::Credential, Media::Presentation]
+        .into_iter()
+        .filter(|media| only.is_none_or(|only| only == *media))
+        .find(|media| types_include(map, media.enveloped_type()))
 }
 
 fn types_include(map: &Map<String, Value>, name: &str) -> bool {
