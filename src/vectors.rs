@@ -8,6 +8,10 @@ use serde::Deserialize;
 
 use serde_json::{Map, Value};
 
+mod resolution;
+
+pub use resolution::{ResolutionCase, ResolutionCaseOptions, ResolutionExpectation};
+
 use crate::inputs::{check_key, Inputs};
 use crate::time::Timestamp;
 use crate::verify::Report;
@@ -20,6 +24,9 @@ pub struct Manifest {
     pub version: u32,
     /// The cases.
     pub cases: Vec<Case>,
+    /// DID resolution cases (optional; see [`ResolutionCase`]).
+    #[serde(default)]
+    pub resolutions: Vec<ResolutionCase>,
 }
 
 /// One test case.
@@ -102,7 +109,13 @@ pub fn run_dir(dir: &Path) -> Result<Vec<CaseResult>, String> {
     if manifest.version != 1 {
         return Err(format!("manifest version {} is not supported", manifest.version));
     }
-    Ok(manifest.cases.iter().map(|case| run_case(dir, case)).collect())
+    let cases = manifest.cases.iter().map(|case| run_case(dir, case));
+    let resolutions = manifest.resolutions.iter().map(|case| CaseResult {
+        id: case.id.clone(),
+        problem: resolution::run(dir, case).err(),
+        report: None,
+    });
+    Ok(cases.chain(resolutions).collect())
 }
 
 fn run_case(dir: &Path, case: &Case) -> CaseResult {

@@ -11,6 +11,7 @@ mod ecdsa;
 mod jose;
 mod rdfc;
 mod registry;
+mod resolution;
 mod status;
 mod webvh;
 
@@ -137,6 +138,7 @@ fn pretty(value: &Value) -> Vec<u8> {
 struct Vectors {
     files: BTreeMap<String, Vec<u8>>,
     cases: Vec<Value>,
+    resolutions: Vec<Value>,
 }
 
 struct Expect<'a> {
@@ -256,8 +258,9 @@ pub fn generate() -> BTreeMap<String, Vec<u8>> {
     rdfc::rdfc_cases(&mut v);
     chains::chain_cases(&mut v, &keys);
     chains::vcdm11_cases(&mut v);
+    resolution::resolution_cases(&mut v);
 
-    let manifest = json!({"version": 1, "cases": v.cases});
+    let manifest = json!({"version": 1, "cases": v.cases, "resolutions": v.resolutions});
     v.files.insert("README.md".to_owned(), readme(&manifest).into_bytes());
     v.files.insert("manifest.json".to_owned(), pretty(&manifest));
     v.files
@@ -1200,6 +1203,21 @@ fn readme(manifest: &Value) -> String {
             "| `{}` | {} | {} |\n",
             case["id"].as_str().unwrap_or(""),
             verdict,
+            case["description"].as_str().unwrap_or("")
+        ));
+    }
+    out.push_str("\n## DID resolution cases\n\n| id | DID or DID URL | expected | description |\n|---|---|---|---|\n");
+    for case in manifest["resolutions"].as_array().into_iter().flatten() {
+        let expect = &case["expect"];
+        let expected = match expect["error"].as_str() {
+            Some(error) => format!("`{error}`"),
+            None => format!("[content]({})", expect["content"].as_str().unwrap_or("")),
+        };
+        out.push_str(&format!(
+            "| `{}` | `{}` | {} | {} |\n",
+            case["id"].as_str().unwrap_or(""),
+            case["did"].as_str().unwrap_or(""),
+            expected,
             case["description"].as_str().unwrap_or("")
         ));
     }
