@@ -261,6 +261,10 @@ codes! {
     DidLogInvalid => "DID_LOG_INVALID",
         "The DID’s history log is invalid or has been tampered with.",
         "Le journal d’historique du DID est invalide ou a été altéré.";
+    /// The DID was deactivated by its controller: it has no keys to verify with.
+    DidDeactivated => "DID_DEACTIVATED",
+        "The DID has been deactivated by its controller.",
+        "Le DID a été désactivé par son contrôleur.";
     /// The DID document is not a conforming document (or its `id` differs from the DID).
     DidDocumentInvalid => "DID_DOCUMENT_INVALID",
         "The DID document is invalid.",

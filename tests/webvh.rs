@@ -365,3 +365,57 @@ fn entries_after_the_time_asked_are_verified_but_not_in_force() {
         ErrorCode::DidLogInvalid
     );
 }
+
+/// did:webvh §Deactivate: once a log entry sets `deactivated`, "a resolver
+/// MUST NOT return the DIDDoc". A verifier resolving at a time the DID is
+/// deactivated gets no key (so an issuer's old key, perhaps stolen, cannot
+/// sign credentials that verify); before that entry, the DID resolves.
+#[test]
+fn a_deactivated_did_webvh_resolves_to_no_document_for_verification() {
+    use passerelle::did::webvh::WebvhLogs;
+    use passerelle::did::DidResolver;
+    use passerelle::inputs::webvh_resolution;
+    use passerelle::{Issuer, Verifier, VerifyOptions};
+
+    let update_key = Ed25519KeyPair::from_seed(&[91; 32]);
+    let assertion = Ed25519KeyPair::from_seed(&[90; 32]);
+    let mut log = created(&update_key, vec![]);
+    let did = log.did().to_owned();
+    log.update(
+        document(&did, &assertion, "v1"),
+        json!({"deactivated": true, "updateKeys": []}),
+        &update_key,
+        t("2026-06-01T00:00:00Z"),
+    )
+    .unwrap();
+    let (before, after) = (t("2026-03-01T00:00:00Z"), t("2026-09-01T00:00:00Z"));
+    let mut logs = WebvhLogs::new();
+    logs.insert(did.clone(), log.to_jsonl());
+    assert!(logs.resolve(&did, before).is_ok());
+    assert_eq!(logs.resolve(&did, after).unwrap_err().code(), ErrorCode::DidDeactivated);
+    assert_eq!(
+        webvh_resolution(&did, &log.to_jsonl(), after).unwrap_err().code(),
+        ErrorCode::DidDeactivated
+    );
+
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+        "issuer": did, "validFrom": "2026-02-01T00:00:00Z", "credentialSubject": {"id": "did:example:x"}
+    });
+    let credential = Issuer::new(assertion, format!("{did}#key-1"))
+        .unwrap()
+        .issue(unsigned.as_object().unwrap().clone(), t("2026-02-01T00:00:00Z"))
+        .unwrap()
+        .to_json_string();
+    let verifier = Verifier::new(logs);
+    assert!(verifier
+        .verify(credential.as_bytes(), &VerifyOptions::at(before))
+        .verified());
+    let report = verifier.verify(credential.as_bytes(), &VerifyOptions::at(after));
+    assert_eq!(
+        report.failures().first().map(|(_, code)| *code),
+        Some(ErrorCode::DidDeactivated),
+        "{}",
+        report.render(passerelle::Lang::En)
+    );
+}

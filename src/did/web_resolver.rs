@@ -68,7 +68,7 @@ impl Fetched {
     fn at(&self, time: crate::Timestamp) -> Result<DidDocument> {
         match self {
             Fetched::Document(document) => Ok(document.clone()),
-            Fetched::Log(log) => Ok(log.in_force_at(time)?.document),
+            Fetched::Log(log) => log.document_at(time),
         }
     }
 }

@@ -462,6 +462,21 @@ impl VerifiedLog {
         self.select(&self.versions, query)
     }
 
+    /// The DID document to verify with at `time`: that of
+    /// [`in_force_at`](Self::in_force_at), unless the DID was deactivated by
+    /// then (`DID_DEACTIVATED`: "a resolver MUST NOT return the DIDDoc",
+    /// did:webvh §Deactivate).
+    pub fn document_at(&self, time: Timestamp) -> Result<DidDocument> {
+        let resolved = self.in_force_at(time)?;
+        if resolved.deactivated {
+            return Err(Error::new(
+                ErrorCode::DidDeactivated,
+                format!("{} was deactivated at {}", self.did, resolved.updated),
+            ));
+        }
+        Ok(resolved.document)
+    }
+
     /// The DID as its log stood at `time` (the time of a verification):
     /// the latest version dated no later than `time` (plus
     /// [`FUTURE_TOLERANCE_SECONDS`] for clock skew, so that at the current
@@ -541,7 +556,7 @@ impl super::DidResolver for WebvhLogs {
             .logs
             .get(did)
             .ok_or_else(|| Error::new(ErrorCode::DidNotFound, format!("no log for {did}")))?;
-        Ok(verify_log(did, log)?.in_force_at(time)?.document)
+        verify_log(did, log)?.document_at(time)
     }
 }
 

@@ -104,11 +104,9 @@ pub const OPTION_LIMITS: Limits = Limits {
 pub type LogResolution = fn(did: &str, log: &str, time: Timestamp) -> Result<DidDocument>;
 
 /// did:webvh resolution through passerelle's log verification: the
-/// version in force at `time`.
+/// version in force at `time`, none if the DID was deactivated by then.
 pub fn webvh_resolution(did: &str, log: &str, time: Timestamp) -> Result<DidDocument> {
-    crate::did::webvh::verify_log(did, log)?
-        .in_force_at(time)
-        .map(|r| r.document)
+    crate::did::webvh::verify_log(did, log)?.document_at(time)
 }
 
 /// What a verification takes, gathered from files, command-line arguments
