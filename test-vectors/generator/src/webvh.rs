@@ -185,4 +185,37 @@ pub(crate) fn webvh_cases(v: &mut Vectors) {
         NOW,
         fails(&[("proof", "DID_LOG_INVALID")]),
     );
+
+    // Deactivated after the rotation: entry 3, signed by the pre-rotated key,
+    // sets `deactivated`; before it the DID resolves, after it not.
+    let new_assertion = key(74);
+    log.update(
+        document(&did, &new_assertion),
+        json!({"updateKeys": [update3.public_key().to_multikey()], "nextKeyHashes": [], "deactivated": true}),
+        &update3,
+        t("2026-05-01T00:00:00Z"),
+    )
+    .expect("deactivate");
+    let deactivated = "webvh/logs/deactivated.jsonl".to_owned();
+    v.files.insert(deactivated.clone(), log.to_jsonl().into_bytes());
+    case(
+        v,
+        "webvh-deactivated",
+        "The DID was deactivated (entry 3) before the time of verification: a resolver must not return its document, so no key verifies.",
+        &permit(&did, key(74)),
+        &did,
+        Some(&deactivated),
+        NOW,
+        fails(&[("proof", "DID_DEACTIVATED")]),
+    );
+    case(
+        v,
+        "webvh-before-deactivation",
+        "The same log and credential, verified before the deactivating entry: the DID still resolves.",
+        &permit(&did, key(74)),
+        &did,
+        Some(&deactivated),
+        "2026-04-15T00:00:00Z",
+        VERIFIED,
+    );
 }
