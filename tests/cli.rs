@@ -207,9 +207,7 @@ fn a_p256_key_issues_ecdsa_jcs_2019_credentials_that_verify() {
 #[test]
 fn rdfc_issue_and_verify_with_a_supplied_context() {
     let dir = temp_dir("rdfc");
-    let key = dir.join("ed.json");
-    let out = passerelle(&["key", "generate", "--out", key.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = generated_key(&dir, "ed.json");
     let context = dir.join("licence-context.json");
     std::fs::write(
         &context,
@@ -372,6 +370,14 @@ fn a_closed_output_pipe_keeps_the_exit_status_and_does_not_panic() {
 
 #[path = "../examples/canada/federation.rs"]
 mod federation;
+
+/// An Ed25519 key made by `passerelle key generate`, in `dir/name`.
+fn generated_key(dir: &Path, name: &str) -> std::path::PathBuf {
+    let key = dir.join(name);
+    let out = passerelle(&["key", "generate", "--out", key.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    key
+}
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("passerelle-{name}-{}", std::process::id()));
@@ -969,9 +975,7 @@ fn evidence<'a>(check: &'a serde_json::Value, name: &str) -> Vec<&'a str> {
 #[test]
 fn issue_jwt_enveloped_prints_json_that_verify_accepts() {
     let dir = temp_dir("enveloped");
-    let key = dir.join("key.json");
-    let out = passerelle(&["key", "generate", "--out", key.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = generated_key(&dir, "key.json");
     let unsigned = dir.join("unsigned.json");
     std::fs::write(
         &unsigned,
@@ -1009,9 +1013,7 @@ fn issue_jwt_enveloped_prints_json_that_verify_accepts() {
 #[test]
 fn issue_makes_a_1_1_credential_then_a_proof_chain_on_it() {
     let dir = temp_dir("chain");
-    let key = dir.join("key.json");
-    let out = passerelle(&["key", "generate", "--out", key.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = generated_key(&dir, "key.json");
     let unsigned = dir.join("unsigned.json");
     std::fs::write(
         &unsigned,
