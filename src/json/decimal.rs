@@ -105,7 +105,8 @@ impl Decimal {
         if let Some((b'e' | b'E', exponent)) = rest.split_first() {
             point += read_exponent(exponent);
         }
-        // Past ±400 the result is infinity or zero whatever the digits.
+        // Past ±400 the result is infinity or zero whatever the digits
+        // (`point` is exact here: the digit count plus a saturated exponent).
         let point = point.clamp(-100_000, 100_000) as i32;
         let mut decimal = Decimal {
             digits,
@@ -275,7 +276,11 @@ impl Decimal {
     }
 }
 
-/// The exponent after `e`, saturated (its size only matters up to ±400).
+/// The exponent after `e`, saturated at ±10^15: the digits before it move
+/// the point by at most their count (far less: inputs are bounded in
+/// bytes), so a larger exponent still leaves the point past ±400, where the
+/// result is infinity or zero, and a smaller one is exact, so the two
+/// cancel as they should.
 fn read_exponent(text: &[u8]) -> i64 {
     let (negative, digits) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
@@ -285,7 +290,9 @@ fn read_exponent(text: &[u8]) -> i64 {
     let magnitude = digits
         .iter()
         .take_while(|byte| byte.is_ascii_digit())
-        .fold(0i64, |acc, &byte| (acc * 10 + i64::from(byte - b'0')).min(1_000_000));
+        .fold(0i64, |acc, &byte| {
+            (acc * 10 + i64::from(byte - b'0')).min(1_000_000_000_000_000)
+        });
     if negative {
         -magnitude
     } else {
@@ -330,6 +337,19 @@ mod tests {
             agrees(text);
         }
         assert_eq!(parse("-0.0").unwrap().to_bits(), (-0.0f64).to_bits());
+    }
+
+    /// A long run of zeros before the digits moves the exponent the other
+    /// way: the exponent must be read exactly far enough that the two
+    /// cancel (a saturated exponent read `0.<999 999 zeros>1e1000001`, which
+    /// is 10, as 1, under a valid signature).
+    #[test]
+    fn long_zero_runs_and_large_exponents_cancel_exactly() {
+        let zeros = "0".repeat(999_999);
+        assert_eq!(parse(&format!("0.{zeros}1e1000001")), Some(10.0));
+        assert_eq!(parse(&format!("1{zeros}0e-1000001")), Some(0.1));
+        assert_eq!(parse(&format!("0.{zeros}1e1000000000000000000000000")), None);
+        assert_eq!(parse(&format!("1{zeros}e-1000000000000000000000000")), Some(0.0));
     }
 
     #[test]
