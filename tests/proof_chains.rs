@@ -244,3 +244,33 @@ proptest! {
         prop_assert!(!verify(&document).verified(), "{} of proof {}", key, position);
     }
 }
+
+/// A proof naming earlier proofs signs them in the set's order, each once
+/// (Data Integrity §4.3 step 4, §4.5 step 2), whatever order or
+/// repetition its `previousProof` list has; the verifier reads them the
+/// same way, so such chains verify, and a JCS set reordered after signing
+/// does not.
+#[test]
+fn a_chain_naming_its_proofs_out_of_order_or_twice_verifies() {
+    for suite in [Cryptosuite::EddsaJcs2022, Cryptosuite::EddsaRdfc2022] {
+        let issuer = issuer(suite);
+        let first = issuer.issue_with_proof_id(unsigned(issuer.did()), FIRST, at()).unwrap();
+        let second = issuer.add_chained_proof(first, &[FIRST], Some(SECOND), at()).unwrap();
+        for names in [&[SECOND, FIRST][..], &[FIRST, FIRST], &[SECOND, FIRST, SECOND]] {
+            let chained = issuer.add_chained_proof(second.clone(), names, None, at()).unwrap();
+            let report = verify(&Value::Object(chained.json().clone()));
+            assert!(
+                report.verified(),
+                "{suite} {names:?}: {}",
+                report.render(passerelle::Lang::En)
+            );
+        }
+        let chained = issuer.add_chained_proof(second, &[FIRST, SECOND], None, at()).unwrap();
+        let mut reordered = Value::Object(chained.into_json());
+        reordered["proof"].as_array_mut().unwrap().swap(0, 1);
+        // JCS signs the proofs as a JSON array, in order; an rdfc proof
+        // signs them as RDF, which has no order.
+        let expected = (!suite.is_rdfc()).then_some(ErrorCode::ProofSignatureInvalid);
+        assert_eq!(proof_code(&reordered), expected, "{suite}");
+    }
+}

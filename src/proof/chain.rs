@@ -78,7 +78,8 @@ pub(crate) fn matching<'a>(all: &[&'a Map<String, Value>], ids: &[&str]) -> Resu
 
 /// Checks the references of a whole proof set before any signature is
 /// checked: ids unique, every `previousProof` naming a proof of the set,
-/// no cycle. Returns, for each proof, the positions of the proofs it names.
+/// no cycle. Returns, for each proof, the positions of the proofs it names,
+/// ascending and each once.
 pub(crate) fn link(all: &[&Map<String, Value>]) -> Result<Vec<Vec<usize>>> {
     // Sorted (id, position) pairs rather than a HashMap: no hash table code
     // in the WebAssembly module for the one map the verifier builds.
@@ -109,6 +110,10 @@ pub(crate) fn link(all: &[&Map<String, Value>]) -> Result<Vec<Vec<usize>>> {
             })?;
             targets.push(target);
         }
+        // What the proof signed: the named proofs in the set's order, each
+        // once (as `matching` gives them at issuance).
+        targets.sort_unstable();
+        targets.dedup();
         edges.push(targets);
     }
     if let Some(at) = first_cycle(&edges) {
