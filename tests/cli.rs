@@ -366,6 +366,15 @@ fn a_closed_output_pipe_keeps_the_exit_status_and_does_not_panic() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_eq!(out.status.code(), Some(status), "{args:?}: {stderr}");
     }
+    // An error message to a closed standard error: still exit 2, not a panic (101).
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args(["verify", "/nonexistent/credential.json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(2));
 }
 
 #[path = "../examples/canada/federation.rs"]

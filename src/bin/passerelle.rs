@@ -24,6 +24,11 @@ macro_rules! out {
 macro_rules! outln {
     ($($arg:tt)*) => { $crate::output::write(format_args!("{}\n", format_args!($($arg)*))) };
 }
+/// `eprintln!` that survives a closed standard error: a message nobody can
+/// read is dropped, and the command keeps its exit status.
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::output::write_err(format_args!("{}\n", format_args!($($arg)*))) };
+}
 
 #[path = "passerelle/did.rs"]
 mod did_cli;
@@ -379,7 +384,7 @@ fn main() -> ExitCode {
                 Lang::En => ("error", failure.en),
                 Lang::Fr => ("erreur", failure.fr),
             };
-            eprintln!("passerelle: {label}: {text}");
+            errln!("passerelle: {label}: {text}");
             ExitCode::from(2)
         }
     }
@@ -678,7 +683,7 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
             Lang::En => ("warning: snapshot refused", e.message(Lang::En)),
             Lang::Fr => ("avertissement : instantané refusé", e.message(Lang::Fr)),
         };
-        eprintln!("passerelle: {label}: {path}: [{}] {message}", e.code());
+        errln!("passerelle: {label}: {path}: [{}] {message}", e.code());
     }
     let report = verifier.verify(&input, verifier.options());
     if args.json {

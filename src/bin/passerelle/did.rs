@@ -151,7 +151,7 @@ pub(crate) fn did_command(command: DidCommand, lang: Lang) -> Result<ExitCode, F
             let log = WebvhLog::create(&location, document, &update, hashes, at.unwrap_or_else(Timestamp::now))?;
             std::fs::write(&out, log.to_jsonl()).map_err(|e| io_failure(&out, e))?;
             outln!("{}", log.did());
-            eprintln!(
+            errln!(
                 "log: {} → {}",
                 out.display(),
                 passerelle::did::webvh::log_url(log.did())?

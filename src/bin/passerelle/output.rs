@@ -26,10 +26,16 @@ pub fn write(args: Arguments) {
         Err(e) if e.kind() == ErrorKind::BrokenPipe => {}
         Err(e) => {
             match LANG.get().copied().unwrap_or_default() {
-                Lang::En => eprintln!("passerelle: error: cannot write the output: {e}"),
-                Lang::Fr => eprintln!("passerelle : erreur : impossible d'écrire la sortie : {e}"),
+                Lang::En => errln!("passerelle: error: cannot write the output: {e}"),
+                Lang::Fr => errln!("passerelle : erreur : impossible d'écrire la sortie : {e}"),
             }
             std::process::exit(2);
         }
     }
+}
+
+/// Writes `args` to standard error (the `errln!` macro), ignoring a failure:
+/// there is nowhere left to report it.
+pub fn write_err(args: Arguments) {
+    let _ = std::io::stderr().lock().write_fmt(args);
 }

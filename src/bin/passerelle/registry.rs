@@ -104,7 +104,7 @@ pub(crate) fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode,
                 for path in json_files(source)? {
                     let bytes = std::fs::read(&path).map_err(|e| io_failure(&path, e))?;
                     if let Err(e) = store.load_snapshot(&bytes, &resolver, Timestamp::now()) {
-                        eprintln!("passerelle: {}: [{}] {}", path.display(), e.code(), e.message(lang));
+                        errln!("passerelle: {}: [{}] {}", path.display(), e.code(), e.message(lang));
                     }
                 }
             }
@@ -115,8 +115,8 @@ pub(crate) fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode,
                     .await
                     .map_err(|e| io_failure(Path::new(&listen), e))?;
                 match lang {
-                    Lang::En => eprintln!("passerelle: serving TRQP for {count} registries on http://{listen}"),
-                    Lang::Fr => eprintln!("passerelle : service TRQP pour {count} registres sur http://{listen}"),
+                    Lang::En => errln!("passerelle: serving TRQP for {count} registries on http://{listen}"),
+                    Lang::Fr => errln!("passerelle : service TRQP pour {count} registres sur http://{listen}"),
                 }
                 passerelle::registry::server::serve(listener, std::sync::Arc::new(store), Timestamp::now)
                     .await
