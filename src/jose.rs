@@ -141,22 +141,24 @@ pub struct Enveloped<'a> {
 }
 
 /// Reads an envelope of `media` by VCDM 2.0's rules for it: `@context`
-/// present with the VCDM 2.0 context first (it defines the envelope's
-/// terms), `type` exactly [`Media::enveloped_type`], `id` a `data:` URL, a
+/// present, context URLs with the VCDM 2.0 one first (it defines the
+/// envelope's terms), `type` exactly [`Media::enveloped_type`], `id` a `data:` URL, a
 /// JOSE media type that is not the other kind's, and no other member — the
 /// signature covers only the token, so anything beside it would be read
 /// unsigned.
 pub fn open_envelope(envelope: &Map<String, Value>, media: Media) -> Result<Enveloped<'_>> {
-    let context_first = match envelope.get("@context") {
-        Some(Value::String(context)) => Some(context.as_str()),
-        Some(Value::Array(contexts)) => contexts.first().and_then(Value::as_str),
-        _ => None,
+    // Context URLs only: an inline context beside the token is unsigned and
+    // could give `id` or `type` another meaning to a JSON-LD reader.
+    let contexts = match envelope.get("@context") {
+        Some(Value::String(context)) => vec![context.as_str()],
+        Some(Value::Array(contexts)) => contexts.iter().map(|c| c.as_str().unwrap_or_default()).collect(),
+        _ => Vec::new(),
     };
-    if context_first != Some(crate::credential::CONTEXT_V2) {
+    if contexts.first() != Some(&crate::credential::CONTEXT_V2) || contexts.contains(&"") {
         return Err(Error::new(
             ErrorCode::ContextInvalid,
             format!(
-                "an envelope's @context must start with {}",
+                "an envelope's @context must be context URLs, the first {}",
                 crate::credential::CONTEXT_V2
             ),
         ));

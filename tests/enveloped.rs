@@ -4,6 +4,7 @@
 //! level and inside a presentation; an envelope that breaks the data
 //! model's rules for it is refused with a code.
 
+use base64::Engine as _;
 use passerelle::crypto::{Ed25519KeyPair, P256KeyPair};
 use passerelle::jose::{envelope, Media};
 use passerelle::verify::{CheckName, DocumentKind, Outcome};
@@ -105,6 +106,11 @@ fn an_enveloped_presentation_verifies_as_the_presentation_inside() {
         assert_eq!(report.kind(), DocumentKind::Presentation);
         assert_eq!(report.credentials().len(), 1);
     }
+    // A broken token in a presentation envelope reports its own failure.
+    let broken = envelope("eyJhbGciOiJ.x.y", Media::Presentation);
+    let report = verify(&broken);
+    assert_eq!(failure(&report), (CheckName::Parse, ErrorCode::JoseMalformed));
+    assert_eq!(report.kind(), DocumentKind::Presentation);
     options.challenge = Some("n-78".into());
     let report = Verifier::offline().verify(bytes.as_bytes(), &options);
     assert_eq!(failure(&report), (CheckName::Proof, ErrorCode::ChallengeMismatch));
@@ -189,6 +195,23 @@ fn an_envelope_breaking_the_data_model_rules_is_refused_with_a_code() {
             "a token not a JWS",
             with(&|e| e["id"] = json!("data:application/vc+jwt,not-a-token")),
             (CheckName::Parse, ErrorCode::JoseMalformed),
+        ),
+        (
+            "a token with alg none: the token's own failure, not a kind mismatch",
+            with(&|e| {
+                let header =
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"vc+jwt"}"#);
+                let payload = token.split('.').nth(1).unwrap();
+                e["id"] = json!(format!("data:application/vc+jwt,{header}.{payload}."));
+            }),
+            (CheckName::Parse, ErrorCode::JoseAlgorithmUnsupported),
+        ),
+        (
+            "@context with an inline context after the VCDM 2.0 one",
+            with(&|e| {
+                e["@context"] = json!(["https://www.w3.org/ns/credentials/v2", {"id": "https://evil.example/x"}])
+            }),
+            (CheckName::DataModel, ErrorCode::ContextInvalid),
         ),
     ];
     for (what, report, expected) in cases {

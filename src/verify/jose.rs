@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{with_rest_skipped, Check, CheckName, DocumentKind, Report, Securing, Verifier, VerifyOptions};
+use super::{with_rest_skipped, Check, CheckName, DocumentKind, Outcome, Report, Securing, Verifier, VerifyOptions};
 use super::{CREDENTIAL_CHECKS, PRESENTATION_CHECKS};
 use crate::did::{DidResolver, ResolvedMethod};
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -106,6 +106,12 @@ impl<R: DidResolver> Verifier<R> {
             return refused(CheckName::Parse, error);
         }
         let report = self.verify_jwt(enveloped.data.as_bytes(), options);
+        if let Some(unreadable) = report.checks().first().filter(|c| c.outcome == Outcome::Failed) {
+            // A token that could not be read says why, whatever kind it claims.
+            let mut checks = vec![unreadable.clone()];
+            checks.extend(names[1..].iter().map(|n| Check::skipped_after_failure(*n)));
+            return Report::new(kind, checks, Vec::new());
+        }
         if report.kind() != kind {
             let error = Error::new(
                 ErrorCode::TypeInvalid,
