@@ -212,8 +212,10 @@ pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
     if json.contains_key(other_version[0]) || json.contains_key(other_version[1]) {
         return Err(Error::new(
             ErrorCode::DateInvalid,
-            "validity is validFrom/validUntil in VCDM 2.0, issuanceDate/expirationDate in VCDM 1.1: \
-             the other version's terms are refused",
+            match version {
+                DataModelVersion::V2 => "issuanceDate and expirationDate are VCDM 1.1 terms: a VCDM 2.0 credential uses validFrom and validUntil",
+                DataModelVersion::V1 => "validFrom and validUntil are VCDM 2.0 terms: a VCDM 1.1 credential uses issuanceDate and expirationDate",
+            },
         ));
     }
     let valid_from = date(json, from_key)?;

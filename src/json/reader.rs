@@ -294,17 +294,24 @@ impl Reader<'_> {
                 return Ok(Value::Number(number));
             }
         }
-        let value = parse_f64(text)
-            .ok_or_else(|| Error::new(ErrorCode::JsonMalformed, format!("number out of range at byte {start}")))?;
+        let value = parse_f64(text).ok_or_else(|| {
+            Error::new(
+                ErrorCode::JsonNumberInvalid,
+                format!("number out of range at byte {start}"),
+            )
+        })?;
         if !reads_as_written(text, value) {
             return Err(Error::new(
                 ErrorCode::JsonNumberInvalid,
-                format!("the number at byte {start} would be signed as its nearest double, another integer"),
+                format!("the number at byte {start} is read as a double that is another integer than written"),
             ));
         }
-        Number::from_f64(value)
-            .map(Value::Number)
-            .ok_or_else(|| Error::new(ErrorCode::JsonMalformed, format!("number out of range at byte {start}")))
+        Number::from_f64(value).map(Value::Number).ok_or_else(|| {
+            Error::new(
+                ErrorCode::JsonNumberInvalid,
+                format!("number out of range at byte {start}"),
+            )
+        })
     }
 
     fn digits(&mut self) {
