@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use super::language::language_values;
 use super::parts::{schemas, subjects, typed_objects, CredentialSchema, Subject, TypedObject};
-use super::protected::{check_protected_terms, Scope};
+use super::protected::{check_protected_terms, check_signed_spellings, Scope};
 use super::related::{related_resources, RelatedResource};
 use super::{
     check_context, check_optional_id, check_types, party_id, validate_language_values, DataModelVersion, LanguageString,
@@ -182,6 +182,7 @@ pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
     if version == DataModelVersion::V2 {
         check_protected_terms(json, Scope::Credential)?;
     }
+    check_signed_spellings(json)?;
     check_types(json, "VerifiableCredential")?;
     let types = super::types(json).into_iter().map(str::to_owned).collect();
     check_optional_id(json, "the credential")?;

@@ -245,3 +245,99 @@ fn types_names_and_descriptions_are_typed() {
     assert_eq!(c.descriptions()[0].value, "plain");
     assert_eq!(c.descriptions()[0].language, None);
 }
+
+/// A member the verifier reads (here the expiry) written in another JSON-LD
+/// spelling — its full IRI, a compact IRI, an alias an inline context
+/// defines, a keyword alias, `@nest` — would be read by a JSON-LD reader and
+/// missed by a JSON one (a JCS proof signs the JSON as written, so both see
+/// the same signed bytes and disagree on what they say). Each is refused,
+/// in VCDM 2.0 and 1.1 alike.
+#[test]
+fn other_spellings_of_the_members_read_are_refused() {
+    const V1: &str = "https://www.w3.org/2018/credentials/v1";
+    const V2: &str = "https://www.w3.org/ns/credentials/v2";
+    let until = "https://www.w3.org/2018/credentials#validUntil";
+    let expiry = "https://www.w3.org/2018/credentials#expirationDate";
+    let date = json!("2021-01-01T00:00:00Z");
+    let cases: Vec<(Value, &str, Value, &str)> = vec![
+        (json!([V2]), until, date.clone(), "SIGNED_FORM_MISMATCH"),
+        (
+            json!([V2, {"expires": until}]),
+            "expires",
+            date.clone(),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+        (
+            json!([V2, {"cred": "https://www.w3.org/2018/credentials#"}]),
+            "cred:validUntil",
+            date.clone(),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+        (json!([V2]), "cred:validUntil", date.clone(), "SIGNED_FORM_MISMATCH"),
+        (json!([V1]), expiry, date.clone(), "SIGNED_FORM_MISMATCH"),
+        (json!([V1]), until, date.clone(), "SIGNED_FORM_MISMATCH"),
+        (
+            json!([V2]),
+            "@nest",
+            json!({"validUntil": date}),
+            "SIGNED_FORM_MISMATCH",
+        ),
+        (
+            json!([V2, {"meta": "@nest"}]),
+            "meta",
+            json!({"validUntil": date}),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+        (
+            json!([V1]),
+            "@nest",
+            json!({"expirationDate": date}),
+            "SIGNED_FORM_MISMATCH",
+        ),
+        (
+            json!([V1, {"expires": expiry}]),
+            "expires",
+            date.clone(),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+        (
+            json!([V2, {"vu": {"@id": until, "@type": "xsd:dateTime"}}]),
+            "vu",
+            date.clone(),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+        (
+            json!([V2, {"kind": "@type"}]),
+            "kind",
+            json!("Other"),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+        (
+            json!([V2, {"@vocab": "https://www.w3.org/2018/credentials#"}]),
+            "expirationDate",
+            date.clone(),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+    ];
+    for (context, key, value, code) in cases {
+        let mut map = base().as_object().unwrap().clone();
+        map.remove("validUntil");
+        if context[0] == V1 {
+            map.remove("validFrom");
+            map.insert("issuanceDate".into(), json!("2020-01-01T00:00:00Z"));
+        }
+        map.insert("@context".into(), context.clone());
+        map.insert(key.into(), value);
+        let e = Credential::from_json(map).expect_err(&format!("{context} {key}"));
+        assert_eq!(e.code().as_str(), code, "{context} {key}: {}", e.detail());
+    }
+    // A term of one's own, an IRI of one's own vocabulary: still accepted.
+    let mut map = base().as_object().unwrap().clone();
+    map.insert(
+        "@context".into(),
+        json!([V2, {"licence": "https://licences.example/vocab#licence"}]),
+    );
+    map.insert("licence".into(), json!("L-1"));
+    map.insert("https://licences.example/vocab#holder".into(), json!("H-1"));
+    Credential::from_json(map).unwrap();
+}

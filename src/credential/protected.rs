@@ -109,6 +109,66 @@ pub(crate) fn check_protected_terms(json: &Map<String, Value>, scope: Scope) -> 
     Ok(())
 }
 
+/// The namespaces of the VC vocabularies: the members the verifier reads
+/// (validity, issuer, status, subjects…) have their IRIs here.
+const VC_NAMESPACES: [&str; 2] = [
+    "https://www.w3.org/2018/credentials",
+    "https://www.w3.org/ns/credentials",
+];
+
+fn in_vc_namespace(iri: &str) -> bool {
+    VC_NAMESPACES.iter().any(|ns| iri.starts_with(ns))
+}
+
+/// Refuses the spellings of a member other than its term that a JSON-LD
+/// reader would read and a JSON reader would miss — a JCS proof signs the
+/// JSON as written, so both would read the same signed bytes differently:
+/// at the top level, a key that is an IRI of the VC vocabularies, a
+/// compact IRI with the bundled `cred` prefix, or `@nest`
+/// (`SIGNED_FORM_MISMATCH`); in an inline `@context`, a definition that
+/// maps a term, prefix or `@vocab` into the VC vocabularies or aliases a
+/// keyword (`PROTECTED_TERM_REDEFINED`). For VCDM 1.1 and 2.0 alike.
+pub(crate) fn check_signed_spellings(json: &Map<String, Value>) -> Result<()> {
+    let contexts = match json.get("@context") {
+        Some(Value::Array(items)) => items.as_slice(),
+        _ => &[],
+    };
+    for context in contexts.iter().filter_map(Value::as_object) {
+        for (term, definition) in context {
+            let iri = match definition {
+                Value::String(iri) => iri.as_str(),
+                Value::Object(expanded) => expanded.get("@id").and_then(Value::as_str).unwrap_or_default(),
+                _ => "",
+            };
+            // A keyword alias (`"kind": "@type"`), or an IRI of the VC vocabularies.
+            let keyword_alias = !term.starts_with('@') && iri.starts_with('@');
+            if keyword_alias || in_vc_namespace(iri) {
+                return Err(Error::new(
+                    ErrorCode::ProtectedTermRedefined,
+                    format!(
+                        "an @context object maps {} to {}: only the VC contexts define those",
+                        quoted(term),
+                        quoted(iri)
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(key) = json
+        .keys()
+        .find(|k| *k == "@nest" || k.starts_with("cred:") || in_vc_namespace(k))
+    {
+        return Err(Error::new(
+            ErrorCode::SignedFormMismatch,
+            format!(
+                "{} is not a term: the verifier reads members by their terms only",
+                quoted(key)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -802,6 +802,27 @@ fn data_model(v: &mut Vectors, keys: &Keys) {
         "DATE_INVALID",
     );
     invalid(
+        "dm-valid-until-as-iri",
+        "validUntil written as its full IRI: a JSON-LD reader sees the expiry, a JSON reader would miss it.",
+        &|d| {
+            let until = d.remove("validUntil").unwrap_or_else(|| json!("2026-02-01T00:00:00Z"));
+            d.insert("https://www.w3.org/2018/credentials#validUntil".into(), until);
+        },
+        "SIGNED_FORM_MISMATCH",
+    );
+    invalid(
+        "dm-valid-until-alias",
+        "An inline context aliases expires to the validUntil IRI.",
+        &|d| {
+            d["@context"] = json!([
+                "https://www.w3.org/ns/credentials/v2",
+                {"expires": "https://www.w3.org/2018/credentials#validUntil"}
+            ]);
+            d.insert("expires".into(), json!("2026-02-01T00:00:00Z"));
+        },
+        "PROTECTED_TERM_REDEFINED",
+    );
+    invalid(
         "dm-id-not-url",
         "The credential id is not a URL.",
         &|d| d["id"] = json!("permit 42"),
