@@ -81,6 +81,17 @@ fn every_error_is_printed_with_a_non_zero_exit() {
             "invalidPublicKeyType",
         ),
         (vec![&missing], "didDereferencingMetadata", "notFound"),
+        (
+            vec![
+                "--public-key-format",
+                "newFormat",
+                "--experimental-public-key-types=false",
+                DID,
+            ],
+            "didResolutionMetadata",
+            "invalidPublicKeyType",
+        ),
+        (vec!["did:key:@"], "didResolutionMetadata", "invalidDid"),
     ];
     for (args, metadata, expected) in cases {
         let (code, json) = resolve_json(&args);

@@ -33,7 +33,7 @@ fn with_format(format: &str) -> ResolutionOptions<'_> {
 
 fn experimental(format: &str) -> ResolutionOptions<'_> {
     ResolutionOptions {
-        enable_experimental_public_key_types: true,
+        enable_experimental_public_key_types: Some(true),
         ..with_format(format)
     }
 }

@@ -33,7 +33,8 @@ pub struct ResolutionCase {
 pub struct ResolutionCaseOptions {
     /// `publicKeyFormat` (default `Multikey`).
     pub public_key_format: Option<String>,
-    /// `enableExperimentalPublicKeyTypes` (default `false`).
+    /// `enableExperimentalPublicKeyTypes` (unset by default: see
+    /// [`ResolutionOptions`](crate::did::resolution::ResolutionOptions)).
     pub enable_experimental_public_key_types: Option<bool>,
     /// `enableEncryptionKeyDerivation` (default `true`).
     pub enable_encryption_key_derivation: Option<bool>,
@@ -58,7 +59,7 @@ pub struct ResolutionExpectation {
 pub(super) fn run(dir: &Path, case: &ResolutionCase) -> Result<(), String> {
     let options = ResolutionOptions {
         public_key_format: case.options.public_key_format.as_deref(),
-        enable_experimental_public_key_types: case.options.enable_experimental_public_key_types.unwrap_or(false),
+        enable_experimental_public_key_types: case.options.enable_experimental_public_key_types,
         enable_encryption_key_derivation: case.options.enable_encryption_key_derivation.unwrap_or(true),
         ..ResolutionOptions::default()
     };

@@ -35,9 +35,12 @@ pub(crate) enum DidCommand {
         /// X25519KeyAgreementKey2019.
         #[arg(long)]
         public_key_format: Option<String>,
-        /// Allow the did:key formats the method calls experimental (…2018, …2019).
-        #[arg(long)]
-        experimental_public_key_types: bool,
+        /// enableExperimentalPublicKeyTypes: `true` allows the did:key formats the method
+        /// calls experimental (…2018, …2019); `false` refuses any other than the three a
+        /// key's role allows (invalidPublicKeyType). Unset: experimental formats refused,
+        /// an unknown one unsupportedPublicKeyType. The flag alone is `true`; `=false` sets `false`.
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+        experimental_public_key_types: Option<bool>,
         /// Leave out the X25519 key-agreement key derived from an Ed25519 did:key.
         #[arg(long)]
         no_key_agreement: bool,

@@ -309,7 +309,7 @@ fn method(identifier: &str, value: &str, kind: KeyKind, raw: &[u8], format: Publ
 /// method's X25519 test vectors show.
 pub(super) fn document(identifier: &str, format: PublicKeyFormat, options: &ResolutionOptions<'_>) -> Result<Value> {
     let key = decode(identifier)?;
-    let experimental = options.enable_experimental_public_key_types;
+    let experimental = options.enable_experimental_public_key_types.unwrap_or(false);
     let mut methods = Vec::new();
     let mut signing = None;
     let mut agreement = None;

@@ -111,8 +111,12 @@ pub struct ResolutionOptions<'a> {
     pub public_key_format: Option<&'a str>,
     /// `enableExperimentalPublicKeyTypes`: allow the formats the did:key
     /// method does not list for a role (`Ed25519VerificationKey2018`,
-    /// `X25519KeyAgreementKey2019`). Default `false`, as the method advises.
-    pub enable_experimental_public_key_types: bool,
+    /// `X25519KeyAgreementKey2019`). Unset, they are refused as with
+    /// `false` (as the method advises), but an unknown format is
+    /// `unsupportedPublicKeyType`; set to `false`, any format but the
+    /// three a role allows is `invalidPublicKeyType` (the method's check
+    /// of the options comes before it looks the format up).
+    pub enable_experimental_public_key_types: Option<bool>,
     /// `enableEncryptionKeyDerivation`: add the X25519 key-agreement key of
     /// an Ed25519 `did:key`. Default `true` (the method's example document
     /// and test vectors have it).
@@ -129,7 +133,7 @@ impl Default for ResolutionOptions<'_> {
     fn default() -> Self {
         ResolutionOptions {
             public_key_format: None,
-            enable_experimental_public_key_types: false,
+            enable_experimental_public_key_types: None,
             enable_encryption_key_derivation: true,
             resolver: None,
             time: None,
@@ -358,7 +362,17 @@ fn resolve_document(did: &str, method: &str, options: &ResolutionOptions<'_>) ->
     let document = match method {
         "key" => {
             let format = match options.public_key_format {
-                Some(name) => PublicKeyFormat::parse(name)?,
+                Some(name) => PublicKeyFormat::parse(name).map_err(|unknown| {
+                    if options.enable_experimental_public_key_types == Some(false) {
+                        Error::new(
+                            ErrorCode::PublicKeyFormatInvalid,
+                            "with enableExperimentalPublicKeyTypes false, publicKeyFormat must be \
+                             Multikey, JsonWebKey2020 or the key type's 2020 format",
+                        )
+                    } else {
+                        unknown
+                    }
+                })?,
                 None => PublicKeyFormat::Multikey,
             };
             DidDocument::from_json(key::document(did, format, options)?)?

@@ -99,7 +99,9 @@ pub(crate) fn resolution_cases(v: &mut Vectors) {
         format!("did:key:{}", multibase::encode_base58btc(&bytes))
     };
     let x25519_did = format!("did:key:{}", agreement.rsplit('#').next().expect("a fragment"));
-    let errors: [(&str, &str, String, Value, &str); 11] = [
+    let errors: [(&str, &str, String, Value, &str); 13] = [
+        ("resolve-unknown-format-experimental-off", "An unknown publicKeyFormat with enableExperimentalPublicKeyTypes set to false: not one of the three formats allowed then.", ed_did.clone(), json!({"publicKeyFormat": "newFormat", "enableExperimentalPublicKeyTypes": false}), "invalidPublicKeyType"),
+        ("resolve-invalid-did-characters", "did:key:@ is not a DID.", "did:key:@".into(), json!({}), "invalidDid"),
         (
             "resolve-not-a-did",
             "Not a DID at all.",
