@@ -107,9 +107,9 @@ export interface VerifyOptions {
   statusLists?: Record<string, string | object>;
   /** What the `status` check does with status it cannot check (default: fail closed). */
   statusPolicy?: StatusPolicy;
-  /** The challenge a presentation's proof must carry. */
+  /** The challenge the document's proofs must carry (not those of the credentials a presentation carries). */
   challenge?: string;
-  /** The domain a presentation's proof must carry. */
+  /** The domain the document's proofs must carry. */
   domain?: string;
   /**
    * Accepted cryptosuites (default: every suite of the module — "eddsa-jcs-2022";

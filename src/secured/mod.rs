@@ -37,7 +37,7 @@ pub(crate) struct ProofInputs<'a> {
     pub(crate) cryptosuites: &'a [Cryptosuite],
     /// The JSON-LD processor of the rdfc suites (`None`: bundled contexts).
     pub(crate) contexts: Contexts<'a>,
-    /// The challenge a presentation's proof must carry.
+    /// The challenge the document's proofs must carry.
     pub(crate) challenge: Option<&'a str>,
     /// The domain a presentation's proof must carry.
     pub(crate) domain: Option<&'a str>,
@@ -95,15 +95,7 @@ pub(crate) fn check_proofs(
             Err(e) => return failed(e, evidence, None),
         };
         let previous: Vec<&Map<String, Value>> = named.iter().map(|&i| proofs[i]).collect();
-        let checked = check_proof(
-            &proof,
-            document,
-            &previous,
-            &signer,
-            inputs,
-            is_presentation,
-            &mut evidence,
-        );
+        let checked = check_proof(&proof, document, &previous, &signer, inputs, &mut evidence);
         if let Err(e) = checked {
             return failed(e, evidence, Some(vec![signer]));
         }
@@ -171,7 +163,6 @@ fn check_proof(
     previous: &[&Map<String, Value>],
     signer: &ResolvedMethod,
     inputs: &ProofInputs<'_>,
-    is_presentation: bool,
     evidence: &mut Evidence,
 ) -> Result<()> {
     proof.verify_signature_over(secured, previous, &signer.method.public_key, inputs.contexts)?;
@@ -188,25 +179,25 @@ fn check_proof(
             return Err(Error::new(ErrorCode::ProofExpired, detail));
         }
     }
-    if is_presentation {
-        if let Some(expected) = inputs.challenge {
-            if proof.challenge != Some(expected) {
-                return Err(Error::new(
-                    ErrorCode::ChallengeMismatch,
-                    "the proof's challenge differs from the expected one",
-                ));
-            }
-            evidence.push((EvidenceKey::Challenge, expected.to_owned()));
+    // VC Data Integrity §4.4 steps 6-7, for any document: a credential
+    // verified against a challenge must carry it too.
+    if let Some(expected) = inputs.challenge {
+        if proof.challenge != Some(expected) {
+            return Err(Error::new(
+                ErrorCode::ChallengeMismatch,
+                "the proof's challenge differs from the expected one",
+            ));
         }
-        if let Some(expected) = inputs.domain {
-            if !proof.domain.as_ref().is_some_and(|d| d.iter().any(|d| d == expected)) {
-                return Err(Error::new(
-                    ErrorCode::DomainMismatch,
-                    format!("the proof's domain is not {expected}"),
-                ));
-            }
-            evidence.push((EvidenceKey::Domain, expected.to_owned()));
+        evidence.push((EvidenceKey::Challenge, expected.to_owned()));
+    }
+    if let Some(expected) = inputs.domain {
+        if !proof.domain.as_ref().is_some_and(|d| d.iter().any(|d| d == expected)) {
+            return Err(Error::new(
+                ErrorCode::DomainMismatch,
+                format!("the proof's domain is not {expected}"),
+            ));
         }
+        evidence.push((EvidenceKey::Domain, expected.to_owned()));
     }
     Ok(())
 }

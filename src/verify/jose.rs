@@ -176,31 +176,29 @@ fn check_jwt(
         }
     }
     jws.verify_signature(&signer.method.public_key)?;
-    if jws.media == Media::Presentation {
-        // A vp+jwt carries the verifier's challenge as `nonce` and its domain as `aud`.
-        if let Some(expected) = &options.challenge {
-            if jws.payload.get("nonce").and_then(serde_json::Value::as_str) != Some(expected.as_str()) {
-                return Err(Error::new(
-                    ErrorCode::ChallengeMismatch,
-                    "the nonce differs from the challenge",
-                ));
-            }
-            evidence.push((EvidenceKey::Challenge, expected.clone()));
+    // A token carries the verifier's challenge as `nonce` and its domain as `aud`.
+    if let Some(expected) = &options.challenge {
+        if jws.payload.get("nonce").and_then(serde_json::Value::as_str) != Some(expected.as_str()) {
+            return Err(Error::new(
+                ErrorCode::ChallengeMismatch,
+                "the nonce differs from the challenge",
+            ));
         }
-        if let Some(expected) = &options.domain {
-            let audience = match jws.payload.get("aud") {
-                Some(serde_json::Value::String(aud)) => aud == expected,
-                Some(serde_json::Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(expected.as_str())),
-                _ => false,
-            };
-            if !audience {
-                return Err(Error::new(
-                    ErrorCode::DomainMismatch,
-                    format!("aud does not name {expected}"),
-                ));
-            }
-            evidence.push((EvidenceKey::Domain, expected.clone()));
+        evidence.push((EvidenceKey::Challenge, expected.clone()));
+    }
+    if let Some(expected) = &options.domain {
+        let audience = match jws.payload.get("aud") {
+            Some(serde_json::Value::String(aud)) => aud == expected,
+            Some(serde_json::Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(expected.as_str())),
+            _ => false,
+        };
+        if !audience {
+            return Err(Error::new(
+                ErrorCode::DomainMismatch,
+                format!("aud does not name {expected}"),
+            ));
         }
+        evidence.push((EvidenceKey::Domain, expected.clone()));
     }
     if let Some(iat) = jws.time_claim("iat")? {
         evidence.push((EvidenceKey::Created, iat.to_string()));

@@ -50,9 +50,10 @@ pub struct VerifyOptions {
     pub cryptosuites: Vec<Cryptosuite>,
     /// Input size and depth limits.
     pub limits: Limits,
-    /// The challenge a presentation's proof must carry, if any.
+    /// The challenge the proofs of the document verified must carry, if any
+    /// (not those of the credentials a presentation carries).
     pub challenge: Option<String>,
-    /// The domain a presentation's proof must carry, if any.
+    /// The domain the proofs of the document verified must carry, if any.
     pub domain: Option<String>,
     /// Whether the `trust` check also requires the issuer's authorization
     /// and its recognition path to be in force at [`time`](Self::time), not

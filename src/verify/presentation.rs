@@ -59,15 +59,22 @@ impl<R: DidResolver> Verifier<R> {
             EvidenceKey::Holder,
         ));
 
+        // The challenge and domain bound the holder's proof; the issuers of
+        // the credentials carried could not know them.
+        let carried = VerifyOptions {
+            challenge: None,
+            domain: None,
+            ..options.clone()
+        };
         let reports: Vec<Report> = presentation
             .credentials()
             .into_iter()
             .map(|vc| {
                 if types_include(vc, Media::Credential.enveloped_type()) {
-                    return self.verify_enveloped(vc, Media::Credential, options);
+                    return self.verify_enveloped(vc, Media::Credential, &carried);
                 }
                 let parse_check = Check::passed(CheckName::Parse, Vec::new());
-                self.credential_checks(vc, parse_check, options)
+                self.credential_checks(vc, parse_check, &carried)
             })
             .collect();
         let failed: Vec<String> = reports

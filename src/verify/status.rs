@@ -10,8 +10,8 @@ use crate::credential::{self, Facts};
 use crate::did::DidResolver;
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::json::{self, Limits};
-use crate::secured;
 use crate::secured::EvidenceKey;
+use crate::secured::{self, ProofInputs};
 use crate::status::{
     Bitstring, CredentialStatus, StatusEntry, StatusPurpose, MAX_EXPANDED_BYTES, MAX_LIST_CREDENTIAL_BYTES, MIN_ENTRIES,
 };
@@ -402,7 +402,13 @@ impl<R: DidResolver> Verifier<R> {
             ..options.limits
         };
         let document = json::parse_object(&bytes, limits).map_err(|e| invalid(format!("{url}: {e}")))?;
-        let inputs = self.proof_inputs(options);
+        // The verifier's challenge and domain are for the document verified,
+        // not for the status list its issuer published.
+        let inputs = ProofInputs {
+            challenge: None,
+            domain: None,
+            ..self.proof_inputs(options)
+        };
         let verified = secured::verify_secured_credential(&document, &self.resolver, &self.keys, &inputs)
             .map_err(|(stage, e)| invalid(format!("{url}: {} failed with {}", stage.as_str(), e.code())))?;
         if !verified.has_type("BitstringStatusListCredential") {
