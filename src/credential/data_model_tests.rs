@@ -318,6 +318,56 @@ fn other_spellings_of_the_members_read_are_refused() {
             date.clone(),
             "PROTECTED_TERM_REDEFINED",
         ),
+        // A prefix, a vocabulary or a scoped context reaching the VC vocabulary.
+        (
+            json!([V2, {"w3": "https://www.w3.org/"}]),
+            "w3:2018/credentials#validUntil",
+            date.clone(),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+        (
+            json!([V2, {"@vocab": "https://www.w3.org/2018/"}]),
+            "credentials#validUntil",
+            date.clone(),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+        (
+            json!([V2, {"w3": "https://www.w3.org/2018/", "endsAt": "w3:credentials#validUntil"}]),
+            "endsAt",
+            date.clone(),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+        (
+            json!([V2, {"MyType": {"@id": "https://ex.example/MyType", "@context": {"endsAt": until}}}]),
+            "endsAt",
+            date.clone(),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+        (
+            json!([V2, {"MyType": {"@id": "https://ex.example/MyType", "@context": "https://ex.example/context"}}]),
+            "endsAt",
+            date.clone(),
+            "PROTECTED_TERM_REDEFINED",
+        ),
+        (
+            json!([V2]),
+            "@included",
+            json!([{"id": "urn:uuid:1", "validUntil": "2021-01-01T00:00:00Z"}]),
+            "SIGNED_FORM_MISMATCH",
+        ),
+        // A node of the document with the credential's own id adds to it.
+        (
+            json!([V2]),
+            "evidence",
+            json!({"id": "urn:uuid:1", "type": "Evidence", "validUntil": "2021-01-01T00:00:00Z"}),
+            "SIGNED_FORM_MISMATCH",
+        ),
+        (
+            json!([V2]),
+            "termsOfUse",
+            json!({"type": "Policy", "@context": {"validUntil": "https://example.org/v"}}),
+            "SIGNED_FORM_MISMATCH",
+        ),
     ];
     for (context, key, value, code) in cases {
         let mut map = base().as_object().unwrap().clone();

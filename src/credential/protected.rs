@@ -112,59 +112,157 @@ pub(crate) fn check_protected_terms(json: &Map<String, Value>, scope: Scope) -> 
 /// The namespaces of the VC vocabularies: the members the verifier reads
 /// (validity, issuer, status, subjects…) have their IRIs here.
 const VC_NAMESPACES: [&str; 2] = [
-    "https://www.w3.org/2018/credentials",
-    "https://www.w3.org/ns/credentials",
+    "https://www.w3.org/2018/credentials#",
+    "https://www.w3.org/ns/credentials/status#",
 ];
 
-fn in_vc_namespace(iri: &str) -> bool {
-    VC_NAMESPACES.iter().any(|ns| iri.starts_with(ns))
+/// Whether `iri` is in a VC namespace, or is a prefix or vocabulary from
+/// which one is reached (`https://www.w3.org/`).
+fn reaches_vc_namespace(iri: &str) -> bool {
+    !iri.is_empty()
+        && VC_NAMESPACES
+            .iter()
+            .any(|ns| iri.starts_with(ns) || ns.starts_with(iri))
+}
+
+fn redefined(why: String) -> Error {
+    Error::new(ErrorCode::ProtectedTermRedefined, why)
+}
+
+fn misspelled(why: String) -> Error {
+    Error::new(ErrorCode::SignedFormMismatch, why)
+}
+
+/// The prefixes and vocabulary an inline context defines, to expand the
+/// compact and vocabulary-relative IRIs it and the document use.
+#[derive(Default)]
+struct Prefixes<'a> {
+    terms: Vec<(&'a str, &'a str)>,
+    vocab: Option<&'a str>,
+}
+
+impl Prefixes<'_> {
+    /// `iri` made absolute as far as the inline contexts say: `p:s` with an
+    /// inline prefix `p`, or `s` under the inline `@vocab`; else as written.
+    fn expand(&self, iri: &str) -> String {
+        if let Some((prefix, suffix)) = iri.split_once(':') {
+            if let Some((_, base)) = self.terms.iter().find(|(term, _)| *term == prefix) {
+                return format!("{base}{suffix}");
+            }
+            if prefix == "cred" {
+                return format!("{}{suffix}", VC_NAMESPACES[0]);
+            }
+            return iri.to_owned();
+        }
+        match self.vocab {
+            Some(vocab) if !iri.starts_with('@') => format!("{vocab}{iri}"),
+            _ => iri.to_owned(),
+        }
+    }
+}
+
+/// The IRI a term definition maps to (a string, or an object's `@id`).
+fn mapped_iri(definition: &Value) -> &str {
+    match definition {
+        Value::String(iri) => iri,
+        Value::Object(expanded) => expanded.get("@id").and_then(Value::as_str).unwrap_or_default(),
+        _ => "",
+    }
+}
+
+/// Checks one inline context object, and the scoped contexts in it.
+fn check_inline_context<'a>(context: &'a Map<String, Value>, prefixes: &mut Prefixes<'a>) -> Result<()> {
+    for (term, definition) in context {
+        let iri = mapped_iri(definition);
+        if term == "@vocab" {
+            prefixes.vocab = Some(iri);
+        } else if !term.starts_with('@') && !iri.is_empty() {
+            prefixes.terms.push((term, iri));
+        }
+    }
+    for (term, definition) in context {
+        let iri = mapped_iri(definition);
+        // A keyword alias (`"kind": "@type"`), or an IRI of (or reaching)
+        // the VC vocabularies, directly or through a prefix or @vocab.
+        let keyword_alias = !term.starts_with('@') && iri.starts_with('@');
+        if keyword_alias || reaches_vc_namespace(&prefixes.expand(iri)) || reaches_vc_namespace(iri) {
+            return Err(redefined(format!(
+                "an @context object maps {} to {}: only the VC contexts define those",
+                quoted(term),
+                quoted(iri)
+            )));
+        }
+        match definition.get("@context") {
+            None => {}
+            Some(Value::Object(scoped)) => check_inline_context(scoped, prefixes)?,
+            Some(_) => {
+                return Err(redefined(format!(
+                    "the scoped context of {} is not an inline object: what it defines cannot be checked",
+                    quoted(term)
+                )))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Refuses the spellings of a member other than its term that a JSON-LD
 /// reader would read and a JSON reader would miss — a JCS proof signs the
-/// JSON as written, so both would read the same signed bytes differently:
-/// at the top level, a key that is an IRI of the VC vocabularies, a
-/// compact IRI with the bundled `cred` prefix, or `@nest`
-/// (`SIGNED_FORM_MISMATCH`); in an inline `@context`, a definition that
-/// maps a term, prefix or `@vocab` into the VC vocabularies or aliases a
-/// keyword (`PROTECTED_TERM_REDEFINED`). For VCDM 1.1 and 2.0 alike.
+/// JSON as written, so both would read the same signed bytes differently.
+/// In an inline `@context` (scoped ones included), a definition that maps
+/// a term, prefix or `@vocab` into the VC vocabularies (or to a namespace
+/// containing them), a keyword alias, or a scoped context given by URL
+/// (`PROTECTED_TERM_REDEFINED`); at the top level, a key that expands into
+/// the VC vocabularies or is `@nest`; anywhere, `@included`, an `@context`
+/// inside the document, or a node with the document's own `id`, which a
+/// JSON-LD reader merges into it (`SIGNED_FORM_MISMATCH`). For VCDM 1.1
+/// and 2.0 alike.
 pub(crate) fn check_signed_spellings(json: &Map<String, Value>) -> Result<()> {
-    let contexts = match json.get("@context") {
-        Some(Value::Array(items)) => items.as_slice(),
-        _ => &[],
-    };
-    for context in contexts.iter().filter_map(Value::as_object) {
-        for (term, definition) in context {
-            let iri = match definition {
-                Value::String(iri) => iri.as_str(),
-                Value::Object(expanded) => expanded.get("@id").and_then(Value::as_str).unwrap_or_default(),
-                _ => "",
-            };
-            // A keyword alias (`"kind": "@type"`), or an IRI of the VC vocabularies.
-            let keyword_alias = !term.starts_with('@') && iri.starts_with('@');
-            if keyword_alias || in_vc_namespace(iri) {
-                return Err(Error::new(
-                    ErrorCode::ProtectedTermRedefined,
-                    format!(
-                        "an @context object maps {} to {}: only the VC contexts define those",
-                        quoted(term),
-                        quoted(iri)
-                    ),
-                ));
-            }
+    let mut prefixes = Prefixes::default();
+    if let Some(Value::Array(contexts)) = json.get("@context") {
+        for context in contexts.iter().filter_map(Value::as_object) {
+            check_inline_context(context, &mut prefixes)?;
         }
     }
     if let Some(key) = json
         .keys()
-        .find(|k| *k == "@nest" || k.starts_with("cred:") || in_vc_namespace(k))
+        .find(|k| *k == "@nest" || (!k.starts_with('@') && reaches_vc_namespace(&prefixes.expand(k))))
     {
-        return Err(Error::new(
-            ErrorCode::SignedFormMismatch,
-            format!(
-                "{} is not a term: the verifier reads members by their terms only",
-                quoted(key)
-            ),
-        ));
+        return Err(misspelled(format!(
+            "{} is not a term: the verifier reads members by their terms only",
+            quoted(key)
+        )));
+    }
+    let own_id = json.get("id").and_then(Value::as_str);
+    // Proofs may carry their own @context (Data Integrity); a presentation's
+    // credentials are checked as the credentials they are.
+    let mut nodes: Vec<&Value> = json
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "@context" | "proof" | "verifiableCredential"))
+        .map(|(_, v)| v)
+        .collect();
+    if json.contains_key("@included") {
+        return Err(misspelled("@included adds nodes the verifier does not read".into()));
+    }
+    // Depth is bounded by the reader's limit; a work list, not recursion.
+    while let Some(value) = nodes.pop() {
+        match value {
+            Value::Array(items) => nodes.extend(items),
+            Value::Object(node) => {
+                if node.contains_key("@context") || node.contains_key("@included") {
+                    return Err(misspelled(
+                        "an @context or @included inside the document changes what it says to a JSON-LD reader".into(),
+                    ));
+                }
+                if own_id.is_some() && node.get("id").and_then(Value::as_str) == own_id {
+                    return Err(misspelled(
+                        "a node inside the document has the document's own id: a JSON-LD reader merges it in".into(),
+                    ));
+                }
+                nodes.extend(node.values());
+            }
+            _ => {}
+        }
     }
     Ok(())
 }
