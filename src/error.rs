@@ -92,8 +92,8 @@ codes! {
         "L’attestation n’a pas de credentialSubject, ou en a un qui n’affirme rien.";
     /// A date-time value is not a valid XML Schema dateTimeStamp.
     DateInvalid => "DATE_INVALID",
-        "A date is not a valid date-time with a time zone, or is given with a term of the other data model version.",
-        "Une date n’est pas une date-heure valide avec un fuseau horaire, ou est donnée avec un terme de l’autre version du modèle de données.";
+        "A date is not a valid date-time with a time zone, or uses a term of another data model version.",
+        "Une date n’est pas une date-heure valide avec un fuseau horaire, ou utilise un terme d’une autre version du modèle de données.";
     /// `validUntil` is before `validFrom`.
     ValidityRangeInvalid => "VALIDITY_RANGE_INVALID",
         "The validity period ends before it starts.",

@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use super::language::language_values;
 use super::parts::{schemas, subjects, typed_objects, CredentialSchema, Subject, TypedObject};
-use super::protected::{check_protected_terms, check_signed_spellings, Scope};
+use super::protected::{check_signed_spellings, Scope};
 use super::related::{related_resources, RelatedResource};
 use super::{
     check_context, check_optional_id, check_types, party_id, validate_language_values, DataModelVersion, LanguageString,
@@ -179,10 +179,8 @@ impl Credential {
 /// it, and returns its typed parts.
 pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
     let version = check_context(json)?;
-    if version == DataModelVersion::V2 {
-        check_protected_terms(json, Scope::Credential)?;
-    }
-    check_signed_spellings(json)?;
+    let protected = (version == DataModelVersion::V2).then_some(Scope::Credential);
+    check_signed_spellings(json, protected)?;
     check_types(json, "VerifiableCredential")?;
     let types = super::types(json).into_iter().map(str::to_owned).collect();
     check_optional_id(json, "the credential")?;
@@ -214,8 +212,8 @@ pub(crate) fn check(json: &Map<String, Value>) -> Result<Facts> {
         return Err(Error::new(
             ErrorCode::DateInvalid,
             match version {
-                DataModelVersion::V2 => "issuanceDate and expirationDate are VCDM 1.1 terms: a VCDM 2.0 credential uses validFrom and validUntil",
-                DataModelVersion::V1 => "validFrom and validUntil are VCDM 2.0 terms: a VCDM 1.1 credential uses issuanceDate and expirationDate",
+                DataModelVersion::V2 => "issuanceDate/expirationDate are VCDM 1.1 terms",
+                DataModelVersion::V1 => "validFrom/validUntil are VCDM 2.0 terms",
             },
         ));
     }

@@ -389,5 +389,6 @@ fn other_spellings_of_the_members_read_are_refused() {
     );
     map.insert("licence".into(), json!("L-1"));
     map.insert("https://licences.example/vocab#holder".into(), json!("H-1"));
+    map.insert("h".into(), json!("a term that begins an IRI's text, not an IRI"));
     Credential::from_json(map).unwrap();
 }

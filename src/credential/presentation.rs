@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::parts::{typed_objects, TypedObject};
-use super::protected::{check_protected_terms, check_signed_spellings, Scope};
+use super::protected::{check_signed_spellings, Scope};
 use super::{check_context, check_optional_id, check_types, party_id, DataModelVersion};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
@@ -26,10 +26,8 @@ impl Presentation {
     /// Validates a parsed presentation.
     pub fn from_json(json: Map<String, Value>) -> Result<Self> {
         let version = check_context(&json)?;
-        if version == DataModelVersion::V2 {
-            check_protected_terms(&json, Scope::Presentation)?;
-        }
-        check_signed_spellings(&json)?;
+        let protected = (version == DataModelVersion::V2).then_some(Scope::Presentation);
+        check_signed_spellings(&json, protected)?;
         check_types(&json, "VerifiablePresentation")?;
         check_optional_id(&json, "the presentation")?;
         if let Some(holder) = json.get("holder") {

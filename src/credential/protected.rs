@@ -82,33 +82,6 @@ pub(crate) enum Scope {
     Presentation,
 }
 
-/// Refuses a document whose `@context` objects define a protected term.
-pub(crate) fn check_protected_terms(json: &Map<String, Value>, scope: Scope) -> Result<()> {
-    let scoped = match scope {
-        Scope::Credential => CREDENTIAL,
-        Scope::Presentation => PRESENTATION,
-    };
-    let contexts = match json.get("@context") {
-        Some(Value::Array(items)) => items.as_slice(),
-        _ => return Ok(()),
-    };
-    for context in contexts.iter().filter_map(Value::as_object) {
-        let protected = context
-            .keys()
-            .find(|term| BASE.binary_search(&term.as_str()).is_ok() || scoped.binary_search(&term.as_str()).is_ok());
-        if let Some(term) = protected {
-            return Err(Error::new(
-                ErrorCode::ProtectedTermRedefined,
-                format!(
-                    "an @context object redefines {}, a term the VC 2.0 context protects",
-                    quoted(term)
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// The namespaces of the VC vocabularies: the members the verifier reads
 /// (validity, issuer, status, subjects…) have their IRIs here.
 const VC_NAMESPACES: [&str; 2] = [
@@ -116,49 +89,26 @@ const VC_NAMESPACES: [&str; 2] = [
     "https://www.w3.org/ns/credentials/status#",
 ];
 
-/// Whether `iri` is in a VC namespace, or is a prefix or vocabulary from
-/// which one is reached (`https://www.w3.org/`).
+/// Whether `iri` is in a VC namespace or reaches one as a prefix or
+/// vocabulary (`https://www.w3.org/`), or is a compact IRI with the VC 1.1
+/// context's `cred` prefix. A prefix or vocabulary that does not reach a
+/// VC namespace cannot make an IRI in one, so no expansion is needed.
 fn reaches_vc_namespace(iri: &str) -> bool {
+    // A prefix of a namespace only counts past its scheme
+    // (`https://www.w3.org/`), not as a term that begins one (`h`).
     !iri.is_empty()
-        && VC_NAMESPACES
-            .iter()
-            .any(|ns| iri.starts_with(ns) || ns.starts_with(iri))
+        && (iri.starts_with("cred:")
+            || VC_NAMESPACES
+                .iter()
+                .any(|ns| iri.starts_with(ns) || (iri.len() > "https://".len() && ns.starts_with(iri))))
 }
 
-fn redefined(why: String) -> Error {
+fn redefined(why: &'static str) -> Error {
     Error::new(ErrorCode::ProtectedTermRedefined, why)
 }
 
-fn misspelled(why: String) -> Error {
+fn misspelled(why: &'static str) -> Error {
     Error::new(ErrorCode::SignedFormMismatch, why)
-}
-
-/// The prefixes and vocabulary an inline context defines, to expand the
-/// compact and vocabulary-relative IRIs it and the document use.
-#[derive(Default)]
-struct Prefixes<'a> {
-    terms: Vec<(&'a str, &'a str)>,
-    vocab: Option<&'a str>,
-}
-
-impl Prefixes<'_> {
-    /// `iri` made absolute as far as the inline contexts say: `p:s` with an
-    /// inline prefix `p`, or `s` under the inline `@vocab`; else as written.
-    fn expand(&self, iri: &str) -> String {
-        if let Some((prefix, suffix)) = iri.split_once(':') {
-            if let Some((_, base)) = self.terms.iter().find(|(term, _)| *term == prefix) {
-                return format!("{base}{suffix}");
-            }
-            if prefix == "cred" {
-                return format!("{}{suffix}", VC_NAMESPACES[0]);
-            }
-            return iri.to_owned();
-        }
-        match self.vocab {
-            Some(vocab) if !iri.starts_with('@') => format!("{vocab}{iri}"),
-            _ => iri.to_owned(),
-        }
-    }
 }
 
 /// The IRI a term definition maps to (a string, or an object's `@id`).
@@ -170,37 +120,37 @@ fn mapped_iri(definition: &Value) -> &str {
     }
 }
 
-/// Checks one inline context object, and the scoped contexts in it.
-fn check_inline_context<'a>(context: &'a Map<String, Value>, prefixes: &mut Prefixes<'a>) -> Result<()> {
-    for (term, definition) in context {
-        let iri = mapped_iri(definition);
-        if term == "@vocab" {
-            prefixes.vocab = Some(iri);
-        } else if !term.starts_with('@') && !iri.is_empty() {
-            prefixes.terms.push((term, iri));
+/// Checks one inline context object, and the scoped contexts in it:
+/// `protected`, the type-scoped terms the VC 2.0 context protects besides
+/// its own (none for VCDM 1.1), may not be defined again.
+fn check_inline_context(context: &Map<String, Value>, protected: Option<&[&str]>) -> Result<()> {
+    if let Some(scoped) = protected {
+        let redefines =
+            |term: &&String| BASE.binary_search(&term.as_str()).is_ok() || scoped.binary_search(&term.as_str()).is_ok();
+        if let Some(term) = context.keys().find(redefines) {
+            return Err(Error::new(
+                ErrorCode::ProtectedTermRedefined,
+                format!(
+                    "an @context object redefines {}, a term the VC 2.0 context protects",
+                    quoted(term)
+                ),
+            ));
         }
     }
     for (term, definition) in context {
         let iri = mapped_iri(definition);
-        // A keyword alias (`"kind": "@type"`), or an IRI of (or reaching)
-        // the VC vocabularies, directly or through a prefix or @vocab.
+        // A keyword alias (`"kind": "@type"`), or a term, prefix or @vocab
+        // mapped into (or reaching) the VC vocabularies.
         let keyword_alias = !term.starts_with('@') && iri.starts_with('@');
-        if keyword_alias || reaches_vc_namespace(&prefixes.expand(iri)) || reaches_vc_namespace(iri) {
-            return Err(redefined(format!(
-                "an @context object maps {} to {}: only the VC contexts define those",
-                quoted(term),
-                quoted(iri)
-            )));
+        if keyword_alias || reaches_vc_namespace(iri) {
+            return Err(redefined(
+                "an inline context aliases a keyword or maps into the VC vocabulary",
+            ));
         }
         match definition.get("@context") {
             None => {}
-            Some(Value::Object(scoped)) => check_inline_context(scoped, prefixes)?,
-            Some(_) => {
-                return Err(redefined(format!(
-                    "the scoped context of {} is not an inline object: what it defines cannot be checked",
-                    quoted(term)
-                )))
-            }
+            Some(Value::Object(scoped)) => check_inline_context(scoped, protected)?,
+            Some(_) => return Err(redefined("a scoped context given by URL")),
         }
     }
     Ok(())
@@ -216,33 +166,30 @@ fn check_inline_context<'a>(context: &'a Map<String, Value>, prefixes: &mut Pref
 /// the VC vocabularies or is `@nest`; anywhere, `@included`, an `@context`
 /// inside the document, or a node with the document's own `id`, which a
 /// JSON-LD reader merges into it (`SIGNED_FORM_MISMATCH`). For VCDM 1.1
-/// and 2.0 alike.
-pub(crate) fn check_signed_spellings(json: &Map<String, Value>) -> Result<()> {
-    let mut prefixes = Prefixes::default();
+/// and 2.0 alike; for 2.0 (`protected` the document's scope), no inline
+/// context may define a term the VC 2.0 context protects
+/// (`PROTECTED_TERM_REDEFINED`).
+pub(crate) fn check_signed_spellings(json: &Map<String, Value>, protected: Option<Scope>) -> Result<()> {
+    let protected = protected.map(|scope| match scope {
+        Scope::Credential => CREDENTIAL,
+        Scope::Presentation => PRESENTATION,
+    });
     if let Some(Value::Array(contexts)) = json.get("@context") {
         for context in contexts.iter().filter_map(Value::as_object) {
-            check_inline_context(context, &mut prefixes)?;
+            check_inline_context(context, protected)?;
         }
     }
-    if let Some(key) = json
-        .keys()
-        .find(|k| *k == "@nest" || (!k.starts_with('@') && reaches_vc_namespace(&prefixes.expand(k))))
-    {
-        return Err(misspelled(format!(
-            "{} is not a term: the verifier reads members by their terms only",
-            quoted(key)
-        )));
-    }
     let own_id = json.get("id").and_then(Value::as_str);
-    // Proofs may carry their own @context (Data Integrity); a presentation's
-    // credentials are checked as the credentials they are.
-    let mut nodes: Vec<&Value> = json
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "@context" | "proof" | "verifiableCredential"))
-        .map(|(_, v)| v)
-        .collect();
-    if json.contains_key("@included") {
-        return Err(misspelled("@included adds nodes the verifier does not read".into()));
+    let mut nodes: Vec<&Value> = Vec::new();
+    for (key, value) in json {
+        if matches!(key.as_str(), "@nest" | "@included") || (!key.starts_with('@') && reaches_vc_namespace(key)) {
+            return Err(misspelled("a member not written as its term"));
+        }
+        // Proofs may carry their own @context (Data Integrity); a
+        // presentation's credentials are checked as the credentials they are.
+        if !matches!(key.as_str(), "@context" | "proof" | "verifiableCredential") {
+            nodes.push(value);
+        }
     }
     // Depth is bounded by the reader's limit; a work list, not recursion.
     while let Some(value) = nodes.pop() {
@@ -250,14 +197,10 @@ pub(crate) fn check_signed_spellings(json: &Map<String, Value>) -> Result<()> {
             Value::Array(items) => nodes.extend(items),
             Value::Object(node) => {
                 if node.contains_key("@context") || node.contains_key("@included") {
-                    return Err(misspelled(
-                        "an @context or @included inside the document changes what it says to a JSON-LD reader".into(),
-                    ));
+                    return Err(misspelled("an @context or @included inside the document"));
                 }
                 if own_id.is_some() && node.get("id").and_then(Value::as_str) == own_id {
-                    return Err(misspelled(
-                        "a node inside the document has the document's own id: a JSON-LD reader merges it in".into(),
-                    ));
+                    return Err(misspelled("a node inside the document has its id"));
                 }
                 nodes.extend(node.values());
             }
@@ -304,9 +247,9 @@ mod tests {
     #[test]
     fn presentations_protect_their_own_terms() {
         let vp = serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", {"holder": "https://e.example/h"}]});
-        let e = check_protected_terms(vp.as_object().unwrap(), Scope::Presentation).unwrap_err();
+        let e = check_signed_spellings(vp.as_object().unwrap(), Some(Scope::Presentation)).unwrap_err();
         assert_eq!(e.code(), ErrorCode::ProtectedTermRedefined);
         assert!(e.detail().contains("\"holder\""), "{}", e.detail());
-        check_protected_terms(vp.as_object().unwrap(), Scope::Credential).unwrap();
+        check_signed_spellings(vp.as_object().unwrap(), Some(Scope::Credential)).unwrap();
     }
 }

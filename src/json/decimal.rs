@@ -68,9 +68,6 @@ pub(crate) fn reads_as_written(text: &[u8], value: f64) -> bool {
 }
 
 impl Decimal {
-    // Called for the written number and its signed text: one copy of the
-    // code in the WebAssembly module rather than one per call site.
-    #[inline(never)]
     fn read(text: &[u8]) -> Decimal {
         let mut digits = Vec::new();
         let mut truncated = false;
