@@ -18,8 +18,13 @@ fuzz_target!(|data: &[u8]| {
     };
     let options = ResolutionOptions {
         public_key_format: format,
-        enable_experimental_public_key_types: choice & 0x10 != 0,
-        enable_encryption_key_derivation: choice & 0x20 != 0,
+        // Unset, true or false: the three behave differently.
+        enable_experimental_public_key_types: match (choice >> 4) & 3 {
+            0 => None,
+            1 => Some(true),
+            _ => Some(false),
+        },
+        enable_encryption_key_derivation: choice & 0x40 != 0,
         ..ResolutionOptions::default()
     };
     let parsed = parse_did_url(text);
