@@ -103,6 +103,14 @@ impl Media {
         }
     }
 
+    /// The other kind: a presentation for a credential, and back.
+    fn other(self) -> Media {
+        match self {
+            Media::Credential => Media::Presentation,
+            Media::Presentation => Media::Credential,
+        }
+    }
+
     /// The `type` of an envelope holding this content (VCDM 2.0 §4.13, §4.14).
     pub fn enveloped_type(self) -> &'static str {
         match self {
@@ -198,10 +206,7 @@ pub fn open_envelope(envelope: &Map<String, Value>, media: Media) -> Result<Enve
                 format!("the id of an {expected} must be a data: URL"),
             )
         })?;
-    let other = match media {
-        Media::Credential => Media::Presentation,
-        Media::Presentation => Media::Credential,
-    };
+    let other = media.other();
     if media_type == other.media_type() {
         return Err(Error::new(
             ErrorCode::TypeInvalid,

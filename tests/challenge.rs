@@ -6,24 +6,13 @@
 use passerelle::crypto::Ed25519KeyPair;
 use passerelle::verify::CheckName;
 use passerelle::{ErrorCode, Issuer, Report, Timestamp, Verifier, VerifyOptions};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
+
+mod common;
+use common::{object, permit};
 
 fn at() -> Timestamp {
     Timestamp::parse("2026-11-23T12:00:00Z").unwrap()
-}
-
-fn object(value: Value) -> Map<String, Value> {
-    value.as_object().unwrap().clone()
-}
-
-fn credential(issuer: &str) -> Map<String, Value> {
-    object(json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "type": ["VerifiableCredential"],
-        "issuer": issuer,
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {"id": "did:example:operator-42"}
-    }))
 }
 
 fn expecting(challenge: Option<&str>, domain: Option<&str>) -> VerifyOptions {
@@ -40,7 +29,7 @@ fn proof_code(report: &Report) -> Option<ErrorCode> {
 #[test]
 fn a_credential_whose_proof_lacks_the_expected_challenge_or_domain_fails() {
     let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[61; 32]));
-    let signed = issuer.issue(credential(issuer.did()), at()).unwrap().to_json_string();
+    let signed = issuer.issue(permit(issuer.did()), at()).unwrap().to_json_string();
     let verifier = Verifier::offline();
     assert!(verifier.verify(signed.as_bytes(), &expecting(None, None)).verified());
     let report = verifier.verify(signed.as_bytes(), &expecting(Some("n-1"), None));
@@ -48,7 +37,7 @@ fn a_credential_whose_proof_lacks_the_expected_challenge_or_domain_fails() {
     let report = verifier.verify(signed.as_bytes(), &expecting(None, Some("counter.example")));
     assert_eq!(proof_code(&report), Some(ErrorCode::DomainMismatch));
 
-    let token = issuer.issue_jwt(credential(issuer.did()), at()).unwrap();
+    let token = issuer.issue_jwt(permit(issuer.did()), at()).unwrap();
     let report = verifier.verify(token.as_bytes(), &expecting(Some("n-1"), None));
     assert_eq!(proof_code(&report), Some(ErrorCode::ChallengeMismatch));
 }
@@ -56,8 +45,8 @@ fn a_credential_whose_proof_lacks_the_expected_challenge_or_domain_fails() {
 #[test]
 fn a_presentation_binds_the_challenge_and_its_credentials_need_not() {
     let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[62; 32]));
-    let signed = issuer.issue(credential(issuer.did()), at()).unwrap().into_json();
-    let enveloped = issuer.issue_enveloped(credential(issuer.did()), at()).unwrap();
+    let signed = issuer.issue(permit(issuer.did()), at()).unwrap().into_json();
+    let enveloped = issuer.issue_enveloped(permit(issuer.did()), at()).unwrap();
     let holder = Issuer::did_key(Ed25519KeyPair::from_seed(&[63; 32]));
     let presentation = object(json!({
         "@context": ["https://www.w3.org/ns/credentials/v2"],

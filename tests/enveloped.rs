@@ -11,22 +11,11 @@ use passerelle::verify::{CheckName, DocumentKind, Outcome};
 use passerelle::{ErrorCode, Issuer, Report, Timestamp, Verifier, VerifyOptions};
 use serde_json::{json, Map, Value};
 
+mod common;
+use common::{object, permit};
+
 fn at() -> Timestamp {
     Timestamp::parse("2026-11-23T12:00:00Z").unwrap()
-}
-
-fn object(value: Value) -> Map<String, Value> {
-    value.as_object().unwrap().clone()
-}
-
-fn credential(issuer: &str) -> Map<String, Value> {
-    object(json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "type": ["VerifiableCredential", "MinesActPermit"],
-        "issuer": issuer,
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {"id": "did:example:operator-42", "permitNumber": "YT-MA-0042"}
-    }))
 }
 
 fn issuer() -> Issuer<Ed25519KeyPair> {
@@ -51,7 +40,7 @@ fn failure(report: &Report) -> (CheckName, ErrorCode) {
 #[test]
 fn an_enveloped_credential_verifies_as_the_credential_inside() {
     let issuer = issuer();
-    let enveloped = issuer.issue_enveloped(credential(issuer.did()), at()).unwrap();
+    let enveloped = issuer.issue_enveloped(permit(issuer.did()), at()).unwrap();
     assert_eq!(enveloped["@context"], json!("https://www.w3.org/ns/credentials/v2"));
     assert_eq!(enveloped["type"], json!("EnvelopedVerifiableCredential"));
     assert!(enveloped["id"]
@@ -68,7 +57,7 @@ fn an_enveloped_credential_verifies_as_the_credential_inside() {
         .verify_credential(bytes.as_bytes(), &options)
         .verified());
     // The credential inside is what is checked: its expiry too.
-    let mut expiring = credential(issuer.did());
+    let mut expiring = permit(issuer.did());
     expiring.insert("validUntil".into(), json!("2026-06-01T00:00:00Z"));
     let report = verify(&issuer.issue_enveloped(expiring, at()).unwrap());
     assert_eq!(
@@ -80,7 +69,7 @@ fn an_enveloped_credential_verifies_as_the_credential_inside() {
 #[test]
 fn an_enveloped_presentation_verifies_as_the_presentation_inside() {
     let issuer = issuer();
-    let vc = issuer.issue_enveloped(credential(issuer.did()), at()).unwrap();
+    let vc = issuer.issue_enveloped(permit(issuer.did()), at()).unwrap();
     let holder = Issuer::did_key(P256KeyPair::from_secret_bytes(&[52; 32]).unwrap());
     let presentation = object(json!({
         "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -122,7 +111,7 @@ fn an_enveloped_presentation_verifies_as_the_presentation_inside() {
 #[test]
 fn an_envelope_breaking_the_data_model_rules_is_refused_with_a_code() {
     let issuer = issuer();
-    let good = issuer.issue_enveloped(credential(issuer.did()), at()).unwrap();
+    let good = issuer.issue_enveloped(permit(issuer.did()), at()).unwrap();
     let token = good["id"]
         .as_str()
         .unwrap()
@@ -223,7 +212,7 @@ fn an_envelope_breaking_the_data_model_rules_is_refused_with_a_code() {
 #[test]
 fn a_bad_envelope_inside_a_presentation_fails_that_credential() {
     let issuer = issuer();
-    let mut vc = issuer.issue_enveloped(credential(issuer.did()), at()).unwrap();
+    let mut vc = issuer.issue_enveloped(permit(issuer.did()), at()).unwrap();
     vc["@context"] = json!(["https://www.w3.org/2018/credentials/v1"]);
     let holder = Issuer::did_key(Ed25519KeyPair::from_seed(&[53; 32]));
     let presentation = object(json!({

@@ -6,6 +6,8 @@ pub mod cli;
 
 use std::path::PathBuf;
 
+use serde_json::{json, Map, Value};
+
 /// The third-party conformance data (`../shared/conformance`, or `$CONFORMANCE_DIR`).
 pub fn conformance_dir() -> PathBuf {
     std::env::var_os("CONFORMANCE_DIR")
@@ -56,4 +58,20 @@ pub fn citizenship_context() -> std::collections::HashMap<String, String> {
         text("jsonld-contexts/w3id.org/citizenship/v4rc1"),
     );
     loader
+}
+
+/// A JSON object's map.
+pub fn object(value: Value) -> Map<String, Value> {
+    value.as_object().unwrap().clone()
+}
+
+/// An unsigned VCDM 2.0 permit of `issuer`, valid from 2026-01-01.
+pub fn permit(issuer: &str) -> Map<String, Value> {
+    object(json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "MinesActPermit"],
+        "issuer": issuer,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:operator-42", "permitNumber": "YT-MA-0042"}
+    }))
 }
