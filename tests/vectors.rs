@@ -19,3 +19,24 @@ fn every_test_vector_gives_its_expected_verdict_and_codes() {
         failures.join("\n")
     );
 }
+
+/// The report's JSON text, written directly for the WebAssembly bindings,
+/// is the text of its JSON value, for every report the vectors give.
+#[test]
+fn every_vector_report_writes_the_same_json_text_both_ways() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors");
+    let results = passerelle::vectors::run_dir(&dir).unwrap();
+    let mut compared = 0;
+    for result in &results {
+        let Some(report) = &result.report else { continue };
+        let value = report.to_json();
+        assert_eq!(
+            report.to_json_text(),
+            passerelle::json::to_text(&value).unwrap(),
+            "{}",
+            result.id
+        );
+        compared += 1;
+    }
+    assert!(compared >= 150, "only {compared} reports compared");
+}

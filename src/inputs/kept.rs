@@ -228,9 +228,9 @@ impl KeptVerifier {
 
     /// Inputs for a call: the policies it was made with, nothing supplied
     /// yet, digests on. The time is the one it was made with, if it was
-    /// given one, else `now`.
-    pub fn call_inputs(&self, now: Timestamp) -> Inputs {
-        let time = if self.time_given { self.options.time } else { now };
+    /// given one, else what `now` reads (the clock is read only then).
+    pub fn call_inputs(&self, now: impl FnOnce() -> Timestamp) -> Inputs {
+        let time = if self.time_given { self.options.time } else { now() };
         let mut inputs = Inputs::blank(time, None).with_digests();
         inputs.options = VerifyOptions {
             time,

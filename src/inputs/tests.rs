@@ -161,7 +161,7 @@ fn a_kept_verifier_verifies_a_list_again_only_when_its_bytes_change() {
     let at = t("2026-06-01T00:00:00Z");
     let (mut kept, _) = Inputs::new(at).with_digests().build().unwrap();
     let call = |kept: &mut KeptVerifier, list: Vec<u8>| {
-        let mut inputs = kept.call_inputs(at);
+        let mut inputs = kept.call_inputs(|| at);
         inputs.status_list(LIST, list);
         let options = kept.supply(inputs).unwrap();
         kept.verify(&w.credential, &options)
@@ -173,7 +173,7 @@ fn a_kept_verifier_verifies_a_list_again_only_when_its_bytes_change() {
     assert!(call(&mut kept, good.clone()).verified());
     assert_eq!(lists_read(&kept), 1);
     // Nothing given: the kept list serves.
-    let options = kept.supply(kept.call_inputs(at)).unwrap();
+    let options = kept.supply(kept.call_inputs(|| at)).unwrap();
     assert!(kept.verify(&w.credential, &options).verified());
     assert_eq!(lists_read(&kept), 1);
     // Other bytes at the same URL: verified again, and they say revoked.
@@ -192,7 +192,7 @@ fn a_kept_verifier_without_a_source_gains_one_when_a_call_gives_lists() {
     let report = kept.verify(&w.credential, &kept.options().clone());
     let status = report.check(CheckName::Status).unwrap();
     assert_eq!(status.code, Some(ErrorCode::StatusListUnavailable));
-    let mut call = kept.call_inputs(at);
+    let mut call = kept.call_inputs(|| at);
     call.status_list(LIST, published(&w));
     let options = kept.supply(call).unwrap();
     assert!(kept.verify(&w.credential, &options).verified());
@@ -206,7 +206,7 @@ fn what_calls_give_stays_bounded_and_what_it_was_made_with_stays() {
     made.status_list("https://status.example/made", b"{}".to_vec());
     let (mut kept, _) = made.build().unwrap();
     for n in 0..CAPACITY + 5 {
-        let mut call = kept.call_inputs(at);
+        let mut call = kept.call_inputs(|| at);
         call.status_list(
             format!("https://status.example/{n}"),
             format!("{{\"n\": {n}}}").into_bytes(),
@@ -232,7 +232,7 @@ fn a_document_given_again_unchanged_is_kept_once_and_a_changed_one_replaces_it()
     };
     let multibase = Ed25519KeyPair::from_seed(&[1; 32]).public_key_multibase();
     for _ in 0..3 {
-        let mut call = kept.call_inputs(at);
+        let mut call = kept.call_inputs(|| at);
         call.did_document_text(document(&multibase));
         kept.supply(call).unwrap();
     }
@@ -241,7 +241,7 @@ fn a_document_given_again_unchanged_is_kept_once_and_a_changed_one_replaces_it()
     let resolver = Shared(Arc::clone(&kept.sources));
     let before = resolver.resolve("did:web:issuer.example", at).unwrap();
     let other = Ed25519KeyPair::from_seed(&[2; 32]).public_key_multibase();
-    let mut call = kept.call_inputs(at);
+    let mut call = kept.call_inputs(|| at);
     call.did_document_text(document(&other));
     kept.supply(call).unwrap();
     assert_ne!(resolver.resolve("did:web:issuer.example", at).unwrap(), before);
@@ -299,7 +299,7 @@ fn a_supplied_document_is_read_once_for_many_credentials_and_again_when_it_chang
     // The issuer's document replaced by one with another key: the kept
     // method goes with it, and the credential no longer verifies.
     let (_, other_document) = web_issued(2);
-    let mut call = kept.call_inputs(at);
+    let mut call = kept.call_inputs(|| at);
     call.did_document_text(other_document);
     let options = kept.supply(call).unwrap();
     let report = kept.verify(&credential, &options);

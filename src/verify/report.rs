@@ -7,6 +7,7 @@ use serde::ser::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode, Lang};
+use crate::json_string::write_string;
 use crate::secured::EvidenceKey;
 
 /// The version of the JSON form of a report ([`Report::to_json`]).
@@ -365,9 +366,90 @@ impl Report {
         }
         Value::Object(report)
     }
+
+    /// The text of [`Report::to_json`], written directly: what the
+    /// WebAssembly bindings hand to JavaScript, without building the JSON
+    /// value first.
+    pub fn to_json_text(&self) -> String {
+        let mut out = String::with_capacity(1024 + 768 * self.checks.len());
+        self.write_json(&mut out);
+        out
+    }
+
+    fn write_json(&self, out: &mut String) {
+        // REPORT_VERSION, spelt out (a test compares this with `to_json`).
+        out.push_str("{\"reportVersion\":2,\"kind\":");
+        write_string(self.kind.as_str(), out);
+        out.push_str(if self.verified() {
+            ",\"verified\":true"
+        } else {
+            ",\"verified\":false"
+        });
+        out.push_str(",\"checks\":[");
+        for (i, check) in self.checks.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            check.write_json(out);
+        }
+        out.push(']');
+        if self.kind == DocumentKind::Presentation {
+            out.push_str(",\"credentials\":[");
+            for (i, credential) in self.credentials.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                credential.write_json(out);
+            }
+            out.push(']');
+        }
+        out.push('}');
+    }
+}
+
+/// Appends `"key":` and `{"en": …, "fr": …}`.
+fn write_bilingual(key: &str, en: &str, fr: &str, out: &mut String) {
+    write_string(key, out);
+    out.push_str(":{\"en\":");
+    write_string(en, out);
+    out.push_str(",\"fr\":");
+    write_string(fr, out);
+    out.push('}');
 }
 
 impl Check {
+    fn write_json(&self, out: &mut String) {
+        out.push_str("{\"name\":");
+        write_string(self.name.as_str(), out);
+        out.push_str(",\"outcome\":");
+        write_string(self.outcome.as_str(), out);
+        if let Some(code) = self.code {
+            out.push_str(",\"code\":");
+            write_string(code.as_str(), out);
+        }
+        out.push(',');
+        write_bilingual("message", &self.message.en, &self.message.fr, out);
+        out.push_str(",\"evidence\":[");
+        for (i, (key, value)) in self.evidence.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"name\":");
+            write_string(key.name(), out);
+            out.push_str(",\"value\":");
+            write_string(value, out);
+            out.push(',');
+            write_bilingual("label", key.label(Lang::En), key.label(Lang::Fr), out);
+            out.push('}');
+        }
+        out.push(']');
+        if let Some(detail) = &self.detail {
+            out.push_str(",\"detail\":");
+            write_string(detail, out);
+        }
+        out.push('}');
+    }
+
     fn to_json(&self) -> Value {
         let text = |s: &str| Value::String(s.to_owned());
         let mut check = Map::new();
@@ -459,5 +541,36 @@ mod tests {
             "a credential's report has no credentials"
         );
         assert_eq!(serde_json::to_value(&report).unwrap(), json, "Serialize writes to_json");
+    }
+
+    #[test]
+    fn json_text_is_the_text_of_to_json() {
+        let awkward = Error::new(ErrorCode::ProofSignatureInvalid, "a \"quote\", \\, \n, \u{1}, é ← ");
+        let checks = || {
+            vec![
+                Check::passed(CheckName::Parse, vec![(EvidenceKey::Bytes, "1598".into())]),
+                Check::failed(
+                    CheckName::Proof,
+                    &awkward,
+                    vec![(EvidenceKey::Issuer, "did:x:\"y\"".into())],
+                ),
+                Check::skipped(CheckName::Trust, "not run", "pas fait"),
+            ]
+        };
+        let credential = Report::new(DocumentKind::Credential, checks(), Vec::new());
+        let presentation = Report::new(
+            DocumentKind::Presentation,
+            checks(),
+            vec![
+                credential.clone(),
+                Report::new(DocumentKind::Credential, Vec::new(), Vec::new()),
+            ],
+        );
+        let empty = Report::new(DocumentKind::Presentation, Vec::new(), Vec::new());
+        for report in [credential, presentation, empty] {
+            let text = report.to_json_text();
+            assert_eq!(text, crate::json::to_text(&report.to_json()).unwrap());
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), report.to_json());
+        }
     }
 }

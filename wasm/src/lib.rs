@@ -223,7 +223,7 @@ fn report_of(
     } else {
         verifier.verify(text.as_bytes(), options)
     };
-    to_js(&report.to_json())
+    js_sys::JSON::parse(&report.to_json_text())
 }
 
 /// A verifier made once and reused: its trust anchors, registry snapshots,
@@ -283,7 +283,7 @@ impl PasserelleVerifier {
     fn verify(&self, input: &JsValue, options: &JsValue, presentation: bool) -> Result<JsValue, JsValue> {
         let text = json_text(input)?;
         let mut verifier = self.inner.borrow_mut();
-        let mut call = verifier.call_inputs(now());
+        let mut call = verifier.call_inputs(now);
         read_options(options, KEPT_CALL_KEYS, &mut call)?;
         let options = verifier.supply(call).map_err(|e| js_error(&e))?;
         report_of(&verifier, &text, &options, presentation)
