@@ -7,7 +7,7 @@
 use std::fmt;
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $variant:ident => $code:literal, $en:literal, $fr:literal; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident $(if $feature:literal)? => $code:literal, $en:literal, $fr:literal; )*) => {
         /// A stable, machine-readable error code.
         ///
         /// `code.as_str()` is the string used in reports, the CLI and test
@@ -15,23 +15,23 @@ macro_rules! codes {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum ErrorCode {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[$doc])* $(#[cfg(feature = $feature)])? $variant, )*
         }
 
         impl ErrorCode {
             /// Every code, in table order.
-            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+            pub const ALL: &'static [ErrorCode] = &[$( $(#[cfg(feature = $feature)])? ErrorCode::$variant, )*];
 
             /// The stable string form, e.g. `"PROOF_SIGNATURE_INVALID"`.
             pub fn as_str(self) -> &'static str {
-                match self { $(ErrorCode::$variant => $code,)* }
+                match self { $( $(#[cfg(feature = $feature)])? ErrorCode::$variant => $code, )* }
             }
 
             /// A short explanation for a person, in the given language.
             pub fn message(self, lang: Lang) -> &'static str {
                 match (self, lang) {
-                    $( (ErrorCode::$variant, Lang::En) => $en,
-                       (ErrorCode::$variant, Lang::Fr) => $fr, )*
+                    $( $(#[cfg(feature = $feature)])? (ErrorCode::$variant, Lang::En) => $en,
+                       $(#[cfg(feature = $feature)])? (ErrorCode::$variant, Lang::Fr) => $fr, )*
                 }
             }
 
@@ -227,6 +227,68 @@ codes! {
     JoseClaimsInvalid => "JOSE_CLAIMS_INVALID",
         "The JWT claims conflict with the credential they secure.",
         "Les revendications du JWT contredisent l’attestation qu’elles protègent.";
+    /// An SD-JWT is not an Issuer-signed JWT followed by `~`-separated
+    /// Disclosures and an optional Key Binding JWT (RFC 9901 §4).
+    SdJwtMalformed if "sd-jwt" => "SD_JWT_MALFORMED",
+        "The selective-disclosure token (SD-JWT) is not well-formed.",
+        "Le jeton à divulgation sélective (SD-JWT) est mal formé.";
+    /// A Disclosure is not the base64url of a JSON array of a salt and a
+    /// value, or a salt, claim name and value (RFC 9901 §4.2), or names `_sd` or `...`.
+    SdJwtDisclosureInvalid if "sd-jwt" => "SD_JWT_DISCLOSURE_INVALID",
+        "A disclosed claim is not well-formed.",
+        "Une revendication divulguée est mal formée.";
+    /// A digest appears more than once in the SD-JWT, or a Disclosure is sent twice (RFC 9901 §7.1 step 4).
+    SdJwtDigestReused if "sd-jwt" => "SD_JWT_DIGEST_REUSED",
+        "A disclosure digest appears more than once.",
+        "Une empreinte de divulgation apparaît plus d’une fois.";
+    /// A Disclosure matches no digest of the Issuer-signed JWT, directly or
+    /// through other Disclosures (RFC 9901 §7.1 step 5).
+    SdJwtDisclosureUnreferenced if "sd-jwt" => "SD_JWT_DISCLOSURE_UNREFERENCED",
+        "A disclosed claim was not signed by the issuer.",
+        "Une revendication divulguée n’a pas été signée par l’émetteur.";
+    /// A disclosed claim would replace a claim already present at its level (RFC 9901 §7.1 step 3.3.2.3).
+    SdJwtClaimConflict if "sd-jwt" => "SD_JWT_CLAIM_CONFLICT",
+        "A disclosed claim would overwrite a claim the issuer wrote.",
+        "Une revendication divulguée remplacerait une revendication écrite par l’émetteur.";
+    /// `_sd` or `...` is used other than to carry digests, or `_sd_alg`
+    /// below the top level (RFC 9901 §4.1).
+    SdJwtPayloadInvalid if "sd-jwt" => "SD_JWT_PAYLOAD_INVALID",
+        "The issuer-signed part uses the reserved names _sd, ... or _sd_alg wrongly.",
+        "La partie signée par l’émetteur emploie mal les noms réservés _sd, ... ou _sd_alg.";
+    /// `_sd_alg` names a hash this verifier does not implement (only `sha-256`).
+    SdJwtHashUnsupported if "sd-jwt" => "SD_JWT_HASH_UNSUPPORTED",
+        "The disclosure digests use a hash algorithm this verifier does not accept.",
+        "Les empreintes de divulgation emploient un algorithme de hachage que ce vérificateur n’accepte pas.";
+    /// Key binding is required (the verifier asks for it, or the SD-JWT
+    /// names a holder key in `cnf`) and no Key Binding JWT was presented.
+    KeyBindingMissing if "sd-jwt" => "KEY_BINDING_MISSING",
+        "The holder did not prove possession of the credential’s key.",
+        "Le titulaire n’a pas prouvé qu’il détient la clé de l’attestation.";
+    /// The Key Binding JWT is not one (`typ` `kb+jwt`, `iat`, `aud`,
+    /// `nonce`, `sd_hash`), or the SD-JWT names no holder key it can be checked with.
+    KeyBindingInvalid if "sd-jwt" => "KEY_BINDING_INVALID",
+        "The holder’s proof of possession is not well-formed.",
+        "La preuve de possession du titulaire est mal formée.";
+    /// The Key Binding JWT's signature is not the holder key's (`cnf`).
+    KeyBindingSignatureInvalid if "sd-jwt" => "KEY_BINDING_SIGNATURE_INVALID",
+        "The holder’s proof of possession is not signed with the credential’s key.",
+        "La preuve de possession du titulaire n’est pas signée avec la clé de l’attestation.";
+    /// The Key Binding JWT's `nonce` is not the verifier's.
+    KeyBindingNonceMismatch if "sd-jwt" => "KEY_BINDING_NONCE_MISMATCH",
+        "The holder’s proof was made for another request (nonce).",
+        "La preuve du titulaire a été faite pour une autre demande (nonce).";
+    /// The Key Binding JWT's `aud` is not the verifier's.
+    KeyBindingAudienceMismatch if "sd-jwt" => "KEY_BINDING_AUDIENCE_MISMATCH",
+        "The holder’s proof was made for another verifier (audience).",
+        "La preuve du titulaire a été faite pour un autre vérificateur (audience).";
+    /// The Key Binding JWT's `sd_hash` is not the digest of what was presented.
+    KeyBindingHashMismatch if "sd-jwt" => "KEY_BINDING_HASH_MISMATCH",
+        "The holder’s proof does not cover the claims presented.",
+        "La preuve du titulaire ne couvre pas les revendications présentées.";
+    /// The Key Binding JWT's `iat` is in the future or older than the verifier accepts.
+    KeyBindingTimeInvalid if "sd-jwt" => "KEY_BINDING_TIME_INVALID",
+        "The holder’s proof was not made within the accepted time window.",
+        "La preuve du titulaire n’a pas été faite dans le délai accepté.";
     /// A DID or DID URL is malformed.
     DidInvalid => "DID_INVALID",
         "An identifier (DID) is malformed.",

@@ -10,7 +10,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::crypto::{KeyAlgorithm, PublicKey, Signer};
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -254,21 +254,33 @@ fn media_is(value: &str, expected: &str) -> bool {
     value == expected || value.strip_prefix("application/") == Some(expected)
 }
 
-/// Parses a compact JWS and checks its header and claims (not the signature).
-pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws<'_>> {
-    if input.len() > limits.max_bytes {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!("{} bytes, limit {}", input.len(), limits.max_bytes),
-        ));
-    }
-    let text = std::str::from_utf8(input.trim_ascii()).map_err(|_| malformed("not ASCII"))?;
+/// A compact JWS (a JWT) whose header passed the checks every JWS here
+/// must pass (`alg` one of the accepted algorithms, no `crit`, no `b64`) and
+/// whose payload is a JSON object. The signature is not verified yet: see
+/// [`SignedJwt::verify_signature`]. What the payload is, the caller checks
+/// (`typ`, claims): [`parse_compact`] for `vc+jwt`/`vp+jwt`, the SD-JWT
+/// module for the Issuer-signed JWT and the Key Binding JWT.
+#[derive(Clone, Debug)]
+pub struct SignedJwt<'a> {
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// The payload.
+    pub payload: Map<String, Value>,
+    /// The signing algorithm.
+    pub alg: JwsAlgorithm,
+    signing_input: &'a str,
+    signature: Vec<u8>,
+}
+
+/// Parses a compact JWS: three base64url parts, a header whose `alg` is
+/// EdDSA, ES256 or ES384 (never `none` or HMAC), no `crit` and no `b64`,
+/// and a JSON object payload read within `limits`.
+pub fn parse_signed_jwt(text: &str, limits: Limits) -> Result<SignedJwt<'_>> {
     let mut parts = text.split('.');
     let (Some(head), Some(body), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(malformed("a compact JWS has three parts"));
     };
     let header = json_part(head, "header", limits)?;
-
     let alg = match header.get("alg").and_then(Value::as_str) {
         Some("EdDSA") => JwsAlgorithm::EdDsa,
         Some("ES256") => JwsAlgorithm::Es256,
@@ -282,6 +294,100 @@ pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws<'_>> {
         }
         None => return Err(header_invalid("alg is missing")),
     };
+    match header.get("crit") {
+        None => {}
+        Some(Value::Array(names)) if !names.is_empty() => {
+            return Err(header_invalid(format!(
+                "crit lists {}, which this verifier does not understand",
+                Value::Array(names.clone())
+            )))
+        }
+        Some(other) => return Err(header_invalid(format!("crit must be a non-empty array, not {other}"))),
+    }
+    if header.contains_key("b64") {
+        return Err(header_invalid("b64 (unencoded payloads) is not supported"));
+    }
+    let payload = json_part(body, "payload", limits)?;
+    let signature = decode_part(sig, "signature")?;
+    Ok(SignedJwt {
+        header,
+        payload,
+        alg,
+        signing_input: &text[..head.len() + 1 + body.len()],
+        signature,
+    })
+}
+
+impl SignedJwt<'_> {
+    /// The `typ` header, if it is a string.
+    pub fn typ(&self) -> Option<&str> {
+        self.header.get("typ").and_then(Value::as_str)
+    }
+
+    /// Verifies the signature with `key`, whose type must be the one `alg`
+    /// names (an ES256 token cannot be checked with an Ed25519 key, nor the
+    /// reverse).
+    pub fn verify_signature(&self, key: &PublicKey) -> Result<()> {
+        verify_jws_signature(self.alg, self.signing_input, &self.signature, key)
+    }
+
+    /// The NumericDate claim `name` (`iat`, `nbf`, `exp`), if present.
+    pub fn time_claim(&self, name: &str) -> Result<Option<Timestamp>> {
+        time_claim(&self.payload, name)
+    }
+}
+
+fn verify_jws_signature(alg: JwsAlgorithm, signing_input: &str, signature: &[u8], key: &PublicKey) -> Result<()> {
+    if key.algorithm() != alg.key_algorithm() {
+        return Err(Error::new(
+            ErrorCode::JoseAlgorithmUnsupported,
+            format!("alg {} does not fit a {} key", alg.as_str(), key.algorithm()),
+        ));
+    }
+    let expected = match alg {
+        JwsAlgorithm::EdDsa | JwsAlgorithm::Es256 => 64,
+        JwsAlgorithm::Es384 => 96,
+    };
+    if signature.len() != expected {
+        return Err(Error::new(
+            ErrorCode::ProofValueInvalid,
+            format!("the JWS signature has {} bytes, not {expected}", signature.len()),
+        ));
+    }
+    key.verify(signing_input.as_bytes(), signature)
+}
+
+/// The NumericDate claim `name` of `claims`, if present.
+pub(crate) fn time_claim(claims: &Map<String, Value>, name: &str) -> Result<Option<Timestamp>> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .map(|s| Some(Timestamp::from_unix_seconds(s)))
+            .ok_or_else(|| Error::new(ErrorCode::JoseClaimsInvalid, format!("{name} must be whole seconds"))),
+        Some(_) => Err(Error::new(
+            ErrorCode::JoseClaimsInvalid,
+            format!("{name} must be a NumericDate"),
+        )),
+    }
+}
+
+/// Parses a compact JWS and checks its header and claims (not the signature).
+pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws<'_>> {
+    if input.len() > limits.max_bytes {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("{} bytes, limit {}", input.len(), limits.max_bytes),
+        ));
+    }
+    let text = std::str::from_utf8(input.trim_ascii()).map_err(|_| malformed("not ASCII"))?;
+    let SignedJwt {
+        header,
+        payload,
+        alg,
+        signing_input,
+        signature,
+    } = parse_signed_jwt(text, limits)?;
     let media = match header.get("typ") {
         None => None,
         Some(Value::String(typ)) if media_is(typ, Media::Credential.typ()) => Some(Media::Credential),
@@ -297,26 +403,12 @@ pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws<'_>> {
             return Err(header_invalid(format!("cty {cty} does not name the secured content")));
         }
     }
-    match header.get("crit") {
-        None => {}
-        Some(Value::Array(names)) if !names.is_empty() => {
-            return Err(header_invalid(format!(
-                "crit lists {}, which this verifier does not understand",
-                Value::Array(names.clone())
-            )))
-        }
-        Some(other) => return Err(header_invalid(format!("crit must be a non-empty array, not {other}"))),
-    }
-    if header.contains_key("b64") {
-        return Err(header_invalid("b64 (unencoded payloads) is not supported"));
-    }
     let kid = match header.get("kid") {
         Some(Value::String(kid)) if !kid.is_empty() => kid.clone(),
         Some(_) => return Err(header_invalid("kid must be a non-empty string")),
         None => return Err(header_invalid("kid is required: it names the verification method")),
     };
 
-    let payload = json_part(body, "payload", limits)?;
     for claim in ["vc", "vp"] {
         if payload.contains_key(claim) {
             return Err(Error::new(
@@ -334,14 +426,13 @@ pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws<'_>> {
         (None, true) => Media::Presentation,
         (None, false) => Media::Credential,
     };
-    let signature = decode_part(sig, "signature")?;
     Ok(Jws {
         header,
         payload,
         alg,
         kid,
         media,
-        signing_input: &text[..head.len() + 1 + body.len()],
+        signing_input,
         signature,
     })
 }
@@ -361,38 +452,12 @@ impl Jws<'_> {
     /// names (an ES256 token cannot be checked with an Ed25519 key, nor the
     /// reverse).
     pub fn verify_signature(&self, key: &PublicKey) -> Result<()> {
-        if key.algorithm() != self.alg.key_algorithm() {
-            return Err(Error::new(
-                ErrorCode::JoseAlgorithmUnsupported,
-                format!("alg {} does not fit a {} key", self.alg.as_str(), key.algorithm()),
-            ));
-        }
-        let expected = match self.alg {
-            JwsAlgorithm::EdDsa | JwsAlgorithm::Es256 => 64,
-            JwsAlgorithm::Es384 => 96,
-        };
-        if self.signature.len() != expected {
-            return Err(Error::new(
-                ErrorCode::ProofValueInvalid,
-                format!("the JWS signature has {} bytes, not {expected}", self.signature.len()),
-            ));
-        }
-        key.verify(self.signing_input.as_bytes(), &self.signature)
+        verify_jws_signature(self.alg, self.signing_input, &self.signature, key)
     }
 
     /// The NumericDate claim `name` (`iat`, `nbf`, `exp`), if present.
     pub fn time_claim(&self, name: &str) -> Result<Option<Timestamp>> {
-        match self.payload.get(name) {
-            None => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .map(|s| Some(Timestamp::from_unix_seconds(s)))
-                .ok_or_else(|| Error::new(ErrorCode::JoseClaimsInvalid, format!("{name} must be whole seconds"))),
-            Some(_) => Err(Error::new(
-                ErrorCode::JoseClaimsInvalid,
-                format!("{name} must be a NumericDate"),
-            )),
-        }
+        time_claim(&self.payload, name)
     }
 }
 
@@ -412,10 +477,23 @@ impl Jws<'_> {
 /// ```
 pub fn sign_compact(payload: &Map<String, Value>, kid: &str, media: Media, signer: &dyn Signer) -> Result<String> {
     let alg = JwsAlgorithm::for_key(signer.public_key().algorithm());
-    let header = json!({"alg": alg.as_str(), "kid": kid, "typ": media.typ()});
+    let mut header = Map::new();
+    header.insert("alg".into(), alg.as_str().into());
+    header.insert("kid".into(), kid.into());
+    header.insert("typ".into(), media.typ().into());
+    sign_with_header(&header, payload, signer)
+}
+
+/// A compact JWS of `payload` with the protected `header` as given (its
+/// `alg` must be the signer's: the caller writes it).
+pub(crate) fn sign_with_header(
+    header: &Map<String, Value>,
+    payload: &Map<String, Value>,
+    signer: &dyn Signer,
+) -> Result<String> {
     let signing_input = format!(
         "{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(Value::Object(header.clone()).to_string()),
         URL_SAFE_NO_PAD.encode(Value::Object(payload.clone()).to_string())
     );
     let signature = signer.sign(signing_input.as_bytes())?;
@@ -426,6 +504,7 @@ pub fn sign_compact(payload: &Map<String, Value>, kid: &str, media: Media, signe
 mod tests {
     use super::*;
     use crate::crypto::Ed25519KeyPair;
+    use serde_json::json;
 
     fn token(header: Value, payload: Value) -> String {
         format!(

@@ -86,6 +86,9 @@ pub mod jsonld;
 pub mod net;
 pub mod proof;
 pub mod registry;
+#[cfg(feature = "sd-jwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sd-jwt")))]
+pub mod sd_jwt;
 mod secured;
 pub mod status;
 mod table;

@@ -1,0 +1,238 @@
+//! Verifying an SD-JWT or SD-JWT+KB (RFC 9901 §7.1, §7.3): the issuer's
+//! signature, the Disclosures, the validity claims, and the Key Binding JWT
+//! when the verifier asks for one or the SD-JWT names a holder key.
+
+use serde_json::{Map, Value};
+
+use super::{digest, parse, KEY_BINDING_TYP};
+use crate::crypto::{jwk, PublicKey};
+use crate::error::{quoted, Error, ErrorCode, Result};
+use crate::jose::{parse_signed_jwt, time_claim};
+use crate::json::Limits;
+use crate::time::Timestamp;
+
+/// What [`verify`] checks against: explicit inputs, no clock read.
+#[derive(Clone, Debug)]
+pub struct VerifyOptions {
+    /// The verification time: `exp`/`nbf` of the SD-JWT and the Key
+    /// Binding JWT's `iat` are judged at it.
+    pub time: Timestamp,
+    /// Whether a Key Binding JWT is required even if the SD-JWT names no
+    /// holder key (then it fails: there is no key to check it with). It is
+    /// always required when the SD-JWT has `cnf`.
+    pub require_key_binding: bool,
+    /// The nonce the Key Binding JWT must carry; required when key binding is.
+    pub nonce: Option<String>,
+    /// The audience (`aud`) the Key Binding JWT must name; required when key binding is.
+    pub audience: Option<String>,
+    /// How old a Key Binding JWT may be, in seconds (default 300).
+    pub key_binding_max_age: i64,
+    /// How far in the future an `iat` or `nbf` may be, in seconds, for
+    /// clocks that differ (default 60).
+    pub clock_skew: i64,
+    /// Size and depth limits of every part.
+    pub limits: Limits,
+}
+
+impl VerifyOptions {
+    /// Options at `time`: key binding required only by `cnf`, no nonce or
+    /// audience yet, 300 s maximum age, 60 s skew, default limits.
+    pub fn new(time: Timestamp) -> Self {
+        VerifyOptions {
+            time,
+            require_key_binding: false,
+            nonce: None,
+            audience: None,
+            key_binding_max_age: 300,
+            clock_skew: 60,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The nonce the Key Binding JWT must carry.
+    pub fn with_nonce(mut self, nonce: &str) -> Self {
+        self.nonce = Some(nonce.to_owned());
+        self
+    }
+
+    /// The audience the Key Binding JWT must name.
+    pub fn with_audience(mut self, audience: &str) -> Self {
+        self.audience = Some(audience.to_owned());
+        self
+    }
+}
+
+/// A verified SD-JWT: the claims as disclosed, and what was checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verified {
+    /// The issuer-signed JWT's header.
+    pub header: Map<String, Value>,
+    /// The claims: those in the clear and those disclosed, `_sd` and
+    /// `_sd_alg` removed, undisclosed array elements left out.
+    pub claims: Map<String, Value>,
+    /// Where each Disclosure sent went, as JSON pointers into `claims`.
+    pub disclosed: Vec<String>,
+    /// Whether a Key Binding JWT was checked: signed by the holder key in
+    /// `cnf`, with the verifier's nonce and audience, recent, and covering
+    /// exactly what was presented.
+    pub key_bound: bool,
+}
+
+/// Verifies `input` (`<JWT>~<Disclosure>~…~[<KB-JWT>]`) with the issuer's
+/// key `issuer_key` (the caller has established that it is the issuer's:
+/// RFC 9901 §7.1 step 2.3). In order: the parts' form, the issuer's
+/// signature, `_sd_alg`, each Disclosure in its place (every digest once,
+/// every Disclosure referenced, no claim overwritten), `exp` and `nbf` at
+/// the verification time, then key binding (§7.3).
+pub fn verify(input: &str, issuer_key: &PublicKey, options: &VerifyOptions) -> Result<Verified> {
+    let sd_jwt = parse(input, options.limits)?;
+    sd_jwt.jwt.verify_signature(issuer_key)?;
+    let processed = sd_jwt.process(options.limits)?;
+    check_validity(&processed.claims, options)?;
+    let holder_key = processed.claims.get("cnf");
+    let required = options.require_key_binding || holder_key.is_some();
+    let key_bound = match (sd_jwt.key_binding, required) {
+        (None, false) => false,
+        (None, true) => {
+            return Err(Error::new(
+                ErrorCode::KeyBindingMissing,
+                if holder_key.is_some() {
+                    "the SD-JWT names a holder key (cnf) and no Key Binding JWT follows it"
+                } else {
+                    "the verifier requires a Key Binding JWT and none was presented"
+                },
+            ))
+        }
+        (Some(kb), _) => {
+            check_key_binding(kb, sd_jwt.presented(), holder_key, options)?;
+            true
+        }
+    };
+    Ok(Verified {
+        header: sd_jwt.jwt.header.clone(),
+        claims: processed.claims,
+        disclosed: processed.disclosed,
+        key_bound,
+    })
+}
+
+/// `exp` and `nbf` of the processed claims, at the verification time (§7.1 step 6).
+fn check_validity(claims: &Map<String, Value>, options: &VerifyOptions) -> Result<()> {
+    if let Some(exp) = time_claim(claims, "exp")? {
+        if options.time >= exp {
+            return Err(Error::new(
+                ErrorCode::CredentialExpired,
+                format!("exp {exp} is not after {}", options.time),
+            ));
+        }
+    }
+    if let Some(nbf) = time_claim(claims, "nbf")? {
+        if nbf > options.time.plus_seconds(options.clock_skew) {
+            return Err(Error::new(
+                ErrorCode::CredentialNotYetValid,
+                format!("nbf {nbf} is after {}", options.time),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn kb_invalid(why: impl Into<String>) -> Error {
+    Error::new(ErrorCode::KeyBindingInvalid, why)
+}
+
+/// The holder key `cnf` names: a `jwk` (RFC 7800 §3.2), the only
+/// confirmation method implemented.
+fn holder_key_of(cnf: Option<&Value>) -> Result<PublicKey> {
+    let jwk = match cnf {
+        None => {
+            return Err(kb_invalid(
+                "the SD-JWT names no holder key (cnf) to check the Key Binding JWT with",
+            ))
+        }
+        Some(Value::Object(cnf)) => cnf.get("jwk"),
+        Some(_) => return Err(kb_invalid("cnf is not an object")),
+    };
+    let Some(jwk) = jwk else {
+        return Err(kb_invalid("cnf has no jwk (the only confirmation method accepted)"));
+    };
+    jwk::public_key(jwk).map_err(|e| kb_invalid(format!("cnf.jwk: {}", e.detail())))
+}
+
+/// §7.3 step 5: the Key Binding JWT `kb` over `presented`.
+fn check_key_binding(kb: &str, presented: &str, cnf: Option<&Value>, options: &VerifyOptions) -> Result<()> {
+    let (Some(nonce), Some(audience)) = (&options.nonce, &options.audience) else {
+        return Err(Error::new(
+            ErrorCode::OptionInvalid,
+            "key binding is checked against a nonce and an audience: give both",
+        ));
+    };
+    let holder = holder_key_of(cnf)?;
+    let jwt = parse_signed_jwt(kb, options.limits).map_err(|e| match e.code() {
+        ErrorCode::JoseMalformed | ErrorCode::JoseHeaderInvalid => kb_invalid(e.detail().to_owned()),
+        _ => e,
+    })?;
+    if jwt.typ() != Some(KEY_BINDING_TYP) {
+        return Err(kb_invalid(format!("typ is {:?}, not kb+jwt", jwt.typ())));
+    }
+    jwt.verify_signature(&holder).map_err(|e| match e.code() {
+        ErrorCode::ProofSignatureInvalid | ErrorCode::ProofValueInvalid => Error::new(
+            ErrorCode::KeyBindingSignatureInvalid,
+            format!("the Key Binding JWT: {}", e.detail()),
+        ),
+        _ => e,
+    })?;
+    let claims = &jwt.payload;
+    let string_claim = |name: &str| match claims.get(name) {
+        Some(Value::String(value)) => Ok(value.as_str()),
+        Some(_) => Err(kb_invalid(format!("{name} is not a string"))),
+        None => Err(kb_invalid(format!("{name} is missing"))),
+    };
+    let Some(iat) = time_claim(claims, "iat").map_err(|e| kb_invalid(e.detail().to_owned()))? else {
+        return Err(kb_invalid("iat is missing"));
+    };
+    if iat > options.time.plus_seconds(options.clock_skew) {
+        return Err(Error::new(
+            ErrorCode::KeyBindingTimeInvalid,
+            format!("iat {iat} is after {}", options.time),
+        ));
+    }
+    if iat < options.time.plus_seconds(-options.key_binding_max_age) {
+        return Err(Error::new(
+            ErrorCode::KeyBindingTimeInvalid,
+            format!(
+                "iat {iat} is more than {} s before {}",
+                options.key_binding_max_age, options.time
+            ),
+        ));
+    }
+    if let Some(exp) = time_claim(claims, "exp").map_err(|e| kb_invalid(e.detail().to_owned()))? {
+        if options.time >= exp {
+            return Err(Error::new(
+                ErrorCode::KeyBindingTimeInvalid,
+                format!("exp {exp} has passed"),
+            ));
+        }
+    }
+    let got = string_claim("nonce")?;
+    if got != nonce {
+        return Err(Error::new(
+            ErrorCode::KeyBindingNonceMismatch,
+            format!("nonce {} is not {}", quoted(got), quoted(nonce)),
+        ));
+    }
+    let got = string_claim("aud")?;
+    if got != audience {
+        return Err(Error::new(
+            ErrorCode::KeyBindingAudienceMismatch,
+            format!("aud {} is not {}", quoted(got), quoted(audience)),
+        ));
+    }
+    if string_claim("sd_hash")? != digest(presented) {
+        return Err(Error::new(
+            ErrorCode::KeyBindingHashMismatch,
+            "sd_hash is not the digest of the SD-JWT and Disclosures presented",
+        ));
+    }
+    Ok(())
+}
