@@ -317,6 +317,48 @@ impl<S: Signer> Issuer<S> {
         Ok(crate::jose::envelope(&token, crate::jose::Media::Credential))
     }
 
+    /// Secures `credential` as a `vc+sd-jwt` (VC-JOSE-COSE §3.2, RFC
+    /// 9901): the claims at the JSON pointers `disclose` become
+    /// selectively disclosable, `holder_key` (if any) goes in `cnf` so a
+    /// verifier requires the holder's Key Binding JWT. Returns the SD-JWT
+    /// with every Disclosure, for the holder ([`crate::sd_jwt::present`]).
+    ///
+    /// Only claims inside the credential's properties may be disclosable
+    /// (`/credentialSubject/birthDate`, not `/credentialSubject` or
+    /// `/validUntil`): verifiers refuse a credential whose own properties a
+    /// holder could hide (`OPTION_INVALID` here).
+    #[cfg(feature = "sd-jwt")]
+    pub fn issue_sd_jwt(
+        &self,
+        credential: Map<String, Value>,
+        disclose: &[&str],
+        holder_key: Option<crate::crypto::PublicKey>,
+        at: Timestamp,
+    ) -> Result<String> {
+        if let Some(top) = disclose.iter().find(|p| p.len() < 2 || !p[1..].contains('/')) {
+            return Err(Error::new(
+                ErrorCode::OptionInvalid,
+                format!(
+                    "{} is a property of the credential itself: only claims inside one may be disclosable",
+                    crate::error::quoted(top)
+                ),
+            ));
+        }
+        let checked = self.prepare(credential, at, false)?;
+        let mut claims = checked.into_json();
+        claims.insert("iat".into(), at.unix_seconds().into());
+        if let Some(lifetime) = self.defaults.proof_lifetime_seconds {
+            claims.insert("exp".into(), at.plus_seconds(lifetime).unix_seconds().into());
+        }
+        let options = crate::sd_jwt::IssueOptions {
+            typ: "vc+sd-jwt".into(),
+            kid: Some(self.verification_method.clone()),
+            decoys: 0,
+            holder_key,
+        };
+        crate::sd_jwt::issue(&claims, disclose, &options, &self.signer)
+    }
+
     /// The checks and defaults shared by both ways of securing; VCDM 1.1
     /// only when `v1_allowed` (Data Integrity: VC-JOSE-COSE secures VCDM
     /// 2.0 only).

@@ -249,7 +249,7 @@ fn json_part(part: &str, what: &str, limits: Limits) -> Result<Map<String, Value
 
 /// A media type as `typ`/`cty` write it: `application/` may be left out
 /// and the comparison ignores case (RFC 7515 §4.1.9).
-fn media_is(value: &str, expected: &str) -> bool {
+pub(crate) fn media_is(value: &str, expected: &str) -> bool {
     let value = value.to_ascii_lowercase();
     value == expected || value.strip_prefix("application/") == Some(expected)
 }

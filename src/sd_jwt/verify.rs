@@ -159,8 +159,9 @@ fn holder_key_of(cnf: Option<&Value>) -> Result<PublicKey> {
     jwk::public_key(jwk).map_err(|e| kb_invalid(format!("cnf.jwk: {}", e.detail())))
 }
 
-/// §7.3 step 5: the Key Binding JWT `kb` over `presented`.
-fn check_key_binding(kb: &str, presented: &str, cnf: Option<&Value>, options: &VerifyOptions) -> Result<()> {
+/// §7.3 step 5: the Key Binding JWT `kb` over `presented`, signed by the
+/// key `cnf` names, with the nonce and audience of `options`.
+pub(crate) fn check_key_binding(kb: &str, presented: &str, cnf: Option<&Value>, options: &VerifyOptions) -> Result<()> {
     let (Some(nonce), Some(audience)) = (&options.nonce, &options.audience) else {
         return Err(Error::new(
             ErrorCode::OptionInvalid,

@@ -8,22 +8,22 @@ use crate::error::Lang;
 use crate::proof::VerificationRelationship;
 
 macro_rules! evidence_keys {
-    ($( $(#[$doc:meta])* $variant:ident => $name:literal, $fr:literal; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident $(if $feature:literal)? => $name:literal, $fr:literal; )*) => {
         /// What a piece of evidence is.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum EvidenceKey {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[$doc])* $(#[cfg(feature = $feature)])? $variant, )*
         }
 
         impl EvidenceKey {
             /// Every key, in table order.
-            pub const ALL: &'static [EvidenceKey] = &[$(EvidenceKey::$variant,)*];
+            pub const ALL: &'static [EvidenceKey] = &[$( $(#[cfg(feature = $feature)])? EvidenceKey::$variant, )*];
 
             /// The stable name in the JSON report (`cryptosuite`, `validUntil`, …).
             pub fn name(self) -> &'static str {
                 match self {
-                    $(EvidenceKey::$variant => $name,)*
+                    $( $(#[cfg(feature = $feature)])? EvidenceKey::$variant => $name, )*
                 }
             }
 
@@ -31,7 +31,7 @@ macro_rules! evidence_keys {
             /// property names are kept as they are.
             pub fn label(self, lang: Lang) -> &'static str {
                 match (self, lang) {
-                    $((EvidenceKey::$variant, Lang::Fr) => $fr,)*
+                    $( $(#[cfg(feature = $feature)])? (EvidenceKey::$variant, Lang::Fr) => $fr, )*
                     (key, Lang::En) => key.name(),
                 }
             }
@@ -64,6 +64,10 @@ evidence_keys! {
     Alg => "alg", "algorithme";
     /// A JWS `kid`.
     Kid => "kid", "identifiant de clé";
+    /// Where a disclosed claim of an SD-JWT went (a JSON pointer into the credential).
+    Disclosed if "sd-jwt" => "disclosed", "revendication divulguée";
+    /// How the holder proved possession of the credential's key (`kb+jwt`).
+    KeyBinding if "sd-jwt" => "keyBinding", "preuve de possession";
     /// When a proof was created.
     Created => "created", "créée";
     /// When a proof expires.

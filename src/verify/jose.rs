@@ -16,6 +16,11 @@ impl<R: DidResolver> Verifier<R> {
     /// and the two other entries below return early in such a build, so
     /// the compiler leaves JOSE verification out of it.
     pub(super) fn verify_jwt(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        // A `~` cannot be in a compact JWS: it separates an SD-JWT's parts.
+        #[cfg(feature = "sd-jwt")]
+        if input.contains(&b'~') {
+            return self.verify_sd_jwt(input, options);
+        }
         let parsed = if cfg!(feature = "jose") {
             jose::parse_compact(input, options.limits)
         } else {
@@ -200,7 +205,17 @@ fn check_jwt(
         }
         evidence.push((EvidenceKey::Domain, expected.clone()));
     }
-    if let Some(iat) = jws.time_claim("iat")? {
+    jwt_time_checks(&jws.payload, options, evidence)
+}
+
+/// `iat` and `nbf` not after the verification time, `exp` after it.
+pub(super) fn jwt_time_checks(
+    claims: &serde_json::Map<String, serde_json::Value>,
+    options: &VerifyOptions,
+    evidence: &mut Vec<(EvidenceKey, String)>,
+) -> Result<()> {
+    let time_claim = |name: &str| jose::time_claim(claims, name);
+    if let Some(iat) = time_claim("iat")? {
         evidence.push((EvidenceKey::Created, iat.to_string()));
         if iat > options.time {
             return Err(Error::new(
@@ -209,7 +224,7 @@ fn check_jwt(
             ));
         }
     }
-    if let Some(nbf) = jws.time_claim("nbf")? {
+    if let Some(nbf) = time_claim("nbf")? {
         if nbf > options.time {
             return Err(Error::new(
                 ErrorCode::ProofCreatedInFuture,
@@ -217,7 +232,7 @@ fn check_jwt(
             ));
         }
     }
-    if let Some(exp) = jws.time_claim("exp")? {
+    if let Some(exp) = time_claim("exp")? {
         evidence.push((EvidenceKey::Expires, exp.to_string()));
         if exp <= options.time {
             return Err(Error::new(

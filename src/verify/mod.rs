@@ -9,6 +9,8 @@
 mod jose;
 mod presentation;
 mod report;
+#[cfg(feature = "sd-jwt")]
+mod sd_jwt;
 mod status;
 
 use status::CachedList;
@@ -38,6 +40,8 @@ use std::sync::{Arc, Mutex};
 enum Securing<'a> {
     DataIntegrity,
     Jose(&'a crate::jose::Jws<'a>),
+    #[cfg(feature = "sd-jwt")]
+    SdJwt(&'a sd_jwt::SecuredSdJwt<'a>),
 }
 
 /// Per-call verification parameters.
@@ -315,6 +319,8 @@ impl<R: DidResolver> Verifier<R> {
                 &mut checks,
             ),
             Securing::Jose(jws) => self.jose_proof_check(jws, &facts.issuer, options, &mut checks),
+            #[cfg(feature = "sd-jwt")]
+            Securing::SdJwt(secured) => self.sd_jwt_proof_check(secured, &facts.issuer, options, &mut checks),
         };
         checks.push(key_binding_check(
             signers.as_deref(),

@@ -51,6 +51,11 @@ impl<R: DidResolver> Verifier<R> {
             Securing::Jose(jws) => {
                 self.jose_proof_check(jws, presentation.holder().unwrap_or_default(), options, &mut checks)
             }
+            // A vp+sd-jwt is refused before its checks (verify/sd_jwt.rs).
+            #[cfg(feature = "sd-jwt")]
+            Securing::SdJwt(secured) => {
+                self.sd_jwt_proof_check(secured, presentation.holder().unwrap_or_default(), options, &mut checks)
+            }
         };
         checks.push(key_binding_check(
             signers.as_deref(),

@@ -1,0 +1,206 @@
+//! Credentials secured as `vc+sd-jwt` (VC-JOSE-COSE §3.2): an SD-JWT
+//! (RFC 9901) whose claims, once the Disclosures sent are in place, are a
+//! VCDM 2.0 credential. The credential checks run over those claims; the
+//! `proof` check is the issuer's JWS signature, and the holder's Key
+//! Binding JWT when the credential names a holder key (`cnf`) or the
+//! verifier gives a challenge (its nonce) and domain (its audience).
+//!
+//! The credential's own properties must be in the clear: a `_sd` at the
+//! top level of the issuer-signed claims is refused, so a holder cannot
+//! leave out `credentialStatus`, `validUntil` or `type` by not disclosing
+//! them. Selective disclosure is accepted inside `credentialSubject` and
+//! any other property's value.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::jose::jwt_time_checks;
+use super::CREDENTIAL_CHECKS;
+use super::{with_rest_skipped, Check, CheckName, DocumentKind, Report, Securing, Verifier, VerifyOptions};
+use crate::did::{DidResolver, ResolvedMethod};
+use crate::error::{quoted, Error, ErrorCode, Result};
+use crate::sd_jwt::{self, SdJwt};
+use crate::secured::EvidenceKey;
+
+/// The media type of a credential secured with SD-JWT, as `typ` writes it.
+pub(crate) const VC_SD_JWT: &str = "vc+sd-jwt";
+
+/// A `vc+sd-jwt` read and processed, for the `proof` check.
+pub(super) struct SecuredSdJwt<'a> {
+    sd_jwt: SdJwt<'a>,
+    kid: String,
+    disclosed: Vec<String>,
+}
+
+fn refused(error: Error) -> Report {
+    let check = Check::failed(
+        CheckName::Parse,
+        &error,
+        vec![(EvidenceKey::Format, VC_SD_JWT.to_owned())],
+    );
+    Report::new(
+        DocumentKind::Credential,
+        with_rest_skipped(check, CREDENTIAL_CHECKS),
+        Vec::new(),
+    )
+}
+
+/// Splits, reads and processes `text` as a `vc+sd-jwt`, with the profile's rules.
+fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>, Map<String, Value>)> {
+    let sd_jwt = sd_jwt::parse(text, options.limits)?;
+    let header_invalid = |why: String| Error::new(ErrorCode::JoseHeaderInvalid, why);
+    match sd_jwt.jwt.typ() {
+        Some(typ) if crate::jose::media_is(typ, VC_SD_JWT) => {}
+        Some(typ) => {
+            return Err(header_invalid(format!(
+                "typ {} is not vc+sd-jwt (other SD-JWT profiles are not read here)",
+                quoted(typ)
+            )))
+        }
+        None => return Err(header_invalid("typ is missing: a vc+sd-jwt says so".into())),
+    }
+    let kid = match sd_jwt.jwt.header.get("kid") {
+        Some(Value::String(kid)) if !kid.is_empty() => kid.clone(),
+        _ => {
+            return Err(header_invalid(
+                "kid is required: it names the verification method".into(),
+            ))
+        }
+    };
+    if sd_jwt.jwt.payload.contains_key("_sd") {
+        return Err(Error::new(
+            ErrorCode::SdJwtPayloadInvalid,
+            "the credential's own properties are selectively disclosable (a `_sd` at the top \
+             level): a holder could hide its status or validity",
+        ));
+    }
+    for claim in ["vc", "vp"] {
+        if sd_jwt.jwt.payload.contains_key(claim) {
+            return Err(Error::new(
+                ErrorCode::JoseClaimsInvalid,
+                format!("the JWT claim {claim} must not be present (VC-JOSE-COSE §3.1)"),
+            ));
+        }
+    }
+    let processed = sd_jwt.process(options.limits)?;
+    if crate::credential::types(&processed.claims).contains(&"VerifiablePresentation") {
+        return Err(Error::new(
+            ErrorCode::CryptosuiteUnsupported,
+            "vp+sd-jwt presentations are not verified yet: present the vc+sd-jwt itself",
+        ));
+    }
+    let secured = SecuredSdJwt {
+        sd_jwt,
+        kid,
+        disclosed: processed.disclosed,
+    };
+    Ok((secured, processed.claims))
+}
+
+impl<R: DidResolver> Verifier<R> {
+    /// Verifies a `vc+sd-jwt` credential: its parts read and the
+    /// Disclosures put in place (the `parse` check), then the credential
+    /// checks over the claims, with [`Verifier::sd_jwt_proof_check`].
+    pub(super) fn verify_sd_jwt(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        let Ok(text) = std::str::from_utf8(input) else {
+            return refused(Error::new(ErrorCode::SdJwtMalformed, "an SD-JWT is ASCII text"));
+        };
+        let (secured, claims) = match read(text, options) {
+            Ok(read) => read,
+            Err(e) => return refused(e),
+        };
+        let parse_check = Check::passed(
+            CheckName::Parse,
+            vec![
+                (EvidenceKey::Format, VC_SD_JWT.to_owned()),
+                (EvidenceKey::Bytes, input.len().to_string()),
+            ],
+        );
+        self.credential_report(&claims, parse_check, options, Securing::SdJwt(&secured))
+    }
+
+    /// The `proof` check of a `vc+sd-jwt`: `iss` (if any) is the issuer,
+    /// the key `kid` names signed it, `iat`/`nbf`/`exp` fit the time, and
+    /// the holder's Key Binding JWT when one is required. Returns the
+    /// signer when its key was found, for the key binding check.
+    pub(super) fn sd_jwt_proof_check(
+        &self,
+        secured: &SecuredSdJwt<'_>,
+        issuer: &str,
+        options: &VerifyOptions,
+        checks: &mut Vec<Check>,
+    ) -> Option<Vec<Arc<ResolvedMethod>>> {
+        let vm = if secured.kid.starts_with('#') {
+            format!("{issuer}{}", secured.kid)
+        } else {
+            secured.kid.clone()
+        };
+        let mut evidence = vec![
+            (EvidenceKey::Format, VC_SD_JWT.to_owned()),
+            (EvidenceKey::Alg, secured.sd_jwt.jwt.alg.as_str().to_owned()),
+            (EvidenceKey::Kid, vm.clone()),
+        ];
+        evidence.extend(secured.disclosed.iter().map(|p| (EvidenceKey::Disclosed, p.clone())));
+        let signer = match self.keys.retrieve(&vm, &self.resolver, options.time) {
+            Ok(signer) => signer,
+            Err(e) => {
+                checks.push(Check::failed(CheckName::Proof, &e, evidence));
+                return None;
+            }
+        };
+        match check_sd_jwt(secured, issuer, &signer, options, &mut evidence) {
+            Ok(()) => checks.push(Check::passed(CheckName::Proof, evidence)),
+            Err(e) => checks.push(Check::failed(CheckName::Proof, &e, evidence)),
+        }
+        Some(vec![signer])
+    }
+}
+
+fn check_sd_jwt(
+    secured: &SecuredSdJwt<'_>,
+    issuer: &str,
+    signer: &ResolvedMethod,
+    options: &VerifyOptions,
+    evidence: &mut Vec<(EvidenceKey, String)>,
+) -> Result<()> {
+    let jwt = &secured.sd_jwt.jwt;
+    if let Some(iss) = jwt.payload.get("iss") {
+        if iss.as_str() != Some(issuer) {
+            return Err(Error::new(
+                ErrorCode::JoseClaimsInvalid,
+                format!("iss {iss} is not the issuer {}", quoted(issuer)),
+            ));
+        }
+    }
+    jwt.verify_signature(&signer.method.public_key)?;
+    jwt_time_checks(&jwt.payload, options, evidence)?;
+    let cnf = jwt.payload.get("cnf");
+    let required = cnf.is_some() || options.challenge.is_some();
+    match secured.sd_jwt.key_binding {
+        None if required => Err(Error::new(
+            ErrorCode::KeyBindingMissing,
+            if cnf.is_some() {
+                "the credential names a holder key (cnf) and no Key Binding JWT follows it"
+            } else {
+                "a challenge was given and no Key Binding JWT carries it"
+            },
+        )),
+        None => Ok(()),
+        Some(kb) => {
+            let mut expected = sd_jwt::VerifyOptions::new(options.time);
+            expected.nonce = options.challenge.clone();
+            expected.audience = options.domain.clone();
+            expected.limits = options.limits;
+            sd_jwt::check_key_binding(kb, secured.sd_jwt.presented(), cnf, &expected)?;
+            evidence.push((EvidenceKey::KeyBinding, sd_jwt::KEY_BINDING_TYP.to_owned()));
+            if let Some(challenge) = &options.challenge {
+                evidence.push((EvidenceKey::Challenge, challenge.clone()));
+            }
+            if let Some(domain) = &options.domain {
+                evidence.push((EvidenceKey::Domain, domain.clone()));
+            }
+            Ok(())
+        }
+    }
+}
