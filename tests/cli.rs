@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::cli::passerelle;
+use common::cli::{passerelle, temp_dir};
 
 use std::path::Path;
 use std::process::Output;
@@ -386,13 +386,6 @@ fn generated_key(dir: &Path, name: &str) -> std::path::PathBuf {
     let out = passerelle(&["key", "generate", "--out", key.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     key
-}
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("passerelle-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

@@ -34,6 +34,8 @@ macro_rules! errln {
 mod did_cli;
 #[path = "passerelle/output.rs"]
 mod output;
+#[path = "passerelle/present.rs"]
+mod present;
 #[path = "passerelle/rdf.rs"]
 mod rdf;
 #[path = "passerelle/registry.rs"]
@@ -69,7 +71,9 @@ enum Command {
     /// Sign a credential (VCDM 2.0, or 1.1 with Data Integrity; a Data Integrity proof, or a
     /// vc+jwt with --jwt) and print it; or add a proof to a signed one (--previous-proof, --add-proof).
     Issue(IssueArgs),
-    /// Verify a credential or presentation and print the report.
+    /// Present an SD-JWT credential as its holder: only the claims chosen, and a Key Binding JWT.
+    Present(present::PresentArgs),
+    /// Verify a credential or presentation (JSON, vc+jwt or vc+sd-jwt) and print the report.
     Verify(VerifyArgs),
     /// Resolve DIDs and DID URLs; create did:webvh DIDs and resolve a did:webvh log.
     Did {
@@ -147,12 +151,25 @@ struct IssueArgs {
     /// Remove an existing proof before signing (re-signing).
     #[arg(long)]
     replace_proof: bool,
-    /// Print a compact `vc+jwt` (VC-JOSE-COSE; EdDSA or ES256 by key type) instead of a Data Integrity proof.
-    #[arg(long, conflicts_with = "cryptosuite")]
+    /// Print a compact `vc+jwt` (VC-JOSE-COSE; EdDSA or ES256 by key type) instead of a Data
+    /// Integrity proof: the same as --format jwt.
+    #[arg(long, conflicts_with_all = ["cryptosuite", "format"])]
     jwt: bool,
+    /// How to secure the credential: di (a Data Integrity proof, the default), jwt (a vc+jwt)
+    /// or sd-jwt (a vc+sd-jwt whose --disclose claims the holder may show one by one).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// With --format sd-jwt: a claim the holder may disclose or not, as a JSON pointer
+    /// inside a property of the credential (`/credentialSubject/birthDate`; repeatable).
+    #[arg(long = "disclose")]
+    disclose: Vec<String>,
+    /// With --format sd-jwt: the holder's key file or public JWK; the credential names it
+    /// (`cnf`), and a verifier then requires the holder's Key Binding JWT.
+    #[arg(long)]
+    holder_key: Option<PathBuf>,
     /// With --jwt: print the token in an EnvelopedVerifiableCredential (JSON whose id is
     /// a data: URL), which verifies on its own or inside a presentation.
-    #[arg(long, requires = "jwt")]
+    #[arg(long)]
     enveloped: bool,
     /// The Data Integrity cryptosuite (default: eddsa-jcs-2022 for an Ed25519 key,
     /// ecdsa-jcs-2019 for P-256 and P-384); eddsa-rdfc-2022 and ecdsa-rdfc-2019 sign the
@@ -177,10 +194,22 @@ struct IssueArgs {
     add_proof: bool,
 }
 
+/// How `issue` secures a credential.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// A Data Integrity proof.
+    Di,
+    /// A compact `vc+jwt`.
+    Jwt,
+    /// A `vc+sd-jwt` with selectively disclosable claims.
+    SdJwt,
+}
+
 /// The `issue` options that change a credential: refused when adding a
 /// proof to one already signed, since they would break its proofs.
-const CHANGES_SIGNED: [&str; 7] = [
+const CHANGES_SIGNED: [&str; 8] = [
     "jwt",
+    "format",
     "replace_proof",
     "set_issuer",
     "assign_id",
@@ -368,6 +397,7 @@ fn main() -> ExitCode {
                 },
         } => key_generate(out, key_type, verification_method),
         Command::Issue(args) => issue(args),
+        Command::Present(args) => present::present(args),
         Command::Verify(args) => verify(args, lang),
         Command::Vectors {
             command: VectorsCommand::Run { dir },
@@ -536,12 +566,41 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
             credential.insert("credentialStatus".into(), Value::Array(entries));
         }
     }
+    let format = match (args.format, args.jwt) {
+        (Some(format), _) => format,
+        (None, true) => Format::Jwt,
+        (None, false) => Format::Di,
+    };
+    if format != Format::Di && args.proof_id.is_some() {
+        return Err(Failure {
+            en: "--proof-id goes with a Data Integrity proof (--format di)".into(),
+            fr: "--proof-id va avec une preuve Data Integrity (--format di)".into(),
+        });
+    }
+    if format != Format::SdJwt && (!args.disclose.is_empty() || args.holder_key.is_some()) {
+        return Err(Failure {
+            en: "--disclose and --holder-key go with --format sd-jwt".into(),
+            fr: "--disclose et --holder-key vont avec --format sd-jwt".into(),
+        });
+    }
+    if format == Format::SdJwt {
+        let disclose: Vec<&str> = args.disclose.iter().map(String::as_str).collect();
+        let holder = args.holder_key.as_deref().map(present::holder_public_key).transpose()?;
+        outln!("{}", issuer.issue_sd_jwt(credential, &disclose, holder, at)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.enveloped {
+        if format != Format::Jwt {
+            return Err(Failure {
+                en: "--enveloped goes with --jwt (or --format jwt)".into(),
+                fr: "--enveloped va avec --jwt (ou --format jwt)".into(),
+            });
+        }
         let enveloped = Value::Object(issuer.issue_enveloped(credential, at)?);
         outln!("{}", serde_json::to_string_pretty(&enveloped).unwrap_or_default());
         return Ok(ExitCode::SUCCESS);
     }
-    if args.jwt {
+    if format == Format::Jwt {
         outln!("{}", issuer.issue_jwt(credential, at)?);
         return Ok(ExitCode::SUCCESS);
     }

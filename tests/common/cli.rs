@@ -9,3 +9,11 @@ pub fn passerelle(args: &[&str]) -> Output {
         .output()
         .expect("run passerelle")
 }
+
+/// An empty scratch folder for one test: `name` tells tests of one process apart.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("passerelle-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -1,0 +1,203 @@
+//! `passerelle issue --format sd-jwt`, `passerelle present` and
+//! `passerelle verify`, end to end: an age credential whose birth date and
+//! over-19 claim are disclosable, shown with the over-19 claim alone and a
+//! Key Binding JWT, and the holder's mistakes and an attacker's changes
+//! refused with their codes.
+
+mod common;
+
+use std::path::Path;
+
+use common::cli::{passerelle, temp_dir};
+
+const AT: &str = "2026-12-01T10:00:00Z";
+
+fn run(args: &[&str]) -> String {
+    let output = passerelle(args);
+    assert!(
+        output.status.success(),
+        "{args:?}: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+struct Files {
+    dir: std::path::PathBuf,
+}
+
+impl Files {
+    fn path(&self, name: &str) -> String {
+        self.dir.join(name).display().to_string()
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        std::fs::write(self.dir.join(name), text).unwrap();
+        self.path(name)
+    }
+}
+
+/// The issuer's and holder's keys, and the credential issued with both
+/// claims disclosable, in the scratch folder `name`.
+fn issued(name: &str) -> (Files, String) {
+    let files = Files { dir: temp_dir(name) };
+    run(&["key", "generate", "--out", &files.path("issuer.json")]);
+    run(&["key", "generate", "--type", "p256", "--out", &files.path("holder.json")]);
+    let credential = files.write(
+        "age.json",
+        r#"{"@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential", "AgeCredential"], "issuer": "did:example:x",
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"birthDate": "1990-05-01", "ageOver19": true}}"#,
+    );
+    let sd_jwt = run(&[
+        "issue",
+        &credential,
+        "--key",
+        &files.path("issuer.json"),
+        "--set-issuer",
+        "--format",
+        "sd-jwt",
+        "--disclose",
+        "/credentialSubject/birthDate",
+        "--disclose",
+        "/credentialSubject/ageOver19",
+        "--holder-key",
+        &files.path("holder.json"),
+        "--at",
+        AT,
+    ]);
+    let path = files.write("age.sdjwt", sd_jwt.trim());
+    (files, path)
+}
+
+fn present(files: &Files, issued: &str, disclose: &str, nonce: &str) -> String {
+    let shown = run(&[
+        "present",
+        issued,
+        "--disclose",
+        disclose,
+        "--holder-key",
+        &files.path("holder.json"),
+        "--nonce",
+        nonce,
+        "--audience",
+        "https://clerk.example",
+        "--at",
+        AT,
+    ]);
+    files.write(&format!("shown-{nonce}.sdjwt"), shown.trim())
+}
+
+/// `verify --json` of `path` with the clerk's nonce `n-1`: (exit code, report).
+fn verify(path: &str) -> (i32, serde_json::Value) {
+    let output = passerelle(&[
+        "verify",
+        path,
+        "--json",
+        "--at",
+        AT,
+        "--challenge",
+        "n-1",
+        "--domain",
+        "https://clerk.example",
+    ]);
+    let report = serde_json::from_slice(&output.stdout).unwrap();
+    (output.status.code().unwrap(), report)
+}
+
+fn failed_code(report: &serde_json::Value) -> &str {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["outcome"] == "failed")
+        .and_then(|c| c["code"].as_str())
+        .unwrap_or("none")
+}
+
+#[test]
+fn over_19_alone_is_shown_and_verified() {
+    let (files, issued) = issued("sd-jwt-shown");
+    let shown = present(&files, &issued, "/credentialSubject/ageOver19", "n-1");
+    let (code, report) = verify(&shown);
+    assert_eq!(code, 0, "{report:#}");
+    // One Disclosure is sent, the over-19 claim's; the birth date's is not.
+    let text = std::fs::read_to_string(&shown).unwrap();
+    let sent: Vec<String> = text
+        .split('~')
+        .skip(1)
+        .filter_map(|part| {
+            use base64::Engine as _;
+            let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).ok()?;
+            Some(String::from_utf8(json).unwrap())
+        })
+        .filter(|json| json.starts_with('['))
+        .collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].contains("ageOver19") && !sent[0].contains("1990"));
+    let proof = &report["checks"][2];
+    assert_eq!(proof["name"], "proof");
+    let disclosed: Vec<&str> = proof["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["name"] == "disclosed")
+        .map(|e| e["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(disclosed, ["/credentialSubject/ageOver19"]);
+}
+
+#[test]
+fn the_holders_mistakes_and_an_attackers_changes_are_refused() {
+    let (files, issued) = issued("sd-jwt-refused");
+    // Another verifier's nonce.
+    let elsewhere = present(&files, &issued, "/credentialSubject/ageOver19", "n-2");
+    assert_eq!(failed_code(&verify(&elsewhere).1), "KEY_BINDING_NONCE_MISMATCH");
+    // A Disclosure sent twice.
+    let shown = std::fs::read_to_string(present(&files, &issued, "/credentialSubject/ageOver19", "n-1")).unwrap();
+    let parts: Vec<&str> = shown.split('~').collect();
+    let reused = files.write(
+        "reused.sdjwt",
+        &format!("{}~{}~{}~{}", parts[0], parts[1], parts[1], parts[2]),
+    );
+    let (code, report) = verify(&reused);
+    assert_eq!((code, failed_code(&report)), (1, "SD_JWT_DIGEST_REUSED"));
+    // The issued SD-JWT itself, without the holder's Key Binding JWT.
+    assert_eq!(failed_code(&verify(&issued).1), "KEY_BINDING_MISSING");
+    // A claim the credential does not have cannot be presented.
+    let output = passerelle(&[
+        "present",
+        &issued,
+        "--disclose",
+        "/credentialSubject/name",
+        "--holder-key",
+        &files.path("holder.json"),
+        "--nonce",
+        "n-1",
+        "--audience",
+        "https://clerk.example",
+        "--at",
+        AT,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("OPTION_INVALID"));
+    // Issuing: a property of the credential itself cannot be made disclosable.
+    let output = passerelle(&[
+        "issue",
+        &files.path("age.json"),
+        "--key",
+        &files.path("issuer.json"),
+        "--set-issuer",
+        "--format",
+        "sd-jwt",
+        "--disclose",
+        "/validFrom",
+        "--at",
+        AT,
+    ]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("OPTION_INVALID"));
+    assert!(Path::new(&issued).exists());
+}
