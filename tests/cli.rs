@@ -469,6 +469,58 @@ fn every_demo_line_is_reproduced_by_the_cli_from_files() {
             }
         }
     }
+    // The age credential shown at the counter, with the clerk's nonce and domain.
+    let (snapshots, _) = Scenario::Current.snapshots();
+    let registries = dir.join("registries-current");
+    std::fs::create_dir_all(&registries).unwrap();
+    for (name, document) in &snapshots {
+        std::fs::write(registries.join(name), serde_json::to_vec(document).unwrap()).unwrap();
+    }
+    for line in presented_lines() {
+        let presented = dir.join(line.file);
+        std::fs::write(&presented, &line.text).unwrap();
+        let out = passerelle(&[
+            "verify",
+            "--json",
+            "--at",
+            NOW,
+            "--trust-anchor",
+            FEDERAL,
+            "--registry",
+            registries.to_str().unwrap(),
+            "--did-dir",
+            dids.to_str().unwrap(),
+            "--challenge",
+            CLERK_NONCE,
+            "--domain",
+            CLERK,
+            presented.to_str().unwrap(),
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let failed: Vec<&serde_json::Value> = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["outcome"] == "failed")
+            .collect();
+        match line.expected {
+            None => {
+                assert_eq!(out.status.code(), Some(0), "{}: {}", line.file, stdout(&out));
+                let trust = report["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["name"] == "trust")
+                    .unwrap();
+                assert_eq!(trust["outcome"], "passed", "{}", line.file);
+            }
+            Some(code) => {
+                assert_eq!(out.status.code(), Some(1), "{}", line.file);
+                assert_eq!(failed.len(), 1, "{}", line.file);
+                assert_eq!(failed[0]["code"], code, "{}", line.file);
+            }
+        }
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

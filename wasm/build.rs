@@ -12,7 +12,7 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
             }
         } else if path
             .extension()
-            .is_some_and(|e| e == "json" || e == "jsonl" || e == "jwt")
+            .is_some_and(|e| e == "json" || e == "jsonl" || e == "jwt" || e == "sdjwt")
             || path.starts_with(root.join("contexts"))
         {
             let relative = path

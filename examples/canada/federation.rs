@@ -35,6 +35,7 @@ pub const CORPORATIONS: &str = "did:web:corporations.canada.passerelle.example";
 pub const BC_MINES: &str = "did:web:mines.gov.bc.passerelle.example";
 pub const BC_OLD_MINES: &str = "did:web:former-mines-office.gov.bc.passerelle.example";
 pub const BC_REGISTRAR: &str = "did:web:registrar.gov.bc.passerelle.example";
+pub const BC_ID: &str = "did:web:id.gov.bc.passerelle.example";
 pub const QC_ETAT_CIVIL: &str = "did:web:etatcivil.gouv.qc.passerelle.example";
 pub const PEO_LICENSING: &str = "did:web:licensing.peo.passerelle.example";
 pub const WHITEHORSE_CLERK: &str = "did:web:clerk.whitehorse.passerelle.example";
@@ -59,6 +60,7 @@ pub const ENTITIES: &[(&str, u8)] = &[
     (PEO_LICENSING, 0x16),
     (WHITEHORSE_CLERK, 0x17),
     (NOWHERE_ISSUER, 0x18),
+    (BC_ID, 0x19),
 ];
 
 pub fn t(text: &str) -> Timestamp {
@@ -244,6 +246,17 @@ pub fn registries() -> Vec<Registry> {
             mines_act(),
         ),
         old_office,
+        authorization(
+            BC,
+            BC_ID,
+            "ca-bc:AgeCredential",
+            "CA-BC",
+            b("BC Identity Services", "Services d’identité de la C.-B."),
+            b(
+                "Identity Assurance Standard (demo)",
+                "Norme d’assurance de l’identité (démo)",
+            ),
+        ),
         // Outside the province's scope: a federally regulated credential type.
         authorization(
             BC,
@@ -741,4 +754,103 @@ pub fn lines() -> Vec<Line> {
     // Positives first (a stable sort keeps each group in order).
     lines.sort_by_key(|line| line.expected.is_some());
     lines
+}
+
+/// The counter clerk's request the age credential is shown for: its nonce
+/// (`verify --challenge`) and the clerk's site (`--domain`).
+pub const CLERK_NONCE: &str = "counter-7f3a";
+pub const CLERK: &str = "https://clerk.bc.passerelle.example";
+
+/// A line whose credential is text (a `vc+sd-jwt` presentation), verified
+/// with the clerk's nonce and domain.
+pub struct PresentedLine {
+    pub file: &'static str,
+    pub case: [&'static str; 2],
+    pub name: [&'static str; 2],
+    pub issuer: &'static str,
+    pub text: String,
+    pub expected: Option<&'static str>,
+}
+
+fn holder_key() -> passerelle::crypto::P256KeyPair {
+    passerelle::crypto::P256KeyPair::from_secret_bytes(&[0x1B; 32]).expect("demo holder key")
+}
+
+/// The provincial age credential, issued as a `vc+sd-jwt` with the birth
+/// date and the over-19 claim disclosable and the holder's key in `cnf`.
+pub fn age_credential() -> String {
+    use passerelle::crypto::Signer as _;
+    let unsigned = credential(
+        BC_ID,
+        "AgeCredential",
+        names("Age Credential", "Attestation d’âge", false),
+        json!({"birthDate": "1990-05-01", "ageOver19": true}),
+    );
+    issuer_of(BC_ID)
+        .issue_sd_jwt(
+            unsigned,
+            &["/credentialSubject/birthDate", "/credentialSubject/ageOver19"],
+            Some(holder_key().public_key()),
+            t(ISSUED),
+        )
+        .expect("age credential")
+}
+
+/// The age credential shown at the counter: the over-19 claim alone, bound
+/// to `nonce`.
+fn shown_over_19(issued: &str, nonce: &str) -> String {
+    let holder = holder_key();
+    let binding = passerelle::sd_jwt::KeyBinding {
+        signer: &holder,
+        nonce,
+        audience: CLERK,
+        issued_at: t(NOW),
+    };
+    passerelle::sd_jwt::present(
+        issued,
+        &["/credentialSubject/ageOver19"],
+        Some(&binding),
+        Default::default(),
+    )
+    .expect("presentation")
+}
+
+pub fn presented_lines() -> Vec<PresentedLine> {
+    let issued = age_credential();
+    let shown = shown_over_19(&issued, CLERK_NONCE);
+    let parts: Vec<&str> = shown.split('~').collect();
+    let line = |file, case, text, expected| PresentedLine {
+        file,
+        case,
+        name: ["Age Credential", "Attestation d’âge"],
+        issuer: BC_ID,
+        text,
+        expected,
+    };
+    vec![
+        line(
+            "bc-age-over-19.sdjwt",
+            ["BC, over 19 shown alone", "C.-B., 19 ans et plus seul"],
+            shown.clone(),
+            None,
+        ),
+        line(
+            "negative-age-other-nonce.sdjwt",
+            ["shown for another request", "montrée pour une autre demande"],
+            shown_over_19(&issued, "another-counter"),
+            Some("KEY_BINDING_NONCE_MISMATCH"),
+        ),
+        line(
+            "negative-age-reused-disclosure.sdjwt",
+            ["a disclosure sent twice", "divulgation envoyée deux fois"],
+            format!("{}~{}~{}~{}", parts[0], parts[1], parts[1], parts[2]),
+            Some("SD_JWT_DIGEST_REUSED"),
+        ),
+        line(
+            "negative-age-no-holder-proof.sdjwt",
+            ["forwarded without its holder", "transmise sans son titulaire"],
+            issued,
+            Some("KEY_BINDING_MISSING"),
+        ),
+    ]
 }

@@ -142,14 +142,54 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         write_json(&out.join("credentials").join(line.file), &value)?;
         let verifier = &verifiers.iter().find(|(s, _)| *s == line.scenario).expect("scenario").1;
         let report = verifier.verify(&serde_json::to_vec(&value)?, &options);
-        rows.push((line, report));
+        let name = |lang| {
+            line.credential
+                .get("name")
+                .and_then(|n| LanguageValue::pick(n, lang))
+                .unwrap_or("")
+                .to_owned()
+        };
+        let issuer = line.credential.get("issuer").and_then(Value::as_str).unwrap_or("");
+        rows.push(Row {
+            file: line.file,
+            name: [name(Lang::En), name(Lang::Fr)],
+            case: line.case,
+            issuer: issuer.to_owned(),
+            expected: line.expected,
+            report,
+        });
     }
+    // The age credential, shown at a counter: a vc+sd-jwt presentation
+    // with the over-19 claim alone, checked against the clerk's request.
+    let at_counter = VerifyOptions {
+        challenge: Some(federation::CLERK_NONCE.into()),
+        domain: Some(federation::CLERK.into()),
+        ..options.clone()
+    };
+    let current = &verifiers
+        .iter()
+        .find(|(s, _)| *s == Scenario::Current)
+        .expect("scenario")
+        .1;
+    for line in federation::presented_lines() {
+        std::fs::write(out.join("credentials").join(line.file), format!("{}\n", line.text))?;
+        rows.push(Row {
+            file: line.file,
+            name: line.name.map(str::to_owned),
+            case: line.case,
+            issuer: line.issuer.to_owned(),
+            expected: line.expected,
+            report: current.verify(line.text.as_bytes(), &at_counter),
+        });
+    }
+    // Positives first, in each group the order given.
+    rows.sort_by_key(|row| row.expected.is_some());
     print_table(&rows, lang);
 
     let unexpected: Vec<&str> = rows
         .iter()
-        .filter(|(line, report)| first_code(report) != line.expected || report.verified() != line.expected.is_none())
-        .map(|(line, _)| line.file)
+        .filter(|row| first_code(&row.report) != row.expected || row.report.verified() != row.expected.is_none())
+        .map(|row| row.file)
         .collect();
     match lang {
         Lang::En => println!(
@@ -180,24 +220,27 @@ fn first_code(report: &Report) -> Option<&'static str> {
         .map(|c| c.as_str())
 }
 
-fn print_table(rows: &[(&Line, Report)], lang: Lang) {
+/// One line of the table: what was verified and what came of it.
+struct Row {
+    file: &'static str,
+    name: [String; 2],
+    case: [&'static str; 2],
+    issuer: String,
+    expected: Option<&'static str>,
+    report: Report,
+}
+
+fn print_table(rows: &[Row], lang: Lang) {
     let h = match lang {
         Lang::En => ["#", "Credential", "Case", "Issuer", "Verdict"],
         Lang::Fr => ["#", "Attestation", "Cas", "Émetteur", "Verdict"],
     };
     println!("{:<3}{:<34}{:<30}{:<47}{}", h[0], h[1], h[2], h[3], h[4]);
-    for (i, (line, report)) in rows.iter().enumerate() {
-        let name = line
-            .credential
-            .get("name")
-            .and_then(|n| LanguageValue::pick(n, lang))
-            .unwrap_or("");
-        let issuer = line
-            .credential
-            .get("issuer")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .trim_start_matches("did:web:");
+    for (i, row) in rows.iter().enumerate() {
+        let report = &row.report;
+        let fr = usize::from(lang == Lang::Fr);
+        let name = &row.name[fr];
+        let issuer = row.issuer.trim_start_matches("did:web:");
         // did:webvh:<SCID>:host… — show the host part.
         let issuer = issuer
             .strip_prefix("did:webvh:")
@@ -210,7 +253,7 @@ fn print_table(rows: &[(&Line, Report)], lang: Lang) {
             (true, Lang::Fr) => "✔ vérifiée",
             (false, Lang::Fr) => "✘ non vérifiée",
         };
-        let case = line.case[usize::from(lang == Lang::Fr)];
+        let case = row.case[fr];
         println!("{:<3}{:<34}{:<30}{:<47}{}", i + 1, name, case, issuer, verdict);
         let reason = report
             .checks()

@@ -12,6 +12,7 @@ mod jose;
 mod rdfc;
 mod registry;
 mod resolution;
+mod sd_jwt;
 mod status;
 mod webvh;
 
@@ -255,6 +256,7 @@ pub fn generate() -> BTreeMap<String, Vec<u8>> {
     ecdsa::ecdsa_cases(&mut v);
     ecdsa::p384_cases(&mut v);
     jose::jose_cases(&mut v);
+    sd_jwt::sd_jwt_cases(&mut v);
     rdfc::rdfc_cases(&mut v);
     chains::chain_cases(&mut v, &keys);
     chains::vcdm11_cases(&mut v);

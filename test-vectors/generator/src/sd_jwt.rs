@@ -1,0 +1,242 @@
+//! `vc+sd-jwt` cases (VC-JOSE-COSE §3.2, RFC 9901): a permit whose subject
+//! claims are selectively disclosable, presented with one claim and a Key
+//! Binding JWT, and the rules of RFC 9901 §7.1 and §7.3 broken one at a
+//! time. Input files are `cases/<id>.sdjwt`, holding the SD-JWT text;
+//! options give the nonce (`challenge`) and audience (`domain`) the Key
+//! Binding JWT must carry.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
+use passerelle::did;
+use passerelle::json::Limits;
+use passerelle::sd_jwt::{self, Disclosure, IssueOptions, KeyBinding};
+use serde_json::{json, Map, Value};
+
+use super::{fails, permit, time, Expect, Vectors, ISSUED_AT, VERIFIED, VERIFY_AT};
+
+const NONCE: &str = "vector-nonce-1";
+const AUDIENCE: &str = "https://verifier.example";
+
+/// A JWS of `claims` with exactly `header`, signed by `signer` (an empty
+/// signature without one, as `alg: none` has), followed by `~`.
+fn signed(header: Value, claims: &Value, signer: Option<&dyn Signer>) -> String {
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let signature = signer
+        .map(|s| s.sign(input.as_bytes()).expect("fixture"))
+        .unwrap_or_default();
+    format!("{input}.{}~", URL_SAFE_NO_PAD.encode(signature))
+}
+
+pub(crate) fn sd_jwt_cases(v: &mut Vectors) {
+    let issuer = Ed25519KeyPair::from_seed(&[0x41; 32]);
+    let issuer_did = did::key::did_for(&issuer.public_key());
+    let kid = did::key::verification_method_for(&issuer.public_key());
+    let holder = P256KeyPair::from_secret_bytes(&[0x42; 32]).expect("a fixed valid scalar");
+    let mut claims = permit(&issuer_did);
+    claims.insert("iat".into(), time(ISSUED_AT).unix_seconds().into());
+    let options = IssueOptions {
+        typ: "vc+sd-jwt".into(),
+        kid: Some(kid.clone()),
+        decoys: 1,
+        holder_key: Some(holder.public_key()),
+    };
+    // Fixed salts, so that the files are the same each time they are made
+    // (a real issuer draws them at random: `sd_jwt::issue`).
+    let mut counter = 0;
+    let mut salt = || {
+        counter += 1;
+        format!("vector-salt-{counter:02}")
+    };
+    let disclosable = ["/credentialSubject/permitNumber", "/credentialSubject/site"];
+    let issued = sd_jwt::issue_with_salts(&claims, &disclosable, &options, &issuer, &mut salt).expect("fixture");
+    let present = |nonce: &str, signer: &dyn Signer, at: &str| {
+        let binding = KeyBinding {
+            signer,
+            nonce,
+            audience: AUDIENCE,
+            issued_at: time(at),
+        };
+        sd_jwt::present(
+            &issued,
+            &["/credentialSubject/permitNumber"],
+            Some(&binding),
+            Limits::default(),
+        )
+        .expect("fixture")
+    };
+    let shown = present(NONCE, &holder, VERIFY_AT);
+    let expecting = json!({"challenge": NONCE, "domain": AUDIENCE});
+    let case = |v: &mut Vectors, id: &str, description: &str, text: &str, options: Value, expect: Expect<'_>| {
+        v.case_file(id, description, "sdjwt", text.as_bytes().to_vec(), &[], options, expect);
+    };
+
+    case(
+        v,
+        "sdjwt-valid-key-bound",
+        "A vc+sd-jwt permit (did:key issuer, EdDSA; a decoy digest) presented with its permit number alone and the holder's Key Binding JWT (ES256) for the verifier's nonce and audience.",
+        &shown,
+        expecting.clone(),
+        VERIFIED,
+    );
+    case(
+        v,
+        "sdjwt-other-nonce",
+        "The same presentation, checked against another nonce.",
+        &shown,
+        json!({"challenge": "another-nonce", "domain": AUDIENCE}),
+        fails(&[("proof", "KEY_BINDING_NONCE_MISMATCH")]),
+    );
+    case(
+        v,
+        "sdjwt-other-audience",
+        "The same presentation, checked by another verifier (audience).",
+        &shown,
+        json!({"challenge": NONCE, "domain": "https://other-verifier.example"}),
+        fails(&[("proof", "KEY_BINDING_AUDIENCE_MISMATCH")]),
+    );
+    case(
+        v,
+        "sdjwt-no-key-binding",
+        "The SD-JWT as issued (every Disclosure, no Key Binding JWT): it names a holder key (cnf), so the holder's proof is required.",
+        &issued,
+        expecting.clone(),
+        fails(&[("proof", "KEY_BINDING_MISSING")]),
+    );
+    case(
+        v,
+        "sdjwt-stale-key-binding",
+        "The holder's Key Binding JWT was made an hour before the verification (more than the 300 s accepted).",
+        &present(NONCE, &holder, "2026-06-01T11:00:00Z"),
+        expecting.clone(),
+        fails(&[("proof", "KEY_BINDING_TIME_INVALID")]),
+    );
+    let stranger = P256KeyPair::from_secret_bytes(&[0x43; 32]).expect("a fixed valid scalar");
+    case(
+        v,
+        "sdjwt-key-binding-other-key",
+        "A Key Binding JWT signed by another key than the holder key the credential names.",
+        &present(NONCE, &stranger, VERIFY_AT),
+        expecting.clone(),
+        fails(&[("proof", "KEY_BINDING_SIGNATURE_INVALID")]),
+    );
+    let parts: Vec<&str> = shown.split('~').collect();
+    let (jwt, disclosure, kb) = (parts[0], parts[1], parts[parts.len() - 1]);
+    case(
+        v,
+        "sdjwt-disclosure-twice",
+        "The one Disclosure sent twice.",
+        &format!("{jwt}~{disclosure}~{disclosure}~{kb}"),
+        expecting.clone(),
+        fails(&[("parse", "SD_JWT_DIGEST_REUSED")]),
+    );
+    case(
+        v,
+        "sdjwt-disclosure-left-out",
+        "The Disclosure left out, the Key Binding JWT kept: its sd_hash covers what was presented with it.",
+        &format!("{jwt}~{kb}"),
+        expecting.clone(),
+        fails(&[("proof", "KEY_BINDING_HASH_MISMATCH")]),
+    );
+    let forged = Disclosure::member("forged-salt", "permitNumber", json!("MX-9-999")).expect("fixture");
+    case(
+        v,
+        "sdjwt-disclosure-unsigned",
+        "A Disclosure the issuer never made (its digest is in no _sd).",
+        &format!("{jwt}~{}~", forged.encoded()),
+        json!({}),
+        fails(&[("parse", "SD_JWT_DISCLOSURE_UNREFERENCED")]),
+    );
+    let kb_none = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(json!({"alg": "none", "typ": "kb+jwt"}).to_string()),
+        URL_SAFE_NO_PAD.encode(
+            json!({"iat": time(VERIFY_AT).unix_seconds(), "aud": AUDIENCE, "nonce": NONCE, "sd_hash": "x"}).to_string()
+        )
+    );
+    case(
+        v,
+        "sdjwt-key-binding-alg-none",
+        "A Key Binding JWT with alg none.",
+        &format!("{jwt}~{disclosure}~{kb_none}"),
+        expecting.clone(),
+        fails(&[("proof", "JOSE_ALGORITHM_UNSUPPORTED")]),
+    );
+
+    // Issuer-signed JWTs written by hand: each breaks one rule.
+    let header = json!({"alg": "EdDSA", "typ": "vc+sd-jwt", "kid": kid});
+    let conflict = Disclosure::member("salt-c", "permitNumber", json!("MX-9-999")).expect("fixture");
+    let mut clashing = Value::Object(claims.clone());
+    clashing["credentialSubject"]["_sd"] = json!([conflict.digest()]);
+    case(
+        v,
+        "sdjwt-claim-overwritten",
+        "A Disclosure of permitNumber where the issuer wrote permitNumber in the clear: it would overwrite it.",
+        &format!(
+            "{}{}~",
+            signed(header.clone(), &clashing, Some(&issuer)),
+            conflict.encoded()
+        ),
+        json!({}),
+        fails(&[("parse", "SD_JWT_CLAIM_CONFLICT")]),
+    );
+    let validity = Disclosure::member("salt-v", "validUntil", json!("2099-01-01T00:00:00Z")).expect("fixture");
+    let mut hiding: Map<String, Value> = claims.clone();
+    hiding.insert("_sd".into(), json!([validity.digest()]));
+    case(
+        v,
+        "sdjwt-credential-property-disclosable",
+        "The credential's own properties are selectively disclosable (a _sd at the top level): a holder could hide its status or validity.",
+        &format!("{}{}~", signed(header.clone(), &Value::Object(hiding), Some(&issuer)), validity.encoded()),
+        json!({}),
+        fails(&[("parse", "SD_JWT_PAYLOAD_INVALID")]),
+    );
+    let mut ellipsis = Value::Object(claims.clone());
+    ellipsis["credentialSubject"]["..."] = json!("x");
+    case(
+        v,
+        "sdjwt-ellipsis-member",
+        "An object member named `...` (reserved for array element digests).",
+        &signed(header.clone(), &ellipsis, Some(&issuer)),
+        json!({}),
+        fails(&[("parse", "SD_JWT_PAYLOAD_INVALID")]),
+    );
+    let mut sha512 = Value::Object(claims.clone());
+    sha512["_sd_alg"] = json!("sha-512");
+    case(
+        v,
+        "sdjwt-hash-unsupported",
+        "_sd_alg sha-512: only sha-256 is accepted.",
+        &signed(header.clone(), &sha512, Some(&issuer)),
+        json!({}),
+        fails(&[("parse", "SD_JWT_HASH_UNSUPPORTED")]),
+    );
+    case(
+        v,
+        "sdjwt-issuer-alg-none",
+        "The issuer-signed JWT with alg none.",
+        &signed(
+            json!({"alg": "none", "typ": "vc+sd-jwt", "kid": kid}),
+            &Value::Object(claims.clone()),
+            None,
+        ),
+        json!({}),
+        fails(&[("parse", "JOSE_ALGORITHM_UNSUPPORTED")]),
+    );
+    case(
+        v,
+        "sdjwt-other-typ",
+        "An SD-JWT of another profile (typ dc+sd-jwt) is not read as a vc+sd-jwt.",
+        &signed(
+            json!({"alg": "EdDSA", "typ": "dc+sd-jwt", "kid": kid}),
+            &Value::Object(claims),
+            Some(&issuer),
+        ),
+        json!({}),
+        fails(&[("parse", "JOSE_HEADER_INVALID")]),
+    );
+}
