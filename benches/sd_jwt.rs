@@ -25,7 +25,10 @@ fn split(token: &str) -> (String, p256::ecdsa::Signature) {
     let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(signature)
         .unwrap();
-    (input.to_owned(), p256::ecdsa::Signature::from_slice(&signature).unwrap())
+    (
+        input.to_owned(),
+        p256::ecdsa::Signature::from_slice(&signature).unwrap(),
+    )
 }
 
 fn raw_key(key: &P256KeyPair) -> p256::ecdsa::VerifyingKey {
@@ -89,7 +92,12 @@ fn benches(c: &mut Criterion) {
     let vc_pointers: Vec<String> = subject().keys().map(|k| format!("/credentialSubject/{k}")).collect();
     let vc_pointers: Vec<&str> = vc_pointers.iter().map(String::as_str).collect();
     let vc_issued = vc_issuer
-        .issue_sd_jwt(credential.as_object().unwrap().clone(), &vc_pointers, Some(holder.public_key()), at)
+        .issue_sd_jwt(
+            credential.as_object().unwrap().clone(),
+            &vc_pointers,
+            Some(holder.public_key()),
+            at,
+        )
         .unwrap();
     let vc_shown = sd_jwt::present(&vc_issued, &vc_pointers, Some(&binding), Limits::default()).unwrap();
     let mut vc_options = passerelle::VerifyOptions::at(at);

@@ -259,6 +259,15 @@ codes! {
     SdJwtHashUnsupported if "sd-jwt" => "SD_JWT_HASH_UNSUPPORTED",
         "The disclosure digests use a hash algorithm this verifier does not accept.",
         "Les empreintes de divulgation emploient un algorithme de hachage que ce vérificateur n’accepte pas.";
+    /// A JSON pointer given to issue or present an SD-JWT names no claim of it.
+    SdJwtClaimNotFound if "sd-jwt" => "SD_JWT_CLAIM_NOT_FOUND",
+        "The credential has no claim at the path given.",
+        "L’attestation n’a pas de revendication au chemin donné.";
+    /// The credential is bound to its holder's key (`cnf`) and the verifier
+    /// gave no challenge and domain to check the holder's proof against.
+    KeyBindingRequestMissing if "sd-jwt" => "KEY_BINDING_REQUEST_MISSING",
+        "The credential is bound to its holder: check it against a request (a challenge and a domain).",
+        "L’attestation est liée à son titulaire : vérifiez-la par rapport à une demande (un défi et un domaine).";
     /// Key binding is required (the verifier asks for it, or the SD-JWT
     /// names a holder key in `cnf`) and no Key Binding JWT was presented.
     KeyBindingMissing if "sd-jwt" => "KEY_BINDING_MISSING",

@@ -323,10 +323,11 @@ impl<S: Signer> Issuer<S> {
     /// verifier requires the holder's Key Binding JWT. Returns the SD-JWT
     /// with every Disclosure, for the holder ([`crate::sd_jwt::present`]).
     ///
-    /// Only claims inside the credential's properties may be disclosable
-    /// (`/credentialSubject/birthDate`, not `/credentialSubject` or
-    /// `/validUntil`): verifiers refuse a credential whose own properties a
-    /// holder could hide (`OPTION_INVALID` here).
+    /// Only claims inside `credentialSubject` may be disclosable
+    /// (`/credentialSubject/birthDate`, not `/credentialSubject`,
+    /// `/validUntil` or `/credentialStatus/0`): verifiers refuse a
+    /// credential whose own properties a holder could hide
+    /// (`OPTION_INVALID` here).
     #[cfg(feature = "sd-jwt")]
     pub fn issue_sd_jwt(
         &self,
@@ -335,12 +336,13 @@ impl<S: Signer> Issuer<S> {
         holder_key: Option<crate::crypto::PublicKey>,
         at: Timestamp,
     ) -> Result<String> {
-        if let Some(top) = disclose.iter().find(|p| p.len() < 2 || !p[1..].contains('/')) {
+        if let Some(outside) = disclose.iter().find(|p| !p.starts_with("/credentialSubject/")) {
             return Err(Error::new(
                 ErrorCode::OptionInvalid,
                 format!(
-                    "{} is a property of the credential itself: only claims inside one may be disclosable",
-                    crate::error::quoted(top)
+                    "{}: only claims inside credentialSubject may be disclosable (a holder could \
+                     leave out the credential's own properties)",
+                    crate::error::quoted(outside)
                 ),
             ));
         }

@@ -377,6 +377,8 @@ fn a_closed_output_pipe_keeps_the_exit_status_and_does_not_panic() {
     assert_eq!(child.wait().unwrap().code(), Some(2));
 }
 
+#[path = "../examples/canada/age.rs"]
+mod age;
 #[path = "../examples/canada/federation.rs"]
 mod federation;
 
@@ -476,7 +478,7 @@ fn every_demo_line_is_reproduced_by_the_cli_from_files() {
     for (name, document) in &snapshots {
         std::fs::write(registries.join(name), serde_json::to_vec(document).unwrap()).unwrap();
     }
-    for line in presented_lines() {
+    for line in age::presented_lines() {
         let presented = dir.join(line.file);
         std::fs::write(&presented, &line.text).unwrap();
         let out = passerelle(&[
@@ -491,9 +493,9 @@ fn every_demo_line_is_reproduced_by_the_cli_from_files() {
             "--did-dir",
             dids.to_str().unwrap(),
             "--challenge",
-            CLERK_NONCE,
+            age::CLERK_NONCE,
             "--domain",
-            CLERK,
+            age::CLERK,
             presented.to_str().unwrap(),
         ]);
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

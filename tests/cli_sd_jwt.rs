@@ -182,7 +182,7 @@ fn the_holders_mistakes_and_an_attackers_changes_are_refused() {
         AT,
     ]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("OPTION_INVALID"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SD_JWT_CLAIM_NOT_FOUND"));
     // Issuing: a property of the credential itself cannot be made disclosable.
     let output = passerelle(&[
         "issue",

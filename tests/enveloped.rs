@@ -148,8 +148,13 @@ fn an_envelope_breaking_the_data_model_rules_is_refused_with_a_code() {
         ),
         (
             "id a data: URL of another media type",
-            with(&|e| e["id"] = json!(format!("data:application/vc+sd-jwt,{token}"))),
+            with(&|e| e["id"] = json!(format!("data:application/vc+cose,{token}"))),
             (CheckName::Parse, ErrorCode::CryptosuiteUnsupported),
+        ),
+        (
+            "a vc+jwt labelled application/vc+sd-jwt",
+            with(&|e| e["id"] = json!(format!("data:application/vc+sd-jwt,{token}"))),
+            (CheckName::Parse, ErrorCode::SdJwtMalformed),
         ),
         (
             "id names a presentation",

@@ -83,7 +83,7 @@ fn rfc_9901_presentation_fails_on_each_key_binding_rule() {
     assert_eq!(refused(&presented, &early), ErrorCode::KeyBindingTimeInvalid);
     let mut unasked = rfc_options();
     unasked.nonce = None;
-    assert_eq!(refused(&presented, &unasked), ErrorCode::OptionInvalid);
+    assert_eq!(refused(&presented, &unasked), ErrorCode::KeyBindingRequestMissing);
     // A Disclosure left out: the Key Binding JWT covers what was sent, not this.
     let parts: Vec<&str> = presented.split('~').collect();
     let fewer = [&parts[..2], &parts[3..]].concat().join("~");
@@ -257,6 +257,19 @@ fn rules_of_section_7_each_refused_with_its_code() {
             ErrorCode::SdJwtDigestReused,
         ),
         (
+            "a digest in _sd and in an array, its Disclosure sent",
+            unbound(
+                json!({"_sd": [member.digest()], "x": [{"...": member.digest()}]}),
+                &[&member],
+            ),
+            ErrorCode::SdJwtDigestReused,
+        ),
+        (
+            "no final `~`: a Disclosure where the Key Binding JWT would be",
+            format!("{jwt}~{}", some_disclosure.encoded()),
+            ErrorCode::SdJwtMalformed,
+        ),
+        (
             "a disclosed claim overwriting one in the clear",
             unbound(json!({"given_name": "Bob", "_sd": [member.digest()]}), &[&member]),
             ErrorCode::SdJwtClaimConflict,
@@ -352,7 +365,7 @@ fn key_binding_jwt_rules_each_refused_with_its_code() {
             "{base}{}",
             none_jwt(json!({"alg": "none", "typ": "kb+jwt"}), kb)
         )),
-        ErrorCode::JoseAlgorithmUnsupported
+        ErrorCode::KeyBindingInvalid
     );
     // Signed by another key than the holder's.
     let stranger = P256KeyPair::from_secret_bytes(&[77; 32]).unwrap();
@@ -422,8 +435,8 @@ fn issuing_refuses_what_cannot_be_disclosed() {
     let claims = object(json!({"a": {"b": [1, 2]}, "cnf": {}}));
     let options = IssueOptions::default();
     for (pointer, expected) in [
-        ("/missing", ErrorCode::OptionInvalid),
-        ("/a/b/7", ErrorCode::OptionInvalid),
+        ("/missing", ErrorCode::SdJwtClaimNotFound),
+        ("/a/b/7", ErrorCode::SdJwtClaimNotFound),
         ("/cnf", ErrorCode::OptionInvalid),
         ("a", ErrorCode::OptionInvalid),
     ] {
@@ -468,4 +481,71 @@ proptest::proptest! {
         let changed = String::from_utf8(bytes).unwrap();
         proptest::prop_assert!(fixture.verify(&changed).is_err());
     }
+}
+
+/// Claims that decide whether an SD-JWT is valid or bound to its holder
+/// (`exp`, `nbf`, `iss`, `cnf`): never disclosable (RFC 9901 §9.7), so a
+/// holder cannot leave them out.
+#[test]
+fn validity_and_holder_claims_are_never_selectively_disclosable() {
+    let key = Ed25519KeyPair::from_seed(&[3; 32]);
+    let claims = object(json!({"iss": "x", "exp": at().unix_seconds() - 10, "nbf": 1, "name": "A"}));
+    for pointer in ["/exp", "/nbf", "/iss", "/cnf", "/_sd_alg"] {
+        let error = sd_jwt::issue(&claims, &[pointer, "/name"], &IssueOptions::default(), &key).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::OptionInvalid, "{pointer}");
+    }
+    // Made disclosable all the same by another issuer: refused when disclosed.
+    let holder = P256KeyPair::from_secret_bytes(&[4; 32]).unwrap();
+    let exp = Disclosure::member("s1", "exp", json!(at().unix_seconds() - 10)).unwrap();
+    let cnf = Disclosure::member("s2", "cnf", json!({"jwk": holder.public_key().to_jwk()})).unwrap();
+    let options = VerifyOptions::new(at());
+    for disclosure in [&exp, &cnf] {
+        let payload = object(json!({"iss": "x", "_sd": [disclosure.digest()]}));
+        let token = format!(
+            "{}~{}~",
+            sign_compact(&payload, "#k", Media::Credential, &key).unwrap(),
+            disclosure.encoded()
+        );
+        let error = sd_jwt::verify(&token, &key.public_key(), &options).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::SdJwtPayloadInvalid, "{:?}", disclosure.name());
+    }
+}
+
+#[test]
+fn the_expected_typ_is_checked_and_a_private_holder_key_refused() {
+    let fixture = Fixture::new();
+    let shown = fixture.present(&fixture.issue(0), &["/age_over_19"]);
+    let mut options = Fixture::options();
+    options.typ = Some("dc+sd-jwt".into());
+    assert!(sd_jwt::verify(&shown, &fixture.issuer.public_key(), &options).is_ok());
+    options.typ = Some("vc+sd-jwt".into());
+    assert_eq!(
+        sd_jwt::verify(&shown, &fixture.issuer.public_key(), &options)
+            .unwrap_err()
+            .code(),
+        ErrorCode::JoseHeaderInvalid
+    );
+    // A cnf whose JWK carries the private key `d`.
+    let holder = P256KeyPair::from_secret_bytes(&[32; 32]).unwrap();
+    let private: Value = serde_json::from_str(&holder.to_private_jwk()).unwrap();
+    let payload = object(json!({"iss": "x", "cnf": {"jwk": private}}));
+    let token = format!(
+        "{}~",
+        sign_compact(&payload, "#k", Media::Credential, &fixture.issuer).unwrap()
+    );
+    let binding = KeyBinding {
+        signer: &holder,
+        nonce: "nonce-1",
+        audience: "https://verifier.example",
+        issued_at: at(),
+    };
+    let shown = sd_jwt::present(&token, &[], Some(&binding), Limits::default()).unwrap();
+    assert_eq!(fixture.verify(&shown).unwrap_err().code(), ErrorCode::KeyBindingInvalid);
+}
+
+#[test]
+fn presenting_a_claim_the_credential_lacks_says_so() {
+    let fixture = Fixture::new();
+    let error = sd_jwt::present(&fixture.issue(0), &["/nope"], None, Limits::default()).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::SdJwtClaimNotFound);
 }

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
 use passerelle::json::Limits;
-use passerelle::sd_jwt::{self, KeyBinding};
+use passerelle::sd_jwt::{self, Disclosure, KeyBinding};
 use passerelle::verify::{CheckName, EvidenceKey, Outcome};
 use passerelle::{ErrorCode, Issuer, Report, Timestamp, Verifier, VerifyOptions};
 use serde_json::{json, Map, Value};
@@ -168,7 +168,10 @@ fn each_broken_rule_is_refused_with_its_code() {
     }
     // Verifying without a challenge: the Key Binding JWT cannot be judged.
     let report = verify(&shown, &VerifyOptions::at(at()));
-    assert_eq!(failure(&report), (CheckName::Proof, ErrorCode::OptionInvalid));
+    assert_eq!(
+        failure(&report),
+        (CheckName::Proof, ErrorCode::KeyBindingRequestMissing)
+    );
 }
 
 /// An issuer-signed JWT with `header` and `claims`, signed by `key`, and no Disclosure.
@@ -228,4 +231,97 @@ fn the_credentials_own_properties_cannot_be_hidden() {
             .unwrap_err();
         assert_eq!(error.code(), ErrorCode::OptionInvalid, "{pointer}");
     }
+}
+
+/// Hand-made issuer-signed claims with a digest somewhere outside
+/// `credentialSubject`: the holder could leave out a status entry, a type,
+/// a context. Each is refused, whether or not its Disclosure is sent.
+#[test]
+fn digests_outside_the_subject_are_refused() {
+    let key = Ed25519KeyPair::from_seed(&[61; 32]);
+    let issuer = issuer();
+    let vm = format!("{}#{}", issuer.did(), &issuer.did()["did:key:".len()..]);
+    let header = json!({"alg": "EdDSA", "typ": "vc+sd-jwt", "kid": vm});
+    let entry = json!({"id": "https://example.com/status/1#5", "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation", "statusListIndex": "5", "statusListCredential": "https://example.com/status/1"});
+    let hidden_entry = Disclosure::element("s1", entry);
+    let hidden_type = Disclosure::element("s2", json!("AgeCredential"));
+    let hidden_context = Disclosure::element("s3", json!("https://www.w3.org/ns/credentials/examples/v2"));
+    let hidden_member = Disclosure::member("s4", "name", json!("Ministry")).unwrap();
+    let cases: Vec<(&str, Value)> = vec![
+        (
+            "credentialStatus",
+            json!({"credentialStatus": [{"...": hidden_entry.digest()}]}),
+        ),
+        (
+            "type",
+            json!({"type": ["VerifiableCredential", {"...": hidden_type.digest()}]}),
+        ),
+        (
+            "@context",
+            json!({"@context": ["https://www.w3.org/ns/credentials/v2", {"...": hidden_context.digest()}]}),
+        ),
+        (
+            "issuer",
+            json!({"issuer": {"id": issuer.did(), "_sd": [hidden_member.digest()]}}),
+        ),
+    ];
+    for (what, change) in cases {
+        let mut claims = Value::Object(age_credential(issuer.did()));
+        for (name, value) in change.as_object().unwrap() {
+            claims[name] = value.clone();
+        }
+        let token = signed(&key, header.clone(), claims);
+        assert_eq!(
+            failure(&verify(&token, &VerifyOptions::at(at()))),
+            (CheckName::Parse, ErrorCode::SdJwtPayloadInvalid),
+            "{what}"
+        );
+    }
+    // And the issuer makes none: only claims inside credentialSubject may be disclosable.
+    let mut with_status = age_credential(issuer.did());
+    with_status.insert(
+        "credentialStatus".into(),
+        json!([{"id": "https://example.com/status/1#5",
+        "type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "5",
+        "statusListCredential": "https://example.com/status/1"}]),
+    );
+    for pointer in ["/credentialStatus/0", "/type/1", "/@context/0", "/validUntil"] {
+        let error = issuer
+            .issue_sd_jwt(with_status.clone(), &[pointer], None, at())
+            .unwrap_err();
+        assert_eq!(error.code(), ErrorCode::OptionInvalid, "{pointer}");
+    }
+}
+
+/// A domain alone asks for the holder's proof as a challenge does.
+#[test]
+fn a_domain_alone_requires_the_holders_proof() {
+    let issuer = issuer();
+    let unbound = issuer
+        .issue_sd_jwt(age_credential(issuer.did()), &DISCLOSABLE, None, at())
+        .unwrap();
+    assert!(verify(&unbound, &VerifyOptions::at(at())).verified());
+    let mut options = VerifyOptions::at(at());
+    options.domain = Some("https://clerk.example".into());
+    assert_eq!(
+        failure(&verify(&unbound, &options)),
+        (CheckName::Proof, ErrorCode::KeyBindingMissing)
+    );
+}
+
+/// An envelope says what its data is: a vc+sd-jwt in `data:application/vc+sd-jwt,…`
+/// verifies as one; labelled `application/vc+jwt` it is refused.
+#[test]
+fn an_enveloped_sd_jwt_is_read_by_its_media_type() {
+    let shown = present(&issued(), &["/credentialSubject/ageOver19"], "nonce-7");
+    let envelope = |media: &str| {
+        json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential",
+               "id": format!("data:{media},{shown}")})
+        .to_string()
+    };
+    let report = verify(&envelope("application/vc+sd-jwt"), &options());
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+    let report = verify(&envelope("application/vc+jwt"), &options());
+    assert_eq!(failure(&report), (CheckName::Parse, ErrorCode::JoseMalformed));
 }

@@ -14,6 +14,7 @@
 //! The output folder holds the credentials, DID documents and snapshots, so
 //! any line can be checked again with `passerelle verify`.
 
+mod age;
 mod federation;
 
 use std::path::{Path, PathBuf};
@@ -162,8 +163,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The age credential, shown at a counter: a vc+sd-jwt presentation
     // with the over-19 claim alone, checked against the clerk's request.
     let at_counter = VerifyOptions {
-        challenge: Some(federation::CLERK_NONCE.into()),
-        domain: Some(federation::CLERK.into()),
+        challenge: Some(age::CLERK_NONCE.into()),
+        domain: Some(age::CLERK.into()),
         ..options.clone()
     };
     let current = &verifiers
@@ -171,7 +172,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .find(|(s, _)| *s == Scenario::Current)
         .expect("scenario")
         .1;
-    for line in federation::presented_lines() {
+    for line in age::presented_lines() {
         std::fs::write(out.join("credentials").join(line.file), format!("{}\n", line.text))?;
         rows.push(Row {
             file: line.file,

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::process::{is_disclosable_name, pointer_join};
+use super::process::{is_disclosable_name, pointer_join, NEVER_DISCLOSED};
 use super::{digest, Disclosure, SHA_256};
 use crate::crypto::{PublicKey, Signer};
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -55,9 +55,11 @@ fn random_salt() -> Result<String> {
 /// claim is then disclosable within the outer one. Returns
 /// `<JWT>~<Disclosure>~…~`, every Disclosure included, for the holder.
 ///
-/// Refused (`OPTION_INVALID`): a pointer that names no claim, the same
-/// claim twice, or `cnf`, `_sd_alg` or the reserved `_sd`/`...`; claims
-/// that already use `_sd`, `...` or `_sd_alg` (`SD_JWT_PAYLOAD_INVALID`).
+/// Refused: a pointer that names no claim (`SD_JWT_CLAIM_NOT_FOUND`); the
+/// same claim twice, a top-level `iss`, `aud`, `exp`, `nbf`, `cnf` or
+/// `_sd_alg` (RFC 9901 §9.7: a holder could leave them out)
+/// (`OPTION_INVALID`); claims that already use `_sd`, `...` or `_sd_alg`
+/// (`SD_JWT_PAYLOAD_INVALID`).
 pub fn issue(
     claims: &Map<String, Value>,
     disclosable: &[&str],
@@ -96,10 +98,10 @@ pub fn issue_with_salts(
         if wanted.contains(pointer) {
             return Err(option_invalid(format!("{} is listed twice", quoted(pointer))));
         }
-        let first = pointer[1..].split('/').next().unwrap_or_default();
-        if first == "cnf" || first == "_sd_alg" {
+        let top = &pointer[1..];
+        if NEVER_DISCLOSED.contains(&top) || top.split('/').next() == Some("_sd_alg") {
             return Err(option_invalid(format!(
-                "{} cannot be made disclosable",
+                "{} decides the SD-JWT's validity or holder: it cannot be made disclosable (RFC 9901 §9.7)",
                 quoted(pointer)
             )));
         }
@@ -115,7 +117,10 @@ pub fn issue_with_salts(
     };
     let mut payload = making.object(claims.clone(), "")?;
     if let Some(missing) = making.found.iter().position(|found| !found) {
-        return Err(option_invalid(format!("no claim at {}", quoted(wanted[missing]))));
+        return Err(Error::new(
+            ErrorCode::SdJwtClaimNotFound,
+            format!("no claim at {}", quoted(wanted[missing])),
+        ));
     }
     payload.insert("_sd_alg".into(), SHA_256.into());
     if let Some(holder) = &options.holder_key {

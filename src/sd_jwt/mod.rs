@@ -125,6 +125,11 @@ pub fn parse(input: &str, limits: Limits) -> Result<SdJwt<'_>> {
     if jwt.typ().is_some_and(|typ| typ.eq_ignore_ascii_case(KEY_BINDING_TYP)) {
         return Err(malformed("the first part is a Key Binding JWT, not the issuer's"));
     }
+    if !key_binding.is_empty() && key_binding.split('.').count() != 3 {
+        return Err(malformed(
+            "the part after the last `~` is neither empty nor a Key Binding JWT (is the final `~` missing?)",
+        ));
+    }
     let mut disclosures = Vec::new();
     for (i, part) in parts.enumerate() {
         if i >= MAX_DISCLOSURES {

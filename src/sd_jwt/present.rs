@@ -38,9 +38,9 @@ fn contains(outer: &str, inner: &str) -> bool {
 /// presentation ends with `~`.
 ///
 /// The SD-JWT's structure is checked (every Disclosure referenced once,
-/// no conflict), not the issuer's signature. Refused (`OPTION_INVALID`): a
-/// pointer that names no claim; an SD-JWT that already has a Key Binding
-/// JWT (`SD_JWT_MALFORMED`).
+/// no conflict), not the issuer's signature. Refused: a pointer that names
+/// no claim (`SD_JWT_CLAIM_NOT_FOUND`); an SD-JWT that already has a Key
+/// Binding JWT (`SD_JWT_MALFORMED`).
 pub fn present(
     issued: &str,
     disclose: &[&str],
@@ -59,7 +59,7 @@ pub fn present(
     for pointer in disclose {
         if claims.pointer(pointer).is_none() {
             return Err(Error::new(
-                ErrorCode::OptionInvalid,
+                ErrorCode::SdJwtClaimNotFound,
                 format!("no claim at {}", quoted(pointer)),
             ));
         }

@@ -61,6 +61,7 @@ pub(crate) fn process(payload: &Map<String, Value>, disclosures: &[Disclosure], 
         }
         Some(_) => return Err(payload_invalid("_sd_alg is not a string")),
     }
+    refuse_repeated_digests(&Value::Object(payload.clone()), &mut HashSet::new())?;
     let mut walk = Walk {
         by_digest,
         disclosures,
@@ -86,7 +87,49 @@ pub(crate) fn process(payload: &Map<String, Value>, disclosures: &[Disclosure], 
             }
         }
     }
+    if let Some(critical) = disclosed.iter().find(|pointer| {
+        NEVER_DISCLOSED
+            .iter()
+            .any(|name| pointer.strip_prefix('/') == Some(name))
+    }) {
+        return Err(payload_invalid(format!(
+            "{} was selectively disclosable: a holder could leave it out (RFC 9901 §9.7)",
+            quoted(critical)
+        )));
+    }
     Ok(Processed { claims, disclosed })
+}
+
+/// The top-level claims that decide whether an SD-JWT is valid or whose it
+/// is (RFC 9901 §9.7): never made disclosable here, refused when disclosed.
+pub(crate) const NEVER_DISCLOSED: [&str; 5] = ["iss", "aud", "exp", "nbf", "cnf"];
+
+/// Every digest the issuer-signed claims hold (in `_sd` arrays and
+/// `{"...": digest}` elements) appears once (§7.1 step 4), whatever is disclosed.
+fn refuse_repeated_digests(value: &Value, seen: &mut HashSet<String>) -> Result<()> {
+    let mut note = |digest: &str| {
+        if seen.insert(digest.to_owned()) {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorCode::SdJwtDigestReused,
+                format!("the digest {} appears more than once", quoted(digest)),
+            ))
+        }
+    };
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Array(digests)) = object.get("_sd") {
+                digests.iter().filter_map(Value::as_str).try_for_each(&mut note)?;
+            }
+            if let (1, Some(Value::String(digest))) = (object.len(), object.get("...")) {
+                note(digest)?;
+            }
+            object.values().try_for_each(|v| refuse_repeated_digests(v, seen))
+        }
+        Value::Array(items) => items.iter().try_for_each(|v| refuse_repeated_digests(v, seen)),
+        _ => Ok(()),
+    }
 }
 
 impl Walk<'_> {

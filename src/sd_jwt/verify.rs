@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::{digest, parse, KEY_BINDING_TYP};
 use crate::crypto::{jwk, PublicKey};
 use crate::error::{quoted, Error, ErrorCode, Result};
-use crate::jose::{parse_signed_jwt, time_claim};
+use crate::jose::{media_is, parse_signed_jwt, time_claim};
 use crate::json::Limits;
 use crate::time::Timestamp;
 
@@ -32,11 +32,14 @@ pub struct VerifyOptions {
     pub clock_skew: i64,
     /// Size and depth limits of every part.
     pub limits: Limits,
+    /// The issuer-signed JWT's `typ` a profile requires (`dc+sd-jwt`,
+    /// `vc+sd-jwt`); `None` accepts any but `kb+jwt`.
+    pub typ: Option<String>,
 }
 
 impl VerifyOptions {
     /// Options at `time`: key binding required only by `cnf`, no nonce or
-    /// audience yet, 300 s maximum age, 60 s skew, default limits.
+    /// audience yet, 300 s maximum age, 60 s skew, default limits, any `typ`.
     pub fn new(time: Timestamp) -> Self {
         VerifyOptions {
             time,
@@ -46,6 +49,7 @@ impl VerifyOptions {
             key_binding_max_age: 300,
             clock_skew: 60,
             limits: Limits::default(),
+            typ: None,
         }
     }
 
@@ -86,10 +90,20 @@ pub struct Verified {
 /// the verification time, then key binding (§7.3).
 pub fn verify(input: &str, issuer_key: &PublicKey, options: &VerifyOptions) -> Result<Verified> {
     let sd_jwt = parse(input, options.limits)?;
+    if let Some(expected) = &options.typ {
+        if !sd_jwt.jwt.typ().is_some_and(|typ| media_is(typ, expected)) {
+            return Err(Error::new(
+                ErrorCode::JoseHeaderInvalid,
+                format!("typ is {:?}, not {}", sd_jwt.jwt.typ(), quoted(expected)),
+            ));
+        }
+    }
     sd_jwt.jwt.verify_signature(issuer_key)?;
     let processed = sd_jwt.process(options.limits)?;
     check_validity(&processed.claims, options)?;
-    let holder_key = processed.claims.get("cnf");
+    // The holder key the issuer signed in the clear (a disclosed `cnf` is
+    // refused when the Disclosures are put in place).
+    let holder_key = sd_jwt.jwt.payload.get("cnf");
     let required = options.require_key_binding || holder_key.is_some();
     let key_bound = match (sd_jwt.key_binding, required) {
         (None, false) => false,
@@ -156,32 +170,36 @@ fn holder_key_of(cnf: Option<&Value>) -> Result<PublicKey> {
     let Some(jwk) = jwk else {
         return Err(kb_invalid("cnf has no jwk (the only confirmation method accepted)"));
     };
+    if jwk.get("d").is_some() {
+        return Err(kb_invalid("cnf.jwk carries a private key (`d`): the issuer leaked it"));
+    }
     jwk::public_key(jwk).map_err(|e| kb_invalid(format!("cnf.jwk: {}", e.detail())))
 }
 
 /// §7.3 step 5: the Key Binding JWT `kb` over `presented`, signed by the
 /// key `cnf` names, with the nonce and audience of `options`.
 pub(crate) fn check_key_binding(kb: &str, presented: &str, cnf: Option<&Value>, options: &VerifyOptions) -> Result<()> {
-    let (Some(nonce), Some(audience)) = (&options.nonce, &options.audience) else {
-        return Err(Error::new(
-            ErrorCode::OptionInvalid,
-            "key binding is checked against a nonce and an audience: give both",
-        ));
-    };
-    let holder = holder_key_of(cnf)?;
+    // The Key Binding JWT is read before anything is asked of the caller:
+    // one that cannot be read says so, whatever the options.
     let jwt = parse_signed_jwt(kb, options.limits).map_err(|e| match e.code() {
-        ErrorCode::JoseMalformed | ErrorCode::JoseHeaderInvalid => kb_invalid(e.detail().to_owned()),
-        _ => e,
+        ErrorCode::InputTooLarge | ErrorCode::InputTooDeep => e,
+        _ => kb_invalid(format!("the Key Binding JWT: {}", e.detail())),
     })?;
-    if jwt.typ() != Some(KEY_BINDING_TYP) {
+    if !jwt.typ().is_some_and(|typ| media_is(typ, KEY_BINDING_TYP)) {
         return Err(kb_invalid(format!("typ is {:?}, not kb+jwt", jwt.typ())));
     }
-    jwt.verify_signature(&holder).map_err(|e| match e.code() {
-        ErrorCode::ProofSignatureInvalid | ErrorCode::ProofValueInvalid => Error::new(
+    let holder = holder_key_of(cnf)?;
+    let (Some(nonce), Some(audience)) = (&options.nonce, &options.audience) else {
+        return Err(Error::new(
+            ErrorCode::KeyBindingRequestMissing,
+            "the holder's Key Binding JWT is checked against the verifier's nonce and audience: give both",
+        ));
+    };
+    jwt.verify_signature(&holder).map_err(|e| {
+        Error::new(
             ErrorCode::KeyBindingSignatureInvalid,
             format!("the Key Binding JWT: {}", e.detail()),
-        ),
-        _ => e,
+        )
     })?;
     let claims = &jwt.payload;
     let string_claim = |name: &str| match claims.get(name) {

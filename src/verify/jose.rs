@@ -92,6 +92,10 @@ impl<R: DidResolver> Verifier<R> {
             Ok(enveloped) => enveloped,
             Err(e) => return refused(CheckName::DataModel, e),
         };
+        #[cfg(feature = "sd-jwt")]
+        if media == Media::Credential && enveloped.media_type == super::sd_jwt::VC_SD_JWT_MEDIA_TYPE {
+            return self.verify_sd_jwt(enveloped.data.as_bytes(), options);
+        }
         if enveloped.media_type != media.media_type() {
             let error = Error::new(
                 ErrorCode::CryptosuiteUnsupported,
@@ -103,7 +107,8 @@ impl<R: DidResolver> Verifier<R> {
             );
             return refused(CheckName::Parse, error);
         }
-        if !jose::looks_like_compact_jws(enveloped.data.as_bytes()) {
+        // A `~` separates an SD-JWT's parts: never in what says it is a JWS.
+        if !jose::looks_like_compact_jws(enveloped.data.as_bytes()) || enveloped.data.contains('~') {
             let error = Error::new(
                 ErrorCode::JoseMalformed,
                 format!("the data of an {} is not a compact JWS", media.enveloped_type()),

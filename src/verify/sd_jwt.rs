@@ -26,6 +26,9 @@ use crate::secured::EvidenceKey;
 /// The media type of a credential secured with SD-JWT, as `typ` writes it.
 pub(crate) const VC_SD_JWT: &str = "vc+sd-jwt";
 
+/// The media type a `data:` URL of an enveloped `vc+sd-jwt` names.
+pub(crate) const VC_SD_JWT_MEDIA_TYPE: &str = "application/vc+sd-jwt";
+
 /// A `vc+sd-jwt` read and processed, for the `proof` check.
 pub(super) struct SecuredSdJwt<'a> {
     sd_jwt: SdJwt<'a>,
@@ -68,11 +71,15 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
             ))
         }
     };
-    if sd_jwt.jwt.payload.contains_key("_sd") {
+    if let Some(property) = disclosable_outside_subject(&sd_jwt.jwt.payload) {
         return Err(Error::new(
             ErrorCode::SdJwtPayloadInvalid,
-            "the credential's own properties are selectively disclosable (a `_sd` at the top \
-             level): a holder could hide its status or validity",
+            format!(
+                "{} is selectively disclosable: a holder could leave out the credential's own \
+                 properties (its status, types, contexts, validity); only claims inside \
+                 credentialSubject may be",
+                quoted(property)
+            ),
         ));
     }
     for claim in ["vc", "vp"] {
@@ -96,6 +103,28 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
         disclosed: processed.disclosed,
     };
     Ok((secured, processed.claims))
+}
+
+/// The first property of the credential, other than `credentialSubject`,
+/// that holds a digest (a `_sd` member or a `{"...": digest}` element) at
+/// any depth; `_sd` itself when the credential's own properties are.
+fn disclosable_outside_subject(payload: &Map<String, Value>) -> Option<&str> {
+    fn holds_digest(value: &Value) -> bool {
+        match value {
+            Value::Object(object) => {
+                object.contains_key("_sd") || object.contains_key("...") || object.values().any(holds_digest)
+            }
+            Value::Array(items) => items.iter().any(holds_digest),
+            _ => false,
+        }
+    }
+    if payload.contains_key("_sd") {
+        return Some("_sd");
+    }
+    payload
+        .iter()
+        .find(|(name, value)| *name != "credentialSubject" && holds_digest(value))
+        .map(|(name, _)| name.as_str())
 }
 
 impl<R: DidResolver> Verifier<R> {
@@ -176,14 +205,16 @@ fn check_sd_jwt(
     jwt.verify_signature(&signer.method.public_key)?;
     jwt_time_checks(&jwt.payload, options, evidence)?;
     let cnf = jwt.payload.get("cnf");
-    let required = cnf.is_some() || options.challenge.is_some();
+    // A challenge or a domain asks for the holder's proof, as it does of a
+    // presentation's; a holder key in the credential always does.
+    let required = cnf.is_some() || options.challenge.is_some() || options.domain.is_some();
     match secured.sd_jwt.key_binding {
         None if required => Err(Error::new(
             ErrorCode::KeyBindingMissing,
             if cnf.is_some() {
                 "the credential names a holder key (cnf) and no Key Binding JWT follows it"
             } else {
-                "a challenge was given and no Key Binding JWT carries it"
+                "a challenge or domain was given and no Key Binding JWT carries it"
             },
         )),
         None => Ok(()),

@@ -164,7 +164,7 @@ pub(crate) fn sd_jwt_cases(v: &mut Vectors) {
         "A Key Binding JWT with alg none.",
         &format!("{jwt}~{disclosure}~{kb_none}"),
         expecting.clone(),
-        fails(&[("proof", "JOSE_ALGORITHM_UNSUPPORTED")]),
+        fails(&[("proof", "KEY_BINDING_INVALID")]),
     );
 
     // Issuer-signed JWTs written by hand: each breaks one rule.
