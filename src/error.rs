@@ -259,6 +259,11 @@ codes! {
     SdJwtHashUnsupported if "sd-jwt" => "SD_JWT_HASH_UNSUPPORTED",
         "The disclosure digests use a hash algorithm this verifier does not accept.",
         "Les empreintes de divulgation emploient un algorithme de hachage que ce vérificateur n’accepte pas.";
+    /// A claim the verifier asked for (`required_claims`) is not in the
+    /// credential as presented: not disclosed, or never issued.
+    RequiredClaimMissing if "sd-jwt" => "REQUIRED_CLAIM_MISSING",
+        "A claim the verifier asked for is not in the credential as presented.",
+        "Une revendication demandée par le vérificateur ne figure pas dans l’attestation présentée.";
     /// A JSON pointer given to issue or present an SD-JWT names no claim of it.
     SdJwtClaimNotFound if "sd-jwt" => "SD_JWT_CLAIM_NOT_FOUND",
         "The credential has no claim at the path given.",

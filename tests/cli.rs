@@ -481,7 +481,7 @@ fn every_demo_line_is_reproduced_by_the_cli_from_files() {
     for line in age::presented_lines() {
         let presented = dir.join(line.file);
         std::fs::write(&presented, &line.text).unwrap();
-        let out = passerelle(&[
+        let mut args = vec![
             "verify",
             "--json",
             "--at",
@@ -497,7 +497,11 @@ fn every_demo_line_is_reproduced_by_the_cli_from_files() {
             "--domain",
             age::CLERK,
             presented.to_str().unwrap(),
-        ]);
+        ];
+        for pointer in line.required {
+            args.extend(["--require-claim", pointer]);
+        }
+        let out = passerelle(&args);
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let failed: Vec<&serde_json::Value> = report["checks"]
             .as_array()

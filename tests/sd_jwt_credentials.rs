@@ -325,3 +325,40 @@ fn an_enveloped_sd_jwt_is_read_by_its_media_type() {
     let report = verify(&envelope("application/vc+jwt"), &options());
     assert_eq!(failure(&report), (CheckName::Parse, ErrorCode::JoseMalformed));
 }
+
+/// What the verifier asks for must be there as presented: a claim the
+/// holder did not disclose, or one a credential never had, is refused.
+#[test]
+fn a_claim_asked_for_and_not_disclosed_is_refused() {
+    let shown = present(&issued(), &["/credentialSubject/ageOver19"], "nonce-7");
+    let asking = |pointers: &[&str]| VerifyOptions {
+        required_claims: pointers.iter().map(|p| p.to_string()).collect(),
+        ..options()
+    };
+    assert!(verify(&shown, &asking(&["/credentialSubject/ageOver19"])).verified());
+    assert_eq!(
+        failure(&verify(
+            &shown,
+            &asking(&["/credentialSubject/ageOver19", "/credentialSubject/birthDate"])
+        )),
+        (CheckName::DataModel, ErrorCode::RequiredClaimMissing)
+    );
+    // A Data Integrity credential lacking it, and a presentation (whose claims would they be?).
+    let issuer = issuer();
+    let signed = issuer.issue(age_credential(issuer.did()), at()).unwrap().into_json();
+    let text = Value::Object(signed.clone()).to_string();
+    let mut plain = VerifyOptions::at(at());
+    plain.required_claims = vec!["/credentialSubject/name".into()];
+    assert_eq!(
+        failure(&verify(&text, &plain)),
+        (CheckName::DataModel, ErrorCode::RequiredClaimMissing)
+    );
+    plain.required_claims = vec!["/credentialSubject/ageOver19".into()];
+    assert!(verify(&text, &plain).verified());
+    let presentation = json!({"@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"], "verifiableCredential": [signed]});
+    assert_eq!(
+        failure(&verify(&presentation.to_string(), &plain)),
+        (CheckName::DataModel, ErrorCode::OptionInvalid)
+    );
+}

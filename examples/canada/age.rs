@@ -22,8 +22,13 @@ pub struct PresentedLine {
     pub name: [&'static str; 2],
     pub issuer: &'static str,
     pub text: String,
+    /// The claims the clerk asks for (`verify --require-claim`).
+    pub required: &'static [&'static str],
     pub expected: Option<&'static str>,
 }
+
+/// What the counter asks for: the over-19 claim.
+pub const OVER_19: &[&str] = &["/credentialSubject/ageOver19"];
 
 fn holder_key() -> passerelle::crypto::P256KeyPair {
     passerelle::crypto::P256KeyPair::from_secret_bytes(&[0x1B; 32]).expect("demo holder key")
@@ -78,6 +83,7 @@ pub fn presented_lines() -> Vec<PresentedLine> {
         name: ["Age Credential", "Attestation d’âge"],
         issuer: BC_ID,
         text,
+        required: OVER_19,
         expected,
     };
     vec![
@@ -99,6 +105,15 @@ pub fn presented_lines() -> Vec<PresentedLine> {
             format!("{}~{}~{}~{}", parts[0], parts[1], parts[1], parts[2]),
             Some("SD_JWT_DIGEST_REUSED"),
         ),
+        PresentedLine {
+            required: &["/credentialSubject/ageOver19", "/credentialSubject/birthDate"],
+            ..line(
+                "negative-age-birth-date-withheld.sdjwt",
+                ["birth date asked, not shown", "date de naissance demandée, cachée"],
+                shown.clone(),
+                Some("REQUIRED_CLAIM_MISSING"),
+            )
+        },
         line(
             "negative-age-no-holder-proof.sdjwt",
             ["forwarded without its holder", "transmise sans son titulaire"],

@@ -180,7 +180,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             case: line.case,
             issuer: line.issuer.to_owned(),
             expected: line.expected,
-            report: current.verify(line.text.as_bytes(), &at_counter),
+            report: current.verify(
+                line.text.as_bytes(),
+                &VerifyOptions {
+                    required_claims: line.required.iter().map(|p| p.to_string()).collect(),
+                    ..at_counter.clone()
+                },
+            ),
         });
     }
     // Positives first, in each group the order given.

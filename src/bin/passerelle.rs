@@ -288,6 +288,10 @@ struct VerifyArgs {
     /// The domain a presentation must carry.
     #[arg(long)]
     domain: Option<String>,
+    /// A claim the credential must hold as presented, as a JSON pointer
+    /// (`/credentialSubject/ageOver19`; repeatable): what the holder was asked to disclose.
+    #[arg(long = "require-claim")]
+    required_claims: Vec<String>,
     /// Input size limit in bytes.
     #[arg(long, default_value_t = Limits::default().max_bytes)]
     max_bytes: usize,
@@ -698,6 +702,7 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let options = &mut inputs.options;
     options.challenge = args.challenge.clone();
     options.domain = args.domain.clone();
+    options.required_claims = args.required_claims.clone();
     options.trust_at_verification_time = args.trust_at_verification_time;
     options.status_policy = passerelle::verify::StatusPolicy {
         skip_without_source: args.skip_status_without_source,

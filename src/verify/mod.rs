@@ -70,6 +70,13 @@ pub struct VerifyOptions {
     /// What the `status` check does with status it cannot check: no status
     /// list source, entries of unknown types. The default fails closed.
     pub status_policy: StatusPolicy,
+    /// Claims the credential must hold as presented, as JSON pointers
+    /// (`/credentialSubject/ageOver19`): what a verifier asks a holder to
+    /// disclose. One missing fails the `data_model` check
+    /// (`REQUIRED_CLAIM_MISSING`), whatever the credential's format.
+    #[cfg(feature = "sd-jwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sd-jwt")))]
+    pub required_claims: Vec<String>,
 }
 
 impl VerifyOptions {
@@ -83,8 +90,32 @@ impl VerifyOptions {
             domain: None,
             trust_at_verification_time: false,
             status_policy: StatusPolicy::default(),
+            #[cfg(feature = "sd-jwt")]
+            required_claims: Vec::new(),
         }
     }
+}
+
+/// The first of `required` (JSON pointers) that names nothing in `map`.
+#[cfg(feature = "sd-jwt")]
+fn missing_claim<'a>(map: &Map<String, Value>, required: &'a [String]) -> Option<&'a str> {
+    required
+        .iter()
+        .find(|pointer| claim_at(map, pointer).is_none())
+        .map(String::as_str)
+}
+
+/// The value at JSON pointer `pointer` (RFC 6901) in `map`.
+#[cfg(feature = "sd-jwt")]
+fn claim_at<'a>(map: &'a Map<String, Value>, pointer: &str) -> Option<&'a Value> {
+    let rest = pointer.strip_prefix('/')?;
+    let mut segments = rest.split('/').map(|s| s.replace("~1", "/").replace("~0", "~"));
+    let first = segments.next()?;
+    segments.try_fold(map.get(&first)?, |value, segment| match value {
+        Value::Object(object) => object.get(&segment),
+        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    })
 }
 
 /// Verifies credentials and presentations against the sources it holds: a
@@ -294,7 +325,13 @@ impl<R: DidResolver> Verifier<R> {
         securing: Securing<'_>,
     ) -> Report {
         let mut checks = vec![parse_check];
-        let facts = match check_credential(map) {
+        let checked = check_credential(map);
+        #[cfg(feature = "sd-jwt")]
+        let checked = checked.and_then(|facts| match missing_claim(map, &options.required_claims) {
+            Some(missing) => Err(Error::new(ErrorCode::RequiredClaimMissing, missing.to_owned())),
+            None => Ok(facts),
+        });
+        let facts = match checked {
             Ok(facts) => facts,
             Err(e) => {
                 checks.push(Check::failed(CheckName::DataModel, &e, Vec::new()));

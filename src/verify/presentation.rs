@@ -22,7 +22,17 @@ impl<R: DidResolver> Verifier<R> {
         securing: Securing<'_>,
     ) -> Report {
         let mut checks = vec![parse_check];
-        let presentation = match Presentation::from_json(map) {
+        let read = Presentation::from_json(map);
+        // Whose claims would they be? A presentation carries several.
+        #[cfg(feature = "sd-jwt")]
+        let read = read.and_then(|presentation| match options.required_claims.is_empty() {
+            true => Ok(presentation),
+            false => Err(Error::new(
+                ErrorCode::OptionInvalid,
+                "required claims name claims of one credential: verify it on its own",
+            )),
+        });
+        let presentation = match read {
             Ok(p) => p,
             Err(e) => {
                 checks.push(Check::failed(CheckName::DataModel, &e, Vec::new()));
