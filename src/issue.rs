@@ -361,6 +361,61 @@ impl<S: Signer> Issuer<S> {
         crate::sd_jwt::issue(&claims, disclose, &options, &self.signer)
     }
 
+    /// Issues `claims` as an IETF SD-JWT VC (`typ` `dc+sd-jwt`): JWT claims
+    /// with the credential type in `vct` (required) and the subject's own
+    /// claims, `iss` set to the issuer's DID, `iat` to `at`, the claims at
+    /// the JSON pointers `disclose` selectively disclosable, `holder_key`
+    /// (if any) in `cnf`. Returns the SD-JWT with every Disclosure.
+    ///
+    /// Refused: no `vct` (`TYPE_INVALID`), an `iss` other than the issuer's
+    /// DID (`ISSUER_INVALID`), a disclosable `iss`, `aud`, `exp`, `nbf`,
+    /// `cnf`, `vct`, `vct#integrity` or `status` (`OPTION_INVALID`: a holder
+    /// could leave them out).
+    #[cfg(feature = "sd-jwt")]
+    pub fn issue_sd_jwt_vc(
+        &self,
+        mut claims: Map<String, Value>,
+        disclose: &[&str],
+        holder_key: Option<crate::crypto::PublicKey>,
+        at: Timestamp,
+    ) -> Result<String> {
+        if !matches!(claims.get("vct"), Some(Value::String(vct)) if !vct.is_empty()) {
+            return Err(Error::new(ErrorCode::TypeInvalid, "an SD-JWT VC names its type in vct"));
+        }
+        match claims.get("iss") {
+            None => {
+                claims.insert("iss".into(), self.did.clone().into());
+            }
+            Some(iss) if iss.as_str() == Some(self.did.as_str()) => {}
+            Some(iss) => {
+                return Err(Error::new(
+                    ErrorCode::IssuerInvalid,
+                    format!("iss {iss} is not the issuer {}", self.did),
+                ))
+            }
+        }
+        if let Some(kept) = disclose
+            .iter()
+            .find(|p| ["/vct", "/vct#integrity", "/status"].contains(p))
+        {
+            return Err(Error::new(
+                ErrorCode::OptionInvalid,
+                format!("{} cannot be disclosable in an SD-JWT VC", crate::error::quoted(kept)),
+            ));
+        }
+        claims.insert("iat".into(), at.unix_seconds().into());
+        if let Some(lifetime) = self.defaults.proof_lifetime_seconds {
+            claims.insert("exp".into(), at.plus_seconds(lifetime).unix_seconds().into());
+        }
+        let options = crate::sd_jwt::IssueOptions {
+            typ: "dc+sd-jwt".into(),
+            kid: Some(self.verification_method.clone()),
+            decoys: 0,
+            holder_key,
+        };
+        crate::sd_jwt::issue(&claims, disclose, &options, &self.signer)
+    }
+
     /// The checks and defaults shared by both ways of securing; VCDM 1.1
     /// only when `v1_allowed` (Data Integrity: VC-JOSE-COSE secures VCDM
     /// 2.0 only).

@@ -155,8 +155,9 @@ struct IssueArgs {
     /// Integrity proof: the same as --format jwt.
     #[arg(long, conflicts_with_all = ["cryptosuite", "format"])]
     jwt: bool,
-    /// How to secure the credential: di (a Data Integrity proof, the default), jwt (a vc+jwt)
-    /// or sd-jwt (a vc+sd-jwt whose --disclose claims the holder may show one by one).
+    /// How to secure the credential: di (a Data Integrity proof, the default), jwt (a vc+jwt),
+    /// sd-jwt (a vc+sd-jwt whose --disclose claims the holder may show one by one) or sd-jwt-vc
+    /// (an IETF SD-JWT VC, dc+sd-jwt: the input is JWT claims with a vct).
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// With --format sd-jwt: a claim the holder may disclose or not, as a JSON pointer
@@ -203,6 +204,8 @@ enum Format {
     Jwt,
     /// A `vc+sd-jwt` with selectively disclosable claims.
     SdJwt,
+    /// An IETF SD-JWT VC (`dc+sd-jwt`): the input is JWT claims with `vct`, not a VCDM credential.
+    SdJwtVc,
 }
 
 /// The `issue` options that change a credential: refused when adding a
@@ -550,6 +553,19 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
     if args.replace_proof {
         credential.shift_remove("proof");
     }
+    let format = match (args.format, args.jwt) {
+        (Some(format), _) => format,
+        (None, true) => Format::Jwt,
+        (None, false) => Format::Di,
+    };
+    if format == Format::SdJwtVc && (args.set_issuer || !args.status_lists.is_empty()) {
+        return Err(Failure {
+            en: "an SD-JWT VC gets its iss from the key; --set-issuer and --status-list are for VCDM credentials"
+                .into(),
+            fr: "un SD-JWT VC reçoit son iss de la clé ; --set-issuer et --status-list sont pour les attestations VCDM"
+                .into(),
+        });
+    }
     if args.set_issuer {
         match credential.get_mut("issuer") {
             Some(Value::Object(object)) => {
@@ -570,27 +586,27 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
             credential.insert("credentialStatus".into(), Value::Array(entries));
         }
     }
-    let format = match (args.format, args.jwt) {
-        (Some(format), _) => format,
-        (None, true) => Format::Jwt,
-        (None, false) => Format::Di,
-    };
     if format != Format::Di && args.proof_id.is_some() {
         return Err(Failure {
             en: "--proof-id goes with a Data Integrity proof (--format di)".into(),
             fr: "--proof-id va avec une preuve Data Integrity (--format di)".into(),
         });
     }
-    if format != Format::SdJwt && (!args.disclose.is_empty() || args.holder_key.is_some()) {
+    let selective = matches!(format, Format::SdJwt | Format::SdJwtVc);
+    if !selective && (!args.disclose.is_empty() || args.holder_key.is_some()) {
         return Err(Failure {
-            en: "--disclose and --holder-key go with --format sd-jwt".into(),
-            fr: "--disclose et --holder-key vont avec --format sd-jwt".into(),
+            en: "--disclose and --holder-key go with --format sd-jwt or sd-jwt-vc".into(),
+            fr: "--disclose et --holder-key vont avec --format sd-jwt ou sd-jwt-vc".into(),
         });
     }
-    if format == Format::SdJwt {
+    if selective {
         let disclose: Vec<&str> = args.disclose.iter().map(String::as_str).collect();
         let holder = args.holder_key.as_deref().map(present::holder_public_key).transpose()?;
-        outln!("{}", issuer.issue_sd_jwt(credential, &disclose, holder, at)?);
+        let issued = match format {
+            Format::SdJwtVc => issuer.issue_sd_jwt_vc(credential, &disclose, holder, at)?,
+            _ => issuer.issue_sd_jwt(credential, &disclose, holder, at)?,
+        };
+        outln!("{issued}");
         return Ok(ExitCode::SUCCESS);
     }
     if args.enveloped {

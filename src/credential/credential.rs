@@ -69,6 +69,34 @@ pub(crate) struct Facts {
     pub(crate) related_resources: Vec<RelatedResource>,
 }
 
+impl Facts {
+    /// The facts of a credential that is not a VCDM document (an SD-JWT
+    /// VC): its types, issuer and validity period, nothing else.
+    #[cfg(feature = "sd-jwt")]
+    pub(crate) fn of_claims(
+        types: Vec<String>,
+        issuer: String,
+        valid_from: Option<Timestamp>,
+        valid_until: Option<Timestamp>,
+    ) -> Facts {
+        Facts {
+            version: DataModelVersion::V2,
+            types,
+            issuer,
+            valid_from,
+            valid_until,
+            subjects: Vec::new(),
+            names: Vec::new(),
+            descriptions: Vec::new(),
+            schemas: Vec::new(),
+            refresh_services: Vec::new(),
+            terms_of_use: Vec::new(),
+            evidence: Vec::new(),
+            related_resources: Vec::new(),
+        }
+    }
+}
+
 impl Credential {
     /// Parses (with [`json::parse_strict`]) and validates a credential.
     pub fn from_slice(input: &[u8], limits: Limits) -> Result<Self> {

@@ -11,6 +11,8 @@ mod presentation;
 mod report;
 #[cfg(feature = "sd-jwt")]
 mod sd_jwt;
+#[cfg(feature = "sd-jwt")]
+mod sd_jwt_vc;
 mod status;
 
 use status::CachedList;

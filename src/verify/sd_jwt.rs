@@ -5,11 +5,16 @@
 //! Binding JWT when the credential names a holder key (`cnf`) or the
 //! verifier gives a challenge (its nonce) and domain (its audience).
 //!
-//! The credential's own properties must be in the clear: a `_sd` at the
-//! top level of the issuer-signed claims is refused, so a holder cannot
-//! leave out `credentialStatus`, `validUntil` or `type` by not disclosing
-//! them. Selective disclosure is accepted inside `credentialSubject` and
-//! any other property's value.
+//! The credential's own properties must be in the clear: a digest (a `_sd`
+//! member or a `{"...": digest}` element) anywhere outside
+//! `credentialSubject` is refused, so a holder cannot leave out
+//! `credentialStatus`, `validUntil`, a `type` or a context by not
+//! disclosing it. Selective disclosure is accepted inside
+//! `credentialSubject` only.
+//!
+//! An IETF SD-JWT VC (`dc+sd-jwt`, or `vc+sd-jwt` with a `vct` and no
+//! `@context`, as that draft's transition allows) is read here too and
+//! checked by `sd_jwt_vc.rs`.
 
 use std::sync::Arc;
 
@@ -29,18 +34,40 @@ pub(crate) const VC_SD_JWT: &str = "vc+sd-jwt";
 /// The media type a `data:` URL of an enveloped `vc+sd-jwt` names.
 pub(crate) const VC_SD_JWT_MEDIA_TYPE: &str = "application/vc+sd-jwt";
 
-/// A `vc+sd-jwt` read and processed, for the `proof` check.
+/// The `typ` of an IETF SD-JWT VC.
+pub(crate) const DC_SD_JWT: &str = "dc+sd-jwt";
+
+/// What the claims of an SD-JWT are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Profile {
+    /// A VCDM 2.0 credential (`vc+sd-jwt`, VC-JOSE-COSE §3.2).
+    Vcdm,
+    /// An IETF SD-JWT VC (`dc+sd-jwt`): `vct`, `iss`, `cnf`, `status`.
+    SdJwtVc,
+}
+
+impl Profile {
+    pub(super) fn typ(self) -> &'static str {
+        match self {
+            Profile::Vcdm => VC_SD_JWT,
+            Profile::SdJwtVc => DC_SD_JWT,
+        }
+    }
+}
+
+/// An SD-JWT read and processed, for the `proof` check.
 pub(super) struct SecuredSdJwt<'a> {
-    sd_jwt: SdJwt<'a>,
-    kid: String,
-    disclosed: Vec<String>,
+    pub(super) sd_jwt: SdJwt<'a>,
+    pub(super) kid: String,
+    pub(super) disclosed: Vec<String>,
+    pub(super) profile: Profile,
 }
 
 fn refused(error: Error) -> Report {
     let check = Check::failed(
         CheckName::Parse,
         &error,
-        vec![(EvidenceKey::Format, VC_SD_JWT.to_owned())],
+        vec![(EvidenceKey::Format, "SD-JWT".to_owned())],
     );
     Report::new(
         DocumentKind::Credential,
@@ -53,16 +80,29 @@ fn refused(error: Error) -> Report {
 fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>, Map<String, Value>)> {
     let sd_jwt = sd_jwt::parse(text, options.limits)?;
     let header_invalid = |why: String| Error::new(ErrorCode::JoseHeaderInvalid, why);
-    match sd_jwt.jwt.typ() {
-        Some(typ) if crate::jose::media_is(typ, VC_SD_JWT) => {}
+    let payload = &sd_jwt.jwt.payload;
+    let profile = match sd_jwt.jwt.typ() {
+        Some(typ) if crate::jose::media_is(typ, DC_SD_JWT) => Profile::SdJwtVc,
+        // The SD-JWT VC draft used vc+sd-jwt until late 2024: a `vct` and no
+        // `@context` say which one this is.
+        Some(typ) if crate::jose::media_is(typ, VC_SD_JWT) => {
+            match payload.contains_key("vct") && !payload.contains_key("@context") {
+                true => Profile::SdJwtVc,
+                false => Profile::Vcdm,
+            }
+        }
         Some(typ) => {
             return Err(header_invalid(format!(
-                "typ {} is not vc+sd-jwt (other SD-JWT profiles are not read here)",
+                "typ {} is neither vc+sd-jwt nor dc+sd-jwt",
                 quoted(typ)
             )))
         }
-        None => return Err(header_invalid("typ is missing: a vc+sd-jwt says so".into())),
-    }
+        None => {
+            return Err(header_invalid(
+                "typ is missing: an SD-JWT credential says what it is".into(),
+            ))
+        }
+    };
     let kid = match sd_jwt.jwt.header.get("kid") {
         Some(Value::String(kid)) if !kid.is_empty() => kid.clone(),
         _ => {
@@ -71,6 +111,17 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
             ))
         }
     };
+    if profile == Profile::SdJwtVc {
+        let processed = sd_jwt.process(options.limits)?;
+        super::sd_jwt_vc::check_disclosed(&processed.disclosed)?;
+        let secured = SecuredSdJwt {
+            sd_jwt,
+            kid,
+            disclosed: processed.disclosed,
+            profile,
+        };
+        return Ok((secured, processed.claims));
+    }
     if let Some(property) = disclosable_outside_subject(&sd_jwt.jwt.payload) {
         return Err(Error::new(
             ErrorCode::SdJwtPayloadInvalid,
@@ -101,6 +152,7 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
         sd_jwt,
         kid,
         disclosed: processed.disclosed,
+        profile,
     };
     Ok((secured, processed.claims))
 }
@@ -142,11 +194,14 @@ impl<R: DidResolver> Verifier<R> {
         let parse_check = Check::passed(
             CheckName::Parse,
             vec![
-                (EvidenceKey::Format, VC_SD_JWT.to_owned()),
+                (EvidenceKey::Format, secured.profile.typ().to_owned()),
                 (EvidenceKey::Bytes, input.len().to_string()),
             ],
         );
-        self.credential_report(&claims, parse_check, options, Securing::SdJwt(&secured))
+        match secured.profile {
+            Profile::Vcdm => self.credential_report(&claims, parse_check, options, Securing::SdJwt(&secured)),
+            Profile::SdJwtVc => self.sd_jwt_vc_report(&secured, &claims, parse_check, options),
+        }
     }
 
     /// The `proof` check of a `vc+sd-jwt`: `iss` (if any) is the issuer,
@@ -166,7 +221,7 @@ impl<R: DidResolver> Verifier<R> {
             secured.kid.clone()
         };
         let mut evidence = vec![
-            (EvidenceKey::Format, VC_SD_JWT.to_owned()),
+            (EvidenceKey::Format, secured.profile.typ().to_owned()),
             (EvidenceKey::Alg, secured.sd_jwt.jwt.alg.as_str().to_owned()),
             (EvidenceKey::Kid, vm.clone()),
         ];
@@ -203,7 +258,11 @@ fn check_sd_jwt(
         }
     }
     jwt.verify_signature(&signer.method.public_key)?;
-    jwt_time_checks(&jwt.payload, options, evidence)?;
+    match secured.profile {
+        Profile::Vcdm => jwt_time_checks(&jwt.payload, options, evidence)?,
+        // An SD-JWT VC's `exp` and `nbf` are its validity period, checked as such.
+        Profile::SdJwtVc => super::sd_jwt_vc::check_issued_at(&jwt.payload, options, evidence)?,
+    }
     let cnf = jwt.payload.get("cnf");
     // A challenge or a domain asks for the holder's proof, as it does of a
     // presentation's; a holder key in the credential always does.

@@ -1,7 +1,7 @@
 //! `vc+sd-jwt` cases (VC-JOSE-COSE §3.2, RFC 9901): a permit whose subject
 //! claims are selectively disclosable, presented with one claim and a Key
 //! Binding JWT, and the rules of RFC 9901 §7.1 and §7.3 broken one at a
-//! time. Input files are `cases/<id>.sdjwt`, holding the SD-JWT text;
+//! time; then IETF SD-JWT VCs (`dc+sd-jwt`, cases `sdjwt-vc-…`). Input files are `cases/<id>.sdjwt`, holding the SD-JWT text;
 //! options give the nonce (`challenge`) and audience (`domain`) the Key
 //! Binding JWT must carry.
 
@@ -227,16 +227,99 @@ pub(crate) fn sd_jwt_cases(v: &mut Vectors) {
         json!({}),
         fails(&[("parse", "JOSE_ALGORITHM_UNSUPPORTED")]),
     );
+    sd_jwt_vc_cases(v, &issuer, &issuer_did, &kid, &holder);
     case(
         v,
         "sdjwt-other-typ",
-        "An SD-JWT of another profile (typ dc+sd-jwt) is not read as a vc+sd-jwt.",
+        "An SD-JWT of an unknown profile (typ example+sd-jwt) is not read as a credential.",
         &signed(
-            json!({"alg": "EdDSA", "typ": "dc+sd-jwt", "kid": kid}),
+            json!({"alg": "EdDSA", "typ": "example+sd-jwt", "kid": kid}),
             &Value::Object(claims),
             Some(&issuer),
         ),
         json!({}),
         fails(&[("parse", "JOSE_HEADER_INVALID")]),
+    );
+}
+
+/// IETF SD-JWT VCs: JWT claims with `vct`, issued by a did:key.
+fn sd_jwt_vc_cases(v: &mut Vectors, issuer: &Ed25519KeyPair, did: &str, kid: &str, holder: &P256KeyPair) {
+    let vct = "https://credentials.bc.passerelle.example/age";
+    let claims = json!({"vct": vct, "iss": did, "iat": time(ISSUED_AT).unix_seconds(),
+        "birthdate": "1990-05-01", "age_over_19": true});
+    let options = IssueOptions {
+        typ: "dc+sd-jwt".into(),
+        kid: Some(kid.to_owned()),
+        decoys: 0,
+        holder_key: Some(holder.public_key()),
+    };
+    let mut counter = 0;
+    let mut salt = || {
+        counter += 1;
+        format!("vc-salt-{counter:02}")
+    };
+    let claims_map = claims.as_object().expect("an object").clone();
+    let issued = sd_jwt::issue_with_salts(
+        &claims_map,
+        &["/birthdate", "/age_over_19"],
+        &options,
+        issuer,
+        &mut salt,
+    )
+    .expect("fixture");
+    let binding = KeyBinding {
+        signer: holder,
+        nonce: NONCE,
+        audience: AUDIENCE,
+        issued_at: time(VERIFY_AT),
+    };
+    let shown = sd_jwt::present(&issued, &["/age_over_19"], Some(&binding), Limits::default()).expect("fixture");
+    let case = |v: &mut Vectors, id: &str, description: &str, text: &str, options: Value, expect: Expect<'_>| {
+        v.case_file(id, description, "sdjwt", text.as_bytes().to_vec(), &[], options, expect);
+    };
+    case(
+        v,
+        "sdjwt-vc-valid",
+        "An IETF SD-JWT VC (dc+sd-jwt; vct, iss a did:key, cnf) presented with age_over_19 alone and the holder's Key Binding JWT; data_model reads vct and iss.",
+        &shown,
+        json!({"challenge": NONCE, "domain": AUDIENCE}),
+        VERIFIED,
+    );
+    let header = json!({"alg": "EdDSA", "typ": "dc+sd-jwt", "kid": kid});
+    let with = |extra: Value| {
+        let mut claims = json!({"vct": vct, "iss": did, "name": "A"});
+        for (name, value) in extra.as_object().expect("an object") {
+            claims[name] = value.clone();
+        }
+        claims
+    };
+    case(
+        v,
+        "sdjwt-vc-token-status-list",
+        "An SD-JWT VC with a status claim (an IETF Token Status List reference), which this verifier does not read: the status check fails closed.",
+        &signed(header.clone(), &with(json!({"status": {"status_list": {"idx": 3, "uri": "https://bc.passerelle.example/status/1"}}})), Some(issuer)),
+        json!({}),
+        fails(&[("status", "STATUS_TYPE_UNSUPPORTED")]),
+    );
+    case(
+        v,
+        "sdjwt-vc-https-issuer",
+        "An SD-JWT VC whose iss is an https URL: its keys would come from JWT VC Issuer Metadata, which is not fetched.",
+        &signed(header.clone(), &with(json!({"iss": "https://issuer.example"})), Some(issuer)),
+        json!({}),
+        fails(&[("data_model", "ISSUER_INVALID")]),
+    );
+    let hidden_vct = Disclosure::member("vct-salt", "vct", json!(vct)).expect("fixture");
+    case(
+        v,
+        "sdjwt-vc-vct-disclosable",
+        "An SD-JWT VC whose vct is selectively disclosable (draft §2.2.2.3 forbids it).",
+        &format!(
+            "{}{}~",
+            signed(header, &json!({"iss": did, "_sd": [hidden_vct.digest()]}), Some(issuer)),
+            hidden_vct.encoded()
+        ),
+        json!({}),
+        fails(&[("parse", "SD_JWT_PAYLOAD_INVALID")]),
     );
 }
