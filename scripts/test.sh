@@ -44,6 +44,13 @@ oracle="$PWD/target/npm-oracle"
   && npm install --no-save --silent --no-audit --no-fund --prefix "$oracle" jsonld@9.0.0 >/dev/null)
 node scripts/jsonld-interop.mjs "$oracle" target/debug/passerelle 400 2026
 
+step "SD-JWT VC interop, both ways, with @sd-jwt/sd-jwt-vc (from npm)"
+sd_oracle="$PWD/target/npm-sd-jwt"
+[ -d "$sd_oracle/node_modules/@sd-jwt/sd-jwt-vc" ] || (mkdir -p "$sd_oracle" \
+  && npm install --no-save --silent --no-audit --no-fund --prefix "$sd_oracle" \
+    @sd-jwt/sd-jwt-vc@0.19.0 @sd-jwt/crypto-nodejs@0.19.0 >/dev/null)
+node scripts/sd-jwt-interop.mjs "$sd_oracle" target/debug/passerelle
+
 step "the demo (README main command)"
 cargo run --quiet --example canada > /dev/null && cargo run --quiet --example canada -- --lang fr > /dev/null
 
