@@ -227,6 +227,16 @@ codes! {
     JoseClaimsInvalid => "JOSE_CLAIMS_INVALID",
         "The JWT claims conflict with the credential they secure.",
         "Les revendications du JWT contredisent l’attestation qu’elles protègent.";
+    /// The input is not a well-formed COSE_Sign1 with an attached JSON
+    /// payload (RFC 9052 §4.2).
+    CoseMalformed if "cose" => "COSE_MALFORMED",
+        "The COSE-signed credential is not well-formed.",
+        "L’attestation signée en COSE est mal formée.";
+    /// The COSE header has an algorithm, type, key id or critical parameter
+    /// this verifier does not accept, or something outside the protected header.
+    CoseHeaderInvalid if "cose" => "COSE_HEADER_INVALID",
+        "The COSE header has an algorithm, type, key id or parameter this verifier does not accept.",
+        "L’en-tête COSE a un algorithme, un type, un identifiant de clé ou un paramètre que ce vérificateur n’accepte pas.";
     /// An SD-JWT is not an Issuer-signed JWT followed by `~`-separated
     /// Disclosures and an optional Key Binding JWT (RFC 9901 §4).
     SdJwtMalformed if "sd-jwt" => "SD_JWT_MALFORMED",

@@ -309,6 +309,20 @@ impl<S: Signer> Issuer<S> {
         )
     }
 
+    /// Secures `credential` as a COSE_Sign1 (`application/vc+cose`,
+    /// VC-JOSE-COSE §3.3): its bytes, tagged; `alg`, `kid` (the issuer's
+    /// verification method), `typ` and content type protected.
+    #[cfg(feature = "cose")]
+    pub fn issue_cose(&self, credential: Map<String, Value>, at: Timestamp) -> Result<Vec<u8>> {
+        let checked = self.prepare(credential, at, false)?;
+        crate::cose::sign_sign1(
+            &checked.into_json(),
+            &self.verification_method,
+            crate::jose::Media::Credential,
+            &self.signer,
+        )
+    }
+
     /// Secures `credential` as a `vc+jwt` ([`Issuer::issue_jwt`]) in an
     /// `EnvelopedVerifiableCredential` (VCDM 2.0 §4.13): JSON that verifies
     /// on its own or inside a presentation's `verifiableCredential`.
@@ -394,9 +408,29 @@ impl<S: Signer> Issuer<S> {
                 ))
             }
         }
+        if let Some(name) = crate::sd_jwt::VCDM_ONLY.iter().find(|name| claims.contains_key(**name)) {
+            return Err(Error::new(
+                ErrorCode::PropertyInvalid,
+                format!(
+                    "{} is a VCDM property: an SD-JWT VC does not use it (issue a VCDM credential instead)",
+                    crate::error::quoted(name)
+                ),
+            ));
+        }
+        for name in ["iat", "nbf", "exp"] {
+            crate::jose::time_claim(&claims, name)?;
+        }
+        let top = |pointer: &str| {
+            pointer
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
         if let Some(kept) = disclose
             .iter()
-            .find(|p| ["/vct", "/vct#integrity", "/status"].contains(p))
+            .find(|p| crate::sd_jwt::VC_NEVER_DISCLOSED.contains(&top(p).as_str()))
         {
             return Err(Error::new(
                 ErrorCode::OptionInvalid,

@@ -328,7 +328,7 @@ impl SignedJwt<'_> {
     /// names (an ES256 token cannot be checked with an Ed25519 key, nor the
     /// reverse).
     pub fn verify_signature(&self, key: &PublicKey) -> Result<()> {
-        verify_jws_signature(self.alg, self.signing_input, &self.signature, key)
+        verify_jws_signature(self.alg, self.signing_input.as_bytes(), &self.signature, key)
     }
 
     /// The NumericDate claim `name` (`iat`, `nbf`, `exp`), if present.
@@ -337,7 +337,14 @@ impl SignedJwt<'_> {
     }
 }
 
-fn verify_jws_signature(alg: JwsAlgorithm, signing_input: &str, signature: &[u8], key: &PublicKey) -> Result<()> {
+/// Verifies `signature` over `signing_input` with `key`, whose type must be
+/// the one `alg` names; the signature is `r‖s` for ECDSA (JWS and COSE alike).
+pub(crate) fn verify_jws_signature(
+    alg: JwsAlgorithm,
+    signing_input: &[u8],
+    signature: &[u8],
+    key: &PublicKey,
+) -> Result<()> {
     if key.algorithm() != alg.key_algorithm() {
         return Err(Error::new(
             ErrorCode::JoseAlgorithmUnsupported,
@@ -354,7 +361,7 @@ fn verify_jws_signature(alg: JwsAlgorithm, signing_input: &str, signature: &[u8]
             format!("the JWS signature has {} bytes, not {expected}", signature.len()),
         ));
     }
-    key.verify(signing_input.as_bytes(), signature)
+    key.verify(signing_input, signature)
 }
 
 /// The NumericDate claim `name` of `claims`, if present.
@@ -452,7 +459,7 @@ impl Jws<'_> {
     /// names (an ES256 token cannot be checked with an Ed25519 key, nor the
     /// reverse).
     pub fn verify_signature(&self, key: &PublicKey) -> Result<()> {
-        verify_jws_signature(self.alg, self.signing_input, &self.signature, key)
+        verify_jws_signature(self.alg, self.signing_input.as_bytes(), &self.signature, key)
     }
 
     /// The NumericDate claim `name` (`iat`, `nbf`, `exp`), if present.

@@ -72,6 +72,9 @@
 #![forbid(unsafe_code)]
 
 pub mod canon;
+#[cfg(feature = "cose")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cose")))]
+pub mod cose;
 pub mod credential;
 pub mod crypto;
 pub mod did;

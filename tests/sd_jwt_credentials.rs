@@ -206,7 +206,7 @@ fn the_credentials_own_properties_cannot_be_hidden() {
     claims.as_object_mut().unwrap().remove("_sd");
     // Another typ, or none.
     for header in [
-        json!({"alg": "EdDSA", "typ": "dc+sd-jwt", "kid": vm}),
+        json!({"alg": "EdDSA", "typ": "example+sd-jwt", "kid": vm}),
         json!({"alg": "EdDSA", "kid": vm}),
         json!({"alg": "EdDSA", "typ": "vc+sd-jwt"}),
     ] {

@@ -221,3 +221,111 @@ fn the_drafts_rules_are_each_refused_with_a_code() {
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::TypeInvalid);
 }
+
+/// Review findings on SD-JWT VCs, each refused with its code.
+#[test]
+fn what_a_holder_or_issuer_could_slip_past_is_refused() {
+    let issuer = issuer();
+    let did = issuer.did().to_owned();
+    let kid = format!("{did}#{}", &did["did:key:".len()..]);
+    let header = json!({"alg": "EdDSA", "typ": "dc+sd-jwt", "kid": kid});
+    let lax = VerifyOptions::at(at());
+    let asking = |pointers: &[&str]| VerifyOptions {
+        required_claims: pointers.iter().map(|p| p.to_string()).collect(),
+        ..options()
+    };
+    // A claim asked for and not disclosed.
+    let shown = present(&issued(), &["/age_over_19"]);
+    assert!(verify(&shown, &asking(&["/age_over_19"])).verified());
+    assert_eq!(
+        failure(&verify(&shown, &asking(&["/birthdate"]))),
+        (CheckName::DataModel, ErrorCode::RequiredClaimMissing)
+    );
+    // Malformed pointers are the verifier's mistake, said so.
+    for bad in ["age_over_19", "/age~2over"] {
+        assert_eq!(
+            failure(&verify(&shown, &asking(&[bad]))),
+            (CheckName::DataModel, ErrorCode::OptionInvalid),
+            "{bad}"
+        );
+    }
+    // iat decides when the issuer's authorization is judged: never disclosable.
+    let iat = Disclosure::member("s-iat", "iat", json!(at().unix_seconds() - 10)).unwrap();
+    let token = signed(
+        header.clone(),
+        &json!({"vct": VCT, "iss": did, "_sd": [iat.digest()]}),
+        &[&iat],
+    );
+    assert_eq!(
+        failure(&verify(&token, &lax)),
+        (CheckName::Parse, ErrorCode::SdJwtPayloadInvalid)
+    );
+    let error = issuer.issue_sd_jwt_vc(claims(), &["/iat"], None, at()).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::OptionInvalid);
+    // VCDM properties have no meaning here: refused rather than ignored.
+    for (name, value) in [
+        ("credentialStatus", json!({"type": "BitstringStatusListEntry"})),
+        ("validUntil", json!("2020-01-01T00:00:00Z")),
+        ("@context", json!(["https://www.w3.org/ns/credentials/v2"])),
+    ] {
+        let mut claims = json!({"vct": VCT, "iss": did});
+        claims[name] = value.clone();
+        let token = signed(header.clone(), &claims, &[]);
+        assert_eq!(
+            failure(&verify(&token, &lax)),
+            (CheckName::DataModel, ErrorCode::PropertyInvalid),
+            "{name}"
+        );
+        let mut input = Map::new();
+        input.insert("vct".into(), VCT.into());
+        input.insert(name.into(), value);
+        assert_eq!(
+            issuer.issue_sd_jwt_vc(input, &[], None, at()).unwrap_err().code(),
+            ErrorCode::PropertyInvalid,
+            "{name}"
+        );
+    }
+    // exp is exclusive (RFC 7519: the time must be before it).
+    let at_exp = signed(
+        header.clone(),
+        &json!({"vct": VCT, "iss": did, "exp": at().unix_seconds()}),
+        &[],
+    );
+    assert_eq!(
+        failure(&verify(&at_exp, &lax)),
+        (CheckName::ValidityPeriod, ErrorCode::CredentialExpired)
+    );
+    // An SD-JWT VC in a VCDM envelope.
+    let envelope = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential",
+        "id": format!("data:application/vc+sd-jwt,{}", signed(header.clone(), &json!({"vct": VCT, "iss": did}), &[]))});
+    assert_eq!(
+        failure(&verify(&envelope.to_string(), &lax)),
+        (CheckName::DataModel, ErrorCode::TypeInvalid)
+    );
+    // A claim named proof is not a Data Integrity proof (whose created the
+    // trust check would read): refused with the other VCDM properties.
+    let with_proof = json!({"vct": VCT, "iss": did, "proof": {"created": "2026-07-01T00:00:00Z"}});
+    assert_eq!(
+        failure(&verify(&signed(header.clone(), &with_proof, &[]), &lax)),
+        (CheckName::DataModel, ErrorCode::PropertyInvalid)
+    );
+    // Issuing: a time claim that is not a NumericDate, a status reference made disclosable.
+    let mut bad_exp = claims();
+    bad_exp.insert("exp".into(), json!("2027-01-01"));
+    assert_eq!(
+        issuer.issue_sd_jwt_vc(bad_exp, &[], None, at()).unwrap_err().code(),
+        ErrorCode::JoseClaimsInvalid
+    );
+    let mut with_status = claims();
+    with_status.insert(
+        "status".into(),
+        json!({"status_list": {"idx": 1, "uri": "https://x.example/s"}}),
+    );
+    assert_eq!(
+        issuer
+            .issue_sd_jwt_vc(with_status, &["/status/status_list"], None, at())
+            .unwrap_err()
+            .code(),
+        ErrorCode::OptionInvalid
+    );
+}

@@ -73,7 +73,8 @@ enum Command {
     Issue(IssueArgs),
     /// Present an SD-JWT credential as its holder: only the claims chosen, and a Key Binding JWT.
     Present(present::PresentArgs),
-    /// Verify a credential or presentation (JSON, vc+jwt or vc+sd-jwt) and print the report.
+    /// Verify a credential or presentation (JSON, vc+jwt, vc+sd-jwt, dc+sd-jwt, or COSE as bytes
+    /// or base64) and print the report.
     Verify(VerifyArgs),
     /// Resolve DIDs and DID URLs; create did:webvh DIDs and resolve a did:webvh log.
     Did {
@@ -156,8 +157,9 @@ struct IssueArgs {
     #[arg(long, conflicts_with_all = ["cryptosuite", "format"])]
     jwt: bool,
     /// How to secure the credential: di (a Data Integrity proof, the default), jwt (a vc+jwt),
-    /// sd-jwt (a vc+sd-jwt whose --disclose claims the holder may show one by one) or sd-jwt-vc
-    /// (an IETF SD-JWT VC, dc+sd-jwt: the input is JWT claims with a vct).
+    /// sd-jwt (a vc+sd-jwt whose --disclose claims the holder may show one by one), sd-jwt-vc
+    /// (an IETF SD-JWT VC, dc+sd-jwt: the input is JWT claims with a vct) or cose (a COSE_Sign1,
+    /// application/vc+cose, printed as base64).
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// With --format sd-jwt: a claim the holder may disclose or not, as a JSON pointer
@@ -206,6 +208,8 @@ enum Format {
     SdJwt,
     /// An IETF SD-JWT VC (`dc+sd-jwt`): the input is JWT claims with `vct`, not a VCDM credential.
     SdJwtVc,
+    /// A COSE_Sign1 (`application/vc+cose`), printed as base64.
+    Cose,
 }
 
 /// The `issue` options that change a credential: refused when adding a
@@ -618,6 +622,12 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
         }
         let enveloped = Value::Object(issuer.issue_enveloped(credential, at)?);
         outln!("{}", serde_json::to_string_pretty(&enveloped).unwrap_or_default());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if format == Format::Cose {
+        use base64::Engine as _;
+        let bytes = issuer.issue_cose(credential, at)?;
+        outln!("{}", base64::engine::general_purpose::STANDARD.encode(bytes));
         return Ok(ExitCode::SUCCESS);
     }
     if format == Format::Jwt {

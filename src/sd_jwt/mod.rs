@@ -97,6 +97,25 @@ pub struct SdJwt<'a> {
     presented: &'a str,
 }
 
+/// The claims of an IETF SD-JWT VC that may not come from a Disclosure: those
+/// the draft lists, and `iat`, the issuance time the trust check judges the
+/// issuer at (a holder hiding it would move that time).
+pub(crate) const VC_NEVER_DISCLOSED: [&str; 4] = ["vct", "vct#integrity", "status", "iat"];
+
+/// VCDM properties, which mean nothing in an IETF SD-JWT VC: refused rather
+/// than left unread (a status entry or an end of validity an issuer meant).
+pub(crate) const VCDM_ONLY: [&str; 9] = [
+    "@context",
+    "credentialStatus",
+    "credentialSubject",
+    "issuer",
+    "validFrom",
+    "validUntil",
+    "issuanceDate",
+    "expirationDate",
+    "proof",
+];
+
 /// The most Disclosures one SD-JWT may carry.
 pub const MAX_DISCLOSURES: usize = 1024;
 

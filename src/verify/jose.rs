@@ -94,7 +94,7 @@ impl<R: DidResolver> Verifier<R> {
         };
         #[cfg(feature = "sd-jwt")]
         if media == Media::Credential && enveloped.media_type == super::sd_jwt::VC_SD_JWT_MEDIA_TYPE {
-            return self.verify_sd_jwt(enveloped.data.as_bytes(), options);
+            return self.verify_enveloped_sd_jwt(enveloped.data.as_bytes(), options);
         }
         if enveloped.media_type != media.media_type() {
             let error = Error::new(

@@ -6,9 +6,13 @@
 //! Verification is a pure function of these inputs: it reads no clock, no
 //! network and no disk.
 
+#[cfg(feature = "cose")]
+mod cose;
 mod jose;
 mod presentation;
 mod report;
+#[cfg(feature = "sd-jwt")]
+mod required;
 #[cfg(feature = "sd-jwt")]
 mod sd_jwt;
 #[cfg(feature = "sd-jwt")]
@@ -44,6 +48,8 @@ enum Securing<'a> {
     Jose(&'a crate::jose::Jws<'a>),
     #[cfg(feature = "sd-jwt")]
     SdJwt(&'a sd_jwt::SecuredSdJwt<'a>),
+    #[cfg(feature = "cose")]
+    Cose(&'a crate::cose::CoseCredential),
 }
 
 /// Per-call verification parameters.
@@ -96,28 +102,6 @@ impl VerifyOptions {
             required_claims: Vec::new(),
         }
     }
-}
-
-/// The first of `required` (JSON pointers) that names nothing in `map`.
-#[cfg(feature = "sd-jwt")]
-fn missing_claim<'a>(map: &Map<String, Value>, required: &'a [String]) -> Option<&'a str> {
-    required
-        .iter()
-        .find(|pointer| claim_at(map, pointer).is_none())
-        .map(String::as_str)
-}
-
-/// The value at JSON pointer `pointer` (RFC 6901) in `map`.
-#[cfg(feature = "sd-jwt")]
-fn claim_at<'a>(map: &'a Map<String, Value>, pointer: &str) -> Option<&'a Value> {
-    let rest = pointer.strip_prefix('/')?;
-    let mut segments = rest.split('/').map(|s| s.replace("~1", "/").replace("~0", "~"));
-    let first = segments.next()?;
-    segments.try_fold(map.get(&first)?, |value, segment| match value {
-        Value::Object(object) => object.get(&segment),
-        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
-        _ => None,
-    })
 }
 
 /// Verifies credentials and presentations against the sources it holds: a
@@ -239,6 +223,10 @@ impl<R: DidResolver> Verifier<R> {
     /// Verifies a credential or a presentation (told apart by `type`), in
     /// JSON with Data Integrity proofs or as a compact JWS (`vc+jwt`).
     pub fn verify(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        #[cfg(feature = "cose")]
+        if let Some(bytes) = crate::cose::cose_bytes(input) {
+            return self.verify_cose(&bytes, options);
+        }
         if crate::jose::looks_like_compact_jws(input) {
             return self.verify_jwt(input, options);
         }
@@ -263,6 +251,10 @@ impl<R: DidResolver> Verifier<R> {
 
     /// Verifies the bytes of a credential (JSON, or a compact `vc+jwt`).
     pub fn verify_credential(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        #[cfg(feature = "cose")]
+        if let Some(bytes) = crate::cose::cose_bytes(input) {
+            return self.verify_cose(&bytes, options);
+        }
         if crate::jose::looks_like_compact_jws(input) {
             return self.verify_jwt(input, options);
         }
@@ -329,10 +321,8 @@ impl<R: DidResolver> Verifier<R> {
         let mut checks = vec![parse_check];
         let checked = check_credential(map);
         #[cfg(feature = "sd-jwt")]
-        let checked = checked.and_then(|facts| match missing_claim(map, &options.required_claims) {
-            Some(missing) => Err(Error::new(ErrorCode::RequiredClaimMissing, missing.to_owned())),
-            None => Ok(facts),
-        });
+        let checked =
+            checked.and_then(|facts| required::check_required_claims(map, &options.required_claims).map(|()| facts));
         let facts = match checked {
             Ok(facts) => facts,
             Err(e) => {
@@ -360,6 +350,8 @@ impl<R: DidResolver> Verifier<R> {
             Securing::Jose(jws) => self.jose_proof_check(jws, &facts.issuer, options, &mut checks),
             #[cfg(feature = "sd-jwt")]
             Securing::SdJwt(secured) => self.sd_jwt_proof_check(secured, &facts.issuer, options, &mut checks),
+            #[cfg(feature = "cose")]
+            Securing::Cose(credential) => self.cose_proof_check(credential, &facts.issuer, options, &mut checks),
         };
         checks.push(key_binding_check(
             signers.as_deref(),

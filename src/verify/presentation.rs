@@ -62,6 +62,14 @@ impl<R: DidResolver> Verifier<R> {
                 self.jose_proof_check(jws, presentation.holder().unwrap_or_default(), options, &mut checks)
             }
             // A vp+sd-jwt is refused before its checks (verify/sd_jwt.rs).
+            // A vp+cose is refused before its checks (verify/cose.rs).
+            #[cfg(feature = "cose")]
+            Securing::Cose(credential) => self.cose_proof_check(
+                credential,
+                presentation.holder().unwrap_or_default(),
+                options,
+                &mut checks,
+            ),
             #[cfg(feature = "sd-jwt")]
             Securing::SdJwt(secured) => {
                 self.sd_jwt_proof_check(secured, presentation.holder().unwrap_or_default(), options, &mut checks)

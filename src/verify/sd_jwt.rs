@@ -184,6 +184,16 @@ impl<R: DidResolver> Verifier<R> {
     /// Disclosures put in place (the `parse` check), then the credential
     /// checks over the claims, with [`Verifier::sd_jwt_proof_check`].
     pub(super) fn verify_sd_jwt(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        self.verify_sd_jwt_as(input, options, false)
+    }
+
+    /// [`Verifier::verify_sd_jwt`] of what an `EnvelopedVerifiableCredential`
+    /// holds: a VCDM credential only (VCDM 2.0 §4.13), never an SD-JWT VC.
+    pub(super) fn verify_enveloped_sd_jwt(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        self.verify_sd_jwt_as(input, options, true)
+    }
+
+    fn verify_sd_jwt_as(&self, input: &[u8], options: &VerifyOptions, enveloped: bool) -> Report {
         let Ok(text) = std::str::from_utf8(input) else {
             return refused(Error::new(ErrorCode::SdJwtMalformed, "an SD-JWT is ASCII text"));
         };
@@ -198,6 +208,16 @@ impl<R: DidResolver> Verifier<R> {
                 (EvidenceKey::Bytes, input.len().to_string()),
             ],
         );
+        if enveloped && secured.profile == Profile::SdJwtVc {
+            let error = Error::new(
+                ErrorCode::TypeInvalid,
+                "an EnvelopedVerifiableCredential holds a VCDM credential, not an SD-JWT VC (dc+sd-jwt)",
+            );
+            let checks = vec![parse_check, Check::failed(CheckName::DataModel, &error, Vec::new())];
+            let mut checks = checks;
+            checks.extend(CREDENTIAL_CHECKS[2..].iter().map(|n| Check::skipped_after_failure(*n)));
+            return Report::new(DocumentKind::Credential, checks, Vec::new());
+        }
         match secured.profile {
             Profile::Vcdm => self.credential_report(&claims, parse_check, options, Securing::SdJwt(&secured)),
             Profile::SdJwtVc => self.sd_jwt_vc_report(&secured, &claims, parse_check, options),

@@ -23,20 +23,16 @@
 use serde_json::{Map, Value};
 
 use super::sd_jwt::SecuredSdJwt;
-use super::{
-    key_binding_check, validity_check, Check, CheckName, DocumentKind, Report, Verifier, VerifyOptions,
-    CREDENTIAL_CHECKS,
-};
+use super::{key_binding_check, Check, CheckName, DocumentKind, Report, Verifier, VerifyOptions, CREDENTIAL_CHECKS};
 use crate::credential::Facts;
 use crate::did::{DidResolver, VerificationRelationship};
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::jose::time_claim;
 use crate::secured::EvidenceKey;
 
-/// The claims of an SD-JWT VC that may not come from a Disclosure.
-const NEVER_DISCLOSED: [&str; 3] = ["vct", "vct#integrity", "status"];
+use crate::sd_jwt::{VCDM_ONLY, VC_NEVER_DISCLOSED as NEVER_DISCLOSED};
 
-/// Refuses `vct`, `vct#integrity` or `status` put in place by a Disclosure.
+/// Refuses `vct`, `vct#integrity`, `status` or `iat` put in place by a Disclosure.
 pub(super) fn check_disclosed(disclosed: &[String]) -> Result<()> {
     match disclosed.iter().find(|pointer| {
         NEVER_DISCLOSED
@@ -82,7 +78,7 @@ fn type_and_issuer(secured: &SecuredSdJwt<'_>) -> Result<(String, String)> {
     };
     let issuer = match signed.get("iss") {
         Some(Value::String(iss)) if iss.starts_with("did:") => iss.clone(),
-        Some(Value::String(iss)) => {
+        Some(Value::String(iss)) if iss.starts_with("https://") => {
             return Err(Error::new(
                 ErrorCode::IssuerInvalid,
                 format!(
@@ -90,6 +86,12 @@ fn type_and_issuer(secured: &SecuredSdJwt<'_>) -> Result<(String, String)> {
                      this verifier does not fetch; DID issuers are verified",
                     quoted(iss)
                 ),
+            ))
+        }
+        Some(Value::String(iss)) => {
+            return Err(Error::new(
+                ErrorCode::IssuerInvalid,
+                format!("iss {} is not a DID (lower-case did:)", quoted(iss)),
             ))
         }
         Some(_) => return Err(Error::new(ErrorCode::IssuerInvalid, "iss is not a string")),
@@ -117,10 +119,19 @@ impl<R: DidResolver> Verifier<R> {
     ) -> Report {
         let mut checks = vec![parse_check];
         let facts = type_and_issuer(secured).and_then(|(vct, issuer)| {
-            let nbf = time_claim(claims, "nbf")?;
+            if let Some(name) = VCDM_ONLY.iter().find(|name| claims.contains_key(**name)) {
+                return Err(Error::new(
+                    ErrorCode::PropertyInvalid,
+                    format!("{} is a VCDM property: an SD-JWT VC does not use it", quoted(name)),
+                ));
+            }
+            super::required::check_required_claims(claims, &options.required_claims)?;
+            // iat and nbf are never disclosed (checked when the Disclosures
+            // were put in place): the issuance time is the issuer's.
             let issued = time_claim(claims, "iat")?;
-            let exp = time_claim(claims, "exp")?;
-            Ok(Facts::of_claims(vec![vct], issuer, nbf.or(issued), exp))
+            let nbf = time_claim(claims, "nbf")?;
+            time_claim(claims, "exp")?;
+            Ok(Facts::of_claims(vec![vct], issuer, nbf.or(issued), None))
         });
         let facts = match facts {
             Ok(facts) => facts,
@@ -143,10 +154,43 @@ impl<R: DidResolver> Verifier<R> {
             Some(&facts.issuer),
             EvidenceKey::Issuer,
         ));
-        checks.push(validity_check(&facts, options.time));
+        checks.push(validity(claims, options));
         checks.push(status_check(claims, options));
-        checks.push(self.trust_check(claims, &facts, options));
+        // No claim of an SD-JWT VC is a Data Integrity proof: the trust
+        // check reads no `proof.created` from them.
+        checks.push(self.trust_check(&Map::new(), &facts, options));
         Report::new(DocumentKind::Credential, checks, Vec::new())
+    }
+}
+
+/// `nbf` not after the verification time, `exp` after it (RFC 7519 §4.1.4:
+/// at `exp` it has expired).
+fn validity(claims: &Map<String, Value>, options: &VerifyOptions) -> Check {
+    let mut evidence = vec![(EvidenceKey::Time, options.time.to_string())];
+    let judged = (|| {
+        if let Some(nbf) = time_claim(claims, "nbf")? {
+            evidence.push((EvidenceKey::ValidFrom, nbf.to_string()));
+            if nbf > options.time {
+                return Err(Error::new(
+                    ErrorCode::CredentialNotYetValid,
+                    format!("nbf {nbf} is after {}", options.time),
+                ));
+            }
+        }
+        if let Some(exp) = time_claim(claims, "exp")? {
+            evidence.push((EvidenceKey::Expires, exp.to_string()));
+            if exp <= options.time {
+                return Err(Error::new(
+                    ErrorCode::CredentialExpired,
+                    format!("exp {exp}, verified at {}", options.time),
+                ));
+            }
+        }
+        Ok(())
+    })();
+    match judged {
+        Ok(()) => Check::passed(CheckName::ValidityPeriod, evidence),
+        Err(e) => Check::failed(CheckName::ValidityPeriod, &e, evidence),
     }
 }
 

@@ -1,0 +1,415 @@
+//! Credentials secured with COSE (VC-JOSE-COSE §3.3, RFC 9052): the
+//! credential is the payload of a COSE_Sign1 signed with EdDSA (Ed25519),
+//! ES256 (P-256) or ES384 (P-384).
+//!
+//! Everything the verifier acts on is in the protected header or the
+//! payload: `alg`, `kid` (the verification method, a DID URL as UTF-8
+//! bytes) and `typ`/content type must be protected, the unprotected header
+//! must be empty, `crit` lists nothing this verifier would have to
+//! understand, and the payload is attached (never detached). A credential
+//! travels as the COSE_Sign1's bytes (tagged or not) or their base64 text.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use coset::{iana, CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
+use serde_json::{Map, Value};
+
+use crate::crypto::{PublicKey, Signer};
+use crate::error::{quoted, Error, ErrorCode, Result};
+use crate::jose::{verify_jws_signature, JwsAlgorithm, Media};
+use crate::json::{parse_strict, Limits};
+
+/// The `typ` (16) header label (RFC 9596).
+const TYP: i64 = 16;
+
+fn malformed(why: impl Into<String>) -> Error {
+    Error::new(ErrorCode::CoseMalformed, why)
+}
+
+fn header_invalid(why: impl Into<String>) -> Error {
+    Error::new(ErrorCode::CoseHeaderInvalid, why)
+}
+
+/// The `typ` of COSE-secured content: `application/vc+cose` or `application/vp+cose`.
+pub fn typ(media: Media) -> &'static str {
+    match media {
+        Media::Credential => "application/vc+cose",
+        Media::Presentation => "application/vp+cose",
+    }
+}
+
+fn content_type(media: Media) -> &'static str {
+    match media {
+        Media::Credential => "application/vc",
+        Media::Presentation => "application/vp",
+    }
+}
+
+/// A COSE_Sign1 whose header passed the checks and whose payload is a JSON
+/// object. The signature is not verified yet: see
+/// [`CoseCredential::verify_signature`].
+#[derive(Clone, Debug)]
+pub struct CoseCredential {
+    /// The payload: the credential (or presentation).
+    pub payload: Map<String, Value>,
+    /// The signing algorithm.
+    pub alg: JwsAlgorithm,
+    /// The `kid`: the verification method (absolute, or a fragment relative to the issuer).
+    pub kid: String,
+    /// What the payload is.
+    pub media: Media,
+    to_be_signed: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+/// The COSE_Sign1 bytes `input` holds, if it is one: the bytes themselves
+/// (tag 18, or the 4-element array), or their base64 (standard or URL-safe)
+/// text.
+pub fn cose_bytes(input: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+    let starts_sign1 = |bytes: &[u8]| matches!(bytes.first(), Some(0xd2) | Some(0x84));
+    if starts_sign1(input) {
+        return Some(std::borrow::Cow::Borrowed(input));
+    }
+    let text = input.trim_ascii();
+    let decoded = STANDARD.decode(text).or_else(|_| URL_SAFE_NO_PAD.decode(text)).ok()?;
+    starts_sign1(&decoded).then_some(std::borrow::Cow::Owned(decoded))
+}
+
+/// Reads a COSE_Sign1 (tagged or not) and checks its headers (not the signature).
+pub fn parse_sign1(input: &[u8], limits: Limits) -> Result<CoseCredential> {
+    if input.len() > limits.max_bytes {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("{} bytes, limit {}", input.len(), limits.max_bytes),
+        ));
+    }
+    let sign1 = match input.first() {
+        Some(0xd2) => CoseSign1::from_tagged_slice(input),
+        _ => CoseSign1::from_slice(input),
+    }
+    .map_err(|e| malformed(format!("not a COSE_Sign1: {e}")))?;
+    if !sign1.unprotected.is_empty() {
+        return Err(header_invalid(
+            "the unprotected header is not signed: everything a verifier reads must be protected",
+        ));
+    }
+    let header = &sign1.protected.header;
+    let alg = match &header.alg {
+        Some(coset::Algorithm::Assigned(iana::Algorithm::EdDSA)) => JwsAlgorithm::EdDsa,
+        Some(coset::Algorithm::Assigned(iana::Algorithm::ES256)) => JwsAlgorithm::Es256,
+        Some(coset::Algorithm::Assigned(iana::Algorithm::ES384)) => JwsAlgorithm::Es384,
+        Some(other) => {
+            return Err(header_invalid(format!(
+                "alg {other:?} (EdDSA, ES256 and ES384 are accepted)"
+            )))
+        }
+        None => return Err(header_invalid("alg is missing from the protected header")),
+    };
+    if !header.crit.is_empty() {
+        return Err(header_invalid(
+            "crit lists parameters this verifier does not understand",
+        ));
+    }
+    if !header.iv.is_empty() || !header.partial_iv.is_empty() || !header.counter_signatures.is_empty() {
+        return Err(header_invalid(
+            "an IV or counter signature has no place in a signed credential",
+        ));
+    }
+    let typ_value = header.rest.iter().find(|(label, _)| *label == coset::Label::Int(TYP));
+    let media = match typ_value.map(|(_, value)| value.as_text()) {
+        None => None,
+        Some(Some(t)) if t.eq_ignore_ascii_case(typ(Media::Credential)) => Some(Media::Credential),
+        Some(Some(t)) if t.eq_ignore_ascii_case(typ(Media::Presentation)) => Some(Media::Presentation),
+        Some(_) => return Err(header_invalid("typ is not application/vc+cose or application/vp+cose")),
+    };
+    if let Some((label, _)) = header.rest.iter().find(|(label, _)| *label != coset::Label::Int(TYP)) {
+        return Err(header_invalid(format!("header parameter {label:?} is not understood")));
+    }
+    let kid = std::str::from_utf8(&header.key_id)
+        .ok()
+        .filter(|kid| !kid.is_empty())
+        .ok_or_else(|| header_invalid("kid is required: the verification method, as UTF-8"))?
+        .to_owned();
+    let bytes = sign1
+        .payload
+        .as_deref()
+        .ok_or_else(|| malformed("the payload is detached: the credential must be inside"))?;
+    let payload = match parse_strict(bytes, limits) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return Err(malformed("the payload is not a JSON object")),
+        Err(e) if e.code() == ErrorCode::JsonMalformed => {
+            return Err(malformed(format!("the payload: {}", e.detail())))
+        }
+        Err(e) => return Err(e),
+    };
+    let is_presentation = crate::credential::types(&payload).contains(&"VerifiablePresentation");
+    let media = match (media, is_presentation) {
+        (Some(Media::Credential), true) | (Some(Media::Presentation), false) => {
+            return Err(header_invalid("typ does not match the payload's type"))
+        }
+        (Some(media), _) => media,
+        (None, true) => Media::Presentation,
+        (None, false) => Media::Credential,
+    };
+    if let Some(cty) = &header.content_type {
+        let fits = match cty {
+            coset::ContentType::Text(text) => text.eq_ignore_ascii_case(content_type(media)),
+            _ => false,
+        };
+        if !fits {
+            return Err(header_invalid(format!(
+                "content type {cty:?} is not {}",
+                quoted(content_type(media))
+            )));
+        }
+    }
+    Ok(CoseCredential {
+        to_be_signed: sign1.tbs_data(b""),
+        signature: sign1.signature.clone(),
+        payload,
+        alg,
+        kid,
+        media,
+    })
+}
+
+impl CoseCredential {
+    /// The verification method `kid` names: absolute, or a fragment
+    /// resolved against the DID `base` (the issuer or holder).
+    pub fn verification_method(&self, base: &str) -> String {
+        if self.kid.starts_with('#') {
+            format!("{base}{}", self.kid)
+        } else {
+            self.kid.clone()
+        }
+    }
+
+    /// Verifies the signature over the COSE `Sig_structure` with `key`,
+    /// whose type must be the one `alg` names.
+    pub fn verify_signature(&self, key: &PublicKey) -> Result<()> {
+        verify_jws_signature(self.alg, &self.to_be_signed, &self.signature, key)
+    }
+}
+
+/// Secures `payload` (a credential, or a presentation when `media` says so)
+/// as a tagged COSE_Sign1 signed by `signer`: `alg`, `kid`, `typ`
+/// (`application/vc+cose`) and content type (`application/vc`) in the
+/// protected header, nothing unprotected.
+///
+/// ```
+/// use passerelle::cose::{parse_sign1, sign_sign1};
+/// use passerelle::crypto::{Ed25519KeyPair, Signer};
+/// use passerelle::jose::Media;
+/// let key = Ed25519KeyPair::from_seed(&[4; 32]);
+/// let credential = serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"],
+///     "type": ["VerifiableCredential"], "issuer": "did:example:x", "credentialSubject": {"a": 1}});
+/// let bytes = sign_sign1(credential.as_object().unwrap(), "#k", Media::Credential, &key).unwrap();
+/// let read = parse_sign1(&bytes, Default::default()).unwrap();
+/// read.verify_signature(&key.public_key()).unwrap();
+/// ```
+pub fn sign_sign1(payload: &Map<String, Value>, kid: &str, media: Media, signer: &dyn Signer) -> Result<Vec<u8>> {
+    let alg = match JwsAlgorithm::for_key(signer.public_key().algorithm()) {
+        JwsAlgorithm::EdDsa => iana::Algorithm::EdDSA,
+        JwsAlgorithm::Es256 => iana::Algorithm::ES256,
+        JwsAlgorithm::Es384 => iana::Algorithm::ES384,
+    };
+    let protected = HeaderBuilder::new()
+        .algorithm(alg)
+        .key_id(kid.as_bytes().to_vec())
+        .content_type(content_type(media).to_owned())
+        .value(TYP, coset::cbor::value::Value::Text(typ(media).to_owned()))
+        .build();
+    let sign1 = CoseSign1Builder::new()
+        .protected(protected)
+        .payload(Value::Object(payload.clone()).to_string().into_bytes())
+        .try_create_signature(b"", |data| signer.sign(data))?
+        .build();
+    sign1
+        .to_tagged_vec()
+        .map_err(|e| Error::new(ErrorCode::SigningFailed, format!("COSE encoding: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::Ed25519KeyPair;
+    use serde_json::json;
+
+    fn credential() -> Map<String, Value> {
+        json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+               "issuer": "did:example:x", "credentialSubject": {"a": 1}})
+        .as_object()
+        .unwrap()
+        .clone()
+    }
+
+    #[test]
+    fn a_signature_verifies_only_with_its_key_and_in_every_encoding() {
+        let key = Ed25519KeyPair::from_seed(&[4; 32]);
+        let bytes = sign_sign1(&credential(), "#k", Media::Credential, &key).unwrap();
+        let read = parse_sign1(&bytes, Limits::default()).unwrap();
+        assert_eq!(
+            (read.alg, read.media, read.kid.as_str()),
+            (JwsAlgorithm::EdDsa, Media::Credential, "#k")
+        );
+        assert_eq!(read.payload, credential());
+        read.verify_signature(&key.public_key()).unwrap();
+        let other = Ed25519KeyPair::from_seed(&[5; 32]).public_key();
+        assert_eq!(
+            read.verify_signature(&other).unwrap_err().code(),
+            ErrorCode::ProofSignatureInvalid
+        );
+        // Untagged, and as base64 text.
+        assert!(parse_sign1(&bytes[1..], Limits::default()).is_ok());
+        let text = STANDARD.encode(&bytes);
+        assert_eq!(cose_bytes(text.as_bytes()).unwrap().as_ref(), bytes.as_slice());
+        assert!(cose_bytes(b"{\"a\": 1}").is_none());
+        assert!(cose_bytes(b"eyJhbGciOiJFZERTQSJ9.e30.AA").is_none());
+    }
+
+    /// A COSE_Sign1 built by hand with these headers and payload, signed by `key`.
+    fn built(protected: coset::Header, unprotected: coset::Header, payload: Option<Vec<u8>>) -> Vec<u8> {
+        let key = Ed25519KeyPair::from_seed(&[4; 32]);
+        let mut builder = CoseSign1Builder::new().protected(protected).unprotected(unprotected);
+        if let Some(payload) = payload {
+            builder = builder.payload(payload);
+        }
+        builder
+            .create_signature(b"", |data| key.sign(data).unwrap())
+            .build()
+            .to_tagged_vec()
+            .unwrap()
+    }
+
+    #[test]
+    fn headers_outside_the_rules_are_refused() {
+        let payload = Some(Value::Object(credential()).to_string().into_bytes());
+        let good = || {
+            HeaderBuilder::new()
+                .algorithm(iana::Algorithm::EdDSA)
+                .key_id(b"#k".to_vec())
+        };
+        let cases: Vec<(&str, Vec<u8>, ErrorCode)> = vec![
+            (
+                "no alg",
+                built(
+                    HeaderBuilder::new().key_id(b"#k".to_vec()).build(),
+                    Default::default(),
+                    payload.clone(),
+                ),
+                ErrorCode::CoseHeaderInvalid,
+            ),
+            (
+                "alg HMAC",
+                built(
+                    HeaderBuilder::new()
+                        .algorithm(iana::Algorithm::HMAC_256_256)
+                        .key_id(b"#k".to_vec())
+                        .build(),
+                    Default::default(),
+                    payload.clone(),
+                ),
+                ErrorCode::CoseHeaderInvalid,
+            ),
+            (
+                "no kid",
+                built(
+                    HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).build(),
+                    Default::default(),
+                    payload.clone(),
+                ),
+                ErrorCode::CoseHeaderInvalid,
+            ),
+            (
+                "kid unprotected",
+                built(
+                    HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).build(),
+                    HeaderBuilder::new().key_id(b"#k".to_vec()).build(),
+                    payload.clone(),
+                ),
+                ErrorCode::CoseHeaderInvalid,
+            ),
+            (
+                "crit",
+                built(
+                    good().add_critical(iana::HeaderParameter::Alg).build(),
+                    Default::default(),
+                    payload.clone(),
+                ),
+                ErrorCode::CoseHeaderInvalid,
+            ),
+            (
+                "another typ",
+                built(
+                    good()
+                        .value(TYP, coset::cbor::value::Value::Text("application/jwt".into()))
+                        .build(),
+                    Default::default(),
+                    payload.clone(),
+                ),
+                ErrorCode::CoseHeaderInvalid,
+            ),
+            (
+                "another content type",
+                built(
+                    good().content_type("application/json".into()).build(),
+                    Default::default(),
+                    payload.clone(),
+                ),
+                ErrorCode::CoseHeaderInvalid,
+            ),
+            (
+                "an unknown parameter",
+                built(
+                    good().value(99, coset::cbor::value::Value::Bool(true)).build(),
+                    Default::default(),
+                    payload.clone(),
+                ),
+                ErrorCode::CoseHeaderInvalid,
+            ),
+            (
+                "detached payload",
+                built(good().build(), Default::default(), None),
+                ErrorCode::CoseMalformed,
+            ),
+            (
+                "a payload that is not JSON",
+                built(good().build(), Default::default(), Some(b"not json".to_vec())),
+                ErrorCode::CoseMalformed,
+            ),
+        ];
+        for (what, bytes, code) in cases {
+            let error = parse_sign1(&bytes, Limits::default()).unwrap_err();
+            assert_eq!(error.code(), code, "{what}: {}", error.detail());
+        }
+        for bad in [
+            &b""[..],
+            &[0xd2][..],
+            &[0x84, 0x40][..],
+            &[0xd2, 0x84, 0x40, 0xa0, 0x40][..],
+        ] {
+            assert_eq!(
+                parse_sign1(bad, Limits::default()).unwrap_err().code(),
+                ErrorCode::CoseMalformed
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_changed_byte_fails(position in 0usize..600, byte in proptest::num::u8::ANY) {
+            let key = Ed25519KeyPair::from_seed(&[4; 32]);
+            let mut bytes = sign_sign1(&credential(), "#k", Media::Credential, &key).unwrap();
+            let at = position % bytes.len();
+            proptest::prop_assume!(bytes[at] != byte);
+            bytes[at] = byte;
+            let outcome = parse_sign1(&bytes, Limits::default()).and_then(|c| c.verify_signature(&key.public_key()));
+            proptest::prop_assert!(outcome.is_err());
+        }
+
+        #[test]
+        fn any_bytes_are_refused_or_read_without_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            let _ = parse_sign1(&bytes, Limits::default());
+        }
+    }
+}

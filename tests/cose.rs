@@ -1,0 +1,113 @@
+//! Credentials secured with COSE (`application/vc+cose`, VC-JOSE-COSE
+//! §3.3): issued with EdDSA, ES256 and ES384, verified from their bytes or
+//! base64 by the same `Verifier` and report; what a verifier must refuse,
+//! refused with a code.
+
+use base64::Engine as _;
+use passerelle::cose::sign_sign1;
+use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, P384KeyPair, Signer};
+use passerelle::jose::Media;
+use passerelle::verify::{CheckName, Outcome};
+use passerelle::{ErrorCode, Issuer, Report, Timestamp, Verifier, VerifyOptions};
+use serde_json::json;
+
+mod common;
+use common::permit;
+
+fn at() -> Timestamp {
+    Timestamp::parse("2026-11-23T12:00:00Z").unwrap()
+}
+
+fn verify(bytes: &[u8], options: &VerifyOptions) -> Report {
+    Verifier::offline().verify(bytes, options)
+}
+
+fn failure(report: &Report) -> (CheckName, ErrorCode) {
+    let check = report
+        .checks()
+        .iter()
+        .find(|c| c.outcome == Outcome::Failed)
+        .unwrap_or_else(|| panic!("no failed check: {}", report.render(passerelle::Lang::En)));
+    (check.name, check.code.unwrap())
+}
+
+fn issued_with<S: Signer>(issuer: &Issuer<S>) -> Vec<u8> {
+    issuer.issue_cose(permit(issuer.did()), at()).unwrap()
+}
+
+#[test]
+fn each_algorithm_verifies_from_bytes_and_from_base64() {
+    let ed = issued_with(&Issuer::did_key(Ed25519KeyPair::from_seed(&[91; 32])));
+    let p256 = issued_with(&Issuer::did_key(P256KeyPair::from_secret_bytes(&[92; 32]).unwrap()));
+    let p384 = issued_with(&Issuer::did_key(P384KeyPair::from_secret_bytes(&[93; 48]).unwrap()));
+    let options = VerifyOptions::at(at());
+    for (alg, bytes) in [("EdDSA", &ed), ("ES256", &p256), ("ES384", &p384)] {
+        let report = verify(bytes, &options);
+        assert!(report.verified(), "{alg}: {}", report.render(passerelle::Lang::En));
+        let proof = report.checks().iter().find(|c| c.name == CheckName::Proof).unwrap();
+        assert!(proof.evidence.iter().any(|(_, v)| v == alg), "{alg}");
+        let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+        assert!(verify(text.as_bytes(), &options).verified(), "{alg} as base64");
+        assert!(Verifier::offline().verify_credential(bytes, &options).verified());
+    }
+}
+
+#[test]
+fn what_a_verifier_must_refuse_is_refused() {
+    let issuer = Issuer::did_key(Ed25519KeyPair::from_seed(&[91; 32]));
+    let options = VerifyOptions::at(at());
+    // The permit number changed in the payload's bytes (same length).
+    let bytes = issued_with(&issuer);
+    let at_number = bytes.windows(10).position(|w| w == b"YT-MA-0042").unwrap();
+    let mut tampered = bytes.clone();
+    tampered[at_number + 9] = b'3';
+    assert_eq!(
+        failure(&verify(&tampered, &options)),
+        (CheckName::Proof, ErrorCode::ProofSignatureInvalid)
+    );
+    // Signed by a key that is not the issuer's, naming itself.
+    let stranger = Ed25519KeyPair::from_seed(&[99; 32]);
+    let stranger_vm = passerelle::did::key::verification_method_for(&stranger.public_key());
+    let forged = sign_sign1(&permit(issuer.did()), &stranger_vm, Media::Credential, &stranger).unwrap();
+    assert_eq!(
+        failure(&verify(&forged, &options)),
+        (CheckName::KeyBinding, ErrorCode::KeyControllerMismatch)
+    );
+    // Signed by another key under the issuer's kid.
+    let kid = issuer.verification_method().to_owned();
+    let mislabelled = sign_sign1(&permit(issuer.did()), &kid, Media::Credential, &stranger).unwrap();
+    assert_eq!(
+        failure(&verify(&mislabelled, &options)),
+        (CheckName::Proof, ErrorCode::ProofSignatureInvalid)
+    );
+    // A verifier expecting a challenge: a COSE credential carries none.
+    let mut challenging = VerifyOptions::at(at());
+    challenging.challenge = Some("c-1".into());
+    assert_eq!(
+        failure(&verify(&bytes, &challenging)),
+        (CheckName::Proof, ErrorCode::ChallengeMismatch)
+    );
+    // A presentation secured with COSE is not verified yet.
+    let presentation =
+        json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"]});
+    let vp = sign_sign1(
+        presentation.as_object().unwrap(),
+        &kid,
+        Media::Presentation,
+        &issuer_key(),
+    )
+    .unwrap();
+    assert_eq!(
+        failure(&verify(&vp, &options)),
+        (CheckName::Parse, ErrorCode::CryptosuiteUnsupported)
+    );
+    // Truncated bytes.
+    assert_eq!(
+        failure(&verify(&bytes[..bytes.len() / 2], &options)),
+        (CheckName::Parse, ErrorCode::CoseMalformed)
+    );
+}
+
+fn issuer_key() -> Ed25519KeyPair {
+    Ed25519KeyPair::from_seed(&[91; 32])
+}
