@@ -163,14 +163,50 @@ pub fn parse_sign1(input: &[u8], limits: Limits) -> Result<CoseCredential> {
             )));
         }
     }
+    let protected = sign1.protected.original_data.as_deref().unwrap_or_default();
+    let to_be_signed = sig_structure(protected, bytes);
     Ok(CoseCredential {
-        to_be_signed: sign1.tbs_data(b""),
-        signature: sign1.signature.clone(),
+        to_be_signed,
+        signature: sign1.signature,
         payload,
         alg,
         kid,
         media,
     })
+}
+
+/// The CBOR of RFC 9052 §4.4's `Sig_structure` for a COSE_Sign1 with no
+/// external data: `["Signature1", protected, h'', payload]`, written
+/// directly (the protected header as its bytes were signed).
+fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
+    fn byte_string_head(out: &mut Vec<u8>, len: usize) {
+        match len {
+            0..=23 => out.push(0x40 | len as u8),
+            24..=0xff => out.extend([0x58, len as u8]),
+            0x100..=0xffff => {
+                out.push(0x59);
+                out.extend((len as u16).to_be_bytes());
+            }
+            0x1_0000..=0xffff_ffff => {
+                out.push(0x5a);
+                out.extend((len as u32).to_be_bytes());
+            }
+            _ => {
+                out.push(0x5b);
+                out.extend((len as u64).to_be_bytes());
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(payload.len() + protected.len() + 24);
+    out.push(0x84);
+    out.push(0x6a);
+    out.extend(b"Signature1");
+    byte_string_head(&mut out, protected.len());
+    out.extend(protected);
+    out.push(0x40);
+    byte_string_head(&mut out, payload.len());
+    out.extend(payload);
+    out
 }
 
 impl CoseCredential {
@@ -279,6 +315,22 @@ mod tests {
             .build()
             .to_tagged_vec()
             .unwrap()
+    }
+
+    #[test]
+    fn the_sig_structure_is_the_one_coset_writes() {
+        let key = Ed25519KeyPair::from_seed(&[4; 32]);
+        for size in [0usize, 23, 24, 255, 256, 70_000] {
+            let mut claims = credential();
+            claims.insert("pad".into(), "x".repeat(size).into());
+            let bytes = sign_sign1(&claims, "#k", Media::Credential, &key).unwrap();
+            let expected = CoseSign1::from_tagged_slice(&bytes).unwrap().tbs_data(b"");
+            assert_eq!(
+                parse_sign1(&bytes, Limits::default()).unwrap().to_be_signed,
+                expected,
+                "{size}"
+            );
+        }
     }
 
     #[test]
