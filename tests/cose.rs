@@ -111,3 +111,32 @@ fn what_a_verifier_must_refuse_is_refused() {
 fn issuer_key() -> Ed25519KeyPair {
     Ed25519KeyPair::from_seed(&[91; 32])
 }
+
+/// In an envelope a COSE credential is base64 (VC-JOSE-COSE §3.3).
+#[test]
+fn an_enveloped_cose_credential_is_read_from_base64() {
+    let issuer = Issuer::did_key(issuer_key());
+    let bytes = issued_with(&issuer);
+    let text = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    let envelope = |id: String| {
+        json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential", "id": id})
+            .to_string()
+    };
+    let options = VerifyOptions::at(at());
+    let report = verify(
+        envelope(format!("data:application/vc+cose;base64,{text}")).as_bytes(),
+        &options,
+    );
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+    let report = verify(
+        envelope(format!("data:application/vc+cose;base64,{}!", &text[..20])).as_bytes(),
+        &options,
+    );
+    assert_eq!(failure(&report), (CheckName::Parse, ErrorCode::CoseMalformed));
+    // Without `;base64` the media type is not one this verifier reads.
+    let report = verify(
+        envelope(format!("data:application/vc+cose,{text}")).as_bytes(),
+        &options,
+    );
+    assert_eq!(failure(&report), (CheckName::Parse, ErrorCode::CryptosuiteUnsupported));
+}

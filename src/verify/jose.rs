@@ -92,6 +92,18 @@ impl<R: DidResolver> Verifier<R> {
             Ok(enveloped) => enveloped,
             Err(e) => return refused(CheckName::DataModel, e),
         };
+        // VC-JOSE-COSE §3.3: a COSE credential in an envelope is base64.
+        #[cfg(feature = "cose")]
+        if media == Media::Credential && enveloped.media_type == "application/vc+cose;base64" {
+            use base64::Engine as _;
+            return match base64::engine::general_purpose::STANDARD.decode(enveloped.data) {
+                Ok(bytes) => self.verify_cose(&bytes, options),
+                Err(_) => refused(
+                    CheckName::Parse,
+                    Error::new(ErrorCode::CoseMalformed, "the data of a vc+cose envelope is not base64"),
+                ),
+            };
+        }
         #[cfg(feature = "sd-jwt")]
         if media == Media::Credential && enveloped.media_type == super::sd_jwt::VC_SD_JWT_MEDIA_TYPE {
             return self.verify_enveloped_sd_jwt(enveloped.data.as_bytes(), options);
