@@ -51,6 +51,16 @@ sd_oracle="$PWD/target/npm-sd-jwt"
     @sd-jwt/sd-jwt-vc@0.19.0 @sd-jwt/crypto-nodejs@0.19.0 >/dev/null)
 node scripts/sd-jwt-interop.mjs "$sd_oracle" target/debug/passerelle
 
+step "COSE interop, both ways, with pycose (from PyPI)"
+py_oracle="$PWD/target/py-cose"
+if ! "$py_oracle/bin/python" -c "import pycose" 2>/dev/null; then
+  python3 -c "import ensurepip" 2>/dev/null || (apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null)
+  rm -rf "$py_oracle" && python3 -m venv "$py_oracle"
+  # cbor2 6 reads arrays as tuples, which pycose 1.1.0 cannot decode.
+  "$py_oracle/bin/pip" install -q pycose==1.1.0 cbor2==5.6.5
+fi
+"$py_oracle/bin/python" scripts/cose-interop.py target/debug/passerelle
+
 step "the demo (README main command)"
 cargo run --quiet --example canada > /dev/null && cargo run --quiet --example canada -- --lang fr > /dev/null
 
