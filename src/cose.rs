@@ -213,11 +213,7 @@ impl CoseCredential {
     /// The verification method `kid` names: absolute, or a fragment
     /// resolved against the DID `base` (the issuer or holder).
     pub fn verification_method(&self, base: &str) -> String {
-        if self.kid.starts_with('#') {
-            format!("{base}{}", self.kid)
-        } else {
-            self.kid.clone()
-        }
+        crate::jose::kid_method(&self.kid, base)
     }
 
     /// Verifies the signature over the COSE `Sig_structure` with `key`,

@@ -448,11 +448,7 @@ impl Jws<'_> {
     /// The verification method `kid` names: absolute, or a fragment
     /// resolved against the DID `base` (the issuer or holder).
     pub fn verification_method(&self, base: &str) -> String {
-        if self.kid.starts_with('#') {
-            format!("{base}{}", self.kid)
-        } else {
-            self.kid.clone()
-        }
+        kid_method(&self.kid, base)
     }
 
     /// Verifies the signature with `key`, whose type must be the one `alg`
@@ -465,6 +461,16 @@ impl Jws<'_> {
     /// The NumericDate claim `name` (`iat`, `nbf`, `exp`), if present.
     pub fn time_claim(&self, name: &str) -> Result<Option<Timestamp>> {
         time_claim(&self.payload, name)
+    }
+}
+
+/// The verification method a `kid` names: absolute, or a fragment
+/// resolved against the DID `base` (JWS and COSE alike).
+pub(crate) fn kid_method(kid: &str, base: &str) -> String {
+    if kid.starts_with('#') {
+        format!("{base}{kid}")
+    } else {
+        kid.to_owned()
     }
 }
 

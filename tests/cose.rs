@@ -7,12 +7,12 @@ use base64::Engine as _;
 use passerelle::cose::sign_sign1;
 use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, P384KeyPair, Signer};
 use passerelle::jose::Media;
-use passerelle::verify::{CheckName, Outcome};
+use passerelle::verify::CheckName;
 use passerelle::{ErrorCode, Issuer, Report, Timestamp, Verifier, VerifyOptions};
 use serde_json::json;
 
 mod common;
-use common::permit;
+use common::{failure, permit};
 
 fn at() -> Timestamp {
     Timestamp::parse("2026-11-23T12:00:00Z").unwrap()
@@ -20,15 +20,6 @@ fn at() -> Timestamp {
 
 fn verify(bytes: &[u8], options: &VerifyOptions) -> Report {
     Verifier::offline().verify(bytes, options)
-}
-
-fn failure(report: &Report) -> (CheckName, ErrorCode) {
-    let check = report
-        .checks()
-        .iter()
-        .find(|c| c.outcome == Outcome::Failed)
-        .unwrap_or_else(|| panic!("no failed check: {}", report.render(passerelle::Lang::En)));
-    (check.name, check.code.unwrap())
 }
 
 fn issued_with<S: Signer>(issuer: &Issuer<S>) -> Vec<u8> {

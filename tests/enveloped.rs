@@ -7,12 +7,12 @@
 use base64::Engine as _;
 use passerelle::crypto::{Ed25519KeyPair, P256KeyPair};
 use passerelle::jose::{envelope, Media};
-use passerelle::verify::{CheckName, DocumentKind, Outcome};
+use passerelle::verify::{CheckName, DocumentKind};
 use passerelle::{ErrorCode, Issuer, Report, Timestamp, Verifier, VerifyOptions};
 use serde_json::{json, Map, Value};
 
 mod common;
-use common::{object, permit};
+use common::{failure, object, permit};
 
 fn at() -> Timestamp {
     Timestamp::parse("2026-11-23T12:00:00Z").unwrap()
@@ -25,16 +25,6 @@ fn issuer() -> Issuer<Ed25519KeyPair> {
 fn verify(document: &Map<String, Value>) -> Report {
     let bytes = Value::Object(document.clone()).to_string();
     Verifier::offline().verify(bytes.as_bytes(), &VerifyOptions::at(at()))
-}
-
-/// The first failed check and its code.
-fn failure(report: &Report) -> (CheckName, ErrorCode) {
-    let check = report
-        .checks()
-        .iter()
-        .find(|c| c.outcome == Outcome::Failed)
-        .unwrap_or_else(|| panic!("no failed check: {}", report.render(passerelle::Lang::En)));
-    (check.name, check.code.unwrap())
 }
 
 #[test]

@@ -8,12 +8,12 @@ use base64::Engine as _;
 use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
 use passerelle::json::Limits;
 use passerelle::sd_jwt::{self, Disclosure, KeyBinding};
-use passerelle::verify::{CheckName, EvidenceKey, Outcome, StatusPolicy};
+use passerelle::verify::{CheckName, EvidenceKey, StatusPolicy};
 use passerelle::{ErrorCode, Issuer, Report, Timestamp, Verifier, VerifyOptions};
 use serde_json::{json, Map, Value};
 
 mod common;
-use common::object;
+use common::{failure, object};
 
 fn at() -> Timestamp {
     Timestamp::parse("2026-11-23T12:00:00Z").unwrap()
@@ -64,15 +64,6 @@ fn options() -> VerifyOptions {
 
 fn verify(input: &str, options: &VerifyOptions) -> Report {
     Verifier::offline().verify(input.as_bytes(), options)
-}
-
-fn failure(report: &Report) -> (CheckName, ErrorCode) {
-    let check = report
-        .checks()
-        .iter()
-        .find(|c| c.outcome == Outcome::Failed)
-        .unwrap_or_else(|| panic!("no failed check: {}", report.render(passerelle::Lang::En)));
-    (check.name, check.code.unwrap())
 }
 
 #[test]

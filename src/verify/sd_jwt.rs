@@ -235,11 +235,7 @@ impl<R: DidResolver> Verifier<R> {
         options: &VerifyOptions,
         checks: &mut Vec<Check>,
     ) -> Option<Vec<Arc<ResolvedMethod>>> {
-        let vm = if secured.kid.starts_with('#') {
-            format!("{issuer}{}", secured.kid)
-        } else {
-            secured.kid.clone()
-        };
+        let vm = crate::jose::kid_method(&secured.kid, issuer);
         let mut evidence = vec![
             (EvidenceKey::Format, secured.profile.typ().to_owned()),
             (EvidenceKey::Alg, secured.sd_jwt.jwt.alg.as_str().to_owned()),
