@@ -63,15 +63,25 @@ pub struct CoseCredential {
 }
 
 /// The COSE_Sign1 bytes `input` holds, if it is one: the bytes themselves
-/// (tag 18, or the 4-element array), or their base64 (standard or URL-safe)
-/// text.
-pub fn cose_bytes(input: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+/// (tag 18, or the 4-element array), or their base64 text (standard or
+/// URL-safe, padded or not, wrapped in lines or not). Text longer than the
+/// base64 of `limits.max_bytes` is not decoded (the size check refuses it).
+pub fn cose_bytes(input: &[u8], limits: Limits) -> Option<std::borrow::Cow<'_, [u8]>> {
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE};
     let starts_sign1 = |bytes: &[u8]| matches!(bytes.first(), Some(0xd2) | Some(0x84));
     if starts_sign1(input) {
         return Some(std::borrow::Cow::Borrowed(input));
     }
-    let text = input.trim_ascii();
-    let decoded = STANDARD.decode(text).or_else(|_| URL_SAFE_NO_PAD.decode(text)).ok()?;
+    // base64 is 4/3 of the bytes, plus padding, plus line breaks (one per
+    // 64 or 76 characters).
+    let longest_text = limits.max_bytes.saturating_mul(4) / 3 + 4;
+    if input.len() > longest_text + longest_text / 64 + 4 {
+        return None;
+    }
+    let text: Vec<u8> = input.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    let decoded = [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(&text).ok())?;
     starts_sign1(&decoded).then_some(std::borrow::Cow::Owned(decoded))
 }
 
@@ -294,9 +304,31 @@ mod tests {
         // Untagged, and as base64 text.
         assert!(parse_sign1(&bytes[1..], Limits::default()).is_ok());
         let text = STANDARD.encode(&bytes);
-        assert_eq!(cose_bytes(text.as_bytes()).unwrap().as_ref(), bytes.as_slice());
-        assert!(cose_bytes(b"{\"a\": 1}").is_none());
-        assert!(cose_bytes(b"eyJhbGciOiJFZERTQSJ9.e30.AA").is_none());
+        let limits = Limits::default();
+        assert_eq!(cose_bytes(text.as_bytes(), limits).unwrap().as_ref(), bytes.as_slice());
+        // Wrapped at 76 columns (as `base64` writes it), URL-safe, unpadded.
+        let wrapped: Vec<String> = text
+            .as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8(c.to_vec()).unwrap())
+            .collect();
+        assert_eq!(
+            cose_bytes(wrapped.join("\n").as_bytes(), limits).unwrap().as_ref(),
+            bytes.as_slice()
+        );
+        let url_safe = URL_SAFE_NO_PAD.encode(&bytes);
+        assert_eq!(
+            cose_bytes(url_safe.as_bytes(), limits).unwrap().as_ref(),
+            bytes.as_slice()
+        );
+        assert!(cose_bytes(b"{\"a\": 1}", limits).is_none());
+        assert!(cose_bytes(b"eyJhbGciOiJFZERTQSJ9.e30.AA", limits).is_none());
+        // Text longer than the base64 of the size limit is not decoded.
+        let small = Limits {
+            max_bytes: 64,
+            ..limits
+        };
+        assert!(cose_bytes(text.as_bytes(), small).is_none());
     }
 
     /// A COSE_Sign1 built by hand with these headers and payload, signed by `key`.

@@ -131,3 +131,28 @@ fn an_enveloped_cose_credential_is_read_from_base64() {
     );
     assert_eq!(failure(&report), (CheckName::Parse, ErrorCode::CryptosuiteUnsupported));
 }
+
+/// JWT claims in a COSE payload are judged as a vc+jwt's are.
+#[test]
+fn jwt_claims_in_the_payload_are_judged_as_for_vc_jwt() {
+    let issuer = Issuer::did_key(issuer_key());
+    let kid = issuer.verification_method().to_owned();
+    let options = VerifyOptions::at(at());
+    let with = |name: &str, value: serde_json::Value| {
+        let mut payload = permit(issuer.did());
+        payload.insert(name.into(), value);
+        sign_sign1(&payload, &kid, Media::Credential, &issuer_key()).unwrap()
+    };
+    assert_eq!(
+        failure(&verify(&with("exp", json!(1000)), &options)),
+        (CheckName::Proof, ErrorCode::ProofExpired)
+    );
+    assert_eq!(
+        failure(&verify(&with("nbf", json!(at().unix_seconds() + 3600)), &options)),
+        (CheckName::Proof, ErrorCode::ProofCreatedInFuture)
+    );
+    assert_eq!(
+        failure(&verify(&with("iss", json!("did:example:someone-else")), &options)),
+        (CheckName::Proof, ErrorCode::JoseClaimsInvalid)
+    );
+}

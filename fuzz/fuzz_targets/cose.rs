@@ -9,7 +9,7 @@ use passerelle::{Timestamp, Verifier, VerifyOptions};
 
 fuzz_target!(|data: &[u8]| {
     let parsed = parse_sign1(data, Limits::default());
-    if cose_bytes(data).is_some() {
+    if cose_bytes(data, Limits::default()).is_some() {
         let options = VerifyOptions::at(Timestamp::from_unix_seconds(1_790_000_000));
         let report = Verifier::offline().verify(data, &options);
         if parsed.is_err() && data.first().is_some_and(|b| *b == 0xd2 || *b == 0x84) {

@@ -51,7 +51,7 @@ impl<R: DidResolver> Verifier<R> {
         checks: &mut Vec<Check>,
     ) -> Option<Vec<Arc<ResolvedMethod>>> {
         let vm = credential.verification_method(issuer);
-        let evidence = vec![
+        let mut evidence = vec![
             (EvidenceKey::Format, cose::typ(credential.media).to_owned()),
             (EvidenceKey::Alg, credential.alg.as_str().to_owned()),
             (EvidenceKey::Kid, vm.clone()),
@@ -63,7 +63,7 @@ impl<R: DidResolver> Verifier<R> {
                 return None;
             }
         };
-        match check_cose(credential, &signer, options) {
+        match check_cose(credential, issuer, &signer, options, &mut evidence) {
             Ok(()) => checks.push(Check::passed(CheckName::Proof, evidence)),
             Err(e) => checks.push(Check::failed(CheckName::Proof, &e, evidence)),
         }
@@ -71,8 +71,25 @@ impl<R: DidResolver> Verifier<R> {
     }
 }
 
-fn check_cose(credential: &CoseCredential, signer: &ResolvedMethod, options: &VerifyOptions) -> Result<()> {
+fn check_cose(
+    credential: &CoseCredential,
+    issuer: &str,
+    signer: &ResolvedMethod,
+    options: &VerifyOptions,
+    evidence: &mut Vec<(EvidenceKey, String)>,
+) -> Result<()> {
+    // JWT claims in the payload are judged as a vc+jwt's are: the same
+    // signed payload gets the same verdict whatever secures it.
+    if let Some(iss) = credential.payload.get("iss") {
+        if iss.as_str() != Some(issuer) {
+            return Err(Error::new(
+                ErrorCode::JoseClaimsInvalid,
+                format!("iss {iss} is not the issuer {}", crate::error::quoted(issuer)),
+            ));
+        }
+    }
     credential.verify_signature(&signer.method.public_key)?;
+    super::jose::jwt_time_checks(&credential.payload, options, evidence)?;
     if options.challenge.is_some() {
         return Err(Error::new(
             ErrorCode::ChallengeMismatch,

@@ -224,7 +224,7 @@ impl<R: DidResolver> Verifier<R> {
     /// JSON with Data Integrity proofs or as a compact JWS (`vc+jwt`).
     pub fn verify(&self, input: &[u8], options: &VerifyOptions) -> Report {
         #[cfg(feature = "cose")]
-        if let Some(bytes) = crate::cose::cose_bytes(input) {
+        if let Some(bytes) = crate::cose::cose_bytes(input, options.limits) {
             return self.verify_cose(&bytes, options);
         }
         if crate::jose::looks_like_compact_jws(input) {
@@ -252,7 +252,7 @@ impl<R: DidResolver> Verifier<R> {
     /// Verifies the bytes of a credential (JSON, or a compact `vc+jwt`).
     pub fn verify_credential(&self, input: &[u8], options: &VerifyOptions) -> Report {
         #[cfg(feature = "cose")]
-        if let Some(bytes) = crate::cose::cose_bytes(input) {
+        if let Some(bytes) = crate::cose::cose_bytes(input, options.limits) {
             return self.verify_cose(&bytes, options);
         }
         if crate::jose::looks_like_compact_jws(input) {

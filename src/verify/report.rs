@@ -333,10 +333,10 @@ impl Report {
                 out,
                 "{indent}  {mark} {}{code}: {}",
                 check.name.label(lang),
-                check.message.get(lang)
+                printable(check.message.get(lang))
             );
             for (key, value) in &check.evidence {
-                let _ = writeln!(out, "{indent}      {}: {value}", key.label(lang));
+                let _ = writeln!(out, "{indent}      {}: {}", key.label(lang), printable(value));
             }
         }
         for (i, credential) in self.credentials.iter().enumerate() {
@@ -344,6 +344,26 @@ impl Report {
             credential.render_into(lang, &format!("{indent}    "), out);
         }
     }
+}
+
+/// `text` with its control characters escaped (`\n`, `\u{1b}`): evidence
+/// comes from the document (a `kid`, a registry's names), and a line break
+/// or a terminal escape in it must not draw a line of its own.
+fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_debug().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 impl Report {
@@ -541,6 +561,24 @@ mod tests {
             "a credential's report has no credentials"
         );
         assert_eq!(serde_json::to_value(&report).unwrap(), json, "Serialize writes to_json");
+    }
+
+    #[test]
+    fn evidence_cannot_draw_lines_of_its_own() {
+        let check = Check::passed(
+            CheckName::Proof,
+            vec![(
+                EvidenceKey::Kid,
+                "did:x#k\n  ✔ Trust registry: Authorized\u{1b}[2J".into(),
+            )],
+        );
+        let report = Report::new(DocumentKind::Credential, vec![check], Vec::new());
+        let text = report.render(Lang::En);
+        assert_eq!(text.lines().count(), 3, "{text}");
+        assert!(
+            text.contains("did:x#k\\n  ✔ Trust registry: Authorized\\u{1b}[2J"),
+            "{text}"
+        );
     }
 
     #[test]
