@@ -72,6 +72,12 @@ pub fn cose_bytes(input: &[u8], limits: Limits) -> Option<std::borrow::Cow<'_, [
     if starts_sign1(input) {
         return Some(std::borrow::Cow::Borrowed(input));
     }
+    // The base64 of a tag 18 (0xd2) or of a 4-element array (0x84) starts
+    // `0` or `h`: JSON (`{`), a JWS (`e`) and anything else are let go
+    // here, before any copy or decoding (this runs on every verification).
+    if !matches!(input.trim_ascii_start().first(), Some(b'0' | b'h')) {
+        return None;
+    }
     // base64 is 4/3 of the bytes, plus padding, plus line breaks (one per
     // 64 or 76 characters).
     let longest_text = limits.max_bytes.saturating_mul(4) / 3 + 4;
@@ -152,15 +158,8 @@ pub fn parse_sign1(input: &[u8], limits: Limits) -> Result<CoseCredential> {
         }
         Err(e) => return Err(e),
     };
-    let is_presentation = crate::credential::types(&payload).contains(&"VerifiablePresentation");
-    let media = match (media, is_presentation) {
-        (Some(Media::Credential), true) | (Some(Media::Presentation), false) => {
-            return Err(header_invalid("typ does not match the payload's type"))
-        }
-        (Some(media), _) => media,
-        (None, true) => Media::Presentation,
-        (None, false) => Media::Credential,
-    };
+    let media =
+        Media::of_payload(media, &payload).ok_or_else(|| header_invalid("typ does not match the payload's type"))?;
     if let Some(cty) = &header.content_type {
         let fits = match cty {
             coset::ContentType::Text(text) => text.eq_ignore_ascii_case(content_type(media)),

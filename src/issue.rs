@@ -297,10 +297,7 @@ impl<S: Signer> Issuer<S> {
     pub fn issue_jwt(&self, credential: Map<String, Value>, at: Timestamp) -> Result<String> {
         let checked = self.prepare(credential, at, false)?;
         let mut claims = checked.into_json();
-        claims.insert("iat".into(), at.unix_seconds().into());
-        if let Some(lifetime) = self.defaults.proof_lifetime_seconds {
-            claims.insert("exp".into(), at.plus_seconds(lifetime).unix_seconds().into());
-        }
+        self.stamp_jwt_times(&mut claims, at);
         crate::jose::sign_compact(
             &claims,
             &self.verification_method,
@@ -362,10 +359,7 @@ impl<S: Signer> Issuer<S> {
         }
         let checked = self.prepare(credential, at, false)?;
         let mut claims = checked.into_json();
-        claims.insert("iat".into(), at.unix_seconds().into());
-        if let Some(lifetime) = self.defaults.proof_lifetime_seconds {
-            claims.insert("exp".into(), at.plus_seconds(lifetime).unix_seconds().into());
-        }
+        self.stamp_jwt_times(&mut claims, at);
         let options = crate::sd_jwt::IssueOptions {
             typ: "vc+sd-jwt".into(),
             kid: Some(self.verification_method.clone()),
@@ -437,10 +431,7 @@ impl<S: Signer> Issuer<S> {
                 format!("{} cannot be disclosable in an SD-JWT VC", crate::error::quoted(kept)),
             ));
         }
-        claims.insert("iat".into(), at.unix_seconds().into());
-        if let Some(lifetime) = self.defaults.proof_lifetime_seconds {
-            claims.insert("exp".into(), at.plus_seconds(lifetime).unix_seconds().into());
-        }
+        self.stamp_jwt_times(&mut claims, at);
         let options = crate::sd_jwt::IssueOptions {
             typ: "dc+sd-jwt".into(),
             kid: Some(self.verification_method.clone()),
@@ -448,6 +439,15 @@ impl<S: Signer> Issuer<S> {
             holder_key,
         };
         crate::sd_jwt::issue(&claims, disclose, &options, &self.signer)
+    }
+
+    /// `iat` at `at`, and `exp` when the defaults give a proof lifetime: the
+    /// JWT claims every token this issuer signs carries.
+    fn stamp_jwt_times(&self, claims: &mut Map<String, Value>, at: Timestamp) {
+        claims.insert("iat".into(), at.unix_seconds().into());
+        if let Some(lifetime) = self.defaults.proof_lifetime_seconds {
+            claims.insert("exp".into(), at.plus_seconds(lifetime).unix_seconds().into());
+        }
     }
 
     /// The checks and defaults shared by both ways of securing; VCDM 1.1

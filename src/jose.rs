@@ -103,6 +103,18 @@ impl Media {
         }
     }
 
+    /// What `payload` is, by its `type`, when it agrees with `declared`
+    /// (the token's `typ`, if any); `None` when they disagree.
+    pub(crate) fn of_payload(declared: Option<Media>, payload: &Map<String, Value>) -> Option<Media> {
+        let is_presentation = crate::credential::types(payload).contains(&"VerifiablePresentation");
+        match (declared, is_presentation) {
+            (Some(Media::Credential), true) | (Some(Media::Presentation), false) => None,
+            (Some(media), _) => Some(media),
+            (None, true) => Some(Media::Presentation),
+            (None, false) => Some(Media::Credential),
+        }
+    }
+
     /// The other kind: a presentation for a credential, and back.
     fn other(self) -> Media {
         match self {
@@ -424,15 +436,8 @@ pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws<'_>> {
             ));
         }
     }
-    let is_presentation = crate::credential::types(&payload).contains(&"VerifiablePresentation");
-    let media = match (media, is_presentation) {
-        (Some(Media::Credential), true) | (Some(Media::Presentation), false) => {
-            return Err(header_invalid("typ does not match the payload's type"))
-        }
-        (Some(media), _) => media,
-        (None, true) => Media::Presentation,
-        (None, false) => Media::Credential,
-    };
+    let media =
+        Media::of_payload(media, &payload).ok_or_else(|| header_invalid("typ does not match the payload's type"))?;
     Ok(Jws {
         header,
         payload,

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::jose::{check_iss, jwt_time_checks};
 use super::CREDENTIAL_CHECKS;
 use super::{with_rest_skipped, Check, CheckName, DocumentKind, Report, Securing, Verifier, VerifyOptions};
 use crate::cose::{self, CoseCredential};
@@ -51,23 +52,14 @@ impl<R: DidResolver> Verifier<R> {
         checks: &mut Vec<Check>,
     ) -> Option<Vec<Arc<ResolvedMethod>>> {
         let vm = credential.verification_method(issuer);
-        let mut evidence = vec![
+        let evidence = vec![
             (EvidenceKey::Format, cose::typ(credential.media).to_owned()),
             (EvidenceKey::Alg, credential.alg.as_str().to_owned()),
             (EvidenceKey::Kid, vm.clone()),
         ];
-        let signer = match self.keys.retrieve(&vm, &self.resolver, options.time) {
-            Ok(signer) => signer,
-            Err(e) => {
-                checks.push(Check::failed(CheckName::Proof, &e, evidence));
-                return None;
-            }
-        };
-        match check_cose(credential, issuer, &signer, options, &mut evidence) {
-            Ok(()) => checks.push(Check::passed(CheckName::Proof, evidence)),
-            Err(e) => checks.push(Check::failed(CheckName::Proof, &e, evidence)),
-        }
-        Some(vec![signer])
+        self.token_proof_check(&vm, evidence, options, checks, |signer, evidence| {
+            check_cose(credential, issuer, signer, options, evidence)
+        })
     }
 }
 
@@ -80,16 +72,9 @@ fn check_cose(
 ) -> Result<()> {
     // JWT claims in the payload are judged as a vc+jwt's are: the same
     // signed payload gets the same verdict whatever secures it.
-    if let Some(iss) = credential.payload.get("iss") {
-        if iss.as_str() != Some(issuer) {
-            return Err(Error::new(
-                ErrorCode::JoseClaimsInvalid,
-                format!("iss {iss} is not the issuer {}", crate::error::quoted(issuer)),
-            ));
-        }
-    }
+    check_iss(&credential.payload, issuer, "issuer")?;
     credential.verify_signature(&signer.method.public_key)?;
-    super::jose::jwt_time_checks(&credential.payload, options, evidence)?;
+    jwt_time_checks(&credential.payload, options, evidence)?;
     if options.challenge.is_some() {
         return Err(Error::new(
             ErrorCode::ChallengeMismatch,

@@ -161,20 +161,37 @@ impl<R: DidResolver> Verifier<R> {
             return None;
         }
         let vm = jws.verification_method(issuer);
-        let format = jws.media.typ();
-        let mut evidence = vec![
-            (EvidenceKey::Format, format.to_owned()),
+        let evidence = vec![
+            (EvidenceKey::Format, jws.media.typ().to_owned()),
             (EvidenceKey::Alg, jws.alg.as_str().to_owned()),
             (EvidenceKey::Kid, vm.clone()),
         ];
-        let signer = match self.keys.retrieve(&vm, &self.resolver, options.time) {
+        self.token_proof_check(&vm, evidence, options, checks, |signer, evidence| {
+            check_jwt(jws, issuer, signer, options, evidence)
+        })
+    }
+
+    /// The `proof` check of a signed token (JWS, SD-JWT, COSE): the key
+    /// `vm` names retrieved, then `check` judges the token with it. The
+    /// check is pushed onto `checks` with `evidence`; the signer is
+    /// returned when its key was found, so the key binding can still be
+    /// judged.
+    pub(super) fn token_proof_check(
+        &self,
+        vm: &str,
+        mut evidence: Vec<(EvidenceKey, String)>,
+        options: &VerifyOptions,
+        checks: &mut Vec<Check>,
+        check: impl FnOnce(&ResolvedMethod, &mut Vec<(EvidenceKey, String)>) -> Result<()>,
+    ) -> Option<Vec<Arc<ResolvedMethod>>> {
+        let signer = match self.keys.retrieve(vm, &self.resolver, options.time) {
             Ok(signer) => signer,
             Err(e) => {
                 checks.push(Check::failed(CheckName::Proof, &e, evidence));
                 return None;
             }
         };
-        match check_jwt(jws, issuer, &signer, options, &mut evidence) {
+        match check(&signer, &mut evidence) {
             Ok(()) => checks.push(Check::passed(CheckName::Proof, evidence)),
             Err(e) => checks.push(Check::failed(CheckName::Proof, &e, evidence)),
         }
@@ -189,14 +206,7 @@ fn check_jwt(
     options: &VerifyOptions,
     evidence: &mut Vec<(EvidenceKey, String)>,
 ) -> Result<()> {
-    if let Some(iss) = jws.payload.get("iss") {
-        if iss.as_str() != Some(issuer) {
-            return Err(Error::new(
-                ErrorCode::JoseClaimsInvalid,
-                format!("iss {iss} is not the {} {}", role(jws), quoted(issuer)),
-            ));
-        }
-    }
+    check_iss(&jws.payload, issuer, role(jws))?;
     jws.verify_signature(&signer.method.public_key)?;
     // A token carries the verifier's challenge as `nonce` and its domain as `aud`.
     if let Some(expected) = &options.challenge {
@@ -225,14 +235,25 @@ fn check_jwt(
     jwt_time_checks(&jws.payload, options, evidence)
 }
 
-/// `iat` and `nbf` not after the verification time, `exp` after it.
-pub(super) fn jwt_time_checks(
+/// A JWT claim `iss`, when present, names `issuer` (the `role` the
+/// document gives it: issuer or holder).
+pub(super) fn check_iss(claims: &serde_json::Map<String, serde_json::Value>, issuer: &str, role: &str) -> Result<()> {
+    match claims.get("iss") {
+        Some(iss) if iss.as_str() != Some(issuer) => Err(Error::new(
+            ErrorCode::JoseClaimsInvalid,
+            format!("iss {iss} is not the {role} {}", quoted(issuer)),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `iat`, when present, not after the verification time.
+pub(super) fn check_issued_at(
     claims: &serde_json::Map<String, serde_json::Value>,
     options: &VerifyOptions,
     evidence: &mut Vec<(EvidenceKey, String)>,
 ) -> Result<()> {
-    let time_claim = |name: &str| jose::time_claim(claims, name);
-    if let Some(iat) = time_claim("iat")? {
+    if let Some(iat) = jose::time_claim(claims, "iat")? {
         evidence.push((EvidenceKey::Created, iat.to_string()));
         if iat > options.time {
             return Err(Error::new(
@@ -241,6 +262,17 @@ pub(super) fn jwt_time_checks(
             ));
         }
     }
+    Ok(())
+}
+
+/// `iat` and `nbf` not after the verification time, `exp` after it.
+pub(super) fn jwt_time_checks(
+    claims: &serde_json::Map<String, serde_json::Value>,
+    options: &VerifyOptions,
+    evidence: &mut Vec<(EvidenceKey, String)>,
+) -> Result<()> {
+    check_issued_at(claims, options, evidence)?;
+    let time_claim = |name: &str| jose::time_claim(claims, name);
     if let Some(nbf) = time_claim("nbf")? {
         if nbf > options.time {
             return Err(Error::new(

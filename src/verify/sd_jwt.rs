@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::jose::jwt_time_checks;
+use super::jose::{check_iss, check_issued_at, jwt_time_checks};
 use super::CREDENTIAL_CHECKS;
 use super::{with_rest_skipped, Check, CheckName, DocumentKind, Report, Securing, Verifier, VerifyOptions};
 use crate::did::{DidResolver, ResolvedMethod};
@@ -111,30 +111,22 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
             ))
         }
     };
-    if profile == Profile::SdJwtVc {
-        let processed = sd_jwt.process(options.limits)?;
-        super::sd_jwt_vc::check_disclosed(&processed.disclosed)?;
-        let secured = SecuredSdJwt {
-            sd_jwt,
-            kid,
-            disclosed: processed.disclosed,
-            profile,
-        };
-        return Ok((secured, processed.claims));
-    }
-    if let Some(property) = disclosable_outside_subject(&sd_jwt.jwt.payload) {
-        return Err(Error::new(
-            ErrorCode::SdJwtPayloadInvalid,
-            format!(
-                "{} is selectively disclosable: a holder could leave out the credential's own \
-                 properties (its status, types, contexts, validity); only claims inside \
-                 credentialSubject may be",
-                quoted(property)
-            ),
-        ));
-    }
-    for claim in ["vc", "vp"] {
-        if sd_jwt.jwt.payload.contains_key(claim) {
+    if profile == Profile::Vcdm {
+        if let Some(property) = disclosable_outside_subject(&sd_jwt.jwt.payload) {
+            return Err(Error::new(
+                ErrorCode::SdJwtPayloadInvalid,
+                format!(
+                    "{} is selectively disclosable: a holder could leave out the credential's own \
+                     properties (its status, types, contexts, validity); only claims inside \
+                     credentialSubject may be",
+                    quoted(property)
+                ),
+            ));
+        }
+        if let Some(claim) = ["vc", "vp"]
+            .iter()
+            .find(|claim| sd_jwt.jwt.payload.contains_key(**claim))
+        {
             return Err(Error::new(
                 ErrorCode::JoseClaimsInvalid,
                 format!("the JWT claim {claim} must not be present (VC-JOSE-COSE §3.1)"),
@@ -142,11 +134,16 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
         }
     }
     let processed = sd_jwt.process(options.limits)?;
-    if crate::credential::types(&processed.claims).contains(&"VerifiablePresentation") {
-        return Err(Error::new(
-            ErrorCode::CryptosuiteUnsupported,
-            "vp+sd-jwt presentations are not verified yet: present the vc+sd-jwt itself",
-        ));
+    match profile {
+        Profile::SdJwtVc => super::sd_jwt_vc::check_disclosed(&processed.disclosed)?,
+        Profile::Vcdm => {
+            if crate::credential::types(&processed.claims).contains(&"VerifiablePresentation") {
+                return Err(Error::new(
+                    ErrorCode::CryptosuiteUnsupported,
+                    "vp+sd-jwt presentations are not verified yet: present the vc+sd-jwt itself",
+                ));
+            }
+        }
     }
     let secured = SecuredSdJwt {
         sd_jwt,
@@ -213,8 +210,7 @@ impl<R: DidResolver> Verifier<R> {
                 ErrorCode::TypeInvalid,
                 "an EnvelopedVerifiableCredential holds a VCDM credential, not an SD-JWT VC (dc+sd-jwt)",
             );
-            let checks = vec![parse_check, Check::failed(CheckName::DataModel, &error, Vec::new())];
-            let mut checks = checks;
+            let mut checks = vec![parse_check, Check::failed(CheckName::DataModel, &error, Vec::new())];
             checks.extend(CREDENTIAL_CHECKS[2..].iter().map(|n| Check::skipped_after_failure(*n)));
             return Report::new(DocumentKind::Credential, checks, Vec::new());
         }
@@ -242,18 +238,9 @@ impl<R: DidResolver> Verifier<R> {
             (EvidenceKey::Kid, vm.clone()),
         ];
         evidence.extend(secured.disclosed.iter().map(|p| (EvidenceKey::Disclosed, p.clone())));
-        let signer = match self.keys.retrieve(&vm, &self.resolver, options.time) {
-            Ok(signer) => signer,
-            Err(e) => {
-                checks.push(Check::failed(CheckName::Proof, &e, evidence));
-                return None;
-            }
-        };
-        match check_sd_jwt(secured, issuer, &signer, options, &mut evidence) {
-            Ok(()) => checks.push(Check::passed(CheckName::Proof, evidence)),
-            Err(e) => checks.push(Check::failed(CheckName::Proof, &e, evidence)),
-        }
-        Some(vec![signer])
+        self.token_proof_check(&vm, evidence, options, checks, |signer, evidence| {
+            check_sd_jwt(secured, issuer, signer, options, evidence)
+        })
     }
 }
 
@@ -265,19 +252,12 @@ fn check_sd_jwt(
     evidence: &mut Vec<(EvidenceKey, String)>,
 ) -> Result<()> {
     let jwt = &secured.sd_jwt.jwt;
-    if let Some(iss) = jwt.payload.get("iss") {
-        if iss.as_str() != Some(issuer) {
-            return Err(Error::new(
-                ErrorCode::JoseClaimsInvalid,
-                format!("iss {iss} is not the issuer {}", quoted(issuer)),
-            ));
-        }
-    }
+    check_iss(&jwt.payload, issuer, "issuer")?;
     jwt.verify_signature(&signer.method.public_key)?;
     match secured.profile {
         Profile::Vcdm => jwt_time_checks(&jwt.payload, options, evidence)?,
         // An SD-JWT VC's `exp` and `nbf` are its validity period, checked as such.
-        Profile::SdJwtVc => super::sd_jwt_vc::check_issued_at(&jwt.payload, options, evidence)?,
+        Profile::SdJwtVc => check_issued_at(&jwt.payload, options, evidence)?,
     }
     let cnf = jwt.payload.get("cnf");
     // A challenge or a domain asks for the holder's proof, as it does of a

@@ -50,24 +50,6 @@ pub(super) fn check_disclosed(disclosed: &[String]) -> Result<()> {
     }
 }
 
-/// `iat` not after the verification time (the `proof` check's part of the times).
-pub(super) fn check_issued_at(
-    claims: &Map<String, Value>,
-    options: &VerifyOptions,
-    evidence: &mut Vec<(EvidenceKey, String)>,
-) -> Result<()> {
-    if let Some(iat) = time_claim(claims, "iat")? {
-        evidence.push((EvidenceKey::Created, iat.to_string()));
-        if iat > options.time {
-            return Err(Error::new(
-                ErrorCode::ProofCreatedInFuture,
-                format!("iat {iat} is after {}", options.time),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// The type and issuer of an SD-JWT VC, from what the issuer signed in the clear.
 fn type_and_issuer(secured: &SecuredSdJwt<'_>) -> Result<(String, String)> {
     let signed = &secured.sd_jwt.jwt.payload;
