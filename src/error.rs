@@ -175,6 +175,22 @@ codes! {
     ProofChainCycle => "PROOF_CHAIN_CYCLE",
         "The proofs’ previousProof references form a cycle.",
         "Les références previousProof des preuves forment un cycle.";
+    /// The proof is an `ecdsa-sd-2023` base proof: meant for the holder,
+    /// who derives a proof from it to present.
+    DerivedProofRequired if "ecdsa-sd" => "DERIVED_PROOF_REQUIRED",
+        "This is the issuer’s copy for the holder: the holder must present a derived proof that shows the chosen claims.",
+        "Ceci est l’exemplaire de l’émetteur destiné au titulaire : le titulaire doit présenter une preuve dérivée qui montre les revendications choisies.";
+    /// An `ecdsa-sd-2023` derived proof shows, as chosen by the holder, a
+    /// statement outside the credential subjects: its issuer let holders
+    /// leave out statements like it (status, validity), so none is relied on.
+    DisclosureNotMandatory if "ecdsa-sd" => "DISCLOSURE_NOT_MANDATORY",
+        "The issuer let the holder choose whether to show facts about the credential itself (such as its status or validity), so they cannot be relied on.",
+        "L’émetteur a laissé le titulaire choisir de montrer ou non des faits sur l’attestation elle-même (comme son statut ou sa validité) : on ne peut donc pas s’y fier.";
+    /// A JSON pointer given to choose what to disclose names nothing in the
+    /// credential, or is not a JSON pointer (RFC 6901).
+    PointerInvalid if "ecdsa-sd" => "POINTER_INVALID",
+        "A path given to choose what to disclose names nothing in the credential.",
+        "Un chemin donné pour choisir quoi divulguer ne désigne rien dans l’attestation.";
     /// The document already carries a proof and cannot be signed again as is.
     ProofAlreadyPresent => "PROOF_ALREADY_PRESENT",
         "The document already has a proof.",

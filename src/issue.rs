@@ -51,6 +51,8 @@ pub struct Issuer<S: Signer> {
     defaults: IssueDefaults,
     #[cfg(feature = "rdfc")]
     jsonld: Option<std::sync::Arc<crate::jsonld::JsonLd>>,
+    #[cfg(feature = "ecdsa-sd")]
+    mandatory_pointers: Vec<String>,
 }
 
 impl<S: Signer> std::fmt::Debug for Issuer<S> {
@@ -82,6 +84,8 @@ impl<S: Signer> Issuer<S> {
             defaults: IssueDefaults::default(),
             #[cfg(feature = "rdfc")]
             jsonld: None,
+            #[cfg(feature = "ecdsa-sd")]
+            mandatory_pointers: Vec::new(),
         })
     }
 
@@ -96,6 +100,8 @@ impl<S: Signer> Issuer<S> {
             defaults: IssueDefaults::default(),
             #[cfg(feature = "rdfc")]
             jsonld: None,
+            #[cfg(feature = "ecdsa-sd")]
+            mandatory_pointers: Vec::new(),
         }
     }
 
@@ -141,6 +147,57 @@ impl<S: Signer> Issuer<S> {
     pub fn with_contexts(mut self, jsonld: std::sync::Arc<crate::jsonld::JsonLd>) -> Self {
         self.jsonld = Some(jsonld);
         self
+    }
+
+    /// With `ecdsa-sd-2023`: claims of the credential subjects every holder
+    /// must show, as JSON pointers (`/credentialSubject/id`), beside the
+    /// members outside `credentialSubject`, which are always mandatory (a
+    /// verifier relies on them and could not see them dropped).
+    ///
+    /// ```
+    /// use passerelle::{Issuer, Timestamp, Verifier, VerifyOptions};
+    /// use passerelle::crypto::P256KeyPair;
+    /// use passerelle::jsonld::JsonLd;
+    /// use passerelle::proof::{ecdsa_sd, Cryptosuite};
+    /// let issuer = Issuer::did_key(P256KeyPair::from_secret_bytes(&[9; 32]).unwrap())
+    ///     .with_cryptosuite(Cryptosuite::EcdsaSd2023).unwrap()
+    ///     .with_mandatory_pointers(vec!["/credentialSubject/id".into()]);
+    /// let unsigned = serde_json::json!({
+    ///     "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+    ///     "type": ["VerifiableCredential"],
+    ///     "issuer": issuer.did(),
+    ///     "credentialSubject": {"id": "did:example:bob", "over19": true, "birthDate": "2001-02-03"}
+    /// });
+    /// let at = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
+    /// let base = issuer.issue(unsigned.as_object().unwrap().clone(), at).unwrap();
+    /// let shown = ecdsa_sd::derive_proof(base.json(), &["/credentialSubject/over19".into()],
+    ///                                    JsonLd::bundled()).unwrap();
+    /// assert!(shown["credentialSubject"].get("birthDate").is_none());
+    /// let text = serde_json::to_string(&shown).unwrap();
+    /// assert!(Verifier::offline().verify(text.as_bytes(), &VerifyOptions::at(at)).verified());
+    /// ```
+    #[cfg(feature = "ecdsa-sd")]
+    pub fn with_mandatory_pointers(mut self, pointers: Vec<String>) -> Self {
+        self.mandatory_pointers = pointers;
+        self
+    }
+
+    /// The `ecdsa-sd-2023` base proof of `credential`: every member outside
+    /// `credentialSubject` mandatory, with the pointers the caller added.
+    #[cfg(feature = "ecdsa-sd")]
+    fn base_proof(&self, credential: &Map<String, Value>, options: &ProofOptions) -> Result<Map<String, Value>> {
+        let mut mandatory: Vec<String> = credential
+            .keys()
+            .filter(|k| !matches!(k.as_str(), "@context" | "credentialSubject" | "proof"))
+            .map(|k| format!("/{}", k.replace('~', "~0").replace('/', "~1")))
+            .collect();
+        mandatory.extend(self.mandatory_pointers.iter().cloned());
+        let jsonld = self.contexts().unwrap_or_else(|| crate::jsonld::JsonLd::bundled());
+        let secured = crate::proof::ecdsa_sd::add_base_proof(credential, options, &mandatory, &self.signer, jsonld)?;
+        match secured.get("proof") {
+            Some(Value::Object(proof)) => Ok(proof.clone()),
+            _ => Err(Error::new(ErrorCode::ProofMissing, "no base proof was made")),
+        }
     }
 
     fn contexts(&self) -> Contexts<'_> {
@@ -214,6 +271,11 @@ impl<S: Signer> Issuer<S> {
         let checked = self.prepare(with_data_integrity_context(credential), at, true)?;
         let mut options = self.assertion_options(at);
         options.id = proof_id.map(str::to_owned);
+        #[cfg(feature = "ecdsa-sd")]
+        if self.suite == Cryptosuite::EcdsaSd2023 {
+            let proof = self.base_proof(checked.json(), &options)?;
+            return Ok(checked.with_proof(proof));
+        }
         let proof = create_proof(checked.json(), self.suite, &options, &self.signer, self.contexts())?;
         Ok(checked.with_proof(proof))
     }

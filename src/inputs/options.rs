@@ -14,11 +14,12 @@ use super::{Inputs, POLICY_KEYS};
 /// Every cryptosuite name: one of these may be accepted even where this
 /// build cannot verify it (its proofs then fail `CRYPTOSUITE_UNSUPPORTED`);
 /// any other name is refused.
-const SUITE_NAMES: [Cryptosuite; 4] = [
+const SUITE_NAMES: [Cryptosuite; 5] = [
     Cryptosuite::EddsaJcs2022,
     Cryptosuite::EcdsaJcs2019,
     Cryptosuite::EddsaRdfc2022,
     Cryptosuite::EcdsaRdfc2019,
+    Cryptosuite::EcdsaSd2023,
 ];
 
 /// `OPTION_UNKNOWN` unless `key` is one of `allowed`.

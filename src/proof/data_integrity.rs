@@ -128,14 +128,20 @@ impl<'a> DataIntegrityProof<'a> {
             Some(_) => return Err(malformed("domain must be a string or an array of strings")),
         };
         let value_text = opt_str(json, "proofValue")?.ok_or_else(|| malformed("proofValue is missing"))?;
-        if !value_text.starts_with('z') {
+        // ecdsa-sd-2023 writes its CBOR proof values in base64url (u…), the
+        // other suites their signatures in base58btc (z…).
+        let (base, name) = match cryptosuite {
+            Cryptosuite::EcdsaSd2023 => ('u', "base64url (u…)"),
+            _ => ('z', "base58btc (z…)"),
+        };
+        if !value_text.starts_with(base) {
             return Err(Error::new(
                 ErrorCode::ProofValueInvalid,
-                "proofValue must be base58btc (z…)",
+                format!("proofValue must be {name}"),
             ));
         }
         let proof_value = multibase::decode(value_text)
-            .map_err(|_| Error::new(ErrorCode::ProofValueInvalid, "proofValue is not base58btc"))?;
+            .map_err(|_| Error::new(ErrorCode::ProofValueInvalid, format!("proofValue is not {name}")))?;
         Ok(DataIntegrityProof {
             json,
             cryptosuite,
@@ -204,6 +210,21 @@ impl<'a> DataIntegrityProof<'a> {
             key,
             contexts,
         )
+    }
+}
+
+#[cfg(feature = "ecdsa-sd")]
+impl DataIntegrityProof<'_> {
+    /// Verifies an `ecdsa-sd-2023` derived proof and says what it reveals
+    /// about how the holder chose the statements shown.
+    pub(crate) fn verify_derived_over(
+        &self,
+        secured: &Map<String, Value>,
+        previous: &[&Map<String, Value>],
+        key: &PublicKey,
+        contexts: Contexts<'_>,
+    ) -> Result<super::ecdsa_sd::Revealed> {
+        suites::verify_derived(secured, self.json, previous, &self.proof_value, key, contexts)
     }
 }
 

@@ -3,10 +3,14 @@
 //!
 //! The JCS suites `eddsa-jcs-2022` (Ed25519) and `ecdsa-jcs-2019` (P-256)
 //! over RFC 8785 canonical JSON, and with the `rdfc` feature the RDFC suites
-//! `eddsa-rdfc-2022` and `ecdsa-rdfc-2019` over RDFC-1.0 canonical N-Quads.
+//! `eddsa-rdfc-2022` and `ecdsa-rdfc-2019` over RDFC-1.0 canonical N-Quads;
+//! with the `ecdsa-sd` feature, selective disclosure with `ecdsa-sd-2023`
+//! ([`ecdsa_sd`]).
 
 mod chain;
 mod data_integrity;
+#[cfg(feature = "ecdsa-sd")]
+pub mod ecdsa_sd;
 mod purpose;
 mod suites;
 
@@ -39,6 +43,11 @@ pub enum Cryptosuite {
     /// RDFC-1.0 too) over RDFC-1.0 canonical N-Quads (vc-di-ecdsa §3.2).
     /// Needs the `rdfc` feature.
     EcdsaRdfc2019,
+    /// `ecdsa-sd-2023`: selective disclosure with ECDSA P-256 over
+    /// RDFC-1.0 canonical N-Quads with HMAC blank node labels (vc-di-ecdsa
+    /// §3.6): the issuer's base proof, the holder's derived proof. Needs
+    /// the `ecdsa-sd` feature; see [`ecdsa_sd`].
+    EcdsaSd2023,
 }
 
 impl Cryptosuite {
@@ -50,6 +59,8 @@ impl Cryptosuite {
         Cryptosuite::EddsaRdfc2022,
         #[cfg(feature = "rdfc")]
         Cryptosuite::EcdsaRdfc2019,
+        #[cfg(feature = "ecdsa-sd")]
+        Cryptosuite::EcdsaSd2023,
     ];
 
     /// The JCS suite for signing with a key of type `algorithm` (what an
@@ -75,6 +86,7 @@ impl Cryptosuite {
         match self {
             Cryptosuite::EddsaJcs2022 | Cryptosuite::EddsaRdfc2022 => &[KeyAlgorithm::Ed25519],
             Cryptosuite::EcdsaJcs2019 | Cryptosuite::EcdsaRdfc2019 => &[KeyAlgorithm::P256, KeyAlgorithm::P384],
+            Cryptosuite::EcdsaSd2023 => &[KeyAlgorithm::P256],
         }
     }
 
@@ -83,6 +95,7 @@ impl Cryptosuite {
         match self {
             Cryptosuite::EddsaJcs2022 | Cryptosuite::EddsaRdfc2022 => "an Ed25519",
             Cryptosuite::EcdsaJcs2019 | Cryptosuite::EcdsaRdfc2019 => "a P-256 or P-384",
+            Cryptosuite::EcdsaSd2023 => "a P-256",
         }
     }
 
@@ -93,7 +106,10 @@ impl Cryptosuite {
 
     /// Whether the suite canonicalizes with JSON-LD and RDFC-1.0 (rather than JCS).
     pub fn is_rdfc(self) -> bool {
-        matches!(self, Cryptosuite::EddsaRdfc2022 | Cryptosuite::EcdsaRdfc2019)
+        matches!(
+            self,
+            Cryptosuite::EddsaRdfc2022 | Cryptosuite::EcdsaRdfc2019 | Cryptosuite::EcdsaSd2023
+        )
     }
 
     /// The `cryptosuite` string.
@@ -103,6 +119,7 @@ impl Cryptosuite {
             Cryptosuite::EcdsaJcs2019 => "ecdsa-jcs-2019",
             Cryptosuite::EddsaRdfc2022 => "eddsa-rdfc-2022",
             Cryptosuite::EcdsaRdfc2019 => "ecdsa-rdfc-2019",
+            Cryptosuite::EcdsaSd2023 => "ecdsa-sd-2023",
         }
     }
 

@@ -227,6 +227,12 @@ pub(crate) fn sign(
     signer: &dyn Signer,
     contexts: Contexts<'_>,
 ) -> Result<Vec<u8>> {
+    if suite == Cryptosuite::EcdsaSd2023 {
+        return Err(Error::new(
+            ErrorCode::CryptosuiteUnsupported,
+            "an ecdsa-sd-2023 proof is added with proof::ecdsa_sd::add_base_proof",
+        ));
+    }
     let key = signer.public_key().algorithm();
     require_key_for(suite, &signer.public_key())?;
     let data = hash_data(suite, unsecured, None, proof, previous, contexts, hash_for_key(key))?;
@@ -256,6 +262,9 @@ pub(crate) fn verify(
             ));
         }
     }
+    if suite == Cryptosuite::EcdsaSd2023 {
+        return verify_derived(secured, proof, previous, proof_value, key, contexts).map(|_| ());
+    }
     let expected = signature_len(key.algorithm());
     if proof_value.len() != expected {
         return Err(Error::new(
@@ -270,6 +279,43 @@ pub(crate) fn verify(
     let hash = hash_for_key(key.algorithm());
     let data = hash_data(suite, secured, context, proof, previous, contexts, hash)?;
     key.verify(&data, proof_value)
+}
+
+/// An `ecdsa-sd-2023` derived proof (vc-di-ecdsa §3.6.7), which signs the
+/// document alone: it cannot be part of a proof chain.
+#[cfg(feature = "ecdsa-sd")]
+pub(crate) fn verify_derived(
+    secured: &Map<String, Value>,
+    proof: &Map<String, Value>,
+    previous: &[&Map<String, Value>],
+    proof_value: &[u8],
+    key: &PublicKey,
+    contexts: Contexts<'_>,
+) -> Result<super::ecdsa_sd::Revealed> {
+    if !previous.is_empty() {
+        return Err(Error::new(
+            ErrorCode::CryptosuiteUnsupported,
+            "an ecdsa-sd-2023 proof cannot follow other proofs in a chain",
+        ));
+    }
+    let jsonld = contexts.unwrap_or_else(|| crate::jsonld::JsonLd::bundled());
+    super::ecdsa_sd::verify_derived(secured, proof, proof_value, key, jsonld)
+}
+
+/// Without the `ecdsa-sd` feature, `ecdsa-sd-2023` proofs are refused.
+#[cfg(not(feature = "ecdsa-sd"))]
+pub(crate) fn verify_derived(
+    _: &Map<String, Value>,
+    _: &Map<String, Value>,
+    _: &[&Map<String, Value>],
+    _: &[u8],
+    _: &PublicKey,
+    _: Contexts<'_>,
+) -> Result<()> {
+    Err(Error::new(
+        ErrorCode::CryptosuiteUnsupported,
+        "this build leaves out ecdsa-sd-2023",
+    ))
 }
 
 #[cfg(test)]

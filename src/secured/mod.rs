@@ -165,7 +165,7 @@ fn check_proof(
     inputs: &ProofInputs<'_>,
     evidence: &mut Evidence,
 ) -> Result<()> {
-    proof.verify_signature_over(secured, previous, &signer.method.public_key, inputs.contexts)?;
+    verify_signature(proof, secured, previous, signer, inputs)?;
     if let Some(created) = proof.created {
         if created > inputs.time {
             let detail = format!("created {created} is after {}", inputs.time);
@@ -200,6 +200,32 @@ fn check_proof(
         evidence.push((EvidenceKey::Domain, expected.to_owned()));
     }
     Ok(())
+}
+
+/// The proof's signature. An `ecdsa-sd-2023` derived proof must also show
+/// every statement outside the credential subjects as mandatory: one the
+/// holder chose to show means the issuer let holders drop such statements
+/// (status, validity), and the verifier cannot see what was dropped.
+fn verify_signature(
+    proof: &DataIntegrityProof<'_>,
+    secured: &Map<String, Value>,
+    previous: &[&Map<String, Value>],
+    signer: &ResolvedMethod,
+    inputs: &ProofInputs<'_>,
+) -> Result<()> {
+    let key = &signer.method.public_key;
+    #[cfg(feature = "ecdsa-sd")]
+    if proof.cryptosuite == crate::proof::Cryptosuite::EcdsaSd2023 {
+        let revealed = proof.verify_derived_over(secured, previous, key, inputs.contexts)?;
+        return match revealed.selective_outside_subject {
+            None => Ok(()),
+            Some(statement) => Err(Error::new(
+                ErrorCode::DisclosureNotMandatory,
+                format!("the holder chose to show {statement}"),
+            )),
+        };
+    }
+    proof.verify_signature_over(secured, previous, key, inputs.contexts)
 }
 
 /// With a JSON-LD suite the signature covers the dataset, not the JSON:
