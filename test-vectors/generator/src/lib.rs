@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 mod chains;
 mod ecdsa;
+mod ecdsa_sd;
 mod jose;
 mod rdfc;
 mod registry;
@@ -258,6 +259,7 @@ pub fn generate() -> BTreeMap<String, Vec<u8>> {
     jose::jose_cases(&mut v);
     sd_jwt::sd_jwt_cases(&mut v);
     rdfc::rdfc_cases(&mut v);
+    ecdsa_sd::ecdsa_sd_cases(&mut v);
     chains::chain_cases(&mut v, &keys);
     chains::vcdm11_cases(&mut v);
     resolution::resolution_cases(&mut v);
