@@ -71,7 +71,8 @@ enum Command {
     /// Sign a credential (VCDM 2.0, or 1.1 with Data Integrity; a Data Integrity proof, or a
     /// vc+jwt with --jwt) and print it; or add a proof to a signed one (--previous-proof, --add-proof).
     Issue(IssueArgs),
-    /// Present an SD-JWT credential as its holder: only the claims chosen, and a Key Binding JWT.
+    /// Present a credential as its holder, showing only the claims chosen: an SD-JWT (with a Key
+    /// Binding JWT), or an ecdsa-sd-2023 credential (a derived proof).
     Present(present::PresentArgs),
     /// Verify a credential or presentation (JSON, vc+jwt, vc+sd-jwt, dc+sd-jwt, or COSE as bytes
     /// or base64) and print the report.
@@ -175,10 +176,17 @@ struct IssueArgs {
     #[arg(long)]
     enveloped: bool,
     /// The Data Integrity cryptosuite (default: eddsa-jcs-2022 for an Ed25519 key,
-    /// ecdsa-jcs-2019 for P-256 and P-384); eddsa-rdfc-2022 and ecdsa-rdfc-2019 sign the
-    /// credential's JSON-LD form and need every term defined by its contexts.
+    /// ecdsa-jcs-2019 for P-256 and P-384); eddsa-rdfc-2022, ecdsa-rdfc-2019 and ecdsa-sd-2023
+    /// sign the credential's JSON-LD form and need every term defined by its contexts.
+    /// ecdsa-sd-2023 (P-256) gives the holder a base proof, from which `present --disclose`
+    /// derives the credential a verifier accepts.
     #[arg(long, value_parser = parse_suite)]
     cryptosuite: Option<Cryptosuite>,
+    /// With --cryptosuite ecdsa-sd-2023: a claim every holder must show, as a JSON pointer
+    /// (`/credentialSubject/id`; repeatable). Every member outside credentialSubject is always
+    /// mandatory; the holder chooses among the other claims (`present --disclose`).
+    #[arg(long = "mandatory")]
+    mandatory: Vec<String>,
     /// Give the credential an entry in this status list (repeatable; needs --status-store).
     #[arg(long = "status-list", requires = "status_store")]
     status_lists: Vec<String>,
@@ -536,15 +544,26 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
     if let Some(suite) = args.cryptosuite {
         issuer = issuer.with_cryptosuite(suite)?;
     }
-    let issuer = issuer.with_defaults(IssueDefaults {
+    let mut issuer = issuer.with_defaults(IssueDefaults {
         assign_id: args.assign_id,
         set_valid_from: args.set_valid_from,
         proof_lifetime_seconds: None,
     });
+    let adding = args.add_proof || !args.previous_proofs.is_empty();
+    let new_di_proof = matches!(args.format, None | Some(Format::Di)) && !args.jwt && !adding;
+    if !args.mandatory.is_empty() {
+        if args.cryptosuite != Some(Cryptosuite::EcdsaSd2023) || !new_di_proof {
+            return Err(Failure {
+                en: "--mandatory goes with --cryptosuite ecdsa-sd-2023 (a new Data Integrity proof)".into(),
+                fr: "--mandatory va avec --cryptosuite ecdsa-sd-2023 (une nouvelle preuve Data Integrity)".into(),
+            });
+        }
+        issuer = issuer.with_mandatory_pointers(args.mandatory.clone());
+    }
     let input = read_input(&args.credential, Limits::default().max_bytes)?;
     let mut credential = parse_object(&input, Limits::default())?;
     let at = args.at.unwrap_or_else(Timestamp::now);
-    if args.add_proof || !args.previous_proofs.is_empty() {
+    if adding {
         let previous: Vec<&str> = args.previous_proofs.iter().map(String::as_str).collect();
         let secured = passerelle::Credential::from_json(credential)?;
         let chained = issuer.add_chained_proof(secured, &previous, args.proof_id.as_deref(), at)?;

@@ -35,14 +35,20 @@ pub(crate) struct CanonicalizeArgs {
     json: bool,
 }
 
-pub(crate) fn rdf(command: RdfCommand) -> Result<ExitCode, Failure> {
-    let RdfCommand::Canonicalize(args) = command;
+/// A JSON-LD processor with the bundled contexts and those of `--context`
+/// (URL, file) pairs, read now.
+pub(crate) fn jsonld_with(contexts: &[(String, PathBuf)]) -> Result<JsonLd, Failure> {
     let mut supplied = std::collections::HashMap::new();
-    for (url, path) in &args.contexts {
+    for (url, path) in contexts {
         let text = std::fs::read_to_string(path).map_err(|e| io_failure(path, e))?;
         supplied.insert(url.clone(), text);
     }
-    let jsonld = JsonLd::new().with_loader(supplied);
+    Ok(JsonLd::new().with_loader(supplied))
+}
+
+pub(crate) fn rdf(command: RdfCommand) -> Result<ExitCode, Failure> {
+    let RdfCommand::Canonicalize(args) = command;
+    let jsonld = jsonld_with(&args.contexts)?;
     let canonicalize = |path: &PathBuf| -> Result<String, Failure> {
         let bytes = read_input(path, Limits::default().max_bytes)?;
         let mut document = parse_strict(&bytes, Limits::default())?;
