@@ -112,7 +112,7 @@ node wasm/bench/bench.mjs --check wasm/pkg/www/demo-data.json target/canada/cred
 node wasm/www/test.mjs "$PWD/wasm/pkg" target/canada target/wasm-page-fr.png
 
 step "fuzz smoke run (${FUZZ_SECONDS}s per target)"
-for target in json parse_credential jcs did_key did_url verify_proof registry_snapshot trqp_request status_list did_web_url webvh_log jwt sd_jwt cose rdfc jsonld; do
+for target in json parse_credential jcs did_key did_url verify_proof registry_snapshot trqp_request status_list did_web_url webvh_log jwt sd_jwt cose ecdsa_sd rdfc jsonld; do
   mkdir -p "fuzz/corpus/$target"
   log="target/fuzz-$target.log"
   if ! cargo +nightly fuzz run -O "$target" "fuzz/corpus/$target" fuzz/seeds -- \
