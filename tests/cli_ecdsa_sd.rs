@@ -198,3 +198,44 @@ fn the_holders_and_issuers_mistakes_are_refused() {
         assert!(stderr.contains(said), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_context_that_is_not_bundled_is_given_to_issue_present_and_verify() {
+    let files = unsigned("ecdsa-sd-context");
+    files.write(
+        "age-context.json",
+        r#"{"@context": {"@protected": true,
+            "AgeCredential": "https://example.org/age#AgeCredential",
+            "birthDate": "https://example.org/age#birthDate",
+            "ageOver19": "https://example.org/age#ageOver19"}}"#,
+    );
+    let credential = files.write(
+        "age.json",
+        r#"{"@context": ["https://www.w3.org/ns/credentials/v2", "https://example.org/age/v1"],
+            "type": ["VerifiableCredential", "AgeCredential"], "issuer": "did:example:x",
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"birthDate": "1990-05-01", "ageOver19": true}}"#,
+    );
+    let context = format!("https://example.org/age/v1={}", files.path("age-context.json"));
+    let (key, disclose) = (files.path("issuer.json"), "/credentialSubject/ageOver19");
+    // Without the context, nothing can be signed or derived.
+    let mut args = vec!["issue", "--key", &key, "--set-issuer", "--cryptosuite", "ecdsa-sd-2023"];
+    args.extend(["--at", AT, &credential]);
+    let output = passerelle(&args);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("CONTEXT_UNKNOWN"));
+    args.extend(["--context", &context]);
+    let base = files.write("base.json", &run(&args));
+    let output = passerelle(&["present", &base, "--disclose", disclose]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("CONTEXT_UNKNOWN"));
+    let shown = run(&["present", &base, "--disclose", disclose, "--context", &context]);
+    assert!(!shown.contains("birthDate"), "{shown}");
+    let shown = files.write("shown.json", &shown);
+    let output = passerelle(&["verify", &shown, "--at", AT, "--context", &context]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}

@@ -187,6 +187,10 @@ struct IssueArgs {
     /// mandatory; the holder chooses among the other claims (`present --disclose`).
     #[arg(long = "mandatory")]
     mandatory: Vec<String>,
+    /// A JSON-LD context the rdfc suites and ecdsa-sd-2023 may use besides the bundled ones,
+    /// as URL=FILE (repeatable). Contexts are never fetched.
+    #[arg(long = "context", value_parser = parse_context_arg)]
+    contexts: Vec<(String, PathBuf)>,
     /// Give the credential an entry in this status list (repeatable; needs --status-store).
     #[arg(long = "status-list", requires = "status_store")]
     status_lists: Vec<String>,
@@ -543,6 +547,9 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
     let mut issuer = Issuer::new(key, vm)?;
     if let Some(suite) = args.cryptosuite {
         issuer = issuer.with_cryptosuite(suite)?;
+    }
+    if !args.contexts.is_empty() {
+        issuer = issuer.with_contexts(std::sync::Arc::new(rdf::jsonld_with(&args.contexts)?));
     }
     let mut issuer = issuer.with_defaults(IssueDefaults {
         assign_id: args.assign_id,
