@@ -24,8 +24,8 @@ pub(crate) struct PresentArgs {
     credential: PathBuf,
     /// A claim to disclose, as a JSON pointer into the credential
     /// (`/credentialSubject/ageOver19`; repeatable). The claims around it and
-    /// inside it are disclosed with it; nothing else is, but the claims the
-    /// issuer made mandatory.
+    /// inside it are disclosed with it, and the claims the issuer made
+    /// mandatory; nothing else is.
     #[arg(long = "disclose")]
     disclose: Vec<String>,
     /// With an ecdsa-sd-2023 credential: a JSON-LD context besides the bundled
