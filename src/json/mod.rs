@@ -6,6 +6,8 @@
 //! signature.
 
 mod decimal;
+#[cfg(any(feature = "sd-jwt", feature = "ecdsa-sd"))]
+pub(crate) mod pointer;
 mod reader;
 
 use serde_json::{Map, Value};

@@ -394,6 +394,25 @@ fn sign_proof(
     signer: &dyn Signer,
     contexts: Contexts<'_>,
 ) -> Result<Map<String, Value>> {
+    let mut proof = proof_configuration(suite, options, previous_ids);
+    // The JCS suites copy the document's @context into the proof (vc-di-eddsa
+    // §3.3.1 step 2); the rdfc suites do not (§3.2.1): their proof
+    // configuration takes the document's @context when hashed.
+    if let (Some(context), false) = (document.get("@context"), suite.is_rdfc()) {
+        proof.insert("@context".into(), context.clone());
+    }
+    let signature = suites::sign(suite, document, &proof, previous, signer, contexts)?;
+    proof.insert("proofValue".into(), multibase::encode_base58btc(&signature).into());
+    Ok(proof)
+}
+
+/// The proof object `options` ask for, without its value (or `@context`):
+/// what the proof configuration hashes.
+pub(crate) fn proof_configuration(
+    suite: Cryptosuite,
+    options: &ProofOptions,
+    previous_ids: &[&str],
+) -> Map<String, Value> {
     let mut proof = Map::with_capacity(12);
     if let Some(id) = &options.id {
         proof.insert("id".into(), Value::String(id.clone()));
@@ -423,13 +442,5 @@ fn sign_proof(
             proof.insert("previousProof".into(), many.to_vec().into());
         }
     }
-    // The JCS suites copy the document's @context into the proof (vc-di-eddsa
-    // §3.3.1 step 2); the rdfc suites do not (§3.2.1): their proof
-    // configuration takes the document's @context when hashed.
-    if let (Some(context), false) = (document.get("@context"), suite.is_rdfc()) {
-        proof.insert("@context".into(), context.clone());
-    }
-    let signature = suites::sign(suite, document, &proof, previous, signer, contexts)?;
-    proof.insert("proofValue".into(), multibase::encode_base58btc(&signature).into());
-    Ok(proof)
+    proof
 }

@@ -18,6 +18,8 @@ pub(crate) use suites::Contexts;
 
 pub(crate) use chain::link;
 pub use chain::previous_proof_ids;
+#[cfg(feature = "ecdsa-sd")]
+pub(crate) use data_integrity::proof_configuration;
 pub use data_integrity::{add_proof, add_proof_to_set, proofs_of, DataIntegrityProof, ProofOptions};
 #[cfg(feature = "rdfc")]
 pub use data_integrity::{add_proof_to_set_with, add_proof_with};

@@ -25,39 +25,12 @@ pub(super) fn check_required_claims(map: &Map<String, Value>, required: &[String
 
 /// The unescaped reference tokens of `pointer` (RFC 6901 §3, §4).
 fn segments(pointer: &str) -> Result<Vec<String>> {
-    let invalid = || {
+    crate::json::pointer::tokens(pointer).ok_or_else(|| {
         Error::new(
             ErrorCode::OptionInvalid,
             format!("required claim {} is not a JSON pointer (RFC 6901)", quoted(pointer)),
         )
-    };
-    if pointer.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rest = pointer.strip_prefix('/').ok_or_else(invalid)?;
-    rest.split('/')
-        .map(|token| {
-            let mut out = String::with_capacity(token.len());
-            let mut chars = token.chars();
-            while let Some(c) = chars.next() {
-                match (c, c == '~') {
-                    (_, false) => out.push(c),
-                    (_, true) => match chars.next() {
-                        Some('0') => out.push('~'),
-                        Some('1') => out.push('/'),
-                        _ => return Err(invalid()),
-                    },
-                }
-            }
-            Ok(out)
-        })
-        .collect()
-}
-
-/// An array index as RFC 6901 writes it: `0`, or digits without a leading zero.
-fn index(token: &str) -> Option<usize> {
-    let canonical = token == "0" || (!token.starts_with('0') && !token.is_empty());
-    (canonical && token.bytes().all(|b| b.is_ascii_digit())).then(|| token.parse().ok())?
+    })
 }
 
 fn names_a_claim(map: &Map<String, Value>, segments: &[String]) -> bool {
@@ -68,7 +41,7 @@ fn names_a_claim(map: &Map<String, Value>, segments: &[String]) -> bool {
     for token in rest {
         let next = match value {
             Value::Object(object) => object.get(token),
-            Value::Array(items) => index(token).and_then(|i| items.get(i)),
+            Value::Array(items) => crate::json::pointer::array_index(token).and_then(|i| items.get(i)),
             _ => None,
         };
         match next {

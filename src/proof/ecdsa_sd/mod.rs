@@ -102,31 +102,6 @@ fn without_proof(document: &Map<String, Value>) -> Map<String, Value> {
     unsecured
 }
 
-/// The proof object of `options` for this suite, without its value.
-fn proof_options(options: &ProofOptions) -> Map<String, Value> {
-    let mut proof = Map::with_capacity(10);
-    if let Some(id) = &options.id {
-        proof.insert("id".into(), Value::String(id.clone()));
-    }
-    proof.insert("type".into(), "DataIntegrityProof".into());
-    proof.insert("cryptosuite".into(), Cryptosuite::EcdsaSd2023.as_str().into());
-    if let Some(created) = options.created {
-        proof.insert("created".into(), created.to_string().into());
-    }
-    if let Some(expires) = options.expires {
-        proof.insert("expires".into(), expires.to_string().into());
-    }
-    proof.insert("verificationMethod".into(), options.verification_method.clone().into());
-    proof.insert("proofPurpose".into(), options.proof_purpose.as_str().into());
-    if let Some(challenge) = &options.challenge {
-        proof.insert("challenge".into(), challenge.clone().into());
-    }
-    if let Some(domain) = &options.domain {
-        proof.insert("domain".into(), domain.clone().into());
-    }
-    proof
-}
-
 /// Adds an `ecdsa-sd-2023` base proof to `document` (§3.6.1–3.6.5): the
 /// statements `mandatory_pointers` select are the ones every derived proof
 /// shows; each other statement is signed on its own so a holder can show it
@@ -182,7 +157,7 @@ pub fn add_base_proof_with(
         ));
     }
     select::check_pointers(&Value::Object(document.clone()), mandatory_pointers)?;
-    let mut proof = proof_options(options);
+    let mut proof = super::proof_configuration(Cryptosuite::EcdsaSd2023, options, &[]);
     let proof_hash = proof_hash(jsonld, &proof, document.get("@context"))?;
     let grouped = group::canonicalize_and_group(jsonld, document, hmac_key, &[mandatory_pointers])?;
     let mandatory = &grouped.groups[0].matching;

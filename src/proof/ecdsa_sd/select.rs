@@ -13,6 +13,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::{quoted, Error, ErrorCode, Result};
+use crate::json::pointer;
 
 /// The most pointers one selection may hold.
 pub(super) const MAX_POINTERS: usize = 256;
@@ -39,26 +40,7 @@ fn steps(pointer: &str) -> Result<Vec<String>> {
     if pointer.is_empty() {
         return Err(pointer_error(pointer, "the whole document cannot be selected"));
     }
-    let Some(rest) = pointer.strip_prefix('/') else {
-        return Err(pointer_error(pointer, "must start with /"));
-    };
-    rest.split('/')
-        .map(|raw| {
-            let mut out = String::with_capacity(raw.len());
-            let mut chars = raw.chars();
-            while let Some(c) = chars.next() {
-                match (c, c == '~') {
-                    (_, false) => out.push(c),
-                    (_, true) => match chars.next() {
-                        Some('0') => out.push('~'),
-                        Some('1') => out.push('/'),
-                        _ => return Err(pointer_error(pointer, "~ must be followed by 0 or 1")),
-                    },
-                }
-            }
-            Ok(out)
-        })
-        .collect()
+    pointer::tokens(pointer).ok_or_else(|| pointer_error(pointer, "not a JSON pointer (RFC 6901)"))
 }
 
 /// Resolves `pointer` in `document`: the steps, each an index where it
@@ -75,7 +57,8 @@ fn resolve(document: &Value, pointer: &str) -> Result<Vec<Step>> {
                 path.push(Step::Member(step));
             }
             Value::Array(items) => {
-                let index = index_of(&step).ok_or_else(|| pointer_error(pointer, "an array step is not an index"))?;
+                let index = pointer::array_index(&step)
+                    .ok_or_else(|| pointer_error(pointer, "an array step is not an index"))?;
                 value = items
                     .get(index)
                     .ok_or_else(|| pointer_error(pointer, "an index past the end of an array"))?;
@@ -95,15 +78,6 @@ fn resolve(document: &Value, pointer: &str) -> Result<Vec<Step>> {
         }
     }
     Ok(path)
-}
-
-/// RFC 6901 array indexes: `0` or digits without a leading zero.
-fn index_of(step: &str) -> Option<usize> {
-    let digits = !step.is_empty() && step.bytes().all(|b| b.is_ascii_digit());
-    match digits && (step == "0" || !step.starts_with('0')) {
-        true => step.parse().ok(),
-        false => None,
-    }
 }
 
 /// Checks that every pointer names a part of `document` (so a typo is an
