@@ -232,3 +232,36 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_required_claim_filled_with_nothing_signed_is_missing() {
+    let shown = derive(&base(), &["givenName"]);
+    let mut options = VerifyOptions::at(at());
+    options.required_claims = vec!["/credentialSubject/region".into()];
+    let text = |d: &Map<String, Value>| serde_json::to_string(d).unwrap();
+    let report = Verifier::offline().verify(text(&shown).as_bytes(), &options);
+    assert_eq!(common::failure(&report).1, ErrorCode::RequiredClaimMissing);
+    // JSON-LD values that state nothing need no signature: none stands for the claim.
+    for filler in [
+        json!(null),
+        json!([]),
+        json!({"@set": []}),
+        json!({"@value": null}),
+        json!([null, []]),
+    ] {
+        let mut filled = shown.clone();
+        filled["credentialSubject"]["region"] = filler.clone();
+        let report = Verifier::offline().verify(text(&filled).as_bytes(), &options);
+        assert!(!report.verified(), "{filler} stood for the claim");
+    }
+}
+
+#[test]
+fn a_proof_context_that_is_not_the_documents_is_refused() {
+    let mut shown = derive(&base(), &["over19"]);
+    shown["proof"]["@context"] = json!(["https://www.w3.org/ns/credentials/examples/v2"]);
+    assert_eq!(
+        common::failure(&verify(&shown)),
+        (CheckName::Proof, ErrorCode::ProofContextMismatch)
+    );
+}

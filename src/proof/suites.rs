@@ -253,18 +253,11 @@ pub(crate) fn verify(
     contexts: Contexts<'_>,
 ) -> Result<()> {
     require_key_for(suite, key)?;
-    let context = proof.get("@context");
-    if let Some(proof_context) = context {
-        if !as_slice(secured.get("@context")).starts_with(as_slice(Some(proof_context))) {
-            return Err(Error::new(
-                ErrorCode::ProofContextMismatch,
-                "the document's @context does not start with the proof's",
-            ));
-        }
-    }
     if suite == Cryptosuite::EcdsaSd2023 {
         return verify_derived(secured, proof, previous, proof_value, key, contexts).map(|_| ());
     }
+    check_proof_context(secured, proof)?;
+    let context = proof.get("@context");
     let expected = signature_len(key.algorithm());
     if proof_value.len() != expected {
         return Err(Error::new(
@@ -279,6 +272,20 @@ pub(crate) fn verify(
     let hash = hash_for_key(key.algorithm());
     let data = hash_data(suite, secured, context, proof, previous, contexts, hash)?;
     key.verify(&data, proof_value)
+}
+
+/// A proof's own `@context`, when it has one, must begin the document's
+/// (Data Integrity §4.4), whatever the suite.
+fn check_proof_context(secured: &Map<String, Value>, proof: &Map<String, Value>) -> Result<()> {
+    match proof.get("@context") {
+        Some(proof_context) if !as_slice(secured.get("@context")).starts_with(as_slice(Some(proof_context))) => {
+            Err(Error::new(
+                ErrorCode::ProofContextMismatch,
+                "the document's @context does not start with the proof's",
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// An `ecdsa-sd-2023` derived proof (vc-di-ecdsa §3.6.7), which signs the
@@ -298,6 +305,7 @@ pub(crate) fn verify_derived(
             "an ecdsa-sd-2023 proof cannot follow other proofs in a chain",
         ));
     }
+    check_proof_context(secured, proof)?;
     let jsonld = contexts.unwrap_or_else(|| crate::jsonld::JsonLd::bundled());
     super::ecdsa_sd::verify_derived(secured, proof, proof_value, key, jsonld)
 }

@@ -2,7 +2,9 @@
 //! pointers (RFC 6901) that must name something in the credential as
 //! presented. In a selectively disclosed credential an array's indexes are
 //! those of the elements disclosed (undisclosed elements are left out, so
-//! the rest move up): ask for an element by a member of its own.
+//! the rest move up): ask for an element by a member of its own. A claim
+//! whose value states nothing (`null`, `[]`, an empty value or set object)
+//! is missing.
 
 use serde_json::{Map, Value};
 
@@ -49,7 +51,23 @@ fn names_a_claim(map: &Map<String, Value>, segments: &[String]) -> bool {
             None => return false,
         }
     }
-    true
+    states_something(value)
+}
+
+/// Whether a claim's value says anything. JSON-LD drops `null`, empty
+/// arrays and empty value or set objects without a statement, so a
+/// signature over the dataset does not cover them: a holder could write
+/// one under any name. Such a value is no claim, in every format.
+fn states_something(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Array(items) => items.iter().any(states_something),
+        Value::Object(map) => match (map.get("@value"), map.get("@set").or_else(|| map.get("@list"))) {
+            (Some(inner), _) | (None, Some(inner)) => states_something(inner),
+            (None, None) => true,
+        },
+        _ => true,
+    }
 }
 
 #[cfg(test)]
@@ -72,6 +90,37 @@ mod tests {
                 present(not_an_index),
                 Err(ErrorCode::RequiredClaimMissing),
                 "{not_an_index}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_that_states_nothing_is_no_claim() {
+        for empty in [
+            json!(null),
+            json!([]),
+            json!([null, []]),
+            json!({"@value": null}),
+            json!({"@set": []}),
+            json!({"@list": []}),
+        ] {
+            let map = json!({"c": empty}).as_object().unwrap().clone();
+            let found = check_required_claims(&map, &["/c".to_owned()]).map_err(|e| e.code());
+            assert_eq!(found, Err(ErrorCode::RequiredClaimMissing), "{empty}");
+        }
+        for stated in [
+            json!(false),
+            json!(0),
+            json!(""),
+            json!({}),
+            json!([null, 1]),
+            json!({"@value": false}),
+        ] {
+            let map = json!({"c": stated}).as_object().unwrap().clone();
+            assert_eq!(
+                check_required_claims(&map, &["/c".to_owned()]).map_err(|e| e.code()),
+                Ok(()),
+                "{stated}"
             );
         }
     }
