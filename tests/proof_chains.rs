@@ -61,7 +61,7 @@ fn proof_code(document: &Value) -> Option<ErrorCode> {
 
 #[test]
 fn a_chain_verifies_with_every_suite() {
-    for suite in Cryptosuite::ALL {
+    for suite in signing_suites() {
         let chained = chain(*suite);
         let proofs = chained.json()["proof"].as_array().unwrap();
         assert_eq!(proofs.len(), 3, "{suite}");
@@ -92,7 +92,7 @@ fn the_proof_check_names_each_proof_and_what_it_follows() {
 
 #[test]
 fn a_chain_one_of_whose_proofs_fails_does_not_verify() {
-    for suite in Cryptosuite::ALL {
+    for suite in signing_suites() {
         let original = Value::Object(chain(*suite).into_json());
         for position in 0..3 {
             let mut broken = original.clone();
@@ -276,4 +276,9 @@ fn a_chain_naming_its_proofs_out_of_order_or_twice_verifies() {
         let expected = (!suite.is_rdfc()).then_some(ErrorCode::ProofSignatureInvalid);
         assert_eq!(proof_code(&reordered), expected, "{suite}");
     }
+}
+
+/// The suites whose proof a verifier checks as issued: an ecdsa-sd-2023 proof signs the document alone and cannot join a chain.
+fn signing_suites() -> impl Iterator<Item = &'static Cryptosuite> {
+    Cryptosuite::ALL.iter().filter(|s| s.as_str() != "ecdsa-sd-2023")
 }

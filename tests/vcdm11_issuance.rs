@@ -53,7 +53,7 @@ fn check_code(document: &Value, at: &str, check: CheckName) -> Option<ErrorCode>
 
 #[test]
 fn each_suite_issues_a_1_1_credential_that_verifies() {
-    for suite in Cryptosuite::ALL {
+    for suite in signing_suites() {
         let vc = issued(*suite);
         assert_eq!(vc["@context"][1], CONTEXT_DATA_INTEGRITY_V2, "{suite}");
         assert_eq!(vc["proof"]["cryptosuite"], suite.as_str());
@@ -65,7 +65,7 @@ fn each_suite_issues_a_1_1_credential_that_verifies() {
 
 #[test]
 fn a_1_1_credential_is_valid_between_issuance_date_and_expiration_date() {
-    for suite in Cryptosuite::ALL {
+    for suite in signing_suites() {
         let vc = issued(*suite);
         assert_eq!(
             check_code(&vc, "2027-06-01T00:00:00Z", CheckName::ValidityPeriod),
@@ -82,7 +82,7 @@ fn a_1_1_credential_is_valid_between_issuance_date_and_expiration_date() {
 
 #[test]
 fn the_1_1_dates_are_signed() {
-    for suite in Cryptosuite::ALL {
+    for suite in signing_suites() {
         let mut vc = issued(*suite);
         vc["expirationDate"] = json!("2030-01-01T00:00:00Z");
         assert_eq!(
@@ -91,4 +91,9 @@ fn the_1_1_dates_are_signed() {
             "{suite}"
         );
     }
+}
+
+/// The suites whose proof a verifier checks as issued: an ecdsa-sd-2023 base proof is the holder's, not a verifier's (tests/ecdsa_sd.rs).
+fn signing_suites() -> impl Iterator<Item = &'static Cryptosuite> {
+    Cryptosuite::ALL.iter().filter(|s| s.as_str() != "ecdsa-sd-2023")
 }
