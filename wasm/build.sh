@@ -4,7 +4,8 @@
 #   pkg/web, pkg/nodejs            "passerelle": the verifier (eddsa-jcs-2022,
 #                                  did:key/jwk/web, registry, status, messages)
 #   pkg/full/web, pkg/full/nodejs  "passerelle/full": adds did:webvh, vc+jwt,
-#                                  vc+sd-jwt, ecdsa-jcs-2019 and the rdfc suites
+#                                  vc+sd-jwt, ecdsa-jcs-2019, the rdfc suites
+#                                  and ecdsa-sd-2023
 # `build.sh <features> <output dir>` builds one module that way instead (the
 # output dir relative to wasm/; wasm/bench.sh builds its `bench` module so).
 # Needs: rustup target wasm32-unknown-unknown, wasm-bindgen-cli matching
@@ -60,5 +61,5 @@ if [ $# -eq 2 ]; then
 fi
 rm -rf pkg && mkdir -p pkg
 build "" pkg
-build "webvh,jose,ecdsa,rdfc,sd-jwt" pkg/full
+build "webvh,jose,ecdsa,rdfc,sd-jwt,ecdsa-sd" pkg/full
 cp package.json README.md pkg/
