@@ -192,7 +192,7 @@ impl<S: Signer> Issuer<S> {
             .map(|k| format!("/{}", k.replace('~', "~0").replace('/', "~1")))
             .collect();
         mandatory.extend(self.mandatory_pointers.iter().cloned());
-        let jsonld = self.contexts().unwrap_or_else(|| crate::jsonld::JsonLd::bundled());
+        let jsonld = crate::proof::processor(self.contexts());
         let secured = crate::proof::ecdsa_sd::add_base_proof(credential, options, &mandatory, &self.signer, jsonld)?;
         match secured.get("proof") {
             Some(Value::Object(proof)) => Ok(proof.clone()),

@@ -122,7 +122,12 @@ impl PublicKey {
     /// assert_eq!(key.to_multikey(), "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2");
     /// ```
     pub fn from_multikey(text: &str) -> Result<Self> {
-        let bytes = multibase::decode(text)?;
+        PublicKey::from_multicodec(&multibase::decode(text)?)
+    }
+
+    /// A key from its multicodec bytes: the two-byte key type header, then
+    /// the key (what a Multikey encodes, and what ecdsa-sd-2023 proofs carry).
+    pub(crate) fn from_multicodec(bytes: &[u8]) -> Result<Self> {
         match bytes.split_first_chunk::<2>() {
             Some((header, key)) if *header == ED25519_PUB_HEADER => PublicKey::ed25519_from_bytes(key),
             Some((header, key)) if *header == P256_PUB_HEADER && key.len() == 33 => PublicKey::p256_from_sec1(key),
@@ -140,25 +145,19 @@ impl PublicKey {
 
     /// The Multikey `publicKeyMultibase` encoding (base58btc, multicodec header).
     pub fn to_multikey(&self) -> String {
-        match self {
-            PublicKey::Ed25519(key) => {
-                let mut bytes = ED25519_PUB_HEADER.to_vec();
-                bytes.extend_from_slice(key.as_bytes());
-                multibase::encode_base58btc(&bytes)
-            }
+        multibase::encode_base58btc(&self.multicodec_bytes())
+    }
+
+    /// The multicodec bytes: the key type header, then [`PublicKey::as_bytes`].
+    pub(crate) fn multicodec_bytes(&self) -> Vec<u8> {
+        let header = match self {
+            PublicKey::Ed25519(_) => ED25519_PUB_HEADER,
             #[cfg(feature = "ecdsa")]
-            PublicKey::P256(key) => {
-                let mut bytes = P256_PUB_HEADER.to_vec();
-                bytes.extend_from_slice(key.compressed());
-                multibase::encode_base58btc(&bytes)
-            }
+            PublicKey::P256(_) => P256_PUB_HEADER,
             #[cfg(feature = "ecdsa")]
-            PublicKey::P384(key) => {
-                let mut bytes = P384_PUB_HEADER.to_vec();
-                bytes.extend_from_slice(key.compressed());
-                multibase::encode_base58btc(&bytes)
-            }
-        }
+            PublicKey::P384(_) => P384_PUB_HEADER,
+        };
+        [header.as_slice(), self.as_bytes()].concat()
     }
 
     /// The X25519 public key of the same key pair, for key agreement (the

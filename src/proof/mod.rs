@@ -14,6 +14,8 @@ pub mod ecdsa_sd;
 mod purpose;
 mod suites;
 
+#[cfg(feature = "rdfc")]
+pub(crate) use suites::processor;
 pub(crate) use suites::Contexts;
 
 pub(crate) use chain::link;

@@ -128,19 +128,22 @@ fn jcs_hashes(
     Ok((proof_hash, digest(hash, text.as_bytes())?))
 }
 
+/// The JSON-LD processor `contexts` names, or the bundled one.
 #[cfg(feature = "rdfc")]
-fn rdfc_hashes(
-    document: &Map<String, Value>,
-    doc_context: Option<&Value>,
+pub(crate) fn processor(contexts: Contexts<'_>) -> &crate::jsonld::JsonLd {
+    contexts.unwrap_or_else(|| crate::jsonld::JsonLd::bundled())
+}
+
+/// §3.2.5 (and ecdsa-sd-2023 §3.6.4): the hash of the canonical proof
+/// configuration — `proof` without `proofValue`, with the document's
+/// `@context` (`doc_context`) in place of its own.
+#[cfg(feature = "rdfc")]
+pub(super) fn rdfc_proof_hash(
+    jsonld: &crate::jsonld::JsonLd,
     proof: &Map<String, Value>,
-    previous: Option<&Value>,
-    contexts: Contexts<'_>,
+    doc_context: Option<&Value>,
     hash: HashAlgorithm,
-) -> Result<(Vec<u8>, Vec<u8>)> {
-    let jsonld = match contexts {
-        Some(jsonld) => jsonld,
-        None => crate::jsonld::JsonLd::bundled(),
-    };
+) -> Result<Vec<u8>> {
     let mut config = Map::with_capacity(proof.len() + 1);
     for (k, v) in proof {
         if !matches!(k.as_str(), "proofValue" | "@context") {
@@ -150,10 +153,23 @@ fn rdfc_hashes(
     if let Some(c) = doc_context {
         config.insert("@context".into(), c.clone());
     }
-    let proof_hash = digest(
+    digest(
         hash,
         jsonld.canonicalize_with_hash(&Value::Object(config), hash)?.as_bytes(),
-    )?;
+    )
+}
+
+#[cfg(feature = "rdfc")]
+fn rdfc_hashes(
+    document: &Map<String, Value>,
+    doc_context: Option<&Value>,
+    proof: &Map<String, Value>,
+    previous: Option<&Value>,
+    contexts: Contexts<'_>,
+    hash: HashAlgorithm,
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let jsonld = processor(contexts);
+    let proof_hash = rdfc_proof_hash(jsonld, proof, doc_context, hash)?;
     let mut unsecured = Map::with_capacity(document.len());
     for (k, v) in document {
         match (k.as_str(), doc_context) {
@@ -206,7 +222,7 @@ fn as_slice(value: Option<&Value>) -> &[Value] {
 
 /// The suite's key types: Ed25519 for the eddsa suites, P-256 or P-384
 /// for the ecdsa ones.
-fn require_key_for(suite: Cryptosuite, key: &PublicKey) -> Result<()> {
+pub(super) fn require_key_for(suite: Cryptosuite, key: &PublicKey) -> Result<()> {
     if suite.accepts_key(key.algorithm()) {
         return Ok(());
     }
@@ -252,10 +268,10 @@ pub(crate) fn verify(
     key: &PublicKey,
     contexts: Contexts<'_>,
 ) -> Result<()> {
-    require_key_for(suite, key)?;
     if suite == Cryptosuite::EcdsaSd2023 {
         return verify_derived(secured, proof, previous, proof_value, key, contexts).map(|_| ());
     }
+    require_key_for(suite, key)?;
     check_proof_context(secured, proof)?;
     let context = proof.get("@context");
     let expected = signature_len(key.algorithm());
@@ -305,9 +321,9 @@ pub(crate) fn verify_derived(
             "an ecdsa-sd-2023 proof cannot follow other proofs in a chain",
         ));
     }
+    require_key_for(Cryptosuite::EcdsaSd2023, key)?;
     check_proof_context(secured, proof)?;
-    let jsonld = contexts.unwrap_or_else(|| crate::jsonld::JsonLd::bundled());
-    super::ecdsa_sd::verify_derived(secured, proof, proof_value, key, jsonld)
+    super::ecdsa_sd::verify_derived(secured, proof, proof_value, key, processor(contexts))
 }
 
 /// Without the `ecdsa-sd` feature, `ecdsa-sd-2023` proofs are refused.

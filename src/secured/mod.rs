@@ -232,10 +232,7 @@ fn verify_signature(
 /// the members the verifier reads must say what the dataset says.
 #[cfg(feature = "rdfc")]
 fn check_read_as_signed(document: &Map<String, Value>, contexts: Contexts<'_>, is_presentation: bool) -> Result<()> {
-    let jsonld = match contexts {
-        Some(jsonld) => jsonld,
-        None => crate::jsonld::JsonLd::bundled(),
-    };
+    let jsonld = crate::proof::processor(contexts);
     let members = if is_presentation {
         crate::credential::members::PRESENTATION
     } else {

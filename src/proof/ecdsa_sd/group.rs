@@ -15,7 +15,7 @@ use sha2::Sha256;
 use super::proof_value::HMAC_LEN;
 use super::select;
 use crate::canon::nquads::{self, Quad, Term};
-use crate::canon::rdfc::{self, HashAlgorithm, WorkLimit};
+use crate::canon::rdfc::{self, Canonicalized, HashAlgorithm, WorkLimit};
 use crate::crypto::multibase;
 use crate::error::{Error, ErrorCode, Result};
 use crate::jsonld::JsonLd;
@@ -52,17 +52,20 @@ fn relabel(quad: &Quad, labels: &HashMap<String, String>) -> Result<String> {
     Ok(line)
 }
 
-/// The dataset's statements, canonicalized, renamed by `rename` (canonical
-/// label → new label) and sorted (§3.4.1): each one N-Quad line. Returns
-/// them with the map from the input's blank node labels to the new ones.
+/// The statements of `quads`, whose canonical labelling is `canonical`,
+/// with each blank node renamed by `rename` (given the canonical label's
+/// number, `N` of `c14nN`, and the label) and sorted (§3.4.1): each one
+/// N-Quad line. Returns them with the map from the input's blank node
+/// labels to the new ones.
 fn canonical_statements(
     quads: &[Quad],
-    rename: &dyn Fn(&str) -> Result<String>,
+    canonical: &Canonicalized,
+    rename: &dyn Fn(usize, &str) -> Result<String>,
 ) -> Result<(Statements, HashMap<String, String>)> {
-    let canonical = rdfc::canonicalize(quads, HashAlgorithm::Sha256, WorkLimit::default())?;
     let mut labels = HashMap::with_capacity(canonical.issued.len());
-    for (input, c14n) in &canonical.issued {
-        labels.insert(input.clone(), rename(c14n)?);
+    // Canonical labels are issued in order: `c14nN` is the N-th.
+    for (number, (input, c14n)) in canonical.issued.iter().enumerate() {
+        labels.insert(input.clone(), rename(number, c14n)?);
     }
     let mut seen = HashSet::with_capacity(quads.len());
     let mut statements = Vec::with_capacity(quads.len());
@@ -72,9 +75,13 @@ fn canonical_statements(
         }
     }
     statements.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // Relabelled quads stay distinct only if the new labels are: checked
-    // by the callers (HMAC digests, or a label map with distinct values).
+    // Relabelled quads stay distinct only if the new labels are: HMAC
+    // digests, or a label map whose labels `DerivedProof::decode` checked.
     Ok((statements, labels))
+}
+
+fn canonicalize(quads: &[Quad]) -> Result<Canonicalized> {
+    rdfc::canonicalize(quads, HashAlgorithm::Sha256, WorkLimit::default())
 }
 
 /// The verifier's side (§3.5.9 steps 3–4): the statements of `document`
@@ -86,14 +93,11 @@ pub(super) fn statements_with_label_map(
     label_map: &[(u64, [u8; HMAC_LEN])],
 ) -> Result<Statements> {
     let quads = jsonld.to_rdf(document)?;
-    let by_number: HashMap<u64, String> = label_map
-        .iter()
-        .map(|(n, digest)| (*n, multibase::encode_base64url(digest)))
-        .collect();
-    let rename = |c14n: &str| -> Result<String> {
-        c14n.strip_prefix("c14n")
-            .and_then(|n| n.parse::<u64>().ok())
-            .and_then(|n| by_number.get(&n).cloned())
+    let by_number: HashMap<u64, &[u8; HMAC_LEN]> = label_map.iter().map(|(n, digest)| (*n, digest)).collect();
+    let rename = |number: usize, c14n: &str| -> Result<String> {
+        by_number
+            .get(&(number as u64))
+            .map(|digest| multibase::encode_base64url(*digest))
             .ok_or_else(|| {
                 Error::new(
                     ErrorCode::ProofValueInvalid,
@@ -101,7 +105,7 @@ pub(super) fn statements_with_label_map(
                 )
             })
     };
-    let (statements, labels) = canonical_statements(&quads, &rename)?;
+    let (statements, labels) = canonical_statements(&quads, &canonicalize(&quads)?, &rename)?;
     if labels.len() != label_map.len() {
         return Err(Error::new(
             ErrorCode::ProofValueInvalid,
@@ -153,17 +157,13 @@ pub(super) fn canonicalize_and_group(
     let prefix = format!("urn:passerelle-sd:{}:", multibase::encode_base64url(&nonce));
     let skolemized = select::skolemize(document, &prefix);
     let quads = deskolemized(jsonld, &Value::Object(skolemized.clone()), &prefix)?;
-    let plain = rdfc::canonicalize(
-        &jsonld.to_rdf(&Value::Object(document.clone()))?,
-        HashAlgorithm::Sha256,
-        WorkLimit::default(),
-    )?;
-    let named = rdfc::canonicalize(&quads, HashAlgorithm::Sha256, WorkLimit::default())?;
+    let plain = canonicalize(&jsonld.to_rdf(&Value::Object(document.clone()))?)?;
+    let named = canonicalize(&quads)?;
     if plain.nquads != named.nquads {
         return Err(unselectable("naming its nodes changes what it states"));
     }
-    let rename = |c14n: &str| hmac_label(key, c14n);
-    let (statements, labels) = canonical_statements(&quads, &rename)?;
+    let rename = |_: usize, c14n: &str| hmac_label(key, c14n);
+    let (statements, labels) = canonical_statements(&quads, &named, &rename)?;
     let statements: Vec<String> = statements.into_iter().map(|(line, _)| line).collect();
     let mut groups = Vec::with_capacity(pointer_lists.len());
     for pointers in pointer_lists {
@@ -237,13 +237,9 @@ pub(super) fn verifier_label_map(
     quads: &[Quad],
     labels: &HashMap<String, String>,
 ) -> Result<Vec<(u64, [u8; HMAC_LEN])>> {
-    let canonical = rdfc::canonicalize(quads, HashAlgorithm::Sha256, WorkLimit::default())?;
+    let canonical = canonicalize(quads)?;
     let mut out = Vec::with_capacity(canonical.issued.len());
-    for (input, c14n) in &canonical.issued {
-        let number = c14n
-            .strip_prefix("c14n")
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| Error::new(ErrorCode::ProofValueInvalid, "a canonical label"))?;
+    for (number, (input, _)) in canonical.issued.iter().enumerate() {
         let label = labels
             .get(input)
             .ok_or_else(|| Error::new(ErrorCode::ProofValueInvalid, "a revealed node has no label"))?;
@@ -251,8 +247,7 @@ pub(super) fn verifier_label_map(
         let digest: [u8; HMAC_LEN] = digest
             .try_into()
             .map_err(|_| Error::new(ErrorCode::ProofValueInvalid, "a label is not an HMAC digest"))?;
-        out.push((number, digest));
+        out.push((number as u64, digest));
     }
-    out.sort_unstable_by_key(|(n, _)| *n);
     Ok(out)
 }

@@ -51,10 +51,11 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use self::proof_value::{BaseProof, DerivedProof, HMAC_LEN, MAX_STATEMENTS, PUBLIC_KEY_LEN};
+use self::proof_value::{BaseProof, DerivedProof, HMAC_LEN, MAX_STATEMENTS};
 use super::{Cryptosuite, ProofOptions};
 use crate::canon::nquads::{Quad, Term};
-use crate::crypto::{multibase, KeyAlgorithm, P256KeyPair, PublicKey, Signer, P256_PUB_HEADER};
+use crate::canon::rdfc::HashAlgorithm;
+use crate::crypto::{multibase, KeyAlgorithm, P256KeyPair, PublicKey, Signer};
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::jsonld::JsonLd;
 
@@ -62,26 +63,10 @@ const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const VERIFIABLE_CREDENTIAL: &str = "https://www.w3.org/2018/credentials#VerifiableCredential";
 const CREDENTIAL_SUBJECT: &str = "https://www.w3.org/2018/credentials#credentialSubject";
 
-fn key_type_error(key: &PublicKey) -> Error {
-    Error::new(
-        ErrorCode::KeyTypeUnsupported,
-        format!("ecdsa-sd-2023 needs a P-256 key, not {}", key.algorithm()),
-    )
-}
-
 /// §3.6.4 and §3.5.9 step 1: the SHA-256 of the canonical proof
-/// configuration (the proof without `proofValue`, with the document's `@context`).
-fn proof_hash(jsonld: &JsonLd, proof: &Map<String, Value>, context: Option<&Value>) -> Result<[u8; 32]> {
-    let mut config = Map::with_capacity(proof.len() + 1);
-    for (k, v) in proof {
-        if !matches!(k.as_str(), "proofValue" | "@context") {
-            config.insert(k.clone(), v.clone());
-        }
-    }
-    if let Some(context) = context {
-        config.insert("@context".into(), context.clone());
-    }
-    Ok(Sha256::digest(jsonld.canonicalize(&Value::Object(config))?.as_bytes()).into())
+/// configuration, as for ecdsa-rdfc-2019 with a P-256 key.
+fn proof_hash(jsonld: &JsonLd, proof: &Map<String, Value>, context: Option<&Value>) -> Result<Vec<u8>> {
+    super::suites::rdfc_proof_hash(jsonld, proof, context, HashAlgorithm::Sha256)
 }
 
 /// §3.4.17 hashMandatoryNQuads.
@@ -92,8 +77,8 @@ fn mandatory_hash<'a>(statements: impl Iterator<Item = &'a str>) -> [u8; 32] {
 }
 
 /// §3.5.1 serializeSignData.
-fn sign_data(proof_hash: &[u8; 32], public_key: &[u8], mandatory_hash: &[u8; 32]) -> Vec<u8> {
-    [proof_hash.as_slice(), public_key, mandatory_hash.as_slice()].concat()
+fn sign_data(proof_hash: &[u8], public_key: &[u8], mandatory_hash: &[u8; 32]) -> Vec<u8> {
+    [proof_hash, public_key, mandatory_hash.as_slice()].concat()
 }
 
 fn without_proof(document: &Map<String, Value>) -> Map<String, Value> {
@@ -146,10 +131,7 @@ pub fn add_base_proof_with(
     hmac_key: &[u8; HMAC_LEN],
     proof_key: &P256KeyPair,
 ) -> Result<Map<String, Value>> {
-    let issuer_key = signer.public_key();
-    if issuer_key.algorithm() != KeyAlgorithm::P256 {
-        return Err(key_type_error(&issuer_key));
-    }
+    super::suites::require_key_for(Cryptosuite::EcdsaSd2023, &signer.public_key())?;
     if document.contains_key("proof") {
         return Err(Error::new(
             ErrorCode::ProofAlreadyPresent,
@@ -176,7 +158,7 @@ pub fn add_base_proof_with(
         .iter()
         .map(|(_, statement)| proof_key.sign(statement.as_bytes()))
         .collect::<Result<Vec<_>>>()?;
-    let public_key = multikey_bytes(&proof_key.public_key());
+    let public_key = proof_key.public_key().multicodec_bytes();
     let mandatory_hash = mandatory_hash(required.iter().map(|(_, s)| s.as_str()));
     let base_signature = signer.sign(&sign_data(&proof_hash, &public_key, &mandatory_hash))?;
     let value = BaseProof {
@@ -190,12 +172,6 @@ pub fn add_base_proof_with(
     let mut secured = document.clone();
     secured.insert("proof".into(), Value::Object(proof));
     Ok(secured)
-}
-
-/// The multikey bytes of a P-256 key: the multicodec header, then the
-/// compressed point (35 bytes).
-fn multikey_bytes(key: &PublicKey) -> Vec<u8> {
-    [P256_PUB_HEADER.as_slice(), key.as_bytes()].concat()
 }
 
 /// The single proof of `document`, which must be an `ecdsa-sd-2023` one.
@@ -325,17 +301,7 @@ pub(crate) fn verify_derived(
     key: &PublicKey,
     jsonld: &JsonLd,
 ) -> Result<Revealed> {
-    if key.algorithm() != KeyAlgorithm::P256 {
-        return Err(key_type_error(key));
-    }
     let derived = DerivedProof::decode(proof_value)?;
-    let distinct: HashSet<&[u8; HMAC_LEN]> = derived.label_map.iter().map(|(_, d)| d).collect();
-    if distinct.len() != derived.label_map.len() {
-        return Err(Error::new(
-            ErrorCode::ProofValueInvalid,
-            "two blank nodes share a label in the label map",
-        ));
-    }
     let proof_hash = proof_hash(jsonld, proof, secured.get("@context"))?;
     let unsecured = Value::Object(without_proof(secured));
     let statements = group::statements_with_label_map(jsonld, &unsecured, &derived.label_map)?;
@@ -361,15 +327,15 @@ pub(crate) fn verify_derived(
             ),
         ));
     }
-    let proof_key = match derived.public_key.strip_prefix(&P256_PUB_HEADER) {
-        Some(point) if derived.public_key.len() == PUBLIC_KEY_LEN => PublicKey::p256_from_sec1(point)?,
-        _ => {
-            return Err(Error::new(
+    let proof_key = PublicKey::from_multicodec(&derived.public_key)
+        .ok()
+        .filter(|k| k.algorithm() == KeyAlgorithm::P256)
+        .ok_or_else(|| {
+            Error::new(
                 ErrorCode::ProofValueInvalid,
                 "the proof-scoped key is not a P-256 multikey",
-            ))
-        }
-    };
+            )
+        })?;
     let mandatory_hash = mandatory_hash(
         (0..statements.len())
             .filter(|i| is_mandatory(*i))

@@ -131,7 +131,7 @@ impl DerivedProof {
     }
 
     /// §3.5.8 parseDerivedProofValue, from the decoded multibase bytes:
-    /// map keys must be distinct and mandatory indexes strictly ascending,
+    /// map keys and labels must be distinct and mandatory indexes strictly ascending,
     /// so that one derived proof has one meaning.
     pub fn decode(value: &[u8]) -> Result<Self> {
         if value.starts_with(&BASE_HEADER) {
@@ -151,11 +151,16 @@ impl DerivedProof {
         let mut label_map: Vec<(u64, [u8; HMAC_LEN])> = Vec::new();
         for _ in 0..reader.map()? {
             let label = reader.unsigned()?;
-            let digest = reader.bytes_of(HMAC_LEN)?;
-            if label_map.iter().any(|(seen, _)| *seen == label) {
-                return Err(invalid(format!("label map repeats c14n{label}")));
+            let digest: [u8; HMAC_LEN] = reader
+                .bytes_of(HMAC_LEN)?
+                .try_into()
+                .map_err(|_| invalid("label length"))?;
+            // Two canonical labels under one name would make two blank
+            // nodes one in what was signed.
+            if label_map.iter().any(|(seen, d)| *seen == label || *d == digest) {
+                return Err(invalid(format!("label map repeats c14n{label} or its label")));
             }
-            label_map.push((label, digest.try_into().map_err(|_| invalid("label length"))?));
+            label_map.push((label, digest));
         }
         label_map.sort_unstable_by_key(|(label, _)| *label);
         let mut mandatory_indexes: Vec<u64> = Vec::new();
@@ -394,6 +399,8 @@ mod tests {
     fn repeated_labels_and_unordered_indexes_are_refused() {
         let mut proof = derived();
         proof.label_map = vec![(0, [5; 32]), (0, [6; 32])];
+        assert!(DerivedProof::decode(&raw(&proof.encode())).is_err());
+        proof.label_map = vec![(0, [5; 32]), (1, [5; 32])];
         assert!(DerivedProof::decode(&raw(&proof.encode())).is_err());
         let mut proof = derived();
         proof.mandatory_indexes = vec![4, 0];
