@@ -77,13 +77,16 @@ with tempfile.TemporaryDirectory() as tmp:
     result = passerelle("verify", str(theirs), "--at", AT, "--json")
     if result.returncode != 0:
         fail(f"passerelle refused pycose's COSE_Sign1: {result.stdout}{result.stderr}")
+    # A type renamed (`AgeCredential` → `@geCredential`): the payload stays
+    # well-formed JSON, so only the signature can refuse it.
     changed = bytearray(signed)
-    changed[changed.index(b"ageOver19") + 12] ^= 0x01  # in the payload's `true`
+    changed[changed.index(b"AgeCredential")] ^= 0x01
     (work / "changed.cbor").write_bytes(bytes(changed))
     result = passerelle("verify", str(work / "changed.cbor"), "--at", AT, "--json")
-    if result.returncode == 0:
-        fail("passerelle verified pycose's COSE_Sign1 with its payload changed")
-    print("pycose → passerelle: verified (EdDSA, did:key issuer); a changed payload refused")
+    failed = [c for c in json.loads(result.stdout)["checks"] if c["outcome"] == "failed"]
+    if result.returncode == 0 or [c.get("code") for c in failed] != ["PROOF_SIGNATURE_INVALID"]:
+        fail(f"pycose's COSE_Sign1 with its payload changed: {failed}")
+    print("pycose → passerelle: verified (EdDSA, did:key issuer); a changed payload refused (PROOF_SIGNATURE_INVALID)")
 
     # 2. passerelle signs; pycose verifies.
     key = work / "issuer.json"

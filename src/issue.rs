@@ -189,15 +189,11 @@ impl<S: Signer> Issuer<S> {
         let mut mandatory: Vec<String> = credential
             .keys()
             .filter(|k| !matches!(k.as_str(), "@context" | "credentialSubject" | "proof"))
-            .map(|k| format!("/{}", k.replace('~', "~0").replace('/', "~1")))
+            .map(|k| crate::json::pointer::pointer_join("", k))
             .collect();
         mandatory.extend(self.mandatory_pointers.iter().cloned());
         let jsonld = crate::proof::processor(self.contexts());
-        let secured = crate::proof::ecdsa_sd::add_base_proof(credential, options, &mandatory, &self.signer, jsonld)?;
-        match secured.get("proof") {
-            Some(Value::Object(proof)) => Ok(proof.clone()),
-            _ => Err(Error::new(ErrorCode::ProofMissing, "no base proof was made")),
-        }
+        crate::proof::ecdsa_sd::base_proof(credential, options, &mandatory, &self.signer, jsonld)
     }
 
     fn contexts(&self) -> Contexts<'_> {

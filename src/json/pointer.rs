@@ -28,6 +28,12 @@ pub(crate) fn tokens(pointer: &str) -> Option<Vec<String>> {
         .collect()
 }
 
+/// `base` followed by one more reference token, `segment` escaped
+/// (`~` as `~0`, `/` as `~1`).
+pub(crate) fn pointer_join(base: &str, segment: &str) -> String {
+    format!("{base}/{}", segment.replace('~', "~0").replace('/', "~1"))
+}
+
 /// An array index as RFC 6901 writes it: `0`, or digits without a leading zero.
 pub(crate) fn array_index(token: &str) -> Option<usize> {
     let canonical = token == "0" || (!token.starts_with('0') && !token.is_empty());
@@ -48,6 +54,13 @@ mod tests {
         for bad in ["a", "/~", "/~2", "/x~"] {
             assert_eq!(tokens(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_joined_token_reads_back_as_written() {
+        let joined = pointer_join("/a", "b/c~d");
+        assert_eq!(joined, "/a/b~1c~0d");
+        assert_eq!(tokens(&joined), Some(vec!["a".into(), "b/c~d".into()]));
     }
 
     #[test]

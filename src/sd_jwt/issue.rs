@@ -3,11 +3,12 @@
 
 use serde_json::{json, Map, Value};
 
-use super::process::{is_disclosable_name, pointer_join, NEVER_DISCLOSED};
+use super::process::{is_disclosable_name, NEVER_DISCLOSED};
 use super::{digest, Disclosure, SHA_256};
 use crate::crypto::{PublicKey, Signer};
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::jose::{sign_with_header, JwsAlgorithm};
+use crate::json::pointer::pointer_join;
 
 /// How [`issue`] makes the SD-JWT.
 #[derive(Clone, Debug)]

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::disclosure::is_reserved;
 use super::{Disclosure, SHA_256};
 use crate::error::{quoted, Error, ErrorCode, Result};
+use crate::json::pointer::pointer_join;
 use crate::json::Limits;
 
 /// The claims as disclosed: what the issuer signed in the clear, with each
@@ -24,11 +25,6 @@ pub struct Processed {
 
 fn payload_invalid(why: impl Into<String>) -> Error {
     Error::new(ErrorCode::SdJwtPayloadInvalid, why)
-}
-
-/// Appends `segment` to the JSON pointer `base`, escaped (RFC 6901 §3).
-pub(crate) fn pointer_join(base: &str, segment: &str) -> String {
-    format!("{base}/{}", segment.replace('~', "~0").replace('/', "~1"))
 }
 
 struct Walk<'a> {

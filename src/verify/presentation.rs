@@ -61,18 +61,13 @@ impl<R: DidResolver> Verifier<R> {
             Securing::Jose(jws) => {
                 self.jose_proof_check(jws, presentation.holder().unwrap_or_default(), options, &mut checks)
             }
-            // A vp+sd-jwt is refused before its checks (verify/sd_jwt.rs).
-            // A vp+cose is refused before its checks (verify/cose.rs).
-            #[cfg(feature = "cose")]
-            Securing::Cose(credential) => self.cose_proof_check(
-                credential,
-                presentation.holder().unwrap_or_default(),
-                options,
-                &mut checks,
-            ),
-            #[cfg(feature = "sd-jwt")]
-            Securing::SdJwt(secured) => {
-                self.sd_jwt_proof_check(secured, presentation.holder().unwrap_or_default(), options, &mut checks)
+            // vp+sd-jwt and vp+cose are refused before their checks
+            // (verify/sd_jwt.rs, verify/cose.rs); were one to reach here, fail.
+            #[cfg(any(feature = "cose", feature = "sd-jwt"))]
+            _ => {
+                let e = Error::new(ErrorCode::CryptosuiteUnsupported, "this presentation format");
+                checks.push(Check::failed(CheckName::Proof, &e, Vec::new()));
+                None
             }
         };
         checks.push(key_binding_check(

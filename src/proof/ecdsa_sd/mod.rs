@@ -104,10 +104,22 @@ pub fn add_base_proof(
     signer: &dyn Signer,
     jsonld: &JsonLd,
 ) -> Result<Map<String, Value>> {
+    let proof = base_proof(document, options, mandatory_pointers, signer, jsonld)?;
+    Ok(with_proof(document, proof))
+}
+
+/// The base proof [`add_base_proof`] adds, with a new HMAC key and proof-scoped key.
+pub(crate) fn base_proof(
+    document: &Map<String, Value>,
+    options: &ProofOptions,
+    mandatory_pointers: &[String],
+    signer: &dyn Signer,
+    jsonld: &JsonLd,
+) -> Result<Map<String, Value>> {
     let mut hmac_key = zeroize::Zeroizing::new([0u8; HMAC_LEN]);
     crate::crypto::random_bytes(hmac_key.as_mut())?;
     let proof_key = P256KeyPair::generate()?;
-    add_base_proof_with(
+    base_proof_with(
         document,
         options,
         mandatory_pointers,
@@ -118,11 +130,38 @@ pub fn add_base_proof(
     )
 }
 
+fn with_proof(document: &Map<String, Value>, proof: Map<String, Value>) -> Map<String, Value> {
+    let mut secured = document.clone();
+    secured.insert("proof".into(), Value::Object(proof));
+    secured
+}
+
 /// [`add_base_proof`] with the HMAC key and the proof-scoped key given
 /// rather than generated: for reproducing published test vectors only.
 /// Reusing either across credentials links them.
 #[doc(hidden)]
 pub fn add_base_proof_with(
+    document: &Map<String, Value>,
+    options: &ProofOptions,
+    mandatory_pointers: &[String],
+    signer: &dyn Signer,
+    jsonld: &JsonLd,
+    hmac_key: &[u8; HMAC_LEN],
+    proof_key: &P256KeyPair,
+) -> Result<Map<String, Value>> {
+    let proof = base_proof_with(
+        document,
+        options,
+        mandatory_pointers,
+        signer,
+        jsonld,
+        hmac_key,
+        proof_key,
+    )?;
+    Ok(with_proof(document, proof))
+}
+
+fn base_proof_with(
     document: &Map<String, Value>,
     options: &ProofOptions,
     mandatory_pointers: &[String],
@@ -169,9 +208,7 @@ pub fn add_base_proof_with(
         mandatory_pointers: mandatory_pointers.to_vec(),
     };
     proof.insert("proofValue".into(), value.encode().into());
-    let mut secured = document.clone();
-    secured.insert("proof".into(), Value::Object(proof));
-    Ok(secured)
+    Ok(proof)
 }
 
 /// The single proof of `document`, which must be an `ecdsa-sd-2023` one.
