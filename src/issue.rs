@@ -472,17 +472,9 @@ impl<S: Signer> Issuer<S> {
         for name in ["iat", "nbf", "exp"] {
             crate::jose::time_claim(&claims, name)?;
         }
-        let top = |pointer: &str| {
-            pointer
-                .trim_start_matches('/')
-                .split('/')
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        };
         if let Some(kept) = disclose
             .iter()
-            .find(|p| crate::sd_jwt::VC_NEVER_DISCLOSED.contains(&top(p).as_str()))
+            .find(|p| crate::sd_jwt::claim_of(p, &crate::sd_jwt::VC_NEVER_DISCLOSED).is_some())
         {
             return Err(Error::new(
                 ErrorCode::OptionInvalid,

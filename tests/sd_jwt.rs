@@ -549,3 +549,27 @@ fn presenting_a_claim_the_credential_lacks_says_so() {
     let error = sd_jwt::present(&fixture.issue(0), &["/nope"], None, Limits::default()).unwrap_err();
     assert_eq!(error.code(), ErrorCode::SdJwtClaimNotFound);
 }
+
+/// Not only the claims themselves: nothing inside them either (an element
+/// of `aud`, the key in `cnf`), on issuing and when disclosed.
+#[test]
+fn nothing_inside_validity_and_holder_claims_is_selectively_disclosable() {
+    let key = Ed25519KeyPair::from_seed(&[3; 32]);
+    let holder = P256KeyPair::from_secret_bytes(&[4; 32]).unwrap();
+    let claims = object(json!({"iss": "x", "aud": ["https://a.example", "https://b.example"],
+                               "cnf": {"jwk": holder.public_key().to_jwk()}, "name": "A"}));
+    for pointer in ["/aud/0", "/cnf/jwk", "/exp/x"] {
+        let error = sd_jwt::issue(&claims, &[pointer, "/name"], &IssueOptions::default(), &key).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::OptionInvalid, "{pointer}");
+    }
+    // Made disclosable all the same by another issuer: refused when disclosed.
+    let element = Disclosure::element("s1", json!("https://a.example"));
+    let payload = object(json!({"iss": "x", "aud": [{"...": element.digest()}, "https://b.example"]}));
+    let token = format!(
+        "{}~{}~",
+        sign_compact(&payload, "#k", Media::Credential, &key).unwrap(),
+        element.encoded()
+    );
+    let error = sd_jwt::verify(&token, &key.public_key(), &VerifyOptions::new(at())).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::SdJwtPayloadInvalid);
+}

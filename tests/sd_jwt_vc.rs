@@ -203,7 +203,7 @@ fn the_drafts_rules_are_each_refused_with_a_code() {
     let report = verify(&signed(header, &plain(json!({"status": status})), &[]), &accepting);
     assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
     // Issuing refuses what a holder could hide, and a missing vct.
-    for pointer in ["/vct", "/status", "/exp", "/iss"] {
+    for pointer in ["/vct", "/status", "/status/status_list", "/exp", "/iss", "/cnf/jwk"] {
         let error = issuer.issue_sd_jwt_vc(claims(), &[pointer], None, at()).unwrap_err();
         assert_eq!(error.code(), ErrorCode::OptionInvalid, "{pointer}");
     }

@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::process::{is_disclosable_name, NEVER_DISCLOSED};
-use super::{digest, Disclosure, SHA_256};
+use super::{claim_of, digest, Disclosure, SHA_256};
 use crate::crypto::{PublicKey, Signer};
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::jose::{sign_with_header, JwsAlgorithm};
@@ -99,8 +99,7 @@ pub fn issue_with_salts(
         if wanted.contains(pointer) {
             return Err(option_invalid(format!("{} is listed twice", quoted(pointer))));
         }
-        let top = &pointer[1..];
-        if NEVER_DISCLOSED.contains(&top) || top.split('/').next() == Some("_sd_alg") {
+        if claim_of(pointer, &NEVER_DISCLOSED).is_some() || claim_of(pointer, &["_sd_alg"]).is_some() {
             return Err(option_invalid(format!(
                 "{} decides the SD-JWT's validity or holder: it cannot be made disclosable (RFC 9901 §9.7)",
                 quoted(pointer)

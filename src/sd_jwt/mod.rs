@@ -102,6 +102,14 @@ pub struct SdJwt<'a> {
 /// issuer at (a holder hiding it would move that time).
 pub(crate) const VC_NEVER_DISCLOSED: [&str; 4] = ["vct", "vct#integrity", "status", "iat"];
 
+/// The one of `names` whose claim the JSON pointer lies in (its first
+/// reference token): what is inside a claim that may not be disclosable
+/// may not be either.
+pub(crate) fn claim_of<'a>(pointer: &str, names: &[&'a str]) -> Option<&'a str> {
+    let first = crate::json::pointer::tokens(pointer)?.into_iter().next()?;
+    names.iter().copied().find(|name| *name == first)
+}
+
 /// VCDM properties, which mean nothing in an IETF SD-JWT VC: refused rather
 /// than left unread (a status entry or an end of validity an issuer meant).
 pub(crate) const VCDM_ONLY: [&str; 9] = [

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::disclosure::is_reserved;
-use super::{Disclosure, SHA_256};
+use super::{claim_of, Disclosure, SHA_256};
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::json::pointer::pointer_join;
 use crate::json::Limits;
@@ -83,11 +83,10 @@ pub(crate) fn process(payload: &Map<String, Value>, disclosures: &[Disclosure], 
             }
         }
     }
-    if let Some(critical) = disclosed.iter().find(|pointer| {
-        NEVER_DISCLOSED
-            .iter()
-            .any(|name| pointer.strip_prefix('/') == Some(name))
-    }) {
+    if let Some(critical) = disclosed
+        .iter()
+        .find(|pointer| claim_of(pointer, &NEVER_DISCLOSED).is_some())
+    {
         return Err(payload_invalid(format!(
             "{} was selectively disclosable: a holder could leave it out (RFC 9901 §9.7)",
             quoted(critical)

@@ -30,15 +30,14 @@ use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::jose::time_claim;
 use crate::secured::EvidenceKey;
 
-use crate::sd_jwt::{VCDM_ONLY, VC_NEVER_DISCLOSED as NEVER_DISCLOSED};
+use crate::sd_jwt::{claim_of, VCDM_ONLY, VC_NEVER_DISCLOSED as NEVER_DISCLOSED};
 
 /// Refuses `vct`, `vct#integrity`, `status` or `iat` put in place by a Disclosure.
 pub(super) fn check_disclosed(disclosed: &[String]) -> Result<()> {
-    match disclosed.iter().find(|pointer| {
-        NEVER_DISCLOSED
-            .iter()
-            .any(|name| pointer.strip_prefix('/') == Some(name))
-    }) {
+    match disclosed
+        .iter()
+        .find(|pointer| claim_of(pointer, &NEVER_DISCLOSED).is_some())
+    {
         Some(pointer) => Err(Error::new(
             ErrorCode::SdJwtPayloadInvalid,
             format!(
