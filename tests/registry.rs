@@ -832,3 +832,35 @@ proptest! {
         }
     }
 }
+
+/// An SD-JWT VC's issuer is judged at its issuance time, `iat` (never
+/// disclosable), not at `nbf`: an issuer authorized only from 2025 issuing
+/// in 2024 a credential valid from 2025 is not authorized.
+#[test]
+#[cfg(feature = "sd-jwt")]
+fn an_sd_jwt_vc_is_judged_at_its_issuance_time() {
+    let issuer = trust_issuer();
+    let claims = serde_json::json!({"vct": "Licence", "nbf": t("2025-06-01T00:00:00Z").unix_seconds()});
+    let token = issuer
+        .issue_sd_jwt_vc(
+            claims.as_object().unwrap().clone(),
+            &[],
+            None,
+            t("2024-06-01T00:00:00Z"),
+        )
+        .unwrap();
+    let from_2025 = &[("2025-01-01T00:00:00Z", None, Status::Active)][..];
+    let check = trust_of(trust_store(from_2025, None), token.as_bytes(), AT, false);
+    assert_eq!(
+        evidence(&check, "issued"),
+        ["2024-06-01T00:00:00Z"],
+        "{}",
+        check.message.en
+    );
+    assert_eq!(
+        check.outcome,
+        passerelle::verify::Outcome::Failed,
+        "{}",
+        check.message.en
+    );
+}

@@ -71,20 +71,16 @@ pub(crate) struct Facts {
 
 impl Facts {
     /// The facts of a credential that is not a VCDM document (an SD-JWT
-    /// VC): its types, issuer and validity period, nothing else.
+    /// VC): its types, its issuer and the time the trust check judges the
+    /// issuer at (as `valid_from`), nothing else.
     #[cfg(feature = "sd-jwt")]
-    pub(crate) fn of_claims(
-        types: Vec<String>,
-        issuer: String,
-        valid_from: Option<Timestamp>,
-        valid_until: Option<Timestamp>,
-    ) -> Facts {
+    pub(crate) fn of_claims(types: Vec<String>, issuer: String, issued: Option<Timestamp>) -> Facts {
         Facts {
             version: DataModelVersion::V2,
             types,
             issuer,
-            valid_from,
-            valid_until,
+            valid_from: issued,
+            valid_until: None,
             subjects: Vec::new(),
             names: Vec::new(),
             descriptions: Vec::new(),

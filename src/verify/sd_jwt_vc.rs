@@ -108,11 +108,12 @@ impl<R: DidResolver> Verifier<R> {
             }
             super::required::check_required_claims(claims, &options.required_claims)?;
             // iat and nbf are never disclosed (checked when the Disclosures
-            // were put in place): the issuance time is the issuer's.
+            // were put in place): the issuance time is the issuer's, and
+            // the trust check judges the issuer at it (else at nbf).
             let issued = time_claim(claims, "iat")?;
             let nbf = time_claim(claims, "nbf")?;
             time_claim(claims, "exp")?;
-            Ok(Facts::of_claims(vec![vct], issuer, nbf.or(issued), None))
+            Ok(Facts::of_claims(vec![vct], issuer, issued.or(nbf)))
         });
         let facts = match facts {
             Ok(facts) => facts,
