@@ -342,11 +342,6 @@ impl SignedJwt<'_> {
     pub fn verify_signature(&self, key: &PublicKey) -> Result<()> {
         verify_jws_signature(self.alg, self.signing_input.as_bytes(), &self.signature, key)
     }
-
-    /// The NumericDate claim `name` (`iat`, `nbf`, `exp`), if present.
-    pub fn time_claim(&self, name: &str) -> Result<Option<Timestamp>> {
-        time_claim(&self.payload, name)
-    }
 }
 
 /// Verifies `signature` over `signing_input` with `key`, whose type must be
@@ -370,7 +365,11 @@ pub(crate) fn verify_jws_signature(
     if signature.len() != expected {
         return Err(Error::new(
             ErrorCode::ProofValueInvalid,
-            format!("the JWS signature has {} bytes, not {expected}", signature.len()),
+            format!(
+                "the {} signature has {} bytes, not {expected}",
+                alg.as_str(),
+                signature.len()
+            ),
         ));
     }
     key.verify(signing_input, signature)
@@ -461,11 +460,6 @@ impl Jws<'_> {
     /// reverse).
     pub fn verify_signature(&self, key: &PublicKey) -> Result<()> {
         verify_jws_signature(self.alg, self.signing_input.as_bytes(), &self.signature, key)
-    }
-
-    /// The NumericDate claim `name` (`iat`, `nbf`, `exp`), if present.
-    pub fn time_claim(&self, name: &str) -> Result<Option<Timestamp>> {
-        time_claim(&self.payload, name)
     }
 }
 

@@ -45,7 +45,7 @@ fn option_invalid(why: impl Into<String>) -> Error {
 fn random_salt() -> Result<String> {
     use base64::Engine as _;
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|_| Error::new(ErrorCode::KeyInvalid, "no random source for salts"))?;
+    crate::crypto::random_bytes(&mut bytes)?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -67,18 +67,7 @@ pub fn issue(
     options: &IssueOptions,
     signer: &dyn Signer,
 ) -> Result<String> {
-    let mut salt_error = None;
-    let mut salts = || {
-        random_salt().unwrap_or_else(|e| {
-            salt_error = Some(e);
-            String::new()
-        })
-    };
-    let issued = issue_with_salts(claims, disclosable, options, signer, &mut salts)?;
-    match salt_error {
-        Some(e) => Err(e),
-        None => Ok(issued),
-    }
+    issue_salted(claims, disclosable, options, signer, &mut random_salt)
 }
 
 /// [`issue`] with the salts (and decoy digests' inputs) taken from `salt`:
@@ -90,6 +79,16 @@ pub fn issue_with_salts(
     options: &IssueOptions,
     signer: &dyn Signer,
     salt: &mut dyn FnMut() -> String,
+) -> Result<String> {
+    issue_salted(claims, disclosable, options, signer, &mut || Ok(salt()))
+}
+
+fn issue_salted(
+    claims: &Map<String, Value>,
+    disclosable: &[&str],
+    options: &IssueOptions,
+    signer: &dyn Signer,
+    salt: &mut dyn FnMut() -> Result<String>,
 ) -> Result<String> {
     let mut wanted = Vec::with_capacity(disclosable.len());
     for pointer in disclosable {
@@ -107,7 +106,7 @@ pub fn issue_with_salts(
         }
         wanted.push(*pointer);
     }
-    check_reserved(&Value::Object(claims.clone()))?;
+    check_reserved(claims)?;
     let mut making = Making {
         wanted: &wanted,
         found: vec![false; wanted.len()],
@@ -144,18 +143,20 @@ pub fn issue_with_salts(
 }
 
 /// Refuses claims that already use the names SD-JWT reserves.
-fn check_reserved(value: &Value) -> Result<()> {
+fn check_reserved(object: &Map<String, Value>) -> Result<()> {
+    if let Some(name) = object.keys().find(|name| !is_disclosable_name(name)) {
+        return Err(Error::new(
+            ErrorCode::SdJwtPayloadInvalid,
+            format!("the claims already use the reserved name {}", quoted(name)),
+        ));
+    }
+    object.values().try_for_each(check_reserved_in)
+}
+
+fn check_reserved_in(value: &Value) -> Result<()> {
     match value {
-        Value::Object(object) => {
-            if let Some(name) = object.keys().find(|name| !is_disclosable_name(name)) {
-                return Err(Error::new(
-                    ErrorCode::SdJwtPayloadInvalid,
-                    format!("the claims already use the reserved name {}", quoted(name)),
-                ));
-            }
-            object.values().try_for_each(check_reserved)
-        }
-        Value::Array(items) => items.iter().try_for_each(check_reserved),
+        Value::Object(object) => check_reserved(object),
+        Value::Array(items) => items.iter().try_for_each(check_reserved_in),
         _ => Ok(()),
     }
 }
@@ -165,7 +166,7 @@ struct Making<'a> {
     found: Vec<bool>,
     disclosures: Vec<Disclosure>,
     decoys: usize,
-    salt: &'a mut dyn FnMut() -> String,
+    salt: &'a mut dyn FnMut() -> Result<String>,
 }
 
 impl Making<'_> {
@@ -189,7 +190,7 @@ impl Making<'_> {
                     let here = pointer_join(at, &i.to_string());
                     let item = self.value(item, &here)?;
                     if self.wants(&here) {
-                        let disclosure = Disclosure::element(&(self.salt)(), item);
+                        let disclosure = Disclosure::element(&(self.salt)()?, item);
                         out.push(json!({ "...": disclosure.digest() }));
                         self.disclosures.push(disclosure);
                     } else {
@@ -209,7 +210,7 @@ impl Making<'_> {
             let here = pointer_join(at, &name);
             let value = self.value(value, &here)?;
             if self.wants(&here) {
-                let disclosure = Disclosure::member(&(self.salt)(), &name, value)?;
+                let disclosure = Disclosure::member(&(self.salt)()?, &name, value)?;
                 digests.push(disclosure.digest().to_owned());
                 self.disclosures.push(disclosure);
             } else {
@@ -218,7 +219,7 @@ impl Making<'_> {
         }
         if !digests.is_empty() {
             for _ in 0..self.decoys {
-                digests.push(digest(&(self.salt)()));
+                digests.push(digest(&(self.salt)()?));
             }
             // Sorted, so the order says nothing of the claims' (§4.2.4.1).
             digests.sort();

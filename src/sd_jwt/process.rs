@@ -57,13 +57,13 @@ pub(crate) fn process(payload: &Map<String, Value>, disclosures: &[Disclosure], 
         }
         Some(_) => return Err(payload_invalid("_sd_alg is not a string")),
     }
-    refuse_repeated_digests(&Value::Object(payload.clone()), &mut HashSet::new())?;
+    refuse_repeated_digests(payload, &mut HashSet::new())?;
     let mut walk = Walk {
         by_digest,
         disclosures,
         seen: HashSet::new(),
         landed: vec![None; disclosures.len()],
-        max_depth: limits.max_depth,
+        max_depth: limits.max_depth.min(Limits::DEPTH_CEILING),
     };
     let mut top = payload.clone();
     top.remove("_sd_alg");
@@ -101,7 +101,7 @@ pub(crate) const NEVER_DISCLOSED: [&str; 5] = ["iss", "aud", "exp", "nbf", "cnf"
 
 /// Every digest the issuer-signed claims hold (in `_sd` arrays and
 /// `{"...": digest}` elements) appears once (§7.1 step 4), whatever is disclosed.
-fn refuse_repeated_digests(value: &Value, seen: &mut HashSet<String>) -> Result<()> {
+fn refuse_repeated_digests(object: &Map<String, Value>, seen: &mut HashSet<String>) -> Result<()> {
     let mut note = |digest: &str| {
         if seen.insert(digest.to_owned()) {
             Ok(())
@@ -112,17 +112,19 @@ fn refuse_repeated_digests(value: &Value, seen: &mut HashSet<String>) -> Result<
             ))
         }
     };
+    if let Some(Value::Array(digests)) = object.get("_sd") {
+        digests.iter().filter_map(Value::as_str).try_for_each(&mut note)?;
+    }
+    if let (1, Some(Value::String(digest))) = (object.len(), object.get("...")) {
+        note(digest)?;
+    }
+    object.values().try_for_each(|v| refuse_repeated_digests_in(v, seen))
+}
+
+fn refuse_repeated_digests_in(value: &Value, seen: &mut HashSet<String>) -> Result<()> {
     match value {
-        Value::Object(object) => {
-            if let Some(Value::Array(digests)) = object.get("_sd") {
-                digests.iter().filter_map(Value::as_str).try_for_each(&mut note)?;
-            }
-            if let (1, Some(Value::String(digest))) = (object.len(), object.get("...")) {
-                note(digest)?;
-            }
-            object.values().try_for_each(|v| refuse_repeated_digests(v, seen))
-        }
-        Value::Array(items) => items.iter().try_for_each(|v| refuse_repeated_digests(v, seen)),
+        Value::Object(object) => refuse_repeated_digests(object, seen),
+        Value::Array(items) => items.iter().try_for_each(|v| refuse_repeated_digests_in(v, seen)),
         _ => Ok(()),
     }
 }

@@ -105,13 +105,16 @@ fn present_derived(args: &PresentArgs, input: &[u8]) -> Result<ExitCode, Failure
 }
 
 /// The public key of a holder key file: a key file from `key generate`
-/// (its public part), or a public JWK.
+/// (read for its `publicKeyMultibase` only), or a public JWK.
 pub(crate) fn holder_public_key(path: &Path) -> Result<PublicKey, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| io_failure(path, e))?;
+    let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| io_failure(path, e))?);
     let file = parse_strict(&bytes, Limits::default())?;
     if file.get("kty").is_some() {
         return Ok(jwk::public_key(&file)?);
     }
-    let (signer, _) = load_signer(path)?;
-    Ok(signer.public_key())
+    let multikey = file["publicKeyMultibase"].as_str().ok_or_else(|| Failure {
+        en: format!("{}: no publicKeyMultibase", path.display()),
+        fr: format!("{} : pas de publicKeyMultibase", path.display()),
+    })?;
+    Ok(PublicKey::from_multikey(multikey)?)
 }
