@@ -693,6 +693,33 @@ fn revoke_through_the_cli_then_verify_fails_and_suspension_round_trips() {
     ]);
     assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
     std::fs::write(dir.join("vc.json"), &issued.stdout).unwrap();
+    // A refused issuance allocates nothing: its options are checked first.
+    let store_files = || {
+        let mut files: Vec<(std::path::PathBuf, Vec<u8>)> = std::fs::read_dir(dir.join("store"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|path| (path.clone(), std::fs::read(&path).unwrap_or_default()))
+            .collect();
+        files.sort();
+        files
+    };
+    let before = store_files();
+    let refused = passerelle(&[
+        "issue",
+        "--key",
+        &p("key.json"),
+        "--format",
+        "jwt",
+        "--proof-id",
+        "urn:x:1",
+        "--status-store",
+        &p("store"),
+        "--status-list",
+        revocations,
+        &p("unsigned.json"),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(store_files(), before);
 
     let verify = || {
         for (url, file) in [(revocations, "r1.json"), (suspensions, "s1.json")] {

@@ -163,11 +163,11 @@ struct IssueArgs {
     /// application/vc+cose, printed as base64).
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// With --format sd-jwt: a claim the holder may disclose or not, as a JSON pointer
+    /// With --format sd-jwt or sd-jwt-vc: a claim the holder may disclose or not, as a JSON pointer
     /// inside a property of the credential (`/credentialSubject/birthDate`; repeatable).
     #[arg(long = "disclose")]
     disclose: Vec<String>,
-    /// With --format sd-jwt: the holder's key file or public JWK; the credential names it
+    /// With --format sd-jwt or sd-jwt-vc: the holder's key file or public JWK; the credential names it
     /// (`cnf`), and a verifier then requires the holder's Key Binding JWT.
     #[arg(long)]
     holder_key: Option<PathBuf>,
@@ -226,7 +226,7 @@ enum Format {
 
 /// The `issue` options that change a credential: refused when adding a
 /// proof to one already signed, since they would break its proofs.
-const CHANGES_SIGNED: [&str; 8] = [
+const CHANGES_SIGNED: [&str; 12] = [
     "jwt",
     "format",
     "replace_proof",
@@ -235,6 +235,10 @@ const CHANGES_SIGNED: [&str; 8] = [
     "set_valid_from",
     "status_lists",
     "status_store",
+    "disclose",
+    "holder_key",
+    "enveloped",
+    "mandatory",
 ];
 
 #[derive(clap::Args)]
@@ -557,14 +561,13 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
         proof_lifetime_seconds: None,
     });
     let adding = args.add_proof || !args.previous_proofs.is_empty();
-    let new_di_proof = matches!(args.format, None | Some(Format::Di)) && !args.jwt && !adding;
+    let format = match (args.format, args.jwt) {
+        (Some(format), _) => format,
+        (None, true) => Format::Jwt,
+        (None, false) => Format::Di,
+    };
+    check_issue_options(&args, format, adding)?;
     if !args.mandatory.is_empty() {
-        if args.cryptosuite != Some(Cryptosuite::EcdsaSd2023) || !new_di_proof {
-            return Err(Failure {
-                en: "--mandatory goes with --cryptosuite ecdsa-sd-2023 (a new Data Integrity proof)".into(),
-                fr: "--mandatory va avec --cryptosuite ecdsa-sd-2023 (une nouvelle preuve Data Integrity)".into(),
-            });
-        }
         issuer = issuer.with_mandatory_pointers(args.mandatory.clone());
     }
     let input = read_input(&args.credential, Limits::default().max_bytes)?;
@@ -582,19 +585,6 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
     }
     if args.replace_proof {
         credential.shift_remove("proof");
-    }
-    let format = match (args.format, args.jwt) {
-        (Some(format), _) => format,
-        (None, true) => Format::Jwt,
-        (None, false) => Format::Di,
-    };
-    if format == Format::SdJwtVc && (args.set_issuer || !args.status_lists.is_empty()) {
-        return Err(Failure {
-            en: "an SD-JWT VC gets its iss from the key; --set-issuer and --status-list are for VCDM credentials"
-                .into(),
-            fr: "un SD-JWT VC reçoit son iss de la clé ; --set-issuer et --status-list sont pour les attestations VCDM"
-                .into(),
-        });
     }
     if args.set_issuer {
         match credential.get_mut("issuer") {
@@ -616,20 +606,7 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
             credential.insert("credentialStatus".into(), Value::Array(entries));
         }
     }
-    if format != Format::Di && args.proof_id.is_some() {
-        return Err(Failure {
-            en: "--proof-id goes with a Data Integrity proof (--format di)".into(),
-            fr: "--proof-id va avec une preuve Data Integrity (--format di)".into(),
-        });
-    }
-    let selective = matches!(format, Format::SdJwt | Format::SdJwtVc);
-    if !selective && (!args.disclose.is_empty() || args.holder_key.is_some()) {
-        return Err(Failure {
-            en: "--disclose and --holder-key go with --format sd-jwt or sd-jwt-vc".into(),
-            fr: "--disclose et --holder-key vont avec --format sd-jwt ou sd-jwt-vc".into(),
-        });
-    }
-    if selective {
+    if matches!(format, Format::SdJwt | Format::SdJwtVc) {
         let disclose: Vec<&str> = args.disclose.iter().map(String::as_str).collect();
         let holder = args.holder_key.as_deref().map(present::holder_public_key).transpose()?;
         let issued = match format {
@@ -640,12 +617,6 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.enveloped {
-        if format != Format::Jwt {
-            return Err(Failure {
-                en: "--enveloped goes with --jwt (or --format jwt)".into(),
-                fr: "--enveloped va avec --jwt (ou --format jwt)".into(),
-            });
-        }
         let enveloped = Value::Object(issuer.issue_enveloped(credential, at)?);
         outln!("{}", serde_json::to_string_pretty(&enveloped).unwrap_or_default());
         return Ok(ExitCode::SUCCESS);
@@ -669,6 +640,57 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
         serde_json::to_string_pretty(&Value::Object(signed.into_json())).unwrap_or_default()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `issue` options that go only with others, checked before anything
+/// is read or allocated (a status list index, say).
+fn check_issue_options(args: &IssueArgs, format: Format, adding: bool) -> Result<(), Failure> {
+    let usage = |en: &str, fr: &str| {
+        Err(Failure {
+            en: en.into(),
+            fr: fr.into(),
+        })
+    };
+    let selective = matches!(format, Format::SdJwt | Format::SdJwtVc);
+    if !args.mandatory.is_empty()
+        && (args.cryptosuite != Some(Cryptosuite::EcdsaSd2023) || format != Format::Di || adding)
+    {
+        return usage(
+            "--mandatory goes with --cryptosuite ecdsa-sd-2023 (a new Data Integrity proof)",
+            "--mandatory va avec --cryptosuite ecdsa-sd-2023 (une nouvelle preuve Data Integrity)",
+        );
+    }
+    if args.cryptosuite.is_some() && format != Format::Di {
+        return usage(
+            "--cryptosuite goes with a Data Integrity proof (--format di)",
+            "--cryptosuite va avec une preuve Data Integrity (--format di)",
+        );
+    }
+    if format == Format::SdJwtVc && (args.set_issuer || !args.status_lists.is_empty()) {
+        return usage(
+            "an SD-JWT VC gets its iss from the key; --set-issuer and --status-list are for VCDM credentials",
+            "un SD-JWT VC reçoit son iss de la clé ; --set-issuer et --status-list sont pour les attestations VCDM",
+        );
+    }
+    if format != Format::Di && args.proof_id.is_some() {
+        return usage(
+            "--proof-id goes with a Data Integrity proof (--format di)",
+            "--proof-id va avec une preuve Data Integrity (--format di)",
+        );
+    }
+    if !selective && (!args.disclose.is_empty() || args.holder_key.is_some()) {
+        return usage(
+            "--disclose and --holder-key go with --format sd-jwt or sd-jwt-vc",
+            "--disclose et --holder-key vont avec --format sd-jwt ou sd-jwt-vc",
+        );
+    }
+    if args.enveloped && format != Format::Jwt {
+        return usage(
+            "--enveloped goes with --jwt (or --format jwt)",
+            "--enveloped va avec --jwt (ou --format jwt)",
+        );
+    }
+    Ok(())
 }
 
 /// The `*.json` files of `path` when it is a folder, else `path` itself.
