@@ -55,7 +55,7 @@ pub use disclosure::Disclosure;
 pub use issue::{issue, issue_with_salts, IssueOptions};
 pub use present::{present, KeyBinding};
 pub use process::Processed;
-pub(crate) use verify::check_key_binding;
+pub(crate) use verify::check_holder_binding;
 pub use verify::{verify, Verified, VerifyOptions};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{digest, parse, KEY_BINDING_TYP};
+use super::{digest, parse, SdJwt, KEY_BINDING_TYP};
 use crate::crypto::{jwk, PublicKey};
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::jose::{media_is, parse_signed_jwt, time_claim};
@@ -101,27 +101,10 @@ pub fn verify(input: &str, issuer_key: &PublicKey, options: &VerifyOptions) -> R
     sd_jwt.jwt.verify_signature(issuer_key)?;
     let processed = sd_jwt.process(options.limits)?;
     check_validity(&processed.claims, options)?;
-    // The holder key the issuer signed in the clear (a disclosed `cnf` is
-    // refused when the Disclosures are put in place).
-    let holder_key = sd_jwt.jwt.payload.get("cnf");
-    let required = options.require_key_binding || holder_key.is_some();
-    let key_bound = match (sd_jwt.key_binding, required) {
-        (None, false) => false,
-        (None, true) => {
-            return Err(Error::new(
-                ErrorCode::KeyBindingMissing,
-                if holder_key.is_some() {
-                    "the SD-JWT names a holder key (cnf) and no Key Binding JWT follows it"
-                } else {
-                    "the verifier requires a Key Binding JWT and none was presented"
-                },
-            ))
-        }
-        (Some(kb), _) => {
-            check_key_binding(kb, sd_jwt.presented(), holder_key, options)?;
-            true
-        }
-    };
+    let asks = options
+        .require_key_binding
+        .then_some("the verifier requires a Key Binding JWT");
+    let key_bound = check_holder_binding(&sd_jwt, asks, options)?;
     Ok(Verified {
         header: sd_jwt.jwt.header.clone(),
         claims: processed.claims,
@@ -178,6 +161,31 @@ fn holder_key_of(cnf: Option<&Value>) -> Result<PublicKey> {
 
 /// §7.3 step 5: the Key Binding JWT `kb` over `presented`, signed by the
 /// key `cnf` names, with the nonce and audience of `options`.
+/// The holder's proof: the Key Binding JWT, when one is presented, checked
+/// against the holder key the issuer signed in the clear (`cnf`; a
+/// disclosed one is refused when the Disclosures are put in place). One
+/// is required when there is such a key, or when the verifier asks
+/// (`verifier_asks` says why). `Ok(true)` when one was checked.
+pub(crate) fn check_holder_binding(
+    sd_jwt: &SdJwt<'_>,
+    verifier_asks: Option<&str>,
+    options: &VerifyOptions,
+) -> Result<bool> {
+    let holder_key = sd_jwt.jwt.payload.get("cnf");
+    match (sd_jwt.key_binding, holder_key, verifier_asks) {
+        (Some(kb), _, _) => check_key_binding(kb, sd_jwt.presented(), holder_key, options).map(|()| true),
+        (None, Some(_), _) => Err(Error::new(
+            ErrorCode::KeyBindingMissing,
+            "the SD-JWT names a holder key (cnf) and no Key Binding JWT follows it",
+        )),
+        (None, None, Some(why)) => Err(Error::new(
+            ErrorCode::KeyBindingMissing,
+            format!("{why} and none was presented"),
+        )),
+        (None, None, None) => Ok(false),
+    }
+}
+
 pub(crate) fn check_key_binding(kb: &str, presented: &str, cnf: Option<&Value>, options: &VerifyOptions) -> Result<()> {
     // The Key Binding JWT is read before anything is asked of the caller:
     // one that cannot be read says so, whatever the options.

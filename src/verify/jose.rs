@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use super::{with_rest_skipped, Check, CheckName, DocumentKind, Outcome, Report, Securing, Verifier, VerifyOptions};
+use super::{
+    with_rest_skipped, with_rest_skipped_after, Check, CheckName, DocumentKind, Outcome, Report, Securing, Verifier,
+    VerifyOptions,
+};
 use super::{CREDENTIAL_CHECKS, PRESENTATION_CHECKS};
 use crate::did::{DidResolver, ResolvedMethod};
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -85,8 +88,7 @@ impl<R: DidResolver> Verifier<R> {
                 checks.push(Check::passed(CheckName::Parse, format()));
             }
             checks.push(Check::failed(name, &error, format()));
-            checks.extend(names[checks.len()..].iter().map(|n| Check::skipped_after_failure(*n)));
-            Report::new(kind, checks, Vec::new())
+            Report::new(kind, with_rest_skipped_after(checks, names), Vec::new())
         };
         let enveloped = match jose::open_envelope(envelope, media) {
             Ok(enveloped) => enveloped,
@@ -130,9 +132,7 @@ impl<R: DidResolver> Verifier<R> {
         let report = self.verify_jwt(enveloped.data.as_bytes(), options);
         if let Some(unreadable) = report.checks().first().filter(|c| c.outcome == Outcome::Failed) {
             // A token that could not be read says why, whatever kind it claims.
-            let mut checks = vec![unreadable.clone()];
-            checks.extend(names[1..].iter().map(|n| Check::skipped_after_failure(*n)));
-            return Report::new(kind, checks, Vec::new());
+            return Report::new(kind, with_rest_skipped(unreadable.clone(), names), Vec::new());
         }
         if report.kind() != kind {
             let error = Error::new(

@@ -220,8 +220,11 @@ impl<R: DidResolver> Verifier<R> {
         &self.resolver
     }
 
-    /// Verifies a credential or a presentation (told apart by `type`), in
-    /// JSON with Data Integrity proofs or as a compact JWS (`vc+jwt`).
+    /// Verifies a credential or a presentation (told apart by `type`): JSON
+    /// with Data Integrity proofs, an enveloped credential or presentation,
+    /// a compact JWS (`vc+jwt`, `vp+jwt`), an SD-JWT (`vc+sd-jwt`,
+    /// `dc+sd-jwt`; feature `sd-jwt`) or a COSE_Sign1 as bytes or base64
+    /// (`vc+cose`; feature `cose`), each told apart by its content.
     pub fn verify(&self, input: &[u8], options: &VerifyOptions) -> Report {
         #[cfg(feature = "cose")]
         if let Some(bytes) = crate::cose::cose_bytes(input, options.limits) {
@@ -249,7 +252,8 @@ impl<R: DidResolver> Verifier<R> {
         }
     }
 
-    /// Verifies the bytes of a credential (JSON, or a compact `vc+jwt`).
+    /// Verifies the bytes of a credential, in any of the forms
+    /// [`Verifier::verify`] reads.
     pub fn verify_credential(&self, input: &[u8], options: &VerifyOptions) -> Report {
         #[cfg(feature = "cose")]
         if let Some(bytes) = crate::cose::cose_bytes(input, options.limits) {
@@ -327,8 +331,11 @@ impl<R: DidResolver> Verifier<R> {
             Ok(facts) => facts,
             Err(e) => {
                 checks.push(Check::failed(CheckName::DataModel, &e, Vec::new()));
-                checks.extend(CREDENTIAL_CHECKS[2..].iter().map(|n| Check::skipped_after_failure(*n)));
-                return Report::new(DocumentKind::Credential, checks, Vec::new());
+                return Report::new(
+                    DocumentKind::Credential,
+                    with_rest_skipped_after(checks, CREDENTIAL_CHECKS),
+                    Vec::new(),
+                );
             }
         };
         let mut evidence = Vec::new();
@@ -578,8 +585,12 @@ impl IssuedFrom {
 }
 
 fn with_rest_skipped(first: Check, names: &[CheckName]) -> Vec<Check> {
-    let mut checks = vec![first];
-    checks.extend(names[1..].iter().map(|n| Check::skipped_after_failure(*n)));
+    with_rest_skipped_after(vec![first], names)
+}
+
+/// `checks`, the last of which failed, then the rest of `names` skipped.
+pub(super) fn with_rest_skipped_after(mut checks: Vec<Check>, names: &[CheckName]) -> Vec<Check> {
+    checks.extend(names[checks.len()..].iter().map(|n| Check::skipped_after_failure(*n)));
     checks
 }
 

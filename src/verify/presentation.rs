@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    key_binding_check, types_include, Check, CheckName, DocumentKind, Report, Securing, Verifier, VerifyOptions,
-    PRESENTATION_CHECKS,
+    key_binding_check, types_include, with_rest_skipped_after, Check, CheckName, DocumentKind, Report, Securing,
+    Verifier, VerifyOptions, PRESENTATION_CHECKS,
 };
 use crate::credential::Presentation;
 use crate::did::{DidResolver, VerificationRelationship};
@@ -36,12 +36,11 @@ impl<R: DidResolver> Verifier<R> {
             Ok(p) => p,
             Err(e) => {
                 checks.push(Check::failed(CheckName::DataModel, &e, Vec::new()));
-                checks.extend(
-                    PRESENTATION_CHECKS[2..]
-                        .iter()
-                        .map(|n| Check::skipped_after_failure(*n)),
+                return Report::new(
+                    DocumentKind::Presentation,
+                    with_rest_skipped_after(checks, PRESENTATION_CHECKS),
+                    Vec::new(),
                 );
-                return Report::new(DocumentKind::Presentation, checks, Vec::new());
             }
         };
         let mut evidence = vec![(EvidenceKey::Credentials, presentation.credentials().len().to_string())];

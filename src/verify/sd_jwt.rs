@@ -22,7 +22,10 @@ use serde_json::{Map, Value};
 
 use super::jose::{check_iss, check_issued_at, jwt_time_checks};
 use super::CREDENTIAL_CHECKS;
-use super::{with_rest_skipped, Check, CheckName, DocumentKind, Report, Securing, Verifier, VerifyOptions};
+use super::{
+    with_rest_skipped, with_rest_skipped_after, Check, CheckName, DocumentKind, Report, Securing, Verifier,
+    VerifyOptions,
+};
 use crate::did::{DidResolver, ResolvedMethod};
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::sd_jwt::{self, SdJwt};
@@ -210,9 +213,12 @@ impl<R: DidResolver> Verifier<R> {
                 ErrorCode::TypeInvalid,
                 "an EnvelopedVerifiableCredential holds a VCDM credential, not an SD-JWT VC (dc+sd-jwt)",
             );
-            let mut checks = vec![parse_check, Check::failed(CheckName::DataModel, &error, Vec::new())];
-            checks.extend(CREDENTIAL_CHECKS[2..].iter().map(|n| Check::skipped_after_failure(*n)));
-            return Report::new(DocumentKind::Credential, checks, Vec::new());
+            let checks = vec![parse_check, Check::failed(CheckName::DataModel, &error, Vec::new())];
+            return Report::new(
+                DocumentKind::Credential,
+                with_rest_skipped_after(checks, CREDENTIAL_CHECKS),
+                Vec::new(),
+            );
         }
         match secured.profile {
             Profile::Vcdm => self.credential_report(&claims, parse_check, options, Securing::SdJwt(&secured)),
@@ -259,34 +265,21 @@ fn check_sd_jwt(
         // An SD-JWT VC's `exp` and `nbf` are its validity period, checked as such.
         Profile::SdJwtVc => check_issued_at(&jwt.payload, options, evidence)?,
     }
-    let cnf = jwt.payload.get("cnf");
     // A challenge or a domain asks for the holder's proof, as it does of a
     // presentation's; a holder key in the credential always does.
-    let required = cnf.is_some() || options.challenge.is_some() || options.domain.is_some();
-    match secured.sd_jwt.key_binding {
-        None if required => Err(Error::new(
-            ErrorCode::KeyBindingMissing,
-            if cnf.is_some() {
-                "the credential names a holder key (cnf) and no Key Binding JWT follows it"
-            } else {
-                "a challenge or domain was given and no Key Binding JWT carries it"
-            },
-        )),
-        None => Ok(()),
-        Some(kb) => {
-            let mut expected = sd_jwt::VerifyOptions::new(options.time);
-            expected.nonce = options.challenge.clone();
-            expected.audience = options.domain.clone();
-            expected.limits = options.limits;
-            sd_jwt::check_key_binding(kb, secured.sd_jwt.presented(), cnf, &expected)?;
-            evidence.push((EvidenceKey::KeyBinding, sd_jwt::KEY_BINDING_TYP.to_owned()));
-            if let Some(challenge) = &options.challenge {
-                evidence.push((EvidenceKey::Challenge, challenge.clone()));
-            }
-            if let Some(domain) = &options.domain {
-                evidence.push((EvidenceKey::Domain, domain.clone()));
-            }
-            Ok(())
+    let asks = (options.challenge.is_some() || options.domain.is_some()).then_some("a challenge or domain was given");
+    let mut expected = sd_jwt::VerifyOptions::new(options.time);
+    expected.nonce = options.challenge.clone();
+    expected.audience = options.domain.clone();
+    expected.limits = options.limits;
+    if sd_jwt::check_holder_binding(&secured.sd_jwt, asks, &expected)? {
+        evidence.push((EvidenceKey::KeyBinding, sd_jwt::KEY_BINDING_TYP.to_owned()));
+        if let Some(challenge) = &options.challenge {
+            evidence.push((EvidenceKey::Challenge, challenge.clone()));
+        }
+        if let Some(domain) = &options.domain {
+            evidence.push((EvidenceKey::Domain, domain.clone()));
         }
     }
+    Ok(())
 }

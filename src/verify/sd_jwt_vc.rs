@@ -23,7 +23,10 @@
 use serde_json::{Map, Value};
 
 use super::sd_jwt::SecuredSdJwt;
-use super::{key_binding_check, Check, CheckName, DocumentKind, Report, Verifier, VerifyOptions, CREDENTIAL_CHECKS};
+use super::{
+    key_binding_check, with_rest_skipped_after, Check, CheckName, DocumentKind, Report, Verifier, VerifyOptions,
+    CREDENTIAL_CHECKS,
+};
 use crate::credential::Facts;
 use crate::did::{DidResolver, VerificationRelationship};
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -119,7 +122,11 @@ impl<R: DidResolver> Verifier<R> {
             Ok(facts) => facts,
             Err(e) => {
                 checks.push(Check::failed(CheckName::DataModel, &e, Vec::new()));
-                return Report::new(DocumentKind::Credential, with_rest_skipped_after(checks), Vec::new());
+                return Report::new(
+                    DocumentKind::Credential,
+                    with_rest_skipped_after(checks, CREDENTIAL_CHECKS),
+                    Vec::new(),
+                );
             }
         };
         checks.push(Check::passed(
@@ -174,16 +181,6 @@ fn validity(claims: &Map<String, Value>, options: &VerifyOptions) -> Check {
         Ok(()) => Check::passed(CheckName::ValidityPeriod, evidence),
         Err(e) => Check::failed(CheckName::ValidityPeriod, &e, evidence),
     }
-}
-
-/// The checks after a failed `data_model`, skipped.
-fn with_rest_skipped_after(mut checks: Vec<Check>) -> Vec<Check> {
-    checks.extend(
-        CREDENTIAL_CHECKS[checks.len()..]
-            .iter()
-            .map(|n| Check::skipped_after_failure(*n)),
-    );
-    checks
 }
 
 /// A `status` claim is a Token Status List reference, not read yet: fails
