@@ -226,7 +226,8 @@ fn the_credentials_own_properties_cannot_be_hidden() {
 
 /// Hand-made issuer-signed claims with a digest somewhere outside
 /// `credentialSubject`: the holder could leave out a status entry, a type,
-/// a context. Each is refused, whether or not its Disclosure is sent.
+/// a context. Each is refused, with its Disclosure withheld as such a
+/// holder would.
 #[test]
 fn digests_outside_the_subject_are_refused() {
     let key = Ed25519KeyPair::from_seed(&[61; 32]);

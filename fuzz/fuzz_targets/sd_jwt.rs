@@ -1,5 +1,5 @@
 //! SD-JWT parsing, Disclosure processing and verification never panic;
-//! what verifies has each Disclosure where it says it went.
+//! what is processed has each Disclosure where it says it went.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,7 +11,12 @@ use passerelle::Timestamp;
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     if let Ok(parsed) = sd_jwt::parse(text, Limits::default()) {
-        let _ = parsed.process(Limits::default());
+        if let Ok(processed) = parsed.process(Limits::default()) {
+            let claims = serde_json::Value::Object(processed.claims);
+            for pointer in &processed.disclosed {
+                assert!(claims.pointer(pointer).is_some(), "{pointer}");
+            }
+        }
     }
     // The issuer and verifier of RFC 9901 §5.2 (the seed `sd-jwt.txt`).
     let issuer = jwk::public_key(&serde_json::json!({"kty": "EC", "crv": "P-256",
@@ -20,10 +25,5 @@ fuzz_target!(|data: &[u8]| {
     let options = VerifyOptions::new(Timestamp::from_unix_seconds(1_748_537_300))
         .with_nonce("1234567890")
         .with_audience("https://verifier.example.org");
-    if let Ok(verified) = sd_jwt::verify(text, &issuer, &options) {
-        let claims = serde_json::Value::Object(verified.claims);
-        for pointer in &verified.disclosed {
-            assert!(claims.pointer(pointer).is_some(), "{pointer}");
-        }
-    }
+    let _ = sd_jwt::verify(text, &issuer, &options);
 });

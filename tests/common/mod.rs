@@ -78,12 +78,10 @@ pub fn permit(issuer: &str) -> Map<String, Value> {
 
 /// The first failed check of `report` and its code (panics, showing the
 /// report, when none failed).
-#[allow(dead_code)]
 pub fn failure(report: &passerelle::Report) -> (passerelle::verify::CheckName, passerelle::ErrorCode) {
-    let check = report
-        .checks()
-        .iter()
-        .find(|c| c.outcome == passerelle::verify::Outcome::Failed)
-        .unwrap_or_else(|| panic!("no failed check: {}", report.render(passerelle::Lang::En)));
-    (check.name, check.code.unwrap())
+    report
+        .failures()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no failed check: {}", report.render(passerelle::Lang::En)))
 }
