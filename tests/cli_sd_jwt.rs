@@ -6,35 +6,9 @@
 
 mod common;
 
-use common::cli::{passerelle, temp_dir};
+use common::cli::{failed_code, passerelle, run, temp_dir, Files};
 
 const AT: &str = "2026-12-01T10:00:00Z";
-
-fn run(args: &[&str]) -> String {
-    let output = passerelle(args);
-    assert!(
-        output.status.success(),
-        "{args:?}: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-struct Files {
-    dir: std::path::PathBuf,
-}
-
-impl Files {
-    fn path(&self, name: &str) -> String {
-        self.dir.join(name).display().to_string()
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        std::fs::write(self.dir.join(name), text).unwrap();
-        self.path(name)
-    }
-}
 
 /// The issuer's and holder's keys, and the credential issued with both
 /// claims disclosable, in the scratch folder `name`.
@@ -103,16 +77,6 @@ fn verify(path: &str) -> (i32, serde_json::Value) {
     ]);
     let report = serde_json::from_slice(&output.stdout).unwrap();
     (output.status.code().unwrap(), report)
-}
-
-fn failed_code(report: &serde_json::Value) -> &str {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["outcome"] == "failed")
-        .and_then(|c| c["code"].as_str())
-        .unwrap_or("none")
 }
 
 #[test]
