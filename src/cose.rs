@@ -93,12 +93,7 @@ pub fn cose_bytes(input: &[u8], limits: Limits) -> Option<std::borrow::Cow<'_, [
 
 /// Reads a COSE_Sign1 (tagged or not) and checks its headers (not the signature).
 pub fn parse_sign1(input: &[u8], limits: Limits) -> Result<CoseCredential> {
-    if input.len() > limits.max_bytes {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!("{} bytes, limit {}", input.len(), limits.max_bytes),
-        ));
-    }
+    limits.check_len(input.len())?;
     let sign1 = match input.first() {
         Some(0xd2) => CoseSign1::from_tagged_slice(input),
         _ => CoseSign1::from_slice(input),

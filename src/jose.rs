@@ -392,12 +392,7 @@ pub(crate) fn time_claim(claims: &Map<String, Value>, name: &str) -> Result<Opti
 
 /// Parses a compact JWS and checks its header and claims (not the signature).
 pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws<'_>> {
-    if input.len() > limits.max_bytes {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!("{} bytes, limit {}", input.len(), limits.max_bytes),
-        ));
-    }
+    limits.check_len(input.len())?;
     let text = std::str::from_utf8(input.trim_ascii()).map_err(|_| malformed("not ASCII"))?;
     let SignedJwt {
         header,

@@ -27,6 +27,18 @@ impl Limits {
     /// The hard ceiling on `max_depth`: it bounds the reader's recursion,
     /// and that of every later walk over the parsed value.
     pub const DEPTH_CEILING: usize = 100;
+
+    /// `INPUT_TOO_LARGE` when `len` bytes are over [`Limits::max_bytes`]:
+    /// the check every reader makes before reading.
+    pub(crate) fn check_len(&self, len: usize) -> Result<()> {
+        if len > self.max_bytes {
+            return Err(Error::new(
+                ErrorCode::InputTooLarge,
+                format!("{len} bytes, limit {}", self.max_bytes),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for Limits {
@@ -47,12 +59,7 @@ impl Default for Limits {
 /// assert_eq!(err.code().as_str(), "JSON_DUPLICATE_KEY");
 /// ```
 pub fn parse_strict(input: &[u8], limits: Limits) -> Result<Value> {
-    if input.len() > limits.max_bytes {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!("{} bytes, limit {}", input.len(), limits.max_bytes),
-        ));
-    }
+    limits.check_len(input.len())?;
     reader::read(input, limits.max_depth.min(Limits::DEPTH_CEILING))
 }
 

@@ -132,12 +132,7 @@ pub const MAX_DISCLOSURES: usize = 1024;
 /// SD-JWT+KB); at most [`MAX_DISCLOSURES`] Disclosures; `limits` bound the
 /// whole and each JSON part.
 pub fn parse(input: &str, limits: Limits) -> Result<SdJwt<'_>> {
-    if input.len() > limits.max_bytes {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!("{} bytes, limit {}", input.len(), limits.max_bytes),
-        ));
-    }
+    limits.check_len(input.len())?;
     let input = input.trim_ascii();
     let Some(last_tilde) = input.rfind('~') else {
         return Err(malformed("no `~`: an SD-JWT is a JWT followed by `~`"));
