@@ -375,6 +375,27 @@ pub(crate) fn verify_jws_signature(
     key.verify(signing_input, signature)
 }
 
+/// The `kid` header, which names the verification method: a non-empty string.
+pub(crate) fn required_kid(header: &Map<String, Value>) -> Result<String> {
+    match header.get("kid") {
+        Some(Value::String(kid)) if !kid.is_empty() => Ok(kid.clone()),
+        Some(_) => Err(header_invalid("kid must be a non-empty string")),
+        None => Err(header_invalid("kid is required: it names the verification method")),
+    }
+}
+
+/// VC-JOSE-COSE §3.1: the claims are the credential's, never wrapped in a
+/// `vc` or `vp` claim.
+pub(crate) fn refuse_vc_vp_claims(payload: &Map<String, Value>) -> Result<()> {
+    match ["vc", "vp"].into_iter().find(|claim| payload.contains_key(*claim)) {
+        Some(claim) => Err(Error::new(
+            ErrorCode::JoseClaimsInvalid,
+            format!("the JWT claim {claim} must not be present (VC-JOSE-COSE §3.1)"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The NumericDate claim `name` of `claims`, if present.
 pub(crate) fn time_claim(claims: &Map<String, Value>, name: &str) -> Result<Option<Timestamp>> {
     match claims.get(name) {
@@ -416,20 +437,8 @@ pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws<'_>> {
             return Err(header_invalid(format!("cty {cty} does not name the secured content")));
         }
     }
-    let kid = match header.get("kid") {
-        Some(Value::String(kid)) if !kid.is_empty() => kid.clone(),
-        Some(_) => return Err(header_invalid("kid must be a non-empty string")),
-        None => return Err(header_invalid("kid is required: it names the verification method")),
-    };
-
-    for claim in ["vc", "vp"] {
-        if payload.contains_key(claim) {
-            return Err(Error::new(
-                ErrorCode::JoseClaimsInvalid,
-                format!("the JWT claim {claim} must not be present (VC-JOSE-COSE §3.1)"),
-            ));
-        }
-    }
+    let kid = required_kid(&header)?;
+    refuse_vc_vp_claims(&payload)?;
     let media =
         Media::of_payload(media, &payload).ok_or_else(|| header_invalid("typ does not match the payload's type"))?;
     Ok(Jws {

@@ -106,14 +106,7 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
             ))
         }
     };
-    let kid = match sd_jwt.jwt.header.get("kid") {
-        Some(Value::String(kid)) if !kid.is_empty() => kid.clone(),
-        _ => {
-            return Err(header_invalid(
-                "kid is required: it names the verification method".into(),
-            ))
-        }
-    };
+    let kid = crate::jose::required_kid(&sd_jwt.jwt.header)?;
     if profile == Profile::Vcdm {
         if let Some(property) = disclosable_outside_subject(&sd_jwt.jwt.payload) {
             return Err(Error::new(
@@ -126,15 +119,7 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
                 ),
             ));
         }
-        if let Some(claim) = ["vc", "vp"]
-            .iter()
-            .find(|claim| sd_jwt.jwt.payload.contains_key(**claim))
-        {
-            return Err(Error::new(
-                ErrorCode::JoseClaimsInvalid,
-                format!("the JWT claim {claim} must not be present (VC-JOSE-COSE §3.1)"),
-            ));
-        }
+        crate::jose::refuse_vc_vp_claims(&sd_jwt.jwt.payload)?;
     }
     let processed = sd_jwt.process(options.limits)?;
     match profile {
