@@ -1,6 +1,6 @@
 //! Credentials secured with COSE (VC-JOSE-COSE §3.3, RFC 9052): the
 //! credential is the payload of a COSE_Sign1 signed with EdDSA (Ed25519),
-//! ES256 (P-256) or ES384 (P-384).
+//! ES256 (P-256), ES384 (P-384) or ES512 (P-521).
 //!
 //! Everything the verifier acts on is in the protected header or the
 //! payload: `alg`, `kid` (the verification method, a DID URL as UTF-8
@@ -109,9 +109,10 @@ pub fn parse_sign1(input: &[u8], limits: Limits) -> Result<CoseCredential> {
         Some(coset::Algorithm::Assigned(iana::Algorithm::EdDSA)) => JwsAlgorithm::EdDsa,
         Some(coset::Algorithm::Assigned(iana::Algorithm::ES256)) => JwsAlgorithm::Es256,
         Some(coset::Algorithm::Assigned(iana::Algorithm::ES384)) => JwsAlgorithm::Es384,
+        Some(coset::Algorithm::Assigned(iana::Algorithm::ES512)) => JwsAlgorithm::Es512,
         Some(other) => {
             return Err(header_invalid(format!(
-                "alg {other:?} (EdDSA, ES256 and ES384 are accepted)"
+                "alg {other:?} (EdDSA, ES256, ES384 and ES512 are accepted)"
             )))
         }
         None => return Err(header_invalid("alg is missing from the protected header")),
@@ -248,6 +249,7 @@ pub fn sign_sign1(payload: &Map<String, Value>, kid: &str, media: Media, signer:
         JwsAlgorithm::EdDsa => iana::Algorithm::EdDSA,
         JwsAlgorithm::Es256 => iana::Algorithm::ES256,
         JwsAlgorithm::Es384 => iana::Algorithm::ES384,
+        JwsAlgorithm::Es512 => iana::Algorithm::ES512,
     };
     let protected = HeaderBuilder::new()
         .algorithm(alg)

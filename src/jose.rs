@@ -1,6 +1,6 @@
 //! Credentials secured with JOSE (W3C VC-JOSE-COSE §3.1.1): the credential
 //! is the JWS payload of a compact JWS, `typ` `vc+jwt`, signed with EdDSA
-//! (Ed25519), ES256 (ECDSA P-256) or ES384 (ECDSA P-384; both feature `ecdsa`).
+//! (Ed25519), ES256 (ECDSA P-256), ES384 (ECDSA P-384) or ES512 (ECDSA P-521; the ECDSA ones need the feature `ecdsa`).
 //!
 //! The header is checked before anything else (RFC 7515 §5.2, RFC 8725):
 //! `alg` must be one of these and fit the signing key (no `none`, no HMAC,
@@ -26,6 +26,8 @@ pub enum JwsAlgorithm {
     Es256,
     /// `ES384`: ECDSA P-384 with SHA-384 (RFC 7518 §3.4), `r‖s` signatures.
     Es384,
+    /// `ES512`: ECDSA P-521 with SHA-512 (RFC 7518 §3.4), `r‖s` signatures.
+    Es512,
 }
 
 impl JwsAlgorithm {
@@ -35,6 +37,7 @@ impl JwsAlgorithm {
             JwsAlgorithm::EdDsa => "EdDSA",
             JwsAlgorithm::Es256 => "ES256",
             JwsAlgorithm::Es384 => "ES384",
+            JwsAlgorithm::Es512 => "ES512",
         }
     }
 
@@ -44,6 +47,7 @@ impl JwsAlgorithm {
             JwsAlgorithm::EdDsa => KeyAlgorithm::Ed25519,
             JwsAlgorithm::Es256 => KeyAlgorithm::P256,
             JwsAlgorithm::Es384 => KeyAlgorithm::P384,
+            JwsAlgorithm::Es512 => KeyAlgorithm::P521,
         }
     }
 
@@ -53,6 +57,7 @@ impl JwsAlgorithm {
             KeyAlgorithm::Ed25519 => JwsAlgorithm::EdDsa,
             KeyAlgorithm::P256 => JwsAlgorithm::Es256,
             KeyAlgorithm::P384 => JwsAlgorithm::Es384,
+            KeyAlgorithm::P521 => JwsAlgorithm::Es512,
         }
     }
 }
@@ -285,7 +290,7 @@ pub struct SignedJwt<'a> {
 }
 
 /// Parses a compact JWS: three base64url parts, a header whose `alg` is
-/// EdDSA, ES256 or ES384 (never `none` or HMAC), no `crit` and no `b64`,
+/// EdDSA, ES256, ES384 or ES512 (never `none` or HMAC), no `crit` and no `b64`,
 /// and a JSON object payload read within `limits`.
 pub fn parse_signed_jwt(text: &str, limits: Limits) -> Result<SignedJwt<'_>> {
     let mut parts = text.split('.');
@@ -297,11 +302,12 @@ pub fn parse_signed_jwt(text: &str, limits: Limits) -> Result<SignedJwt<'_>> {
         Some("EdDSA") => JwsAlgorithm::EdDsa,
         Some("ES256") => JwsAlgorithm::Es256,
         Some("ES384") => JwsAlgorithm::Es384,
+        Some("ES512") => JwsAlgorithm::Es512,
         Some(other) => {
             let shown: String = other.chars().take(32).collect();
             return Err(Error::new(
                 ErrorCode::JoseAlgorithmUnsupported,
-                format!("alg {} (EdDSA, ES256 and ES384 are accepted)", quoted(&shown)),
+                format!("alg {} (EdDSA, ES256, ES384 and ES512 are accepted)", quoted(&shown)),
             ));
         }
         None => return Err(header_invalid("alg is missing")),
@@ -358,10 +364,7 @@ pub(crate) fn verify_jws_signature(
             format!("alg {} does not fit a {} key", alg.as_str(), key.algorithm()),
         ));
     }
-    let expected = match alg {
-        JwsAlgorithm::EdDsa | JwsAlgorithm::Es256 => 64,
-        JwsAlgorithm::Es384 => 96,
-    };
+    let expected = alg.key_algorithm().signature_len();
     if signature.len() != expected {
         return Err(Error::new(
             ErrorCode::ProofValueInvalid,

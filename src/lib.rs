@@ -40,14 +40,18 @@
 //! | VCDM 2.0 credentials and presentations (VCDM 1.1 read) | yes |
 //! | `eddsa-jcs-2022` Data Integrity proofs (create, verify, proof sets) | yes |
 //! | `ecdsa-jcs-2019` with P-256 (SHA-256) and P-384 (SHA-384) keys (feature `ecdsa`, default) | yes |
-//! | `vc+jwt` credentials and `vp+jwt` presentations (VC-JOSE-COSE, compact JWS, EdDSA, ES256 and ES384), enveloped credentials and presentations: issue, verify (verify: feature `jose`, default) | yes |
+//! | `vc+jwt` credentials and `vp+jwt` presentations (VC-JOSE-COSE, compact JWS, EdDSA, ES256, ES384 and ES512), enveloped credentials and presentations: issue, verify (verify: feature `jose`, default) | yes |
 //! | RDF Dataset Canonicalization RDFC-1.0 over N-Quads (W3C suite) | yes |
 //! | JSON-LD 1.1 to RDF in safe mode, bundled contexts, [`jsonld::ContextLoader`] (feature `rdfc`, default) | yes |
 //! | `eddsa-rdfc-2022` and `ecdsa-rdfc-2019` (feature `rdfc`; ECDSA also `ecdsa`): create, verify | yes |
-//! | `ecdsa-sd-2023`, proof chains, JSON-LD `@reverse`/`@nest`/index maps | no (refused) |
+//! | Proof chains (`previousProof`) with every suite | yes |
+//! | `ecdsa-sd-2023` selective disclosure: base proof, derived proof, verify (feature `ecdsa-sd`, default) | yes |
+//! | SD-JWT (RFC 9901) and `vc+sd-jwt` / `dc+sd-jwt` credentials with Key Binding JWTs (feature `sd-jwt`, default) | yes |
+//! | `vc+cose` credentials (COSE_Sign1; EdDSA, ES256, ES384, ES512; feature `cose`, default) | yes |
+//! | JSON-LD `@reverse`, `@nest`, `@included`, index/id/type maps | no (refused) |
 //! | RFC 8785 JSON canonicalization | yes |
-//! | Ed25519, P-256 and P-384 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
-//! | `did:key`, `did:jwk` (Ed25519, P-256, P-384), `did:web` (offline, or HTTPS with feature `native`) | yes |
+//! | Ed25519, P-256, P-384 and P-521 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
+//! | `did:key`, `did:jwk` (Ed25519, P-256, P-384, P-521), `did:web` (offline, or HTTPS with feature `native`) | yes |
 //! | `did:webvh` v1.0 log verification, create and update (no witnesses) | yes |
 //! | Reports with `en`/`fr` messages and stable codes | yes |
 //! | Strict JSON reading: size/depth limits, duplicate-key refusal, exact numbers | yes |

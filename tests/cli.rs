@@ -88,6 +88,59 @@ fn resigned_by_its_did_key_it_verifies_and_any_subject_change_fails() {
 }
 
 #[test]
+fn a_p521_key_issues_es512_tokens_and_no_data_integrity_proof() {
+    let dir = temp_dir("p521");
+    let key = dir.join("p521.json");
+    let out = passerelle(&["key", "generate", "--type", "p521", "--out", key.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("did:key:z2J9"), "{}", stdout(&out));
+    let unsigned = dir.join("unsigned.json");
+    std::fs::write(
+        &unsigned,
+        r#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+            "issuer": "did:example:replaced", "credentialSubject": {"id": "did:example:holder", "name": "A-1"}}"#,
+    )
+    .unwrap();
+    let at = "2026-11-23T12:00:00Z";
+    for format in ["jwt", "cose"] {
+        let (key, unsigned) = (key.to_str().unwrap(), unsigned.to_str().unwrap());
+        let args = [
+            "issue",
+            "--key",
+            key,
+            "--set-issuer",
+            "--format",
+            format,
+            "--at",
+            at,
+            unsigned,
+        ];
+        let out = passerelle(&args);
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let signed = dir.join(format!("signed.{format}"));
+        std::fs::write(&signed, &out.stdout).unwrap();
+        let out = passerelle(&["verify", "--json", "--at", at, signed.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stdout(&out));
+        assert!(stdout(&out).contains("ES512"), "{}", stdout(&out));
+    }
+    // No Data Integrity suite has P-521: refused with its code, nothing printed.
+    let args = ["issue", "--key", key.to_str().unwrap(), "--set-issuer", "--at", at];
+    let out = passerelle(&[&args[..], &[unsigned.to_str().unwrap()]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("P-521"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_p384_key_issues_ecdsa_rdfc_2019_credentials_that_verify() {
     let dir = temp_dir("p384");
     let key = dir.join("p384.json");

@@ -1,11 +1,11 @@
 //! Credentials secured with COSE (`application/vc+cose`, VC-JOSE-COSE
-//! §3.3): issued with EdDSA, ES256 and ES384, verified from their bytes or
+//! §3.3): issued with EdDSA, ES256, ES384 and ES512, verified from their bytes or
 //! base64 by the same `Verifier` and report; what a verifier must refuse,
 //! refused with a code.
 
 use base64::Engine as _;
 use passerelle::cose::sign_sign1;
-use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, P384KeyPair, Signer};
+use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, P384KeyPair, P521KeyPair, Signer};
 use passerelle::jose::Media;
 use passerelle::verify::CheckName;
 use passerelle::{ErrorCode, Issuer, Report, Timestamp, Verifier, VerifyOptions};
@@ -31,8 +31,21 @@ fn each_algorithm_verifies_from_bytes_and_from_base64() {
     let ed = issued_with(&Issuer::did_key(Ed25519KeyPair::from_seed(&[91; 32])));
     let p256 = issued_with(&Issuer::did_key(P256KeyPair::from_secret_bytes(&[92; 32]).unwrap()));
     let p384 = issued_with(&Issuer::did_key(P384KeyPair::from_secret_bytes(&[93; 48]).unwrap()));
+    let mut scalar = [94; 66];
+    scalar[0] = 1;
+    let p521 = issued_with(&Issuer::did_key(P521KeyPair::from_secret_bytes(&scalar).unwrap()));
+    // P-521 through did:jwk too: the JWK's 66-byte coordinates, leading zeros kept.
+    let p521_key = P521KeyPair::from_secret_bytes(&scalar).unwrap();
+    let jwk_did = passerelle::did::jwk::did_for(&p521_key.public_key());
+    let p521_jwk = issued_with(&Issuer::new(p521_key, format!("{jwk_did}#0")).unwrap());
     let options = VerifyOptions::at(at());
-    for (alg, bytes) in [("EdDSA", &ed), ("ES256", &p256), ("ES384", &p384)] {
+    for (alg, bytes) in [
+        ("EdDSA", &ed),
+        ("ES256", &p256),
+        ("ES384", &p384),
+        ("ES512", &p521),
+        ("ES512", &p521_jwk),
+    ] {
         let report = verify(bytes, &options);
         assert!(report.verified(), "{alg}: {}", report.render(passerelle::Lang::En));
         let proof = report.checks().iter().find(|c| c.name == CheckName::Proof).unwrap();

@@ -159,8 +159,8 @@ fn the_method_test_vector_documents_are_reproduced() {
         let json = json_of(did, &experimental(format));
         assert_eq!(&json["didDocument"], expected, "{did}");
     }
-    // P-256 and P-384 as JsonWebKey2020 (the vectors add a keyAgreement the
-    // algorithm does not derive).
+    // P-256, P-384 and P-521 as JsonWebKey2020 (the vectors add a
+    // keyAgreement the algorithm does not derive).
     let vectors = spec_vectors("nist-curves.json");
     let nist: Vec<_> = vectors
         .as_object()
@@ -168,12 +168,18 @@ fn the_method_test_vector_documents_are_reproduced() {
         .iter()
         .filter(|(did, v)| {
             // A third P-256 one is a P256Key2021, a type the method does not define.
-            (did.starts_with("did:key:zDn") || did.starts_with("did:key:z82"))
+            ["did:key:zDn", "did:key:z82", "did:key:z2J9"]
+                .iter()
+                .any(|prefix| did.starts_with(prefix))
                 && v["didDocument"]["verificationMethod"][0]["type"] == "JsonWebKey2020"
         })
         .collect();
-    assert_eq!(nist.len(), 4);
+    assert_eq!(nist.len(), 6);
     assert_eq!(nist.iter().filter(|(did, _)| did.starts_with("did:key:z82")).count(), 2);
+    assert_eq!(
+        nist.iter().filter(|(did, _)| did.starts_with("did:key:z2J9")).count(),
+        2
+    );
     for (did, vector) in nist {
         let json = json_of(did, &with_format("JsonWebKey2020"));
         if cfg!(feature = "ecdsa") {
@@ -240,6 +246,7 @@ fn invalid_public_key_length() {
         did_key_with(&[0x80, 0x24], &[2; 32]),
         did_key_with(&[0x81, 0x24], &[2; 48]), // P-384 is 49 bytes, compressed
         did_key_with(&[0x81, 0x24], &[2; 33]), // a P-256 length under the P-384 codec
+        did_key_with(&[0x82, 0x24], &[2; 49]), // P-521 is 67 bytes, compressed
         did_key_with(&[0xed, 0x01], &[]),
     ] {
         assert_eq!(
@@ -376,6 +383,17 @@ fn invalid_public_key() {
         assert_eq!(
             error_of(
                 &did_key_with(&[0x81, 0x24], &p384_not_on_curve),
+                &ResolutionOptions::default()
+            ),
+            "invalidPublicKey"
+        );
+        // P-521: an x past the field prime (2^521 - 1) is no point.
+        let mut p521_not_on_curve = [0xffu8; 67];
+        p521_not_on_curve[0] = 0x02;
+        p521_not_on_curve[1] = 0x03;
+        assert_eq!(
+            error_of(
+                &did_key_with(&[0x82, 0x24], &p521_not_on_curve),
                 &ResolutionOptions::default()
             ),
             "invalidPublicKey"

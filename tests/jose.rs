@@ -1,12 +1,12 @@
 //! VC-JOSE-COSE `vc+jwt` interoperability with josekit (an independent
 //! implementation, OpenSSL underneath): tokens we sign verify in josekit,
-//! tokens josekit signs verify in ours, for EdDSA and ES256; and the header
+//! tokens josekit signs verify in ours, for EdDSA, ES256, ES384 and ES512; and the header
 //! and claim checks refuse what RFC 8725 and VC-JOSE-COSE say to refuse.
 
 use josekit::jwk::Jwk;
-use josekit::jws::{EdDSA, JwsHeader, ES256, HS256};
+use josekit::jws::{EdDSA, JwsHeader, JwsSigner, JwsVerifier, ES256, ES384, ES512, HS256};
 use josekit::jwt::{self, JwtPayload};
-use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
+use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, P384KeyPair, P521KeyPair, Signer};
 use passerelle::verify::{CheckName, Outcome};
 use passerelle::{did, ErrorCode, Issuer, Report, Timestamp, Verifier, VerifyOptions};
 use serde_json::{json, Map, Value};
@@ -35,76 +35,96 @@ fn jwk_of(text: &str) -> Jwk {
     Jwk::from_bytes(text.as_bytes()).unwrap()
 }
 
-/// josekit signs `claims` with the private JWK, naming `kid`, typ vc+jwt.
-fn josekit_sign(claims: &Map<String, Value>, kid: &str, private_jwk: &str, es256: bool) -> String {
+/// josekit's signer for `alg` (EdDSA, ES256, ES384 or ES512) with a private JWK.
+fn josekit_signer(alg: &str, jwk: &Jwk) -> Box<dyn JwsSigner> {
+    match alg {
+        "EdDSA" => Box::new(EdDSA.signer_from_jwk(jwk).unwrap()),
+        "ES256" => Box::new(ES256.signer_from_jwk(jwk).unwrap()),
+        "ES384" => Box::new(ES384.signer_from_jwk(jwk).unwrap()),
+        "ES512" => Box::new(ES512.signer_from_jwk(jwk).unwrap()),
+        other => panic!("no josekit signer for {other}"),
+    }
+}
+
+/// josekit's verifier for `alg` with a public JWK.
+fn josekit_verifier(alg: &str, jwk: &Jwk) -> Box<dyn JwsVerifier> {
+    match alg {
+        "EdDSA" => Box::new(EdDSA.verifier_from_jwk(jwk).unwrap()),
+        "ES256" => Box::new(ES256.verifier_from_jwk(jwk).unwrap()),
+        "ES384" => Box::new(ES384.verifier_from_jwk(jwk).unwrap()),
+        "ES512" => Box::new(ES512.verifier_from_jwk(jwk).unwrap()),
+        other => panic!("no josekit verifier for {other}"),
+    }
+}
+
+/// josekit signs `claims` with the private JWK and `alg`, naming `kid`, typ vc+jwt.
+fn josekit_sign(claims: &Map<String, Value>, kid: &str, private_jwk: &str, alg: &str) -> String {
     let mut header = JwsHeader::new();
     header.set_token_type("vc+jwt");
     header.set_key_id(kid);
     let payload = JwtPayload::from_map(claims.clone()).unwrap();
-    let jwk = jwk_of(private_jwk);
-    if es256 {
-        jwt::encode_with_signer(&payload, &header, &ES256.signer_from_jwk(&jwk).unwrap()).unwrap()
-    } else {
-        jwt::encode_with_signer(&payload, &header, &EdDSA.signer_from_jwk(&jwk).unwrap()).unwrap()
-    }
+    jwt::encode_with_signer(&payload, &header, &*josekit_signer(alg, &jwk_of(private_jwk))).unwrap()
+}
+
+/// One key of each type we sign JWTs with, its private JWK and its `alg`.
+fn keys_of_every_alg(byte: u8) -> Vec<(Box<dyn Signer>, String, &'static str)> {
+    let mut p521 = [byte; 66];
+    p521[0] = 1;
+    let ed = Ed25519KeyPair::from_seed(&[byte; 32]);
+    let p256 = P256KeyPair::from_secret_bytes(&[byte; 32]).unwrap();
+    let p384 = P384KeyPair::from_secret_bytes(&[byte; 48]).unwrap();
+    let p521 = P521KeyPair::from_secret_bytes(&p521).unwrap();
+    vec![
+        (
+            ed.to_private_jwk().to_string(),
+            Box::new(ed) as Box<dyn Signer>,
+            "EdDSA",
+        ),
+        (p256.to_private_jwk().to_string(), Box::new(p256), "ES256"),
+        (p384.to_private_jwk().to_string(), Box::new(p384), "ES384"),
+        (p521.to_private_jwk().to_string(), Box::new(p521), "ES512"),
+    ]
+    .into_iter()
+    .map(|(jwk, key, alg)| (key, jwk, alg))
+    .collect()
 }
 
 #[test]
-fn our_eddsa_and_es256_tokens_verify_in_josekit() {
-    let ed = Ed25519KeyPair::from_seed(&[31; 32]);
-    let p256 = P256KeyPair::from_secret_bytes(&[32; 32]).unwrap();
-    for (signer, es256) in [(Box::new(ed) as Box<dyn Signer>, false), (Box::new(p256), true)] {
+fn our_tokens_of_every_alg_verify_in_josekit() {
+    for (signer, _, alg) in keys_of_every_alg(31) {
         let public_jwk = signer.public_key().to_jwk();
         let issuer = Issuer::did_key(signer);
         let token = issuer.issue_jwt(credential(issuer.did()), at()).unwrap();
-        let jwk = jwk_of(&public_jwk.to_string());
-        let (payload, header) = if es256 {
-            jwt::decode_with_verifier(&token, &ES256.verifier_from_jwk(&jwk).unwrap()).unwrap()
-        } else {
-            jwt::decode_with_verifier(&token, &EdDSA.verifier_from_jwk(&jwk).unwrap()).unwrap()
-        };
+        let verifier = josekit_verifier(alg, &jwk_of(&public_jwk.to_string()));
+        let (payload, header) = jwt::decode_with_verifier(&token, &*verifier).unwrap();
+        assert_eq!(header.algorithm(), Some(alg));
         assert_eq!(header.token_type(), Some("vc+jwt"));
         assert_eq!(header.key_id(), Some(issuer.verification_method()));
         assert_eq!(payload.claim("issuer"), Some(&Value::String(issuer.did().to_owned())));
         assert_eq!(payload.claim("iat"), Some(&json!(at().unix_seconds())));
-        assert!(
-            verify(&token).verified(),
-            "{}",
-            verify(&token).render(passerelle::Lang::En)
-        );
+        let report = verify(&token);
+        assert!(report.verified(), "{alg}: {}", report.render(passerelle::Lang::En));
     }
 }
 
 #[test]
-fn josekit_eddsa_and_es256_tokens_verify_in_ours() {
-    let ed = Ed25519KeyPair::from_seed(&[33; 32]);
-    let ed_did = did::key::did_for(&ed.public_key());
-    let token = josekit_sign(
-        &credential(&ed_did),
-        &did::key::verification_method_for(&ed.public_key()),
-        &ed.to_private_jwk(),
-        false,
-    );
-    let report = verify(&token);
-    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
-    let proof = report.check(CheckName::Proof).unwrap();
-    assert!(proof.evidence.iter().any(|(k, v)| k.name() == "alg" && v == "EdDSA"));
-
-    let p256 = P256KeyPair::from_secret_bytes(&[34; 32]).unwrap();
-    let p256_did = did::key::did_for(&p256.public_key());
-    let token = josekit_sign(
-        &credential(&p256_did),
-        &did::key::verification_method_for(&p256.public_key()),
-        &p256.to_private_jwk(),
-        true,
-    );
-    let report = verify(&token);
-    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
-
-    // A relative kid is resolved against the issuer.
-    let relative = format!("#{}", p256.public_key().to_multikey());
-    let token = josekit_sign(&credential(&p256_did), &relative, &p256.to_private_jwk(), true);
-    assert!(verify(&token).verified());
+fn josekit_tokens_of_every_alg_verify_in_ours() {
+    for (key, private_jwk, alg) in keys_of_every_alg(33) {
+        let key_did = did::key::did_for(&key.public_key());
+        let vm = did::key::verification_method_for(&key.public_key());
+        let token = josekit_sign(&credential(&key_did), &vm, &private_jwk, alg);
+        let report = verify(&token);
+        assert!(report.verified(), "{alg}: {}", report.render(passerelle::Lang::En));
+        let proof = report.check(CheckName::Proof).unwrap();
+        assert!(
+            proof.evidence.iter().any(|(k, v)| k.name() == "alg" && v == alg),
+            "{alg}"
+        );
+        // A relative kid is resolved against the issuer.
+        let relative = format!("#{}", key.public_key().to_multikey());
+        let token = josekit_sign(&credential(&key_did), &relative, &private_jwk, alg);
+        assert!(verify(&token).verified(), "{alg} with a relative kid");
+    }
 }
 
 fn failure(report: &Report) -> (CheckName, ErrorCode) {
@@ -134,21 +154,21 @@ fn confusion_tampering_and_foreign_keys_are_refused() {
 
     // ES256 from a P-256 key, but kid names the Ed25519 key: alg does not fit.
     let p256 = P256KeyPair::from_secret_bytes(&[36; 32]).unwrap();
-    let token = josekit_sign(&credential(&ed_did), &ed_vm, &p256.to_private_jwk(), true);
+    let token = josekit_sign(&credential(&ed_did), &ed_vm, &p256.to_private_jwk(), "ES256");
     assert_eq!(
         failure(&verify(&token)),
         (CheckName::Proof, ErrorCode::JoseAlgorithmUnsupported)
     );
 
     // A changed claim: the signature no longer verifies.
-    let good = josekit_sign(&credential(&ed_did), &ed_vm, &ed.to_private_jwk(), false);
+    let good = josekit_sign(&credential(&ed_did), &ed_vm, &ed.to_private_jwk(), "EdDSA");
     let mut tampered_claims = credential(&ed_did);
     tampered_claims["credentialSubject"]["licenceNumber"] = json!("WH-2026-0043");
     let forged = josekit_sign(
         &tampered_claims,
         &ed_vm,
         &Ed25519KeyPair::from_seed(&[1; 32]).to_private_jwk(),
-        false,
+        "EdDSA",
     );
     let parts: Vec<&str> = good.split('.').collect();
     let forged_parts: Vec<&str> = forged.split('.').collect();
@@ -164,7 +184,7 @@ fn confusion_tampering_and_foreign_keys_are_refused() {
         &credential(&ed_did),
         &did::key::verification_method_for(&other.public_key()),
         &other.to_private_jwk(),
-        false,
+        "EdDSA",
     );
     let report = verify(&token);
     assert_eq!(report.check(CheckName::Proof).unwrap().outcome, Outcome::Passed);
@@ -176,21 +196,21 @@ fn confusion_tampering_and_foreign_keys_are_refused() {
     // Claims: vc, an iss that is not the issuer, exp passed.
     let mut with_vc = credential(&ed_did);
     with_vc.insert("vc".into(), json!({}));
-    let token = josekit_sign(&with_vc, &ed_vm, &ed.to_private_jwk(), false);
+    let token = josekit_sign(&with_vc, &ed_vm, &ed.to_private_jwk(), "EdDSA");
     assert_eq!(
         failure(&verify(&token)),
         (CheckName::Parse, ErrorCode::JoseClaimsInvalid)
     );
     let mut with_iss = credential(&ed_did);
     with_iss.insert("iss".into(), json!("did:example:someone-else"));
-    let token = josekit_sign(&with_iss, &ed_vm, &ed.to_private_jwk(), false);
+    let token = josekit_sign(&with_iss, &ed_vm, &ed.to_private_jwk(), "EdDSA");
     assert_eq!(
         failure(&verify(&token)),
         (CheckName::Proof, ErrorCode::JoseClaimsInvalid)
     );
     let mut expired = credential(&ed_did);
     expired.insert("exp".into(), json!(at().unix_seconds() - 1));
-    let token = josekit_sign(&expired, &ed_vm, &ed.to_private_jwk(), false);
+    let token = josekit_sign(&expired, &ed_vm, &ed.to_private_jwk(), "EdDSA");
     assert_eq!(failure(&verify(&token)), (CheckName::Proof, ErrorCode::ProofExpired));
 }
 
@@ -301,4 +321,25 @@ fn a_josekit_signed_vp_jwt_verifies_in_ours() {
     assert!(Verifier::offline()
         .verify_credential(vc.as_bytes(), &options)
         .verified());
+}
+
+#[test]
+fn a_p521_key_signs_jose_but_no_data_integrity_proof() {
+    let mut scalar = [36; 66];
+    scalar[0] = 1;
+    let issuer = Issuer::did_key(P521KeyPair::from_secret_bytes(&scalar).unwrap());
+    // vc-di-ecdsa defines P-256 and P-384 only.
+    let refused = issuer.issue(credential(issuer.did()), at()).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::KeyTypeUnsupported, "{refused}");
+    let token = issuer.issue_jwt(credential(issuer.did()), at()).unwrap();
+    assert!(verify(&token).verified());
+    // Its 132-byte signature cut to 96 (a P-384 length) is refused by length.
+    let (input, signature) = token.rsplit_once('.').unwrap();
+    let bytes = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, signature).unwrap();
+    assert_eq!(bytes.len(), 132);
+    let short = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, &bytes[..96]);
+    assert_eq!(
+        failure(&verify(&format!("{input}.{short}"))),
+        (CheckName::Proof, ErrorCode::ProofValueInvalid)
+    );
 }

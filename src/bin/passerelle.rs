@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, P384KeyPair, Signer};
+use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, P384KeyPair, P521KeyPair, Signer};
 use passerelle::did::{DidDocument, DidResolver};
 use passerelle::inputs::Inputs;
 use passerelle::json::{parse_object, parse_strict, Limits};
@@ -111,7 +111,7 @@ enum KeyCommand {
         /// Write the key file here (mode 0600) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// The key type: ed25519 (eddsa-jcs-2022 proofs), p256 or p384 (ecdsa-jcs-2019).
+        /// The key type: ed25519 (eddsa-jcs-2022 proofs), p256 or p384 (ecdsa-jcs-2019), p521 (ES512 JWT and COSE only).
         #[arg(long = "type", value_enum, default_value = "ed25519")]
         key_type: KeyType,
         /// The verification method to sign as (e.g. did:web:issuer.example#key-1); default: the key's did:key.
@@ -129,6 +129,8 @@ enum KeyType {
     P256,
     /// ECDSA on NIST P-384.
     P384,
+    /// ECDSA on NIST P-521 (JWT and COSE: no Data Integrity suite has it).
+    P521,
 }
 
 #[derive(clap::Args)]
@@ -465,6 +467,10 @@ fn key_generate(
             let key = P384KeyPair::generate()?;
             ("P-384", key.public_key(), key.secret_key_multibase())
         }
+        KeyType::P521 => {
+            let key = P521KeyPair::generate()?;
+            ("P-521", key.public_key(), key.secret_key_multibase())
+        }
     };
     let vm = verification_method.unwrap_or_else(|| did::key::verification_method_for(&public));
     let (did, _) = did::split_did_url(&vm)?;
@@ -527,7 +533,7 @@ fn load_signer(path: &Path) -> Result<(Box<dyn Signer>, String), Failure> {
     let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| io_failure(path, e))?);
     let file = parse_strict(&bytes, Limits::default())?;
     let key_type = file["type"].as_str();
-    if !matches!(key_type, Some("P-256" | "P-384")) {
+    if !matches!(key_type, Some("P-256" | "P-384" | "P-521")) {
         let (key, vm) = load_key(path)?;
         return Ok((Box::new(key), vm));
     }
@@ -537,6 +543,7 @@ fn load_signer(path: &Path) -> Result<(Box<dyn Signer>, String), Failure> {
     })?;
     let key: Box<dyn Signer> = match key_type {
         Some("P-384") => Box::new(P384KeyPair::from_secret_multibase(secret)?),
+        Some("P-521") => Box::new(P521KeyPair::from_secret_multibase(secret)?),
         _ => Box::new(P256KeyPair::from_secret_multibase(secret)?),
     };
     let vm = file["verificationMethod"]

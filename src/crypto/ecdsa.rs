@@ -1,6 +1,8 @@
-//! ECDSA key pairs on NIST P-256 (SHA-256) and P-384 (SHA-384), FIPS 186-5,
-//! for ecdsa-jcs-2019 and ecdsa-rdfc-2019 (vc-di-ecdsa: the curve decides
-//! the hash). One macro writes both curves' types, so they cannot drift.
+//! ECDSA key pairs on NIST P-256 (SHA-256), P-384 (SHA-384) and P-521
+//! (SHA-512), FIPS 186-5: the first two for ecdsa-jcs-2019 and
+//! ecdsa-rdfc-2019 (vc-di-ecdsa: the curve decides the hash), all three for
+//! JOSE and COSE (ES256, ES384, ES512). One macro writes every curve's
+//! types, so they cannot drift.
 
 use zeroize::{Zeroize, Zeroizing};
 
@@ -19,6 +21,7 @@ macro_rules! ecdsa_curve {
         private_jwk: $private_jwk:ident,
         priv_header: $priv_header:expr,
         scalar: $n:literal,
+        top_bits: $top:literal,
         compressed: $cn:literal,
         uncompressed: $un:literal,
         signature: $sn:literal,
@@ -123,10 +126,13 @@ macro_rules! ecdsa_curve {
         impl $Pair {
             /// A new key pair from the system's secure random source.
             pub fn generate() -> Result<Self> {
-                // A random string is a valid scalar but for a tiny chance: draw again.
+                // The first byte keeps the bits the order has (P-521's
+                // top byte holds one); then a random string is a valid
+                // scalar but for a tiny chance: draw again.
                 for _ in 0..8 {
                     let mut secret = Zeroizing::new([0u8; $n]);
                     super::random_bytes(secret.as_mut())?;
+                    secret[0] &= $top;
                     if let Ok(key) = Self::from_secret_bytes(&secret) {
                         return Ok(key);
                     }
@@ -231,6 +237,7 @@ ecdsa_curve! {
     private_jwk: p256_private,
     priv_header: P256_PRIV_HEADER,
     scalar: 32,
+    top_bits: 0xff,
     compressed: 33,
     uncompressed: 65,
     signature: 64,
@@ -249,6 +256,7 @@ ecdsa_curve! {
     private_jwk: p384_private,
     priv_header: P384_PRIV_HEADER,
     scalar: 48,
+    top_bits: 0xff,
     compressed: 49,
     uncompressed: 97,
     signature: 96,
@@ -257,10 +265,31 @@ ecdsa_curve! {
     doc_public: "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ",
 }
 
+ecdsa_curve! {
+    curve: p521,
+    name: "P-521",
+    hash: "SHA-512",
+    public: P521PublicKey,
+    pair: P521KeyPair,
+    variant: P521,
+    private_jwk: p521_private,
+    priv_header: P521_PRIV_HEADER,
+    scalar: 66,
+    top_bits: 0x01,
+    compressed: 67,
+    uncompressed: 133,
+    signature: 132,
+    multikey_prefix: "zJp6",
+    doc_secret: "zJp6tHZzfxsSty8btuVQ2LCNzwpNYHxEFGrkmdRPLnAvK7X3EujWK7HJe2CvsuGp5wdeJFmxfm1feJ4ZUMtYZ8Trkpyvjz",
+    doc_public: "z2J9gaYx93AxCxJAiDWmPVFxnJ7HV55Y7XzSpwARvuXrtMFxdLc6SAsfLQjEa4VHed4mrLVn7BULqKEu4MZiQFYQrJgjDCMX",
+}
+
 /// Multicodec header of a P-256 secret key (varint of 0x1306).
 const P256_PRIV_HEADER: [u8; 2] = [0x86, 0x26];
 /// Multicodec header of a P-384 secret key (varint of 0x1307).
 const P384_PRIV_HEADER: [u8; 2] = [0x87, 0x26];
+/// Multicodec header of a P-521 secret key (varint of 0x1308).
+const P521_PRIV_HEADER: [u8; 2] = [0x88, 0x26];
 
 #[cfg(test)]
 mod tests {
@@ -270,6 +299,7 @@ mod tests {
     const P256_N: &str = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
     const P384_N: &str =
         "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973";
+    const P521_N: &str = "01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409";
 
     #[test]
     fn generated_keys_differ_and_sign_deterministically() {
@@ -325,6 +355,60 @@ mod tests {
             twin[48..].copy_from_slice(&sub(&n, s));
             key.public_key().verify(message, &twin).unwrap();
         }
+    }
+
+    #[test]
+    fn p521_keys_are_drawn_below_the_order_and_sign_132_bytes_low_s() {
+        // A random 66-byte string is almost never below the 521-bit order:
+        // generation keeps the one bit of the first byte the order has.
+        for _ in 0..16 {
+            P521KeyPair::generate().unwrap();
+        }
+        let n = hex(P521_N);
+        let key = P521KeyPair::from_secret_bytes(&[1; 66]).unwrap();
+        assert_eq!(key.public_key().algorithm(), super::super::KeyAlgorithm::P521);
+        for message in [&b"one"[..], b"two", b"three"] {
+            let signature = key.sign(message).unwrap();
+            assert_eq!(signature.len(), 132);
+            assert_eq!(key.sign(message).unwrap(), signature);
+            assert!(signature[66..] <= half(&n)[..], "high s written");
+            let mut twin = signature.clone();
+            twin[66..].copy_from_slice(&sub(&n, &signature[66..]));
+            key.public_key().verify(message, &twin).unwrap();
+            let mut scalar = [2; 66];
+            scalar[0] = 1;
+            let other = P521KeyPair::from_secret_bytes(&scalar).unwrap();
+            let wrong = other.public_key().verify(message, &signature).unwrap_err();
+            assert_eq!(wrong.code(), ErrorCode::ProofSignatureInvalid);
+        }
+        // Secret forms round trip; the secret never shows.
+        assert!(key.secret_key_multibase().starts_with("zJp6"));
+        assert!(key.public_key_multibase().starts_with("z2J9"));
+        let again = P521KeyPair::from_secret_multibase(&key.secret_key_multibase()).unwrap();
+        assert_eq!(again.public_key(), key.public_key());
+        let jwk: serde_json::Value = serde_json::from_str(&key.to_private_jwk()).unwrap();
+        assert_eq!(
+            (jwk["crv"].as_str(), jwk["x"].as_str().map(str::len)),
+            (Some("P-521"), Some(88))
+        );
+        assert_eq!(P521KeyPair::from_jwk(&jwk).unwrap().public_key(), key.public_key());
+        let shown = format!("{key:?}");
+        assert!(!shown.contains(key.secret_key_multibase().as_str()) && !shown.contains(jwk["d"].as_str().unwrap()));
+        // Not a scalar: zero, the order itself, or a P-384 secret's header.
+        assert_eq!(
+            P521KeyPair::from_secret_bytes(&[0; 66]).unwrap_err().code(),
+            ErrorCode::KeyInvalid
+        );
+        let order: [u8; 66] = n.clone().try_into().unwrap();
+        assert_eq!(
+            P521KeyPair::from_secret_bytes(&order).unwrap_err().code(),
+            ErrorCode::KeyInvalid
+        );
+        let p384 = P384KeyPair::from_secret_bytes(&[9; 48]).unwrap().secret_key_multibase();
+        assert_eq!(
+            P521KeyPair::from_secret_multibase(&p384).unwrap_err().code(),
+            ErrorCode::KeyTypeUnsupported
+        );
     }
 
     #[test]

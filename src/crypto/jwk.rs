@@ -1,5 +1,5 @@
-//! JSON Web Key encodings: Ed25519 keys as `OKP` (RFC 8037) and P-256 and
-//! P-384 keys as `EC` (RFC 7518 §6.2).
+//! JSON Web Key encodings: Ed25519 keys as `OKP` (RFC 8037) and P-256,
+//! P-384 and P-521 keys as `EC` (RFC 7518 §6.2).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -21,12 +21,13 @@ fn bytes(jwk: &Value, name: &str) -> Result<Vec<u8>> {
         .map_err(|_| Error::new(ErrorCode::KeyInvalid, format!("JWK {name} is not base64url")))
 }
 
-/// Decodes a public JWK: `OKP`/`Ed25519`, `EC`/`P-256` or `EC`/`P-384`.
+/// Decodes a public JWK: `OKP`/`Ed25519`, `EC`/`P-256`, `EC`/`P-384` or `EC`/`P-521`.
 pub fn public_key(jwk: &Value) -> Result<PublicKey> {
     match (field(jwk, "kty")?, field(jwk, "crv")?) {
         ("OKP", "Ed25519") => PublicKey::ed25519_from_bytes(&bytes(jwk, "x")?),
         ("EC", "P-256") => PublicKey::p256_from_sec1(&ec_point(jwk, "P-256", 32)?),
         ("EC", "P-384") => PublicKey::p384_from_sec1(&ec_point(jwk, "P-384", 48)?),
+        ("EC", "P-521") => PublicKey::p521_from_sec1(&ec_point(jwk, "P-521", 66)?),
         (kty, crv) => Err(Error::new(ErrorCode::KeyTypeUnsupported, format!("JWK {kty}/{crv}"))),
     }
 }
@@ -70,6 +71,11 @@ pub(super) fn p256_private(jwk: &Value) -> Result<Zeroizing<[u8; 32]>> {
 #[cfg(feature = "ecdsa")]
 pub(super) fn p384_private(jwk: &Value) -> Result<Zeroizing<[u8; 48]>> {
     ec_private(jwk, "P-384")
+}
+
+#[cfg(feature = "ecdsa")]
+pub(super) fn p521_private(jwk: &Value) -> Result<Zeroizing<[u8; 66]>> {
+    ec_private(jwk, "P-521")
 }
 
 pub(super) fn ed25519_private(jwk: &Value) -> Result<Zeroizing<[u8; 32]>> {
@@ -116,27 +122,24 @@ impl PublicKey {
                 "x": URL_SAFE_NO_PAD.encode(key.as_bytes()),
             }),
             #[cfg(feature = "ecdsa")]
-            PublicKey::P256(key) => {
-                let (x, y) = key.coordinates();
-                json!({
-                    "kty": "EC",
-                    "crv": "P-256",
-                    "x": URL_SAFE_NO_PAD.encode(x),
-                    "y": URL_SAFE_NO_PAD.encode(y),
-                })
-            }
+            PublicKey::P256(key) => ec_jwk("P-256", key.coordinates()),
             #[cfg(feature = "ecdsa")]
-            PublicKey::P384(key) => {
-                let (x, y) = key.coordinates();
-                json!({
-                    "kty": "EC",
-                    "crv": "P-384",
-                    "x": URL_SAFE_NO_PAD.encode(x),
-                    "y": URL_SAFE_NO_PAD.encode(y),
-                })
-            }
+            PublicKey::P384(key) => ec_jwk("P-384", key.coordinates()),
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P521(key) => ec_jwk("P-521", key.coordinates()),
         }
     }
+}
+
+/// An EC public JWK from the curve's name and the point's coordinates.
+#[cfg(feature = "ecdsa")]
+fn ec_jwk<const N: usize>(crv: &str, (x, y): ([u8; N], [u8; N])) -> Value {
+    json!({
+        "kty": "EC",
+        "crv": crv,
+        "x": URL_SAFE_NO_PAD.encode(x),
+        "y": URL_SAFE_NO_PAD.encode(y),
+    })
 }
 
 #[cfg(test)]
@@ -145,8 +148,8 @@ mod tests {
 
     #[test]
     fn refuses_other_key_types_and_bad_points() {
-        let p521 = json!({"kty": "EC", "crv": "P-521", "x": "AA", "y": "AA"});
-        assert_eq!(public_key(&p521).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+        let x448 = json!({"kty": "OKP", "crv": "Ed448", "x": "AA"});
+        assert_eq!(public_key(&x448).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
         let secp256k1 = json!({"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA"});
         assert_eq!(
             public_key(&secp256k1).unwrap_err().code(),

@@ -10,7 +10,7 @@ pub mod jwk;
 pub mod multibase;
 
 #[cfg(feature = "ecdsa")]
-pub use ecdsa::{P256KeyPair, P256PublicKey, P384KeyPair, P384PublicKey};
+pub use ecdsa::{P256KeyPair, P256PublicKey, P384KeyPair, P384PublicKey, P521KeyPair, P521PublicKey};
 pub use ed25519::Ed25519KeyPair;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -23,6 +23,8 @@ pub(crate) const ED25519_PRIV_HEADER: [u8; 2] = [0x80, 0x26];
 pub(crate) const P256_PUB_HEADER: [u8; 2] = [0x80, 0x24];
 /// Multicodec header of a compressed P-384 public key (varint of 0x1201).
 pub(crate) const P384_PUB_HEADER: [u8; 2] = [0x81, 0x24];
+/// Multicodec header of a compressed P-521 public key (varint of 0x1202).
+pub(crate) const P521_PUB_HEADER: [u8; 2] = [0x82, 0x24];
 
 /// The signature algorithms passerelle can verify.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -34,16 +36,34 @@ pub enum KeyAlgorithm {
     P256,
     /// ECDSA on NIST P-384 with SHA-384 (FIPS 186-5), `r‖s` signatures.
     P384,
+    /// ECDSA on NIST P-521 with SHA-512 (FIPS 186-5), `r‖s` signatures:
+    /// JOSE and COSE only (`ES512`), the Data Integrity suites define no
+    /// P-521 form.
+    P521,
 }
 
 impl std::fmt::Display for KeyAlgorithm {
-    /// The algorithm's usual name (`Ed25519`, `P-256`, `P-384`), for messages.
+    /// The algorithm's usual name (`Ed25519`, `P-256`, `P-384`, `P-521`), for messages.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             KeyAlgorithm::Ed25519 => "Ed25519",
             KeyAlgorithm::P256 => "P-256",
             KeyAlgorithm::P384 => "P-384",
+            KeyAlgorithm::P521 => "P-521",
         })
+    }
+}
+
+impl KeyAlgorithm {
+    /// The length of this key type's signatures: 64 bytes for Ed25519 and
+    /// P-256, `r‖s` of the curve's scalar size for the others (96 for
+    /// P-384, 132 for P-521).
+    pub(crate) fn signature_len(self) -> usize {
+        match self {
+            KeyAlgorithm::Ed25519 | KeyAlgorithm::P256 => 64,
+            KeyAlgorithm::P384 => 96,
+            KeyAlgorithm::P521 => 132,
+        }
     }
 }
 
@@ -59,6 +79,9 @@ pub enum PublicKey {
     /// A P-384 public key (a curve point other than the identity).
     #[cfg(feature = "ecdsa")]
     P384(P384PublicKey),
+    /// A P-521 public key (a curve point other than the identity).
+    #[cfg(feature = "ecdsa")]
+    P521(P521PublicKey),
 }
 
 impl std::fmt::Debug for PublicKey {
@@ -113,8 +136,24 @@ impl PublicKey {
         }
     }
 
+    /// A P-521 public key from its SEC1 encoding (compressed, 67 bytes, or
+    /// uncompressed, 133 bytes); the point must be on the curve.
+    /// `KEY_TYPE_UNSUPPORTED` in a build without the `ecdsa` feature.
+    pub fn p521_from_sec1(bytes: &[u8]) -> Result<Self> {
+        #[cfg(feature = "ecdsa")]
+        return P521PublicKey::from_sec1(bytes).map(PublicKey::P521);
+        #[cfg(not(feature = "ecdsa"))]
+        {
+            let _ = bytes;
+            Err(Error::new(
+                ErrorCode::KeyTypeUnsupported,
+                "P-521 keys need passerelle's `ecdsa` feature, which this build leaves out",
+            ))
+        }
+    }
+
     /// Decodes a Multikey `publicKeyMultibase` value (`z6Mk…` for Ed25519,
-    /// `zDn…` for P-256, `z82…` for P-384).
+    /// `zDn…` for P-256, `z82…` for P-384, `z2J9…` for P-521).
     ///
     /// ```
     /// use passerelle::crypto::PublicKey;
@@ -132,13 +171,16 @@ impl PublicKey {
             Some((header, key)) if *header == ED25519_PUB_HEADER => PublicKey::ed25519_from_bytes(key),
             Some((header, key)) if *header == P256_PUB_HEADER && key.len() == 33 => PublicKey::p256_from_sec1(key),
             Some((header, key)) if *header == P384_PUB_HEADER && key.len() == 49 => PublicKey::p384_from_sec1(key),
-            Some((header, key)) if *header == P256_PUB_HEADER || *header == P384_PUB_HEADER => Err(Error::new(
-                ErrorCode::KeyInvalid,
-                format!(
-                    "a compressed ECDSA Multikey has 33 (P-256) or 49 (P-384) bytes, not {}",
-                    key.len()
-                ),
-            )),
+            Some((header, key)) if *header == P521_PUB_HEADER && key.len() == 67 => PublicKey::p521_from_sec1(key),
+            Some((header, key)) if [P256_PUB_HEADER, P384_PUB_HEADER, P521_PUB_HEADER].contains(header) => {
+                Err(Error::new(
+                    ErrorCode::KeyInvalid,
+                    format!(
+                        "a compressed ECDSA Multikey has 33 (P-256), 49 (P-384) or 67 (P-521) bytes, not {}",
+                        key.len()
+                    ),
+                ))
+            }
             _ => Err(Error::new(ErrorCode::KeyTypeUnsupported, "unknown Multikey header")),
         }
     }
@@ -156,6 +198,8 @@ impl PublicKey {
             PublicKey::P256(_) => P256_PUB_HEADER,
             #[cfg(feature = "ecdsa")]
             PublicKey::P384(_) => P384_PUB_HEADER,
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P521(_) => P521_PUB_HEADER,
         };
         [header.as_slice(), self.as_bytes()].concat()
     }
@@ -167,7 +211,7 @@ impl PublicKey {
         match self {
             PublicKey::Ed25519(key) => Some(key.to_montgomery().to_bytes()),
             #[cfg(feature = "ecdsa")]
-            PublicKey::P256(_) | PublicKey::P384(_) => None,
+            PublicKey::P256(_) | PublicKey::P384(_) | PublicKey::P521(_) => None,
         }
     }
 
@@ -179,10 +223,12 @@ impl PublicKey {
             PublicKey::P256(_) => KeyAlgorithm::P256,
             #[cfg(feature = "ecdsa")]
             PublicKey::P384(_) => KeyAlgorithm::P384,
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P521(_) => KeyAlgorithm::P521,
         }
     }
 
-    /// The raw public key bytes (for P-256 and P-384, the compressed SEC1 form).
+    /// The raw public key bytes (for the ECDSA curves, the compressed SEC1 form).
     pub fn as_bytes(&self) -> &[u8] {
         match self {
             PublicKey::Ed25519(key) => key.as_bytes(),
@@ -190,6 +236,8 @@ impl PublicKey {
             PublicKey::P256(key) => key.compressed(),
             #[cfg(feature = "ecdsa")]
             PublicKey::P384(key) => key.compressed(),
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P521(key) => key.compressed(),
         }
     }
 
@@ -211,6 +259,8 @@ impl PublicKey {
             PublicKey::P256(key) => key.verify(message, signature),
             #[cfg(feature = "ecdsa")]
             PublicKey::P384(key) => key.verify(message, signature),
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P521(key) => key.verify(message, signature),
         }
     }
 }
@@ -230,7 +280,8 @@ pub trait Signer {
 
     /// Signs `message` and returns the raw signature bytes (64 for Ed25519;
     /// `r‖s`, 64 bytes, for P-256, which hashes `message` with SHA-256;
-    /// `r‖s`, 96 bytes, for P-384, which hashes it with SHA-384).
+    /// `r‖s`, 96 bytes, for P-384, which hashes it with SHA-384; `r‖s`,
+    /// 132 bytes, for P-521, which hashes it with SHA-512).
     /// A remote signer that fails returns an error with code `SIGNING_FAILED`.
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>>;
 }

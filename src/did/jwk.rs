@@ -149,14 +149,17 @@ mod tests {
             public_key(&encode(enc)).unwrap_err().code(),
             ErrorCode::KeyTypeUnsupported
         );
-        // The spec's P-256 example decodes; a P-521 key is not supported.
+        // The spec's P-256 example decodes; a secp256k1 key is not supported.
         let p256 = "did:jwk:eyJjcnYiOiJQLTI1NiIsImt0eSI6IkVDIiwieCI6ImFjYklRaXVNczNpOF91c3pFakoydHBUdFJNNEVVM3l6OTFQSDZDZEgyVjAiLCJ5IjoiX0tjeUxqOXZXTXB0bm1LdG00NkdxRHo4d2Y3NEk1TEtncmwyR3pIM25TRSJ9";
         #[cfg(feature = "ecdsa")]
         assert_eq!(public_key(p256).unwrap().algorithm(), crate::crypto::KeyAlgorithm::P256);
         #[cfg(not(feature = "ecdsa"))]
         assert_eq!(public_key(p256).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+        let k1 = encode(serde_json::json!({"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA"}));
+        assert_eq!(public_key(&k1).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+        // P-521 coordinates are 66 bytes each.
         let p521 = encode(serde_json::json!({"kty": "EC", "crv": "P-521", "x": "AA", "y": "AA"}));
-        assert_eq!(public_key(&p521).unwrap_err().code(), ErrorCode::KeyTypeUnsupported);
+        assert_eq!(public_key(&p521).unwrap_err().code(), ErrorCode::KeyInvalid);
         for bad in ["did:jwk:", "did:jwk:!!", "did:jwk:bm90IGpzb24", "did:jwk:WzFd"] {
             assert_eq!(public_key(bad).unwrap_err().code(), ErrorCode::DidInvalid, "{bad}");
         }

@@ -65,8 +65,9 @@ pub fn public_key(did: &str) -> Result<PublicKey> {
 
 /// The multibase value of a `did:key`, after checking the DID's form and
 /// that it encodes an Ed25519 public key (header 0xed01, 32 bytes), a
-/// compressed P-256 one (header 0x8024, 33 bytes) or a compressed P-384
-/// one (header 0x8124, 49 bytes).
+/// compressed P-256 one (header 0x8024, 33 bytes), a compressed P-384
+/// one (header 0x8124, 49 bytes) or a compressed P-521 one (header 0x8224,
+/// 67 bytes).
 fn checked_multibase(did: &str) -> Result<&str> {
     let invalid = |why: &str| Error::new(ErrorCode::DidInvalid, format!("did:key: {why}"));
     let mut parts = did.split(':');
@@ -96,9 +97,13 @@ fn checked_multibase(did: &str) -> Result<&str> {
             [0x02 | 0x03, rest @ ..] if rest.len() == 48 => Ok(multibase),
             _ => Err(invalid("a P-384 key is compressed SEC1, 49 bytes")),
         },
+        Some((header, key)) if *header == crate::crypto::P521_PUB_HEADER => match key {
+            [0x02 | 0x03, rest @ ..] if rest.len() == 66 => Ok(multibase),
+            _ => Err(invalid("a P-521 key is compressed SEC1, 67 bytes")),
+        },
         _ => Err(Error::new(
             ErrorCode::KeyTypeUnsupported,
-            "did:key: only Ed25519, P-256 and P-384 keys are supported",
+            "did:key: only Ed25519, P-256, P-384 and P-521 keys are supported",
         )),
     }
 }

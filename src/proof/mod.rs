@@ -68,11 +68,13 @@ impl Cryptosuite {
     ];
 
     /// The JCS suite for signing with a key of type `algorithm` (what an
-    /// [`Issuer`](crate::Issuer) uses unless told otherwise).
+    /// [`Issuer`](crate::Issuer) uses unless told otherwise). P-521 has no
+    /// Data Integrity suite: its ecdsa-jcs-2019 proofs are refused
+    /// (`KEY_TYPE_UNSUPPORTED`) when signed, and it signs JOSE and COSE.
     pub fn for_key(algorithm: KeyAlgorithm) -> Self {
         match algorithm {
             KeyAlgorithm::Ed25519 => Cryptosuite::EddsaJcs2022,
-            KeyAlgorithm::P256 | KeyAlgorithm::P384 => Cryptosuite::EcdsaJcs2019,
+            KeyAlgorithm::P256 | KeyAlgorithm::P384 | KeyAlgorithm::P521 => Cryptosuite::EcdsaJcs2019,
         }
     }
 

@@ -24,16 +24,6 @@ pub(crate) type Contexts<'a> = Option<&'a crate::jsonld::JsonLd>;
 #[cfg(not(feature = "rdfc"))]
 pub(crate) type Contexts<'a> = Option<&'a std::convert::Infallible>;
 
-/// The hash for a key (vc-di-ecdsa §3.2.4, §3.3.4, and §3.2's RDFC-1.0
-/// parameter): SHA-384 for a P-384 key, SHA-256 for P-256 (and for
-/// Ed25519, vc-di-eddsa §3.x.4).
-pub(crate) fn hash_for_key(key: KeyAlgorithm) -> HashAlgorithm {
-    match key {
-        KeyAlgorithm::Ed25519 | KeyAlgorithm::P256 => HashAlgorithm::Sha256,
-        KeyAlgorithm::P384 => HashAlgorithm::Sha384,
-    }
-}
-
 /// SHA-384 is only linked with the `ecdsa` feature (P-384 keys need it):
 /// the small verifier module leaves it out, and refuses rather than guess.
 fn digest(hash: HashAlgorithm, bytes: &[u8]) -> Result<Vec<u8>> {
@@ -46,15 +36,6 @@ fn digest(hash: HashAlgorithm, bytes: &[u8]) -> Result<Vec<u8>> {
             ErrorCode::KeyTypeUnsupported,
             "SHA-384 (P-384) needs the `ecdsa` feature",
         )),
-    }
-}
-
-/// The length of a signature by a key of type `key`: 64 bytes for Ed25519
-/// and P-256 (`r‖s`), 96 for P-384 (`r‖s`).
-fn signature_len(key: KeyAlgorithm) -> usize {
-    match key {
-        KeyAlgorithm::Ed25519 | KeyAlgorithm::P256 => 64,
-        KeyAlgorithm::P384 => 96,
     }
 }
 
@@ -220,16 +201,19 @@ fn as_slice(value: Option<&Value>) -> &[Value] {
     }
 }
 
-/// The suite's key types: Ed25519 for the eddsa suites, P-256 or P-384
-/// for the ecdsa ones.
-pub(super) fn require_key_for(suite: Cryptosuite, key: &PublicKey) -> Result<()> {
-    if suite.accepts_key(key.algorithm()) {
-        return Ok(());
+/// The suite's key types — Ed25519 for the eddsa suites, P-256 or P-384
+/// for the ecdsa ones — and the hash the key gives (vc-di-ecdsa §3.2.4,
+/// §3.3.4, and §3.2's RDFC-1.0 parameter): SHA-384 for a P-384 key,
+/// SHA-256 for P-256 (and for Ed25519, vc-di-eddsa §3.x.4).
+pub(super) fn require_key_for(suite: Cryptosuite, key: &PublicKey) -> Result<HashAlgorithm> {
+    match key.algorithm() {
+        algorithm if !suite.accepts_key(algorithm) => Err(Error::new(
+            ErrorCode::KeyTypeUnsupported,
+            format!("{suite} needs {} key, not {algorithm}", suite.key_names()),
+        )),
+        KeyAlgorithm::P384 => Ok(HashAlgorithm::Sha384),
+        _ => Ok(HashAlgorithm::Sha256),
     }
-    Err(Error::new(
-        ErrorCode::KeyTypeUnsupported,
-        format!("{suite} needs {} key, not {}", suite.key_names(), key.algorithm()),
-    ))
 }
 
 /// §3.3.1 steps 3–6: the signature over `unsecured` (whose own `proof`, if
@@ -249,9 +233,8 @@ pub(crate) fn sign(
             "an ecdsa-sd-2023 proof is added with proof::ecdsa_sd::add_base_proof",
         ));
     }
-    let key = signer.public_key().algorithm();
-    require_key_for(suite, &signer.public_key())?;
-    let data = hash_data(suite, unsecured, None, proof, previous, contexts, hash_for_key(key))?;
+    let hash = require_key_for(suite, &signer.public_key())?;
+    let data = hash_data(suite, unsecured, None, proof, previous, contexts, hash)?;
     signer.sign(&data)
 }
 
@@ -271,10 +254,10 @@ pub(crate) fn verify(
     if suite == Cryptosuite::EcdsaSd2023 {
         return verify_derived(secured, proof, previous, proof_value, key, contexts).map(|_| ());
     }
-    require_key_for(suite, key)?;
+    let hash = require_key_for(suite, key)?;
     check_proof_context(secured, proof)?;
     let context = proof.get("@context");
-    let expected = signature_len(key.algorithm());
+    let expected = key.algorithm().signature_len();
     if proof_value.len() != expected {
         return Err(Error::new(
             ErrorCode::ProofValueInvalid,
@@ -285,7 +268,6 @@ pub(crate) fn verify(
             ),
         ));
     }
-    let hash = hash_for_key(key.algorithm());
     let data = hash_data(suite, secured, context, proof, previous, contexts, hash)?;
     key.verify(&data, proof_value)
 }
@@ -381,9 +363,24 @@ mod tests {
     #[test]
     #[cfg(feature = "ecdsa")]
     fn the_curve_decides_the_hash_and_the_signature_length() {
-        assert_eq!(hash_for_key(KeyAlgorithm::P256), HashAlgorithm::Sha256);
-        assert_eq!(hash_for_key(KeyAlgorithm::P384), HashAlgorithm::Sha384);
-        assert_eq!(hash_for_key(KeyAlgorithm::Ed25519), HashAlgorithm::Sha256);
+        use crate::crypto::{Ed25519KeyPair, P256KeyPair, P384KeyPair, P521KeyPair, Signer};
+        let hash = |suite, key: &dyn Signer| require_key_for(suite, &key.public_key()).map_err(|e| e.code());
+        let p256 = P256KeyPair::from_secret_bytes(&[5; 32]).unwrap();
+        let p384 = P384KeyPair::from_secret_bytes(&[5; 48]).unwrap();
+        let p521 = P521KeyPair::from_secret_bytes(&[1; 66]).unwrap();
+        let ed = Ed25519KeyPair::from_seed(&[5; 32]);
+        assert_eq!(hash(Cryptosuite::EcdsaJcs2019, &p256), Ok(HashAlgorithm::Sha256));
+        assert_eq!(hash(Cryptosuite::EcdsaRdfc2019, &p384), Ok(HashAlgorithm::Sha384));
+        assert_eq!(hash(Cryptosuite::EddsaJcs2022, &ed), Ok(HashAlgorithm::Sha256));
+        // vc-di-ecdsa defines no P-521 form, nor the eddsa suites an ECDSA one.
+        assert_eq!(
+            hash(Cryptosuite::EcdsaJcs2019, &p521),
+            Err(ErrorCode::KeyTypeUnsupported)
+        );
+        assert_eq!(
+            hash(Cryptosuite::EddsaJcs2022, &p256),
+            Err(ErrorCode::KeyTypeUnsupported)
+        );
         let doc = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential"});
         let proof = json!({"type": "DataIntegrityProof", "cryptosuite": "ecdsa-jcs-2019"});
         let (doc, proof) = (doc.as_object().unwrap(), proof.as_object().unwrap());
@@ -392,7 +389,7 @@ mod tests {
         let long = hash_data(suite, doc, None, proof, &[], None, HashAlgorithm::Sha384).unwrap();
         assert_eq!((short.len(), long.len()), (64, 96));
         assert_eq!(
-            (signature_len(KeyAlgorithm::P256), signature_len(KeyAlgorithm::P384)),
+            (KeyAlgorithm::P256.signature_len(), KeyAlgorithm::P384.signature_len()),
             (64, 96)
         );
     }

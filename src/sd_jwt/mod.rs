@@ -20,7 +20,7 @@
 //!   own code (`SD_JWT_…`, `KEY_BINDING_…`).
 //!
 //! Digests are SHA-256 (`_sd_alg` `sha-256`); another `_sd_alg` is
-//! refused. JWTs are signed with EdDSA, ES256 or ES384, never `none`.
+//! refused. JWTs are signed with EdDSA, ES256, ES384 or ES512, never `none`.
 //!
 //! ```
 //! use passerelle::crypto::{Ed25519KeyPair, Signer};

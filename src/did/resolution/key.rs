@@ -29,6 +29,8 @@ pub(super) enum KeyKind {
     P256,
     /// NIST P-384, compressed SEC1 (multicodec `p384-pub`, 0x1201).
     P384,
+    /// NIST P-521, compressed SEC1 (multicodec `p521-pub`, 0x1202).
+    P521,
 }
 
 /// A multicodec public key type of the did:key method's table.
@@ -67,6 +69,14 @@ const CODECS: &[Codec] = &[
         name: "P-384",
         length: 49,
         kind: Some(KeyKind::P384),
+    },
+    // The method's table leaves the length open ("?? bytes"); compressed
+    // SEC1, as for the other curves, is 67.
+    Codec {
+        code: 0x1202,
+        name: "P-521",
+        length: 67,
+        kind: Some(KeyKind::P521),
     },
     Codec {
         code: 0xe7,
@@ -201,10 +211,11 @@ fn check_point(kind: KeyKind, raw: &[u8]) -> Result<()> {
     let invalid = |e: Error| Error::new(ErrorCode::KeyInvalid, format!("did:key: {}", e.detail()));
     match kind {
         KeyKind::Ed25519 => PublicKey::ed25519_from_bytes(raw).map(drop).map_err(invalid),
-        KeyKind::P256 | KeyKind::P384 => {
+        KeyKind::P256 | KeyKind::P384 | KeyKind::P521 => {
             let decoded = match kind {
                 KeyKind::P256 => PublicKey::p256_from_sec1(raw),
-                _ => PublicKey::p384_from_sec1(raw),
+                KeyKind::P384 => PublicKey::p384_from_sec1(raw),
+                _ => PublicKey::p521_from_sec1(raw),
             };
             // A curve this build leaves out stays KEY_TYPE_UNSUPPORTED: the key may be fine.
             decoded.map(drop).map_err(|e| match e.code() {
@@ -217,7 +228,7 @@ fn check_point(kind: KeyKind, raw: &[u8]) -> Result<()> {
 }
 
 /// The key's JWK (Encode JWK Algorithm): OKP for Ed25519 and X25519
-/// (RFC 8037), EC with both coordinates for P-256 and P-384 (RFC 7518).
+/// (RFC 8037), EC with both coordinates for P-256, P-384 and P-521 (RFC 7518).
 fn jwk(kind: KeyKind, raw: &[u8]) -> Result<Value> {
     // X25519 is no signing key, so `PublicKey` has no JWK for it.
     let okp = |crv: &str| {
@@ -232,6 +243,7 @@ fn jwk(kind: KeyKind, raw: &[u8]) -> Result<Value> {
         KeyKind::X25519 => Ok(okp("X25519")),
         KeyKind::P256 => Ok(PublicKey::p256_from_sec1(raw)?.to_jwk()),
         KeyKind::P384 => Ok(PublicKey::p384_from_sec1(raw)?.to_jwk()),
+        KeyKind::P521 => Ok(PublicKey::p521_from_sec1(raw)?.to_jwk()),
     }
 }
 

@@ -1,10 +1,10 @@
-//! `vc+jwt` cases (VC-JOSE-COSE): compact JWS credentials signed with EdDSA
-//! and ES256, and the header, claim and key checks a verifier must make.
+//! `vc+jwt` cases (VC-JOSE-COSE): compact JWS credentials signed with EdDSA,
+//! ES256 and ES512, and the header, claim and key checks a verifier must make.
 //! Input files are `cases/<id>.jwt`, holding the compact token.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
+use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, P521KeyPair, Signer};
 use passerelle::did;
 use passerelle::jose::{envelope, sign_compact, Media};
 use passerelle::Issuer;
@@ -58,6 +58,30 @@ pub(crate) fn jose_cases(v: &mut Vectors) {
         "A vc+jwt credential signed with ES256 (P-256) by its did:key issuer.",
         es256.into_bytes(),
         VERIFIED,
+    );
+    let mut scalar = [0x35; 66];
+    scalar[0] = 1;
+    let p521 = P521KeyPair::from_secret_bytes(&scalar).expect("a fixed valid scalar");
+    let p521_did = did::key::did_for(&p521.public_key());
+    let p521_kid = did::key::verification_method_for(&p521.public_key());
+    let es512 = sign_compact(&claims(&p521_did), &p521_kid, Media::Credential, &p521).expect("fixture");
+    jwt(
+        v,
+        "jwt-valid-es512",
+        "A vc+jwt credential signed with ES512 (P-521, a 132-byte r‖s signature) by its did:key issuer (z2J9…).",
+        es512.into_bytes(),
+        VERIFIED,
+    );
+    jwt(
+        v,
+        "jwt-es512-by-p256-key",
+        "alg ES512, signed by a P-256 key whose did:key the kid names: alg must fit the key's curve.",
+        token(
+            json!({"alg": "ES512", "kid": p_kid, "typ": "vc+jwt"}),
+            &claims(&p_did),
+            Some(&p256),
+        ),
+        fails(&[("proof", "JOSE_ALGORITHM_UNSUPPORTED")]),
     );
 
     let parts: Vec<&str> = signed.split('.').collect();
