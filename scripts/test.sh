@@ -85,8 +85,8 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-cargo test -p passerelle-wasm --features webvh,jose,ecdsa,rdfc,sd-jwt,ecdsa-sd --target wasm32-unknown-unknown --test node 2>&1 | tee -a target/test-output.log
-CHROMEDRIVER="$(command -v chromedriver)" cargo test -p passerelle-wasm --features webvh,jose,ecdsa,rdfc,sd-jwt,ecdsa-sd --target wasm32-unknown-unknown --test browser 2>&1 \
+cargo test -p passerelle-wasm --features webvh,jose,ecdsa,rdfc,sd-jwt,ecdsa-sd,cid --target wasm32-unknown-unknown --test node 2>&1 | tee -a target/test-output.log
+CHROMEDRIVER="$(command -v chromedriver)" cargo test -p passerelle-wasm --features webvh,jose,ecdsa,rdfc,sd-jwt,ecdsa-sd,cid --target wasm32-unknown-unknown --test browser 2>&1 \
   | tee -a target/test-output.log
 unset CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER
 

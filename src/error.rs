@@ -329,10 +329,10 @@ codes! {
     KeyBindingTimeInvalid if "sd-jwt" => "KEY_BINDING_TIME_INVALID",
         "The holder’s proof was not made within the accepted time window.",
         "La preuve du titulaire n’a pas été faite dans le délai accepté.";
-    /// A DID or DID URL is malformed.
+    /// A DID or DID URL, or a controller's https URL, is malformed.
     DidInvalid => "DID_INVALID",
-        "An identifier (DID) is malformed.",
-        "Un identifiant (DID) est mal formé.";
+        "An identifier (a DID or URL) is malformed.",
+        "Un identifiant (DID ou URL) est mal formé.";
     /// A DID URL is malformed (path, query or fragment), or has a path or
     /// query its DID method does not define (`did:key`, `did:jwk`).
     DidUrlInvalid => "DID_URL_INVALID",

@@ -65,10 +65,12 @@ impl<S: Signer> std::fmt::Debug for Issuer<S> {
 
 impl<S: Signer> Issuer<S> {
     /// An issuer that signs with `signer`, named in proofs as
-    /// `verification_method` (a DID URL whose DID is the issuer).
+    /// `verification_method`: a DID URL whose DID is the issuer, or an
+    /// `https` URL with a fragment whose URL (the controller's
+    /// identifier, Controlled Identifiers 1.0) is the issuer.
     pub fn new(signer: S, verification_method: impl Into<String>) -> Result<Self> {
         let verification_method = verification_method.into();
-        let (did, fragment) = did::split_did_url(&verification_method)?;
+        let (did, fragment) = did::split_controller_url(&verification_method)?;
         if !fragment.starts_with('#') {
             return Err(Error::new(
                 ErrorCode::DidInvalid,

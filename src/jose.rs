@@ -72,8 +72,8 @@ pub struct Jws<'a> {
     pub payload: Map<String, Value>,
     /// The signing algorithm.
     pub alg: JwsAlgorithm,
-    /// The `kid` header: the verification method's DID URL (absolute, or a
-    /// fragment relative to the issuer).
+    /// The `kid` header: the verification method's URL (absolute, or a
+    /// fragment relative to the issuer), or its key's JWK thumbprint.
     pub kid: String,
     /// What the payload is: a credential (`vc+jwt`) or a presentation (`vp+jwt`).
     pub media: Media,
@@ -456,8 +456,9 @@ pub fn parse_compact(input: &[u8], limits: Limits) -> Result<Jws<'_>> {
 }
 
 impl Jws<'_> {
-    /// The verification method `kid` names: absolute, or a fragment
-    /// resolved against the DID `base` (the issuer or holder).
+    /// The verification method `kid` names: absolute, a fragment resolved
+    /// against `base` (the issuer or holder), or the method of `base`
+    /// whose key has the JWK thumbprint `kid` gives.
     pub fn verification_method(&self, base: &str) -> String {
         kid_method(&self.kid, base)
     }
@@ -470,11 +471,22 @@ impl Jws<'_> {
     }
 }
 
-/// The verification method a `kid` names: absolute, or a fragment
-/// resolved against the DID `base` (JWS and COSE alike).
+/// The verification method a `kid` names (JWS and COSE alike): an
+/// absolute URL; a fragment, resolved against `base` (the issuer or
+/// holder); or a SHA-256 JWK thumbprint (RFC 7638), bare or as a JWK
+/// Thumbprint URI (RFC 9278), which names the method of `base` whose key
+/// has it (`{base}#urn:ietf:params:oauth:jwk-thumbprint:sha-256:…`).
 pub(crate) fn kid_method(kid: &str, base: &str) -> String {
+    use crate::crypto::jwk::THUMBPRINT_URI_PREFIX;
+    let thumbprint = kid.strip_prefix(THUMBPRINT_URI_PREFIX).unwrap_or(kid);
+    let is_thumbprint = thumbprint.len() == 43
+        && thumbprint
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if kid.starts_with('#') {
         format!("{base}{kid}")
+    } else if is_thumbprint {
+        format!("{base}#{THUMBPRINT_URI_PREFIX}{thumbprint}")
     } else {
         kid.to_owned()
     }

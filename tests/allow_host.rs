@@ -149,6 +149,34 @@ fn did_web_documents_are_fetched_from_an_allowed_host_only() {
 }
 
 #[test]
+fn a_controlled_identifier_document_is_fetched_from_its_own_url_from_an_allowed_host_only() {
+    let paths = Arc::new(Mutex::new(Vec::new()));
+    let seen = paths.clone();
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let controller = format!("https://issuers.intranet.example:{port}/issuers/7?v=1");
+    let body = serde_json::json!({"id": controller}).to_string();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            seen.lock().unwrap().push(read_head(&mut stream));
+            answer(&mut stream, &body);
+        }
+    });
+    let at = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
+    let error = local(&[]).resolve(&controller, at).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::DidNotFound);
+    assert!(error.detail().contains("not a public address"), "{}", error.detail());
+    assert!(paths.lock().unwrap().is_empty(), "nothing may be sent");
+    let document = local(&["issuers.intranet.example"]).resolve(&controller, at).unwrap();
+    assert_eq!(document.id(), controller);
+    assert_eq!(*paths.lock().unwrap(), ["/issuers/7?v=1"]);
+    // A document that is another controller's is refused.
+    let other = format!("https://issuers.intranet.example:{port}/issuers/8");
+    let error = local(&["issuers.intranet.example"]).resolve(&other, at).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::DidDocumentInvalid, "{}", error.detail());
+}
+
+#[test]
 fn a_ca_file_without_a_certificate_is_refused_with_option_invalid() {
     for pem in [
         &b""[..],

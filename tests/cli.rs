@@ -140,6 +140,101 @@ fn a_p521_key_issues_es512_tokens_and_no_data_integrity_proof() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The VC-JOSE-COSE test suites' shape: the issuer's key is a verification
+/// method with its private JWK, controlled by an https URL; the verifier is
+/// given the public method and pins it.
+#[test]
+fn a_verification_method_key_file_issues_and_a_pinned_method_verifies() {
+    let dir = temp_dir("pinned");
+    let controller = "https://issuer.passerelle.example/issuers/565049";
+    let key = passerelle::crypto::P384KeyPair::from_secret_bytes(&[0x44; 48]).unwrap();
+    let private: serde_json::Value = serde_json::from_str(&key.to_private_jwk()).unwrap();
+    let mut public = private.clone();
+    public.as_object_mut().unwrap().remove("d");
+    let method = serde_json::json!({"id": format!("{controller}#key-1"), "type": "JsonWebKey",
+        "controller": controller, "publicKeyJwk": public});
+    let mut with_secret = method.clone();
+    with_secret["secretKeyJwk"] = private;
+    let (key_file, method_file) = (dir.join("key.json"), dir.join("method.json"));
+    std::fs::write(&key_file, with_secret.to_string()).unwrap();
+    std::fs::write(&method_file, method.to_string()).unwrap();
+    let unsigned = dir.join("unsigned.json");
+    std::fs::write(
+        &unsigned,
+        r#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+            "issuer": "did:example:replaced", "credentialSubject": {"id": "did:example:holder", "name": "A-1"}}"#,
+    )
+    .unwrap();
+    let at = "2026-11-23T12:00:00Z";
+    let (key_arg, unsigned_arg) = (key_file.to_str().unwrap(), unsigned.to_str().unwrap());
+    for format in ["jwt", "cose", "di"] {
+        let args = [
+            "issue",
+            "--key",
+            key_arg,
+            "--set-issuer",
+            "--format",
+            format,
+            "--at",
+            at,
+            unsigned_arg,
+        ];
+        let out = passerelle(&args);
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let signed = dir.join(format!("signed.{format}"));
+        std::fs::write(&signed, &out.stdout).unwrap();
+        let signed = signed.to_str().unwrap();
+        let pinned = [
+            "verify",
+            "--json",
+            "--at",
+            at,
+            "--verification-method",
+            method_file.to_str().unwrap(),
+            signed,
+        ];
+        let out = passerelle(&pinned);
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stdout(&out));
+        assert!(stdout(&out).contains("\"pinnedByVerifier\""), "{}", stdout(&out));
+        assert!(stdout(&out).contains(controller), "{}", stdout(&out));
+        // Without the pin, and offline, the https issuer's document is not there.
+        let out = passerelle(&["verify", "--json", "--at", at, signed]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(stdout(&out).contains("DID_NOT_FOUND"), "{}", stdout(&out));
+        // Given as a controlled identifier document instead, it verifies, found not pinned.
+        let document = serde_json::json!({"id": controller, "verificationMethod": [method],
+            "assertionMethod": [format!("{controller}#key-1")]});
+        let document_file = dir.join("cid.json");
+        std::fs::write(&document_file, document.to_string()).unwrap();
+        let out = passerelle(&[
+            "verify",
+            "--json",
+            "--at",
+            at,
+            "--did-document",
+            document_file.to_str().unwrap(),
+            signed,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stdout(&out));
+        assert!(!stdout(&out).contains("pinnedByVerifier"));
+    }
+    // A secretKeyJwk that is not the method's key is refused before signing.
+    let mut mismatched = with_secret.clone();
+    mismatched["publicKeyJwk"] = passerelle::crypto::Signer::public_key(
+        &passerelle::crypto::P384KeyPair::from_secret_bytes(&[0x45; 48]).unwrap(),
+    )
+    .to_jwk();
+    std::fs::write(&key_file, mismatched.to_string()).unwrap();
+    let out = passerelle(&["issue", "--key", key_arg, "--set-issuer", "--at", at, unsigned_arg]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn a_p384_key_issues_ecdsa_rdfc_2019_credentials_that_verify() {
     let dir = temp_dir("p384");

@@ -106,7 +106,7 @@ fn the_summary_is_bilingual() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("erreur : invalidDid (DID_INVALID) — Un identifiant (DID) est mal formé."),
+        text.contains("erreur : invalidDid (DID_INVALID) — Un identifiant (DID ou URL) est mal formé."),
         "{text}"
     );
     let out = passerelle(&[

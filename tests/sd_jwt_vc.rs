@@ -159,8 +159,8 @@ fn the_drafts_rules_are_each_refused_with_a_code() {
             (CheckName::Parse, ErrorCode::SdJwtPayloadInvalid),
         ),
         (
-            "an https issuer (JWT VC Issuer Metadata, not fetched)",
-            signed(header.clone(), &plain(json!({"iss": "https://issuer.example"})), &[]),
+            "an http issuer (neither a DID nor an https URL)",
+            signed(header.clone(), &plain(json!({"iss": "http://issuer.example"})), &[]),
             (CheckName::DataModel, ErrorCode::IssuerInvalid),
         ),
         (

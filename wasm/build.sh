@@ -61,5 +61,5 @@ if [ $# -eq 2 ]; then
 fi
 rm -rf pkg && mkdir -p pkg
 build "" pkg
-build "webvh,jose,ecdsa,rdfc,sd-jwt,ecdsa-sd" pkg/full
+build "webvh,jose,ecdsa,rdfc,sd-jwt,ecdsa-sd,cid" pkg/full
 cp package.json README.md pkg/

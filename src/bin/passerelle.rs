@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, P384KeyPair, P521KeyPair, Signer};
-use passerelle::did::{DidDocument, DidResolver};
+use passerelle::did::{DidDocument, DidResolver, VerificationMethod};
 use passerelle::inputs::Inputs;
 use passerelle::json::{parse_object, parse_strict, Limits};
 use passerelle::proof::Cryptosuite;
@@ -260,8 +260,13 @@ struct VerifyArgs {
     /// A folder of DID documents (every *.json in it; repeatable).
     #[arg(long = "did-dir")]
     did_dirs: Vec<PathBuf>,
-    /// Fetch did:web documents and did:webvh logs over HTTPS when they are not given locally
-    /// (public hosts only, unless --allow-host).
+    /// A verification method the verifier vouches for (JSON: id, type, controller, publicKeyJwk or
+    /// publicKeyMultibase; repeatable): a proof naming it is checked with its key, no document
+    /// needed, and the report says the key was pinned. Its controller must still be the issuer.
+    #[arg(long = "verification-method")]
+    verification_methods: Vec<PathBuf>,
+    /// Fetch did:web documents, did:webvh logs and https issuers' controlled identifier documents
+    /// over HTTPS when they are not given locally (public hosts only, unless --allow-host).
     #[arg(long)]
     fetch_did_web: bool,
     /// Fetch status list credentials over HTTPS when --status-list does not supply them
@@ -528,10 +533,16 @@ fn load_key(path: &Path) -> Result<(Ed25519KeyPair, String), Failure> {
     Ok((key, vm))
 }
 
-/// A key file's signer, of either type, and its verification method.
+/// A key file's signer, of any type, and its verification method. The file
+/// is what `key generate` writes (`type`, `secretKeyMultibase`,
+/// `verificationMethod`) or a verification method with its private JWK
+/// (`id`, `type`, `controller`, `publicKeyJwk`, `secretKeyJwk`).
 fn load_signer(path: &Path) -> Result<(Box<dyn Signer>, String), Failure> {
     let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| io_failure(path, e))?);
     let file = parse_strict(&bytes, Limits::default())?;
+    if file.get("secretKeyJwk").is_some() {
+        return method_signer(path, &file);
+    }
     let key_type = file["type"].as_str();
     if !matches!(key_type, Some("P-256" | "P-384" | "P-521")) {
         let (key, vm) = load_key(path)?;
@@ -551,6 +562,45 @@ fn load_signer(path: &Path) -> Result<(Box<dyn Signer>, String), Failure> {
         .map(str::to_owned)
         .unwrap_or_else(|| did::key::verification_method_for(&key.public_key()));
     Ok((key, vm))
+}
+
+/// The signer of a verification method with its private JWK (`secretKeyJwk`),
+/// whose public key must be the method's.
+fn method_signer(path: &Path, file: &serde_json::Value) -> Result<(Box<dyn Signer>, String), Failure> {
+    let method = VerificationMethod::from_json(file)?;
+    let secret = &file["secretKeyJwk"];
+    let key: Box<dyn Signer> = match secret["crv"].as_str() {
+        Some("Ed25519") => Box::new(Ed25519KeyPair::from_jwk(secret)?),
+        Some("P-256") => Box::new(P256KeyPair::from_jwk(secret)?),
+        Some("P-384") => Box::new(P384KeyPair::from_jwk(secret)?),
+        Some("P-521") => Box::new(P521KeyPair::from_jwk(secret)?),
+        other => {
+            let crv = other.unwrap_or("(none)");
+            return Err(Failure {
+                en: format!(
+                    "{}: secretKeyJwk crv {crv} is not Ed25519, P-256, P-384 or P-521",
+                    path.display()
+                ),
+                fr: format!(
+                    "{} : la crv {crv} de secretKeyJwk n’est pas Ed25519, P-256, P-384 ni P-521",
+                    path.display()
+                ),
+            });
+        }
+    };
+    if key.public_key() != method.public_key {
+        return Err(Failure {
+            en: format!(
+                "{}: secretKeyJwk is not the private key of the method's public key",
+                path.display()
+            ),
+            fr: format!(
+                "{} : secretKeyJwk n’est pas la clé privée de la clé publique de la méthode",
+                path.display()
+            ),
+        });
+    }
+    Ok((key, method.id))
 }
 
 fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
@@ -784,6 +834,11 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
     options.challenge = args.challenge.clone();
     options.domain = args.domain.clone();
     options.required_claims = args.required_claims.clone();
+    for path in &args.verification_methods {
+        let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| io_failure(path, e))?);
+        let method = VerificationMethod::from_json(&parse_strict(&bytes, Limits::default())?)?;
+        options.pinned_methods.push(method);
+    }
     options.trust_at_verification_time = args.trust_at_verification_time;
     options.status_policy = passerelle::verify::StatusPolicy {
         skip_without_source: args.skip_status_without_source,

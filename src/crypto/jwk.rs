@@ -21,13 +21,22 @@ fn bytes(jwk: &Value, name: &str) -> Result<Vec<u8>> {
         .map_err(|_| Error::new(ErrorCode::KeyInvalid, format!("JWK {name} is not base64url")))
 }
 
+/// A curve's SEC1 point decoder.
+type FromSec1 = fn(&[u8]) -> Result<PublicKey>;
+
 /// Decodes a public JWK: `OKP`/`Ed25519`, `EC`/`P-256`, `EC`/`P-384` or `EC`/`P-521`.
 pub fn public_key(jwk: &Value) -> Result<PublicKey> {
     match (field(jwk, "kty")?, field(jwk, "crv")?) {
         ("OKP", "Ed25519") => PublicKey::ed25519_from_bytes(&bytes(jwk, "x")?),
-        ("EC", "P-256") => PublicKey::p256_from_sec1(&ec_point(jwk, "P-256", 32)?),
-        ("EC", "P-384") => PublicKey::p384_from_sec1(&ec_point(jwk, "P-384", 48)?),
-        ("EC", "P-521") => PublicKey::p521_from_sec1(&ec_point(jwk, "P-521", 66)?),
+        ("EC", crv @ ("P-256" | "P-384" | "P-521")) => {
+            // The coordinates' size, then the point.
+            let (size, from_sec1): (usize, FromSec1) = match crv {
+                "P-256" => (32, PublicKey::p256_from_sec1),
+                "P-384" => (48, PublicKey::p384_from_sec1),
+                _ => (66, PublicKey::p521_from_sec1),
+            };
+            from_sec1(&ec_point(jwk, crv, size)?)
+        }
         (kty, crv) => Err(Error::new(ErrorCode::KeyTypeUnsupported, format!("JWK {kty}/{crv}"))),
     }
 }
@@ -131,6 +140,52 @@ impl PublicKey {
     }
 }
 
+/// The JWK Thumbprint URI prefix for SHA-256 thumbprints (RFC 9278).
+pub const THUMBPRINT_URI_PREFIX: &str = "urn:ietf:params:oauth:jwk-thumbprint:sha-256:";
+
+/// The RFC 7638 JWK Thumbprint of `key` with SHA-256, base64url without
+/// padding: the hash of the required members of its JWK (`crv`, `kty`,
+/// `x`, and `y` for EC), in that order, without whitespace.
+///
+/// ```
+/// // RFC 8037 Appendix A.3: the Ed25519 key of A.2 and its thumbprint.
+/// use passerelle::crypto::{jwk, PublicKey};
+/// use base64::Engine as _;
+/// let x = base64::engine::general_purpose::URL_SAFE_NO_PAD
+///     .decode("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo").unwrap();
+/// let key = PublicKey::ed25519_from_bytes(&x).unwrap();
+/// assert_eq!(jwk::thumbprint(&key), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+/// ```
+pub fn thumbprint(key: &PublicKey) -> String {
+    use sha2::Digest as _;
+    // Every value is an ASCII name or base64url: nothing to escape. Written
+    // by hand, not through `to_jwk`, whose `json!` brings serde's value
+    // serializer into the browser build.
+    let required = match key {
+        PublicKey::Ed25519(key) => format!(
+            r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#,
+            URL_SAFE_NO_PAD.encode(key.as_bytes())
+        ),
+        #[cfg(feature = "ecdsa")]
+        PublicKey::P256(key) => ec_thumbprint_input("P-256", key.coordinates()),
+        #[cfg(feature = "ecdsa")]
+        PublicKey::P384(key) => ec_thumbprint_input("P-384", key.coordinates()),
+        #[cfg(feature = "ecdsa")]
+        PublicKey::P521(key) => ec_thumbprint_input("P-521", key.coordinates()),
+    };
+    URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(required.as_bytes()))
+}
+
+/// The RFC 7638 input of an EC key: its required members in order.
+#[cfg(feature = "ecdsa")]
+fn ec_thumbprint_input<const N: usize>(crv: &str, (x, y): ([u8; N], [u8; N])) -> String {
+    format!(
+        r#"{{"crv":"{crv}","kty":"EC","x":"{}","y":"{}"}}"#,
+        URL_SAFE_NO_PAD.encode(x),
+        URL_SAFE_NO_PAD.encode(y)
+    )
+}
+
 /// An EC public JWK from the curve's name and the point's coordinates.
 #[cfg(feature = "ecdsa")]
 fn ec_jwk<const N: usize>(crv: &str, (x, y): ([u8; N], [u8; N])) -> Value {
@@ -145,6 +200,25 @@ fn ec_jwk<const N: usize>(crv: &str, (x, y): ([u8; N], [u8; N])) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thumbprints_of_the_specifications_keys() {
+        let thumbprint_of = |jwk: Value| thumbprint(&public_key(&jwk).unwrap());
+        // VC-JOSE-COSE Example 18: an Ed25519 JWK and the thumbprint its kid gives.
+        let ed = json!({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA",
+            "x": "ANRjH_zxcKBxsjRPUtzRbp7FSVLKJXQ9APX9MP1j7k4"});
+        assert_eq!(thumbprint_of(ed), "FfMbzOjMmQ4efT6kvwTIJjelTqjl0xjEIWQ2qobsRMM");
+        // The same example's P-521 JWK; the thumbprint computed apart with
+        // Python's hashlib over the RFC 7638 form (the example's own id
+        // does not match its key).
+        #[cfg(feature = "ecdsa")]
+        {
+            let p521 = json!({"kty": "EC", "crv": "P-521", "alg": "ES512",
+                "x": "AFTyMw-fIYJNg6fBVJvOPOsLxmnNj8HgqMChyRL0swLaefVAc7wrWZ8okQJqMmvv03JRUp277meQZM3JcvXFkH1v",
+                "y": "ALn96CrD88b4TClmkl1sk0xk2FgAIda97ZF8TUOjbeWSzbKnN2KB6pqlpbuJ2xIRXvsn5BWQVlAT2JGpGwDNMyV1"});
+            assert_eq!(thumbprint_of(p521), "GOwvnQ44eBJYLBsBHz-6XAcoAVyS-7FdaBqTTpDxArQ");
+        }
+    }
 
     #[test]
     fn refuses_other_key_types_and_bad_points() {

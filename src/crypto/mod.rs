@@ -113,10 +113,7 @@ impl PublicKey {
         #[cfg(not(feature = "ecdsa"))]
         {
             let _ = bytes;
-            Err(Error::new(
-                ErrorCode::KeyTypeUnsupported,
-                "P-256 keys need passerelle's `ecdsa` feature, which this build leaves out",
-            ))
+            Err(ecdsa_left_out("P-256"))
         }
     }
 
@@ -129,10 +126,7 @@ impl PublicKey {
         #[cfg(not(feature = "ecdsa"))]
         {
             let _ = bytes;
-            Err(Error::new(
-                ErrorCode::KeyTypeUnsupported,
-                "P-384 keys need passerelle's `ecdsa` feature, which this build leaves out",
-            ))
+            Err(ecdsa_left_out("P-384"))
         }
     }
 
@@ -145,10 +139,7 @@ impl PublicKey {
         #[cfg(not(feature = "ecdsa"))]
         {
             let _ = bytes;
-            Err(Error::new(
-                ErrorCode::KeyTypeUnsupported,
-                "P-521 keys need passerelle's `ecdsa` feature, which this build leaves out",
-            ))
+            Err(ecdsa_left_out("P-521"))
         }
     }
 
@@ -172,7 +163,9 @@ impl PublicKey {
             Some((header, key)) if *header == P256_PUB_HEADER && key.len() == 33 => PublicKey::p256_from_sec1(key),
             Some((header, key)) if *header == P384_PUB_HEADER && key.len() == 49 => PublicKey::p384_from_sec1(key),
             Some((header, key)) if *header == P521_PUB_HEADER && key.len() == 67 => PublicKey::p521_from_sec1(key),
-            Some((header, key)) if [P256_PUB_HEADER, P384_PUB_HEADER, P521_PUB_HEADER].contains(header) => {
+            Some((header, key))
+                if *header == P256_PUB_HEADER || *header == P384_PUB_HEADER || *header == P521_PUB_HEADER =>
+            {
                 Err(Error::new(
                     ErrorCode::KeyInvalid,
                     format!(
@@ -263,6 +256,15 @@ impl PublicKey {
             PublicKey::P521(key) => key.verify(message, signature),
         }
     }
+}
+
+/// The error of a build without the `ecdsa` feature given an ECDSA key.
+#[cfg(not(feature = "ecdsa"))]
+fn ecdsa_left_out(curve: &str) -> Error {
+    Error::new(
+        ErrorCode::KeyTypeUnsupported,
+        format!("{curve} keys need passerelle's `ecdsa` feature, which this build leaves out"),
+    )
 }
 
 /// Something that can sign with a private key: an in-memory key pair, or a

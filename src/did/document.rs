@@ -7,18 +7,75 @@ use crate::error::{quoted, Error, ErrorCode, Result};
 
 pub use crate::proof::VerificationRelationship;
 
-/// A verification method taken from a DID document, with its key decoded.
+/// A verification method taken from a DID document (or a controlled
+/// identifier document), with its key decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerificationMethod {
-    /// The absolute DID URL of the method (`did:…#fragment`).
+    /// The absolute URL of the method (`did:…#fragment`, `https://…#fragment`).
     pub id: String,
-    /// The DID that controls the method.
+    /// The DID (or `https` URL) that controls the method.
     pub controller: String,
     /// The public key.
     pub public_key: PublicKey,
 }
 
-/// A DID document, checked for the structure verification relies on.
+impl VerificationMethod {
+    /// A verification method given on its own, as a verifier pins one
+    /// ([`VerifyOptions::pinned_methods`](crate::VerifyOptions::pinned_methods)):
+    /// an object with `id` (an absolute DID URL or `https` URL with a
+    /// fragment), `type` (`Multikey`, `JsonWebKey`, …), `controller` (a DID
+    /// or `https` URL) and the key (`publicKeyMultibase` or
+    /// `publicKeyJwk`); the id is the controller's identifier and a
+    /// fragment. A private key in `publicKeyJwk` is refused; other members
+    /// (a `secretKeyJwk` kept in the same file) are not read.
+    ///
+    /// ```
+    /// # #[cfg(feature = "cid")] {
+    /// use passerelle::did::VerificationMethod;
+    /// let method = VerificationMethod::from_json(&serde_json::json!({
+    ///     "id": "https://issuer.example/issuers/7#key-1", "type": "JsonWebKey",
+    ///     "controller": "https://issuer.example/issuers/7",
+    ///     "publicKeyJwk": {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}
+    /// })).unwrap();
+    /// assert_eq!(method.controller, "https://issuer.example/issuers/7");
+    /// # }
+    /// ```
+    pub fn from_json(value: &Value) -> Result<Self> {
+        let method = value
+            .as_object()
+            .ok_or_else(|| invalid("a verification method is a JSON object"))?;
+        let text = |name: &str| {
+            method
+                .get(name)
+                .and_then(Value::as_str)
+                .ok_or_else(|| invalid(format!("a verification method needs a string {name}")))
+        };
+        let (id, controller) = (text("id")?, text("controller")?);
+        text("type")?;
+        let (base, fragment) = super::split_controller_url(id)?;
+        if !fragment.starts_with('#') {
+            return Err(invalid(format!("the method's id {} has no #fragment", quoted(id))));
+        }
+        // As Controlled Identifiers §3.3 step 10 asks of a method found in
+        // its controller's document.
+        if base != controller {
+            return Err(invalid(format!(
+                "the method {} is not within its controller {}",
+                quoted(id),
+                quoted(controller)
+            )));
+        }
+        Ok(VerificationMethod {
+            id: id.to_owned(),
+            controller: controller.to_owned(),
+            public_key: decode_key(method)?,
+        })
+    }
+}
+
+/// A DID document, or the controlled identifier document of a controller
+/// identified by an `https` URL (Controlled Identifiers 1.0, the same
+/// shape), checked for the structure verification relies on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DidDocument {
     id: String,
@@ -67,7 +124,8 @@ impl DidDocument {
         DidDocument::from_json(Value::Object(document))
     }
 
-    /// Checks and wraps a DID document: `id` is a DID; `verificationMethod`,
+    /// Checks and wraps a DID document: `id` is a DID (or, for a controlled
+    /// identifier document, an `https` URL); `verificationMethod`,
     /// when present, is an array of objects with `id`, `type` and
     /// `controller`; relationships are arrays of URLs or embedded methods.
     pub fn from_json(value: Value) -> Result<Self> {
@@ -79,7 +137,7 @@ impl DidDocument {
             .and_then(Value::as_str)
             .ok_or_else(|| invalid("the document has no string id"))?
             .to_owned();
-        super::validate_did(&id).map_err(|e| invalid(e.detail().to_owned()))?;
+        super::validate_controller_id(&id).map_err(|e| invalid(e.detail().to_owned()))?;
         let doc = DidDocument { id, json };
         for method in doc.array("verificationMethod")? {
             doc.check_method_shape(method)?;
@@ -164,6 +222,18 @@ impl DidDocument {
     }
 
     fn find_method(&self, vm_id: &str) -> Option<&Map<String, Value>> {
+        self.method_where(|m| {
+            m.get("id")
+                .and_then(Value::as_str)
+                .map(|id| self.absolute(id))
+                .as_deref()
+                == Some(vm_id)
+        })
+    }
+
+    /// The first method the document defines, or embeds in a relationship,
+    /// for which `wanted` holds.
+    fn method_where(&self, wanted: impl Fn(&Map<String, Value>) -> bool) -> Option<&Map<String, Value>> {
         let defined = self.array("verificationMethod").unwrap_or_default().iter();
         let embedded = [
             "assertionMethod",
@@ -173,13 +243,17 @@ impl DidDocument {
         ]
         .into_iter()
         .flat_map(|r| self.array(r).unwrap_or_default().iter());
-        defined.chain(embedded).filter_map(Value::as_object).find(|m| {
-            m.get("id")
-                .and_then(Value::as_str)
-                .map(|id| self.absolute(id))
-                .as_deref()
-                == Some(vm_id)
-        })
+        defined.chain(embedded).filter_map(Value::as_object).find(|m| wanted(m))
+    }
+
+    /// The first method (in document order) whose key has the SHA-256 JWK
+    /// thumbprint `thumbprint` (RFC 7638), checked as
+    /// [`DidDocument::verification_method`] checks one named by its id;
+    /// `None` when no key has it.
+    pub fn method_with_thumbprint(&self, thumbprint: &str) -> Option<Result<VerificationMethod>> {
+        let method = self.method_where(|m| decode_key(m).is_ok_and(|key| jwk::thumbprint(&key) == thumbprint))?;
+        let id = self.absolute(method.get("id").and_then(Value::as_str).unwrap_or_default());
+        Some(self.verification_method(&id))
     }
 
     /// Whether `vm_id` is listed, by reference or embedded, under `relationship`

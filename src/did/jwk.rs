@@ -114,6 +114,7 @@ pub fn resolve_method(vm_url: &str) -> Result<ResolvedMethod> {
             VerificationRelationship::AssertionMethod,
             VerificationRelationship::Authentication,
         ],
+        pinned: false,
     })
 }
 

@@ -47,6 +47,7 @@ pub fn resolve_method(vm_url: &str) -> Result<super::ResolvedMethod> {
             super::VerificationRelationship::AssertionMethod,
             super::VerificationRelationship::Authentication,
         ],
+        pinned: false,
     })
 }
 
@@ -67,8 +68,10 @@ pub fn public_key(did: &str) -> Result<PublicKey> {
 /// that it encodes an Ed25519 public key (header 0xed01, 32 bytes), a
 /// compressed P-256 one (header 0x8024, 33 bytes), a compressed P-384
 /// one (header 0x8124, 49 bytes) or a compressed P-521 one (header 0x8224,
-/// 67 bytes).
+/// 67 bytes). Without the `ecdsa` feature an ECDSA key of any form is
+/// `KEY_TYPE_UNSUPPORTED`, as the key itself would be.
 fn checked_multibase(did: &str) -> Result<&str> {
+    const ECDSA: bool = cfg!(feature = "ecdsa");
     let invalid = |why: &str| Error::new(ErrorCode::DidInvalid, format!("did:key: {why}"));
     let mut parts = did.split(':');
     if (parts.next(), parts.next()) != (Some("did"), Some("key")) {
@@ -89,18 +92,22 @@ fn checked_multibase(did: &str) -> Result<&str> {
             32 => Ok(multibase),
             _ => Err(invalid("an Ed25519 key has 32 bytes")),
         },
-        Some((header, key)) if *header == crate::crypto::P256_PUB_HEADER => match key {
+        Some((header, key)) if ECDSA && *header == crate::crypto::P256_PUB_HEADER => match key {
             [0x02 | 0x03, rest @ ..] if rest.len() == 32 => Ok(multibase),
             _ => Err(invalid("a P-256 key is compressed SEC1, 33 bytes")),
         },
-        Some((header, key)) if *header == crate::crypto::P384_PUB_HEADER => match key {
+        Some((header, key)) if ECDSA && *header == crate::crypto::P384_PUB_HEADER => match key {
             [0x02 | 0x03, rest @ ..] if rest.len() == 48 => Ok(multibase),
             _ => Err(invalid("a P-384 key is compressed SEC1, 49 bytes")),
         },
-        Some((header, key)) if *header == crate::crypto::P521_PUB_HEADER => match key {
+        Some((header, key)) if ECDSA && *header == crate::crypto::P521_PUB_HEADER => match key {
             [0x02 | 0x03, rest @ ..] if rest.len() == 66 => Ok(multibase),
             _ => Err(invalid("a P-521 key is compressed SEC1, 67 bytes")),
         },
+        _ if !ECDSA => Err(Error::new(
+            ErrorCode::KeyTypeUnsupported,
+            "did:key: only Ed25519 keys without passerelle's `ecdsa` feature",
+        )),
         _ => Err(Error::new(
             ErrorCode::KeyTypeUnsupported,
             "did:key: only Ed25519, P-256, P-384 and P-521 keys are supported",

@@ -5,6 +5,16 @@
 //! `did:key` and `did:jwk` are resolved locally (they are public keys). Every other method is
 //! resolved through a [`DidResolver`] that the caller supplies, such as the
 //! offline [`StaticResolver`].
+//!
+//! A controller may also be identified by an `https` URL (Controlled
+//! Identifiers 1.0): its controlled identifier document has the shape of a
+//! DID document, is read by the same [`DidDocument`], and comes from the
+//! same resolvers (supplied offline, or fetched by the `native` feature's
+//! `WebResolver`). With the `jose` feature, a verification method whose
+//! fragment is a JWK Thumbprint URI
+//! (`#urn:ietf:params:oauth:jwk-thumbprint:sha-256:…`, RFC 7638 and 9278)
+//! names the method of its controller whose key has that thumbprint, when
+//! no method has that id (a JOSE or COSE `kid` may name a key so).
 
 mod document;
 pub mod jwk;
@@ -139,12 +149,17 @@ impl DidResolver for StaticResolver {
     }
 }
 
-/// Resolves `did` as it stood at `time`: `did:key` and `did:jwk` locally,
-/// any other method through `resolver`, checking that the document's `id`
-/// is `did`. (The verifier's path; [`resolve`] answers with a DID
-/// Resolution Result.)
+/// Resolves `did` (a DID, or a controller's `https` URL) as it stood at
+/// `time`: `did:key` and `did:jwk` locally, anything else through
+/// `resolver`, checking that the document's `id` is `did`. (The verifier's
+/// path; [`resolve`] answers with a DID Resolution Result.)
 pub fn resolve_document(did: &str, resolver: &dyn DidResolver, time: Timestamp) -> Result<DidDocument> {
-    let method = method_of(did)?;
+    let method = if !cfg!(feature = "cid") || did.starts_with("did:") {
+        method_of(did)?
+    } else {
+        validate_controller_id(did)?;
+        ""
+    };
     let document = match method {
         "key" => key::document(did)?,
         "jwk" => jwk::document(did)?,
@@ -168,6 +183,10 @@ pub struct ResolvedMethod {
     /// The verification relationships (among `assertionMethod` and
     /// `authentication`) that list the method.
     pub relationships: Vec<VerificationRelationship>,
+    /// Whether the verifier's caller gave this method (pinned it) rather
+    /// than it being found in its controller's document: then no document
+    /// lists it, and the caller vouches for it under every relationship.
+    pub pinned: bool,
 }
 
 impl ResolvedMethod {
@@ -179,30 +198,148 @@ impl ResolvedMethod {
 
 /// Retrieves the verification method `vm_url` (Controlled Identifiers
 /// §3.3) as its controller's document stood at `time` (the time of
-/// verification): resolves its DID, finds the method in the document,
-/// decodes its key and notes the relationships that list it. `did:key`
-/// methods are decoded directly, without building the document.
+/// verification): resolves its controller (a DID, or an `https` URL),
+/// finds the method in the document, decodes its key and notes the
+/// relationships that list it. `did:key` and `did:jwk` methods are decoded
+/// directly, without building the document. A fragment that is a JWK
+/// Thumbprint URI no method has as its id names the method whose key has
+/// that thumbprint.
 pub fn retrieve_verification_method(
     vm_url: &str,
     resolver: &dyn DidResolver,
     time: Timestamp,
 ) -> Result<ResolvedMethod> {
-    let (did, _) = split_did_url(vm_url)?;
-    match method_of(did)? {
-        "key" => return key::resolve_method(vm_url),
-        "jwk" => return jwk::resolve_method(vm_url),
-        _ => {}
+    let (controller, fragment) = split_controller_url(vm_url)?;
+    let thumbprint = thumbprint_of(fragment);
+    if thumbprint.is_none() && controller.starts_with("did:") {
+        match method_of(controller)? {
+            "key" => return key::resolve_method(vm_url),
+            "jwk" => return jwk::resolve_method(vm_url),
+            _ => {}
+        }
     }
-    let document = resolve_document(did, resolver, time)?;
-    let method = document.verification_method(vm_url)?;
+    let document = resolve_document(controller, resolver, time)?;
+    let method = match (document.verification_method(vm_url), thumbprint) {
+        (Err(e), Some(thumbprint)) if e.code() == ErrorCode::VerificationMethodNotFound => {
+            document.method_with_thumbprint(thumbprint).unwrap_or(Err(e))?
+        }
+        (found, _) => found?,
+    };
     let relationships = [
         VerificationRelationship::AssertionMethod,
         VerificationRelationship::Authentication,
     ]
     .into_iter()
-    .filter(|r| document.authorizes(vm_url, *r))
+    .filter(|r| document.authorizes(&method.id, *r))
     .collect();
-    Ok(ResolvedMethod { method, relationships })
+    Ok(ResolvedMethod {
+        method,
+        relationships,
+        pinned: false,
+    })
+}
+
+/// The method of `pinned` (methods the verifier's caller vouches for) that
+/// `vm_url` names: by its id or, for a JWK thumbprint fragment, by its
+/// controller and its key's thumbprint.
+#[cfg(feature = "cid")]
+pub(crate) fn pinned_method(vm_url: &str, pinned: &[VerificationMethod]) -> Option<ResolvedMethod> {
+    let (controller, fragment) = vm_url.split_at(vm_url.find('#').unwrap_or(vm_url.len()));
+    let thumbprint = thumbprint_of(fragment);
+    let method = pinned.iter().find(|method| {
+        method.id == vm_url
+            || thumbprint.is_some_and(|t| {
+                method.controller == controller && crate::crypto::jwk::thumbprint(&method.public_key) == t
+            })
+    })?;
+    Some(ResolvedMethod {
+        method: method.clone(),
+        relationships: vec![
+            VerificationRelationship::AssertionMethod,
+            VerificationRelationship::Authentication,
+        ],
+        pinned: true,
+    })
+}
+
+/// The SHA-256 JWK thumbprint a fragment names
+/// (`#urn:ietf:params:oauth:jwk-thumbprint:sha-256:…`). Only JOSE and COSE
+/// `kid`s name keys by thumbprint (feature `jose`): without it, such a
+/// fragment is looked up as any other, keeping SHA-256 JWK encoding out of
+/// the browser's verifier module.
+#[cfg(feature = "jose")]
+pub(crate) fn thumbprint_of(fragment: &str) -> Option<&str> {
+    fragment
+        .strip_prefix('#')?
+        .strip_prefix(crate::crypto::jwk::THUMBPRINT_URI_PREFIX)
+}
+
+/// Without `jose`, no fragment is read as a thumbprint.
+#[cfg(not(feature = "jose"))]
+pub(crate) fn thumbprint_of(_fragment: &str) -> Option<&str> {
+    None
+}
+
+/// Splits a verification method's URL into its controller's identifier
+/// and the rest: a DID URL as [`split_did_url`] does; an `https` URL (a
+/// controller identified by a URL, Controlled Identifiers 1.0) into the
+/// URL before its fragment and the fragment.
+///
+/// ```
+/// # #[cfg(feature = "cid")] {
+/// use passerelle::did::split_controller_url;
+/// let (id, rest) = split_controller_url("https://issuer.example/issuers/7#key-1").unwrap();
+/// assert_eq!((id, rest), ("https://issuer.example/issuers/7", "#key-1"));
+/// assert!(split_controller_url("http://issuer.example/issuers/7#key-1").is_err());
+/// # }
+/// ```
+///
+/// Without the `cid` feature, only DID URLs.
+pub fn split_controller_url(url: &str) -> Result<(&str, &str)> {
+    if !cfg!(feature = "cid") || url.starts_with("did:") {
+        return split_did_url(url);
+    }
+    let (id, rest) = url.split_at(url.find('#').unwrap_or(url.len()));
+    validate_controller_id(id)?;
+    Ok((id, rest))
+}
+
+/// Checks a controller's identifier: a DID (see [`validate_did`]), or,
+/// with the `cid` feature, an absolute `https` URL with a host, no user
+/// information and no fragment, written in printable ASCII (other
+/// characters percent-encoded).
+pub fn validate_controller_id(id: &str) -> Result<()> {
+    // Without `cid`, only DIDs: an https URL "does not start with did:".
+    if !cfg!(feature = "cid") || id.starts_with("did:") {
+        return validate_did(id);
+    }
+    let shown: String = id.chars().take(80).collect();
+    let Some(rest) = id.strip_prefix("https://") else {
+        return Err(Error::new(
+            ErrorCode::DidInvalid,
+            format!("{} is neither a DID nor an https URL", quoted(&shown)),
+        ));
+    };
+    // Compared for equality only, never parsed further: a host, no user
+    // information, printable ASCII (others percent-encoded), no fragment.
+    let authority = rest
+        .as_bytes()
+        .split(|b| matches!(b, b'/' | b'?'))
+        .next()
+        .unwrap_or_default();
+    let well_formed = authority.first().is_some_and(|b| *b != b':')
+        && !authority.contains(&b'@')
+        && id.bytes().all(|b| b.is_ascii_graphic() && b != b'#');
+    if !well_formed {
+        return Err(Error::new(
+            ErrorCode::DidInvalid,
+            format!(
+                "{}: an https identifier has a host, no user information, no fragment, and printable ASCII only",
+                quoted(&shown)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Splits a DID URL into the DID and the rest (path, query, fragment).

@@ -1,4 +1,6 @@
-//! Resolving `did:web` and `did:webvh` over HTTPS (feature `native`): the
+//! Resolving `did:web` and `did:webvh` over HTTPS (feature `native`), and
+//! the controlled identifier documents of controllers identified by an
+//! `https` URL (fetched from that URL): the
 //! DID's URL (port, path, percent-encoding per each method), a timeout, a
 //! response size limit, no redirects, no proxy, hosts with any non-public
 //! address refused unless the caller allows them (SSRF: each host is looked
@@ -260,14 +262,21 @@ impl WebResolver {
     }
 
     fn fetch(&self, did: &str) -> Result<Fetched> {
-        if super::method_of(did)? == "webvh" {
+        // A controller identified by an https URL: its controlled
+        // identifier document is at that URL (Controlled Identifiers §3.3 step 4).
+        let is_url = did.starts_with("https://");
+        if !is_url && super::method_of(did)? == "webvh" {
             let url = super::webvh::log_url(did)?;
             let bytes = self.get(did, &url, MAX_LOG_BYTES)?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| Error::new(ErrorCode::DidLogInvalid, format!("{url}: not UTF-8")))?;
             return Ok(Fetched::Log(Arc::new(super::webvh::verify_log(did, &text)?)));
         }
-        let url = web::document_url(did)?;
+        let url = if is_url {
+            did.to_owned()
+        } else {
+            web::document_url(did)?
+        };
         let bytes = self.get(did, &url, MAX_DOCUMENT_BYTES)?;
         let limits = Limits {
             max_bytes: MAX_DOCUMENT_BYTES as usize,
@@ -288,12 +297,16 @@ impl WebResolver {
 
 impl DidResolver for WebResolver {
     /// A `did:web` document (it has no history: the same at every time),
-    /// or the version of a `did:webvh` in force at `time`.
+    /// the version of a `did:webvh` in force at `time`, or the controlled
+    /// identifier document of a controller identified by an `https` URL.
     fn resolve(&self, did: &str, time: crate::Timestamp) -> Result<DidDocument> {
-        if !matches!(super::method_of(did)?, "web" | "webvh") {
+        let is_url = did.starts_with("https://");
+        if is_url {
+            super::validate_controller_id(did)?;
+        } else if !matches!(super::method_of(did)?, "web" | "webvh") {
             return Err(Error::new(
                 ErrorCode::DidNotFound,
-                format!("{did}: this resolver reads did:web and did:webvh only"),
+                format!("{did}: this resolver reads did:web, did:webvh and https controllers only"),
             ));
         }
         // Freshness of the cache: the monotonic clock, a transport concern

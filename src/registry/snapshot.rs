@@ -135,6 +135,7 @@ pub fn open_snapshot(bytes: &[u8], resolver: &dyn DidResolver, time: Timestamp) 
         contexts: None,
         challenge: None,
         domain: None,
+        pinned: &[],
     };
     let verified = match verify_secured_credential(&document, resolver, &KeyCache::default(), &inputs) {
         Ok(verified) => verified,

@@ -82,6 +82,8 @@ evidence_keys! {
     AssertionMethod => "assertionMethod", "méthode d’assertion";
     /// A key listed under `authentication`.
     Authentication => "authentication", "authentification";
+    /// A key the verifier's caller pinned (no document lists it).
+    PinnedByVerifier if "cid" => "pinnedByVerifier", "clé fixée par le vérificateur";
     /// The verification time.
     Time => "time", "moment de la vérification";
     /// The credential's `validFrom`.

@@ -14,7 +14,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::did::{self, DidResolver, ResolvedMethod};
+use crate::did::{self, DidResolver, ResolvedMethod, VerificationMethod};
 use crate::error::Result;
 use crate::table::Table;
 use crate::time::Timestamp;
@@ -29,16 +29,24 @@ pub(crate) struct KeyCache {
 }
 
 impl KeyCache {
-    /// The verification method `vm_url`, decoded, or resolved with
-    /// `resolver` as it stood at `time` (the time of verification; a kept
-    /// self-certifying method is the same at every time).
+    /// The verification method `vm_url`: one the caller pinned, or
+    /// decoded, or resolved with `resolver` as it stood at `time` (the
+    /// time of verification; a kept self-certifying method is the same at
+    /// every time).
     pub(crate) fn retrieve(
         &self,
         vm_url: &str,
+        pinned: &[VerificationMethod],
         resolver: &dyn DidResolver,
         time: Timestamp,
     ) -> Result<Arc<ResolvedMethod>> {
         let did = vm_url.split('#').next().unwrap_or(vm_url);
+        #[cfg(feature = "cid")]
+        if let Some(method) = did::pinned_method(vm_url, pinned) {
+            return Ok(Arc::new(method));
+        }
+        #[cfg(not(feature = "cid"))]
+        let _ = pinned;
         if !is_self_certifying(vm_url) && !resolver.is_fixed(did) {
             return did::retrieve_verification_method(vm_url, resolver, time).map(Arc::new);
         }
@@ -94,15 +102,15 @@ mod tests {
     fn a_kept_method_is_the_one_decoded() {
         let cache = KeyCache::default();
         let url = method_of_seed(1);
-        let first = cache.retrieve(&url, &StaticResolver::default(), at()).unwrap();
-        let again = cache.retrieve(&url, &StaticResolver::default(), at()).unwrap();
+        let first = cache.retrieve(&url, &[], &StaticResolver::default(), at()).unwrap();
+        let again = cache.retrieve(&url, &[], &StaticResolver::default(), at()).unwrap();
         assert!(Arc::ptr_eq(&first, &again));
         assert_eq!(
             *first,
             did::retrieve_verification_method(&url, &StaticResolver::default(), at()).unwrap()
         );
         let other = cache
-            .retrieve(&method_of_seed(2), &StaticResolver::default(), at())
+            .retrieve(&method_of_seed(2), &[], &StaticResolver::default(), at())
             .unwrap();
         assert_ne!(first.method.public_key, other.method.public_key);
     }
@@ -111,8 +119,8 @@ mod tests {
     fn failures_and_resolved_methods_are_not_kept() {
         let cache = KeyCache::default();
         let bad = "did:key:z6MkBAD#z6MkBAD";
-        assert!(cache.retrieve(bad, &StaticResolver::default(), at()).is_err());
-        let web = cache.retrieve("did:web:a.example#key-1", &StaticResolver::default(), at());
+        assert!(cache.retrieve(bad, &[], &StaticResolver::default(), at()).is_err());
+        let web = cache.retrieve("did:web:a.example#key-1", &[], &StaticResolver::default(), at());
         assert_eq!(web.unwrap_err().code(), ErrorCode::DidNotFound);
         assert_eq!(cache.len(), 0);
     }
@@ -122,12 +130,12 @@ mod tests {
         let cache = KeyCache::default();
         for seed in 0..CAPACITY {
             cache
-                .retrieve(&method_of_seed(seed), &StaticResolver::default(), at())
+                .retrieve(&method_of_seed(seed), &[], &StaticResolver::default(), at())
                 .unwrap();
         }
         assert_eq!(cache.len(), CAPACITY);
         cache
-            .retrieve(&method_of_seed(CAPACITY), &StaticResolver::default(), at())
+            .retrieve(&method_of_seed(CAPACITY), &[], &StaticResolver::default(), at())
             .unwrap();
         assert_eq!(cache.len(), 1);
     }

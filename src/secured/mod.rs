@@ -41,6 +41,8 @@ pub(crate) struct ProofInputs<'a> {
     pub(crate) challenge: Option<&'a str>,
     /// The domain a presentation's proof must carry.
     pub(crate) domain: Option<&'a str>,
+    /// The verification methods the caller pinned.
+    pub(crate) pinned: &'a [crate::did::VerificationMethod],
 }
 
 /// The outcome of the proof check of a document.
@@ -152,7 +154,7 @@ fn signer_of(
         );
         return Err(Error::new(ErrorCode::ProofPurposeMismatch, detail));
     }
-    keys.retrieve(proof.verification_method, resolver, inputs.time)
+    keys.retrieve(proof.verification_method, inputs.pinned, resolver, inputs.time)
 }
 
 /// The signature (over `previous`, the proofs it names), then the proof's
@@ -247,7 +249,8 @@ fn check_read_as_signed(_: &Map<String, Value>, _: Contexts<'_>, _: bool) -> Res
     Ok(())
 }
 
-/// Checks that each signing key is listed under `relationship` and, when
+/// Checks that each signing key is listed under `relationship` (or was
+/// pinned by the verifier's caller, who vouches for it) and, when
 /// `expected_controller` is given, controlled by it (the issuer or holder,
 /// named `role` in the evidence).
 pub(crate) fn check_key_binding(
@@ -260,8 +263,8 @@ pub(crate) fn check_key_binding(
     for signer in signers {
         let method = &signer.method;
         evidence.push((EvidenceKey::Controller, method.controller.clone()));
-        evidence.push((EvidenceKey::listed_under(relationship), method.id.clone()));
-        if !signer.authorizes(relationship) {
+        evidence.push((found_as(signer, relationship), method.id.clone()));
+        if !signer.pinned && !signer.authorizes(relationship) {
             let e = Error::new(
                 ErrorCode::VerificationMethodNotAuthorized,
                 format!(
@@ -289,6 +292,17 @@ pub(crate) fn check_key_binding(
         }
     }
     (evidence, Ok(()))
+}
+
+/// What the key binding evidence calls a signing key: pinned by the
+/// verifier's caller, or listed under `relationship`.
+fn found_as(signer: &ResolvedMethod, relationship: VerificationRelationship) -> EvidenceKey {
+    #[cfg(feature = "cid")]
+    if signer.pinned {
+        return EvidenceKey::PinnedByVerifier;
+    }
+    let _ = signer;
+    EvidenceKey::listed_under(relationship)
 }
 
 /// Checks that `now` is within the credential's validity period.

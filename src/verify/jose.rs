@@ -184,7 +184,7 @@ impl<R: DidResolver> Verifier<R> {
         checks: &mut Vec<Check>,
         check: impl FnOnce(&ResolvedMethod, &mut Vec<(EvidenceKey, String)>) -> Result<()>,
     ) -> Option<Vec<Arc<ResolvedMethod>>> {
-        let signer = match self.keys.retrieve(vm, &self.resolver, options.time) {
+        let signer = match self.keys.retrieve(vm, options.pinned(), &self.resolver, options.time) {
             Ok(signer) => signer,
             Err(e) => {
                 checks.push(Check::failed(CheckName::Proof, &e, evidence));

@@ -85,9 +85,27 @@ pub struct VerifyOptions {
     #[cfg(feature = "sd-jwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sd-jwt")))]
     pub required_claims: Vec<String>,
+    /// Verification methods the caller vouches for (closed ecosystems,
+    /// test suites): a proof or token naming one of them by its id (or, with
+    /// a JWK thumbprint `kid`, by its controller and its key's thumbprint)
+    /// is checked with its key without resolving its controller, and the
+    /// `key_binding` check says the key was pinned by the verifier, not
+    /// found in a document. The method's controller must still be the
+    /// issuer (or holder). Other methods are resolved as usual.
+    #[cfg(feature = "cid")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cid")))]
+    pub pinned_methods: Vec<crate::did::VerificationMethod>,
 }
 
 impl VerifyOptions {
+    /// The methods the caller pinned (none without the `cid` feature).
+    pub(crate) fn pinned(&self) -> &[crate::did::VerificationMethod] {
+        #[cfg(feature = "cid")]
+        return &self.pinned_methods;
+        #[cfg(not(feature = "cid"))]
+        &[]
+    }
+
     /// Default options at time `time`: every implemented suite, default limits.
     pub fn at(time: Timestamp) -> Self {
         VerifyOptions {
@@ -100,6 +118,8 @@ impl VerifyOptions {
             status_policy: StatusPolicy::default(),
             #[cfg(feature = "sd-jwt")]
             required_claims: Vec::new(),
+            #[cfg(feature = "cid")]
+            pinned_methods: Vec::new(),
         }
     }
 }
@@ -399,6 +419,7 @@ impl<R: DidResolver> Verifier<R> {
             contexts: self.contexts(),
             challenge: options.challenge.as_deref(),
             domain: options.domain.as_deref(),
+            pinned: options.pinned(),
         }
     }
 

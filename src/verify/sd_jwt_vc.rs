@@ -4,9 +4,10 @@
 //! The checks of the report, with what each reads:
 //!
 //! - `data_model`: `vct`, a non-empty string in the clear; the issuer, a
-//!   DID in `iss` (or the DID of an absolute `kid`). An `https` issuer's
-//!   keys come from JWT VC Issuer Metadata, which this verifier does not
-//!   fetch: refused (`ISSUER_INVALID`), never guessed.
+//!   DID or an `https` URL in `iss` (or the controller of an absolute
+//!   `kid`). An `https` issuer's keys come from its controlled identifier
+//!   document (supplied, or fetched with the `native` feature) or a method
+//!   the verifier pinned; JWT VC Issuer Metadata is not read.
 //! - `proof`: the issuer's signature with the key `kid` names, `iat`, and
 //!   the holder's Key Binding JWT (as for `vc+sd-jwt`).
 //! - `key_binding`: that key is the issuer's, for assertions.
@@ -61,30 +62,22 @@ fn type_and_issuer(secured: &SecuredSdJwt<'_>) -> Result<(String, String)> {
         None => return Err(Error::new(ErrorCode::TypeInvalid, "an SD-JWT VC names its type in vct")),
     };
     let issuer = match signed.get("iss") {
-        Some(Value::String(iss)) if iss.starts_with("did:") => iss.clone(),
-        Some(Value::String(iss)) if iss.starts_with("https://") => {
-            return Err(Error::new(
-                ErrorCode::IssuerInvalid,
-                format!(
-                    "iss {}: the keys of an https issuer come from JWT VC Issuer Metadata, which \
-                     this verifier does not fetch; DID issuers are verified",
-                    quoted(iss)
-                ),
-            ))
-        }
-        Some(Value::String(iss)) => {
-            return Err(Error::new(
-                ErrorCode::IssuerInvalid,
-                format!("iss {} is not a DID (lower-case did:)", quoted(iss)),
-            ))
-        }
+        Some(Value::String(iss)) => match crate::did::validate_controller_id(iss) {
+            Ok(()) => iss.clone(),
+            Err(e) => {
+                return Err(Error::new(
+                    ErrorCode::IssuerInvalid,
+                    format!("iss is not a DID or an https URL: {}", e.detail()),
+                ))
+            }
+        },
         Some(_) => return Err(Error::new(ErrorCode::IssuerInvalid, "iss is not a string")),
-        None => match secured.kid.split_once('#') {
-            Some((did, _)) if did.starts_with("did:") => did.to_owned(),
+        None => match crate::did::split_controller_url(&secured.kid) {
+            Ok((controller, fragment)) if fragment.starts_with('#') => controller.to_owned(),
             _ => {
                 return Err(Error::new(
                     ErrorCode::IssuerInvalid,
-                    "no iss, and kid is not a DID URL naming the issuer",
+                    "no iss, and kid is not an absolute URL naming the issuer's key",
                 ))
             }
         },

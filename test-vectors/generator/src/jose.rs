@@ -184,7 +184,55 @@ pub(crate) fn jose_cases(v: &mut Vectors) {
         ),
         fails(&[("key_binding", "KEY_CONTROLLER_MISMATCH")]),
     );
+    controller_cases(v);
     enveloped_cases(v, &signed, &p256);
+}
+
+/// An issuer identified by an https URL (W3C Controlled Identifiers 1.0),
+/// its key in the controlled identifier document the case supplies, named
+/// by its URL or by its JWK thumbprint (RFC 7638).
+fn controller_cases(v: &mut Vectors) {
+    const ISSUER: &str = "https://mines.passerelle.example/issuers/7";
+    const DOCUMENT: &str = "dids/cid-mines.passerelle.example-issuers-7.json";
+    let key = Ed25519KeyPair::from_seed(&[0x36; 32]);
+    let method = format!("{ISSUER}#key-1");
+    let document = json!({
+        "@context": ["https://www.w3.org/ns/cid/v1"],
+        "id": ISSUER,
+        "verificationMethod": [{"id": method, "type": "JsonWebKey", "controller": ISSUER,
+            "publicKeyJwk": key.public_key().to_jwk()}],
+        "assertionMethod": [method]
+    });
+    v.files.insert(DOCUMENT.to_owned(), super::pretty(&document));
+    let jwt = |v: &mut Vectors, id: &str, description: &str, kid: &str, documents: &[&str], expect| {
+        let token = sign_compact(&claims(ISSUER), kid, Media::Credential, &key).expect("fixture");
+        v.case_file(id, description, "jwt", token.into_bytes(), documents, json!({}), expect);
+    };
+    jwt(
+        v,
+        "jwt-https-issuer-cid",
+        "An issuer identified by an https URL; kid names its key in the controlled identifier document supplied.",
+        &method,
+        &[DOCUMENT],
+        VERIFIED,
+    );
+    let thumbprint = passerelle::crypto::jwk::thumbprint(&key.public_key());
+    jwt(
+        v,
+        "jwt-https-issuer-kid-thumbprint",
+        "The same, kid the key's JWK thumbprint URI (RFC 7638, RFC 9278): the issuer's method whose key has it.",
+        &format!("{}{thumbprint}", passerelle::crypto::jwk::THUMBPRINT_URI_PREFIX),
+        &[DOCUMENT],
+        VERIFIED,
+    );
+    jwt(
+        v,
+        "jwt-https-issuer-no-document",
+        "An https issuer whose controlled identifier document the verifier does not have (nothing is fetched).",
+        &method,
+        &[],
+        fails(&[("proof", "DID_NOT_FOUND")]),
+    );
 }
 
 /// Enveloped credentials and presentations (VCDM 2.0 §4.13, §4.14): JSON

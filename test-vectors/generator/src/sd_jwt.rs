@@ -304,10 +304,14 @@ fn sd_jwt_vc_cases(v: &mut Vectors, issuer: &Ed25519KeyPair, did: &str, kid: &st
     case(
         v,
         "sdjwt-vc-https-issuer",
-        "An SD-JWT VC whose iss is an https URL: its keys would come from JWT VC Issuer Metadata, which is not fetched.",
-        &signed(header.clone(), &with(json!({"iss": "https://issuer.example"})), Some(issuer)),
+        "An SD-JWT VC whose iss is an https URL, signed by a did:key that kid names: that key is not the issuer's.",
+        &signed(
+            header.clone(),
+            &with(json!({"iss": "https://issuer.example"})),
+            Some(issuer),
+        ),
         json!({}),
-        fails(&[("data_model", "ISSUER_INVALID")]),
+        fails(&[("key_binding", "KEY_CONTROLLER_MISMATCH")]),
     );
     let hidden_vct = Disclosure::member("vct-salt", "vct", json!(vct)).expect("fixture");
     case(
