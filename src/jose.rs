@@ -507,11 +507,17 @@ pub(crate) fn kid_method(kid: &str, base: &str) -> String {
 /// jws.verify_signature(&key.public_key()).unwrap();
 /// ```
 pub fn sign_compact(payload: &Map<String, Value>, kid: &str, media: Media, signer: &dyn Signer) -> Result<String> {
+    sign_typed(payload, kid, media.typ(), signer)
+}
+
+/// A compact JWS of `payload` with the header `alg` (the signer's),
+/// `kid` and `typ` (a Status List Token's `statuslist+jwt`, say).
+pub fn sign_typed(payload: &Map<String, Value>, kid: &str, typ: &str, signer: &dyn Signer) -> Result<String> {
     let alg = JwsAlgorithm::for_key(signer.public_key().algorithm());
     let mut header = Map::new();
     header.insert("alg".into(), alg.as_str().into());
     header.insert("kid".into(), kid.into());
-    header.insert("typ".into(), media.typ().into());
+    header.insert("typ".into(), typ.into());
     sign_with_header(&header, payload, signer)
 }
 

@@ -162,3 +162,57 @@ fn the_holders_mistakes_and_an_attackers_changes_are_refused() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("OPTION_INVALID"));
 }
+
+/// An IETF SD-JWT VC with a `status.status_list` claim, issued by the CLI;
+/// its issuer's Status List Token (made with the library: the CLI does not
+/// write them) given to `verify --status-list`, which keys it by its `sub`.
+#[test]
+fn an_sd_jwt_vc_is_revoked_through_its_issuers_token_status_list() {
+    use passerelle::crypto::{Ed25519KeyPair, Signer};
+    use passerelle::status::token::{sign_status_list_token, TokenStatusList, INVALID};
+    let files = Files {
+        dir: temp_dir("token-status"),
+    };
+    run(&["key", "generate", "--out", &files.path("issuer.json")]);
+    let key_file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(files.path("issuer.json")).unwrap()).unwrap();
+    let key = Ed25519KeyPair::from_secret_multibase(key_file["secretKeyMultibase"].as_str().unwrap()).unwrap();
+    let list_url = "https://status.bc.passerelle.example/age/1";
+    let claims = |index: u64| {
+        format!(
+            r#"{{"vct": "https://credentials.bc.passerelle.example/age", "age_over_19": true,
+            "status": {{"status_list": {{"idx": {index}, "uri": "{list_url}"}}}}}}"#
+        )
+    };
+    let at = passerelle::Timestamp::parse(AT).unwrap();
+    let mut list = TokenStatusList::new(1, 128).unwrap();
+    list.set(9, INVALID).unwrap();
+    let kid = passerelle::did::key::verification_method_for(&key.public_key());
+    let token = files.write(
+        "list.jwt",
+        &sign_status_list_token(&list, list_url, at, None, &kid, &key).unwrap(),
+    );
+    for (index, expected) in [(8, None), (9, Some("CREDENTIAL_REVOKED"))] {
+        let input = files.write("claims.json", &claims(index));
+        let issued = run(&[
+            "issue",
+            &input,
+            "--key",
+            &files.path("issuer.json"),
+            "--format",
+            "sd-jwt-vc",
+            "--at",
+            AT,
+        ]);
+        let vc = files.write("vc.dcsdjwt", issued.trim());
+        let out = passerelle(&["verify", "--json", "--at", AT, "--status-list", &token, &vc]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        match expected {
+            None => assert_eq!(out.status.code(), Some(0), "{report}"),
+            Some(code) => {
+                assert_eq!(out.status.code(), Some(1));
+                assert_eq!(failed_code(&report), code, "{report}");
+            }
+        }
+    }
+}

@@ -310,3 +310,103 @@ fn an_sd_jwt_vc_of_an_https_issuer_verifies_through_its_document() {
         [ISSUER]
     );
 }
+
+/// Review: a pin cannot give a self-certifying DID (did:key, did:jwk)
+/// another key than the one the DID is.
+#[test]
+fn a_pin_for_a_did_key_or_did_jwk_must_hold_the_key_the_did_is() {
+    let victim = Ed25519KeyPair::from_seed(&[75; 32]).public_key();
+    let attacker = Ed25519KeyPair::from_seed(&[76; 32]).public_key();
+    let key_did = passerelle::did::key::did_for(&victim);
+    let jwk_did = passerelle::did::jwk::did_for(&victim);
+    for (controller, id) in [
+        (key_did.clone(), passerelle::did::key::verification_method_for(&victim)),
+        (jwk_did.clone(), format!("{jwk_did}#0")),
+    ] {
+        let pin = |key: &passerelle::crypto::PublicKey| {
+            VerificationMethod::from_json(&json!({"id": id, "type": "Multikey", "controller": controller,
+                "publicKeyMultibase": key.to_multikey()}))
+        };
+        assert!(pin(&victim).is_ok(), "{controller}");
+        assert_eq!(
+            pin(&attacker).unwrap_err().code(),
+            ErrorCode::KeyInvalid,
+            "{controller}"
+        );
+    }
+}
+
+/// Review: a pin vouches for an issuer's key (assertions), not for a
+/// holder proving who it is.
+#[test]
+fn a_pinned_method_does_not_authenticate_a_holder() {
+    let pinned = VerificationMethod::from_json(&method_json(&key())).unwrap();
+    let presentation = object(json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": ISSUER
+    }));
+    let shown = issuer()
+        .present(presentation, Some("n-1"), Some("https://clerk.example"), at())
+        .unwrap();
+    let mut options = VerifyOptions::at(at());
+    options.challenge = Some("n-1".into());
+    options.domain = Some("https://clerk.example".into());
+    options.pinned_methods.push(pinned);
+    let report = Verifier::offline().verify(Value::Object(shown.json().clone()).to_string().as_bytes(), &options);
+    assert_eq!(
+        failure(&report),
+        (CheckName::KeyBinding, ErrorCode::VerificationMethodNotAuthorized)
+    );
+    // Listed under authentication in the holder's document, it verifies.
+    let report = verifier_with(&[cid_document("authentication")]).verify(
+        Value::Object(shown.json().clone()).to_string().as_bytes(),
+        &{
+            let mut options = options.clone();
+            options.pinned_methods.clear();
+            options
+        },
+    );
+    assert!(report.verified(), "{}", report.render(passerelle::Lang::En));
+}
+
+/// Review: a method whose id is a JWK thumbprint URI must hold the key with
+/// that thumbprint (RFC 9278), in a document or a pin.
+#[test]
+fn a_method_named_by_a_thumbprint_holds_the_key_with_that_thumbprint() {
+    let (named, holder) = (key(), Ed25519KeyPair::from_seed(&[77; 32]));
+    let id = format!(
+        "{ISSUER}#{}{}",
+        jwk::THUMBPRINT_URI_PREFIX,
+        jwk::thumbprint(&named.public_key())
+    );
+    let method =
+        json!({"id": id, "type": "JsonWebKey", "controller": ISSUER, "publicKeyJwk": holder.public_key().to_jwk()});
+    let document = json!({"id": ISSUER, "verificationMethod": [method], "assertionMethod": [id]});
+    let token = sign_compact(&permit(ISSUER), &id, Media::Credential, &holder).unwrap();
+    let report = verifier_with(&[document]).verify(token.as_bytes(), &VerifyOptions::at(at()));
+    assert_eq!(failure(&report), (CheckName::Proof, ErrorCode::KeyInvalid));
+    assert_eq!(
+        VerificationMethod::from_json(&method).unwrap_err().code(),
+        ErrorCode::KeyInvalid
+    );
+}
+
+/// Review: a JWK says what its key is for (RFC 7517 §4.2–4.4); a key for
+/// encryption, or for another algorithm, does not verify signatures.
+#[test]
+fn a_jwk_for_another_use_or_algorithm_is_refused() {
+    let base = key().public_key().to_jwk();
+    let with = |name: &str, value: Value| {
+        let mut jwk_value = base.clone();
+        jwk_value[name] = value;
+        jwk::public_key(&jwk_value).map(|_| ()).map_err(|e| e.code())
+    };
+    assert_eq!(with("alg", json!("EdDSA")), Ok(()));
+    assert_eq!(with("use", json!("sig")), Ok(()));
+    assert_eq!(with("key_ops", json!(["verify"])), Ok(()));
+    assert_eq!(with("alg", json!("ES256")), Err(ErrorCode::KeyInvalid));
+    assert_eq!(with("use", json!("enc")), Err(ErrorCode::KeyInvalid));
+    assert_eq!(with("key_ops", json!(["encrypt"])), Err(ErrorCode::KeyInvalid));
+    assert_eq!(with("key_ops", json!("verify")), Err(ErrorCode::KeyInvalid));
+}

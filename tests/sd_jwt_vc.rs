@@ -164,9 +164,9 @@ fn the_drafts_rules_are_each_refused_with_a_code() {
             (CheckName::DataModel, ErrorCode::IssuerInvalid),
         ),
         (
-            "a Token Status List reference",
+            "a Token Status List reference, and no status source",
             signed(header.clone(), &plain(json!({"status": status})), &[]),
-            (CheckName::Status, ErrorCode::StatusTypeUnsupported),
+            (CheckName::Status, ErrorCode::StatusListUnavailable),
         ),
         (
             "not valid before nbf",
@@ -194,10 +194,10 @@ fn the_drafts_rules_are_each_refused_with_a_code() {
     for (what, token, expected) in cases {
         assert_eq!(failure(&verify(&token, &lax)), expected, "{what}");
     }
-    // The status left unchecked when the verifier accepts unknown status types.
+    // The status left unchecked when the verifier accepts having no status source.
     let mut accepting = VerifyOptions::at(at());
     accepting.status_policy = StatusPolicy {
-        accept_unknown_types: true,
+        skip_without_source: true,
         ..StatusPolicy::default()
     };
     let report = verify(&signed(header, &plain(json!({"status": status})), &[]), &accepting);

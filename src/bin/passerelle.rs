@@ -478,7 +478,7 @@ fn key_generate(
         }
     };
     let vm = verification_method.unwrap_or_else(|| did::key::verification_method_for(&public));
-    let (did, _) = did::split_did_url(&vm)?;
+    let (did, _) = did::split_controller_url(&vm)?;
     let file = json!({
         "type": type_name,
         "did": did,

@@ -24,8 +24,56 @@ fn bytes(jwk: &Value, name: &str) -> Result<Vec<u8>> {
 /// A curve's SEC1 point decoder.
 type FromSec1 = fn(&[u8]) -> Result<PublicKey>;
 
-/// Decodes a public JWK: `OKP`/`Ed25519`, `EC`/`P-256`, `EC`/`P-384` or `EC`/`P-521`.
+/// Decodes a public JWK: `OKP`/`Ed25519`, `EC`/`P-256`, `EC`/`P-384` or
+/// `EC`/`P-521`. With the `jose` feature, what the JWK says the key is for
+/// must be verifying signatures (RFC 7517 §4.2–4.4): `use`, when present,
+/// is `sig`; `key_ops`, an array naming `verify`; `alg`, the key's
+/// algorithm (`EdDSA` or `Ed25519`, `ES256`, `ES384`, `ES512`);
+/// `KEY_INVALID` otherwise. (The browser's verifier module, without
+/// `jose`, leaves this check out to stay within its size budget.)
 pub fn public_key(jwk: &Value) -> Result<PublicKey> {
+    #[cfg(feature = "jose")]
+    return decode_public_key(jwk).and_then(|key| check_purpose(jwk, &key).map(|()| key));
+    #[cfg(not(feature = "jose"))]
+    decode_public_key(jwk)
+}
+
+/// The JWK's `use`, `key_ops` and `alg`, when present, allow verifying
+/// signatures of `key`'s algorithm.
+#[cfg(feature = "jose")]
+fn check_purpose(jwk: &Value, key: &PublicKey) -> Result<()> {
+    use super::KeyAlgorithm;
+    let alg = match key.algorithm() {
+        KeyAlgorithm::Ed25519 => "EdDSA",
+        KeyAlgorithm::P256 => "ES256",
+        KeyAlgorithm::P384 => "ES384",
+        KeyAlgorithm::P521 => "ES512",
+    };
+    // A member absent says nothing; present, it must allow verifying with
+    // `alg`. One pass over the members: each lookup by name costs the
+    // browser build a hash probe.
+    let refused = jwk.as_object().is_some_and(|members| {
+        members.iter().any(|(name, value)| match name.as_str() {
+            "use" => value.as_str() != Some("sig"),
+            "key_ops" => !value
+                .as_array()
+                .is_some_and(|ops| ops.iter().any(|op| op.as_str() == Some("verify"))),
+            "alg" => !matches!(value.as_str(), Some(a) if a == alg || (a, alg) == ("Ed25519", "EdDSA")),
+            _ => false,
+        })
+    });
+    if refused {
+        return Err(Error::new(
+            ErrorCode::KeyInvalid,
+            "the JWK is not for verifying signatures of its key's algorithm (use, key_ops or alg)",
+        ));
+    }
+    Ok(())
+}
+
+/// Inlined: without `jose` it is all of [`public_key`].
+#[inline(always)]
+fn decode_public_key(jwk: &Value) -> Result<PublicKey> {
     match (field(jwk, "kty")?, field(jwk, "crv")?) {
         ("OKP", "Ed25519") => PublicKey::ed25519_from_bytes(&bytes(jwk, "x")?),
         ("EC", crv @ ("P-256" | "P-384" | "P-521")) => {

@@ -65,10 +65,25 @@ impl VerificationMethod {
                 quoted(controller)
             )));
         }
+        let public_key = decode_key(method)?;
+        super::check_thumbprint_id(id, &public_key)?;
+        // A did:key or did:jwk method is the key its DID encodes: a pin
+        // cannot give it another.
+        let own = match super::method_of(controller).unwrap_or_default() {
+            "key" => Some(super::key::resolve_method(id)?),
+            "jwk" => Some(super::jwk::resolve_method(id)?),
+            _ => None,
+        };
+        if own.is_some_and(|own| own.method.public_key != public_key) {
+            return Err(Error::new(
+                ErrorCode::KeyInvalid,
+                format!("{} is a self-certifying DID's method: its key is the DID's", quoted(id)),
+            ));
+        }
         Ok(VerificationMethod {
             id: id.to_owned(),
             controller: controller.to_owned(),
-            public_key: decode_key(method)?,
+            public_key,
         })
     }
 }
@@ -214,10 +229,12 @@ impl DidDocument {
                 self.id
             )));
         }
+        let public_key = decode_key(method)?;
+        super::check_thumbprint_id(vm_id, &public_key)?;
         Ok(VerificationMethod {
             id: vm_id.to_owned(),
             controller: self.id.clone(),
-            public_key: decode_key(method)?,
+            public_key,
         })
     }
 

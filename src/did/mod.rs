@@ -185,7 +185,7 @@ pub struct ResolvedMethod {
     pub relationships: Vec<VerificationRelationship>,
     /// Whether the verifier's caller gave this method (pinned it) rather
     /// than it being found in its controller's document: then no document
-    /// lists it, and the caller vouches for it under every relationship.
+    /// lists it, and the caller vouches for it for assertions only.
     pub pinned: bool,
 }
 
@@ -252,14 +252,34 @@ pub(crate) fn pinned_method(vm_url: &str, pinned: &[VerificationMethod]) -> Opti
                 method.controller == controller && crate::crypto::jwk::thumbprint(&method.public_key) == t
             })
     })?;
+    // A pin vouches for an issuer's key: assertions, not a holder's
+    // authentication, which its own document must list.
     Some(ResolvedMethod {
         method: method.clone(),
-        relationships: vec![
-            VerificationRelationship::AssertionMethod,
-            VerificationRelationship::Authentication,
-        ],
+        relationships: vec![VerificationRelationship::AssertionMethod],
         pinned: true,
     })
+}
+
+/// A method whose id's fragment is a JWK Thumbprint URI holds the key
+/// with that thumbprint (RFC 9278): `KEY_INVALID` otherwise. (Without
+/// `jose` no fragment is read as a thumbprint.)
+#[cfg(feature = "jose")]
+pub(crate) fn check_thumbprint_id(id: &str, key: &crate::crypto::PublicKey) -> Result<()> {
+    let fragment = id.split_once('#').map_or("", |(_, fragment)| fragment);
+    match fragment.strip_prefix(crate::crypto::jwk::THUMBPRINT_URI_PREFIX) {
+        Some(thumbprint) if crate::crypto::jwk::thumbprint(key) != thumbprint => Err(Error::new(
+            ErrorCode::KeyInvalid,
+            format!("{id} names a JWK thumbprint its key does not have"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Without `jose`, no fragment names a thumbprint.
+#[cfg(not(feature = "jose"))]
+pub(crate) fn check_thumbprint_id(_: &str, _: &crate::crypto::PublicKey) -> Result<()> {
+    Ok(())
 }
 
 /// The SHA-256 JWK thumbprint a fragment names

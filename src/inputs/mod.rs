@@ -33,11 +33,9 @@ mod tests;
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use crate::did::{DidDocument, DidResolver};
-use crate::error::{Error, ErrorCode, Lang, Result};
-use crate::json::{self, Limits};
+use crate::error::{Lang, Result};
+use crate::json::Limits;
 use crate::registry::TrustResolver;
 use crate::status::StatusResolver;
 use crate::time::Timestamp;
@@ -231,20 +229,12 @@ impl Inputs {
         self
     }
 
-    /// Adds a status list credential under its own `id`; returns the id.
+    /// Adds a status list credential under its own `id` (or an IETF Status
+    /// List Token under its `sub`: [`crate::status::list_url`]); returns it.
     pub fn status_list_credential(&mut self, bytes: Vec<u8>) -> Result<String> {
-        let limits = Limits {
-            max_bytes: crate::status::MAX_LIST_CREDENTIAL_BYTES,
-            ..Limits::default()
-        };
-        let document = json::parse_object(&bytes, limits)?;
-        let id = document
-            .get("id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::new(ErrorCode::StatusListInvalid, "a status list credential needs an id"))?
-            .to_owned();
-        self.status_list(id.clone(), bytes);
-        Ok(id)
+        let url = crate::status::list_url(&bytes)?;
+        self.status_list(url.clone(), bytes);
+        Ok(url)
     }
 
     /// Adds a JSON-LD context document (for the rdfc suites; never fetched).

@@ -3,11 +3,12 @@
 use super::kept::Shared;
 use super::*;
 use crate::crypto::Ed25519KeyPair;
+use crate::error::{Error, ErrorCode};
 use crate::proof::Cryptosuite;
 use crate::status::{StatusList, MIN_ENTRIES};
 use crate::verify::CheckName;
 use crate::Issuer;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::sync::Arc;
 
 const LIST: &str = "https://status.example/revocation-1";

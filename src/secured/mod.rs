@@ -249,8 +249,9 @@ fn check_read_as_signed(_: &Map<String, Value>, _: Contexts<'_>, _: bool) -> Res
     Ok(())
 }
 
-/// Checks that each signing key is listed under `relationship` (or was
-/// pinned by the verifier's caller, who vouches for it) and, when
+/// Checks that each signing key is listed under `relationship` (a key
+/// pinned by the verifier's caller, who vouches for it, under
+/// `assertionMethod`) and, when
 /// `expected_controller` is given, controlled by it (the issuer or holder,
 /// named `role` in the evidence).
 pub(crate) fn check_key_binding(
@@ -264,7 +265,7 @@ pub(crate) fn check_key_binding(
         let method = &signer.method;
         evidence.push((EvidenceKey::Controller, method.controller.clone()));
         evidence.push((found_as(signer, relationship), method.id.clone()));
-        if !signer.pinned && !signer.authorizes(relationship) {
+        if !signer.authorizes(relationship) {
             let e = Error::new(
                 ErrorCode::VerificationMethodNotAuthorized,
                 format!(

@@ -7,12 +7,18 @@
 //! status list credentials by URL (offline map here; HTTP behind `native`
 //! later); the verifier checks each list's proof, issuer, validity and purpose,
 //! expands it in bounded memory, caches it, and reports a `status` check.
+//!
+//! IETF Token Status Lists (the `status.status_list` of an SD-JWT VC) are
+//! read and written by `token` (feature `sd-jwt`).
 
 mod bitstring;
 mod entry;
 mod gzip;
 mod list;
 mod store;
+#[cfg(feature = "sd-jwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sd-jwt")))]
+pub mod token;
 
 pub use bitstring::{Bitstring, MAX_ENCODED_CHARS, MAX_EXPANDED_BYTES, MIN_ENTRIES};
 pub use entry::{
@@ -55,21 +61,41 @@ impl StaticStatusLists {
         self.lists.insert(url.into(), bytes);
     }
 
-    /// Adds a status list credential under its own `id`.
+    /// Adds a status list credential under its own `id`, or (feature
+    /// `sd-jwt`) an IETF Status List Token under its `sub` ([`list_url`]).
     pub fn insert_credential(&mut self, bytes: Vec<u8>) -> Result<String> {
-        let limits = crate::json::Limits {
-            max_bytes: MAX_LIST_CREDENTIAL_BYTES,
-            ..Default::default()
-        };
-        let document = crate::json::parse_object(&bytes, limits)?;
-        let id = document
-            .get("id")
-            .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| Error::new(ErrorCode::StatusListInvalid, "a status list credential needs an id"))?
-            .to_owned();
-        self.lists.insert(id.clone(), bytes);
-        Ok(id)
+        let url = list_url(&bytes)?;
+        self.lists.insert(url.clone(), bytes);
+        Ok(url)
     }
+}
+
+/// The URL a status list says it is published at: a status list
+/// credential's `id`, or (feature `sd-jwt`) an IETF Status List Token's
+/// `sub` (a compact JWS). Nothing is verified here: the verifier checks
+/// what it reads.
+pub fn list_url(bytes: &[u8]) -> Result<String> {
+    let limits = crate::json::Limits {
+        max_bytes: MAX_LIST_CREDENTIAL_BYTES,
+        ..Default::default()
+    };
+    let (document, key) = match std::str::from_utf8(bytes) {
+        // Only SD-JWT VCs refer to Status List Tokens.
+        Ok(text) if cfg!(feature = "sd-jwt") && crate::jose::looks_like_compact_jws(text.trim().as_bytes()) => {
+            (crate::jose::parse_signed_jwt(text.trim(), limits)?.payload, "sub")
+        }
+        _ => (crate::json::parse_object(bytes, limits)?, "id"),
+    };
+    document
+        .get(key)
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::StatusListInvalid,
+                "a status list credential needs an id, a Status List Token a sub",
+            )
+        })
 }
 
 impl StatusResolver for StaticStatusLists {

@@ -18,6 +18,8 @@ mod sd_jwt;
 #[cfg(feature = "sd-jwt")]
 mod sd_jwt_vc;
 mod status;
+#[cfg(feature = "sd-jwt")]
+mod token_status;
 
 use status::CachedList;
 pub use status::{StatusPolicy, DEFAULT_STATUS_TTL_SECONDS};
@@ -85,13 +87,15 @@ pub struct VerifyOptions {
     #[cfg(feature = "sd-jwt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sd-jwt")))]
     pub required_claims: Vec<String>,
-    /// Verification methods the caller vouches for (closed ecosystems,
-    /// test suites): a proof or token naming one of them by its id (or, with
-    /// a JWK thumbprint `kid`, by its controller and its key's thumbprint)
-    /// is checked with its key without resolving its controller, and the
-    /// `key_binding` check says the key was pinned by the verifier, not
-    /// found in a document. The method's controller must still be the
-    /// issuer (or holder). Other methods are resolved as usual.
+    /// Issuers' verification methods the caller vouches for (closed
+    /// ecosystems, test suites): a proof or token naming one of them by its
+    /// id (or, with a JWK thumbprint `kid`, by its controller and its key's
+    /// thumbprint) is checked with its key without resolving its
+    /// controller, and the `key_binding` check says the key was pinned by
+    /// the verifier, not found in a document. A pin counts for assertions
+    /// (credentials, status lists), never for a holder's authentication;
+    /// the method's controller must still be the issuer. Other methods are
+    /// resolved as usual.
     #[cfg(feature = "cid")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cid")))]
     pub pinned_methods: Vec<crate::did::VerificationMethod>,

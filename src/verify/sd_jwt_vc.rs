@@ -12,9 +12,10 @@
 //!   the holder's Key Binding JWT (as for `vc+sd-jwt`).
 //! - `key_binding`: that key is the issuer's, for assertions.
 //! - `validity_period`: `nbf` and `exp`.
-//! - `status`: a `status` claim (an IETF Token Status List reference) is not
-//!   read yet: it fails with `STATUS_TYPE_UNSUPPORTED` unless the caller
-//!   accepts unknown status types.
+//! - `status`: a `status.status_list` claim read from the issuer's IETF
+//!   Token Status List (`token_status`); other status mechanisms fail with
+//!   `STATUS_TYPE_UNSUPPORTED` unless the caller accepts unknown status
+//!   types.
 //! - `trust`: the issuer authorized for `vct`, judged at `iat` (else `nbf`).
 //!
 //! `vct`, `vct#integrity` and `status` must not be disclosable (draft
@@ -137,7 +138,7 @@ impl<R: DidResolver> Verifier<R> {
             EvidenceKey::Issuer,
         ));
         checks.push(validity(claims, options));
-        checks.push(status_check(claims, options));
+        checks.push(self.token_status_check(claims, &facts.issuer, options));
         // No claim of an SD-JWT VC is a Data Integrity proof: the trust
         // check reads no `proof.created` from them.
         checks.push(self.trust_check(&Map::new(), &facts, options));
@@ -173,30 +174,5 @@ fn validity(claims: &Map<String, Value>, options: &VerifyOptions) -> Check {
     match judged {
         Ok(()) => Check::passed(CheckName::ValidityPeriod, evidence),
         Err(e) => Check::failed(CheckName::ValidityPeriod, &e, evidence),
-    }
-}
-
-/// A `status` claim is a Token Status List reference, not read yet: fails
-/// closed unless unknown status types are accepted.
-fn status_check(claims: &Map<String, Value>, options: &VerifyOptions) -> Check {
-    match claims.get("status") {
-        None => Check::skipped(
-            CheckName::Status,
-            "The credential has no status entry.",
-            "L’attestation n’a pas d’entrée de statut.",
-        ),
-        Some(_) if options.status_policy.accept_unknown_types => Check::skipped(
-            CheckName::Status,
-            "Not checked: the credential’s IETF Token Status List is left unchecked, as the verifier asked.",
-            "Non vérifié : la liste de statuts IETF de l’attestation n’est pas vérifiée, à la demande du vérificateur.",
-        ),
-        Some(_) => Check::failed(
-            CheckName::Status,
-            &Error::new(
-                ErrorCode::StatusTypeUnsupported,
-                "an IETF Token Status List (status.status_list) is not read by this verifier yet",
-            ),
-            Vec::new(),
-        ),
     }
 }

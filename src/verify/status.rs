@@ -91,7 +91,7 @@ pub struct StatusPolicy {
 }
 
 /// What the status check found, before it becomes the report's check.
-enum StatusOutcome {
+pub(super) enum StatusOutcome {
     /// The credential has no `credentialStatus`.
     NoEntries,
     /// Every entry is of a type left unchecked under `accept_unknown_types`.
@@ -114,7 +114,7 @@ enum StatusOutcome {
 }
 
 /// A rule of the status policy that failed the check.
-enum PolicyRule {
+pub(super) enum PolicyRule {
     /// The verifier has no status source, and `skip_without_source` is off.
     SourceRequired,
     /// An entry of these types, and `accept_unknown_types` is off.
@@ -123,12 +123,12 @@ enum PolicyRule {
 
 /// The types of entries left unchecked, for people: quoted (they come from
 /// the credential), comma-separated.
-fn unchecked_list(types: &[String]) -> String {
+pub(super) fn unchecked_list(types: &[String]) -> String {
     types.iter().map(|t| quoted(t)).collect::<Vec<_>>().join(", ")
 }
 
 impl StatusOutcome {
-    fn into_check(self) -> Check {
+    pub(super) fn into_check(self) -> Check {
         let with_message = |mut check: Check, en: String, fr: String| {
             check.message = Message {
                 en: en.into(),

@@ -11,6 +11,7 @@ use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, Signer};
 use passerelle::did;
 use passerelle::json::Limits;
 use passerelle::sd_jwt::{self, Disclosure, IssueOptions, KeyBinding};
+use passerelle::status::token::{self, sign_status_list_token, TokenStatusList};
 use serde_json::{json, Map, Value};
 
 use super::{fails, permit, time, Expect, Vectors, ISSUED_AT, VERIFIED, VERIFY_AT};
@@ -293,13 +294,53 @@ fn sd_jwt_vc_cases(v: &mut Vectors, issuer: &Ed25519KeyPair, did: &str, kid: &st
         }
         claims
     };
+    // IETF Token Status Lists: the issuer's list at LIST, its token
+    // supplied to the verifier for that uri (or not), index 3 valid,
+    // index 4 revoked.
+    const LIST: &str = "https://bc.passerelle.example/status/1";
+    let mut list = TokenStatusList::new(1, 1024).expect("a fixed size");
+    list.set(4, token::INVALID).expect("in range");
+    let issued_list = time(ISSUED_AT);
+    let own = sign_status_list_token(&list, LIST, issued_list, None, kid, issuer).expect("fixture");
+    let stranger = Ed25519KeyPair::from_seed(&[0x43; 32]);
+    let stranger_kid = did::key::verification_method_for(&stranger.public_key());
+    let foreign = sign_status_list_token(&list, LIST, issued_list, None, &stranger_kid, &stranger).expect("fixture");
+    v.files.insert("status/tokens/bc-1.jwt".into(), own.into_bytes());
+    v.files
+        .insert("status/tokens/bc-1-foreign.jwt".into(), foreign.into_bytes());
+    let with_index = |index: u64| with(json!({"status": {"status_list": {"idx": index, "uri": LIST}}}));
+    let lists = |path: &str| json!({"statusLists": {LIST: path}});
+    case(
+        v,
+        "sdjwt-vc-token-status-list-valid",
+        "An SD-JWT VC whose status.status_list (index 3) is read from its issuer's Status List Token (statuslist+jwt, ZLIB): VALID.",
+        &signed(header.clone(), &with_index(3), Some(issuer)),
+        lists("status/tokens/bc-1.jwt"),
+        VERIFIED,
+    );
+    case(
+        v,
+        "sdjwt-vc-token-status-list-revoked",
+        "The same list at index 4, which holds INVALID: revoked.",
+        &signed(header.clone(), &with_index(4), Some(issuer)),
+        lists("status/tokens/bc-1.jwt"),
+        fails(&[("status", "CREDENTIAL_REVOKED")]),
+    );
+    case(
+        v,
+        "sdjwt-vc-token-status-list-foreign-key",
+        "The list's token signed by a key that is not the issuer's: it says nothing of the issuer's credentials.",
+        &signed(header.clone(), &with_index(3), Some(issuer)),
+        lists("status/tokens/bc-1-foreign.jwt"),
+        fails(&[("status", "STATUS_LIST_INVALID")]),
+    );
     case(
         v,
         "sdjwt-vc-token-status-list",
-        "An SD-JWT VC with a status claim (an IETF Token Status List reference), which this verifier does not read: the status check fails closed.",
-        &signed(header.clone(), &with(json!({"status": {"status_list": {"idx": 3, "uri": "https://bc.passerelle.example/status/1"}}})), Some(issuer)),
+        "An SD-JWT VC with a Token Status List reference, and no status source: the status check fails closed.",
+        &signed(header.clone(), &with_index(3), Some(issuer)),
         json!({}),
-        fails(&[("status", "STATUS_TYPE_UNSUPPORTED")]),
+        fails(&[("status", "STATUS_LIST_UNAVAILABLE")]),
     );
     case(
         v,

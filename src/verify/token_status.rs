@@ -1,0 +1,168 @@
+//! The `status` check of an IETF SD-JWT VC: its `status.status_list`
+//! claim (draft-ietf-oauth-status-list §6.4) read from the Status List
+//! Token the verifier's status source supplies for its `uri`. The token
+//! must be the credential issuer's — signed with a key of the issuer's,
+//! for assertions — as a Bitstring Status List must be: another party's
+//! list says nothing about the issuer's credentials. The status policy
+//! applies as for Bitstring entries.
+
+use serde_json::{Map, Value};
+
+use super::status::{unchecked_list, PolicyRule, StatusOutcome};
+use super::{Check, Verifier, VerifyOptions};
+use crate::did::{DidResolver, VerificationRelationship};
+use crate::error::{quoted, Error, ErrorCode, Result};
+use crate::jose;
+use crate::json::Limits;
+use crate::secured::EvidenceKey;
+use crate::status::token::{StatusListReference, TokenStatusList, INVALID, STATUS_LIST_TOKEN_TYP, SUSPENDED, VALID};
+use crate::status::MAX_LIST_CREDENTIAL_BYTES;
+
+/// The status mechanism this verifier reads in a `status` claim.
+const STATUS_LIST: &str = "status_list";
+
+impl<R: DidResolver> Verifier<R> {
+    /// The `status` check of an SD-JWT VC's claims, issued by `issuer`.
+    pub(super) fn token_status_check(
+        &self,
+        claims: &Map<String, Value>,
+        issuer: &str,
+        options: &VerifyOptions,
+    ) -> Check {
+        self.token_status_outcome(claims, issuer, options).into_check()
+    }
+
+    fn token_status_outcome(
+        &self,
+        claims: &Map<String, Value>,
+        issuer: &str,
+        options: &VerifyOptions,
+    ) -> StatusOutcome {
+        let policy = options.status_policy;
+        let failed = |error: Error, evidence, rule| StatusOutcome::Failed { error, evidence, rule };
+        let status = match claims.get("status") {
+            None => return StatusOutcome::NoEntries,
+            Some(Value::Object(status)) => status,
+            Some(_) => {
+                let error = Error::new(ErrorCode::StatusListInvalid, "the status claim is not an object");
+                return failed(error, Vec::new(), None);
+            }
+        };
+        // Other members name status mechanisms this verifier does not read.
+        let unchecked: Vec<String> = status.keys().filter(|name| *name != STATUS_LIST).cloned().collect();
+        if !unchecked.is_empty() && !policy.accept_unknown_types {
+            let list = unchecked_list(&unchecked);
+            let error = Error::new(
+                ErrorCode::StatusTypeUnsupported,
+                format!("status mechanisms {list}; the status policy does not accept unknown types"),
+            );
+            let evidence = unchecked.iter().map(|t| (EvidenceKey::StatusType, t.clone())).collect();
+            return failed(error, evidence, Some(PolicyRule::KnownTypesOnly(list)));
+        }
+        let reference = match StatusListReference::from_status_claim(status) {
+            None => return StatusOutcome::OnlyUnknownTypes { unchecked },
+            Some(Ok(reference)) => reference,
+            Some(Err(e)) => return failed(e, Vec::new(), None),
+        };
+        let mut evidence = vec![
+            (EvidenceKey::StatusType, STATUS_LIST.to_owned()),
+            (EvidenceKey::StatusListIndex, reference.index.to_string()),
+            (EvidenceKey::StatusListCredential, reference.uri.clone()),
+        ];
+        if self.status.is_none() {
+            if policy.skip_without_source {
+                return StatusOutcome::NoSourceSkipped;
+            }
+            let error = Error::new(
+                ErrorCode::StatusListUnavailable,
+                "no status list source is configured, and the status policy requires one",
+            );
+            return failed(error, evidence, Some(PolicyRule::SourceRequired));
+        }
+        let value = match self.token_status_value(&reference, issuer, options) {
+            Ok(value) => value,
+            Err(e) => return failed(e, evidence, None),
+        };
+        evidence.push((EvidenceKey::Status, format!("0x{value:x}")));
+        let at = |what: &str| format!("{what} in {} at index {}", reference.uri, reference.index);
+        let error = match value {
+            VALID => {
+                return StatusOutcome::Read {
+                    evidence,
+                    message: None,
+                    unchecked,
+                }
+            }
+            INVALID => Error::new(ErrorCode::CredentialRevoked, at("INVALID (revoked)")),
+            SUSPENDED => Error::new(ErrorCode::CredentialSuspended, at("SUSPENDED")),
+            // 0x03 and 0x0C–0x0F are application-specific, the rest unregistered.
+            other => Error::new(
+                ErrorCode::StatusTypeUnsupported,
+                at(&format!(
+                    "status 0x{other:x}, whose meaning this verifier does not know,"
+                )),
+            ),
+        };
+        failed(error, evidence, None)
+    }
+
+    /// §6.4 steps 2–6: the Status List Token of `reference.uri`, checked,
+    /// and the status at `reference.index`.
+    fn token_status_value(&self, reference: &StatusListReference, issuer: &str, options: &VerifyOptions) -> Result<u8> {
+        let uri = &reference.uri;
+        let invalid = |why: &str| Error::new(ErrorCode::StatusListInvalid, format!("{uri}: {why}"));
+        let source = self
+            .status
+            .as_deref()
+            .ok_or_else(|| Error::new(ErrorCode::StatusListUnavailable, "no status source"))?;
+        let bytes = source.status_list(uri)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| invalid("not a compact JWS"))?;
+        let limits = Limits {
+            max_bytes: MAX_LIST_CREDENTIAL_BYTES,
+            ..options.limits
+        };
+        let token = jose::parse_signed_jwt(text.trim(), limits).map_err(|e| invalid(e.detail()))?;
+        if token.typ() != Some(STATUS_LIST_TOKEN_TYP) {
+            return Err(invalid(&format!("typ is not {STATUS_LIST_TOKEN_TYP}")));
+        }
+        // The issuer's own key, for assertions: a kid is resolved against
+        // the issuer, never trusted on its own.
+        let kid = jose::required_kid(&token.header).map_err(|e| invalid(e.detail()))?;
+        let vm = jose::kid_method(&kid, issuer);
+        let signer = self
+            .keys
+            .retrieve(&vm, options.pinned(), &self.resolver, options.time)
+            .map_err(|e| invalid(&format!("its key {}: {} ({})", quoted(&vm), e.code(), e.detail())))?;
+        token
+            .verify_signature(&signer.method.public_key)
+            .map_err(|e| invalid(&format!("its signature: {} ({})", e.code(), e.detail())))?;
+        if signer.method.controller != issuer || !signer.authorizes(VerificationRelationship::AssertionMethod) {
+            return Err(invalid(&format!(
+                "signed with {}, not a key the issuer {} lists for assertions",
+                quoted(&signer.method.id),
+                quoted(issuer)
+            )));
+        }
+        let claims = &token.payload;
+        if claims.get("sub").and_then(Value::as_str) != Some(uri.as_str()) {
+            return Err(invalid("its sub is not the uri the credential names"));
+        }
+        if claims.get("iss").is_some_and(|iss| iss.as_str() != Some(issuer)) {
+            return Err(invalid("its iss is not the credential's issuer"));
+        }
+        let issued = jose::time_claim(claims, "iat")
+            .map_err(|e| invalid(e.detail()))?
+            .ok_or_else(|| invalid("iat is required"))?;
+        if issued > options.time {
+            return Err(invalid(&format!("issued {issued}, after the verification time")));
+        }
+        if let Some(expires) = jose::time_claim(claims, "exp").map_err(|e| invalid(e.detail()))? {
+            if expires <= options.time {
+                return Err(invalid(&format!("expired {expires}")));
+            }
+        }
+        let list = TokenStatusList::from_claim(claims.get("status_list").unwrap_or(&Value::Null))
+            .map_err(|e| invalid(e.detail()))?;
+        list.get(reference.index).map_err(|e| invalid(e.detail()))
+    }
+}
