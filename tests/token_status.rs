@@ -339,3 +339,110 @@ mod properties {
         }
     }
 }
+
+/// Review: an issuer (not this library's) that let part of `status` be
+/// selectively disclosable, or signed it empty: the holder could hide the
+/// reference, so the credential is refused, never passed unchecked.
+#[test]
+fn a_status_claim_that_names_no_mechanism_or_hides_one_is_refused() {
+    let options = VerifyOptions::at(at());
+    let report = verify_with(Some(&issuers_token()), &credential(json!({})), &options);
+    assert_eq!(failure(&report), (CheckName::Status, ErrorCode::StatusListInvalid));
+    let claims = object(
+        json!({"vct": "https://credentials.bc.passerelle.example/age", "iss": did::key::did_for(&issuer_key().public_key()),
+        "iat": at().unix_seconds(), "status": {"status_list": {"idx": 5, "uri": LIST}}}),
+    );
+    let sd_options = passerelle::sd_jwt::IssueOptions {
+        typ: "dc+sd-jwt".into(),
+        kid: Some(kid()),
+        decoys: 0,
+        holder_key: None,
+    };
+    let issued = passerelle::sd_jwt::issue(&claims, &["/status/status_list"], &sd_options, &issuer_key()).unwrap();
+    let hidden = passerelle::sd_jwt::present(&issued, &[], None, Default::default()).unwrap();
+    let report = verify_with(Some(&issuers_token()), &hidden, &options);
+    assert_eq!(failure(&report), (CheckName::Parse, ErrorCode::SdJwtPayloadInvalid));
+}
+
+/// Review: a Status List Token not yet valid (`nbf`) says nothing yet.
+#[test]
+fn a_token_not_yet_valid_is_refused() {
+    let token = token_with(
+        |c| {
+            c.insert("nbf".into(), json!(at().unix_seconds() + 60));
+        },
+        "statuslist+jwt",
+        &kid(),
+        &issuer_key(),
+    );
+    let report = verify_with(Some(&token), &at_index(4), &VerifyOptions::at(at()));
+    assert_eq!(failure(&report), (CheckName::Status, ErrorCode::StatusListInvalid));
+    // typ as a full media type, any case (RFC 7515 §4.1.9), is the same typ.
+    for typ in ["application/statuslist+jwt", "StatusList+JWT"] {
+        let token = token_with(|_| {}, typ, &kid(), &issuer_key());
+        assert!(
+            verify_with(Some(&token), &at_index(4), &VerifyOptions::at(at())).verified(),
+            "{typ}"
+        );
+    }
+}
+
+/// A status source that counts the lists asked for.
+#[derive(Clone, Default)]
+struct Counting(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl passerelle::status::StatusResolver for Counting {
+    fn status_list(&self, _url: &str) -> passerelle::Result<Vec<u8>> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(issuers_token().into_bytes())
+    }
+}
+
+/// Review: the status of a credential whose proof failed is not fetched
+/// (draft §8.3): a forger must not make the verifier call a URL it chose.
+#[test]
+fn no_status_is_fetched_for_a_credential_whose_proof_failed() {
+    let counting = Counting::default();
+    let verifier = Verifier::offline().with_status(counting.clone());
+    let options = VerifyOptions::at(at());
+    // Signed by a stranger, naming the issuer's key.
+    let stranger = Ed25519KeyPair::from_seed(&[63; 32]);
+    let payload = json!({"vct": "https://credentials.bc.passerelle.example/age", "iss": did::key::did_for(&issuer_key().public_key()),
+        "iat": at().unix_seconds(), "status": {"status_list": {"idx": 4, "uri": "https://tracker.example/?victim=42"}}});
+    let forged = format!(
+        "{}~",
+        sign_typed(payload.as_object().unwrap(), &kid(), "dc+sd-jwt", &stranger).unwrap()
+    );
+    let report = verifier.verify(forged.as_bytes(), &options);
+    assert_eq!(failure(&report), (CheckName::Proof, ErrorCode::ProofSignatureInvalid));
+    assert_eq!(status_of(&report).0, Outcome::Skipped);
+    // The same for a Data Integrity credential with a Bitstring entry.
+    let issuer = Issuer::did_key(issuer_key());
+    let mut unsigned = common::permit(issuer.did());
+    unsigned.insert(
+        "credentialStatus".into(),
+        json!({"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+        "statusListIndex": "7", "statusListCredential": "https://tracker.example/?victim=43"}),
+    );
+    let signed = issuer
+        .issue(unsigned, at())
+        .unwrap()
+        .to_json_string()
+        .replace("YT-MA-0042", "YT-MA-0043");
+    let report = verifier.verify(signed.as_bytes(), &options);
+    assert_eq!(failure(&report), (CheckName::Proof, ErrorCode::ProofSignatureInvalid));
+    assert_eq!(status_of(&report).0, Outcome::Skipped);
+    assert_eq!(counting.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+/// Review: an IETF `status` claim on a VCDM credential is a status this
+/// verifier does not read there: it fails closed, not "no status entry".
+#[test]
+fn an_ietf_status_claim_on_a_vcdm_credential_fails_closed() {
+    let issuer = Issuer::did_key(issuer_key());
+    let mut unsigned = common::permit(issuer.did());
+    unsigned.insert("status".into(), json!({"status_list": {"idx": 5, "uri": LIST}}));
+    let signed = issuer.issue(unsigned, at()).unwrap().to_json_string();
+    let report = verify_with(Some(&issuers_token()), &signed, &VerifyOptions::at(at()));
+    assert_eq!(failure(&report), (CheckName::Status, ErrorCode::StatusTypeUnsupported));
+}

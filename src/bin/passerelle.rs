@@ -297,7 +297,8 @@ struct VerifyArgs {
     /// A JSON file {"registry DID": sequence} of snapshot sequences seen before (rollback protection).
     #[arg(long)]
     seen: Option<PathBuf>,
-    /// A status list credential the verifier may use, or a folder of them (repeatable; keyed by their id).
+    /// A status list credential the verifier may use, or a folder of them (*.json; repeatable; keyed by
+    /// their id). An SD-JWT VC's IETF Status List Token is given as a file, keyed by its sub.
     /// Without any, a credential with status entries fails with STATUS_LIST_UNAVAILABLE.
     #[arg(long = "status-list")]
     status_lists: Vec<PathBuf>,

@@ -391,7 +391,7 @@ impl<R: DidResolver> Verifier<R> {
             EvidenceKey::Issuer,
         ));
         checks.push(validity_check(&facts, options.time));
-        checks.push(self.status_check(map, &facts, options));
+        checks.push(self.status_check(map, &facts, options, &checks));
         checks.push(self.trust_check(map, &facts, options));
         Report::new(DocumentKind::Credential, checks, Vec::new())
     }

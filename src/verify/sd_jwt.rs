@@ -121,6 +121,9 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
         }
         crate::jose::refuse_vc_vp_claims(&sd_jwt.jwt.payload)?;
     }
+    if profile == Profile::SdJwtVc {
+        super::sd_jwt_vc::check_signed_in_clear(&sd_jwt.jwt.payload)?;
+    }
     let processed = sd_jwt.process(options.limits)?;
     match profile {
         Profile::SdJwtVc => super::sd_jwt_vc::check_disclosed(&processed.disclosed)?,
@@ -146,15 +149,6 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
 /// that holds a digest (a `_sd` member or a `{"...": digest}` element) at
 /// any depth; `_sd` itself when the credential's own properties are.
 fn disclosable_outside_subject(payload: &Map<String, Value>) -> Option<&str> {
-    fn holds_digest(value: &Value) -> bool {
-        match value {
-            Value::Object(object) => {
-                object.contains_key("_sd") || object.contains_key("...") || object.values().any(holds_digest)
-            }
-            Value::Array(items) => items.iter().any(holds_digest),
-            _ => false,
-        }
-    }
     if payload.contains_key("_sd") {
         return Some("_sd");
     }
@@ -162,6 +156,18 @@ fn disclosable_outside_subject(payload: &Map<String, Value>) -> Option<&str> {
         .iter()
         .find(|(name, value)| *name != "credentialSubject" && holds_digest(value))
         .map(|(name, _)| name.as_str())
+}
+
+/// Whether `value` holds a digest of a selectively disclosable claim or
+/// array element (`_sd`, `...`), at any depth.
+pub(super) fn holds_digest(value: &Value) -> bool {
+    match value {
+        Value::Object(object) => {
+            object.contains_key("_sd") || object.contains_key("...") || object.values().any(holds_digest)
+        }
+        Value::Array(items) => items.iter().any(holds_digest),
+        _ => false,
+    }
 }
 
 impl<R: DidResolver> Verifier<R> {

@@ -54,6 +54,26 @@ pub(super) fn check_disclosed(disclosed: &[String]) -> Result<()> {
     }
 }
 
+/// Refuses `vct`, `vct#integrity`, `status` or `iat` signed with digests of
+/// selectively disclosable parts inside (a status reference a holder could
+/// leave out): what Disclosures cannot put in place, the issuer must not
+/// hide either.
+pub(super) fn check_signed_in_clear(signed: &Map<String, Value>) -> Result<()> {
+    match signed
+        .iter()
+        .find(|(name, value)| NEVER_DISCLOSED.contains(&name.as_str()) && super::sd_jwt::holds_digest(value))
+    {
+        Some((name, _)) => Err(Error::new(
+            ErrorCode::SdJwtPayloadInvalid,
+            format!(
+                "{} of an SD-JWT VC holds selectively disclosable parts: a holder could leave them out",
+                quoted(name)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The type and issuer of an SD-JWT VC, from what the issuer signed in the clear.
 fn type_and_issuer(secured: &SecuredSdJwt<'_>) -> Result<(String, String)> {
     let signed = &secured.sd_jwt.jwt.payload;
@@ -138,7 +158,11 @@ impl<R: DidResolver> Verifier<R> {
             EvidenceKey::Issuer,
         ));
         checks.push(validity(claims, options));
-        checks.push(self.token_status_check(claims, &facts.issuer, options));
+        let status = match super::status::status_may_be_checked(&checks) {
+            true => self.token_status_check(claims, &facts.issuer, options),
+            false => Check::skipped_after_failure(CheckName::Status),
+        };
+        checks.push(status);
         // No claim of an SD-JWT VC is a Data Integrity proof: the trust
         // check reads no `proof.created` from them.
         checks.push(self.trust_check(&Map::new(), &facts, options));

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 use std::sync::Arc;
 
-use super::{Check, CheckName, Message, Verifier, VerifyOptions};
+use super::{Check, CheckName, Message, Outcome, Verifier, VerifyOptions};
 use crate::credential::{self, Facts};
 use crate::did::DidResolver;
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -240,23 +240,57 @@ impl StatusOutcome {
     }
 }
 
+/// Whether the status of the credential whose checks so far are `checks`
+/// may be checked: its proof and key binding did not fail. Otherwise its
+/// status lists are not fetched, so that a forger cannot make the verifier
+/// call a URL it chose (draft-ietf-oauth-status-list, Validation Rules: no
+/// status procedure for an invalid token). In the browser, lists are
+/// supplied or fetched by the page before verification (`needsOf`): there
+/// the rule would protect nothing, and the wasm build leaves it out for
+/// its size budget.
+pub(super) fn status_may_be_checked(checks: &[Check]) -> bool {
+    cfg!(all(target_arch = "wasm32", target_os = "unknown"))
+        || !checks
+            .iter()
+            .any(|c| matches!(c.name, CheckName::Proof | CheckName::KeyBinding) && c.outcome == Outcome::Failed)
+}
+
 impl<R: DidResolver> Verifier<R> {
     /// The credential's status entries against their status lists
-    /// (Bitstring Status List §3.2), under `options.status_policy`.
-    pub(super) fn status_check(&self, map: &Map<String, Value>, facts: &Facts, options: &VerifyOptions) -> Check {
+    /// (Bitstring Status List §3.2), under `options.status_policy`; not
+    /// checked after `checks` failed the proof or key binding
+    /// ([`status_may_be_checked`]).
+    pub(super) fn status_check(
+        &self,
+        map: &Map<String, Value>,
+        facts: &Facts,
+        options: &VerifyOptions,
+        checks: &[Check],
+    ) -> Check {
+        if !status_may_be_checked(checks) {
+            return Check::skipped_after_failure(CheckName::Status);
+        }
         self.status_outcome(map, facts, options).into_check()
     }
 
     fn status_outcome(&self, map: &Map<String, Value>, facts: &Facts, options: &VerifyOptions) -> StatusOutcome {
         let policy = options.status_policy;
         let failed = |error: Error, evidence, rule| StatusOutcome::Failed { error, evidence, rule };
+        // An IETF `status` claim (a Token Status List reference) on a VCDM
+        // credential is no status entry this check reads: left unchecked
+        // only if the policy accepts unknown types. (Verifiers that read
+        // IETF status lists, feature `sd-jwt`, know it when they see it.)
+        let ietf_status = cfg!(feature = "sd-jwt") && map.contains_key("status");
         let statuses = match CredentialStatus::all_of(map) {
-            Ok(statuses) if statuses.is_empty() => return StatusOutcome::NoEntries,
+            Ok(statuses) if statuses.is_empty() && !ietf_status => return StatusOutcome::NoEntries,
             Ok(statuses) => statuses,
             Err(e) => return failed(e, Vec::new(), None),
         };
         let mut entries = Vec::new();
         let mut unchecked = Vec::new();
+        if ietf_status {
+            unchecked.push("status".to_owned());
+        }
         for status in statuses {
             match status {
                 CredentialStatus::Bitstring(entry) => entries.push(entry),

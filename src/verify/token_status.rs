@@ -1,5 +1,5 @@
 //! The `status` check of an IETF SD-JWT VC: its `status.status_list`
-//! claim (draft-ietf-oauth-status-list §6.4) read from the Status List
+//! claim (draft-ietf-oauth-status-list, Validation Rules) read from the Status List
 //! Token the verifier's status source supplies for its `uri`. The token
 //! must be the credential issuer's — signed with a key of the issuer's,
 //! for assertions — as a Bitstring Status List must be: another party's
@@ -42,7 +42,15 @@ impl<R: DidResolver> Verifier<R> {
         let failed = |error: Error, evidence, rule| StatusOutcome::Failed { error, evidence, rule };
         let status = match claims.get("status") {
             None => return StatusOutcome::NoEntries,
-            Some(Value::Object(status)) => status,
+            Some(Value::Object(status)) if !status.is_empty() => status,
+            Some(Value::Object(_)) => {
+                // draft §6.2: at least one reference to a status mechanism.
+                let error = Error::new(
+                    ErrorCode::StatusListInvalid,
+                    "the status claim names no status mechanism",
+                );
+                return failed(error, Vec::new(), None);
+            }
             Some(_) => {
                 let error = Error::new(ErrorCode::StatusListInvalid, "the status claim is not an object");
                 return failed(error, Vec::new(), None);
@@ -106,8 +114,8 @@ impl<R: DidResolver> Verifier<R> {
         failed(error, evidence, None)
     }
 
-    /// §6.4 steps 2–6: the Status List Token of `reference.uri`, checked,
-    /// and the status at `reference.index`.
+    /// The draft's Validation Rules, steps 2–6: the Status List Token of
+    /// `reference.uri`, checked, and the status at `reference.index`.
     fn token_status_value(&self, reference: &StatusListReference, issuer: &str, options: &VerifyOptions) -> Result<u8> {
         let uri = &reference.uri;
         let invalid = |why: &str| Error::new(ErrorCode::StatusListInvalid, format!("{uri}: {why}"));
@@ -122,7 +130,13 @@ impl<R: DidResolver> Verifier<R> {
             ..options.limits
         };
         let token = jose::parse_signed_jwt(text.trim(), limits).map_err(|e| invalid(e.detail()))?;
-        if token.typ() != Some(STATUS_LIST_TOKEN_TYP) {
+        // A media type in `typ` may be written in full and in any case (RFC 7515 §4.1.9).
+        let typ = token.typ().unwrap_or_default();
+        let typ = typ
+            .get(..12)
+            .filter(|p| p.eq_ignore_ascii_case("application/"))
+            .map_or(typ, |_| &typ[12..]);
+        if !typ.eq_ignore_ascii_case(STATUS_LIST_TOKEN_TYP) {
             return Err(invalid(&format!("typ is not {STATUS_LIST_TOKEN_TYP}")));
         }
         // The issuer's own key, for assertions: a kid is resolved against
@@ -155,6 +169,11 @@ impl<R: DidResolver> Verifier<R> {
             .ok_or_else(|| invalid("iat is required"))?;
         if issued > options.time {
             return Err(invalid(&format!("issued {issued}, after the verification time")));
+        }
+        if let Some(from) = jose::time_claim(claims, "nbf").map_err(|e| invalid(e.detail()))? {
+            if from > options.time {
+                return Err(invalid(&format!("not valid before {from}")));
+            }
         }
         if let Some(expires) = jose::time_claim(claims, "exp").map_err(|e| invalid(e.detail()))? {
             if expires <= options.time {

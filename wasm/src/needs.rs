@@ -90,16 +90,57 @@ fn collect_needs(document: &Map<String, Value>, needs: &mut Needs) {
     }
 }
 
-/// What `input` (JSON, or a compact `vc+jwt`/`vp+jwt`) needs from outside.
+/// What `input` (JSON, a compact `vc+jwt`/`vp+jwt`, or an SD-JWT) needs from outside.
 /// Input that does not parse needs nothing: verification reports why.
 pub(crate) fn needs_of_input(input: &str) -> Needs {
     let mut needs = Needs::default();
-    if looks_like_compact_jws(input.as_bytes()) {
+    // An SD-JWT's first part is a compact JWS: its `~` says which it is.
+    if cfg!(feature = "sd-jwt") && input.contains('~') {
+        collect_sd_jwt_needs(input.trim(), &mut needs);
+    } else if looks_like_compact_jws(input.as_bytes()) {
         collect_token_needs(input, &mut needs);
     } else if let Ok(Value::Object(document)) = parse_strict(input.as_bytes(), Limits::default()) {
         collect_needs(&document, &mut needs);
     }
     needs
+}
+
+/// An SD-JWT's issuer (its `kid`, relative to `iss` or the credential's
+/// issuer), the Status List Token of an SD-JWT VC's `status.status_list`,
+/// and what a VCDM payload needs (what its Disclosures hide names nothing
+/// to fetch: status is never disclosable).
+fn collect_sd_jwt_needs(input: &str, needs: &mut Needs) {
+    let issuer_jwt = input.split('~').next().unwrap_or_default();
+    let Ok(jwt) = passerelle::jose::parse_signed_jwt(issuer_jwt, Limits::default()) else {
+        return;
+    };
+    let payload = &jwt.payload;
+    let base = ["iss", "issuer"]
+        .iter()
+        .find_map(|key| match payload.get(*key) {
+            Some(Value::String(id)) => Some(id.as_str()),
+            Some(Value::Object(party)) => party.get("id").and_then(Value::as_str),
+            _ => None,
+        })
+        .unwrap_or_default();
+    if let Some(kid) = jwt.header.get("kid").and_then(Value::as_str) {
+        let method = if kid.starts_with('#') {
+            format!("{base}{kid}")
+        } else {
+            kid.to_owned()
+        };
+        if let Ok((did, _)) = split_did_url(&method) {
+            needs.push_signer(did);
+        }
+    }
+    let list = payload
+        .get("status")
+        .and_then(|s| s.get("status_list"))
+        .and_then(|l| l.get("uri"));
+    if let Some(Value::String(uri)) = list {
+        push_unique(&mut needs.status_lists, uri);
+    }
+    collect_needs(payload, needs);
 }
 
 /// A JWS's signer (its `kid`, relative to the issuer or holder) and what
