@@ -127,6 +127,21 @@ pub(super) fn unchecked_list(types: &[String]) -> String {
     types.iter().map(|t| quoted(t)).collect::<Vec<_>>().join(", ")
 }
 
+/// The failure of status of kinds this verifier does not check (`what`:
+/// entries of a type, IETF status mechanisms), under a policy that does
+/// not accept them.
+pub(super) fn unknown_refused(unchecked: &[String], what: &str) -> StatusOutcome {
+    let list = unchecked_list(unchecked);
+    StatusOutcome::Failed {
+        error: Error::new(
+            ErrorCode::StatusTypeUnsupported,
+            format!("{what} {list}; the status policy does not accept unknown types"),
+        ),
+        evidence: unchecked.iter().map(|t| (EvidenceKey::StatusType, t.clone())).collect(),
+        rule: Some(PolicyRule::KnownTypesOnly(list)),
+    }
+}
+
 impl StatusOutcome {
     pub(super) fn into_check(self) -> Check {
         let with_message = |mut check: Check, en: String, fr: String| {
@@ -304,13 +319,7 @@ impl<R: DidResolver> Verifier<R> {
             }
         }
         if !unchecked.is_empty() && !policy.accept_unknown_types {
-            let list = unchecked_list(&unchecked);
-            let error = Error::new(
-                ErrorCode::StatusTypeUnsupported,
-                format!("status entries of type {list}; the status policy does not accept unknown types"),
-            );
-            let evidence = unchecked.iter().map(|t| (EvidenceKey::StatusType, t.clone())).collect();
-            return failed(error, evidence, Some(PolicyRule::KnownTypesOnly(list)));
+            return unknown_refused(&unchecked, "status entries of type");
         }
         if entries.is_empty() {
             return StatusOutcome::OnlyUnknownTypes { unchecked };

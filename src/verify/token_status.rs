@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value};
 
-use super::status::{unchecked_list, PolicyRule, StatusOutcome};
+use super::status::{unknown_refused, PolicyRule, StatusOutcome};
 use super::{Check, Verifier, VerifyOptions};
 use crate::did::{DidResolver, VerificationRelationship};
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -59,13 +59,7 @@ impl<R: DidResolver> Verifier<R> {
         // Other members name status mechanisms this verifier does not read.
         let unchecked: Vec<String> = status.keys().filter(|name| *name != STATUS_LIST).cloned().collect();
         if !unchecked.is_empty() && !policy.accept_unknown_types {
-            let list = unchecked_list(&unchecked);
-            let error = Error::new(
-                ErrorCode::StatusTypeUnsupported,
-                format!("status mechanisms {list}; the status policy does not accept unknown types"),
-            );
-            let evidence = unchecked.iter().map(|t| (EvidenceKey::StatusType, t.clone())).collect();
-            return failed(error, evidence, Some(PolicyRule::KnownTypesOnly(list)));
+            return unknown_refused(&unchecked, "status mechanisms");
         }
         let reference = match StatusListReference::from_status_claim(status) {
             None => return StatusOutcome::OnlyUnknownTypes { unchecked },
