@@ -53,6 +53,8 @@
 //! | Ed25519, P-256, P-384 and P-521 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
 //! | `did:key`, `did:jwk` (Ed25519, P-256, P-384, P-521), `did:web` (offline, or HTTPS with feature `native`) | yes |
 //! | `did:webvh` v1.0 log verification, create and update (no witnesses) | yes |
+//! | Issuers identified by `https` URLs with controlled identifier documents (CID 1.0), JWK thumbprint `kid`s, verification methods pinned by the verifier (feature `cid`, default) | yes |
+//! | IETF Token Status Lists (`statuslist+jwt`) for SD-JWT VCs (feature `sd-jwt`, default) | yes |
 //! | Reports with `en`/`fr` messages and stable codes | yes |
 //! | Strict JSON reading: size/depth limits, duplicate-key refusal, exact numbers | yes |
 //! | Trust registries: authorizations, recognitions, signed snapshots, resolution with evidence paths | yes |
