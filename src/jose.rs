@@ -342,6 +342,14 @@ impl SignedJwt<'_> {
         self.header.get("typ").and_then(Value::as_str)
     }
 
+    /// The verification method its `kid` header names, as
+    /// [`Jws::verification_method`] reads it against `base` (the issuer or
+    /// holder); `None` without a string `kid`.
+    pub fn verification_method(&self, base: &str) -> Option<String> {
+        let kid = self.header.get("kid").and_then(Value::as_str)?;
+        Some(kid_method(kid, base))
+    }
+
     /// Verifies the signature with `key`, whose type must be the one `alg`
     /// names (an ES256 token cannot be checked with an Ed25519 key, nor the
     /// reverse).

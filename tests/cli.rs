@@ -95,6 +95,12 @@ fn generated_key_and_credential(dir: &Path, key_type: &str, prefix: &str) -> (st
     let out = passerelle(&["key", "generate", "--type", key_type, "--out", key.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout(&out).contains(prefix), "{}", stdout(&out));
+    (key, unsigned_credential(dir))
+}
+
+/// An unsigned credential in `dir` whose subject's `name` is `A-1`, to
+/// issue with `--set-issuer`.
+fn unsigned_credential(dir: &Path) -> std::path::PathBuf {
     let unsigned = dir.join("unsigned.json");
     std::fs::write(
         &unsigned,
@@ -102,7 +108,32 @@ fn generated_key_and_credential(dir: &Path, key_type: &str, prefix: &str) -> (st
             "issuer": "did:example:replaced", "credentialSubject": {"id": "did:example:holder", "name": "A-1"}}"#,
     )
     .unwrap();
-    (key, unsigned)
+    unsigned
+}
+
+/// `unsigned` issued with `key` as `format` at `at` by the CLI, written to
+/// `dir/signed.{format}`.
+fn issued_as(dir: &Path, key: &Path, unsigned: &Path, format: &str, at: &str) -> std::path::PathBuf {
+    let (key, unsigned) = (key.to_str().unwrap(), unsigned.to_str().unwrap());
+    let out = passerelle(&[
+        "issue",
+        "--key",
+        key,
+        "--set-issuer",
+        "--format",
+        format,
+        "--at",
+        at,
+        unsigned,
+    ]);
+    assert!(
+        out.status.success(),
+        "{format}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let signed = dir.join(format!("signed.{format}"));
+    std::fs::write(&signed, &out.stdout).unwrap();
+    signed
 }
 
 #[test]
@@ -111,26 +142,7 @@ fn a_p521_key_issues_es512_tokens_and_no_data_integrity_proof() {
     let (key, unsigned) = generated_key_and_credential(&dir, "p521", "did:key:z2J9");
     let at = "2026-11-23T12:00:00Z";
     for format in ["jwt", "cose"] {
-        let (key, unsigned) = (key.to_str().unwrap(), unsigned.to_str().unwrap());
-        let args = [
-            "issue",
-            "--key",
-            key,
-            "--set-issuer",
-            "--format",
-            format,
-            "--at",
-            at,
-            unsigned,
-        ];
-        let out = passerelle(&args);
-        assert!(
-            out.status.success(),
-            "{format}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let signed = dir.join(format!("signed.{format}"));
-        std::fs::write(&signed, &out.stdout).unwrap();
+        let signed = issued_as(&dir, &key, &unsigned, format, at);
         let out = passerelle(&["verify", "--json", "--at", at, signed.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(0), "{format}: {}", stdout(&out));
         assert!(stdout(&out).contains("ES512"), "{}", stdout(&out));
@@ -166,35 +178,11 @@ fn a_verification_method_key_file_issues_and_a_pinned_method_verifies() {
     let (key_file, method_file) = (dir.join("key.json"), dir.join("method.json"));
     std::fs::write(&key_file, with_secret.to_string()).unwrap();
     std::fs::write(&method_file, method.to_string()).unwrap();
-    let unsigned = dir.join("unsigned.json");
-    std::fs::write(
-        &unsigned,
-        r#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
-            "issuer": "did:example:replaced", "credentialSubject": {"id": "did:example:holder", "name": "A-1"}}"#,
-    )
-    .unwrap();
+    let unsigned = unsigned_credential(&dir);
     let at = "2026-11-23T12:00:00Z";
     let (key_arg, unsigned_arg) = (key_file.to_str().unwrap(), unsigned.to_str().unwrap());
     for format in ["jwt", "cose", "di"] {
-        let args = [
-            "issue",
-            "--key",
-            key_arg,
-            "--set-issuer",
-            "--format",
-            format,
-            "--at",
-            at,
-            unsigned_arg,
-        ];
-        let out = passerelle(&args);
-        assert!(
-            out.status.success(),
-            "{format}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let signed = dir.join(format!("signed.{format}"));
-        std::fs::write(&signed, &out.stdout).unwrap();
+        let signed = issued_as(&dir, &key_file, &unsigned, format, at);
         let signed = signed.to_str().unwrap();
         let pinned = [
             "verify",

@@ -142,6 +142,22 @@ pub(super) fn unknown_refused(unchecked: &[String], what: &str) -> StatusOutcome
     }
 }
 
+/// The outcome for status the verifier has no status list source for:
+/// skipped under `skip_without_source`, failed otherwise.
+pub(super) fn without_source(policy: StatusPolicy, evidence: Vec<(EvidenceKey, String)>) -> StatusOutcome {
+    if policy.skip_without_source {
+        return StatusOutcome::NoSourceSkipped;
+    }
+    StatusOutcome::Failed {
+        error: Error::new(
+            ErrorCode::StatusListUnavailable,
+            "no status list source is configured, and the status policy requires one",
+        ),
+        evidence,
+        rule: Some(PolicyRule::SourceRequired),
+    }
+}
+
 impl StatusOutcome {
     pub(super) fn into_check(self) -> Check {
         let with_message = |mut check: Check, en: String, fr: String| {
@@ -325,18 +341,11 @@ impl<R: DidResolver> Verifier<R> {
             return StatusOutcome::OnlyUnknownTypes { unchecked };
         }
         if self.status.is_none() {
-            if policy.skip_without_source {
-                return StatusOutcome::NoSourceSkipped;
-            }
-            let error = Error::new(
-                ErrorCode::StatusListUnavailable,
-                "no status list source is configured, and the status policy requires one",
-            );
             let evidence = entries
                 .iter()
                 .map(|entry| (EvidenceKey::StatusListCredential, entry.list_url.clone()))
                 .collect();
-            return failed(error, evidence, Some(PolicyRule::SourceRequired));
+            return without_source(policy, evidence);
         }
         let mut evidence = Vec::new();
         let mut message = None;

@@ -8,13 +8,14 @@
 
 use serde_json::{Map, Value};
 
-use super::status::{unknown_refused, PolicyRule, StatusOutcome};
+use super::jose::{check_iss, jwt_time_checks};
+use super::status::{unknown_refused, without_source, StatusOutcome};
 use super::{Check, Verifier, VerifyOptions};
 use crate::did::{DidResolver, VerificationRelationship};
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::jose;
 use crate::json::Limits;
-use crate::secured::EvidenceKey;
+use crate::secured::{check_key_binding, EvidenceKey};
 use crate::status::token::{StatusListReference, TokenStatusList, INVALID, STATUS_LIST_TOKEN_TYP, SUSPENDED, VALID};
 use crate::status::MAX_LIST_CREDENTIAL_BYTES;
 
@@ -72,14 +73,7 @@ impl<R: DidResolver> Verifier<R> {
             (EvidenceKey::StatusListCredential, reference.uri.clone()),
         ];
         if self.status.is_none() {
-            if policy.skip_without_source {
-                return StatusOutcome::NoSourceSkipped;
-            }
-            let error = Error::new(
-                ErrorCode::StatusListUnavailable,
-                "no status list source is configured, and the status policy requires one",
-            );
-            return failed(error, evidence, Some(PolicyRule::SourceRequired));
+            return without_source(policy, evidence);
         }
         let value = match self.token_status_value(&reference, issuer, options) {
             Ok(value) => value,
@@ -144,36 +138,24 @@ impl<R: DidResolver> Verifier<R> {
         token
             .verify_signature(&signer.method.public_key)
             .map_err(|e| invalid(&format!("its signature: {} ({})", e.code(), e.detail())))?;
-        if signer.method.controller != issuer || !signer.authorizes(VerificationRelationship::AssertionMethod) {
-            return Err(invalid(&format!(
-                "signed with {}, not a key the issuer {} lists for assertions",
-                quoted(&signer.method.id),
-                quoted(issuer)
-            )));
-        }
+        let (_, bound) = check_key_binding(
+            std::slice::from_ref(&signer),
+            VerificationRelationship::AssertionMethod,
+            Some(issuer),
+            EvidenceKey::Issuer,
+        );
+        bound.map_err(|e| invalid(&format!("not the issuer's key for assertions: {}", e.detail())))?;
+        // The claims as any JWT's (`iss`, `iat`, `nbf`, `exp`), and `iat`
+        // and `sub` required (§5.1).
         let claims = &token.payload;
         if claims.get("sub").and_then(Value::as_str) != Some(uri.as_str()) {
             return Err(invalid("its sub is not the uri the credential names"));
         }
-        if claims.get("iss").is_some_and(|iss| iss.as_str() != Some(issuer)) {
-            return Err(invalid("its iss is not the credential's issuer"));
+        if !claims.contains_key("iat") {
+            return Err(invalid("iat is required"));
         }
-        let issued = jose::time_claim(claims, "iat")
-            .map_err(|e| invalid(e.detail()))?
-            .ok_or_else(|| invalid("iat is required"))?;
-        if issued > options.time {
-            return Err(invalid(&format!("issued {issued}, after the verification time")));
-        }
-        if let Some(from) = jose::time_claim(claims, "nbf").map_err(|e| invalid(e.detail()))? {
-            if from > options.time {
-                return Err(invalid(&format!("not valid before {from}")));
-            }
-        }
-        if let Some(expires) = jose::time_claim(claims, "exp").map_err(|e| invalid(e.detail()))? {
-            if expires <= options.time {
-                return Err(invalid(&format!("expired {expires}")));
-            }
-        }
+        check_iss(claims, issuer, "issuer").map_err(|e| invalid(e.detail()))?;
+        jwt_time_checks(claims, options, &mut Vec::new()).map_err(|e| invalid(e.detail()))?;
         let list = TokenStatusList::from_claim(claims.get("status_list").unwrap_or(&Value::Null))
             .map_err(|e| invalid(e.detail()))?;
         list.get(reference.index).map_err(|e| invalid(e.detail()))

@@ -115,23 +115,9 @@ fn collect_sd_jwt_needs(input: &str, needs: &mut Needs) {
         return;
     };
     let payload = &jwt.payload;
-    let base = ["iss", "issuer"]
-        .iter()
-        .find_map(|key| match payload.get(*key) {
-            Some(Value::String(id)) => Some(id.as_str()),
-            Some(Value::Object(party)) => party.get("id").and_then(Value::as_str),
-            _ => None,
-        })
-        .unwrap_or_default();
-    if let Some(kid) = jwt.header.get("kid").and_then(Value::as_str) {
-        let method = if kid.starts_with('#') {
-            format!("{base}{kid}")
-        } else {
-            kid.to_owned()
-        };
-        if let Ok((did, _)) = split_did_url(&method) {
-            needs.push_signer(did);
-        }
+    let method = jwt.verification_method(party(payload, &["iss", "issuer"]));
+    if let Some(Ok((did, _))) = method.as_deref().map(split_did_url) {
+        needs.push_signer(did);
     }
     let list = payload
         .get("status")
@@ -143,6 +129,18 @@ fn collect_sd_jwt_needs(input: &str, needs: &mut Needs) {
     collect_needs(payload, needs);
 }
 
+/// The id of the first of `keys` a payload names (a string, or an object's `id`):
+/// the party a relative `kid` is resolved against.
+fn party<'a>(payload: &'a Map<String, Value>, keys: &[&str]) -> &'a str {
+    keys.iter()
+        .find_map(|key| match payload.get(*key) {
+            Some(Value::String(id)) => Some(id.as_str()),
+            Some(Value::Object(party)) => party.get("id").and_then(Value::as_str),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 /// A JWS's signer (its `kid`, relative to the issuer or holder) and what
 /// its payload needs; nothing without `jose`, where a token is refused.
 fn collect_token_needs(token: &str, needs: &mut Needs) {
@@ -152,14 +150,7 @@ fn collect_token_needs(token: &str, needs: &mut Needs) {
     let Ok(jws) = passerelle::jose::parse_compact(token.as_bytes(), Limits::default()) else {
         return;
     };
-    let base = ["issuer", "holder"]
-        .iter()
-        .find_map(|key| match jws.payload.get(*key) {
-            Some(Value::String(id)) => Some(id.as_str()),
-            Some(Value::Object(party)) => party.get("id").and_then(Value::as_str),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let base = party(&jws.payload, &["issuer", "holder"]);
     if let Ok((did, _)) = split_did_url(&jws.verification_method(base)) {
         needs.push_signer(did);
     }
