@@ -38,6 +38,16 @@ pub fn typ(media: Media) -> &'static str {
     }
 }
 
+/// The media type of COSE-secured content in an envelope's `data:` URL,
+/// where it is base64 (VC-JOSE-COSE §3.3): `application/vc+cose;base64`
+/// or `application/vp+cose;base64`.
+pub fn envelope_media_type(media: Media) -> &'static str {
+    match media {
+        Media::Credential => "application/vc+cose;base64",
+        Media::Presentation => "application/vp+cose;base64",
+    }
+}
+
 fn content_type(media: Media) -> &'static str {
     match media {
         Media::Credential => "application/vc",

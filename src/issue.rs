@@ -592,6 +592,69 @@ impl<S: Signer> Issuer<S> {
         domain: Option<&str>,
         at: Timestamp,
     ) -> Result<String> {
+        let claims = self.presentation_claims(presentation, challenge, domain, at)?;
+        crate::jose::sign_compact(
+            &claims,
+            &self.verification_method,
+            crate::jose::Media::Presentation,
+            &self.signer,
+        )
+    }
+
+    /// Secures `presentation` as a `vp+sd-jwt` (VC-JOSE-COSE §3.2.2): an
+    /// SD-JWT signed by the holder with every member in the clear (a
+    /// verifier refuses a presentation a Disclosure could change), bound to
+    /// the verifier's `challenge` (claim `nonce`) and `domain` (claim
+    /// `aud`). The credentials it carries are enveloped and disclose their
+    /// own claims.
+    #[cfg(feature = "sd-jwt")]
+    pub fn present_sd_jwt(
+        &self,
+        presentation: Map<String, Value>,
+        challenge: Option<&str>,
+        domain: Option<&str>,
+        at: Timestamp,
+    ) -> Result<String> {
+        let claims = self.presentation_claims(presentation, challenge, domain, at)?;
+        let options = crate::sd_jwt::IssueOptions {
+            typ: "vp+sd-jwt".into(),
+            kid: Some(self.verification_method.clone()),
+            decoys: 0,
+            holder_key: None,
+        };
+        crate::sd_jwt::issue(&claims, &[], &options, &self.signer)
+    }
+
+    /// Secures `presentation` as a COSE_Sign1 (`application/vp+cose`,
+    /// VC-JOSE-COSE §3.3.2), bound to the verifier's `challenge` (claim
+    /// `nonce`) and `domain` (claim `aud`) in the payload, as a `vp+jwt`
+    /// is.
+    #[cfg(feature = "cose")]
+    pub fn present_cose(
+        &self,
+        presentation: Map<String, Value>,
+        challenge: Option<&str>,
+        domain: Option<&str>,
+        at: Timestamp,
+    ) -> Result<Vec<u8>> {
+        let claims = self.presentation_claims(presentation, challenge, domain, at)?;
+        crate::cose::sign_sign1(
+            &claims,
+            &self.verification_method,
+            crate::jose::Media::Presentation,
+            &self.signer,
+        )
+    }
+
+    /// The claims a secured presentation signs: the presentation, `iat`,
+    /// and the verifier's challenge and domain as `nonce` and `aud`.
+    fn presentation_claims(
+        &self,
+        presentation: Map<String, Value>,
+        challenge: Option<&str>,
+        domain: Option<&str>,
+        at: Timestamp,
+    ) -> Result<Map<String, Value>> {
         let checked = self.own_presentation(presentation)?;
         let mut claims = checked.json().clone();
         claims.insert("iat".into(), at.unix_seconds().into());
@@ -601,12 +664,7 @@ impl<S: Signer> Issuer<S> {
         if let Some(domain) = domain {
             claims.insert("aud".into(), domain.into());
         }
-        crate::jose::sign_compact(
-            &claims,
-            &self.verification_method,
-            crate::jose::Media::Presentation,
-            &self.signer,
-        )
+        Ok(claims)
     }
 }
 

@@ -148,10 +148,25 @@ impl Media {
 /// assert_eq!(enveloped["id"], "data:application/vc+jwt,eyJ…");
 /// ```
 pub fn envelope(token: &str, media: Media) -> Map<String, Value> {
+    envelope_as(media.media_type(), token, media)
+}
+
+/// `data` of `media_type` in an envelope of `media`: an SD-JWT as
+/// `application/vc+sd-jwt` or `application/vp+sd-jwt`, COSE as the base64
+/// of its bytes with `application/vc+cose;base64` or
+/// `application/vp+cose;base64` (VC-JOSE-COSE §3.3).
+///
+/// ```
+/// use passerelle::jose::{envelope_as, Media};
+/// let enveloped = envelope_as("application/vp+sd-jwt", "eyJ…~", Media::Presentation);
+/// assert_eq!(enveloped["type"], "EnvelopedVerifiablePresentation");
+/// assert_eq!(enveloped["id"], "data:application/vp+sd-jwt,eyJ…~");
+/// ```
+pub fn envelope_as(media_type: &str, data: &str, media: Media) -> Map<String, Value> {
     let mut envelope = Map::new();
     envelope.insert("@context".into(), crate::credential::CONTEXT_V2.into());
     envelope.insert("type".into(), media.enveloped_type().into());
-    envelope.insert("id".into(), format!("data:{},{token}", media.media_type()).into());
+    envelope.insert("id".into(), format!("data:{media_type},{data}").into());
     envelope
 }
 

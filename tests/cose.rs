@@ -91,20 +91,6 @@ fn what_a_verifier_must_refuse_is_refused() {
         failure(&verify(&bytes, &challenging)),
         (CheckName::Proof, ErrorCode::ChallengeMismatch)
     );
-    // A presentation secured with COSE is not verified yet.
-    let presentation =
-        json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"]});
-    let vp = sign_sign1(
-        presentation.as_object().unwrap(),
-        &kid,
-        Media::Presentation,
-        &issuer_key(),
-    )
-    .unwrap();
-    assert_eq!(
-        failure(&verify(&vp, &options)),
-        (CheckName::Parse, ErrorCode::CryptosuiteUnsupported)
-    );
     // Truncated bytes.
     assert_eq!(
         failure(&verify(&bytes[..bytes.len() / 2], &options)),

@@ -1,20 +1,21 @@
-//! Credentials secured with COSE (`application/vc+cose`, VC-JOSE-COSE
-//! §3.3): the same checks as any credential, over the COSE_Sign1's
-//! payload, with its signature as the `proof` check.
+//! Credentials and presentations secured with COSE (`application/vc+cose`,
+//! `application/vp+cose`, VC-JOSE-COSE §3.3): the same checks as any
+//! credential or presentation, over the COSE_Sign1's payload, with its
+//! signature as the `proof` check.
 
 use std::sync::Arc;
 
-use super::jose::{check_iss, jwt_time_checks};
+use super::jose::{check_iss, check_nonce_and_aud, jwt_time_checks, party_role};
 use super::CREDENTIAL_CHECKS;
 use super::{with_rest_skipped, Check, CheckName, DocumentKind, Report, Securing, Verifier, VerifyOptions};
 use crate::cose::{self, CoseCredential};
 use crate::did::{DidResolver, ResolvedMethod};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::jose::Media;
 use crate::secured::EvidenceKey;
 
 impl<R: DidResolver> Verifier<R> {
-    /// Verifies the bytes of a COSE_Sign1 credential.
+    /// Verifies the bytes of a COSE_Sign1 credential or presentation.
     pub(super) fn verify_cose(&self, bytes: &[u8], options: &VerifyOptions) -> Report {
         let format = || vec![(EvidenceKey::Format, cose::typ(Media::Credential).to_owned())];
         let refused = |error: Error| {
@@ -29,21 +30,27 @@ impl<R: DidResolver> Verifier<R> {
             Ok(credential) => credential,
             Err(e) => return refused(e),
         };
-        if credential.media == Media::Presentation {
-            return refused(Error::new(
-                ErrorCode::CryptosuiteUnsupported,
-                "vp+cose presentations are not verified yet",
-            ));
-        }
-        let mut evidence = format();
-        evidence.push((EvidenceKey::Bytes, bytes.len().to_string()));
+        let evidence = vec![
+            (EvidenceKey::Format, cose::typ(credential.media).to_owned()),
+            (EvidenceKey::Bytes, bytes.len().to_string()),
+        ];
         let parse_check = Check::passed(CheckName::Parse, evidence);
-        self.credential_report(&credential.payload, parse_check, options, Securing::Cose(&credential))
+        match credential.media {
+            Media::Credential => {
+                self.credential_report(&credential.payload, parse_check, options, Securing::Cose(&credential))
+            }
+            Media::Presentation => self.presentation_checks(
+                credential.payload.clone(),
+                parse_check,
+                options,
+                Securing::Cose(&credential),
+            ),
+        }
     }
 
-    /// The `proof` check of a COSE credential: the key `kid` names signed
-    /// it. A COSE credential carries no challenge or domain: a verifier
-    /// that expects one is refused.
+    /// The `proof` check of a COSE credential or presentation: the key
+    /// `kid` names signed it, and its JWT claims (`iss`, `nonce`, `aud`,
+    /// `iat`, `nbf`, `exp`) are judged as a `vc+jwt`'s or `vp+jwt`'s are.
     pub(super) fn cose_proof_check(
         &self,
         credential: &CoseCredential,
@@ -65,27 +72,15 @@ impl<R: DidResolver> Verifier<R> {
 
 fn check_cose(
     credential: &CoseCredential,
-    issuer: &str,
+    party: &str,
     signer: &ResolvedMethod,
     options: &VerifyOptions,
     evidence: &mut Vec<(EvidenceKey, String)>,
 ) -> Result<()> {
     // JWT claims in the payload are judged as a vc+jwt's are: the same
     // signed payload gets the same verdict whatever secures it.
-    check_iss(&credential.payload, issuer, "issuer")?;
+    check_iss(&credential.payload, party, party_role(credential.media))?;
     credential.verify_signature(&signer.method.public_key)?;
-    jwt_time_checks(&credential.payload, options, evidence)?;
-    if options.challenge.is_some() {
-        return Err(Error::new(
-            ErrorCode::ChallengeMismatch,
-            "a COSE-secured credential carries no challenge",
-        ));
-    }
-    if options.domain.is_some() {
-        return Err(Error::new(
-            ErrorCode::DomainMismatch,
-            "a COSE-secured credential carries no domain",
-        ));
-    }
-    Ok(())
+    check_nonce_and_aud(&credential.payload, options, evidence)?;
+    jwt_time_checks(&credential.payload, options, evidence)
 }

@@ -94,42 +94,10 @@ impl<R: DidResolver> Verifier<R> {
             Ok(enveloped) => enveloped,
             Err(e) => return refused(CheckName::DataModel, e),
         };
-        // VC-JOSE-COSE §3.3: a COSE credential in an envelope is base64.
-        #[cfg(feature = "cose")]
-        if media == Media::Credential && enveloped.media_type == "application/vc+cose;base64" {
-            use base64::Engine as _;
-            return match base64::engine::general_purpose::STANDARD.decode(enveloped.data) {
-                Ok(bytes) => self.verify_cose(&bytes, options),
-                Err(_) => refused(
-                    CheckName::Parse,
-                    Error::new(ErrorCode::CoseMalformed, "the data of a vc+cose envelope is not base64"),
-                ),
-            };
-        }
-        #[cfg(feature = "sd-jwt")]
-        if media == Media::Credential && enveloped.media_type == super::sd_jwt::VC_SD_JWT_MEDIA_TYPE {
-            return self.verify_enveloped_sd_jwt(enveloped.data.as_bytes(), options);
-        }
-        if enveloped.media_type != media.media_type() {
-            let error = Error::new(
-                ErrorCode::CryptosuiteUnsupported,
-                format!(
-                    "{} is not a securing mechanism this verifier reads (it reads {})",
-                    quoted(enveloped.media_type),
-                    media.media_type()
-                ),
-            );
-            return refused(CheckName::Parse, error);
-        }
-        // A `~` separates an SD-JWT's parts: never in what says it is a JWS.
-        if !jose::looks_like_compact_jws(enveloped.data.as_bytes()) || enveloped.data.contains('~') {
-            let error = Error::new(
-                ErrorCode::JoseMalformed,
-                format!("the data of an {} is not a compact JWS", media.enveloped_type()),
-            );
-            return refused(CheckName::Parse, error);
-        }
-        let report = self.verify_jwt(enveloped.data.as_bytes(), options);
+        let report = match self.verify_enveloped_token(enveloped, media, options) {
+            Ok(report) => report,
+            Err(e) => return refused(CheckName::Parse, e),
+        };
         if let Some(unreadable) = report.checks().first().filter(|c| c.outcome == Outcome::Failed) {
             // A token that could not be read says why, whatever kind it claims.
             return Report::new(kind, with_rest_skipped(unreadable.clone(), names), Vec::new());
@@ -137,11 +105,66 @@ impl<R: DidResolver> Verifier<R> {
         if report.kind() != kind {
             let error = Error::new(
                 ErrorCode::TypeInvalid,
-                format!("the token in an {} is not a {}", media.enveloped_type(), media.typ()),
+                format!(
+                    "the token in an {} is not a {}",
+                    media.enveloped_type(),
+                    match media {
+                        Media::Credential => "credential",
+                        Media::Presentation => "presentation",
+                    }
+                ),
             );
             return refused(CheckName::DataModel, error);
         }
         report
+    }
+
+    /// The report on the token an envelope of `media` holds, by the media
+    /// type its `data:` URL names: a JWS (`vc+jwt`, `vp+jwt`), an SD-JWT
+    /// (`vc+sd-jwt`, `vp+sd-jwt`) or a COSE_Sign1 in base64 (`vc+cose`,
+    /// `vp+cose`, VC-JOSE-COSE §3.3). Refused: any other media type, or
+    /// data that is not of the kind it names.
+    fn verify_enveloped_token(
+        &self,
+        enveloped: jose::Enveloped<'_>,
+        media: Media,
+        options: &VerifyOptions,
+    ) -> Result<Report> {
+        #[cfg(feature = "cose")]
+        if enveloped.media_type == crate::cose::envelope_media_type(media) {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(enveloped.data)
+                .map_err(|_| {
+                    Error::new(
+                        ErrorCode::CoseMalformed,
+                        format!("the data of a {} envelope is not base64", crate::cose::typ(media)),
+                    )
+                })?;
+            return Ok(self.verify_cose(&bytes, options));
+        }
+        #[cfg(feature = "sd-jwt")]
+        if enveloped.media_type == super::sd_jwt::envelope_media_type(media) {
+            return Ok(self.verify_enveloped_sd_jwt(enveloped.data.as_bytes(), options));
+        }
+        if enveloped.media_type != media.media_type() {
+            return Err(Error::new(
+                ErrorCode::CryptosuiteUnsupported,
+                format!(
+                    "{} is not a securing mechanism this verifier reads (it reads {})",
+                    quoted(enveloped.media_type),
+                    media.media_type()
+                ),
+            ));
+        }
+        // A `~` separates an SD-JWT's parts: never in what says it is a JWS.
+        if !jose::looks_like_compact_jws(enveloped.data.as_bytes()) || enveloped.data.contains('~') {
+            return Err(Error::new(
+                ErrorCode::JoseMalformed,
+                format!("the data of an {} is not a compact JWS", media.enveloped_type()),
+            ));
+        }
+        Ok(self.verify_jwt(enveloped.data.as_bytes(), options))
     }
 
     /// The `proof` check of a JWT: claims that must agree with the
@@ -206,11 +229,22 @@ fn check_jwt(
     options: &VerifyOptions,
     evidence: &mut Vec<(EvidenceKey, String)>,
 ) -> Result<()> {
-    check_iss(&jws.payload, issuer, role(jws))?;
+    check_iss(&jws.payload, issuer, party_role(jws.media))?;
     jws.verify_signature(&signer.method.public_key)?;
-    // A token carries the verifier's challenge as `nonce` and its domain as `aud`.
+    check_nonce_and_aud(&jws.payload, options, evidence)?;
+    jwt_time_checks(&jws.payload, options, evidence)
+}
+
+/// The verifier's challenge as the claim `nonce` and its domain in `aud`
+/// (VC-JOSE-COSE secures a presentation's binding to its verifier as JWT
+/// claims, whatever signs them).
+pub(super) fn check_nonce_and_aud(
+    claims: &serde_json::Map<String, serde_json::Value>,
+    options: &VerifyOptions,
+    evidence: &mut Vec<(EvidenceKey, String)>,
+) -> Result<()> {
     if let Some(expected) = &options.challenge {
-        if jws.payload.get("nonce").and_then(serde_json::Value::as_str) != Some(expected.as_str()) {
+        if claims.get("nonce").and_then(serde_json::Value::as_str) != Some(expected.as_str()) {
             return Err(Error::new(
                 ErrorCode::ChallengeMismatch,
                 "the nonce differs from the challenge",
@@ -219,7 +253,7 @@ fn check_jwt(
         evidence.push((EvidenceKey::Challenge, expected.clone()));
     }
     if let Some(expected) = &options.domain {
-        let audience = match jws.payload.get("aud") {
+        let audience = match claims.get("aud") {
             Some(serde_json::Value::String(aud)) => aud == expected,
             Some(serde_json::Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(expected.as_str())),
             _ => false,
@@ -232,7 +266,7 @@ fn check_jwt(
         }
         evidence.push((EvidenceKey::Domain, expected.clone()));
     }
-    jwt_time_checks(&jws.payload, options, evidence)
+    Ok(())
 }
 
 /// A JWT claim `iss`, when present, names `issuer` (the `role` the
@@ -293,8 +327,9 @@ pub(super) fn jwt_time_checks(
     Ok(())
 }
 
-fn role(jws: &Jws<'_>) -> &'static str {
-    match jws.media {
+/// Who signs a document of `media`: its issuer or its holder.
+pub(super) fn party_role(media: Media) -> &'static str {
+    match media {
         Media::Credential => "issuer",
         Media::Presentation => "holder",
     }

@@ -1,5 +1,6 @@
-//! Presentations: the holder's proof (Data Integrity or `vp+jwt`), its
-//! binding to the holder, and every credential inside, each with its own report.
+//! Presentations: the holder's proof (Data Integrity, `vp+jwt`,
+//! `vp+sd-jwt` or `vp+cose`), its binding to the holder, and every
+//! credential inside, each with its own report.
 
 use serde_json::{Map, Value};
 
@@ -60,13 +61,13 @@ impl<R: DidResolver> Verifier<R> {
             Securing::Jose(jws) => {
                 self.jose_proof_check(jws, presentation.holder().unwrap_or_default(), options, &mut checks)
             }
-            // vp+sd-jwt and vp+cose are refused before their checks
-            // (verify/sd_jwt.rs, verify/cose.rs); were one to reach here, fail.
-            #[cfg(any(feature = "cose", feature = "sd-jwt"))]
-            _ => {
-                let e = Error::new(ErrorCode::CryptosuiteUnsupported, "this presentation format");
-                checks.push(Check::failed(CheckName::Proof, &e, Vec::new()));
-                None
+            #[cfg(feature = "sd-jwt")]
+            Securing::SdJwt(secured) => {
+                self.sd_jwt_proof_check(secured, presentation.holder().unwrap_or_default(), options, &mut checks)
+            }
+            #[cfg(feature = "cose")]
+            Securing::Cose(secured) => {
+                self.cose_proof_check(secured, presentation.holder().unwrap_or_default(), options, &mut checks)
             }
         };
         checks.push(key_binding_check(

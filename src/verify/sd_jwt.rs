@@ -15,12 +15,17 @@
 //! An IETF SD-JWT VC (`dc+sd-jwt`, or `vc+sd-jwt` with a `vct` and no
 //! `@context`, as that draft's transition allows) is read here too and
 //! checked by `sd_jwt_vc.rs`.
+//!
+//! A presentation secured as a `vp+sd-jwt` (VC-JOSE-COSE §3.2.2) is signed
+//! by its holder, entirely in the clear (no digest anywhere): it gets the
+//! presentation checks, with the verifier's challenge and domain in its
+//! `nonce` and `aud` claims, as a `vp+jwt`'s.
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::jose::{check_iss, check_issued_at, jwt_time_checks};
+use super::jose::{check_iss, check_issued_at, check_nonce_and_aud, jwt_time_checks};
 use super::CREDENTIAL_CHECKS;
 use super::{
     with_rest_skipped, with_rest_skipped_after, Check, CheckName, DocumentKind, Report, Securing, Verifier,
@@ -28,17 +33,27 @@ use super::{
 };
 use crate::did::{DidResolver, ResolvedMethod};
 use crate::error::{quoted, Error, ErrorCode, Result};
+use crate::jose::Media;
 use crate::sd_jwt::{self, SdJwt};
 use crate::secured::EvidenceKey;
 
 /// The media type of a credential secured with SD-JWT, as `typ` writes it.
 pub(crate) const VC_SD_JWT: &str = "vc+sd-jwt";
 
-/// The media type a `data:` URL of an enveloped `vc+sd-jwt` names.
-pub(crate) const VC_SD_JWT_MEDIA_TYPE: &str = "application/vc+sd-jwt";
+/// The media type a `data:` URL of an enveloped SD-JWT names:
+/// `application/vc+sd-jwt` or `application/vp+sd-jwt`.
+pub(crate) fn envelope_media_type(media: Media) -> &'static str {
+    match media {
+        Media::Credential => "application/vc+sd-jwt",
+        Media::Presentation => "application/vp+sd-jwt",
+    }
+}
 
 /// The `typ` of an IETF SD-JWT VC.
 pub(crate) const DC_SD_JWT: &str = "dc+sd-jwt";
+
+/// The media type of a presentation secured with SD-JWT, as `typ` writes it.
+pub(crate) const VP_SD_JWT: &str = "vp+sd-jwt";
 
 /// What the claims of an SD-JWT are.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -47,6 +62,9 @@ pub(super) enum Profile {
     Vcdm,
     /// An IETF SD-JWT VC (`dc+sd-jwt`): `vct`, `iss`, `cnf`, `status`.
     SdJwtVc,
+    /// A VCDM 2.0 presentation (`vp+sd-jwt`, VC-JOSE-COSE §3.2.2), signed
+    /// by its holder.
+    Presentation,
 }
 
 impl Profile {
@@ -54,6 +72,7 @@ impl Profile {
         match self {
             Profile::Vcdm => VC_SD_JWT,
             Profile::SdJwtVc => DC_SD_JWT,
+            Profile::Presentation => VP_SD_JWT,
         }
     }
 }
@@ -94,9 +113,10 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
                 false => Profile::Vcdm,
             }
         }
+        Some(typ) if crate::jose::media_is(typ, VP_SD_JWT) => Profile::Presentation,
         Some(typ) => {
             return Err(header_invalid(format!(
-                "typ {} is neither vc+sd-jwt nor dc+sd-jwt",
+                "typ {} is not vc+sd-jwt, dc+sd-jwt or vp+sd-jwt",
                 quoted(typ)
             )))
         }
@@ -107,34 +127,54 @@ fn read<'a>(text: &'a str, options: &VerifyOptions) -> Result<(SecuredSdJwt<'a>,
         }
     };
     let kid = crate::jose::required_kid(&sd_jwt.jwt.header)?;
-    if profile == Profile::Vcdm {
-        if let Some(property) = disclosable_outside_subject(&sd_jwt.jwt.payload) {
-            return Err(Error::new(
-                ErrorCode::SdJwtPayloadInvalid,
-                format!(
-                    "{} is selectively disclosable: a holder could leave out the credential's own \
-                     properties (its status, types, contexts, validity); only claims inside \
-                     credentialSubject may be",
-                    quoted(property)
-                ),
-            ));
-        }
-        crate::jose::refuse_vc_vp_claims(&sd_jwt.jwt.payload)?;
-    }
-    if profile == Profile::SdJwtVc {
-        super::sd_jwt_vc::check_signed_in_clear(&sd_jwt.jwt.payload)?;
-    }
-    let processed = sd_jwt.process(options.limits)?;
     match profile {
-        Profile::SdJwtVc => super::sd_jwt_vc::check_disclosed(&processed.disclosed)?,
         Profile::Vcdm => {
-            if crate::credential::types(&processed.claims).contains(&"VerifiablePresentation") {
+            if let Some(property) = disclosable_outside_subject(&sd_jwt.jwt.payload) {
                 return Err(Error::new(
-                    ErrorCode::CryptosuiteUnsupported,
-                    "vp+sd-jwt presentations are not verified yet: present the vc+sd-jwt itself",
+                    ErrorCode::SdJwtPayloadInvalid,
+                    format!(
+                        "{} is selectively disclosable: a holder could leave out the credential's own \
+                         properties (its status, types, contexts, validity); only claims inside \
+                         credentialSubject may be",
+                        quoted(property)
+                    ),
                 ));
             }
+            crate::jose::refuse_vc_vp_claims(&sd_jwt.jwt.payload)?;
         }
+        Profile::SdJwtVc => super::sd_jwt_vc::check_signed_in_clear(&sd_jwt.jwt.payload)?,
+        // The holder signs its presentation: nothing of it is left for the
+        // holder to withhold, and anyone else could drop a Disclosure (its
+        // nonce, a credential) on the way.
+        Profile::Presentation => {
+            let payload = &sd_jwt.jwt.payload;
+            if payload.contains_key("_sd") || payload.values().any(holds_digest) {
+                return Err(Error::new(
+                    ErrorCode::SdJwtPayloadInvalid,
+                    "a vp+sd-jwt presentation is signed in the clear: none of its members may be \
+                     selectively disclosable (the credentials it carries disclose their own claims)",
+                ));
+            }
+            crate::jose::refuse_vc_vp_claims(&sd_jwt.jwt.payload)?;
+        }
+    }
+    let processed = sd_jwt.process(options.limits)?;
+    let is_presentation = crate::credential::types(&processed.claims).contains(&"VerifiablePresentation");
+    match profile {
+        Profile::SdJwtVc => super::sd_jwt_vc::check_disclosed(&processed.disclosed)?,
+        Profile::Vcdm if is_presentation => {
+            return Err(Error::new(
+                ErrorCode::TypeInvalid,
+                "a vc+sd-jwt holds a credential: a presentation is secured as a vp+sd-jwt",
+            ));
+        }
+        Profile::Presentation if !is_presentation => {
+            return Err(Error::new(
+                ErrorCode::TypeInvalid,
+                "a vp+sd-jwt holds a presentation (type VerifiablePresentation)",
+            ));
+        }
+        Profile::Vcdm | Profile::Presentation => {}
     }
     let secured = SecuredSdJwt {
         sd_jwt,
@@ -178,8 +218,9 @@ impl<R: DidResolver> Verifier<R> {
         self.verify_sd_jwt_as(input, options, false)
     }
 
-    /// [`Verifier::verify_sd_jwt`] of what an `EnvelopedVerifiableCredential`
-    /// holds: a VCDM credential only (VCDM 2.0 §4.13), never an SD-JWT VC.
+    /// [`Verifier::verify_sd_jwt`] of what an envelope holds: a VCDM
+    /// credential or presentation (VCDM 2.0 §4.13, §4.14), never an SD-JWT
+    /// VC.
     pub(super) fn verify_enveloped_sd_jwt(&self, input: &[u8], options: &VerifyOptions) -> Report {
         self.verify_sd_jwt_as(input, options, true)
     }
@@ -202,7 +243,7 @@ impl<R: DidResolver> Verifier<R> {
         if enveloped && secured.profile == Profile::SdJwtVc {
             let error = Error::new(
                 ErrorCode::TypeInvalid,
-                "an EnvelopedVerifiableCredential holds a VCDM credential, not an SD-JWT VC (dc+sd-jwt)",
+                "an envelope holds a VCDM credential or presentation, not an SD-JWT VC (dc+sd-jwt)",
             );
             let checks = vec![parse_check, Check::failed(CheckName::DataModel, &error, Vec::new())];
             return Report::new(
@@ -214,6 +255,7 @@ impl<R: DidResolver> Verifier<R> {
         match secured.profile {
             Profile::Vcdm => self.credential_report(&claims, parse_check, options, Securing::SdJwt(&secured)),
             Profile::SdJwtVc => self.sd_jwt_vc_report(&secured, &claims, parse_check, options),
+            Profile::Presentation => self.presentation_checks(claims, parse_check, options, Securing::SdJwt(&secured)),
         }
     }
 
@@ -249,27 +291,41 @@ fn check_sd_jwt(
     evidence: &mut Vec<(EvidenceKey, String)>,
 ) -> Result<()> {
     let jwt = &secured.sd_jwt.jwt;
-    check_iss(&jwt.payload, issuer, "issuer")?;
+    let role = match secured.profile {
+        Profile::Presentation => "holder",
+        Profile::Vcdm | Profile::SdJwtVc => "issuer",
+    };
+    check_iss(&jwt.payload, issuer, role)?;
     jwt.verify_signature(&signer.method.public_key)?;
     match secured.profile {
         Profile::Vcdm => jwt_time_checks(&jwt.payload, options, evidence)?,
         // An SD-JWT VC's `exp` and `nbf` are its validity period, checked as such.
         Profile::SdJwtVc => check_issued_at(&jwt.payload, options, evidence)?,
+        // The holder's own signature binds the presentation to the verifier,
+        // as a vp+jwt's does; a Key Binding JWT, if any, is checked below.
+        Profile::Presentation => {
+            check_nonce_and_aud(&jwt.payload, options, evidence)?;
+            jwt_time_checks(&jwt.payload, options, evidence)?;
+        }
     }
     // A challenge or a domain asks for the holder's proof, as it does of a
     // presentation's; a holder key in the credential always does.
-    let asks = (options.challenge.is_some() || options.domain.is_some()).then_some("a challenge or domain was given");
+    let asks = (secured.profile != Profile::Presentation && (options.challenge.is_some() || options.domain.is_some()))
+        .then_some("a challenge or domain was given");
     let mut expected = sd_jwt::VerifyOptions::new(options.time);
     expected.nonce = options.challenge.clone();
     expected.audience = options.domain.clone();
     expected.limits = options.limits;
     if sd_jwt::check_holder_binding(&secured.sd_jwt, asks, &expected)? {
         evidence.push((EvidenceKey::KeyBinding, sd_jwt::KEY_BINDING_TYP.to_owned()));
-        if let Some(challenge) = &options.challenge {
-            evidence.push((EvidenceKey::Challenge, challenge.clone()));
-        }
-        if let Some(domain) = &options.domain {
-            evidence.push((EvidenceKey::Domain, domain.clone()));
+        // A presentation's evidence already names them (check_nonce_and_aud).
+        if secured.profile != Profile::Presentation {
+            if let Some(challenge) = &options.challenge {
+                evidence.push((EvidenceKey::Challenge, challenge.clone()));
+            }
+            if let Some(domain) = &options.domain {
+                evidence.push((EvidenceKey::Domain, domain.clone()));
+            }
         }
     }
     Ok(())
