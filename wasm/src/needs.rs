@@ -76,46 +76,71 @@ fn collect_needs(document: &Map<String, Value>, needs: &mut Needs) {
         push_unique(&mut needs.status_lists, &entry.list_url);
     }
     for credential in as_slice(document.get("verifiableCredential")) {
-        let Value::Object(credential) = credential else {
-            continue;
-        };
-        let enveloped = credential
-            .get("id")
-            .and_then(Value::as_str)
-            .and_then(|id| id.strip_prefix("data:application/vc+jwt,"));
-        match enveloped {
-            Some(token) => collect_token_needs(token, needs),
-            None => collect_needs(credential, needs),
+        if let Value::Object(credential) = credential {
+            collect_document_needs(credential, needs);
         }
     }
+}
+
+/// What a JSON credential or presentation needs: an envelope's token's, or
+/// its own.
+fn collect_document_needs(document: &Map<String, Value>, needs: &mut Needs) {
+    #[cfg(feature = "jose")]
+    if let Some(id) = document.get("id").and_then(Value::as_str) {
+        if collect_enveloped_needs(id, needs) {
+            return;
+        }
+    }
+    collect_needs(document, needs);
+}
+
+/// What the token in an envelope's `data:` URL `id` needs (a `vc+jwt`,
+/// `vp+jwt`, `vc+sd-jwt` or `vp+sd-jwt`); false when `id` holds none.
+#[cfg(feature = "jose")]
+fn collect_enveloped_needs(id: &str, needs: &mut Needs) -> bool {
+    let Some(url) = id.strip_prefix("data:application/") else {
+        return false;
+    };
+    let token = ["vc+jwt,", "vp+jwt,"].iter().find_map(|t| url.strip_prefix(t));
+    if let Some(token) = token {
+        collect_token_needs(token, needs);
+        return true;
+    }
+    #[cfg(feature = "sd-jwt")]
+    if let Some(sd_jwt) = ["vc+sd-jwt,", "vp+sd-jwt,"].iter().find_map(|t| url.strip_prefix(t)) {
+        collect_sd_jwt_needs(sd_jwt, needs);
+        return true;
+    }
+    false
 }
 
 /// What `input` (JSON, a compact `vc+jwt`/`vp+jwt`, or an SD-JWT) needs from outside.
 /// Input that does not parse needs nothing: verification reports why.
 pub(crate) fn needs_of_input(input: &str) -> Needs {
     let mut needs = Needs::default();
+    if let Ok(Value::Object(document)) = parse_strict(input.as_bytes(), Limits::default()) {
+        collect_document_needs(&document, &mut needs);
     // An SD-JWT's first part is a compact JWS: its `~` says which it is.
-    if cfg!(feature = "sd-jwt") && input.contains('~') {
+    } else if cfg!(feature = "sd-jwt") && input.contains('~') {
         collect_sd_jwt_needs(input.trim(), &mut needs);
     } else if looks_like_compact_jws(input.as_bytes()) {
         collect_token_needs(input, &mut needs);
-    } else if let Ok(Value::Object(document)) = parse_strict(input.as_bytes(), Limits::default()) {
-        collect_needs(&document, &mut needs);
     }
     needs
 }
 
-/// An SD-JWT's issuer (its `kid`, relative to `iss` or the credential's
-/// issuer), the Status List Token of an SD-JWT VC's `status.status_list`,
-/// and what a VCDM payload needs (what its Disclosures hide names nothing
-/// to fetch: status is never disclosable).
+/// An SD-JWT's signer (its `kid`, relative to `iss`, the credential's
+/// issuer or the presentation's holder), the Status List Token of an
+/// SD-JWT VC's `status.status_list`, and what a VCDM payload needs (what
+/// its Disclosures hide names nothing to fetch: status is never
+/// disclosable).
 fn collect_sd_jwt_needs(input: &str, needs: &mut Needs) {
     let issuer_jwt = input.split('~').next().unwrap_or_default();
     let Ok(jwt) = passerelle::jose::parse_signed_jwt(issuer_jwt, Limits::default()) else {
         return;
     };
     let payload = &jwt.payload;
-    let method = jwt.verification_method(party(payload, &["iss", "issuer"]));
+    let method = jwt.verification_method(party(payload, &["iss", "issuer", "holder"]));
     if let Some(Ok((did, _))) = method.as_deref().map(split_did_url) {
         needs.push_signer(did);
     }
@@ -184,6 +209,54 @@ mod tests {
         assert_eq!(needs.dids, ["did:web:issuer.example"], "did:key holders need nothing");
         assert_eq!(needs.status_lists, ["https://issuer.example/status/1"]);
         assert!(needs_of_input("eyJ.not.a-token").dids.is_empty());
+    }
+}
+
+#[cfg(all(test, feature = "sd-jwt"))]
+mod sd_jwt_tests {
+    use super::*;
+    use passerelle::crypto::Ed25519KeyPair;
+    use passerelle::jose::{envelope_as, Media};
+    use passerelle::sd_jwt::{issue, IssueOptions};
+    use serde_json::json;
+
+    fn options(typ: &str) -> IssueOptions {
+        IssueOptions {
+            typ: typ.into(),
+            kid: Some("#key-1".into()),
+            decoys: 0,
+            holder_key: None,
+        }
+    }
+
+    #[test]
+    fn a_vp_sd_jwt_needs_its_holder_and_what_its_enveloped_sd_jwts_need() {
+        let key = Ed25519KeyPair::from_seed(&[4; 32]);
+        let credential = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+            "issuer": "did:web:issuer.example", "credentialSubject": {"age": 20},
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                "statusListIndex": "7", "statusListCredential": "https://issuer.example/status/1"}});
+        let vc = issue(
+            credential.as_object().unwrap(),
+            &["/credentialSubject/age"],
+            &options("vc+sd-jwt"),
+            &key,
+        )
+        .unwrap();
+        let presentation = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiablePresentation",
+            "holder": "did:web:holder.example",
+            "verifiableCredential": [envelope_as("application/vc+sd-jwt", &vc, Media::Credential)]});
+        let vp = issue(presentation.as_object().unwrap(), &[], &options("vp+sd-jwt"), &key).unwrap();
+        let enveloped = Value::Object(envelope_as("application/vp+sd-jwt", &vp, Media::Presentation)).to_string();
+        for input in [vp.as_str(), enveloped.as_str()] {
+            let needs = needs_of_input(input);
+            assert_eq!(
+                needs.dids,
+                ["did:web:holder.example", "did:web:issuer.example"],
+                "{input}"
+            );
+            assert_eq!(needs.status_lists, ["https://issuer.example/status/1"], "{input}");
+        }
     }
 }
 

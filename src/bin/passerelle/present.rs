@@ -1,18 +1,24 @@
 //! `passerelle present`: a holder's presentation of an SD-JWT credential
 //! (the Disclosures of the claims chosen, and a Key Binding JWT over them)
 //! or of an `ecdsa-sd-2023` credential (the claims chosen, with a proof
-//! derived from the issuer's base proof), and the holder key files
-//! `issue --holder-key` reads.
+//! derived from the issuer's base proof); with `--format`, credentials of
+//! any format in a presentation the holder signs (Data Integrity,
+//! `vp+jwt`, `vp+sd-jwt`, `vp+cose`); and the holder key files `issue
+//! --holder-key` reads.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use passerelle::cose;
 use passerelle::crypto::{jwk, PublicKey};
+use passerelle::jose::{self, envelope, envelope_as, Media};
 use passerelle::json::{parse_object, parse_strict, Limits};
 use passerelle::proof::ecdsa_sd;
 use passerelle::sd_jwt::{self, KeyBinding};
-use passerelle::Timestamp;
-use serde_json::Value;
+use passerelle::{Issuer, Timestamp};
+use serde_json::{json, Map, Value};
 
 use crate::rdf::jsonld_with;
 use crate::{io_failure, load_signer, parse_context_arg, parse_time, read_input, Failure};
@@ -20,8 +26,10 @@ use crate::{io_failure, load_signer, parse_context_arg, parse_time, read_input, 
 #[derive(clap::Args)]
 pub(crate) struct PresentArgs {
     /// The credential as issued, or - for standard input: an SD-JWT (`issue --format sd-jwt`),
-    /// or JSON with an ecdsa-sd-2023 base proof (`issue --cryptosuite ecdsa-sd-2023`).
-    credential: PathBuf,
+    /// or JSON with an ecdsa-sd-2023 base proof (`issue --cryptosuite ecdsa-sd-2023`). With
+    /// --format, one or more credentials of any format `issue` writes.
+    #[arg(required = true)]
+    credentials: Vec<PathBuf>,
     /// A claim to disclose, as a JSON pointer into the credential
     /// (`/credentialSubject/ageOver19`; repeatable). The claims around it and
     /// inside it are disclosed with it, and the claims the issuer made
@@ -32,9 +40,11 @@ pub(crate) struct PresentArgs {
     /// ones, as URL=FILE (repeatable). Contexts are never fetched.
     #[arg(long = "context", value_parser = parse_context_arg)]
     contexts: Vec<(String, PathBuf)>,
-    /// The holder's key file (`key generate`), whose public key the credential's
-    /// `cnf` names: adds a Key Binding JWT (needs --nonce and --audience).
-    #[arg(long, requires_all = ["nonce", "audience"])]
+    /// The holder's key file (`key generate`, or a verification method with its
+    /// `secretKeyJwk`). Without --format, the key the credential's `cnf` names: adds a Key
+    /// Binding JWT (needs --nonce and --audience). With --format, the key that signs the
+    /// presentation, whose controller is its holder.
+    #[arg(long)]
     holder_key: Option<PathBuf>,
     /// The verifier's nonce (its `verify --challenge`).
     #[arg(long, requires = "holder_key")]
@@ -42,13 +52,54 @@ pub(crate) struct PresentArgs {
     /// The verifier (its `verify --domain`).
     #[arg(long, requires = "holder_key")]
     audience: Option<String>,
+    /// Put the credentials in a presentation the holder signs with --holder-key: di (a Data
+    /// Integrity proof), jwt (a vp+jwt), sd-jwt (a vp+sd-jwt) or cose (a vp+cose, printed as
+    /// base64). Tokens are enveloped, SD-JWTs and ecdsa-sd-2023 credentials reduced to the
+    /// --disclose claims first; --nonce and --audience become its challenge and domain.
+    #[arg(long, value_enum, requires = "holder_key")]
+    format: Option<PresentationFormat>,
     /// When the holder signs (the Key Binding JWT's `iat`); default: now.
     #[arg(long, value_parser = parse_time)]
     at: Option<Timestamp>,
 }
 
+/// How `present --format` secures a presentation.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum PresentationFormat {
+    /// A Data Integrity proof.
+    Di,
+    /// A compact `vp+jwt`.
+    Jwt,
+    /// A `vp+sd-jwt`, every member in the clear.
+    SdJwt,
+    /// A COSE_Sign1 (`application/vp+cose`), printed as base64.
+    Cose,
+}
+
+fn usage(en: &str, fr: &str) -> Failure {
+    Failure {
+        en: en.into(),
+        fr: fr.into(),
+    }
+}
+
 pub(crate) fn present(args: PresentArgs) -> Result<ExitCode, Failure> {
-    let input = read_input(&args.credential, Limits::default().max_bytes)?;
+    if let Some(format) = args.format {
+        return present_signed(&args, format);
+    }
+    let [credential] = args.credentials.as_slice() else {
+        return Err(usage(
+            "several credentials go in a presentation: give --format and --holder-key",
+            "plusieurs attestations vont dans une présentation : donnez --format et --holder-key",
+        ));
+    };
+    if args.holder_key.is_some() && (args.nonce.is_none() || args.audience.is_none()) {
+        return Err(usage(
+            "--holder-key adds a Key Binding JWT for one verifier: give its --nonce and --audience",
+            "--holder-key ajoute un Key Binding JWT pour un vérificateur : donnez son --nonce et son --audience",
+        ));
+    }
+    let input = read_input(credential, Limits::default().max_bytes)?;
     if input.trim_ascii_start().starts_with(b"{") {
         return present_derived(&args, &input);
     }
@@ -102,6 +153,105 @@ fn present_derived(args: &PresentArgs, input: &[u8]) -> Result<ExitCode, Failure
         serde_json::to_string_pretty(&Value::Object(derived)).unwrap_or_default()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `present --format`: the credentials, each as [`carried`] makes it, in a
+/// presentation whose holder is the controller of `--holder-key`, signed
+/// with that key for the verifier's `--nonce` and `--audience`.
+fn present_signed(args: &PresentArgs, format: PresentationFormat) -> Result<ExitCode, Failure> {
+    let Some(key_path) = &args.holder_key else {
+        return Err(usage(
+            "--format signs a presentation: give the holder's --holder-key",
+            "--format signe une présentation : donnez la --holder-key du porteur",
+        ));
+    };
+    let (key, vm) = load_signer(key_path)?;
+    let holder = Issuer::new(key, vm)?;
+    let mut credentials = Vec::with_capacity(args.credentials.len());
+    for path in &args.credentials {
+        let input = read_input(path, Limits::default().max_bytes)?;
+        credentials.push(carried(args, &input)?);
+    }
+    let mut presentation = Map::new();
+    presentation.insert("@context".into(), json!([passerelle::credential::CONTEXT_V2]));
+    presentation.insert("type".into(), "VerifiablePresentation".into());
+    presentation.insert("holder".into(), holder.did().into());
+    presentation.insert("verifiableCredential".into(), Value::Array(credentials));
+    let (nonce, audience) = (args.nonce.as_deref(), args.audience.as_deref());
+    let at = args.at.unwrap_or_else(Timestamp::now);
+    match format {
+        PresentationFormat::Di => {
+            let signed = holder.present(presentation, nonce, audience, at)?;
+            outln!("{}", serde_json::to_string_pretty(signed.json()).unwrap_or_default());
+        }
+        PresentationFormat::Jwt => outln!("{}", holder.present_jwt(presentation, nonce, audience, at)?),
+        PresentationFormat::SdJwt => outln!("{}", holder.present_sd_jwt(presentation, nonce, audience, at)?),
+        PresentationFormat::Cose => {
+            let bytes = holder.present_cose(presentation, nonce, audience, at)?;
+            outln!("{}", STANDARD.encode(bytes));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a presentation carries for a credential as issued: JSON as it is
+/// (an `ecdsa-sd-2023` credential reduced to the `--disclose` claims, with
+/// its derived proof), a token in its envelope (an SD-JWT with the
+/// `--disclose` claims' Disclosures only, COSE as base64).
+fn carried(args: &PresentArgs, input: &[u8]) -> Result<Value, Failure> {
+    let limits = Limits::default();
+    if input.trim_ascii_start().starts_with(b"{") {
+        let credential = parse_object(input, limits)?;
+        let selective = credential["proof"]["cryptosuite"] == "ecdsa-sd-2023";
+        if !selective {
+            return Ok(Value::Object(credential));
+        }
+        let derived = ecdsa_sd::derive_proof(&credential, &args.disclose, &jsonld_with(&args.contexts)?)?;
+        return Ok(Value::Object(derived));
+    }
+    if let Some(bytes) = cose::cose_bytes(input, limits) {
+        let data = STANDARD.encode(&bytes);
+        return Ok(Value::Object(envelope_as(
+            cose::envelope_media_type(Media::Credential),
+            &data,
+            Media::Credential,
+        )));
+    }
+    let text = std::str::from_utf8(input)
+        .map_err(|_| usage("a credential token is text", "le jeton d’une attestation est du texte"))?
+        .trim_ascii();
+    if text.contains('~') {
+        let issued = sd_jwt::parse(text, limits)?;
+        let payload = &issued.jwt.payload;
+        if !payload.contains_key("@context") {
+            return Err(usage(
+                "an IETF SD-JWT VC (dc+sd-jwt) is not a VCDM credential: present it on its own, without --format",
+                "un SD-JWT VC de l’IETF (dc+sd-jwt) n’est pas une attestation VCDM : présentez-le seul, sans --format",
+            ));
+        }
+        if payload.contains_key("cnf") {
+            // Its Key Binding JWT would be checked against a challenge the
+            // verifier gives the presentation, not the credentials inside.
+            return Err(usage(
+                "this SD-JWT names a holder key (cnf): present it on its own with its Key Binding JWT, without --format",
+                "ce SD-JWT nomme une clé de porteur (cnf) : présentez-le seul avec son Key Binding JWT, sans --format",
+            ));
+        }
+        let disclose: Vec<&str> = args.disclose.iter().map(String::as_str).collect();
+        let shown = sd_jwt::present(text, &disclose, None, limits)?;
+        return Ok(Value::Object(envelope_as(
+            "application/vc+sd-jwt",
+            &shown,
+            Media::Credential,
+        )));
+    }
+    if jose::looks_like_compact_jws(text.as_bytes()) {
+        return Ok(Value::Object(envelope(text, Media::Credential)));
+    }
+    Err(usage(
+        "not a credential: JSON, a vc+jwt, an SD-JWT or COSE (bytes or base64) is expected",
+        "pas une attestation : du JSON, un vc+jwt, un SD-JWT ou du COSE (octets ou base64) est attendu",
+    ))
 }
 
 /// The public key of a holder key file: a key file from `key generate`
