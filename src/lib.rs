@@ -46,8 +46,8 @@
 //! | `eddsa-rdfc-2022` and `ecdsa-rdfc-2019` (feature `rdfc`; ECDSA also `ecdsa`): create, verify | yes |
 //! | Proof chains (`previousProof`) with every suite | yes |
 //! | `ecdsa-sd-2023` selective disclosure: base proof, derived proof, verify (feature `ecdsa-sd`, default) | yes |
-//! | SD-JWT (RFC 9901) and `vc+sd-jwt` / `dc+sd-jwt` credentials with Key Binding JWTs (feature `sd-jwt`, default) | yes |
-//! | `vc+cose` credentials (COSE_Sign1; EdDSA, ES256, ES384, ES512; feature `cose`, default) | yes |
+//! | SD-JWT (RFC 9901), `vc+sd-jwt` / `dc+sd-jwt` credentials with Key Binding JWTs, `vp+sd-jwt` presentations (feature `sd-jwt`, default) | yes |
+//! | `vc+cose` credentials and `vp+cose` presentations (COSE_Sign1; EdDSA, ES256, ES384, ES512; feature `cose`, default) | yes |
 //! | JSON-LD `@reverse`, `@nest`, `@included`, index/id/type maps | no (refused) |
 //! | RFC 8785 JSON canonicalization | yes |
 //! | Ed25519, P-256, P-384 and P-521 keys: Multikey, JWK, `Signer` trait for HSM/KMS | yes |
