@@ -27,6 +27,13 @@ pub(super) fn read(input: &[u8], max_depth: usize) -> Result<Value> {
     Ok(value)
 }
 
+fn invalid_utf8(string_start: usize) -> Error {
+    Error::new(
+        ErrorCode::JsonMalformed,
+        format!("invalid UTF-8 in the string at byte {string_start}"),
+    )
+}
+
 struct Reader<'a> {
     input: &'a [u8],
     /// Offset of the next byte to read.
@@ -168,6 +175,17 @@ impl Reader<'_> {
         let start = self.at;
         self.at += 1;
         let mut bytes = Vec::new();
+        let plain = self.input[self.at..]
+            .iter()
+            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20);
+        // Most strings have no escape: one exact allocation, no growth.
+        if let Some(len) = plain.filter(|&len| self.input[self.at + len] == b'"') {
+            let text = &self.input[self.at..self.at + len];
+            self.at += len + 1;
+            return std::str::from_utf8(text)
+                .map(str::to_owned)
+                .map_err(|_| invalid_utf8(start));
+        }
         loop {
             let run_start = self.at;
             let run = self.input[run_start..]
@@ -179,12 +197,7 @@ impl Reader<'_> {
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
-                    return String::from_utf8(bytes).map_err(|_| {
-                        Error::new(
-                            ErrorCode::JsonMalformed,
-                            format!("invalid UTF-8 in the string at byte {start}"),
-                        )
-                    });
+                    return String::from_utf8(bytes).map_err(|_| invalid_utf8(start));
                 }
                 Some(b'\\') => self.escape(&mut bytes)?,
                 Some(_) => return Err(self.malformed("control character in a string")),

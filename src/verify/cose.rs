@@ -17,6 +17,12 @@ use crate::secured::EvidenceKey;
 impl<R: DidResolver> Verifier<R> {
     /// Verifies the bytes of a COSE_Sign1 credential or presentation.
     pub(super) fn verify_cose(&self, bytes: &[u8], options: &VerifyOptions) -> Report {
+        self.verify_cose_in(bytes, options, None)
+    }
+
+    /// [`Verifier::verify_cose`] of a COSE_Sign1 in an envelope of
+    /// `envelope` (if any): one of the other kind is refused before its checks.
+    pub(super) fn verify_cose_in(&self, bytes: &[u8], options: &VerifyOptions, envelope: Option<Media>) -> Report {
         let format = || vec![(EvidenceKey::Format, cose::typ(Media::Credential).to_owned())];
         let refused = |error: Error| {
             let check = Check::failed(CheckName::Parse, &error, format());
@@ -30,6 +36,9 @@ impl<R: DidResolver> Verifier<R> {
             Ok(credential) => credential,
             Err(e) => return refused(e),
         };
+        if let Some(envelope) = envelope.filter(|&media| media != credential.media) {
+            return super::jose::envelope_mismatch(envelope);
+        }
         let evidence = vec![
             (EvidenceKey::Format, cose::typ(credential.media).to_owned()),
             (EvidenceKey::Bytes, bytes.len().to_string()),

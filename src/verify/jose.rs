@@ -19,6 +19,12 @@ impl<R: DidResolver> Verifier<R> {
     /// and the two other entries below return early in such a build, so
     /// the compiler leaves JOSE verification out of it.
     pub(super) fn verify_jwt(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        self.verify_jwt_in(input, options, None)
+    }
+
+    /// [`Verifier::verify_jwt`] of a token in an envelope of `envelope`
+    /// (if any): a token of the other kind is refused before its checks.
+    fn verify_jwt_in(&self, input: &[u8], options: &VerifyOptions, envelope: Option<Media>) -> Report {
         // A `~` cannot be in a compact JWS: it separates an SD-JWT's parts.
         #[cfg(feature = "sd-jwt")]
         if input.contains(&b'~') {
@@ -47,6 +53,9 @@ impl<R: DidResolver> Verifier<R> {
                 );
             }
         };
+        if let Some(envelope) = envelope.filter(|&media| media != jws.media) {
+            return envelope_mismatch(envelope);
+        }
         let format = jws.media.typ();
         let parse_check = Check::passed(
             CheckName::Parse,
@@ -81,15 +90,7 @@ impl<R: DidResolver> Verifier<R> {
             Media::Credential => (DocumentKind::Credential, CREDENTIAL_CHECKS),
             Media::Presentation => (DocumentKind::Presentation, PRESENTATION_CHECKS),
         };
-        let format = || vec![(EvidenceKey::Format, media.enveloped_type().to_owned())];
-        let refused = |name: CheckName, error: Error| {
-            let mut checks = Vec::with_capacity(names.len());
-            if name == CheckName::DataModel {
-                checks.push(Check::passed(CheckName::Parse, format()));
-            }
-            checks.push(Check::failed(name, &error, format()));
-            Report::new(kind, with_rest_skipped_after(checks, names), Vec::new())
-        };
+        let refused = |name: CheckName, error: Error| refused_envelope(media, name, error);
         let enveloped = match jose::open_envelope(envelope, media) {
             Ok(enveloped) => enveloped,
             Err(e) => return refused(CheckName::DataModel, e),
@@ -103,18 +104,7 @@ impl<R: DidResolver> Verifier<R> {
             return Report::new(kind, with_rest_skipped(unreadable.clone(), names), Vec::new());
         }
         if report.kind() != kind {
-            let error = Error::new(
-                ErrorCode::TypeInvalid,
-                format!(
-                    "the token in an {} is not a {}",
-                    media.enveloped_type(),
-                    match media {
-                        Media::Credential => "credential",
-                        Media::Presentation => "presentation",
-                    }
-                ),
-            );
-            return refused(CheckName::DataModel, error);
+            return envelope_mismatch(media);
         }
         report
     }
@@ -141,11 +131,11 @@ impl<R: DidResolver> Verifier<R> {
                         format!("the data of a {} envelope is not base64", crate::cose::typ(media)),
                     )
                 })?;
-            return Ok(self.verify_cose(&bytes, options));
+            return Ok(self.verify_cose_in(&bytes, options, Some(media)));
         }
         #[cfg(feature = "sd-jwt")]
         if enveloped.media_type == super::sd_jwt::envelope_media_type(media) {
-            return Ok(self.verify_enveloped_sd_jwt(enveloped.data.as_bytes(), options));
+            return Ok(self.verify_enveloped_sd_jwt(enveloped.data.as_bytes(), options, media));
         }
         if enveloped.media_type != media.media_type() {
             return Err(Error::new(
@@ -164,7 +154,7 @@ impl<R: DidResolver> Verifier<R> {
                 format!("the data of an {} is not a compact JWS", media.enveloped_type()),
             ));
         }
-        Ok(self.verify_jwt(enveloped.data.as_bytes(), options))
+        Ok(self.verify_jwt_in(enveloped.data.as_bytes(), options, Some(media)))
     }
 
     /// The `proof` check of a JWT: claims that must agree with the
@@ -233,6 +223,40 @@ fn check_jwt(
     jws.verify_signature(&signer.method.public_key)?;
     check_nonce_and_aud(&jws.payload, options, evidence)?;
     jwt_time_checks(&jws.payload, options, evidence)
+}
+
+/// The report on an envelope of `media` refused by the check `name`
+/// (`parse` for its token, `data_model` for the envelope or the kind of
+/// what it holds): the rest of its checks skipped.
+fn refused_envelope(media: Media, name: CheckName, error: Error) -> Report {
+    let (kind, names) = match media {
+        Media::Credential => (DocumentKind::Credential, CREDENTIAL_CHECKS),
+        Media::Presentation => (DocumentKind::Presentation, PRESENTATION_CHECKS),
+    };
+    let format = || vec![(EvidenceKey::Format, media.enveloped_type().to_owned())];
+    let mut checks = Vec::with_capacity(names.len());
+    if name == CheckName::DataModel {
+        checks.push(Check::passed(CheckName::Parse, format()));
+    }
+    checks.push(Check::failed(name, &error, format()));
+    Report::new(kind, with_rest_skipped_after(checks, names), Vec::new())
+}
+
+/// An envelope of `media` holding a token of the other kind (a
+/// presentation in an `EnvelopedVerifiableCredential`, or the reverse).
+pub(super) fn envelope_mismatch(media: Media) -> Report {
+    let error = Error::new(
+        ErrorCode::TypeInvalid,
+        format!(
+            "the token in an {} is not a {}",
+            media.enveloped_type(),
+            match media {
+                Media::Credential => "credential",
+                Media::Presentation => "presentation",
+            }
+        ),
+    );
+    refused_envelope(media, CheckName::DataModel, error)
 }
 
 /// The verifier's challenge as the claim `nonce` and its domain in `aud`

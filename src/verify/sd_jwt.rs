@@ -215,17 +215,18 @@ impl<R: DidResolver> Verifier<R> {
     /// Disclosures put in place (the `parse` check), then the credential
     /// checks over the claims, with [`Verifier::sd_jwt_proof_check`].
     pub(super) fn verify_sd_jwt(&self, input: &[u8], options: &VerifyOptions) -> Report {
-        self.verify_sd_jwt_as(input, options, false)
+        self.verify_sd_jwt_as(input, options, None)
     }
 
     /// [`Verifier::verify_sd_jwt`] of what an envelope holds: a VCDM
     /// credential or presentation (VCDM 2.0 §4.13, §4.14), never an SD-JWT
     /// VC.
-    pub(super) fn verify_enveloped_sd_jwt(&self, input: &[u8], options: &VerifyOptions) -> Report {
-        self.verify_sd_jwt_as(input, options, true)
+    /// One of the other kind than `envelope` is refused before its checks.
+    pub(super) fn verify_enveloped_sd_jwt(&self, input: &[u8], options: &VerifyOptions, envelope: Media) -> Report {
+        self.verify_sd_jwt_as(input, options, Some(envelope))
     }
 
-    fn verify_sd_jwt_as(&self, input: &[u8], options: &VerifyOptions, enveloped: bool) -> Report {
+    fn verify_sd_jwt_as(&self, input: &[u8], options: &VerifyOptions, envelope: Option<Media>) -> Report {
         let Ok(text) = std::str::from_utf8(input) else {
             return refused(Error::new(ErrorCode::SdJwtMalformed, "an SD-JWT is ASCII text"));
         };
@@ -240,7 +241,14 @@ impl<R: DidResolver> Verifier<R> {
                 (EvidenceKey::Bytes, input.len().to_string()),
             ],
         );
-        if enveloped && secured.profile == Profile::SdJwtVc {
+        let media = match secured.profile {
+            Profile::Presentation => Media::Presentation,
+            Profile::Vcdm | Profile::SdJwtVc => Media::Credential,
+        };
+        if let Some(envelope) = envelope.filter(|&envelope| envelope != media) {
+            return super::jose::envelope_mismatch(envelope);
+        }
+        if envelope.is_some() && secured.profile == Profile::SdJwtVc {
             let error = Error::new(
                 ErrorCode::TypeInvalid,
                 "an envelope holds a VCDM credential or presentation, not an SD-JWT VC (dc+sd-jwt)",
