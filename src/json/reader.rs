@@ -14,8 +14,16 @@ use crate::error::{quoted, Error, ErrorCode, Result};
 
 /// Reads `input` as one JSON value followed only by whitespace.
 pub(super) fn read(input: &[u8], max_depth: usize) -> Result<Value> {
+    // Validated once here, so that strings are sliced, not validated one by one.
+    let text = std::str::from_utf8(input).map_err(|e| {
+        Error::new(
+            ErrorCode::JsonMalformed,
+            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        )
+    })?;
     let mut reader = Reader {
         input,
+        text,
         at: 0,
         max_depth,
     };
@@ -36,6 +44,8 @@ fn invalid_utf8(string_start: usize) -> Error {
 
 struct Reader<'a> {
     input: &'a [u8],
+    /// The same bytes, valid UTF-8.
+    text: &'a str,
     /// Offset of the next byte to read.
     at: usize,
     max_depth: usize,
@@ -180,11 +190,10 @@ impl Reader<'_> {
             .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20);
         // Most strings have no escape: one exact allocation, no growth.
         if let Some(len) = plain.filter(|&len| self.input[self.at + len] == b'"') {
-            let text = &self.input[self.at..self.at + len];
+            // Both ends are ASCII quotes: character boundaries.
+            let text = self.text[self.at..self.at + len].to_owned();
             self.at += len + 1;
-            return std::str::from_utf8(text)
-                .map(str::to_owned)
-                .map_err(|_| invalid_utf8(start));
+            return Ok(text);
         }
         loop {
             let run_start = self.at;

@@ -11,7 +11,7 @@
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
-use coset::{iana, CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
+use coset::{iana, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
 use serde_json::{Map, Value};
 
 use crate::crypto::{PublicKey, Signer};
@@ -19,8 +19,10 @@ use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::jose::{verify_jws_signature, JwsAlgorithm, Media};
 use crate::json::{parse_strict, Limits};
 
+mod sign1;
+
 /// The `typ` (16) header label (RFC 9596).
-const TYP: i64 = 16;
+const TYP: i64 = sign1::TYP as i64;
 
 fn malformed(why: impl Into<String>) -> Error {
     Error::new(ErrorCode::CoseMalformed, why)
@@ -104,59 +106,24 @@ pub fn cose_bytes(input: &[u8], limits: Limits) -> Option<std::borrow::Cow<'_, [
 /// Reads a COSE_Sign1 (tagged or not) and checks its headers (not the signature).
 pub fn parse_sign1(input: &[u8], limits: Limits) -> Result<CoseCredential> {
     limits.check_len(input.len())?;
-    let sign1 = match input.first() {
-        Some(0xd2) => CoseSign1::from_tagged_slice(input),
-        _ => CoseSign1::from_slice(input),
-    }
-    .map_err(|e| malformed(format!("not a COSE_Sign1: {e}")))?;
-    if !sign1.unprotected.is_empty() {
-        return Err(header_invalid(
-            "the unprotected header is not signed: everything a verifier reads must be protected",
-        ));
-    }
-    let header = &sign1.protected.header;
-    let alg = match &header.alg {
-        Some(coset::Algorithm::Assigned(iana::Algorithm::EdDSA)) => JwsAlgorithm::EdDsa,
-        Some(coset::Algorithm::Assigned(iana::Algorithm::ES256)) => JwsAlgorithm::Es256,
-        Some(coset::Algorithm::Assigned(iana::Algorithm::ES384)) => JwsAlgorithm::Es384,
-        Some(coset::Algorithm::Assigned(iana::Algorithm::ES512)) => JwsAlgorithm::Es512,
-        Some(other) => {
-            return Err(header_invalid(format!(
-                "alg {other:?} (EdDSA, ES256, ES384 and ES512 are accepted)"
-            )))
-        }
-        None => return Err(header_invalid("alg is missing from the protected header")),
-    };
-    if !header.crit.is_empty() {
-        return Err(header_invalid(
-            "crit lists parameters this verifier does not understand",
-        ));
-    }
-    if !header.iv.is_empty() || !header.partial_iv.is_empty() || !header.counter_signatures.is_empty() {
-        return Err(header_invalid(
-            "an IV or counter signature has no place in a signed credential",
-        ));
-    }
-    let typ_value = header.rest.iter().find(|(label, _)| *label == coset::Label::Int(TYP));
-    let media = match typ_value.map(|(_, value)| value.as_text()) {
+    let sign1 = sign1::read(input)?;
+    let header = &sign1.header;
+    let alg = header
+        .alg
+        .ok_or_else(|| header_invalid("alg is missing from the protected header"))?;
+    let media = match header.typ {
         None => None,
-        Some(Some(t)) if t.eq_ignore_ascii_case(typ(Media::Credential)) => Some(Media::Credential),
-        Some(Some(t)) if t.eq_ignore_ascii_case(typ(Media::Presentation)) => Some(Media::Presentation),
+        Some(Ok(t)) if t.eq_ignore_ascii_case(typ(Media::Credential)) => Some(Media::Credential),
+        Some(Ok(t)) if t.eq_ignore_ascii_case(typ(Media::Presentation)) => Some(Media::Presentation),
         Some(_) => return Err(header_invalid("typ is not application/vc+cose or application/vp+cose")),
     };
-    if let Some((label, _)) = header.rest.iter().find(|(label, _)| *label != coset::Label::Int(TYP)) {
-        return Err(header_invalid(format!("header parameter {label:?} is not understood")));
-    }
-    let kid = std::str::from_utf8(&header.key_id)
-        .ok()
+    let kid = header
+        .kid
+        .and_then(|kid| std::str::from_utf8(kid).ok())
         .filter(|kid| !kid.is_empty())
         .ok_or_else(|| header_invalid("kid is required: the verification method, as UTF-8"))?
         .to_owned();
-    let bytes = sign1
-        .payload
-        .as_deref()
-        .ok_or_else(|| malformed("the payload is detached: the credential must be inside"))?;
-    let payload = match parse_strict(bytes, limits) {
+    let payload = match parse_strict(sign1.payload, limits) {
         Ok(Value::Object(map)) => map,
         Ok(_) => return Err(malformed("the payload is not a JSON object")),
         Err(e) if e.code() == ErrorCode::JsonMalformed => {
@@ -166,23 +133,17 @@ pub fn parse_sign1(input: &[u8], limits: Limits) -> Result<CoseCredential> {
     };
     let media =
         Media::of_payload(media, &payload).ok_or_else(|| header_invalid("typ does not match the payload's type"))?;
-    if let Some(cty) = &header.content_type {
-        let fits = match cty {
-            coset::ContentType::Text(text) => text.eq_ignore_ascii_case(content_type(media)),
-            _ => false,
-        };
-        if !fits {
+    if let Some(cty) = header.content_type {
+        if !matches!(cty, Ok(text) if text.eq_ignore_ascii_case(content_type(media))) {
             return Err(header_invalid(format!(
                 "content type {cty:?} is not {}",
                 quoted(content_type(media))
             )));
         }
     }
-    let protected = sign1.protected.original_data.as_deref().unwrap_or_default();
-    let to_be_signed = sig_structure(protected, bytes);
     Ok(CoseCredential {
-        to_be_signed,
-        signature: sign1.signature,
+        to_be_signed: sig_structure(sign1.protected, sign1.payload),
+        signature: sign1.signature.to_vec(),
         payload,
         alg,
         kid,
@@ -281,6 +242,7 @@ pub fn sign_sign1(payload: &Map<String, Value>, kid: &str, media: Media, signer:
 mod tests {
     use super::*;
     use crate::crypto::Ed25519KeyPair;
+    use coset::{CborSerializable, CoseSign1};
     use serde_json::json;
 
     fn credential() -> Map<String, Value> {
@@ -491,6 +453,56 @@ mod tests {
             bytes[at] = byte;
             let outcome = parse_sign1(&bytes, Limits::default()).and_then(|c| c.verify_signature(&key.public_key()));
             proptest::prop_assert!(outcome.is_err());
+        }
+
+        /// What this reader accepts, `coset` reads the same way: changed,
+        /// cut or lengthened COSE_Sign1s (with headers of every kind) are
+        /// refused, or read with the alg, kid, payload and signed bytes
+        /// coset finds in them.
+        #[test]
+        fn what_is_read_coset_reads_alike(
+            headers in proptest::collection::btree_set(0usize..8, 0..5),
+            edits in proptest::collection::vec((0usize..2000, proptest::num::u8::ANY, 0u8..3), 0..3),
+        ) {
+            let mut protected = HeaderBuilder::new();
+            for header in &headers {
+                protected = match header {
+                    0 => protected.algorithm(iana::Algorithm::EdDSA),
+                    1 => protected.algorithm(iana::Algorithm::ES384),
+                    2 => protected.key_id(b"#k".to_vec()),
+                    3 => protected.content_type("application/vc".into()),
+                    4 => protected.value(TYP, coset::cbor::value::Value::Text(typ(Media::Credential).into())),
+                    5 => protected.content_format(iana::CoapContentFormat::Cbor),
+                    6 => protected.add_critical(iana::HeaderParameter::Alg),
+                    _ => protected.iv(vec![1, 2, 3]),
+                };
+            }
+            let mut bytes = built(protected.build(), Default::default(), Some(Value::Object(credential()).to_string().into_bytes()));
+            for (position, byte, kind) in edits {
+                let at = position % (bytes.len() + 1);
+                match kind {
+                    0 if at < bytes.len() => bytes[at] = byte,
+                    1 => bytes.insert(at, byte),
+                    _ => bytes.truncate(at),
+                }
+            }
+            if let Ok(read) = parse_sign1(&bytes, Limits::default()) {
+                let untagged = bytes.strip_prefix(&[0xd2]).unwrap_or(&bytes);
+                let theirs = CoseSign1::from_slice(untagged);
+                proptest::prop_assert!(theirs.is_ok(), "coset refuses what was read: {theirs:?}");
+                let theirs = theirs.unwrap();
+                proptest::prop_assert_eq!(theirs.protected.header.key_id.as_slice(), read.kid.as_bytes());
+                proptest::prop_assert_eq!(theirs.tbs_data(b""), read.to_be_signed);
+                proptest::prop_assert_eq!(&theirs.signature, &read.signature);
+                proptest::prop_assert!(theirs.unprotected.is_empty());
+                let alg = match read.alg {
+                    JwsAlgorithm::EdDsa => iana::Algorithm::EdDSA,
+                    JwsAlgorithm::Es256 => iana::Algorithm::ES256,
+                    JwsAlgorithm::Es384 => iana::Algorithm::ES384,
+                    JwsAlgorithm::Es512 => iana::Algorithm::ES512,
+                };
+                proptest::prop_assert_eq!(theirs.protected.header.alg, Some(coset::Algorithm::Assigned(alg)));
+            }
         }
 
         #[test]
