@@ -193,7 +193,8 @@ struct IssueArgs {
     /// as URL=FILE (repeatable). Contexts are never fetched.
     #[arg(long = "context", value_parser = parse_context_arg)]
     contexts: Vec<(String, PathBuf)>,
-    /// Give the credential an entry in this status list (repeatable; needs --status-store).
+    /// Give the credential an entry in this status list (repeatable; needs --status-store). An
+    /// SD-JWT VC takes one, in its `status` claim (publish the list with `status publish --format token`).
     #[arg(long = "status-list", requires = "status_store")]
     status_lists: Vec<String>,
     /// The status store holding those lists.
@@ -297,8 +298,8 @@ struct VerifyArgs {
     /// A JSON file {"registry DID": sequence} of snapshot sequences seen before (rollback protection).
     #[arg(long)]
     seen: Option<PathBuf>,
-    /// A status list credential the verifier may use, or a folder of them (*.json; repeatable; keyed by
-    /// their id). An SD-JWT VC's IETF Status List Token is given as a file, keyed by its sub.
+    /// A status list credential the verifier may use, or an SD-JWT VC's IETF Status List Token, or a
+    /// folder of them (*.json, *.jwt; repeatable; keyed by their id, a token by its sub).
     /// Without any, a credential with status entries fails with STATUS_LIST_UNAVAILABLE.
     #[arg(long = "status-list")]
     status_lists: Vec<PathBuf>,
@@ -654,19 +655,34 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
             }
         }
     }
+    // Checked before an index is taken from the list.
+    if format == Format::SdJwtVc && !args.status_lists.is_empty() && credential.contains_key("status") {
+        return Err(Failure {
+            en: "the claims already have a status: --status-list would replace it".into(),
+            fr: "les revendications ont déjà un status : --status-list le remplacerait".into(),
+        });
+    }
+    let mut status_entries = Vec::new();
     if let Some(store_dir) = &args.status_store {
         let mut store = passerelle::status::FileStatusStore::open(store_dir)?;
-        let mut entries = Vec::new();
         for url in &args.status_lists {
-            entries.push(passerelle::status::allocate(&mut store, url)?.to_json());
+            status_entries.push(passerelle::status::allocate(&mut store, url)?);
         }
-        if !entries.is_empty() {
+        if !status_entries.is_empty() && format != Format::SdJwtVc {
+            let entries = status_entries.iter().map(|e| e.to_json()).collect();
             credential.insert("credentialStatus".into(), Value::Array(entries));
         }
     }
     if matches!(format, Format::SdJwt | Format::SdJwtVc) {
         let disclose: Vec<&str> = args.disclose.iter().map(String::as_str).collect();
         let holder = args.holder_key.as_deref().map(present::holder_public_key).transpose()?;
+        if let (Format::SdJwtVc, Some(entry)) = (format, status_entries.first()) {
+            // An SD-JWT VC refers to its list entry in its `status` claim.
+            credential.insert(
+                "status".into(),
+                serde_json::json!({"status_list": {"idx": entry.index, "uri": entry.list_url}}),
+            );
+        }
         let issued = match format {
             Format::SdJwtVc => issuer.issue_sd_jwt_vc(credential, &disclose, holder, at)?,
             _ => issuer.issue_sd_jwt(credential, &disclose, holder, at)?,
@@ -724,10 +740,16 @@ fn check_issue_options(args: &IssueArgs, format: Format, adding: bool) -> Result
             "--cryptosuite va avec une preuve Data Integrity (--format di)",
         );
     }
-    if format == Format::SdJwtVc && (args.set_issuer || !args.status_lists.is_empty()) {
+    if format == Format::SdJwtVc && args.set_issuer {
         return usage(
-            "an SD-JWT VC gets its iss from the key; --set-issuer and --status-list are for VCDM credentials",
-            "un SD-JWT VC reçoit son iss de la clé ; --set-issuer et --status-list sont pour les attestations VCDM",
+            "an SD-JWT VC gets its iss from the key; --set-issuer is for VCDM credentials",
+            "un SD-JWT VC reçoit son iss de la clé ; --set-issuer est pour les attestations VCDM",
+        );
+    }
+    if format == Format::SdJwtVc && args.status_lists.len() > 1 {
+        return usage(
+            "an SD-JWT VC refers to one status list (its status claim): give one --status-list",
+            "un SD-JWT VC renvoie à une seule liste de statut (sa revendication status) : donnez une --status-list",
         );
     }
     if format != Format::Di && args.proof_id.is_some() {
@@ -753,13 +775,22 @@ fn check_issue_options(args: &IssueArgs, format: Format, adding: bool) -> Result
 
 /// The `*.json` files of `path` when it is a folder, else `path` itself.
 fn json_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
+    files_ending(path, &["json"])
+}
+
+/// The files of `path` with one of `extensions` when it is a folder (not
+/// `*.seen.json`), else `path` itself.
+fn files_ending(path: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, Failure> {
     if !path.is_dir() {
         return Ok(vec![path.to_owned()]);
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(path)
         .map_err(|e| io_failure(path, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.to_string_lossy().ends_with(".seen.json"))
+        .filter(|p| {
+            p.extension().is_some_and(|x| extensions.iter().any(|e| x == *e))
+                && !p.to_string_lossy().ends_with(".seen.json")
+        })
         .collect();
     files.sort();
     Ok(files)
@@ -856,7 +887,7 @@ fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, Failure> {
         inputs.status_source();
     }
     for source in &args.status_lists {
-        for path in json_files(source)? {
+        for path in files_ending(source, &["json", "jwt"])? {
             inputs.status_list_credential(std::fs::read(&path).map_err(|e| io_failure(&path, e))?)?;
         }
     }

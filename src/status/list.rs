@@ -279,6 +279,56 @@ impl StatusList {
     }
 }
 
+/// The same list as an IETF Token Status List (feature `sd-jwt`), for the
+/// SD-JWT VCs whose `status.status_list` names it: revocation and
+/// suspension only, since a token status means `VALID`, `INVALID` or
+/// `SUSPENDED` and a message list's values mean what its issuer says.
+#[cfg(feature = "sd-jwt")]
+impl StatusList {
+    /// The statuses as a Token Status List: a revoked entry `INVALID` (one
+    /// bit per entry), a suspended one `SUSPENDED` (two bits).
+    /// `OPTION_INVALID` for a list of another purpose.
+    pub fn to_token_list(&self) -> Result<super::token::TokenStatusList> {
+        use super::token::{TokenStatusList, INVALID, SUSPENDED};
+        let (bits, set) = match StatusPurpose::parse(&self.purpose) {
+            StatusPurpose::Revocation => (1, INVALID),
+            StatusPurpose::Suspension => (2, SUSPENDED),
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::OptionInvalid,
+                    format!(
+                        "a {} list has no Token Status List form: a token's statuses are VALID, \
+                         INVALID (revocation) and SUSPENDED (suspension)",
+                        self.purpose
+                    ),
+                ))
+            }
+        };
+        let entries = usize::try_from(self.entries()).map_err(|_| invalid("the list is too long"))?;
+        let mut token_list = TokenStatusList::new(bits, entries)?;
+        for index in 0..self.entries() {
+            if self.statuses.get(index)? != 0 {
+                token_list.set(index, set)?;
+            }
+        }
+        Ok(token_list)
+    }
+
+    /// The signed Status List Token (`statuslist+jwt`) to publish at the
+    /// list's URL, its `sub`: issued at `issued`, expiring at `expires`
+    /// when given, signed by `signer` with `kid` (the issuer's verification
+    /// method, the one its SD-JWT VCs name).
+    pub fn publish_token(
+        &self,
+        signer: &dyn Signer,
+        kid: &str,
+        issued: Timestamp,
+        expires: Option<Timestamp>,
+    ) -> Result<String> {
+        super::token::sign_status_list_token(&self.to_token_list()?, &self.url, issued, expires, kid, signer)
+    }
+}
+
 fn random_below(bound: u64) -> Result<u64> {
     // Rejection sampling: no modulo bias.
     let zone = u64::MAX - (u64::MAX % bound);
@@ -336,5 +386,46 @@ mod tests {
         assert!(StatusList::new("https://status.example/x", "revocation", MIN_ENTRIES, 2).is_err());
         let messages = StatusList::new("https://status.example/m", "message", MIN_ENTRIES, 2).unwrap();
         assert_eq!(messages.messages.len(), 4);
+    }
+
+    /// Every set status, and only those, in the token form: `INVALID` for
+    /// a revocation, `SUSPENDED` for a suspension; the token signed with
+    /// the list's URL as its `sub`.
+    #[cfg(feature = "sd-jwt")]
+    #[test]
+    fn revocation_and_suspension_lists_become_token_status_lists() {
+        use super::super::token::{TokenStatusList, INVALID, SUSPENDED, VALID};
+        use crate::crypto::Ed25519KeyPair;
+        for (purpose, bits, set) in [("revocation", 1, INVALID), ("suspension", 2, SUSPENDED)] {
+            let mut list = StatusList::new("https://status.example/t", purpose, MIN_ENTRIES, 1).unwrap();
+            let taken: Vec<u64> = (0..3).map(|_| list.allocate().unwrap().index).collect();
+            list.set(taken[0], 1).unwrap();
+            list.set(taken[2], 1).unwrap();
+            let token_list = list.to_token_list().unwrap();
+            assert_eq!(
+                (token_list.bits(), token_list.len() as u64),
+                (bits, MIN_ENTRIES),
+                "{purpose}"
+            );
+            let set_at: Vec<u64> = (0..MIN_ENTRIES)
+                .filter(|&i| token_list.get(i).unwrap() != VALID)
+                .collect();
+            let mut expected = vec![taken[0], taken[2]];
+            expected.sort();
+            assert_eq!(set_at, expected, "{purpose}");
+            assert_eq!(token_list.get(taken[0]).unwrap(), set, "{purpose}");
+
+            let key = Ed25519KeyPair::from_seed(&[7; 32]);
+            let at = Timestamp::parse("2026-12-01T00:00:00Z").unwrap();
+            let token = list.publish_token(&key, "did:example:issuer#k", at, None).unwrap();
+            let jwt = crate::jose::parse_signed_jwt(&token, crate::json::Limits::default()).unwrap();
+            assert_eq!(jwt.payload["sub"], "https://status.example/t");
+            assert_eq!(
+                TokenStatusList::from_claim(&jwt.payload["status_list"]).unwrap(),
+                token_list
+            );
+        }
+        let messages = StatusList::new("https://status.example/m", "message", MIN_ENTRIES, 2).unwrap();
+        assert_eq!(messages.to_token_list().unwrap_err().code(), ErrorCode::OptionInvalid);
     }
 }

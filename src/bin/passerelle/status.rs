@@ -61,7 +61,8 @@ pub(crate) enum StatusCommand {
     Suspend(StatusTarget),
     /// Lift a suspension.
     Reinstate(StatusTarget),
-    /// Print the signed status list credential to publish at the list's URL.
+    /// Print the signed status list credential (or Status List Token) to publish at the
+    /// list's URL.
     Publish {
         /// The status store folder.
         #[arg(long)]
@@ -72,6 +73,11 @@ pub(crate) enum StatusCommand {
         /// The issuer's key file.
         #[arg(long)]
         key: PathBuf,
+        /// credential (a BitstringStatusListCredential, for VCDM credentials' entries) or
+        /// token (an IETF Status List Token, statuslist+jwt, for SD-JWT VCs' `status`;
+        /// revocation and suspension lists only; --valid-until is its `exp`).
+        #[arg(long, value_enum, default_value = "credential")]
+        format: ListFormat,
         /// Publication time; default: now.
         #[arg(long, value_parser = parse_time)]
         at: Option<Timestamp>,
@@ -79,6 +85,15 @@ pub(crate) enum StatusCommand {
         #[arg(long, value_parser = parse_time)]
         valid_until: Option<Timestamp>,
     },
+}
+
+/// How `status publish` writes a list.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ListFormat {
+    /// A `BitstringStatusListCredential` (W3C Bitstring Status List).
+    Credential,
+    /// A Status List Token (`statuslist+jwt`, IETF Token Status List).
+    Token,
 }
 
 /// `0xVALUE=MESSAGE`: a statusMessage pair (the value is checked with the
@@ -164,6 +179,7 @@ pub(crate) fn status(command: StatusCommand, lang: Lang) -> Result<ExitCode, Fai
             store,
             url,
             key,
+            format,
             at,
             valid_until,
         } => {
@@ -172,6 +188,12 @@ pub(crate) fn status(command: StatusCommand, lang: Lang) -> Result<ExitCode, Fai
                 en: format!("no list {url}"),
                 fr: format!("aucune liste {url}"),
             })?;
+            if format == ListFormat::Token {
+                let (signer, vm) = load_signer(&key)?;
+                let at = at.unwrap_or_else(Timestamp::now);
+                outln!("{}", list.publish_token(signer.as_ref(), &vm, at, valid_until)?);
+                return Ok(ExitCode::SUCCESS);
+            }
             let (key, vm) = load_key(&key)?;
             let issuer = Issuer::new(key, vm)?;
             let published = list.publish(&issuer, at.unwrap_or_else(Timestamp::now), valid_until)?;
