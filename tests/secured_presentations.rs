@@ -361,3 +361,47 @@ fn a_failing_credential_fails_the_presentation_in_every_format() {
         assert!(report.credentials()[1].verified(), "{}", secured.format);
     }
 }
+
+/// `verify_credential` verifies credentials only and `verify_presentation`
+/// presentations only, whatever secures them: a token of the other kind is
+/// refused (`TYPE_INVALID`), never reported verified as what it is.
+#[test]
+fn each_entry_point_verifies_its_own_kind_only() {
+    let holder = holder();
+    let presentation = presentation_of(holder.did(), vec![carried_credentials().remove(0).1]);
+    let options = VerifyOptions::at(at());
+    let verifier = Verifier::offline();
+    for secured in secured_by(&holder, &presentation, None, None) {
+        let report = verifier.verify_presentation(&secured.bytes, &options);
+        assert!(
+            report.verified(),
+            "{}: {}",
+            secured.format,
+            report.render(passerelle::Lang::En)
+        );
+        let report = verifier.verify_credential(&secured.bytes, &options);
+        assert!(!report.verified(), "{}", secured.format);
+        assert_eq!(report.kind(), passerelle::verify::DocumentKind::Credential);
+        assert_eq!(
+            failure(&report),
+            (CheckName::DataModel, ErrorCode::TypeInvalid),
+            "{}",
+            secured.format
+        );
+    }
+    let issuer = issuer();
+    let credentials = [
+        issuer.issue_jwt(permit(issuer.did()), at()).unwrap().into_bytes(),
+        issuer
+            .issue_sd_jwt(permit(issuer.did()), &[], None, at())
+            .unwrap()
+            .into_bytes(),
+        issuer.issue_cose(permit(issuer.did()), at()).unwrap(),
+    ];
+    for bytes in &credentials {
+        assert!(verifier.verify_credential(bytes, &options).verified());
+        let report = verifier.verify_presentation(bytes, &options);
+        assert_eq!(report.kind(), passerelle::verify::DocumentKind::Presentation);
+        assert_eq!(failure(&report), (CheckName::DataModel, ErrorCode::TypeInvalid));
+    }
+}

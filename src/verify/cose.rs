@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::jose::{check_iss, check_nonce_and_aud, jwt_time_checks, party_role};
+use super::jose::{check_iss, check_nonce_and_aud, jwt_time_checks, party_role, Expected};
 use super::CREDENTIAL_CHECKS;
 use super::{with_rest_skipped, Check, CheckName, DocumentKind, Report, Securing, Verifier, VerifyOptions};
 use crate::cose::{self, CoseCredential};
@@ -17,12 +17,12 @@ use crate::secured::EvidenceKey;
 impl<R: DidResolver> Verifier<R> {
     /// Verifies the bytes of a COSE_Sign1 credential or presentation.
     pub(super) fn verify_cose(&self, bytes: &[u8], options: &VerifyOptions) -> Report {
-        self.verify_cose_in(bytes, options, None)
+        self.verify_cose_as(bytes, options, Expected::Any)
     }
 
-    /// [`Verifier::verify_cose`] of a COSE_Sign1 in an envelope of
-    /// `envelope` (if any): one of the other kind is refused before its checks.
-    pub(super) fn verify_cose_in(&self, bytes: &[u8], options: &VerifyOptions, envelope: Option<Media>) -> Report {
+    /// [`Verifier::verify_cose`] of a COSE_Sign1 that must be of the kind
+    /// `expected` says: one of the other kind is refused before its checks.
+    pub(super) fn verify_cose_as(&self, bytes: &[u8], options: &VerifyOptions, expected: Expected) -> Report {
         let format = || vec![(EvidenceKey::Format, cose::typ(Media::Credential).to_owned())];
         let refused = |error: Error| {
             let check = Check::failed(CheckName::Parse, &error, format());
@@ -36,8 +36,8 @@ impl<R: DidResolver> Verifier<R> {
             Ok(credential) => credential,
             Err(e) => return refused(e),
         };
-        if let Some(envelope) = envelope.filter(|&media| media != credential.media) {
-            return super::jose::envelope_mismatch(envelope);
+        if let Some(refused) = expected.refuse(credential.media) {
+            return refused;
         }
         let evidence = vec![
             (EvidenceKey::Format, cose::typ(credential.media).to_owned()),

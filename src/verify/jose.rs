@@ -19,16 +19,16 @@ impl<R: DidResolver> Verifier<R> {
     /// and the two other entries below return early in such a build, so
     /// the compiler leaves JOSE verification out of it.
     pub(super) fn verify_jwt(&self, input: &[u8], options: &VerifyOptions) -> Report {
-        self.verify_jwt_in(input, options, None)
+        self.verify_jwt_as(input, options, Expected::Any)
     }
 
-    /// [`Verifier::verify_jwt`] of a token in an envelope of `envelope`
-    /// (if any): a token of the other kind is refused before its checks.
-    fn verify_jwt_in(&self, input: &[u8], options: &VerifyOptions, envelope: Option<Media>) -> Report {
+    /// [`Verifier::verify_jwt`] of a token that must be of the kind
+    /// `expected` says: one of the other kind is refused before its checks.
+    pub(super) fn verify_jwt_as(&self, input: &[u8], options: &VerifyOptions, expected: Expected) -> Report {
         // A `~` cannot be in a compact JWS: it separates an SD-JWT's parts.
         #[cfg(feature = "sd-jwt")]
         if input.contains(&b'~') {
-            return self.verify_sd_jwt(input, options);
+            return self.verify_sd_jwt_as(input, options, expected);
         }
         let parsed = if cfg!(feature = "jose") {
             jose::parse_compact(input, options.limits)
@@ -53,8 +53,8 @@ impl<R: DidResolver> Verifier<R> {
                 );
             }
         };
-        if let Some(envelope) = envelope.filter(|&media| media != jws.media) {
-            return envelope_mismatch(envelope);
+        if let Some(refused) = expected.refuse(jws.media) {
+            return refused;
         }
         let format = jws.media.typ();
         let parse_check = Check::passed(
@@ -104,7 +104,9 @@ impl<R: DidResolver> Verifier<R> {
             return Report::new(kind, with_rest_skipped(unreadable.clone(), names), Vec::new());
         }
         if report.kind() != kind {
-            return envelope_mismatch(media);
+            return Expected::Envelope(media)
+                .refuse(report_media(&report))
+                .unwrap_or(report);
         }
         report
     }
@@ -131,11 +133,11 @@ impl<R: DidResolver> Verifier<R> {
                         format!("the data of a {} envelope is not base64", crate::cose::typ(media)),
                     )
                 })?;
-            return Ok(self.verify_cose_in(&bytes, options, Some(media)));
+            return Ok(self.verify_cose_as(&bytes, options, Expected::Envelope(media)));
         }
         #[cfg(feature = "sd-jwt")]
         if enveloped.media_type == super::sd_jwt::envelope_media_type(media) {
-            return Ok(self.verify_enveloped_sd_jwt(enveloped.data.as_bytes(), options, media));
+            return Ok(self.verify_sd_jwt_as(enveloped.data.as_bytes(), options, Expected::Envelope(media)));
         }
         if enveloped.media_type != media.media_type() {
             return Err(Error::new(
@@ -154,7 +156,7 @@ impl<R: DidResolver> Verifier<R> {
                 format!("the data of an {} is not a compact JWS", media.enveloped_type()),
             ));
         }
-        Ok(self.verify_jwt_in(enveloped.data.as_bytes(), options, Some(media)))
+        Ok(self.verify_jwt_as(enveloped.data.as_bytes(), options, Expected::Envelope(media)))
     }
 
     /// The `proof` check of a JWT: claims that must agree with the
@@ -242,21 +244,51 @@ fn refused_envelope(media: Media, name: CheckName, error: Error) -> Report {
     Report::new(kind, with_rest_skipped_after(checks, names), Vec::new())
 }
 
-/// An envelope of `media` holding a token of the other kind (a
-/// presentation in an `EnvelopedVerifiableCredential`, or the reverse).
-pub(super) fn envelope_mismatch(media: Media) -> Report {
-    let error = Error::new(
-        ErrorCode::TypeInvalid,
-        format!(
-            "the token in an {} is not a {}",
-            media.enveloped_type(),
-            match media {
-                Media::Credential => "credential",
-                Media::Presentation => "presentation",
-            }
-        ),
-    );
-    refused_envelope(media, CheckName::DataModel, error)
+/// What a token must be, by where it was found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Expected {
+    /// Anything: [`Verifier::verify`] reads credentials and presentations.
+    Any,
+    /// A credential or a presentation: what [`Verifier::verify_credential`]
+    /// or [`Verifier::verify_presentation`] was given.
+    Kind(Media),
+    /// What an envelope of this kind holds.
+    Envelope(Media),
+}
+
+impl Expected {
+    /// The report refusing a token of kind `found` where another was
+    /// expected (a `data_model` failure); `None` when it fits.
+    pub(super) fn refuse(self, found: Media) -> Option<Report> {
+        let (media, place) = match self {
+            Expected::Any => return None,
+            Expected::Kind(media) => (media, "where one is verified"),
+            Expected::Envelope(media) => (media, media.enveloped_type()),
+        };
+        if media == found {
+            return None;
+        }
+        let error = Error::new(
+            ErrorCode::TypeInvalid,
+            format!("a {} is not a {} ({place})", kind_name(found), kind_name(media)),
+        );
+        Some(refused_envelope(media, CheckName::DataModel, error))
+    }
+}
+
+fn kind_name(media: Media) -> &'static str {
+    match media {
+        Media::Credential => "credential",
+        Media::Presentation => "presentation",
+    }
+}
+
+/// What a report is about, as a media kind.
+fn report_media(report: &Report) -> Media {
+    match report.kind() {
+        DocumentKind::Credential => Media::Credential,
+        DocumentKind::Presentation => Media::Presentation,
+    }
 }
 
 /// The verifier's challenge as the claim `nonce` and its domain in `aud`

@@ -279,12 +279,13 @@ impl<R: DidResolver> Verifier<R> {
     /// Verifies the bytes of a credential, in any of the forms
     /// [`Verifier::verify`] reads.
     pub fn verify_credential(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        let expected = jose::Expected::Kind(Media::Credential);
         #[cfg(feature = "cose")]
         if let Some(bytes) = crate::cose::cose_bytes(input, options.limits) {
-            return self.verify_cose(&bytes, options);
+            return self.verify_cose_as(&bytes, options, expected);
         }
         if crate::jose::looks_like_compact_jws(input) {
-            return self.verify_jwt(input, options);
+            return self.verify_jwt_as(input, options, expected);
         }
         match parse(input, options.limits) {
             Ok((map, _)) if enveloped(&map, Some(Media::Credential)).is_some() => {
@@ -315,11 +316,17 @@ impl<R: DidResolver> Verifier<R> {
         }
     }
 
-    /// Verifies the bytes of a presentation (JSON, or a compact `vp+jwt`)
-    /// and every credential in it.
+    /// Verifies the bytes of a presentation (JSON, a `vp+jwt`, a
+    /// `vp+sd-jwt`, a `vp+cose` as bytes or base64) and every credential in
+    /// it. A credential is refused (`TYPE_INVALID`).
     pub fn verify_presentation(&self, input: &[u8], options: &VerifyOptions) -> Report {
+        let expected = jose::Expected::Kind(Media::Presentation);
+        #[cfg(feature = "cose")]
+        if let Some(bytes) = crate::cose::cose_bytes(input, options.limits) {
+            return self.verify_cose_as(&bytes, options, expected);
+        }
         if crate::jose::looks_like_compact_jws(input) {
-            return self.verify_jwt(input, options);
+            return self.verify_jwt_as(input, options, expected);
         }
         match parse(input, options.limits) {
             Ok((map, _)) if enveloped(&map, Some(Media::Presentation)).is_some() => {

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::jose::{check_iss, check_issued_at, check_nonce_and_aud, jwt_time_checks};
+use super::jose::{check_iss, check_issued_at, check_nonce_and_aud, jwt_time_checks, Expected};
 use super::CREDENTIAL_CHECKS;
 use super::{
     with_rest_skipped, with_rest_skipped_after, Check, CheckName, DocumentKind, Report, Securing, Verifier,
@@ -211,22 +211,14 @@ pub(super) fn holds_digest(value: &Value) -> bool {
 }
 
 impl<R: DidResolver> Verifier<R> {
-    /// Verifies a `vc+sd-jwt` credential: its parts read and the
-    /// Disclosures put in place (the `parse` check), then the credential
-    /// checks over the claims, with [`Verifier::sd_jwt_proof_check`].
-    pub(super) fn verify_sd_jwt(&self, input: &[u8], options: &VerifyOptions) -> Report {
-        self.verify_sd_jwt_as(input, options, None)
-    }
-
-    /// [`Verifier::verify_sd_jwt`] of what an envelope holds: a VCDM
-    /// credential or presentation (VCDM 2.0 §4.13, §4.14), never an SD-JWT
-    /// VC.
-    /// One of the other kind than `envelope` is refused before its checks.
-    pub(super) fn verify_enveloped_sd_jwt(&self, input: &[u8], options: &VerifyOptions, envelope: Media) -> Report {
-        self.verify_sd_jwt_as(input, options, Some(envelope))
-    }
-
-    fn verify_sd_jwt_as(&self, input: &[u8], options: &VerifyOptions, envelope: Option<Media>) -> Report {
+    /// Verifies an SD-JWT (`vc+sd-jwt`, `dc+sd-jwt`, `vp+sd-jwt`): its
+    /// parts read and the Disclosures put in place (the `parse` check),
+    /// then the checks of its kind over the claims, with
+    /// [`Verifier::sd_jwt_proof_check`]. One of another kind than
+    /// `expected` says is refused before its checks,
+    /// and an envelope holds a VCDM credential or presentation (VCDM 2.0
+    /// §4.13, §4.14), never an SD-JWT VC.
+    pub(super) fn verify_sd_jwt_as(&self, input: &[u8], options: &VerifyOptions, expected: Expected) -> Report {
         let Ok(text) = std::str::from_utf8(input) else {
             return refused(Error::new(ErrorCode::SdJwtMalformed, "an SD-JWT is ASCII text"));
         };
@@ -245,10 +237,10 @@ impl<R: DidResolver> Verifier<R> {
             Profile::Presentation => Media::Presentation,
             Profile::Vcdm | Profile::SdJwtVc => Media::Credential,
         };
-        if let Some(envelope) = envelope.filter(|&envelope| envelope != media) {
-            return super::jose::envelope_mismatch(envelope);
+        if let Some(refused) = expected.refuse(media) {
+            return refused;
         }
-        if envelope.is_some() && secured.profile == Profile::SdJwtVc {
+        if matches!(expected, Expected::Envelope(_)) && secured.profile == Profile::SdJwtVc {
             let error = Error::new(
                 ErrorCode::TypeInvalid,
                 "an envelope holds a VCDM credential or presentation, not an SD-JWT VC (dc+sd-jwt)",
