@@ -277,10 +277,11 @@ codes! {
         "A disclosed claim would overwrite a claim the issuer wrote.",
         "Une revendication divulguée remplacerait une revendication écrite par l’émetteur.";
     /// `_sd` or `...` is used other than to carry digests, or `_sd_alg`
-    /// below the top level (RFC 9901 §4.1).
+    /// below the top level (RFC 9901 §4.1); or a digest where a profile
+    /// allows none (a credential's own properties, a `vp+sd-jwt`).
     SdJwtPayloadInvalid if "sd-jwt" => "SD_JWT_PAYLOAD_INVALID",
-        "The issuer-signed part uses the reserved names _sd, ... or _sd_alg wrongly.",
-        "La partie signée par l’émetteur emploie mal les noms réservés _sd, ... ou _sd_alg.";
+        "The signed part of the SD-JWT uses the reserved names _sd, ... or _sd_alg wrongly, or makes disclosable what may not be.",
+        "La partie signée du SD-JWT emploie mal les noms réservés _sd, ... ou _sd_alg, ou rend divulgable ce qui ne peut l’être.";
     /// `_sd_alg` names a hash this verifier does not implement (only `sha-256`).
     SdJwtHashUnsupported if "sd-jwt" => "SD_JWT_HASH_UNSUPPORTED",
         "The disclosure digests use a hash algorithm this verifier does not accept.",

@@ -65,6 +65,8 @@ fn issued(name: &str) -> Files {
             "--set-issuer",
             "--cryptosuite",
             "ecdsa-sd-2023",
+            "--mandatory",
+            "/credentialSubject/id",
             "--at",
             AT,
             &unsigned,
@@ -75,9 +77,12 @@ fn issued(name: &str) -> Files {
 
 const CREDENTIALS: [&str; 5] = ["age.di.json", "age.jwt", "age.sd-jwt", "age.cose", "age.ecdsa-sd.json"];
 
-/// `present --format FORMAT` of every credential, disclosing only the
-/// over-19 claim, for the verifier's nonce and audience: the output's path.
-fn present(files: &Files, format: &str) -> String {
+/// The credentials whose holder may show some claims only.
+const SELECTIVE: [&str; 2] = ["age.sd-jwt", "age.ecdsa-sd.json"];
+
+/// `present --format FORMAT` of `credentials` with `extra` options, for the
+/// verifier's nonce and audience: the output's path.
+fn present(files: &Files, format: &str, credentials: &[&str], extra: &[&str]) -> String {
     let holder = files.path("holder.json");
     let mut args = vec![
         "present",
@@ -89,14 +94,30 @@ fn present(files: &Files, format: &str) -> String {
         NONCE,
         "--audience",
         AUDIENCE,
-        "--disclose",
-        "/credentialSubject/ageOver19",
         "--at",
         AT,
     ];
-    let paths: Vec<String> = CREDENTIALS.iter().map(|c| files.path(c)).collect();
+    args.extend(extra);
+    let paths: Vec<String> = credentials.iter().map(|c| files.path(c)).collect();
     args.extend(paths.iter().map(String::as_str));
     files.write(&format!("vp.{format}"), &run(&args))
+}
+
+/// The claims a verified SD-JWT credential's report says were disclosed.
+fn disclosed(report: &serde_json::Value) -> Vec<&str> {
+    let proof = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "proof")
+        .unwrap();
+    proof["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["name"] == "disclosed")
+        .map(|e| e["value"].as_str().unwrap())
+        .collect()
 }
 
 /// `verify --json` of `path` with `challenge` and the audience: (exit code, report).
@@ -121,40 +142,62 @@ fn verify(path: &str, challenge: &str) -> (i32, serde_json::Value) {
 fn every_presentation_format_carries_every_credential_format() {
     let files = issued("present-formats");
     for format in ["di", "jwt", "sd-jwt", "cose"] {
-        let vp = present(&files, format);
+        let vp = present(&files, format, &CREDENTIALS, &[]);
         let (code, report) = verify(&vp, NONCE);
         assert_eq!(code, 0, "{format}: {report:#}");
         assert_eq!(report["kind"], "presentation", "{format}");
         let credentials = report["credentials"].as_array().unwrap();
         assert_eq!(credentials.len(), CREDENTIALS.len(), "{format}");
-        // The SD-JWT's and the ecdsa-sd-2023 credential's holder showed the
-        // over-19 claim only, not the birth date.
-        let sd_jwt_report = &credentials[2];
-        let proof = sd_jwt_report["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == "proof")
-            .unwrap();
-        let disclosed: Vec<&str> = proof["evidence"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["name"] == "disclosed")
-            .map(|e| e["value"].as_str().unwrap())
-            .collect();
-        assert_eq!(disclosed, ["/credentialSubject/ageOver19"], "{format}");
-        if format == "di" {
-            let vp: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&vp).unwrap()).unwrap();
-            let derived = &vp["verifiableCredential"][4];
-            assert_eq!(derived["proof"]["cryptosuite"], "ecdsa-sd-2023");
-            assert_eq!(derived["credentialSubject"]["ageOver19"], true);
-            assert!(derived["credentialSubject"].get("birthDate").is_none(), "{derived:#}");
-        }
+        // Nothing chosen: the SD-JWT shows none of its disclosable claims.
+        assert!(disclosed(&credentials[2]).is_empty(), "{format}");
 
         let (code, report) = verify(&vp, "n-other");
         assert_eq!(code, 1, "{format}");
         assert_eq!(failed_code(&report), "CHALLENGE_MISMATCH", "{format}");
+    }
+}
+
+#[test]
+fn the_holder_shows_only_the_chosen_claims_of_each_selective_credential() {
+    let files = issued("present-chosen");
+    let chosen = ["--disclose", "/credentialSubject/ageOver19"];
+    for format in ["di", "sd-jwt"] {
+        let vp = present(&files, format, &SELECTIVE, &chosen);
+        let (code, report) = verify(&vp, NONCE);
+        assert_eq!(code, 0, "{format}: {report:#}");
+        let credentials = report["credentials"].as_array().unwrap();
+        assert_eq!(disclosed(&credentials[0]), ["/credentialSubject/ageOver19"], "{format}");
+        if format == "di" {
+            let vp: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&vp).unwrap()).unwrap();
+            let derived = &vp["verifiableCredential"][1];
+            assert_eq!(derived["proof"]["cryptosuite"], "ecdsa-sd-2023");
+            assert_eq!(derived["credentialSubject"]["ageOver19"], true);
+            assert!(derived["credentialSubject"].get("birthDate").is_none(), "{derived:#}");
+        }
+    }
+    // A credential signed whole would show the birth date: refused, named.
+    let holder = files.path("holder.json");
+    for whole in ["age.di.json", "age.jwt", "age.cose"] {
+        let (sd_jwt, other) = (files.path("age.sd-jwt"), files.path(whole));
+        let output = passerelle(&[
+            "present",
+            "--format",
+            "jwt",
+            "--holder-key",
+            &holder,
+            "--disclose",
+            "/credentialSubject/ageOver19",
+            "--at",
+            AT,
+            &sd_jwt,
+            &other,
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{whole}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(whole) && stderr.contains("signed whole"),
+            "{whole}: {stderr}"
+        );
     }
 }
 
@@ -191,22 +234,43 @@ fn what_cannot_be_carried_is_refused_with_a_message() {
         ]),
     );
     let not_a_credential = files.write("note.txt", "hello");
+    let unsigned = files.path("age.json");
+    let jwt = files.path("age.jwt");
+    let vp = files.write(
+        "vp.jwt",
+        &run(&["present", "--format", "jwt", "--holder-key", &holder, "--at", AT, &jwt]),
+    );
     for (path, expected) in [
         (&sd_jwt_vc, "dc+sd-jwt"),
         (&bound, "cnf"),
         (&not_a_credential, "not a credential"),
+        (&unsigned, "no proof"),
+        (&vp, "a presentation, not a credential"),
     ] {
         let output = passerelle(&["present", "--format", "jwt", "--holder-key", &holder, "--at", AT, path]);
         assert_eq!(output.status.code(), Some(2), "{path}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(expected), "{path}: {stderr}");
     }
+    // A claim no credential has.
+    let sd_jwt = files.path("age.sd-jwt");
+    let output = passerelle(&[
+        "present",
+        "--format",
+        "jwt",
+        "--holder-key",
+        &holder,
+        "--disclose",
+        "/credentialSubject/height",
+        &sd_jwt,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no credential has a claim there"));
     // Several credentials without --format; a Key Binding JWT without its verifier.
-    let (jwt, cose) = (files.path("age.jwt"), files.path("age.cose"));
+    let cose = files.path("age.cose");
     let output = passerelle(&["present", &jwt, &cose]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--format"));
-    let sd_jwt = files.path("age.sd-jwt");
     let output = passerelle(&["present", &sd_jwt, "--holder-key", &holder]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--nonce"));

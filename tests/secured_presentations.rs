@@ -324,6 +324,16 @@ fn an_envelope_holds_what_it_says() {
             "{}",
             secured.format
         );
+        // A credential's envelope naming a presentation's media type.
+        let mut misnamed = secured.envelope.clone();
+        misnamed.insert("type".into(), "EnvelopedVerifiableCredential".into());
+        let report = verify(Value::Object(misnamed).to_string().as_bytes(), &options);
+        assert_eq!(
+            failure(&report),
+            (CheckName::DataModel, ErrorCode::TypeInvalid),
+            "{} under its own media type",
+            secured.format
+        );
     }
     // A credential's token in a presentation's envelope.
     for (format, credential) in carried_credentials() {

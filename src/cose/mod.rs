@@ -135,8 +135,12 @@ pub fn parse_sign1(input: &[u8], limits: Limits) -> Result<CoseCredential> {
         Media::of_payload(media, &payload).ok_or_else(|| header_invalid("typ does not match the payload's type"))?;
     if let Some(cty) = header.content_type {
         if !matches!(cty, Ok(text) if text.eq_ignore_ascii_case(content_type(media))) {
+            let written = match cty {
+                Ok(text) => quoted(text),
+                Err(number) => format!("number {number}"),
+            };
             return Err(header_invalid(format!(
-                "content type {cty:?} is not {}",
+                "content type {written} is not {}",
                 quoted(content_type(media))
             )));
         }

@@ -130,7 +130,7 @@ impl<R: DidResolver> Verifier<R> {
                 .map_err(|_| {
                     Error::new(
                         ErrorCode::CoseMalformed,
-                        format!("the data of a {} envelope is not base64", crate::cose::typ(media)),
+                        format!("the data of an {} envelope is not base64", crate::cose::typ(media)),
                     )
                 })?;
             return Ok(self.verify_cose_as(&bytes, options, Expected::Envelope(media)));
@@ -140,12 +140,21 @@ impl<R: DidResolver> Verifier<R> {
             return Ok(self.verify_sd_jwt_as(enveloped.data.as_bytes(), options, Expected::Envelope(media)));
         }
         if enveloped.media_type != media.media_type() {
+            let other = match media {
+                Media::Credential => Media::Presentation,
+                Media::Presentation => Media::Credential,
+            };
+            if envelope_media_types(other).contains(&enveloped.media_type) {
+                return Ok(Expected::Envelope(media)
+                    .refuse(other)
+                    .unwrap_or_else(|| unreachable!()));
+            }
             return Err(Error::new(
                 ErrorCode::CryptosuiteUnsupported,
                 format!(
                     "{} is not a securing mechanism this verifier reads (it reads {})",
                     quoted(enveloped.media_type),
-                    media.media_type()
+                    envelope_media_types(media).join(", ")
                 ),
             ));
         }
@@ -242,6 +251,17 @@ fn refused_envelope(media: Media, name: CheckName, error: Error) -> Report {
     }
     checks.push(Check::failed(name, &error, format()));
     Report::new(kind, with_rest_skipped_after(checks, names), Vec::new())
+}
+
+/// The media types an envelope of `media` may name in its `data:` URL, in
+/// this build.
+fn envelope_media_types(media: Media) -> Vec<&'static str> {
+    let mut types = vec![media.media_type()];
+    #[cfg(feature = "sd-jwt")]
+    types.push(super::sd_jwt::envelope_media_type(media));
+    #[cfg(feature = "cose")]
+    types.push(crate::cose::envelope_media_type(media));
+    types
 }
 
 /// What a token must be, by where it was found.

@@ -167,10 +167,24 @@ fn present_signed(args: &PresentArgs, format: PresentationFormat) -> Result<Exit
     };
     let (key, vm) = load_signer(key_path)?;
     let holder = Issuer::new(key, vm)?;
+    let mut disclosures = Disclosures {
+        pointers: &args.disclose,
+        used: vec![false; args.disclose.len()],
+    };
     let mut credentials = Vec::with_capacity(args.credentials.len());
     for path in &args.credentials {
         let input = read_input(path, Limits::default().max_bytes)?;
-        credentials.push(carried(args, &input)?);
+        let credential = carried(&input, &mut disclosures, &args.contexts).map_err(|failure| Failure {
+            en: format!("{}: {}", path.display(), failure.en),
+            fr: format!("{} : {}", path.display(), failure.fr),
+        })?;
+        credentials.push(credential);
+    }
+    if let Some((pointer, _)) = args.disclose.iter().zip(&disclosures.used).find(|(_, used)| !**used) {
+        return Err(Failure {
+            en: format!("--disclose {pointer}: no credential has a claim there"),
+            fr: format!("--disclose {pointer} : aucune attestation n’a de revendication à cet endroit"),
+        });
     }
     let mut presentation = Map::new();
     presentation.insert("@context".into(), json!([passerelle::credential::CONTEXT_V2]));
@@ -194,22 +208,89 @@ fn present_signed(args: &PresentArgs, format: PresentationFormat) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-/// What a presentation carries for a credential as issued: JSON as it is
-/// (an `ecdsa-sd-2023` credential reduced to the `--disclose` claims, with
-/// its derived proof), a token in its envelope (an SD-JWT with the
-/// `--disclose` claims' Disclosures only, COSE as base64).
-fn carried(args: &PresentArgs, input: &[u8]) -> Result<Value, Failure> {
+/// The `--disclose` pointers and which of them some credential had.
+struct Disclosures<'a> {
+    pointers: &'a [String],
+    used: Vec<bool>,
+}
+
+impl Disclosures<'_> {
+    /// The pointers `claims` (a credential with every claim in place) has a claim at.
+    fn found_in(&mut self, claims: &Value) -> Vec<&str> {
+        let mut found = Vec::new();
+        for (pointer, used) in self.pointers.iter().zip(&mut self.used) {
+            if claims.pointer(pointer).is_some() {
+                *used = true;
+                found.push(pointer.as_str());
+            }
+        }
+        found
+    }
+}
+
+/// What a presentation carries for a credential as issued: a secured JSON
+/// credential as it is (an `ecdsa-sd-2023` one reduced to the `--disclose`
+/// claims it has, with its derived proof), a token in its envelope (an
+/// SD-JWT with the Disclosures of the `--disclose` claims it has, COSE as
+/// base64). Refused: what is not a secured credential, and, when claims
+/// are chosen, a credential signed whole (it would show every claim).
+fn carried(input: &[u8], disclosures: &mut Disclosures<'_>, contexts: &[(String, PathBuf)]) -> Result<Value, Failure> {
     let limits = Limits::default();
+    let choosing = !disclosures.pointers.is_empty();
+    let signed_whole = || {
+        usage(
+            "it is signed whole (its issuer made no claim selectively disclosable): it would show every \
+             claim, not only the --disclose ones; present it without --disclose",
+            "elle est signée d’un bloc (son émetteur n’a rendu aucune revendication divulgable \
+             sélectivement) : elle montrerait toutes ses revendications, pas seulement celles de \
+             --disclose ; présentez-la sans --disclose",
+        )
+    };
     if input.trim_ascii_start().starts_with(b"{") {
         let credential = parse_object(input, limits)?;
-        let selective = credential["proof"]["cryptosuite"] == "ecdsa-sd-2023";
-        if !selective {
-            return Ok(Value::Object(credential));
+        let types = credential.get("type").map(|t| t.to_string()).unwrap_or_default();
+        if types.contains("\"VerifiablePresentation\"") || types.contains("EnvelopedVerifiablePresentation") {
+            return Err(usage(
+                "a presentation, not a credential",
+                "une présentation, pas une attestation",
+            ));
         }
-        let derived = ecdsa_sd::derive_proof(&credential, &args.disclose, &jsonld_with(&args.contexts)?)?;
+        if types.contains("EnvelopedVerifiableCredential") {
+            return match choosing {
+                true => Err(signed_whole()),
+                false => Ok(Value::Object(credential)),
+            };
+        }
+        let Some(proof) = credential.get("proof") else {
+            return Err(usage(
+                "no proof: a presentation carries secured credentials (issue it first)",
+                "aucune preuve : une présentation porte des attestations sécurisées (émettez-la d’abord)",
+            ));
+        };
+        if proof.get("cryptosuite").and_then(Value::as_str) != Some("ecdsa-sd-2023") {
+            return match choosing {
+                true => Err(signed_whole()),
+                false => Ok(Value::Object(credential)),
+            };
+        }
+        let chosen: Vec<String> = disclosures
+            .found_in(&Value::Object(credential.clone()))
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let derived = ecdsa_sd::derive_proof(&credential, &chosen, &jsonld_with(contexts)?)?;
         return Ok(Value::Object(derived));
     }
     if let Some(bytes) = cose::cose_bytes(input, limits) {
+        if cose::parse_sign1(&bytes, limits)?.media != Media::Credential {
+            return Err(usage(
+                "a presentation, not a credential",
+                "une présentation, pas une attestation",
+            ));
+        }
+        if choosing {
+            return Err(signed_whole());
+        }
         let data = STANDARD.encode(&bytes);
         return Ok(Value::Object(envelope_as(
             cose::envelope_media_type(Media::Credential),
@@ -218,40 +299,63 @@ fn carried(args: &PresentArgs, input: &[u8]) -> Result<Value, Failure> {
         )));
     }
     let text = std::str::from_utf8(input)
-        .map_err(|_| usage("a credential token is text", "le jeton d’une attestation est du texte"))?
+        .map_err(|_| usage("not a credential", "pas une attestation"))?
         .trim_ascii();
     if text.contains('~') {
-        let issued = sd_jwt::parse(text, limits)?;
-        let payload = &issued.jwt.payload;
-        if !payload.contains_key("@context") {
-            return Err(usage(
-                "an IETF SD-JWT VC (dc+sd-jwt) is not a VCDM credential: present it on its own, without --format",
-                "un SD-JWT VC de l’IETF (dc+sd-jwt) n’est pas une attestation VCDM : présentez-le seul, sans --format",
-            ));
-        }
-        if payload.contains_key("cnf") {
-            // Its Key Binding JWT would be checked against a challenge the
-            // verifier gives the presentation, not the credentials inside.
-            return Err(usage(
-                "this SD-JWT names a holder key (cnf): present it on its own with its Key Binding JWT, without --format",
-                "ce SD-JWT nomme une clé de porteur (cnf) : présentez-le seul avec son Key Binding JWT, sans --format",
-            ));
-        }
-        let disclose: Vec<&str> = args.disclose.iter().map(String::as_str).collect();
-        let shown = sd_jwt::present(text, &disclose, None, limits)?;
-        return Ok(Value::Object(envelope_as(
-            "application/vc+sd-jwt",
-            &shown,
-            Media::Credential,
-        )));
+        return carried_sd_jwt(text, disclosures);
     }
     if jose::looks_like_compact_jws(text.as_bytes()) {
+        if jose::parse_compact(text.as_bytes(), limits)?.media != Media::Credential {
+            return Err(usage(
+                "a presentation, not a credential",
+                "une présentation, pas une attestation",
+            ));
+        }
+        if choosing {
+            return Err(signed_whole());
+        }
         return Ok(Value::Object(envelope(text, Media::Credential)));
     }
     Err(usage(
         "not a credential: JSON, a vc+jwt, an SD-JWT or COSE (bytes or base64) is expected",
         "pas une attestation : du JSON, un vc+jwt, un SD-JWT ou du COSE (octets ou base64) est attendu",
     ))
+}
+
+/// A `vc+sd-jwt` with the Disclosures of the `--disclose` claims it has, enveloped.
+fn carried_sd_jwt(text: &str, disclosures: &mut Disclosures<'_>) -> Result<Value, Failure> {
+    let limits = Limits::default();
+    let issued = sd_jwt::parse(text, limits)?;
+    let payload = &issued.jwt.payload;
+    let typ = issued.jwt.typ().unwrap_or_default().to_ascii_lowercase();
+    if typ.ends_with("vp+sd-jwt") {
+        return Err(usage(
+            "a presentation, not a credential",
+            "une présentation, pas une attestation",
+        ));
+    }
+    if typ.ends_with("dc+sd-jwt") || !payload.contains_key("@context") {
+        return Err(usage(
+            "an IETF SD-JWT VC (dc+sd-jwt) is not a VCDM credential: present it on its own, without --format",
+            "un SD-JWT VC de l’IETF (dc+sd-jwt) n’est pas une attestation VCDM : présentez-le seul, sans --format",
+        ));
+    }
+    if payload.contains_key("cnf") {
+        // Its Key Binding JWT would be checked against a challenge the
+        // verifier gives the presentation, not the credentials inside.
+        return Err(usage(
+            "this SD-JWT names a holder key (cnf): present it on its own with its Key Binding JWT, without --format",
+            "ce SD-JWT nomme une clé de porteur (cnf) : présentez-le seul avec son Key Binding JWT, sans --format",
+        ));
+    }
+    let claims = Value::Object(issued.process(limits)?.claims);
+    let chosen = disclosures.found_in(&claims);
+    let shown = sd_jwt::present(text, &chosen, None, limits)?;
+    Ok(Value::Object(envelope_as(
+        "application/vc+sd-jwt",
+        &shown,
+        Media::Credential,
+    )))
 }
 
 /// The public key of a holder key file: a key file from `key generate`
