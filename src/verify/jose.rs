@@ -256,6 +256,7 @@ fn refused_envelope(media: Media, name: CheckName, error: Error) -> Report {
 /// The media types an envelope of `media` may name in its `data:` URL, in
 /// this build.
 fn envelope_media_types(media: Media) -> Vec<&'static str> {
+    #[cfg_attr(not(any(feature = "sd-jwt", feature = "cose")), allow(unused_mut))]
     let mut types = vec![media.media_type()];
     #[cfg(feature = "sd-jwt")]
     types.push(super::sd_jwt::envelope_media_type(media));
