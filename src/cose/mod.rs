@@ -434,6 +434,34 @@ mod tests {
             let error = parse_sign1(&bytes, Limits::default()).unwrap_err();
             assert_eq!(error.code(), code, "{what}: {}", error.detail());
         }
+        // Heads written longer than they need: another encoding of the same
+        // COSE_Sign1 (an array head, an empty map, a payload length).
+        let good = built(good().build(), Default::default(), payload.clone());
+        let protected_len = usize::from(good[2] & 0x1f);
+        let map_at = 3 + protected_len;
+        assert_eq!((&good[..2], good[map_at]), (&[0xd2, 0x84][..], 0xa0));
+        let long_array = [&[0xd2, 0x98, 0x04][..], &good[2..]].concat();
+        let long_map = [&good[..map_at], &[0xb8, 0x00][..], &good[map_at + 1..]].concat();
+        let at = map_at + 1;
+        let (payload_len, head_len) = match good[at] {
+            0x58 => (usize::from(good[at + 1]), 2),
+            0x59 => (usize::from(u16::from_be_bytes([good[at + 1], good[at + 2]])), 3),
+            other => panic!("payload head {other:#x}"),
+        };
+        let long_payload = [
+            &good[..at],
+            &[0x5a][..],
+            &(payload_len as u32).to_be_bytes(),
+            &good[at + head_len..],
+        ]
+        .concat();
+        for (what, bytes) in [("array", long_array), ("map", long_map), ("payload", long_payload)] {
+            assert_eq!(
+                parse_sign1(&bytes, Limits::default()).unwrap_err().code(),
+                ErrorCode::CoseMalformed,
+                "{what}"
+            );
+        }
         for bad in [
             &b""[..],
             &[0xd2][..],

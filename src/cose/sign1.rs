@@ -1,6 +1,6 @@
 //! Reading a COSE_Sign1 (RFC 9052 §4.2) from its CBOR (RFC 8949): exactly
-//! the items a signed credential is made of, definite lengths only, every
-//! header parameter known or refused. Written for the verify path, where
+//! the items a signed credential is made of, definite lengths in their
+//! shortest form only, every header parameter known or refused. Written for the verify path, where
 //! building a whole CBOR value tree first (as `coset` does) costs more
 //! than the rest of the format; `coset` still writes COSE_Sign1s and is the
 //! oracle the tests read the same bytes with.
@@ -75,7 +75,20 @@ impl<'a> Cursor<'a> {
             0..=23 => u64::from(info),
             24..=27 => {
                 let width = 1usize << (info - 24);
-                self.take(width)?.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b))
+                let argument = self.take(width)?.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+                // One spelling per value (RFC 8949 §4.2.1): what could be
+                // written shorter is refused, so that one COSE_Sign1 has one
+                // encoding.
+                let shortest_below = match width {
+                    1 => 24,
+                    2 => 0x100,
+                    4 => 0x1_0000,
+                    _ => 0x1_0000_0000,
+                };
+                if argument < shortest_below {
+                    return Err(malformed("not a COSE_Sign1: a CBOR head not in its shortest form"));
+                }
+                argument
             }
             31 => return Err(malformed("not a COSE_Sign1: indefinite lengths are not read")),
             _ => return Err(malformed("not a COSE_Sign1: a reserved CBOR head")),
