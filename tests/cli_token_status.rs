@@ -73,6 +73,12 @@ fn publish(files: &Files, list: &str, name: &str) {
     files.write(&format!("lists/{name}.jwt"), token.trim());
 }
 
+/// `status ACTION` (revoke, suspend, reinstate) of the entry `index` of `list`.
+fn change_status(files: &Files, action: &str, list: &str, index: u64) {
+    let (store, index) = (files.path("store"), index.to_string());
+    run(&["status", action, "--store", &store, "--url", list, "--index", &index]);
+}
+
 /// `verify --json --status-list lists/`: the exit code and the first failed code.
 fn verify(files: &Files, sd_jwt: &str) -> (i32, String) {
     let lists = files.path("lists");
@@ -84,7 +90,6 @@ fn verify(files: &Files, sd_jwt: &str) -> (i32, String) {
 #[test]
 fn a_revocation_and_a_suspension_show_in_the_next_token() {
     let files = setup("token-status");
-    let store = files.path("store");
     let (revocable, revocable_index) = issue(&files, REVOCATIONS, "revocable.sd-jwt");
     let (suspendable, suspendable_index) = issue(&files, SUSPENSIONS, "suspendable.sd-jwt");
     publish(&files, REVOCATIONS, "revocations");
@@ -92,28 +97,8 @@ fn a_revocation_and_a_suspension_show_in_the_next_token() {
     assert_eq!(verify(&files, &revocable), (0, "none".to_owned()));
     assert_eq!(verify(&files, &suspendable), (0, "none".to_owned()));
 
-    let index = revocable_index.to_string();
-    run(&[
-        "status",
-        "revoke",
-        "--store",
-        &store,
-        "--url",
-        REVOCATIONS,
-        "--index",
-        &index,
-    ]);
-    let index = suspendable_index.to_string();
-    run(&[
-        "status",
-        "suspend",
-        "--store",
-        &store,
-        "--url",
-        SUSPENSIONS,
-        "--index",
-        &index,
-    ]);
+    change_status(&files, "revoke", REVOCATIONS, revocable_index);
+    change_status(&files, "suspend", SUSPENSIONS, suspendable_index);
     // The verifier still holds the earlier tokens: nothing changed for it.
     assert_eq!(verify(&files, &revocable).0, 0);
     publish(&files, REVOCATIONS, "revocations");
@@ -121,16 +106,7 @@ fn a_revocation_and_a_suspension_show_in_the_next_token() {
     assert_eq!(verify(&files, &revocable), (1, "CREDENTIAL_REVOKED".to_owned()));
     assert_eq!(verify(&files, &suspendable), (1, "CREDENTIAL_SUSPENDED".to_owned()));
 
-    run(&[
-        "status",
-        "reinstate",
-        "--store",
-        &store,
-        "--url",
-        SUSPENSIONS,
-        "--index",
-        &index,
-    ]);
+    change_status(&files, "reinstate", SUSPENSIONS, suspendable_index);
     publish(&files, SUSPENSIONS, "suspensions");
     assert_eq!(verify(&files, &suspendable), (0, "none".to_owned()));
 }

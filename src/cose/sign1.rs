@@ -105,6 +105,11 @@ impl<'a> Cursor<'a> {
 
     fn string(&mut self, major: u8, what: &str) -> Result<&'a [u8]> {
         let len = self.expect(major, what)?;
+        self.take_len(len)
+    }
+
+    /// The `len` bytes of a string whose head was read.
+    fn take_len(&mut self, len: u64) -> Result<&'a [u8]> {
         self.take(usize::try_from(len).map_err(|_| malformed("not a COSE_Sign1: a string too long"))?)
     }
 }
@@ -215,7 +220,7 @@ fn algorithm(cursor: &mut Cursor<'_>) -> Result<JwsAlgorithm> {
 fn text_or_number<'a>(cursor: &mut Cursor<'a>, what: &str) -> Result<std::result::Result<&'a str, u64>> {
     match cursor.head()? {
         (TEXT, len) => {
-            let bytes = cursor.take(usize::try_from(len).map_err(|_| malformed("a string too long"))?)?;
+            let bytes = cursor.take_len(len)?;
             std::str::from_utf8(bytes)
                 .map(Ok)
                 .map_err(|_| malformed(format!("{what} is not UTF-8")))

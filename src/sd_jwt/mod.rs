@@ -69,6 +69,16 @@ use crate::json::Limits;
 /// The `typ` of a Key Binding JWT (RFC 9901 §4.3).
 pub const KEY_BINDING_TYP: &str = "kb+jwt";
 
+/// The media type an envelope's `data:` URL names for an SD-JWT-secured
+/// credential or presentation (VC-JOSE-COSE §3.2): `application/vc+sd-jwt`
+/// or `application/vp+sd-jwt`.
+pub fn envelope_media_type(media: crate::jose::Media) -> &'static str {
+    match media {
+        crate::jose::Media::Credential => "application/vc+sd-jwt",
+        crate::jose::Media::Presentation => "application/vp+sd-jwt",
+    }
+}
+
 /// The only `_sd_alg` implemented (and the default when absent).
 pub const SHA_256: &str = "sha-256";
 

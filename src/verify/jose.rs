@@ -99,16 +99,12 @@ impl<R: DidResolver> Verifier<R> {
             Ok(report) => report,
             Err(e) => return refused(CheckName::Parse, e),
         };
-        if let Some(unreadable) = report.checks().first().filter(|c| c.outcome == Outcome::Failed) {
-            // A token that could not be read says why, whatever kind it claims.
-            return Report::new(kind, with_rest_skipped(unreadable.clone(), names), Vec::new());
+        // A token of the other kind was refused as such (`Expected::Envelope`);
+        // one that could not be read says why, whatever kind it claims.
+        match report.checks().first().filter(|c| c.outcome == Outcome::Failed) {
+            Some(unreadable) => Report::new(kind, with_rest_skipped(unreadable.clone(), names), Vec::new()),
+            None => report,
         }
-        if report.kind() != kind {
-            return Expected::Envelope(media)
-                .refuse(report_media(&report))
-                .unwrap_or(report);
-        }
-        report
     }
 
     /// The report on the token an envelope of `media` holds, by the media
@@ -136,7 +132,7 @@ impl<R: DidResolver> Verifier<R> {
             return Ok(self.verify_cose_as(&bytes, options, Expected::Envelope(media)));
         }
         #[cfg(feature = "sd-jwt")]
-        if enveloped.media_type == super::sd_jwt::envelope_media_type(media) {
+        if enveloped.media_type == crate::sd_jwt::envelope_media_type(media) {
             return Ok(self.verify_sd_jwt_as(enveloped.data.as_bytes(), options, Expected::Envelope(media)));
         }
         if enveloped.media_type != media.media_type() {
@@ -145,9 +141,7 @@ impl<R: DidResolver> Verifier<R> {
                 Media::Presentation => Media::Credential,
             };
             if envelope_media_types(other).contains(&enveloped.media_type) {
-                return Ok(Expected::Envelope(media)
-                    .refuse(other)
-                    .unwrap_or_else(|| unreachable!()));
+                return Ok(kind_mismatch(media, other, Some(media.enveloped_type())));
             }
             return Err(Error::new(
                 ErrorCode::CryptosuiteUnsupported,
@@ -240,17 +234,39 @@ fn check_jwt(
 /// (`parse` for its token, `data_model` for the envelope or the kind of
 /// what it holds): the rest of its checks skipped.
 fn refused_envelope(media: Media, name: CheckName, error: Error) -> Report {
+    refused_as(media, name, error, Some(media.enveloped_type()))
+}
+
+/// The report on a document of kind `media` refused by the check `name`,
+/// its `format` (if known) as evidence: the rest of its checks skipped.
+fn refused_as(media: Media, name: CheckName, error: Error, format: Option<&str>) -> Report {
     let (kind, names) = match media {
         Media::Credential => (DocumentKind::Credential, CREDENTIAL_CHECKS),
         Media::Presentation => (DocumentKind::Presentation, PRESENTATION_CHECKS),
     };
-    let format = || vec![(EvidenceKey::Format, media.enveloped_type().to_owned())];
+    let evidence = || {
+        format
+            .map(|f| (EvidenceKey::Format, f.to_owned()))
+            .into_iter()
+            .collect()
+    };
     let mut checks = Vec::with_capacity(names.len());
     if name == CheckName::DataModel {
-        checks.push(Check::passed(CheckName::Parse, format()));
+        checks.push(Check::passed(CheckName::Parse, evidence()));
     }
-    checks.push(Check::failed(name, &error, format()));
+    checks.push(Check::failed(name, &error, evidence()));
     Report::new(kind, with_rest_skipped_after(checks, names), Vec::new())
+}
+
+/// A `found` where a `media` was expected, in an envelope when
+/// `envelope` names its type: a `data_model` failure.
+fn kind_mismatch(media: Media, found: Media, envelope: Option<&str>) -> Report {
+    let place = envelope.unwrap_or("where one is verified");
+    let error = Error::new(
+        ErrorCode::TypeInvalid,
+        format!("a {} is not a {} ({place})", kind_name(found), kind_name(media)),
+    );
+    refused_as(media, CheckName::DataModel, error, envelope)
 }
 
 /// The media types an envelope of `media` may name in its `data:` URL, in
@@ -259,7 +275,7 @@ fn envelope_media_types(media: Media) -> Vec<&'static str> {
     #[cfg_attr(not(any(feature = "sd-jwt", feature = "cose")), allow(unused_mut))]
     let mut types = vec![media.media_type()];
     #[cfg(feature = "sd-jwt")]
-    types.push(super::sd_jwt::envelope_media_type(media));
+    types.push(crate::sd_jwt::envelope_media_type(media));
     #[cfg(feature = "cose")]
     types.push(crate::cose::envelope_media_type(media));
     types
@@ -281,19 +297,13 @@ impl Expected {
     /// The report refusing a token of kind `found` where another was
     /// expected (a `data_model` failure); `None` when it fits.
     pub(super) fn refuse(self, found: Media) -> Option<Report> {
-        let (media, place) = match self {
-            Expected::Any => return None,
-            Expected::Kind(media) => (media, "where one is verified"),
-            Expected::Envelope(media) => (media, media.enveloped_type()),
-        };
-        if media == found {
-            return None;
+        match self {
+            Expected::Kind(media) if media != found => Some(kind_mismatch(media, found, None)),
+            Expected::Envelope(media) if media != found => {
+                Some(kind_mismatch(media, found, Some(media.enveloped_type())))
+            }
+            _ => None,
         }
-        let error = Error::new(
-            ErrorCode::TypeInvalid,
-            format!("a {} is not a {} ({place})", kind_name(found), kind_name(media)),
-        );
-        Some(refused_envelope(media, CheckName::DataModel, error))
     }
 }
 
@@ -301,14 +311,6 @@ fn kind_name(media: Media) -> &'static str {
     match media {
         Media::Credential => "credential",
         Media::Presentation => "presentation",
-    }
-}
-
-/// What a report is about, as a media kind.
-fn report_media(report: &Report) -> Media {
-    match report.kind() {
-        DocumentKind::Credential => Media::Credential,
-        DocumentKind::Presentation => Media::Presentation,
     }
 }
 

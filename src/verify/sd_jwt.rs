@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::jose::{check_iss, check_issued_at, check_nonce_and_aud, jwt_time_checks, Expected};
+use super::jose::{check_iss, check_issued_at, check_nonce_and_aud, jwt_time_checks, party_role, Expected};
 use super::CREDENTIAL_CHECKS;
 use super::{
     with_rest_skipped, with_rest_skipped_after, Check, CheckName, DocumentKind, Report, Securing, Verifier,
@@ -39,15 +39,6 @@ use crate::secured::EvidenceKey;
 
 /// The media type of a credential secured with SD-JWT, as `typ` writes it.
 pub(crate) const VC_SD_JWT: &str = "vc+sd-jwt";
-
-/// The media type a `data:` URL of an enveloped SD-JWT names:
-/// `application/vc+sd-jwt` or `application/vp+sd-jwt`.
-pub(crate) fn envelope_media_type(media: Media) -> &'static str {
-    match media {
-        Media::Credential => "application/vc+sd-jwt",
-        Media::Presentation => "application/vp+sd-jwt",
-    }
-}
 
 /// The `typ` of an IETF SD-JWT VC.
 pub(crate) const DC_SD_JWT: &str = "dc+sd-jwt";
@@ -73,6 +64,14 @@ impl Profile {
             Profile::Vcdm => VC_SD_JWT,
             Profile::SdJwtVc => DC_SD_JWT,
             Profile::Presentation => VP_SD_JWT,
+        }
+    }
+
+    /// What its claims are: a presentation, or a credential.
+    fn media(self) -> Media {
+        match self {
+            Profile::Presentation => Media::Presentation,
+            Profile::Vcdm | Profile::SdJwtVc => Media::Credential,
         }
     }
 }
@@ -233,11 +232,7 @@ impl<R: DidResolver> Verifier<R> {
                 (EvidenceKey::Bytes, input.len().to_string()),
             ],
         );
-        let media = match secured.profile {
-            Profile::Presentation => Media::Presentation,
-            Profile::Vcdm | Profile::SdJwtVc => Media::Credential,
-        };
-        if let Some(refused) = expected.refuse(media) {
+        if let Some(refused) = expected.refuse(secured.profile.media()) {
             return refused;
         }
         if matches!(expected, Expected::Envelope(_)) && secured.profile == Profile::SdJwtVc {
@@ -291,11 +286,7 @@ fn check_sd_jwt(
     evidence: &mut Vec<(EvidenceKey, String)>,
 ) -> Result<()> {
     let jwt = &secured.sd_jwt.jwt;
-    let role = match secured.profile {
-        Profile::Presentation => "holder",
-        Profile::Vcdm | Profile::SdJwtVc => "issuer",
-    };
-    check_iss(&jwt.payload, issuer, role)?;
+    check_iss(&jwt.payload, issuer, party_role(secured.profile.media()))?;
     jwt.verify_signature(&signer.method.public_key)?;
     match secured.profile {
         Profile::Vcdm => jwt_time_checks(&jwt.payload, options, evidence)?,

@@ -118,9 +118,10 @@ fn collect_enveloped_needs(id: &str, needs: &mut Needs) -> bool {
 /// Input that does not parse needs nothing: verification reports why.
 pub(crate) fn needs_of_input(input: &str) -> Needs {
     let mut needs = Needs::default();
+    // JSON first: an envelope holds a `~` too. An SD-JWT's first part is a
+    // compact JWS: its `~` says which it is.
     if let Ok(Value::Object(document)) = parse_strict(input.as_bytes(), Limits::default()) {
         collect_document_needs(&document, &mut needs);
-    // An SD-JWT's first part is a compact JWS: its `~` says which it is.
     } else if cfg!(feature = "sd-jwt") && input.contains('~') {
         collect_sd_jwt_needs(input.trim(), &mut needs);
     } else if looks_like_compact_jws(input.as_bytes()) {

@@ -248,14 +248,15 @@ fn carried(input: &[u8], disclosures: &mut Disclosures<'_>, contexts: &[(String,
     };
     if input.trim_ascii_start().starts_with(b"{") {
         let credential = parse_object(input, limits)?;
-        let types = credential.get("type").map(|t| t.to_string()).unwrap_or_default();
-        if types.contains("\"VerifiablePresentation\"") || types.contains("EnvelopedVerifiablePresentation") {
-            return Err(usage(
-                "a presentation, not a credential",
-                "une présentation, pas une attestation",
-            ));
+        let types: Vec<&str> = match credential.get("type") {
+            Some(Value::String(one)) => vec![one],
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if types.contains(&"VerifiablePresentation") || types.contains(&"EnvelopedVerifiablePresentation") {
+            return Err(a_presentation());
         }
-        if types.contains("EnvelopedVerifiableCredential") {
+        if types.contains(&"EnvelopedVerifiableCredential") {
             return match choosing {
                 true => Err(signed_whole()),
                 false => Ok(Value::Object(credential)),
@@ -283,10 +284,7 @@ fn carried(input: &[u8], disclosures: &mut Disclosures<'_>, contexts: &[(String,
     }
     if let Some(bytes) = cose::cose_bytes(input, limits) {
         if cose::parse_sign1(&bytes, limits)?.media != Media::Credential {
-            return Err(usage(
-                "a presentation, not a credential",
-                "une présentation, pas une attestation",
-            ));
+            return Err(a_presentation());
         }
         if choosing {
             return Err(signed_whole());
@@ -306,10 +304,7 @@ fn carried(input: &[u8], disclosures: &mut Disclosures<'_>, contexts: &[(String,
     }
     if jose::looks_like_compact_jws(text.as_bytes()) {
         if jose::parse_compact(text.as_bytes(), limits)?.media != Media::Credential {
-            return Err(usage(
-                "a presentation, not a credential",
-                "une présentation, pas une attestation",
-            ));
+            return Err(a_presentation());
         }
         if choosing {
             return Err(signed_whole());
@@ -322,6 +317,13 @@ fn carried(input: &[u8], disclosures: &mut Disclosures<'_>, contexts: &[(String,
     ))
 }
 
+fn a_presentation() -> Failure {
+    usage(
+        "a presentation, not a credential",
+        "une présentation, pas une attestation",
+    )
+}
+
 /// A `vc+sd-jwt` with the Disclosures of the `--disclose` claims it has, enveloped.
 fn carried_sd_jwt(text: &str, disclosures: &mut Disclosures<'_>) -> Result<Value, Failure> {
     let limits = Limits::default();
@@ -329,10 +331,7 @@ fn carried_sd_jwt(text: &str, disclosures: &mut Disclosures<'_>) -> Result<Value
     let payload = &issued.jwt.payload;
     let typ = issued.jwt.typ().unwrap_or_default().to_ascii_lowercase();
     if typ.ends_with("vp+sd-jwt") {
-        return Err(usage(
-            "a presentation, not a credential",
-            "une présentation, pas une attestation",
-        ));
+        return Err(a_presentation());
     }
     if typ.ends_with("dc+sd-jwt") || !payload.contains_key("@context") {
         return Err(usage(
