@@ -1,0 +1,203 @@
+//! Administration over the database, for the command line and the first
+//! start: tenants, their keys and API keys.
+
+use std::path::Path;
+
+use passerelle::Timestamp;
+
+use crate::auth::{new_api_key, Scope};
+use crate::db::{AuditLine, Db, KeyRow, TenantRow};
+use crate::directory::tenant_did;
+use crate::keys::{generate, Algorithm, Kek};
+
+/// Why an administrative operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    /// The arguments are not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database refused.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A key could not be made or opened.
+    #[error(transparent)]
+    Key(#[from] crate::keys::KeyError),
+}
+
+/// The name of the tenant made on the first start with the default database.
+pub const DEMO_TENANT: &str = "demo";
+
+/// The credential types the demo tenant may issue.
+pub const DEMO_TYPES: &[&str] = &["MinesPermit", "IncorporationCertificate", "ExampleCredential"];
+
+fn valid_name(id: &str) -> Result<(), AdminError> {
+    let ok = !id.is_empty()
+        && id.len() <= 63
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(AdminError::Invalid(format!(
+            "tenant name {id:?}: 1 to 63 of a-z, 0-9 and -, not starting with -"
+        )))
+    }
+}
+
+/// A tenant to create.
+#[derive(Clone, Debug)]
+pub struct NewTenant<'a> {
+    /// Its name in URLs.
+    pub id: &'a str,
+    /// The credential types it may issue.
+    pub types: &'a [String],
+    /// Its first key's algorithm.
+    pub algorithm: Algorithm,
+    /// Whether the audit log keeps the subjects' claims.
+    pub audit_claims: bool,
+}
+
+/// Creates a tenant with a new key; returns its DID.
+pub async fn create_tenant(
+    db: &Db,
+    kek: &Kek,
+    public_url: &str,
+    new: &NewTenant<'_>,
+    now: Timestamp,
+) -> Result<String, AdminError> {
+    let NewTenant {
+        id,
+        types,
+        algorithm,
+        audit_claims,
+    } = *new;
+    valid_name(id)?;
+    if types.is_empty() || types.iter().any(|t| t.is_empty() || t == "VerifiableCredential") {
+        return Err(AdminError::Invalid(
+            "give the credential types the tenant may issue (besides VerifiableCredential)".into(),
+        ));
+    }
+    let did = tenant_did(public_url, id);
+    let (public_multikey, sealed, _) = generate(kek, id, "key-1", algorithm)?;
+    let tenant = TenantRow {
+        id: id.to_owned(),
+        did: did.clone(),
+        allowed_types: types.to_vec(),
+        audit_claims,
+    };
+    let key = KeyRow {
+        key_id: "key-1".into(),
+        public_multikey,
+        sealed_secret: Some(sealed),
+        hsm_label: None,
+        active: true,
+    };
+    db.create_tenant(&tenant, &key, &now.to_string()).await?;
+    Ok(did)
+}
+
+/// A new API key for `tenant` with `scopes`: returned once, stored as a digest.
+pub async fn create_api_key(
+    db: &Db,
+    tenant: &str,
+    scopes: &[Scope],
+    label: &str,
+    now: Timestamp,
+) -> Result<String, AdminError> {
+    if db.tenant(tenant).await?.is_none() {
+        return Err(AdminError::Invalid(format!("no tenant {tenant:?}")));
+    }
+    if scopes.is_empty() {
+        return Err(AdminError::Invalid(
+            "give at least one scope: issue, status, admin".into(),
+        ));
+    }
+    let (key, digest) = new_api_key().map_err(|e| AdminError::Invalid(e.to_string()))?;
+    let scopes: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+    db.add_api_key(&digest, tenant, &scopes.join(" "), label, &now.to_string())
+        .await?;
+    Ok(key)
+}
+
+/// Gives `tenant` a new signing key; the old ones stay in its DID
+/// document, so what they signed still verifies. Returns the new key's id.
+pub async fn rotate_key(
+    db: &Db,
+    kek: &Kek,
+    tenant: &str,
+    algorithm: Algorithm,
+    actor: &str,
+    now: Timestamp,
+) -> Result<String, AdminError> {
+    let keys = db.keys(tenant).await?;
+    if keys.is_empty() {
+        return Err(AdminError::Invalid(format!("no tenant {tenant:?}")));
+    }
+    let key_id = format!("key-{}", keys.len() + 1);
+    let (public_multikey, sealed, _) = generate(kek, tenant, &key_id, algorithm)?;
+    let key = KeyRow {
+        key_id: key_id.clone(),
+        public_multikey,
+        sealed_secret: Some(sealed),
+        hsm_label: None,
+        active: true,
+    };
+    let audit = AuditLine {
+        tenant_id: tenant.to_owned(),
+        actor: actor.to_owned(),
+        action: "rotate-key".into(),
+        ..AuditLine::default()
+    };
+    db.rotate_key(tenant, &key, &audit, &now.to_string()).await?;
+    Ok(key_id)
+}
+
+/// On the first start with the embedded defaults: the demo tenant and an
+/// API key for it with every scope, written to `key_file` (mode 0600).
+/// Nothing is done if the tenant exists.
+pub async fn bootstrap_demo(
+    db: &Db,
+    kek: &Kek,
+    public_url: &str,
+    key_file: &Path,
+    now: Timestamp,
+) -> Result<Option<String>, AdminError> {
+    if db.tenant(DEMO_TENANT).await?.is_some() {
+        return Ok(None);
+    }
+    let types: Vec<String> = DEMO_TYPES.iter().map(|t| (*t).to_owned()).collect();
+    let new = NewTenant {
+        id: DEMO_TENANT,
+        types: &types,
+        algorithm: Algorithm::Ed25519,
+        audit_claims: false,
+    };
+    let did = create_tenant(db, kek, public_url, &new, now).await?;
+    let key = create_api_key(
+        db,
+        DEMO_TENANT,
+        &[Scope::Issue, Scope::Status, Scope::Admin],
+        "demo",
+        now,
+    )
+    .await?;
+    write_secret(key_file, &key).map_err(|e| AdminError::Invalid(format!("{}: {e}", key_file.display())))?;
+    Ok(Some(did))
+}
+
+fn write_secret(file: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut f = options.open(file)?;
+    f.write_all(text.as_bytes())?;
+    f.write_all(b"\n")?;
+    f.sync_all()
+}

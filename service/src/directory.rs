@@ -1,0 +1,293 @@
+//! What the service publishes and verifies with, built from the database
+//! and kept in memory: each tenant's DID document and signing issuer, and
+//! each status list credential, signed. Rebuilt when the database says it
+//! changed (a key added or rotated, a list's version bumped), so several
+//! instances sharing one database publish the same statuses.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use passerelle::did::{DidDocument, DidResolver};
+use passerelle::status::{StatusList, StatusResolver};
+use passerelle::{Error, ErrorCode, Issuer, Timestamp};
+use serde_json::{json, Value};
+use sha2::{Digest as _, Sha256};
+
+use crate::db::{Db, ListRow, TenantRow};
+use crate::keys::{open_local, Kek, TenantSigner};
+
+/// How long a published status list credential is valid; it is signed
+/// again when a status changes and when a quarter of this is left.
+pub const LIST_VALIDITY_SECONDS: i64 = 24 * 3600;
+
+/// A tenant ready to issue.
+pub struct Tenant {
+    /// As stored.
+    pub row: TenantRow,
+    /// Its DID document (every key, retired ones too).
+    pub document: Value,
+    /// The issuer signing with its active key.
+    pub issuer: Issuer<TenantSigner>,
+}
+
+/// A signed status list credential as served.
+#[derive(Clone, Debug)]
+pub struct Published {
+    /// The list's version it shows.
+    pub version: i64,
+    /// When it was signed.
+    pub signed: Timestamp,
+    /// The credential, JSON text.
+    pub bytes: Arc<Vec<u8>>,
+    /// Its SHA-256, the `ETag`.
+    pub etag: String,
+}
+
+#[derive(Default)]
+struct Inner {
+    fingerprint: Option<(i64, i64)>,
+    tenants: HashMap<String, Arc<Tenant>>,
+    documents: HashMap<String, DidDocument>,
+    lists: HashMap<String, Published>,
+}
+
+/// The tenants and published lists, shared by every request.
+#[derive(Clone, Default)]
+pub struct Directory {
+    inner: Arc<RwLock<Inner>>,
+    /// Bumped whenever a document or a list changes: a verifier made
+    /// before keeps what it read, and must be replaced.
+    generation: Arc<AtomicU64>,
+}
+
+/// The DID of tenant `id` when the service is reached at `public_url`
+/// (did:web: the host, its port percent-encoded, then the path).
+pub fn tenant_did(public_url: &str, id: &str) -> String {
+    let rest = public_url
+        .trim_end_matches('/')
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let mut did = format!("did:web:{}", host.replace(':', "%3A"));
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        did.push(':');
+        did.push_str(segment);
+    }
+    did.push_str(":tenants:");
+    did.push_str(id);
+    did
+}
+
+/// The URL of a tenant's status list.
+pub fn list_url(public_url: &str, tenant: &str, purpose: &str, seq: i64) -> String {
+    format!(
+        "{}/tenants/{tenant}/status/{purpose}/{seq}",
+        public_url.trim_end_matches('/')
+    )
+}
+
+fn failed(what: impl std::fmt::Display) -> Error {
+    Error::new(ErrorCode::StatusStoreFailed, what.to_string())
+}
+
+impl Directory {
+    /// Reloads tenants and keys if the database's changed since the last
+    /// load.
+    pub async fn refresh_tenants(&self, db: &Db, kek: &Kek) -> Result<(), Error> {
+        let fingerprint = db.keys_fingerprint().await.map_err(failed)?;
+        if self.read().fingerprint == Some(fingerprint) {
+            return Ok(());
+        }
+        let mut tenants = HashMap::new();
+        let mut documents = HashMap::new();
+        for row in db.tenants().await.map_err(failed)? {
+            let keys = db.keys(&row.id).await.map_err(failed)?;
+            let methods: Vec<Value> = keys
+                .iter()
+                .map(|k| {
+                    json!({
+                        "id": format!("{}#{}", row.did, k.key_id),
+                        "type": "Multikey",
+                        "controller": row.did,
+                        "publicKeyMultibase": k.public_multikey,
+                    })
+                })
+                .collect();
+            let ids: Vec<Value> = methods.iter().map(|m| m["id"].clone()).collect();
+            let document = json!({
+                "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+                "id": row.did,
+                "verificationMethod": methods,
+                "assertionMethod": ids,
+                "authentication": ids,
+            });
+            let Some(active) = keys.iter().rev().find(|k| k.active) else {
+                tracing::warn!(tenant = %row.id, "no active key: the tenant cannot issue");
+                continue;
+            };
+            let signer = match (&active.sealed_secret, &active.hsm_label) {
+                (Some(sealed), _) => open_local(kek, &row.id, &active.key_id, sealed, &active.public_multikey)
+                    .map_err(|e| Error::new(ErrorCode::KeyInvalid, e.to_string()))?,
+                _ => {
+                    return Err(Error::new(
+                        ErrorCode::KeyInvalid,
+                        format!(
+                            "tenant {}: its active key is in an HSM this instance was not given",
+                            row.id
+                        ),
+                    ))
+                }
+            };
+            let issuer = Issuer::new(signer, format!("{}#{}", row.did, active.key_id))?;
+            documents.insert(row.did.clone(), DidDocument::from_json(document.clone())?);
+            tenants.insert(row.id.clone(), Arc::new(Tenant { row, document, issuer }));
+        }
+        let mut inner = self.write();
+        inner.fingerprint = Some(fingerprint);
+        inner.tenants = tenants;
+        inner.documents = documents;
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// A number that changes whenever a DID document or a list does.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The tenant named `id`, as last loaded.
+    pub fn tenant(&self, id: &str) -> Option<Arc<Tenant>> {
+        self.read().tenants.get(id).cloned()
+    }
+
+    /// The tenant whose DID is `did`.
+    pub fn tenant_by_did(&self, did: &str) -> Option<Arc<Tenant>> {
+        self.read().tenants.values().find(|t| t.row.did == did).cloned()
+    }
+
+    /// The list at `url` signed as the database has it now: the one kept
+    /// if its version is current and it is fresh at `now`, else signed
+    /// again.
+    pub async fn published(&self, db: &Db, row: &ListRow, now: Timestamp) -> Result<Published, Error> {
+        if let Some(kept) = self.read().lists.get(&row.url) {
+            if kept.version == row.version && !stale(kept.signed, now) {
+                return Ok(kept.clone());
+            }
+        }
+        let (version, statuses) = db.list_statuses(&row.url).await.map_err(failed)?;
+        let tenant = self
+            .tenant(&row.tenant_id)
+            .ok_or_else(|| failed(format!("tenant {} of list {} cannot sign", row.tenant_id, row.url)))?;
+        let mut list = StatusList::new(
+            row.url.clone(),
+            &row.purpose,
+            u64::try_from(row.entries).unwrap_or(0),
+            1,
+        )?;
+        for (index, status) in statuses {
+            let index = u64::try_from(index).map_err(failed)?;
+            list.allocate_at(index)?;
+            list.set(index, u8::try_from(status).map_err(failed)?)?;
+        }
+        let credential = list.publish(&tenant.issuer, now, Some(now.plus_seconds(LIST_VALIDITY_SECONDS)))?;
+        let bytes = serde_json::to_vec(&credential).map_err(failed)?;
+        let etag = format!("\"{}\"", hex(&Sha256::digest(&bytes)));
+        let published = Published {
+            version,
+            signed: now,
+            bytes: Arc::new(bytes),
+            etag,
+        };
+        let mut inner = self.write();
+        let keep = inner.lists.get(&row.url).is_none_or(|k| k.version <= version);
+        if keep {
+            inner.lists.insert(row.url.clone(), published.clone());
+            self.generation.fetch_add(1, Ordering::AcqRel);
+        }
+        Ok(published)
+    }
+
+    /// Signs again every list whose version changed or that grew stale, so
+    /// that a verification sees every acknowledged status change.
+    pub async fn refresh_lists(&self, db: &Db, now: Timestamp) -> Result<(), Error> {
+        let versions = db.list_versions().await.map_err(failed)?;
+        for (url, version) in versions {
+            let current = self
+                .read()
+                .lists
+                .get(&url)
+                .is_some_and(|k| k.version == version && !stale(k.signed, now));
+            if !current {
+                if let Some(row) = db.list(&url).await.map_err(failed)? {
+                    self.published(db, &row, now).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
+        // A panic while holding the lock leaves data that is still whole.
+        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Inner> {
+        self.inner.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn stale(signed: Timestamp, now: Timestamp) -> bool {
+    now.unix_seconds() - signed.unix_seconds() > LIST_VALIDITY_SECONDS * 3 / 4
+        || now.unix_seconds() < signed.unix_seconds()
+}
+
+/// Lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl DidResolver for Directory {
+    fn resolve(&self, did: &str, _time: Timestamp) -> passerelle::Result<DidDocument> {
+        self.read()
+            .documents
+            .get(did)
+            .cloned()
+            .ok_or_else(|| Error::new(ErrorCode::DidNotFound, format!("{did} is not a tenant of this service")))
+    }
+}
+
+impl StatusResolver for Directory {
+    fn status_list(&self, url: &str) -> passerelle::Result<Vec<u8>> {
+        self.read()
+            .lists
+            .get(url)
+            .map(|p| p.bytes.as_ref().clone())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::StatusListUnavailable,
+                    format!("{url} is not published by this service"),
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_dids_follow_did_web_from_the_public_url() {
+        assert_eq!(
+            tenant_did("http://127.0.0.1:8080", "demo"),
+            "did:web:127.0.0.1%3A8080:tenants:demo"
+        );
+        assert_eq!(
+            tenant_did("https://vc.gov.bc.ca/", "mines"),
+            "did:web:vc.gov.bc.ca:tenants:mines"
+        );
+        assert_eq!(tenant_did("https://x.ca/issuer", "a"), "did:web:x.ca:issuer:tenants:a");
+        let url = passerelle::did::web::document_url(&tenant_did("https://x.ca:8443/issuer", "a")).unwrap();
+        assert_eq!(url, "https://x.ca:8443/issuer/tenants/a/did.json");
+    }
+}

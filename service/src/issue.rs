@@ -1,0 +1,333 @@
+//! `POST /tenants/{tenant}/credentials/issue` (VCALM §3.2.1): checks the
+//! request against the tenant's policy, takes status indexes, signs, and
+//! records the credential and its audit line in the same transaction as
+//! the indexes, so that nothing is acknowledged that is not committed.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use passerelle::status::{StatusEntry, StatusPurpose};
+use passerelle::{ErrorCode, Timestamp};
+use serde_json::{json, Map, Value};
+use sha2::{Digest as _, Sha256};
+
+use crate::auth::{authorize, Scope};
+use crate::db::{self, AuditLine, Issued, ListRow};
+use crate::directory::{hex, list_url, Tenant};
+use crate::problem::{lang_of, Answer, Code, Problem};
+use crate::request::{read_body, refuse_unknown};
+use crate::AppState;
+
+/// Entries in each status list the service creates (the Bitstring Status
+/// List minimum, for herd privacy).
+pub const LIST_ENTRIES: i64 = 131_072;
+
+/// Random picks of an index before a list counts as full and the next is
+/// opened: a list is left once a pick collides this many times in a row,
+/// which happens rarely below three quarters full.
+const PICKS_PER_LIST: usize = 4;
+
+/// The purposes of the status entries every credential gets.
+pub const STATUS_PURPOSES: &[&str] = &["revocation", "suspension"];
+
+/// The handler.
+pub async fn issue(
+    State(state): State<AppState>,
+    Path(tenant_id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let lang = lang_of(&headers);
+    Answer {
+        lang,
+        result: issue_credential(&state, &tenant_id, &headers, body).await,
+    }
+}
+
+async fn issue_credential(
+    state: &AppState,
+    tenant_id: &str,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let tenant = state.tenant(tenant_id).await?;
+    let caller = authorize(&state.db, headers, tenant_id, Scope::Issue).await?;
+    let body = body.map_err(crate::request::rejected)?;
+    let mut request = read_body(&body)?;
+    refuse_unknown(&request, &["credential", "options"], "request")?;
+    let options = match request.remove("options") {
+        None => Map::new(),
+        Some(Value::Object(options)) => options,
+        Some(_) => return Err(invalid("options must be an object")),
+    };
+    refuse_unknown(&options, &["credentialId"], "options")?;
+    let Some(Value::Object(mut credential)) = request.remove("credential") else {
+        return Err(invalid("credential must be an object"));
+    };
+
+    let idempotency = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => match v.to_str() {
+            Ok(k) if !k.is_empty() && k.len() <= 255 => Some(k.to_owned()),
+            _ => return Err(invalid("Idempotency-Key must be 1 to 255 visible characters")),
+        },
+    };
+    let request_digest = hex(&Sha256::digest(&body));
+    if let Some(key) = &idempotency {
+        if let Some(replay) = replay(state, tenant_id, key, &request_digest).await? {
+            return Ok(replay);
+        }
+    }
+
+    let now = (state.clock)();
+    let types = prepare(&tenant, &mut credential, &options, now)?;
+    let id = match credential.get("id") {
+        Some(Value::String(id)) => id.clone(),
+        _ => unreachable_id()?,
+    };
+    let claims = tenant
+        .row
+        .audit_claims
+        .then(|| credential.get("credentialSubject").map(Value::to_string))
+        .flatten();
+
+    let at = now.to_string();
+    let mut tx = state.db.begin().await.map_err(Problem::database)?;
+    let mut entries = Vec::new();
+    for purpose in STATUS_PURPOSES {
+        let (list, index) = take_index(state, &mut tx, tenant_id, purpose, &id, &at).await?;
+        entries.push((list, index));
+    }
+    let status: Vec<Value> = entries
+        .iter()
+        .map(|(list, index)| {
+            StatusEntry {
+                purpose: StatusPurpose::parse(&list.purpose),
+                index: u64::try_from(*index).unwrap_or(0),
+                list_url: list.url.clone(),
+                status_size: 1,
+                messages: Vec::new(),
+                references: Vec::new(),
+            }
+            .to_json()
+        })
+        .collect();
+    credential.insert("credentialStatus".into(), Value::Array(status));
+
+    let issued = tenant
+        .issuer
+        .issue(credential, now)
+        .map_err(|e| Problem::library(StatusCode::UNPROCESSABLE_ENTITY, &e))?
+        .into_json();
+    let text = serde_json::to_string(&json!({"verifiableCredential": issued})).map_err(Problem::database)?;
+    let digest = hex(&Sha256::digest(text.as_bytes()));
+    let types_text = serde_json::to_string(&types).unwrap_or_default();
+    let record = Issued {
+        tenant_id,
+        id: &id,
+        types: &types_text,
+        digest: &digest,
+        idempotency: idempotency.as_deref().map(|k| (k, request_digest.as_str())),
+        body: idempotency.is_some().then_some(text.as_str()),
+    };
+    if !db::record_credential(&mut tx, &record, &at)
+        .await
+        .map_err(Problem::database)?
+    {
+        // Rolled back: the indexes taken are free again.
+        drop(tx);
+        if let Some(key) = &idempotency {
+            if let Some(replay) = replay(state, tenant_id, key, &request_digest).await? {
+                return Ok(replay);
+            }
+        }
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            Code::RequestInvalid,
+            format!("the tenant already issued a credential with id {id}"),
+        ));
+    }
+    for (list, index) in &entries {
+        let line = AuditLine {
+            tenant_id: tenant_id.to_owned(),
+            actor: caller.actor.clone(),
+            action: "issue".into(),
+            credential_id: Some(id.clone()),
+            credential_type: types.last().cloned(),
+            list_url: Some(list.url.clone()),
+            index: Some(*index),
+            digest: Some(digest.clone()),
+            claims: claims.clone(),
+        };
+        db::append_audit(&mut tx, &line, &at).await.map_err(Problem::database)?;
+    }
+    tx.commit().await.map_err(Problem::database)?;
+    state.metrics.issued();
+    Ok(created(text))
+}
+
+fn created(text: String) -> Response {
+    (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], text).into_response()
+}
+
+fn unreachable_id() -> Result<String, Problem> {
+    Err(invalid("credential.id must be a string"))
+}
+
+fn invalid(detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, detail)
+}
+
+/// The response first given under an idempotency key, if the key was used
+/// with this same request; a conflict if with another.
+async fn replay(
+    state: &AppState,
+    tenant_id: &str,
+    key: &str,
+    request_digest: &str,
+) -> Result<Option<Response>, Problem> {
+    match state.db.idempotent(tenant_id, key).await.map_err(Problem::database)? {
+        None => Ok(None),
+        Some((digest, Some(body))) if digest == request_digest => Ok(Some(created(body))),
+        Some(_) => Err(Problem::new(
+            StatusCode::CONFLICT,
+            Code::IdempotencyConflict,
+            "this Idempotency-Key was first used with another request",
+        )),
+    }
+}
+
+/// Checks the credential against the tenant's policy and completes it
+/// (issuer, id, validFrom); returns its types.
+fn prepare(
+    tenant: &Tenant,
+    credential: &mut Map<String, Value>,
+    options: &Map<String, Value>,
+    now: Timestamp,
+) -> Result<Vec<String>, Problem> {
+    if credential.contains_key("proof") {
+        return Err(invalid(
+            "the credential already has a proof: this service signs unsigned credentials",
+        ));
+    }
+    if credential.contains_key("credentialStatus") {
+        return Err(invalid("credentialStatus is set by the service: leave it out"));
+    }
+    let types: Vec<String> = match credential.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect(),
+        _ => Vec::new(),
+    };
+    if !types.iter().any(|t| t == "VerifiableCredential") {
+        return Err(Problem::library_code(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::TypeInvalid,
+            "type must include VerifiableCredential",
+        ));
+    }
+    let allowed = &tenant.row.allowed_types;
+    if let Some(refused) = types
+        .iter()
+        .find(|t| *t != "VerifiableCredential" && !allowed.iter().any(|a| a == *t))
+    {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            Code::TypeNotAllowed,
+            format!("tenant {} may issue {allowed:?}, not {refused}", tenant.row.id),
+        ));
+    }
+    match credential.get("issuer") {
+        None => {
+            credential.insert("issuer".into(), tenant.row.did.clone().into());
+        }
+        Some(Value::String(did)) if *did == tenant.row.did => {}
+        Some(Value::Object(issuer)) if issuer.get("id").and_then(Value::as_str) == Some(&tenant.row.did) => {}
+        Some(_) => {
+            return Err(invalid(format!(
+                "issuer does not match the tenant's DID {} (leave it out)",
+                tenant.row.did
+            )))
+        }
+    }
+    let given = options.get("credentialId");
+    match (credential.get("id"), given) {
+        (Some(Value::String(_)), None) => {}
+        (Some(Value::String(a)), Some(Value::String(b))) if a == b => {}
+        (None, Some(Value::String(b))) => {
+            credential.insert("id".into(), b.clone().into());
+        }
+        (None, None) => {
+            let id =
+                passerelle::random_urn_uuid().map_err(|e| Problem::library(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
+            credential.insert("id".into(), id.into());
+        }
+        _ => return Err(invalid("credential.id and options.credentialId must be equal strings")),
+    }
+    if !credential.contains_key("validFrom") {
+        credential.insert("validFrom".into(), now.to_string().into());
+    }
+    Ok(types)
+}
+
+/// Takes a free random index in the tenant's current list of `purpose`,
+/// opening the next list when the current one seems full.
+async fn take_index(
+    state: &AppState,
+    tx: &mut db::Tx,
+    tenant_id: &str,
+    purpose: &str,
+    credential_id: &str,
+    at: &str,
+) -> Result<(ListRow, i64), Problem> {
+    let mut list = match db::current_list(tx, tenant_id, purpose)
+        .await
+        .map_err(Problem::database)?
+    {
+        Some(list) => list,
+        None => open_list(state, tx, tenant_id, purpose, 1, at).await?,
+    };
+    // Bounded: each round either takes an index or opens a new list.
+    for _ in 0..64 {
+        for _ in 0..PICKS_PER_LIST {
+            let index = random_index(list.entries)?;
+            if db::take_index(tx, &list.url, index, credential_id)
+                .await
+                .map_err(Problem::database)?
+            {
+                return Ok((list, index));
+            }
+        }
+        list = open_list(state, tx, tenant_id, purpose, list.seq + 1, at).await?;
+    }
+    Err(Problem::database("no free status index after 64 lists"))
+}
+
+async fn open_list(
+    state: &AppState,
+    tx: &mut db::Tx,
+    tenant_id: &str,
+    purpose: &str,
+    seq: i64,
+    at: &str,
+) -> Result<ListRow, Problem> {
+    let list = ListRow {
+        url: list_url(&state.public_url, tenant_id, purpose, seq),
+        tenant_id: tenant_id.to_owned(),
+        seq,
+        purpose: purpose.to_owned(),
+        entries: LIST_ENTRIES,
+        version: 0,
+    };
+    db::create_list(tx, &list, at).await.map_err(Problem::database)?;
+    Ok(list)
+}
+
+fn random_index(entries: i64) -> Result<i64, Problem> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(Problem::database)?;
+    let entries = u64::try_from(entries).unwrap_or(1).max(1);
+    // The bias of a modulo of a 64-bit draw by 2^17 is nil: 2^17 divides 2^64.
+    Ok(i64::try_from(u64::from_le_bytes(bytes) % entries).unwrap_or(0))
+}

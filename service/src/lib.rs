@@ -1,0 +1,146 @@
+//! passerelle's issuer and verifier service: the VCALM endpoints over a
+//! SQLite or PostgreSQL database, one tenant per issuing body, each with
+//! its did:web DID, keys sealed at rest, API keys and status lists.
+//!
+//! [`run`] serves; the `passerelle-service` binary wraps it with a
+//! command line (`serve`, `tenant create`, `api-key create`,
+//! `key rotate`). `docs/service.md` is the operator's guide.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod admin;
+pub mod auth;
+pub mod db;
+pub mod directory;
+pub mod http;
+mod issue;
+pub mod keys;
+pub mod metrics;
+pub mod problem;
+mod publish;
+mod request;
+mod status;
+mod verify;
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+use passerelle::{Timestamp, Verifier};
+
+use crate::db::Db;
+use crate::directory::{Directory, Tenant};
+use crate::keys::Kek;
+use crate::problem::{Code, Problem};
+
+pub use issue::{LIST_ENTRIES, STATUS_PURPOSES};
+pub use request::MAX_BODY_BYTES;
+
+/// What every request shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Tenants and published lists, from the database.
+    pub directory: Directory,
+    /// The key that seals tenants' keys.
+    pub kek: Arc<Kek>,
+    /// The URL the service is reached at (its tenants' DIDs derive from it).
+    pub public_url: String,
+    /// The clock: the system's in production, a fixed time in tests.
+    pub clock: fn() -> Timestamp,
+    /// The verifier of the directory's generation it was made at.
+    verifier: Arc<Mutex<(u64, Arc<Verifier<Directory>>)>>,
+    /// Request and issuance counters.
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl AppState {
+    /// The state over `db`, its tenants loaded.
+    pub async fn new(
+        db: Db,
+        kek: Kek,
+        public_url: &str,
+        clock: fn() -> Timestamp,
+    ) -> Result<AppState, passerelle::Error> {
+        let directory = Directory::default();
+        directory.refresh_tenants(&db, &kek).await?;
+        let verifier = (directory.generation(), Arc::new(new_verifier(&directory)));
+        Ok(AppState {
+            db,
+            directory,
+            kek: Arc::new(kek),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            clock,
+            verifier: Arc::new(Mutex::new(verifier)),
+            metrics: Arc::default(),
+        })
+    }
+
+    /// The tenant named `id` (reloading tenants first if the database has
+    /// new ones or new keys).
+    pub async fn tenant(&self, id: &str) -> Result<Arc<Tenant>, Problem> {
+        self.directory
+            .refresh_tenants(&self.db, &self.kek)
+            .await
+            .map_err(|e| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e))?;
+        self.directory
+            .tenant(id)
+            .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, Code::TenantUnknown, format!("no tenant {id:?}")))
+    }
+
+    /// Brings tenants and lists up to date with the database before a
+    /// verification.
+    pub async fn refresh(&self, now: Timestamp) -> Result<(), Problem> {
+        let unavailable = |e: passerelle::Error| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e);
+        self.directory
+            .refresh_tenants(&self.db, &self.kek)
+            .await
+            .map_err(unavailable)?;
+        self.directory.refresh_lists(&self.db, now).await.map_err(unavailable)
+    }
+
+    /// The verifier of the directory as it is now. A verifier keeps the
+    /// lists it verified (by URL, for their time to live), so one made
+    /// before a change is replaced, not cleared: a verification still
+    /// running on it could put an old list back.
+    pub fn verifier(&self) -> Arc<Verifier<Directory>> {
+        let generation = self.directory.generation();
+        let mut current = self.verifier.lock().unwrap_or_else(|e| e.into_inner());
+        if current.0 != generation {
+            *current = (generation, Arc::new(new_verifier(&self.directory)));
+        }
+        Arc::clone(&current.1)
+    }
+}
+
+fn new_verifier(directory: &Directory) -> Verifier<Directory> {
+    Verifier::new(directory.clone()).with_status(directory.clone())
+}
+
+/// Every route of the service.
+pub fn router(state: AppState) -> Router {
+    let tenant_routes = Router::new()
+        .route("/credentials/issue", post(issue::issue))
+        .route("/credentials/status", post(status::update_status))
+        .route("/credentials/verify", post(verify::verify_credential))
+        .route("/presentations/verify", post(verify::verify_presentation))
+        .route("/credentials/{id}", get(publish::get_credential))
+        .route("/did.json", get(publish::did_document))
+        .route("/status/{purpose}/{seq}", get(publish::status_list));
+    Router::new()
+        .nest("/tenants/{tenant}", tenant_routes)
+        .route("/credentials/verify", post(verify::verify_credential))
+        .route("/presentations/verify", post(verify::verify_presentation))
+        .route("/1.0/identifiers/{did}", get(publish::identifiers))
+        .route("/healthz", get(publish::healthz))
+        .route("/readyz", get(publish::readyz))
+        .route("/metrics", get(metrics::render))
+        .fallback(publish::fallback)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count))
+        .with_state(state)
+}

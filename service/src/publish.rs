@@ -1,0 +1,188 @@
+//! What the service publishes without authentication: each tenant's DID
+//! document at the URL its did:web DID maps to, its status list
+//! credentials at stable URLs (signed, `ETag`, `Cache-Control`), DID
+//! resolution, and the credentials a caller kept under an idempotency key.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use passerelle::did::resolution::{resolve, ResolutionOptions};
+
+use crate::auth::{authorize, Scope};
+use crate::directory::list_url;
+use crate::problem::{lang_of, Answer, Code, Problem};
+use crate::AppState;
+
+/// How long a cache may keep a status list before asking again: a
+/// revocation reaches verifiers that fetch lists within this time.
+pub const LIST_MAX_AGE_SECONDS: u32 = 60;
+
+fn not_found(detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::NOT_FOUND, Code::NotFound, detail)
+}
+
+/// `GET /tenants/{tenant}/did.json`.
+pub async fn did_document(State(state): State<AppState>, Path(tenant_id): Path<String>, headers: HeaderMap) -> Answer {
+    let result = async {
+        let tenant = state.tenant(&tenant_id).await?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, "application/did+json"),
+                (header::CACHE_CONTROL, "max-age=300"),
+            ],
+            tenant.document.to_string(),
+        )
+            .into_response())
+    }
+    .await;
+    Answer {
+        lang: lang_of(&headers),
+        result,
+    }
+}
+
+/// `GET /tenants/{tenant}/status/{purpose}/{seq}`: the signed list,
+/// `304` when the caller's `If-None-Match` is its `ETag`.
+pub async fn status_list(
+    State(state): State<AppState>,
+    Path((tenant_id, purpose, seq)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let result = async {
+        let seq: i64 = seq.parse().map_err(|_| not_found("no such list"))?;
+        let url = list_url(&state.public_url, &tenant_id, &purpose, seq);
+        let row = state
+            .db
+            .list(&url)
+            .await
+            .map_err(Problem::database)?
+            .ok_or_else(|| not_found(format!("no status list {url}")))?;
+        state.tenant(&tenant_id).await?;
+        let published = state
+            .directory
+            .published(&state.db, &row, (state.clock)())
+            .await
+            .map_err(|e| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e))?;
+        let cache = format!("max-age={LIST_MAX_AGE_SECONDS}");
+        if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(published.etag.as_str()) {
+            return Ok((
+                StatusCode::NOT_MODIFIED,
+                [(header::ETAG, published.etag), (header::CACHE_CONTROL, cache)],
+            )
+                .into_response());
+        }
+        Ok((
+            [
+                (header::CONTENT_TYPE, "application/vc".to_owned()),
+                (header::ETAG, published.etag),
+                (header::CACHE_CONTROL, cache),
+            ],
+            published.bytes.as_ref().clone(),
+        )
+            .into_response())
+    }
+    .await;
+    Answer {
+        lang: lang_of(&headers),
+        result,
+    }
+}
+
+/// `GET /1.0/identifiers/{did}`: a DID Resolution Result; the tenants'
+/// did:web DIDs from the database, did:key and did:jwk computed.
+pub async fn identifiers(State(state): State<AppState>, Path(did): Path<String>, headers: HeaderMap) -> Answer {
+    let result = async {
+        state
+            .directory
+            .refresh_tenants(&state.db, &state.kek)
+            .await
+            .map_err(|e| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e))?;
+        let options = ResolutionOptions {
+            resolver: Some(&state.directory),
+            time: Some((state.clock)()),
+            ..ResolutionOptions::default()
+        };
+        let result = resolve(&did, &options);
+        let json = result.to_json();
+        let status = match json["didResolutionMetadata"]["error"].as_str() {
+            None => StatusCode::OK,
+            Some("notFound") => StatusCode::NOT_FOUND,
+            Some("invalidDid" | "invalidDidUrl") => StatusCode::BAD_REQUEST,
+            Some("methodNotSupported") => StatusCode::NOT_IMPLEMENTED,
+            Some(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        Ok((
+            status,
+            [(
+                header::CONTENT_TYPE,
+                "application/ld+json;profile=\"https://w3id.org/did-resolution\"",
+            )],
+            json.to_string(),
+        )
+            .into_response())
+    }
+    .await;
+    Answer {
+        lang: lang_of(&headers),
+        result,
+    }
+}
+
+/// `GET /tenants/{tenant}/credentials/{id}` (VCALM §3.2.2): the credential,
+/// for a caller with the `issue` scope, when it was kept (issued under an
+/// idempotency key); the service does not otherwise keep what it signs.
+pub async fn get_credential(
+    State(state): State<AppState>,
+    Path((tenant_id, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let result = async {
+        state.tenant(&tenant_id).await?;
+        authorize(&state.db, &headers, &tenant_id, Scope::Issue).await?;
+        let unknown = || {
+            Problem::new(
+                StatusCode::NOT_FOUND,
+                Code::CredentialUnknown,
+                format!("no credential {id} kept by tenant {tenant_id}"),
+            )
+        };
+        let body = state
+            .db
+            .credential_body(&tenant_id, &id)
+            .await
+            .map_err(Problem::database)?
+            .ok_or_else(unknown)?
+            .ok_or_else(unknown)?;
+        Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    }
+    .await;
+    Answer {
+        lang: lang_of(&headers),
+        result,
+    }
+}
+
+/// `GET /healthz`: the process answers.
+pub async fn healthz() -> Response {
+    ([(header::CONTENT_TYPE, "text/plain")], "ok\n").into_response()
+}
+
+/// `GET /readyz`: the database answers.
+pub async fn readyz(State(state): State<AppState>, headers: HeaderMap) -> Answer {
+    let result = match state.db.ping().await {
+        Ok(()) => Ok(([(header::CONTENT_TYPE, "text/plain")], "ready\n").into_response()),
+        Err(e) => Err(Problem::database(e)),
+    };
+    Answer {
+        lang: lang_of(&headers),
+        result,
+    }
+}
+
+/// Any other path.
+pub async fn fallback(headers: HeaderMap) -> Answer {
+    Answer {
+        lang: lang_of(&headers),
+        result: Err(not_found("no endpoint at this path")),
+    }
+}

@@ -1,0 +1,47 @@
+//! Request bodies: JSON objects read by passerelle's strict reader (size
+//! and depth limits, duplicate keys refused), unknown members refused.
+
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use passerelle::json::{parse_object, Limits};
+use serde_json::{Map, Value};
+
+use crate::problem::{Code, Problem};
+
+/// The largest request body, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Reads a JSON object body.
+pub fn read_body(body: &[u8]) -> Result<Map<String, Value>, Problem> {
+    let limits = Limits {
+        max_bytes: MAX_BODY_BYTES,
+        max_depth: 64,
+    };
+    parse_object(body, limits).map_err(|e| Problem::library(StatusCode::BAD_REQUEST, &e))
+}
+
+/// Refuses members of `object` not in `known` (VCALM: an endpoint refuses
+/// options it does not understand).
+pub fn refuse_unknown(object: &Map<String, Value>, known: &[&str], what: &str) -> Result<(), Problem> {
+    match object.keys().find(|k| !known.contains(&k.as_str())) {
+        None => Ok(()),
+        Some(key) => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            Code::RequestInvalid,
+            format!("unknown member {key:?} in {what} (known: {})", known.join(", ")),
+        )),
+    }
+}
+
+/// A body the server did not read whole.
+pub fn rejected(rejection: BytesRejection) -> Problem {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Code::BodyTooLarge,
+            format!("the body is over {MAX_BODY_BYTES} bytes"),
+        )
+    } else {
+        Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, rejection.body_text())
+    }
+}

@@ -1,0 +1,172 @@
+//! `POST /credentials/verify` and `POST /presentations/verify` (VCALM
+//! §3.3): passerelle's verifier, with the tenants' DID documents and the
+//! status lists as the database has them now. A credential that fails a
+//! check is answered 400 with the report, its first failure's code and
+//! title as the problem's.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use passerelle::verify::Outcome;
+use passerelle::{Lang, Report, VerifyOptions};
+use serde_json::{json, Value};
+
+use crate::problem::{lang_of, Answer, Code, Problem};
+use crate::request::{read_body, refuse_unknown};
+use crate::AppState;
+
+/// `POST /credentials/verify`.
+pub async fn verify_credential(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let lang = lang_of(&headers);
+    Answer {
+        lang,
+        result: verify(&state, body, Kind::Credential, lang).await,
+    }
+}
+
+/// `POST /presentations/verify`.
+pub async fn verify_presentation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let lang = lang_of(&headers);
+    Answer {
+        lang,
+        result: verify(&state, body, Kind::Presentation, lang).await,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Credential,
+    Presentation,
+}
+
+fn invalid(detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, detail)
+}
+
+async fn verify(
+    state: &AppState,
+    body: Result<Bytes, BytesRejection>,
+    kind: Kind,
+    lang: Lang,
+) -> Result<Response, Problem> {
+    let body = body.map_err(crate::request::rejected)?;
+    let mut request = read_body(&body)?;
+    let (member, known_options): (&str, &[&str]) = match kind {
+        Kind::Credential => (
+            "verifiableCredential",
+            &["returnResults", "returnProblemDetails", "returnCredential"],
+        ),
+        Kind::Presentation => (
+            "verifiablePresentation",
+            &[
+                "challenge",
+                "domain",
+                "returnPresentation",
+                "returnResults",
+                "returnProblemDetails",
+            ],
+        ),
+    };
+    refuse_unknown(&request, &[member, "options"], "request")?;
+    let options = match request.remove("options") {
+        None => serde_json::Map::new(),
+        Some(Value::Object(options)) => options,
+        Some(_) => return Err(invalid("options must be an object")),
+    };
+    refuse_unknown(&options, known_options, "options")?;
+    let text = |key: &str| match options.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(invalid(format!("options.{key} must be a string"))),
+    };
+    let now = (state.clock)();
+    let mut verify_options = VerifyOptions::at(now);
+    verify_options.challenge = text("challenge")?;
+    verify_options.domain = text("domain")?;
+
+    let document = match request.remove(member) {
+        Some(Value::Object(document)) => document,
+        Some(Value::String(token)) => {
+            // A compact JWS / SD-JWT given as a string: verified as such.
+            return finish(state, kind, token.into_bytes(), &verify_options, lang, now).await;
+        }
+        _ => return Err(invalid(format!("{member} must be an object"))),
+    };
+    let bytes = passerelle::json::to_text(&Value::Object(document))
+        .map_err(|e| Problem::library(StatusCode::BAD_REQUEST, &e))?
+        .into_bytes();
+    finish(state, kind, bytes, &verify_options, lang, now).await
+}
+
+async fn finish(
+    state: &AppState,
+    kind: Kind,
+    bytes: Vec<u8>,
+    options: &VerifyOptions,
+    lang: Lang,
+    now: passerelle::Timestamp,
+) -> Result<Response, Problem> {
+    state.refresh(now).await?;
+    let verifier = state.verifier();
+    let report = match kind {
+        Kind::Credential => verifier.verify_credential(&bytes, options),
+        Kind::Presentation => verifier.verify_presentation(&bytes, options),
+    };
+    state.metrics.verified(report.verified());
+    answer(&report, lang)
+}
+
+fn problem_details(report: &Report, lang: Lang) -> Vec<Value> {
+    let mut out = Vec::new();
+    for check in report.checks() {
+        if let Some(code) = check.code.filter(|_| check.outcome == Outcome::Failed) {
+            out.push(json!({
+                "type": format!("https://passerelle.example/problems/{}", code.as_str().to_ascii_lowercase()),
+                "code": code.as_str(),
+                "title": code.message(lang),
+                "detail": check.detail.clone().unwrap_or_default(),
+            }));
+        }
+    }
+    for credential in report.credentials() {
+        out.extend(problem_details(credential, lang));
+    }
+    out
+}
+
+fn answer(report: &Report, lang: Lang) -> Result<Response, Problem> {
+    let details = problem_details(report, lang);
+    if report.verified() {
+        let body = json!({"verified": true, "problemDetails": details, "report": report.to_json()});
+        return Ok((
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response());
+    }
+    let failure = report.failures().first().map(|(_, code)| *code).or_else(|| {
+        report
+            .credentials()
+            .iter()
+            .find_map(|c| c.failures().first().map(|(_, code)| *code))
+    });
+    let problem = match failure {
+        Some(code) => Problem::library_code(StatusCode::BAD_REQUEST, code, "verification failed"),
+        None => Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, "verification failed"),
+    };
+    Err(problem
+        .with("verified", Value::Bool(false))
+        .with("problemDetails", Value::Array(details))
+        .with("report", report.to_json()))
+}
