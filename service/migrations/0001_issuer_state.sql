@@ -75,6 +75,8 @@ CREATE TABLE credentials (
 CREATE TABLE audit_log (
     id TEXT PRIMARY KEY,
     at TEXT NOT NULL,
+    -- Nanoseconds since 1970 when written: the log's order.
+    recorded BIGINT NOT NULL,
     tenant_id TEXT NOT NULL,
     actor TEXT NOT NULL,
     action TEXT NOT NULL,
@@ -86,4 +88,4 @@ CREATE TABLE audit_log (
     claims TEXT
 );
 
-CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, at);
+CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, recorded);

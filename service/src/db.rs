@@ -173,6 +173,11 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// The pool, for queries of the caller's own (tests, reports).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend
@@ -273,7 +278,7 @@ impl Db {
     /// A fingerprint of every tenant and key: it changes when one is added
     /// or rotated (DID documents are rebuilt then).
     pub async fn keys_fingerprint(&self) -> Result<(i64, i64), sqlx::Error> {
-        let row = sqlx::query("SELECT COUNT(*) AS n, COALESCE(SUM(active), 0) AS a FROM tenant_keys")
+        let row = sqlx::query("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(active), 0) AS BIGINT) AS a FROM tenant_keys")
             .fetch_one(&self.pool)
             .await?;
         Ok((row.try_get("n")?, row.try_get("a")?))
@@ -394,7 +399,7 @@ impl Db {
     pub async fn audit(&self, tenant_id: &str) -> Result<Vec<AuditLine>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT tenant_id, actor, action, credential_id, credential_type, list_url, idx, digest, claims \
-             FROM audit_log WHERE tenant_id = $1 ORDER BY at, id",
+             FROM audit_log WHERE tenant_id = $1 ORDER BY recorded, id",
         )
         .bind(tenant_id)
         .fetch_all(&self.pool)
@@ -538,15 +543,24 @@ pub async fn record_credential(tx: &mut Tx, issued: &Issued<'_>, at: &str) -> Re
     Ok(done.rows_affected() == 1)
 }
 
+/// Nanoseconds since 1970 on this machine's clock: orders the audit log
+/// (the service's clock, which `at` records, may be fixed or coarse).
+fn recorded() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
 /// Appends a line to the audit log.
 pub async fn append_audit(tx: &mut Tx, line: &AuditLine, at: &str) -> Result<(), sqlx::Error> {
     let id = passerelle::random_urn_uuid().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     sqlx::query(
-        "INSERT INTO audit_log (id, at, tenant_id, actor, action, credential_id, credential_type, list_url, idx, digest, claims) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO audit_log (id, at, recorded, tenant_id, actor, action, credential_id, credential_type, list_url, idx, digest, claims) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id)
     .bind(at)
+    .bind(recorded())
     .bind(&line.tenant_id)
     .bind(&line.actor)
     .bind(&line.action)

@@ -46,10 +46,10 @@ impl Kek {
     /// (mode 0600).
     pub fn load(file: &Path, create: bool) -> Result<Kek, KeyError> {
         if let Ok(text) = std::env::var(KEK_VARIABLE) {
-            return Self::from_text(text.trim());
+            return Self::from_base64url(text.trim());
         }
         match std::fs::read_to_string(file) {
-            Ok(text) => Self::from_text(text.trim()),
+            Ok(text) => Self::from_base64url(text.trim()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
                 let mut key = Zeroizing::new([0u8; 32]);
                 getrandom::fill(key.as_mut()).map_err(|e| KeyError::Kek(e.to_string()))?;
@@ -58,7 +58,7 @@ impl Kek {
                     std::fs::create_dir_all(parent).map_err(|e| KeyError::Kek(format!("{}: {e}", parent.display())))?;
                 }
                 write_private(file, text.as_bytes()).map_err(|e| KeyError::Kek(format!("{}: {e}", file.display())))?;
-                Self::from_text(&text)
+                Self::from_base64url(&text)
             }
             Err(e) => Err(KeyError::Kek(format!(
                 "{}: {e} (set {KEK_VARIABLE} or give --kek-file)",
@@ -67,7 +67,8 @@ impl Kek {
         }
     }
 
-    fn from_text(text: &str) -> Result<Kek, KeyError> {
+    /// The key written in base64url (32 bytes).
+    pub fn from_base64url(text: &str) -> Result<Kek, KeyError> {
         let bytes = Zeroizing::new(
             URL_SAFE_NO_PAD
                 .decode(text)
@@ -197,7 +198,7 @@ mod tests {
     use super::*;
 
     fn kek() -> Kek {
-        Kek::from_text(&URL_SAFE_NO_PAD.encode([7u8; 32])).unwrap()
+        Kek::from_base64url(&URL_SAFE_NO_PAD.encode([7u8; 32])).unwrap()
     }
 
     #[test]
@@ -207,7 +208,7 @@ mod tests {
         assert_eq!(kek.open("mines", "key-1", &sealed).unwrap().as_slice(), b"secret");
         assert!(kek.open("mines", "key-2", &sealed).is_err());
         assert!(kek.open("registrar", "key-1", &sealed).is_err());
-        let other = Kek::from_text(&URL_SAFE_NO_PAD.encode([8u8; 32])).unwrap();
+        let other = Kek::from_base64url(&URL_SAFE_NO_PAD.encode([8u8; 32])).unwrap();
         assert!(other.open("mines", "key-1", &sealed).is_err());
     }
 

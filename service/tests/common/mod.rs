@@ -1,0 +1,285 @@
+//! The service started in-process on a loopback port, on SQLite in a
+//! temporary folder or on a fresh PostgreSQL database of the cluster the
+//! test command started (`PASSERELLE_TEST_POSTGRES`), with a fixed clock.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use passerelle::Timestamp;
+use passerelle_service::admin::{self, NewTenant};
+use passerelle_service::auth::Scope;
+use passerelle_service::db::Db;
+use passerelle_service::http::{self, Limits};
+use passerelle_service::keys::{Algorithm, Kek};
+use passerelle_service::{router, AppState};
+use serde_json::{json, Value};
+
+/// The environment variable naming the PostgreSQL cluster for tests.
+pub const POSTGRES_VARIABLE: &str = "PASSERELLE_TEST_POSTGRES";
+
+/// 2031-04-26: the service's clock in tests (no test reads today's date).
+pub fn clock() -> Timestamp {
+    Timestamp::from_unix_seconds(1_935_000_000)
+}
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Store {
+    Sqlite,
+    Postgres,
+}
+
+/// The stores to run on: SQLite always; PostgreSQL when the test command
+/// gave a cluster. Under CI a missing cluster is a failure, not a skip.
+pub fn stores() -> Vec<Store> {
+    match std::env::var(POSTGRES_VARIABLE) {
+        Ok(_) => vec![Store::Sqlite, Store::Postgres],
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but {POSTGRES_VARIABLE} is not set: the test command starts PostgreSQL")
+        }
+        Err(_) => {
+            eprintln!("{POSTGRES_VARIABLE} is not set: PostgreSQL runs skipped");
+            vec![Store::Sqlite]
+        }
+    }
+}
+
+/// A scratch folder removed on drop.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Scratch {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).unwrap();
+        let dir = std::env::temp_dir().join(format!("passerelle-service-{name}-{}", u64::from_le_bytes(bytes)));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A database URL for a new, empty database of `store`.
+pub fn fresh_database(runtime: &tokio::runtime::Runtime, store: Store, scratch: &Scratch) -> String {
+    match store {
+        Store::Sqlite => format!("sqlite://{}/state.db", scratch.0.display()),
+        Store::Postgres => {
+            let base = std::env::var(POSTGRES_VARIABLE).unwrap();
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes).unwrap();
+            let name = format!("t{:016x}", u64::from_le_bytes(bytes));
+            runtime.block_on(async {
+                use sqlx::Connection as _;
+                sqlx::any::install_default_drivers();
+                let mut conn = sqlx::AnyConnection::connect(&base).await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+            });
+            let (server, _) = base.rsplit_once('/').unwrap();
+            format!("{server}/{name}")
+        }
+    }
+}
+
+/// A running service with one tenant, `mines`, that may issue
+/// `MinesPermit`, and an API key of it with every scope.
+pub struct Service {
+    pub url: String,
+    pub key: String,
+    pub db: Db,
+    pub runtime: tokio::runtime::Runtime,
+    pub scratch: Scratch,
+    pub agent: ureq::Agent,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub fn kek() -> Kek {
+    Kek::from_base64url("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8").unwrap()
+}
+
+pub fn start(store: Store, limits: Limits) -> Service {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let scratch = Scratch::new("api");
+    let url = fresh_database(&runtime, store, &scratch);
+    let (db, listener, public_url, key) = runtime.block_on(async {
+        let db = Db::connect(&url).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let public_url = format!("http://{}", listener.local_addr().unwrap());
+        let types = vec!["MinesPermit".to_owned()];
+        let new = NewTenant {
+            id: "mines",
+            types: &types,
+            algorithm: Algorithm::Ed25519,
+            audit_claims: false,
+        };
+        admin::create_tenant(&db, &kek(), &public_url, &new, clock())
+            .await
+            .unwrap();
+        let key = admin::create_api_key(
+            &db,
+            "mines",
+            &[Scope::Issue, Scope::Status, Scope::Admin],
+            "test",
+            clock(),
+        )
+        .await
+        .unwrap();
+        (db, listener, public_url, key)
+    });
+    let state = runtime
+        .block_on(AppState::new(db.clone(), kek(), &public_url, clock))
+        .unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    runtime.spawn(http::serve(listener, router(state), limits, async {
+        let _ = stopped.await;
+    }));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
+    Service {
+        url: public_url,
+        key,
+        db,
+        runtime,
+        scratch,
+        agent,
+        stop: Some(stop),
+    }
+}
+
+/// An HTTP answer: status, headers we look at, body as JSON (or text).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+    pub text: String,
+    pub etag: Option<String>,
+    pub content_type: String,
+}
+
+fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
+    let mut response = response.unwrap();
+    let status = response.status().as_u16();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let etag = header("etag");
+    let content_type = header("content-type").unwrap_or_default();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Answer {
+        status,
+        body,
+        text,
+        etag,
+        content_type,
+    }
+}
+
+impl Service {
+    pub fn post(&self, path: &str, key: Option<&str>, body: &str) -> Answer {
+        self.post_with(path, key, body, &[])
+    }
+
+    pub fn post_with(&self, path: &str, key: Option<&str>, body: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self
+            .agent
+            .post(format!("{}{path}", self.url))
+            .header("content-type", "application/json");
+        if let Some(key) = key {
+            request = request.header("authorization", format!("Bearer {key}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        answer(request.send(body))
+    }
+
+    pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self.agent.get(format!("{}{path}", self.url));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        answer(request.call())
+    }
+
+    /// Issues a permit; returns the answer.
+    pub fn issue(&self, permit: &str) -> Answer {
+        let body = json!({"credential": permit_credential(permit)});
+        self.post("/tenants/mines/credentials/issue", Some(&self.key), &body.to_string())
+    }
+
+    /// Issues a permit and returns the credential.
+    pub fn issued(&self, permit: &str) -> Value {
+        let answer = self.issue(permit);
+        assert_eq!(answer.status, 201, "{}", answer.text);
+        answer.body["verifiableCredential"].clone()
+    }
+
+    pub fn verify(&self, credential: &Value, lang: &str) -> Answer {
+        let body = json!({"verifiableCredential": credential});
+        self.post_with(
+            "/credentials/verify",
+            None,
+            &body.to_string(),
+            &[("accept-language", lang)],
+        )
+    }
+
+    pub fn set_status(&self, id: &str, purpose: &str, status: bool) -> Answer {
+        let body = json!({
+            "credentialId": id,
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": purpose},
+            "status": status,
+        });
+        self.post("/tenants/mines/credentials/status", Some(&self.key), &body.to_string())
+    }
+
+    /// How many rows `table` has (the tables the tests count: fixed names).
+    pub fn count(&self, table: &str) -> i64 {
+        assert!(["credentials", "audit_log", "status_entries", "status_lists"].contains(&table));
+        self.runtime.block_on(async {
+            use sqlx::Row as _;
+            let pool = self.db.pool();
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}")))
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            row.try_get::<i64, _>("n").unwrap()
+        })
+    }
+}
+
+pub fn permit_credential(permit: &str) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "MinesPermit"],
+        "credentialSubject": {"id": "did:example:operator", "permitNumber": permit},
+    })
+}
