@@ -215,6 +215,9 @@ fn an_idempotency_key_replays_its_credential_and_refuses_another_request() {
     });
 }
 
+/// A bad request: its name, path, API key, body, and the status and code expected.
+type Case<'a> = (&'a str, &'a str, Option<&'a str>, String, u16, &'a str);
+
 /// Each bad request is refused with its status and code, and writes nothing.
 #[test]
 fn bad_requests_are_problems_with_codes_and_write_nothing() {
@@ -267,7 +270,7 @@ fn bad_requests_are_problems_with_codes_and_write_nothing() {
             "x".repeat(passerelle_service::MAX_BODY_BYTES + 1)
         );
         let issue = "/tenants/mines/credentials/issue";
-        let cases: Vec<(&str, &str, Option<&str>, String, u16, &str)> = vec![
+        let cases: Vec<Case> = vec![
             ("malformed JSON", issue, Some(&service.key), "{\"credential\":".into(), 400, "JSON_MALFORMED"),
             ("duplicate key", issue, Some(&service.key), "{\"credential\":{},\"credential\":{}}".into(), 400, "JSON_DUPLICATE_KEY"),
             ("not an object", issue, Some(&service.key), "[1]".into(), 400, "JSON_NOT_OBJECT"),
