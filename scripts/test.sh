@@ -28,7 +28,19 @@ cargo clippy --all-targets --no-default-features -- -D warnings
 step "API docs: every item documented, links resolve, feature-gated items marked (docs.rs configuration)"
 RUSTDOCFLAGS="--cfg docsrs -D warnings" cargo +nightly doc --quiet --no-deps --all-features -p passerelle
 
-step "tests: unit, property, RFC 8785 and W3C conformance, CLI, test vectors, doc examples"
+step "PostgreSQL for the service's tests: a throwaway cluster on a free loopback port"
+command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+pg_dir=$(mktemp -d) && chown postgres "$pg_dir"
+pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+stop_postgres() { su postgres -c "$pg_bin/pg_ctl -D $pg_dir/db -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
+trap stop_postgres EXIT
+su postgres -c "$pg_bin/initdb -D $pg_dir/db -A trust -U postgres" >/dev/null
+su postgres -c "$pg_bin/pg_ctl -D $pg_dir/db -l $pg_dir/log -w -o '-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=on' start" >/dev/null
+export PASSERELLE_TEST_POSTGRES="postgres://postgres@127.0.0.1:$pg_port/postgres"
+
+step "tests: unit, property, RFC 8785 and W3C conformance, CLI, test vectors, doc examples, the service on SQLite and PostgreSQL"
 mkdir -p target
 cargo test --workspace --all-features 2>&1 | tee target/test-output.log
 

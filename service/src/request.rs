@@ -45,3 +45,27 @@ pub fn rejected(rejection: BytesRejection) -> Problem {
         Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, rejection.body_text())
     }
 }
+
+/// Refuses a request whose declared `Content-Length` is over the limit
+/// before reading any of its body (a body without one is cut off at the
+/// limit by the extractor).
+pub async fn refuse_oversize(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        let lang = crate::problem::lang_of(request.headers());
+        let problem = Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Code::BodyTooLarge,
+            format!("the body is over {MAX_BODY_BYTES} bytes"),
+        );
+        return problem.into_response_in(lang);
+    }
+    next.run(request).await
+}

@@ -1,0 +1,94 @@
+//! Service-grade HTTP: half-sent requests cannot hold the service, slow
+//! bodies time out, and oversize bodies are refused before they are read.
+
+mod common;
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::{start, Store};
+use passerelle_service::http::Limits;
+
+fn short_limits() -> Limits {
+    Limits {
+        header_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(2),
+        ..Limits::default()
+    }
+}
+
+#[test]
+fn eleven_hundred_half_sent_requests_leave_the_service_answering_others() {
+    let service = start(Store::Sqlite, short_limits());
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let mut slow = Vec::new();
+    for _ in 0..1100 {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream
+            .write_all(b"POST /credentials/verify HTTP/1.1\r\nHost: x\r\nContent-")
+            .unwrap();
+        slow.push(stream);
+    }
+    let started = Instant::now();
+    let health = service.get("/healthz", &[]);
+    assert_eq!(health.status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    let issued = service.issue("MX-busy");
+    assert_eq!(issued.status, 201, "{}", issued.text);
+
+    // Past the head deadline, the server has closed every half-sent request.
+    std::thread::sleep(Duration::from_millis(2500));
+    let mut closed = 0;
+    for stream in &mut slow {
+        stream.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        let mut buf = [0u8; 256];
+        match stream.read(&mut buf) {
+            Ok(_) => closed += 1, // an answer (408) or end of stream
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => closed += 1,
+            Err(_) => {}
+        }
+    }
+    assert_eq!(closed, slow.len(), "connections still held open");
+}
+
+#[test]
+fn a_body_that_never_arrives_times_out() {
+    let service = start(Store::Sqlite, short_limits());
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    stream
+        .write_all(b"POST /credentials/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"verifiable")
+        .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let started = Instant::now();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 4"), "{answer}");
+}
+
+#[test]
+fn a_declared_oversize_body_is_refused_unread() {
+    let service = start(Store::Sqlite, Limits::default());
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    let head = format!(
+        "POST /credentials/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        passerelle_service::MAX_BODY_BYTES * 4
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("BODY_TOO_LARGE"), "{answer}");
+}
