@@ -422,7 +422,7 @@ impl Db {
     }
 }
 
-async fn insert_key(tx: &mut Tx, tenant_id: &str, key: &KeyRow, at: &str) -> Result<(), sqlx::Error> {
+async fn insert_key(conn: &mut AnyConnection, tenant_id: &str, key: &KeyRow, at: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO tenant_keys (tenant_id, key_id, public_multikey, sealed_secret, hsm_label, active, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -434,7 +434,7 @@ async fn insert_key(tx: &mut Tx, tenant_id: &str, key: &KeyRow, at: &str) -> Res
     .bind(&key.hsm_label)
     .bind(i64::from(key.active))
     .bind(at)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await
     .map(|_| ())
 }
@@ -461,21 +461,25 @@ fn list_of(r: &sqlx::any::AnyRow) -> Result<ListRow, sqlx::Error> {
 }
 
 /// The newest list of `purpose` of the tenant, if any.
-pub async fn current_list(tx: &mut Tx, tenant_id: &str, purpose: &str) -> Result<Option<ListRow>, sqlx::Error> {
+pub async fn current_list(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    purpose: &str,
+) -> Result<Option<ListRow>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT url, tenant_id, seq, purpose, entries, version FROM status_lists \
          WHERE tenant_id = $1 AND purpose = $2 ORDER BY seq DESC LIMIT 1",
     )
     .bind(tenant_id)
     .bind(purpose)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await?;
     row.map(|r| list_of(&r)).transpose()
 }
 
 /// Adds a list unless one of that tenant, purpose and number exists (a
 /// concurrent instance made it): both are then the same list.
-pub async fn create_list(tx: &mut Tx, list: &ListRow, at: &str) -> Result<(), sqlx::Error> {
+pub async fn create_list(conn: &mut AnyConnection, list: &ListRow, at: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO status_lists (url, tenant_id, seq, purpose, entries, version, created_at) \
          VALUES ($1, $2, $3, $4, $5, 0, $6) ON CONFLICT DO NOTHING",
@@ -486,7 +490,7 @@ pub async fn create_list(tx: &mut Tx, list: &ListRow, at: &str) -> Result<(), sq
     .bind(&list.purpose)
     .bind(list.entries)
     .bind(at)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await
     .map(|_| ())
 }
@@ -494,14 +498,19 @@ pub async fn create_list(tx: &mut Tx, list: &ListRow, at: &str) -> Result<(), sq
 /// Takes `index` of the list for `credential_id` if no one has it:
 /// whether it was free. The primary key makes two takers of one index
 /// impossible, across instances too.
-pub async fn take_index(tx: &mut Tx, list_url: &str, index: i64, credential_id: &str) -> Result<bool, sqlx::Error> {
+pub async fn take_index(
+    conn: &mut AnyConnection,
+    list_url: &str,
+    index: i64,
+    credential_id: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "INSERT INTO status_entries (list_url, idx, status, credential_id) VALUES ($1, $2, 0, $3) ON CONFLICT DO NOTHING",
     )
     .bind(list_url)
     .bind(index)
     .bind(credential_id)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -525,7 +534,7 @@ pub struct Issued<'a> {
 
 /// Records an issued credential. `Ok(false)` when the tenant already has
 /// a credential of that id or that idempotency key (nothing is written).
-pub async fn record_credential(tx: &mut Tx, issued: &Issued<'_>, at: &str) -> Result<bool, sqlx::Error> {
+pub async fn record_credential(conn: &mut AnyConnection, issued: &Issued<'_>, at: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "INSERT INTO credentials (tenant_id, id, types, digest, issued_at, idempotency_key, request_digest, body) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
@@ -538,7 +547,7 @@ pub async fn record_credential(tx: &mut Tx, issued: &Issued<'_>, at: &str) -> Re
     .bind(issued.idempotency.map(|(k, _)| k))
     .bind(issued.idempotency.map(|(_, d)| d))
     .bind(issued.body)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -552,7 +561,7 @@ fn recorded() -> i64 {
 }
 
 /// Appends a line to the audit log.
-pub async fn append_audit(tx: &mut Tx, line: &AuditLine, at: &str) -> Result<(), sqlx::Error> {
+pub async fn append_audit(conn: &mut AnyConnection, line: &AuditLine, at: &str) -> Result<(), sqlx::Error> {
     let id = passerelle::random_urn_uuid().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     sqlx::query(
         "INSERT INTO audit_log (id, at, recorded, tenant_id, actor, action, credential_id, credential_type, list_url, idx, digest, claims) \
@@ -570,7 +579,7 @@ pub async fn append_audit(tx: &mut Tx, line: &AuditLine, at: &str) -> Result<(),
     .bind(line.index)
     .bind(&line.digest)
     .bind(&line.claims)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await
     .map(|_| ())
 }
@@ -603,16 +612,16 @@ pub async fn entries_of(
 }
 
 /// Sets one entry's status and bumps its list's version.
-pub async fn set_status(tx: &mut Tx, list_url: &str, index: i64, status: i64) -> Result<(), sqlx::Error> {
+pub async fn set_status(conn: &mut AnyConnection, list_url: &str, index: i64, status: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE status_entries SET status = $1 WHERE list_url = $2 AND idx = $3")
         .bind(status)
         .bind(list_url)
         .bind(index)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query("UPDATE status_lists SET version = version + 1 WHERE url = $1")
         .bind(list_url)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await
         .map(|_| ())
 }

@@ -1,7 +1,8 @@
 //! `POST /tenants/{tenant}/credentials/issue` (VCALM §3.2.1): checks the
-//! request against the tenant's policy, takes status indexes, signs, and
-//! records the credential and its audit line in the same transaction as
-//! the indexes, so that nothing is acknowledged that is not committed.
+//! request against the tenant's policy; the [writer](crate::writer) then
+//! takes status indexes, signs, and records the credential and its audit
+//! lines in the same transaction as the indexes, so that nothing is
+//! acknowledged that is not committed.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -15,6 +16,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::auth::{authorize, Scope};
 use crate::db::{self, AuditLine, Issued, ListRow};
+
 use crate::directory::{hex, list_url, Tenant};
 use crate::problem::{lang_of, Answer, Code, Problem};
 use crate::request::{read_body, refuse_unknown};
@@ -93,12 +95,83 @@ async fn issue_credential(
         .then(|| credential.get("credentialSubject").map(Value::to_string))
         .flatten();
 
+    let job = Job {
+        tenant,
+        credential,
+        types,
+        id: id.clone(),
+        idempotency: idempotency.clone().map(|key| (key, request_digest.clone())),
+        claims,
+        actor: caller.actor,
+        now,
+    };
+    match state.writer.issue(job).await? {
+        Written::Issued(text) => {
+            state.metrics.issued();
+            Ok(created(text))
+        }
+        Written::Duplicate => {
+            if let Some(key) = &idempotency {
+                if let Some(replay) = replay(state, tenant_id, key, &request_digest).await? {
+                    return Ok(replay);
+                }
+            }
+            Err(Problem::new(
+                StatusCode::CONFLICT,
+                Code::RequestInvalid,
+                format!("the tenant already issued a credential with id {id}"),
+            ))
+        }
+    }
+}
+
+/// An issuance checked and ready to sign: what the writer needs.
+pub struct Job {
+    /// The tenant, with its issuer.
+    pub tenant: std::sync::Arc<Tenant>,
+    /// The credential without status entries or proof.
+    pub credential: Map<String, Value>,
+    /// Its types.
+    pub types: Vec<String>,
+    /// Its id.
+    pub id: String,
+    /// The idempotency key and the request's digest.
+    pub idempotency: Option<(String, String)>,
+    /// The subject's claims for the audit log, when the tenant keeps them.
+    pub claims: Option<String>,
+    /// Who asked.
+    pub actor: String,
+    /// The issuance time.
+    pub now: Timestamp,
+}
+
+/// What became of a job.
+pub enum Written {
+    /// Committed: the response body.
+    Issued(String),
+    /// The tenant already has a credential of that id or idempotency key;
+    /// nothing was written.
+    Duplicate,
+}
+
+/// Takes the status indexes, signs and records one job, in `conn` (a
+/// savepoint of the writer's transaction).
+pub async fn write_job(conn: &mut sqlx::AnyConnection, public_url: &str, job: Job) -> Result<Written, Problem> {
+    let Job {
+        tenant,
+        mut credential,
+        types,
+        id,
+        idempotency,
+        claims,
+        actor,
+        now,
+    } = job;
+    let tenant_id = tenant.row.id.as_str();
     let at = now.to_string();
-    let mut tx = state.db.begin().await.map_err(Problem::database)?;
     let mut entries = Vec::new();
     for purpose in STATUS_PURPOSES {
-        let (list, index) = take_index(state, &mut tx, tenant_id, purpose, &id, &at).await?;
-        entries.push((list, index));
+        entries.push(take_index(conn, public_url, tenant_id, purpose, &id, &at).await?);
     }
     let status: Vec<Value> = entries
         .iter()
@@ -115,7 +188,6 @@ async fn issue_credential(
         })
         .collect();
     credential.insert("credentialStatus".into(), Value::Array(status));
-
     let issued = tenant
         .issuer
         .issue(credential, now)
@@ -129,30 +201,19 @@ async fn issue_credential(
         id: &id,
         types: &types_text,
         digest: &digest,
-        idempotency: idempotency.as_deref().map(|k| (k, request_digest.as_str())),
+        idempotency: idempotency.as_ref().map(|(k, d)| (k.as_str(), d.as_str())),
         body: idempotency.is_some().then_some(text.as_str()),
     };
-    if !db::record_credential(&mut tx, &record, &at)
+    if !db::record_credential(conn, &record, &at)
         .await
         .map_err(Problem::database)?
     {
-        // Rolled back: the indexes taken are free again.
-        drop(tx);
-        if let Some(key) = &idempotency {
-            if let Some(replay) = replay(state, tenant_id, key, &request_digest).await? {
-                return Ok(replay);
-            }
-        }
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            Code::RequestInvalid,
-            format!("the tenant already issued a credential with id {id}"),
-        ));
+        return Ok(Written::Duplicate);
     }
     for (list, index) in &entries {
         let line = AuditLine {
             tenant_id: tenant_id.to_owned(),
-            actor: caller.actor.clone(),
+            actor: actor.clone(),
             action: "issue".into(),
             credential_id: Some(id.clone()),
             credential_type: types.last().cloned(),
@@ -161,11 +222,9 @@ async fn issue_credential(
             digest: Some(digest.clone()),
             claims: claims.clone(),
         };
-        db::append_audit(&mut tx, &line, &at).await.map_err(Problem::database)?;
+        db::append_audit(conn, &line, &at).await.map_err(Problem::database)?;
     }
-    tx.commit().await.map_err(Problem::database)?;
-    state.metrics.issued();
-    Ok(created(text))
+    Ok(Written::Issued(text))
 }
 
 fn created(text: String) -> Response {
@@ -274,53 +333,53 @@ fn prepare(
 /// Takes a free random index in the tenant's current list of `purpose`,
 /// opening the next list when the current one seems full.
 async fn take_index(
-    state: &AppState,
-    tx: &mut db::Tx,
+    conn: &mut sqlx::AnyConnection,
+    public_url: &str,
     tenant_id: &str,
     purpose: &str,
     credential_id: &str,
     at: &str,
 ) -> Result<(ListRow, i64), Problem> {
-    let mut list = match db::current_list(tx, tenant_id, purpose)
+    let mut list = match db::current_list(conn, tenant_id, purpose)
         .await
         .map_err(Problem::database)?
     {
         Some(list) => list,
-        None => open_list(state, tx, tenant_id, purpose, 1, at).await?,
+        None => open_list(conn, public_url, tenant_id, purpose, 1, at).await?,
     };
     // Bounded: each round either takes an index or opens a new list.
     for _ in 0..64 {
         for _ in 0..PICKS_PER_LIST {
             let index = random_index(list.entries)?;
-            if db::take_index(tx, &list.url, index, credential_id)
+            if db::take_index(conn, &list.url, index, credential_id)
                 .await
                 .map_err(Problem::database)?
             {
                 return Ok((list, index));
             }
         }
-        list = open_list(state, tx, tenant_id, purpose, list.seq + 1, at).await?;
+        list = open_list(conn, public_url, tenant_id, purpose, list.seq + 1, at).await?;
     }
     Err(Problem::database("no free status index after 64 lists"))
 }
 
 async fn open_list(
-    state: &AppState,
-    tx: &mut db::Tx,
+    conn: &mut sqlx::AnyConnection,
+    public_url: &str,
     tenant_id: &str,
     purpose: &str,
     seq: i64,
     at: &str,
 ) -> Result<ListRow, Problem> {
     let list = ListRow {
-        url: list_url(&state.public_url, tenant_id, purpose, seq),
+        url: list_url(public_url, tenant_id, purpose, seq),
         tenant_id: tenant_id.to_owned(),
         seq,
         purpose: purpose.to_owned(),
         entries: LIST_ENTRIES,
         version: 0,
     };
-    db::create_list(tx, &list, at).await.map_err(Problem::database)?;
+    db::create_list(conn, &list, at).await.map_err(Problem::database)?;
     Ok(list)
 }
 

@@ -13,8 +13,9 @@ pub mod admin;
 pub mod auth;
 pub mod db;
 pub mod directory;
+pub mod hsm;
 pub mod http;
-mod issue;
+pub mod issue;
 pub mod keys;
 pub mod metrics;
 pub mod problem;
@@ -22,6 +23,7 @@ mod publish;
 mod request;
 mod status;
 mod verify;
+pub mod writer;
 
 use std::sync::{Arc, Mutex};
 
@@ -56,6 +58,8 @@ pub struct AppState {
     verifier: Arc<Mutex<(u64, Arc<Verifier<Directory>>)>>,
     /// Request and issuance counters.
     pub metrics: Arc<metrics::Metrics>,
+    /// The issuance writer (group commit).
+    pub writer: writer::Writer,
 }
 
 impl AppState {
@@ -69,11 +73,13 @@ impl AppState {
         let directory = Directory::default();
         directory.refresh_tenants(&db, &kek).await?;
         let verifier = (directory.generation(), Arc::new(new_verifier(&directory)));
+        let public_url = public_url.trim_end_matches('/').to_owned();
         Ok(AppState {
+            writer: writer::Writer::spawn(db.clone(), public_url.clone()),
             db,
             directory,
             kek: Arc::new(kek),
-            public_url: public_url.trim_end_matches('/').to_owned(),
+            public_url,
             clock,
             verifier: Arc::new(Mutex::new(verifier)),
             metrics: Arc::default(),
