@@ -665,6 +665,8 @@ fn issue(args: IssueArgs) -> Result<ExitCode, Failure> {
     let mut status_entries = Vec::new();
     if let Some(store_dir) = &args.status_store {
         let mut store = passerelle::status::FileStatusStore::open(store_dir)?;
+        // Each allocation loads, allocates and saves under the list's lock:
+        // concurrent issuers never take the same index or lose one.
         for url in &args.status_lists {
             status_entries.push(passerelle::status::allocate(&mut store, url)?);
         }

@@ -614,7 +614,7 @@ impl Heap {
     fn next<T>(&mut self, items: &mut [T]) -> bool {
         while self.index < items.len() {
             if self.counters[self.index] < self.index {
-                let swap_with = if self.index % 2 == 0 {
+                let swap_with = if self.index.is_multiple_of(2) {
                     0
                 } else {
                     self.counters[self.index]

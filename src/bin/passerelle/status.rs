@@ -154,12 +154,6 @@ pub(crate) fn status(command: StatusCommand, lang: Lang) -> Result<ExitCode, Fai
             status_references,
         } => {
             let mut store = FileStatusStore::open(&store)?;
-            if store.load(&url)?.is_some() {
-                return Err(Failure {
-                    en: format!("{url} already exists"),
-                    fr: format!("{url} existe déjà"),
-                });
-            }
             let mut list = StatusList::new(url.clone(), &purpose, entries, status_size)?;
             // Above one bit, the messages are the issuer's to give: no
             // placeholder is made up for them.
@@ -167,7 +161,19 @@ pub(crate) fn status(command: StatusCommand, lang: Lang) -> Result<ExitCode, Fai
                 list = list.with_messages(status_messages)?;
             }
             list = list.with_references(status_references)?;
-            store.save(&list)?;
+            // Checked and saved under the list's lock: a list another
+            // process creates or allocates from meanwhile is never replaced.
+            let (mut new, mut existed) = (Some(list), false);
+            store.update(&url, &mut |current| {
+                existed = current.is_some();
+                Ok(if existed { None } else { new.take() })
+            })?;
+            if existed {
+                return Err(Failure {
+                    en: format!("{url} already exists"),
+                    fr: format!("{url} existe déjà"),
+                });
+            }
             outln!("{}", store.path_of(&url).display());
             Ok(ExitCode::SUCCESS)
         }
