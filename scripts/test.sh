@@ -28,6 +28,9 @@ cargo clippy --all-targets --no-default-features -- -D warnings
 step "API docs: every item documented, links resolve, feature-gated items marked (docs.rs configuration)"
 RUSTDOCFLAGS="--cfg docsrs -D warnings" cargo +nightly doc --quiet --no-deps --all-features -p passerelle
 
+step "SoftHSM2 for the service's PKCS#11 signer tests (each test makes its own token)"
+bash scripts/softhsm.sh
+
 step "PostgreSQL for the service's tests: a throwaway cluster on a free loopback port"
 command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
   || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
