@@ -67,9 +67,46 @@ pub struct Caller {
     pub actor: String,
 }
 
+/// How long a known API key is trusted without asking the database again.
+pub const API_KEY_CACHE_SECONDS: u64 = 10;
+
+/// An API key's tenant, scopes and label.
+type KeyEntry = (String, String, String);
+
+/// API keys found in the database, kept a few seconds (known keys only:
+/// random unknown keys must not fill it).
+#[derive(Debug, Default)]
+pub struct ApiKeyCache {
+    known: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, KeyEntry)>>,
+}
+
+impl ApiKeyCache {
+    const CAPACITY: usize = 10_000;
+
+    fn get(&self, digest: &str) -> Option<KeyEntry> {
+        let known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, entry) = known.get(digest)?;
+        (at.elapsed().as_secs() < API_KEY_CACHE_SECONDS).then(|| entry.clone())
+    }
+
+    fn put(&self, digest: String, entry: KeyEntry) {
+        let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        if known.len() >= Self::CAPACITY {
+            known.clear();
+        }
+        known.insert(digest, (std::time::Instant::now(), entry));
+    }
+}
+
 /// Checks that the request carries an API key of `tenant` with `scope`.
 /// The lookup is by digest: the database never compares secrets.
-pub async fn authorize(db: &Db, headers: &HeaderMap, tenant: &str, scope: Scope) -> Result<Caller, Problem> {
+pub async fn authorize(
+    db: &Db,
+    cache: &ApiKeyCache,
+    headers: &HeaderMap,
+    tenant: &str,
+    scope: Scope,
+) -> Result<Caller, Problem> {
     let token = bearer(headers)?;
     if !token.starts_with(API_KEY_PREFIX) {
         return Err(Problem::new(
@@ -78,7 +115,18 @@ pub async fn authorize(db: &Db, headers: &HeaderMap, tenant: &str, scope: Scope)
             "the bearer credential is not an API key of this service",
         ));
     }
-    let Some((key_tenant, scopes, label)) = db.api_key(&api_key_digest(token)).await.map_err(Problem::database)? else {
+    let digest = api_key_digest(token);
+    let found = match cache.get(&digest) {
+        Some(entry) => Some(entry),
+        None => {
+            let found = db.api_key(&digest).await.map_err(Problem::database)?;
+            if let Some(entry) = &found {
+                cache.put(digest, entry.clone());
+            }
+            found
+        }
+    };
+    let Some((key_tenant, scopes, label)) = found else {
         return Err(Problem::new(
             StatusCode::UNAUTHORIZED,
             Code::AuthInvalid,

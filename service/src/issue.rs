@@ -55,7 +55,7 @@ async fn issue_credential(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let tenant = state.tenant(tenant_id).await?;
-    let caller = authorize(&state.db, headers, tenant_id, Scope::Issue).await?;
+    let caller = authorize(&state.db, &state.api_keys, headers, tenant_id, Scope::Issue).await?;
     let body = body.map_err(crate::request::rejected)?;
     let mut request = read_body(&body)?;
     refuse_unknown(&request, &["credential", "options"], "request")?;

@@ -60,6 +60,10 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// The issuance writer (group commit).
     pub writer: writer::Writer,
+    /// API keys recently found.
+    pub api_keys: Arc<auth::ApiKeyCache>,
+    /// When tenants were last compared with the database.
+    tenants_checked: Arc<Mutex<Option<std::time::Instant>>>,
 }
 
 impl AppState {
@@ -83,16 +87,31 @@ impl AppState {
             clock,
             verifier: Arc::new(Mutex::new(verifier)),
             metrics: Arc::default(),
+            api_keys: Arc::default(),
+            tenants_checked: Arc::default(),
         })
     }
 
     /// The tenant named `id` (reloading tenants first if the database has
-    /// new ones or new keys).
+    /// new ones or new keys; compared at most once a second, since an
+    /// issuer signing a second longer with a retired key is harmless: the
+    /// key stays in its DID document).
     pub async fn tenant(&self, id: &str) -> Result<Arc<Tenant>, Problem> {
-        self.directory
-            .refresh_tenants(&self.db, &self.kek)
-            .await
-            .map_err(|e| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e))?;
+        let due = {
+            let mut checked = self.tenants_checked.lock().unwrap_or_else(|e| e.into_inner());
+            let due = checked.is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(1))
+                || self.directory.tenant(id).is_none();
+            if due {
+                *checked = Some(std::time::Instant::now());
+            }
+            due
+        };
+        if due {
+            self.directory
+                .refresh_tenants(&self.db, &self.kek)
+                .await
+                .map_err(|e| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e))?;
+        }
         self.directory
             .tenant(id)
             .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, Code::TenantUnknown, format!("no tenant {id:?}")))

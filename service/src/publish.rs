@@ -138,7 +138,7 @@ pub async fn get_credential(
 ) -> Answer {
     let result = async {
         state.tenant(&tenant_id).await?;
-        authorize(&state.db, &headers, &tenant_id, Scope::Issue).await?;
+        authorize(&state.db, &state.api_keys, &headers, &tenant_id, Scope::Issue).await?;
         let unknown = || {
             Problem::new(
                 StatusCode::NOT_FOUND,

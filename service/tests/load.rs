@@ -32,7 +32,11 @@ fn binary(database: &str) -> Command {
 
 fn admin(database: &str, args: &[&str]) -> String {
     let out = binary(database).args(args).output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
@@ -118,7 +122,14 @@ struct Acknowledged {
 /// its own idempotency key and retried (on another instance) until
 /// acknowledged; every tenth acknowledged credential is revoked. `fault`
 /// runs once, when `fault_at` issuances are acknowledged.
-fn run_load(urls: &[String], key: &str, total: usize, clients: usize, fault_at: usize, fault: impl FnOnce() + Send) -> Acknowledged {
+fn run_load(
+    urls: &[String],
+    key: &str,
+    total: usize,
+    clients: usize,
+    fault_at: usize,
+    fault: impl FnOnce() + Send,
+) -> Acknowledged {
     let next = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicUsize::new(0));
     let acknowledged = Arc::new(Mutex::new(Acknowledged::default()));
@@ -196,19 +207,35 @@ fn check(database: &str, verifier_url: &str, acknowledged: &Acknowledged, total:
     let mut taken = HashSet::new();
     for credential in &acknowledged.issued {
         for entry in credential["credentialStatus"].as_array().unwrap() {
-            let index = (entry["statusListCredential"].as_str().unwrap().to_owned(), entry["statusListIndex"].as_str().unwrap().to_owned());
+            let index = (
+                entry["statusListCredential"].as_str().unwrap().to_owned(),
+                entry["statusListIndex"].as_str().unwrap().to_owned(),
+            );
             assert!(taken.insert(index.clone()), "index handed out twice: {index:?}");
         }
     }
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         use sqlx::Row as _;
         let db = passerelle_service::db::Db::connect(database).await.unwrap();
         let pool = db.pool();
-        let count = |sql: &'static str| async move { sqlx::query(sql).fetch_one(pool).await.unwrap().try_get::<i64, _>("n").unwrap() };
+        let count = |sql: &'static str| async move {
+            sqlx::query(sql)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                .try_get::<i64, _>("n")
+                .unwrap()
+        };
         // Exactly one credential per logical issuance: retries were replays.
         assert_eq!(count("SELECT COUNT(*) AS n FROM credentials").await, total as i64);
-        assert_eq!(count("SELECT COUNT(*) AS n FROM status_entries").await, 2 * total as i64);
+        assert_eq!(
+            count("SELECT COUNT(*) AS n FROM status_entries").await,
+            2 * total as i64
+        );
         let ids: HashSet<String> = sqlx::query("SELECT credential_id FROM audit_log WHERE action = 'issue'")
             .fetch_all(pool)
             .await
@@ -228,35 +255,64 @@ fn check(database: &str, verifier_url: &str, acknowledged: &Acknowledged, total:
             assert!(ids.contains(id), "acknowledged issuance {id} is not in the audit log");
         }
         for id in &acknowledged.revoked {
-            assert!(revoked.contains(id), "acknowledged revocation {id} is not in the audit log");
+            assert!(
+                revoked.contains(id),
+                "acknowledged revocation {id} is not in the audit log"
+            );
         }
     });
     // Every acknowledged revocation is in the published list; the others verify.
     let agent = agent();
     let revoked: HashSet<&str> = acknowledged.revoked.iter().map(String::as_str).collect();
-    assert!(revoked.len() >= total / 20, "too few revocations were acknowledged: {}", revoked.len());
-    for credential in acknowledged.issued.iter().step_by(7).chain(acknowledged.issued.iter().filter(|c| revoked.contains(c["id"].as_str().unwrap()))) {
+    assert!(
+        revoked.len() >= total / 20,
+        "too few revocations were acknowledged: {}",
+        revoked.len()
+    );
+    for credential in acknowledged.issued.iter().step_by(7).chain(
+        acknowledged
+            .issued
+            .iter()
+            .filter(|c| revoked.contains(c["id"].as_str().unwrap())),
+    ) {
         let body = json!({"verifiableCredential": credential}).to_string();
-        let mut answer = agent.post(format!("{verifier_url}/credentials/verify")).send(&body).unwrap();
+        let mut answer = agent
+            .post(format!("{verifier_url}/credentials/verify"))
+            .send(&body)
+            .unwrap();
         let status = answer.status().as_u16();
         let text = answer.body_mut().read_to_string().unwrap();
         let id = credential["id"].as_str().unwrap();
         if revoked.contains(id) {
-            assert!(status == 400 && text.contains("\"code\":\"CREDENTIAL_REVOKED\""), "{id}: {status} {text}");
+            assert!(
+                status == 400 && text.contains("\"code\":\"CREDENTIAL_REVOKED\""),
+                "{id}: {status} {text}"
+            );
         } else if status != 200 {
             // Revoked though its acknowledgement was lost with a killed instance.
-            assert!(text.contains("\"code\":\"CREDENTIAL_REVOKED\""), "{id}: {status} {text}");
+            assert!(
+                text.contains("\"code\":\"CREDENTIAL_REVOKED\""),
+                "{id}: {status} {text}"
+            );
         }
     }
 }
 
 fn set_up(database: &str) -> String {
     admin(database, &["tenant", "create", "mines", "--type", "MinesPermit"]);
-    admin(database, &["api-key", "create", "--tenant", "mines", "--scope", "issue", "--scope", "status"])
+    admin(
+        database,
+        &[
+            "api-key", "create", "--tenant", "mines", "--scope", "issue", "--scope", "status",
+        ],
+    )
 }
 
 fn postgres_database(scratch: &Scratch) -> Option<String> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     if std::env::var(POSTGRES_VARIABLE).is_err() {
         common::stores(); // fails under CI
         return None;
@@ -267,7 +323,9 @@ fn postgres_database(scratch: &Scratch) -> Option<String> {
 #[test]
 fn two_thousand_concurrent_issuances_across_two_instances_on_postgres() {
     let scratch = Scratch::new("load");
-    let Some(database) = postgres_database(&scratch) else { return };
+    let Some(database) = postgres_database(&scratch) else {
+        return;
+    };
     let key = set_up(&database);
     let a = Instance::start(&database, free_port());
     let b = Instance::start(&database, free_port());
@@ -281,7 +339,9 @@ fn two_thousand_concurrent_issuances_across_two_instances_on_postgres() {
 #[test]
 fn an_instance_killed_mid_load_loses_nothing_on_postgres() {
     let scratch = Scratch::new("kill-pg");
-    let Some(database) = postgres_database(&scratch) else { return };
+    let Some(database) = postgres_database(&scratch) else {
+        return;
+    };
     let key = set_up(&database);
     let a = Mutex::new(Instance::start(&database, free_port()));
     let b = Instance::start(&database, free_port());
