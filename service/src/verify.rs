@@ -144,6 +144,19 @@ fn problem_details(report: &Report, lang: Lang) -> Vec<Value> {
     out
 }
 
+/// The first failed check's code and detail, the presentation's own
+/// checks before its credentials'.
+fn first_failure(report: &Report) -> Option<(passerelle::ErrorCode, String)> {
+    let own = report.checks().iter().find_map(|check| {
+        let code = check.code.filter(|_| check.outcome == Outcome::Failed)?;
+        Some((
+            code,
+            check.detail.clone().unwrap_or_else(|| "verification failed".into()),
+        ))
+    });
+    own.or_else(|| report.credentials().iter().find_map(first_failure))
+}
+
 fn answer(report: &Report, lang: Lang) -> Result<Response, Problem> {
     let details = problem_details(report, lang);
     if report.verified() {
@@ -155,14 +168,8 @@ fn answer(report: &Report, lang: Lang) -> Result<Response, Problem> {
         )
             .into_response());
     }
-    let failure = report.failures().first().map(|(_, code)| *code).or_else(|| {
-        report
-            .credentials()
-            .iter()
-            .find_map(|c| c.failures().first().map(|(_, code)| *code))
-    });
-    let problem = match failure {
-        Some(code) => Problem::library_code(StatusCode::BAD_REQUEST, code, "verification failed"),
+    let problem = match first_failure(report) {
+        Some((code, detail)) => Problem::library_code(StatusCode::BAD_REQUEST, code, detail),
         None => Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, "verification failed"),
     };
     Err(problem
