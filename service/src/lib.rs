@@ -18,6 +18,7 @@ pub mod http;
 pub mod issue;
 pub mod keys;
 pub mod metrics;
+pub mod openapi;
 pub mod problem;
 mod publish;
 mod request;
@@ -164,6 +165,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(publish::healthz))
         .route("/readyz", get(publish::readyz))
         .route("/metrics", get(metrics::render))
+        .route("/openapi.json", get(openapi::openapi))
         .fallback(publish::fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(request::refuse_oversize))
