@@ -264,3 +264,32 @@ fn a_closed_port_is_registry_unavailable() {
         ErrorCode::RegistryUnavailable
     );
 }
+
+/// An outside review found the server answering "authorized" from
+/// snapshots whose `validUntil` had passed: freshness was checked only when
+/// they were loaded. Each answer now judges it at the server's time.
+#[test]
+fn answers_from_a_snapshot_past_its_valid_until_are_refused_as_stale() {
+    let store = federation_store();
+    let fresh = store
+        .answer_authorization(
+            &query(PEO_LICENSING, "issue", "ca-on-peo:ProfessionalEngineerLicence"),
+            demo_now(),
+        )
+        .unwrap();
+    assert_eq!(fresh.authorized, Some(true));
+    let later = demo_now().plus_seconds(10 * 365 * 24 * 3600);
+    let stale = store
+        .answer_authorization(
+            &query(PEO_LICENSING, "issue", "ca-on-peo:ProfessionalEngineerLicence"),
+            later,
+        )
+        .unwrap();
+    assert_eq!(stale.authorized, Some(false));
+    assert_eq!(stale.reason.as_deref(), Some("SNAPSHOT_STALE"));
+    let recognition = store
+        .answer_recognition(&query(WHITEHORSE, "recognize", "ca-yt-whitehorse:*"), later)
+        .unwrap();
+    assert_eq!(recognition.recognized, Some(false));
+    assert_eq!(recognition.reason.as_deref(), Some("SNAPSHOT_STALE"));
+}

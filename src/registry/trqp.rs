@@ -164,12 +164,16 @@ impl TrustStore {
         self.known_authority(&query.authority_id)?;
         let time = query.context.as_ref().and_then(|c| c.time).unwrap_or(now);
         let wanted = [query.resource.as_str()];
-        let answer = self.authorize_from(
+        let mut answer = self.authorize_from(
             std::slice::from_ref(&query.authority_id),
             &query.entity_id,
             Wanted::Types(&wanted),
             time,
         );
+        if let Some(stale) = self.stale_on(&answer.path, now) {
+            answer.authorized = false;
+            answer.reason = Some(stale);
+        }
         let message = if answer.authorized {
             format!(
                 "{} is authorized for {}+{} by {}.",
@@ -198,7 +202,8 @@ impl TrustStore {
         self.known_authority(&query.authority_id)?;
         let time = query.context.as_ref().and_then(|c| c.time).unwrap_or(now);
         let path = self.recognizes(&query.authority_id, &query.entity_id, &query.resource, time);
-        let recognized = path.is_some();
+        let stale = path.as_deref().and_then(|path| self.stale_on(path, now));
+        let recognized = path.is_some() && stale.is_none();
         let message = if recognized {
             format!(
                 "{} recognizes {} for {}.",
@@ -212,12 +217,34 @@ impl TrustStore {
         };
         let answer = TrustAnswer {
             authorized: recognized,
-            reason: (!recognized).then(|| Error::new(ErrorCode::RegistryNotRecognized, message.clone())),
+            reason: stale
+                .or_else(|| (!recognized).then(|| Error::new(ErrorCode::RegistryNotRecognized, message.clone()))),
             matched_type: None,
             resource: None,
             path: path.unwrap_or_default(),
         };
         Ok(response(query, None, Some(recognized), time, message, &answer))
+    }
+
+    /// `SNAPSHOT_STALE` if a registry on `path` is known from a snapshot
+    /// whose `validUntil` has passed at `now`, the server's time (not the
+    /// time a query asks about): an answer is no fresher than its data.
+    fn stale_on(&self, path: &[PathStep], now: Timestamp) -> Option<Error> {
+        path.iter()
+            .flat_map(|step| match step {
+                PathStep::Anchor { registry, .. } | PathStep::Authorization { registry, .. } => [Some(registry), None],
+                PathStep::Recognition { authority, entity, .. } => [Some(authority), Some(entity)],
+            })
+            .flatten()
+            .find_map(|id| {
+                let until = self.indexed(id)?.snapshot.valid_until();
+                (until <= now).then(|| {
+                    Error::new(
+                        ErrorCode::SnapshotStale,
+                        format!("the snapshot of {id} was valid until {until}; it is {now}"),
+                    )
+                })
+            })
     }
 
     fn known_authority(&self, authority: &str) -> Result<(), Refusal> {
