@@ -85,6 +85,9 @@ pub mod credential;
 pub mod crypto;
 pub mod did;
 mod error;
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+pub mod http_server;
 pub mod inputs;
 mod issue;
 pub mod jose;

@@ -293,3 +293,37 @@ fn answers_from_a_snapshot_past_its_valid_until_are_refused_as_stale() {
     assert_eq!(recognition.recognized, Some(false));
     assert_eq!(recognition.reason.as_deref(), Some("SNAPSHOT_STALE"));
 }
+
+/// An outside review made the server unreachable with 1 100 half-sent
+/// requests (no deadline for request heads). They no longer hold it.
+#[test]
+fn half_sent_requests_leave_the_server_answering() {
+    use std::io::Write as _;
+    let addr = start_server();
+    let mut held = Vec::new();
+    for _ in 0..1100 {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .write_all(b"POST /authorization HTTP/1.1\r\nHost: x\r\nContent-")
+            .unwrap();
+        held.push(stream);
+    }
+    let started = Instant::now();
+    let yes = client(addr)
+        .authorization(&query(PEO_LICENSING, "issue", "ca-on-peo:ProfessionalEngineerLicence"))
+        .unwrap();
+    assert_eq!(yes.authorized, Some(true));
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    // Past the 10 s head deadline the server has closed every one of them.
+    std::thread::sleep(Duration::from_millis(11_000).saturating_sub(started.elapsed()));
+    let mut open = 0;
+    for stream in &mut held {
+        stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+        let mut buf = [0u8; 64];
+        if matches!(stream.read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut)
+        {
+            open += 1;
+        }
+    }
+    assert_eq!(open, 0, "half-sent requests still held open");
+}

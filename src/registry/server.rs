@@ -34,13 +34,17 @@ pub fn router(store: Arc<TrustStore>, clock: fn() -> Timestamp) -> Router {
         .with_state(Registry { store, clock })
 }
 
-/// Serves `router(store, clock)` on `listener` until the task is dropped.
+/// Serves `router(store, clock)` on `listener` with the default
+/// [`ServerLimits`](crate::http_server::ServerLimits) (a half-sent request
+/// is closed after 10 s) until the task is dropped.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Arc<TrustStore>,
     clock: fn() -> Timestamp,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store, clock)).await
+    let limits = crate::http_server::ServerLimits::default();
+    crate::http_server::serve(listener, router(store, clock), limits, std::future::pending()).await;
+    Ok(())
 }
 
 fn problem(refusal: &Refusal) -> HttpResponse {
