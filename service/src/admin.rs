@@ -8,7 +8,7 @@ use passerelle::Timestamp;
 use crate::auth::{new_api_key, Scope};
 use crate::db::{AuditLine, Db, KeyRow, TenantRow};
 use crate::directory::tenant_did;
-use crate::keys::{generate, Algorithm, Kek};
+use crate::keys::{generate, generate_hsm, Algorithm, KeyStore};
 
 /// Why an administrative operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -57,12 +57,41 @@ pub struct NewTenant<'a> {
     pub algorithm: Algorithm,
     /// Whether the audit log keeps the subjects' claims.
     pub audit_claims: bool,
+    /// Whether its first key is generated in the PKCS#11 token (labelled
+    /// `passerelle/{tenant}/key-1`) rather than sealed in the database.
+    pub hsm: bool,
 }
 
-/// Creates a tenant with a new key; returns its DID.
+/// A new key `key_id` of `tenant`: in the token when `hsm` is set (the
+/// row then has its label and no sealed secret), else sealed locally.
+async fn new_key(
+    keys: &KeyStore,
+    tenant: &str,
+    key_id: &str,
+    algorithm: Algorithm,
+    hsm: bool,
+) -> Result<KeyRow, AdminError> {
+    let (public_multikey, sealed_secret, hsm_label) = if hsm {
+        let (public_multikey, label) = generate_hsm(keys, tenant, key_id, algorithm).await?;
+        (public_multikey, None, Some(label))
+    } else {
+        let (public_multikey, sealed, _) = generate(&keys.kek, tenant, key_id, algorithm)?;
+        (public_multikey, Some(sealed), None)
+    };
+    Ok(KeyRow {
+        key_id: key_id.to_owned(),
+        public_multikey,
+        sealed_secret,
+        hsm_label,
+        active: true,
+    })
+}
+
+/// Creates a tenant with a new key; returns its DID. With `new.hsm` and no
+/// PKCS#11 token in `keys`, nothing is done and the error says so.
 pub async fn create_tenant(
     db: &Db,
-    kek: &Kek,
+    keys: &KeyStore,
     public_url: &str,
     new: &NewTenant<'_>,
     now: Timestamp,
@@ -72,6 +101,7 @@ pub async fn create_tenant(
         types,
         algorithm,
         audit_claims,
+        hsm,
     } = *new;
     valid_name(id)?;
     if types.is_empty() || types.iter().any(|t| t.is_empty() || t == "VerifiableCredential") {
@@ -79,20 +109,20 @@ pub async fn create_tenant(
             "give the credential types the tenant may issue (besides VerifiableCredential)".into(),
         ));
     }
+    if hsm {
+        keys.token(format!("tenant {id}: --hsm"))?;
+    }
+    // Checked first, so that no key is made in the token for nothing.
+    if db.tenant(id).await?.is_some() {
+        return Err(AdminError::Invalid(format!("tenant {id:?} exists already")));
+    }
     let did = tenant_did(public_url, id);
-    let (public_multikey, sealed, _) = generate(kek, id, "key-1", algorithm)?;
+    let key = new_key(keys, id, "key-1", algorithm, hsm).await?;
     let tenant = TenantRow {
         id: id.to_owned(),
         did: did.clone(),
         allowed_types: types.to_vec(),
         audit_claims,
-    };
-    let key = KeyRow {
-        key_id: "key-1".into(),
-        public_multikey,
-        sealed_secret: Some(sealed),
-        hsm_label: None,
-        active: true,
     };
     db.create_tenant(&tenant, &key, &now.to_string()).await?;
     Ok(did)
@@ -121,29 +151,27 @@ pub async fn create_api_key(
     Ok(key)
 }
 
-/// Gives `tenant` a new signing key; the old ones stay in its DID
+/// Gives `tenant` a new signing key, generated in the PKCS#11 token when
+/// `hsm` is set (refused without one); the old ones stay in its DID
 /// document, so what they signed still verifies. Returns the new key's id.
 pub async fn rotate_key(
     db: &Db,
-    kek: &Kek,
+    keys: &KeyStore,
     tenant: &str,
     algorithm: Algorithm,
+    hsm: bool,
     actor: &str,
     now: Timestamp,
 ) -> Result<String, AdminError> {
-    let keys = db.keys(tenant).await?;
-    if keys.is_empty() {
+    if hsm {
+        keys.token(format!("tenant {tenant}: key rotate --hsm"))?;
+    }
+    let existing = db.keys(tenant).await?;
+    if existing.is_empty() {
         return Err(AdminError::Invalid(format!("no tenant {tenant:?}")));
     }
-    let key_id = format!("key-{}", keys.len() + 1);
-    let (public_multikey, sealed, _) = generate(kek, tenant, &key_id, algorithm)?;
-    let key = KeyRow {
-        key_id: key_id.clone(),
-        public_multikey,
-        sealed_secret: Some(sealed),
-        hsm_label: None,
-        active: true,
-    };
+    let key_id = format!("key-{}", existing.len() + 1);
+    let key = new_key(keys, tenant, &key_id, algorithm, hsm).await?;
     let audit = AuditLine {
         tenant_id: tenant.to_owned(),
         actor: actor.to_owned(),
@@ -159,7 +187,7 @@ pub async fn rotate_key(
 /// Nothing is done if the tenant exists.
 pub async fn bootstrap_demo(
     db: &Db,
-    kek: &Kek,
+    keys: &KeyStore,
     public_url: &str,
     key_file: &Path,
     now: Timestamp,
@@ -173,8 +201,9 @@ pub async fn bootstrap_demo(
         types: &types,
         algorithm: Algorithm::Ed25519,
         audit_claims: false,
+        hsm: false,
     };
-    let did = create_tenant(db, kek, public_url, &new, now).await?;
+    let did = create_tenant(db, keys, public_url, &new, now).await?;
     let key = create_api_key(
         db,
         DEMO_TENANT,

@@ -1,5 +1,7 @@
 //! Who may act for a tenant: API keys (`Authorization: Bearer psk_…`),
-//! stored as their SHA-256 only, each with its tenant and scopes.
+//! stored as their SHA-256 only, each with its tenant and scopes; and,
+//! when authorization servers are configured, OAuth 2.0 access tokens
+//! (RFC 9068 JWTs, [`crate::oauth`]) with scopes `{action}:{tenant}`.
 
 use axum::http::{header, HeaderMap, StatusCode};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -9,6 +11,7 @@ use sha2::{Digest as _, Sha256};
 use crate::db::Db;
 use crate::directory::hex;
 use crate::problem::{Code, Problem};
+use crate::AppState;
 
 /// What an API key may do for its tenant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +66,8 @@ pub fn api_key_digest(key: &str) -> String {
 /// The caller, once authenticated: the label written to the audit log.
 #[derive(Clone, Debug)]
 pub struct Caller {
-    /// The API key's label.
+    /// `api-key:{label}` for an API key, `oauth:{client_id}:{sub}` for an
+    /// access token.
     pub actor: String,
 }
 
@@ -98,23 +102,40 @@ impl ApiKeyCache {
     }
 }
 
-/// Checks that the request carries an API key of `tenant` with `scope`.
-/// The lookup is by digest: the database never compares secrets.
-pub async fn authorize(
-    db: &Db,
-    cache: &ApiKeyCache,
-    headers: &HeaderMap,
-    tenant: &str,
-    scope: Scope,
-) -> Result<Caller, Problem> {
+/// Checks that the request carries an API key of `tenant` with `scope`
+/// (a bearer credential starting `psk_`), or, when authorization servers
+/// are configured, an access token of one of them valid at the state's
+/// clock with the scope `{scope}:{tenant}`. 401 `AUTH_INVALID` for a
+/// credential that is not valid, 403 `SCOPE_MISSING` for a valid one that
+/// does not allow this.
+pub async fn authorize(state: &AppState, headers: &HeaderMap, tenant: &str, scope: Scope) -> Result<Caller, Problem> {
     let token = bearer(headers)?;
-    if !token.starts_with(API_KEY_PREFIX) {
+    if token.starts_with(API_KEY_PREFIX) {
+        return api_key(&state.db, &state.api_keys, token, tenant, scope).await;
+    }
+    let Some(oauth) = &state.oauth else {
         return Err(Problem::new(
             StatusCode::UNAUTHORIZED,
             Code::AuthInvalid,
             "the bearer credential is not an API key of this service",
         ));
+    };
+    let access = oauth
+        .validate(token, (state.clock)())
+        .map_err(|e| Problem::new(StatusCode::UNAUTHORIZED, Code::AuthInvalid, e.to_string()))?;
+    if !access.allows(scope, tenant) {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            Code::ScopeMissing,
+            format!("the access token lacks the scope {}:{tenant}", scope.as_str()),
+        ));
     }
+    Ok(Caller { actor: access.actor() })
+}
+
+/// Checks the API key `token`. The lookup is by digest: the database
+/// never compares secrets.
+async fn api_key(db: &Db, cache: &ApiKeyCache, token: &str, tenant: &str, scope: Scope) -> Result<Caller, Problem> {
     let digest = api_key_digest(token);
     let found = match cache.get(&digest) {
         Some(entry) => Some(entry),

@@ -14,8 +14,9 @@ use passerelle::{Error, ErrorCode, Issuer, Timestamp};
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
 
-use crate::db::{Db, ListRow, TenantRow};
-use crate::keys::{open_local, Kek, TenantSigner};
+use crate::db::{Db, KeyRow, ListRow, TenantRow};
+use crate::hsm::HsmSigner;
+use crate::keys::{check_hsm, open_hsm, open_local, KeyStore, SharedHsmSigner, TenantSigner};
 
 /// How long a published status list credential is valid; it is signed
 /// again when a status changes and when a quarter of this is left.
@@ -50,6 +51,9 @@ struct Inner {
     tenants: HashMap<String, Arc<Tenant>>,
     documents: HashMap<String, DidDocument>,
     lists: HashMap<String, Published>,
+    /// The HSM signers of active keys, by label: kept from one load to
+    /// the next (opening one costs a session and a test signature).
+    hsm: HashMap<String, Arc<HsmSigner>>,
 }
 
 /// The tenants and published lists, shared by every request.
@@ -93,17 +97,21 @@ fn failed(what: impl std::fmt::Display) -> Error {
 
 impl Directory {
     /// Reloads tenants and keys if the database's changed since the last
-    /// load.
-    pub async fn refresh_tenants(&self, db: &Db, kek: &Kek) -> Result<(), Error> {
+    /// load. A tenant whose active key does not open (a sealed key under
+    /// another key-encryption key, an HSM key without a token configured,
+    /// or whose public key in the token is not the one in the database)
+    /// fails the load, with an error naming it.
+    pub async fn refresh_tenants(&self, db: &Db, keys: &KeyStore) -> Result<(), Error> {
         let fingerprint = db.keys_fingerprint().await.map_err(failed)?;
         if self.read().fingerprint == Some(fingerprint) {
             return Ok(());
         }
         let mut tenants = HashMap::new();
         let mut documents = HashMap::new();
+        let mut hsm = HashMap::new();
         for row in db.tenants().await.map_err(failed)? {
-            let keys = db.keys(&row.id).await.map_err(failed)?;
-            let methods: Vec<Value> = keys
+            let tenant_keys = db.keys(&row.id).await.map_err(failed)?;
+            let methods: Vec<Value> = tenant_keys
                 .iter()
                 .map(|k| {
                     json!({
@@ -122,19 +130,31 @@ impl Directory {
                 "assertionMethod": ids,
                 "authentication": ids,
             });
-            let Some(active) = keys.iter().rev().find(|k| k.active) else {
+            let Some(active) = tenant_keys.iter().rev().find(|k| k.active) else {
                 tracing::warn!(tenant = %row.id, "no active key: the tenant cannot issue");
                 continue;
             };
-            let signer = match (&active.sealed_secret, &active.hsm_label) {
-                (Some(sealed), _) => open_local(kek, &row.id, &active.key_id, sealed, &active.public_multikey)
-                    .map_err(|e| Error::new(ErrorCode::KeyInvalid, e.to_string()))?,
+            let key_invalid = |e: crate::keys::KeyError| Error::new(ErrorCode::KeyInvalid, e.to_string());
+            let signer: TenantSigner = match (&active.sealed_secret, &active.hsm_label) {
+                (Some(sealed), None) => open_local(&keys.kek, &row.id, &active.key_id, sealed, &active.public_multikey)
+                    .map_err(key_invalid)?,
+                (None, Some(label)) => {
+                    let signer = self
+                        .hsm_signer(keys, &row.id, active, label)
+                        .await
+                        .map_err(key_invalid)?;
+                    hsm.insert(label.clone(), Arc::clone(&signer));
+                    Box::new(SharedHsmSigner(signer))
+                }
                 _ => {
                     return Err(Error::new(
                         ErrorCode::KeyInvalid,
                         format!(
-                            "tenant {}: its active key is in an HSM this instance was not given",
-                            row.id
+                            "tenant {}: its active key {} has {} sealed secret and {} HSM label",
+                            row.id,
+                            active.key_id,
+                            if active.sealed_secret.is_some() { "a" } else { "no" },
+                            if active.hsm_label.is_some() { "an" } else { "no" },
                         ),
                     ))
                 }
@@ -147,8 +167,31 @@ impl Directory {
         inner.fingerprint = Some(fingerprint);
         inner.tenants = tenants;
         inner.documents = documents;
+        // Signers of keys no longer active are dropped (their sessions
+        // close once no tenant loaded before holds them).
+        inner.hsm = hsm;
         self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(())
+    }
+
+    /// The signer of the HSM key `active` of `tenant`: the one opened
+    /// before if it has the same public key, else opened from the token
+    /// and checked against the database's public key.
+    async fn hsm_signer(
+        &self,
+        keys: &KeyStore,
+        tenant: &str,
+        active: &KeyRow,
+        label: &str,
+    ) -> Result<Arc<HsmSigner>, crate::keys::KeyError> {
+        let kept = self.read().hsm.get(label).cloned();
+        if let Some(signer) = kept {
+            if check_hsm(&signer, tenant, &active.key_id, &active.public_multikey).is_ok() {
+                return Ok(signer);
+            }
+        }
+        let signer = open_hsm(keys, tenant, &active.key_id, label, &active.public_multikey).await?;
+        Ok(Arc::new(signer))
     }
 
     /// A number that changes whenever a DID document or a list does.
@@ -190,6 +233,10 @@ impl Directory {
             list.allocate_at(index)?;
             list.set(index, u8::try_from(status).map_err(failed)?)?;
         }
+        // With an HSM key this blocks the task while the token signs: fine
+        // for SoftHSM and a local token (a list is signed again only when
+        // it changes or grows stale); a network HSM would want
+        // `spawn_blocking` here, as in the writer.
         let credential = list.publish(&tenant.issuer, now, Some(now.plus_seconds(LIST_VALIDITY_SECONDS)))?;
         let bytes = serde_json::to_vec(&credential).map_err(failed)?;
         let etag = format!("\"{}\"", hex(&Sha256::digest(&bytes)));

@@ -55,7 +55,7 @@ async fn issue_credential(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let tenant = state.tenant(tenant_id).await?;
-    let caller = authorize(&state.db, &state.api_keys, headers, tenant_id, Scope::Issue).await?;
+    let caller = authorize(state, headers, tenant_id, Scope::Issue).await?;
     let body = body.map_err(crate::request::rejected)?;
     let mut request = read_body(&body)?;
     refuse_unknown(&request, &["credential", "options"], "request")?;
@@ -188,6 +188,10 @@ pub async fn write_job(conn: &mut sqlx::AnyConnection, public_url: &str, job: Jo
         })
         .collect();
     credential.insert("credentialStatus".into(), Value::Array(status));
+    // Signed in the writer's task: with an HSM key (PKCS#11) the call
+    // blocks that task, and the group waits, while the token signs. That is
+    // acceptable for SoftHSM or a local token (a signature takes well under
+    // a millisecond); a network HSM would want `spawn_blocking` here.
     let issued = tenant
         .issuer
         .issue(credential, now)

@@ -1,15 +1,20 @@
 //! Tenants' signing keys: local keys sealed at rest under a key-encryption
 //! key (XChaCha20-Poly1305, the tenant and key id as associated data, so a
-//! sealed key moved to another row does not open), opened only to sign.
+//! sealed key moved to another row does not open), opened only to sign;
+//! or keys generated in a PKCS#11 token ([`crate::hsm`]), found by their
+//! label `passerelle/{tenant}/{key id}`, whose private half never leaves it.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use passerelle::crypto::{Ed25519KeyPair, P256KeyPair, PublicKey, Signer};
+use passerelle::crypto::{Ed25519KeyPair, KeyAlgorithm, P256KeyPair, PublicKey, Signer};
 use zeroize::Zeroizing;
+
+use crate::hsm::{HsmError, HsmSigner, Pkcs11Config};
 
 /// The environment variable that may hold the key-encryption key
 /// (base64url, 32 bytes).
@@ -38,6 +43,33 @@ pub enum KeyError {
     /// The library refused the key.
     #[error(transparent)]
     Library(#[from] passerelle::Error),
+    /// A key is in an HSM and this instance was given no PKCS#11 token.
+    #[error(
+        "{0}: no PKCS#11 token is configured (give --pkcs11-module and --pkcs11-token, and the PIN in PASSERELLE_PKCS11_PIN)"
+    )]
+    NoHsm(String),
+    /// The PKCS#11 token refused, or has no such key.
+    #[error("{context}: {error}")]
+    Hsm {
+        /// The tenant and key concerned.
+        context: String,
+        /// What the token said.
+        error: HsmError,
+    },
+    /// The key in the token is not the one the tenant's DID document lists.
+    #[error("tenant {tenant}: the HSM key {label:?} is {found}, not the key {key_id} of its DID document ({expected}); the tenant is not loaded")]
+    HsmMismatch {
+        /// The tenant.
+        tenant: String,
+        /// The key's id.
+        key_id: String,
+        /// The key's label in the token.
+        label: String,
+        /// The public key the database has (Multikey).
+        expected: String,
+        /// The public key the token has (Multikey).
+        found: String,
+    },
 }
 
 impl Kek {
@@ -128,7 +160,48 @@ fn write_private(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(file, bytes)
 }
 
-/// The key algorithms a tenant's local key may have.
+/// Where tenants' keys are kept: sealed under the key-encryption key in
+/// the database, or in a PKCS#11 token when this instance has one.
+pub struct KeyStore {
+    /// The key that seals local keys.
+    pub kek: Kek,
+    /// The token HSM keys are generated in and opened from, if any.
+    pub hsm: Option<Pkcs11Config>,
+}
+
+impl std::fmt::Debug for KeyStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyStore")
+            .field("kek", &self.kek)
+            .field("hsm", &self.hsm)
+            .finish()
+    }
+}
+
+impl From<Kek> for KeyStore {
+    fn from(kek: Kek) -> Self {
+        KeyStore { kek, hsm: None }
+    }
+}
+
+impl KeyStore {
+    /// Local keys under `kek`, and HSM keys in the token of `hsm`.
+    pub fn new(kek: Kek, hsm: Option<Pkcs11Config>) -> Self {
+        KeyStore { kek, hsm }
+    }
+
+    /// The PKCS#11 token, or why `what` cannot be done without one.
+    pub fn token(&self, what: impl Into<String>) -> Result<&Pkcs11Config, KeyError> {
+        self.hsm.as_ref().ok_or_else(|| KeyError::NoHsm(what.into()))
+    }
+}
+
+/// The label (`CKA_LABEL`) of the HSM key `key_id` of `tenant`.
+pub fn hsm_label(tenant: &str, key_id: &str) -> String {
+    format!("passerelle/{tenant}/{key_id}")
+}
+
+/// The key algorithms a tenant's key may have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Algorithm {
     /// Ed25519 (eddsa suites).
@@ -148,8 +221,108 @@ impl Algorithm {
     }
 }
 
+impl Algorithm {
+    /// The library's name for it.
+    pub fn key_algorithm(self) -> KeyAlgorithm {
+        match self {
+            Algorithm::Ed25519 => KeyAlgorithm::Ed25519,
+            Algorithm::P256 => KeyAlgorithm::P256,
+        }
+    }
+}
+
 /// A signer the service holds for a tenant.
 pub type TenantSigner = Box<dyn Signer + Send + Sync>;
+
+/// An HSM signer shared by the tenants loaded from one reading of the
+/// database and the next (opening one costs a session and a signature).
+#[derive(Clone, Debug)]
+pub struct SharedHsmSigner(pub Arc<HsmSigner>);
+
+impl Signer for SharedHsmSigner {
+    fn public_key(&self) -> PublicKey {
+        self.0.public_key()
+    }
+
+    fn sign(&self, message: &[u8]) -> passerelle::Result<Vec<u8>> {
+        self.0.sign(message)
+    }
+}
+
+/// A new key pair of `algorithm` in the token of `store`, labelled
+/// [`hsm_label`]: its public Multikey and its label. The token is called
+/// from a blocking thread.
+pub async fn generate_hsm(
+    store: &KeyStore,
+    tenant: &str,
+    key_id: &str,
+    algorithm: Algorithm,
+) -> Result<(String, String), KeyError> {
+    let context = format!("tenant {tenant}, HSM key {key_id}");
+    let config = store.token(context.clone())?.clone();
+    let label = hsm_label(tenant, key_id);
+    let signer = blocking(context.clone(), {
+        let label = label.clone();
+        move || HsmSigner::generate(config, &label, algorithm.key_algorithm())
+    })
+    .await?;
+    Ok((signer.public_key().to_multikey(), label))
+}
+
+/// The signer of the HSM key labelled `label`, checked against the public
+/// key the database has for it (the token is called from a blocking
+/// thread).
+pub async fn open_hsm(
+    store: &KeyStore,
+    tenant: &str,
+    key_id: &str,
+    label: &str,
+    public_multikey: &str,
+) -> Result<HsmSigner, KeyError> {
+    let context = format!("tenant {tenant}, HSM key {key_id} ({label:?})");
+    let config = store
+        .token(format!("tenant {tenant}: its active key {key_id} is in an HSM"))?
+        .clone();
+    let signer = blocking(context, {
+        let label = label.to_owned();
+        move || HsmSigner::open(config, &label)
+    })
+    .await?;
+    check_hsm(&signer, tenant, key_id, public_multikey)?;
+    Ok(signer)
+}
+
+/// `Ok` when `signer`'s public key is `public_multikey`.
+pub fn check_hsm(signer: &HsmSigner, tenant: &str, key_id: &str, public_multikey: &str) -> Result<(), KeyError> {
+    let found = signer.public_key();
+    if PublicKey::from_multikey(public_multikey).ok() != Some(found) {
+        return Err(KeyError::HsmMismatch {
+            tenant: tenant.to_owned(),
+            key_id: key_id.to_owned(),
+            label: signer.label().to_owned(),
+            expected: public_multikey.to_owned(),
+            found: found.to_multikey(),
+        });
+    }
+    Ok(())
+}
+
+/// Runs a PKCS#11 call on a blocking thread.
+async fn blocking(
+    context: String,
+    call: impl FnOnce() -> Result<HsmSigner, HsmError> + Send + 'static,
+) -> Result<HsmSigner, KeyError> {
+    match tokio::task::spawn_blocking(call).await {
+        Ok(result) => result.map_err(|error| KeyError::Hsm { context, error }),
+        Err(e) => Err(KeyError::Hsm {
+            context,
+            error: HsmError::Pkcs11 {
+                operation: "a blocking task",
+                detail: e.to_string(),
+            },
+        }),
+    }
+}
 
 /// A new local key: its public Multikey, its sealed secret, its signer.
 pub fn generate(

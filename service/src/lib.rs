@@ -18,6 +18,7 @@ pub mod http;
 pub mod issue;
 pub mod keys;
 pub mod metrics;
+pub mod oauth;
 pub mod openapi;
 pub mod problem;
 mod publish;
@@ -36,7 +37,7 @@ use passerelle::{Timestamp, Verifier};
 
 use crate::db::Db;
 use crate::directory::{Directory, Tenant};
-use crate::keys::Kek;
+use crate::keys::KeyStore;
 use crate::problem::{Code, Problem};
 
 pub use issue::{LIST_ENTRIES, STATUS_PURPOSES};
@@ -49,8 +50,9 @@ pub struct AppState {
     pub db: Db,
     /// Tenants and published lists, from the database.
     pub directory: Directory,
-    /// The key that seals tenants' keys.
-    pub kek: Arc<Kek>,
+    /// Where tenants' keys are: the key that seals local keys, the
+    /// PKCS#11 token of HSM keys.
+    pub keys: Arc<KeyStore>,
     /// The URL the service is reached at (its tenants' DIDs derive from it).
     pub public_url: String,
     /// The clock: the system's in production, a fixed time in tests.
@@ -63,34 +65,47 @@ pub struct AppState {
     pub writer: writer::Writer,
     /// API keys recently found.
     pub api_keys: Arc<auth::ApiKeyCache>,
+    /// The authorization servers whose access tokens are accepted, if any.
+    pub oauth: Option<Arc<oauth::OAuth>>,
     /// When tenants were last compared with the database.
     tenants_checked: Arc<Mutex<Option<std::time::Instant>>>,
 }
 
 impl AppState {
-    /// The state over `db`, its tenants loaded.
+    /// The state over `db`, its tenants loaded (their keys opened from
+    /// `keys`: a `Kek` converts into a store without an HSM). Only API keys
+    /// are accepted until [`AppState::with_oauth`].
     pub async fn new(
         db: Db,
-        kek: Kek,
+        keys: impl Into<KeyStore>,
         public_url: &str,
         clock: fn() -> Timestamp,
     ) -> Result<AppState, passerelle::Error> {
+        let keys = keys.into();
         let directory = Directory::default();
-        directory.refresh_tenants(&db, &kek).await?;
+        directory.refresh_tenants(&db, &keys).await?;
         let verifier = (directory.generation(), Arc::new(new_verifier(&directory)));
         let public_url = public_url.trim_end_matches('/').to_owned();
         Ok(AppState {
             writer: writer::Writer::spawn(db.clone(), public_url.clone()),
             db,
             directory,
-            kek: Arc::new(kek),
+            keys: Arc::new(keys),
             public_url,
             clock,
             verifier: Arc::new(Mutex::new(verifier)),
             metrics: Arc::default(),
             api_keys: Arc::default(),
+            oauth: None,
             tenants_checked: Arc::default(),
         })
+    }
+
+    /// Accepts access tokens of the authorization servers of `oauth`
+    /// besides API keys.
+    pub fn with_oauth(mut self, oauth: oauth::OAuth) -> Self {
+        self.oauth = Some(Arc::new(oauth));
+        self
     }
 
     /// The tenant named `id` (reloading tenants first if the database has
@@ -109,7 +124,7 @@ impl AppState {
         };
         if due {
             self.directory
-                .refresh_tenants(&self.db, &self.kek)
+                .refresh_tenants(&self.db, &self.keys)
                 .await
                 .map_err(|e| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e))?;
         }
@@ -123,7 +138,7 @@ impl AppState {
     pub async fn refresh(&self, now: Timestamp) -> Result<(), Problem> {
         let unavailable = |e: passerelle::Error| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e);
         self.directory
-            .refresh_tenants(&self.db, &self.kek)
+            .refresh_tenants(&self.db, &self.keys)
             .await
             .map_err(unavailable)?;
         self.directory.refresh_lists(&self.db, now).await.map_err(unavailable)

@@ -10,12 +10,18 @@ use passerelle::Timestamp;
 use passerelle_service::admin::{self, AdminError};
 use passerelle_service::auth::Scope;
 use passerelle_service::db::Db;
+use passerelle_service::hsm::Pkcs11Config;
 use passerelle_service::http::{self, Limits};
-use passerelle_service::keys::{Algorithm, Kek};
+use passerelle_service::keys::{Algorithm, Kek, KeyStore};
+use passerelle_service::oauth::OAuth;
 use passerelle_service::{router, AppState};
 
 /// The default database: a SQLite file under ./data.
 const DEFAULT_DATABASE: &str = "sqlite://data/passerelle.db";
+
+/// The environment variable holding the PKCS#11 user PIN (never a flag:
+/// a flag shows in `ps`).
+const PIN_VARIABLE: &str = "PASSERELLE_PKCS11_PIN";
 
 #[derive(Parser)]
 #[command(
@@ -38,6 +44,13 @@ struct Cli {
     /// The key-encryption key file (base64url, 32 bytes), unless PASSERELLE_KEK is set.
     #[arg(long, global = true, default_value = "data/kek")]
     kek_file: PathBuf,
+    /// The PKCS#11 module (shared library) of the HSM holding tenants' HSM
+    /// keys; the user PIN is read from PASSERELLE_PKCS11_PIN.
+    #[arg(long, global = true, env = "PASSERELLE_PKCS11_MODULE", requires = "pkcs11_token")]
+    pkcs11_module: Option<PathBuf>,
+    /// The label of the PKCS#11 token holding tenants' HSM keys.
+    #[arg(long, global = true, env = "PASSERELLE_PKCS11_TOKEN", requires = "pkcs11_module")]
+    pkcs11_token: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -49,6 +62,17 @@ enum Command {
         /// The address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// An OAuth authorization server whose access tokens (RFC 9068 JWTs)
+        /// are accepted besides API keys: its `iss` value (repeatable, one
+        /// --oauth-jwks each, in the same order).
+        #[arg(long = "oauth-issuer", requires = "oauth_jwks")]
+        oauth_issuers: Vec<String>,
+        /// The JWKS file of the --oauth-issuer of the same position.
+        #[arg(long = "oauth-jwks", requires = "oauth_issuers")]
+        oauth_jwks: Vec<PathBuf>,
+        /// The audience access tokens must name in `aud` (default: the public URL).
+        #[arg(long, env = "PASSERELLE_OAUTH_AUDIENCE")]
+        oauth_audience: Option<String>,
     },
     /// Manage tenants.
     #[command(subcommand)]
@@ -76,6 +100,9 @@ enum TenantCommand {
         /// Keep the subjects' claims in the audit log.
         #[arg(long)]
         audit_claims: bool,
+        /// Generate its key in the PKCS#11 token (--pkcs11-module, --pkcs11-token).
+        #[arg(long)]
+        hsm: bool,
     },
 }
 
@@ -105,6 +132,9 @@ enum KeyCommand {
         /// The key algorithm: ed25519 or p256.
         #[arg(long, default_value = "ed25519")]
         algorithm: String,
+        /// Generate the key in the PKCS#11 token (--pkcs11-module, --pkcs11-token).
+        #[arg(long)]
+        hsm: bool,
     },
 }
 
@@ -112,18 +142,72 @@ fn algorithm(name: &str) -> Result<Algorithm, AdminError> {
     Algorithm::parse(name).ok_or_else(|| AdminError::Invalid(format!("unknown algorithm {name:?}: ed25519 or p256")))
 }
 
+/// The PKCS#11 token of the options, with the PIN from the environment.
+fn pkcs11(module: Option<PathBuf>, token: Option<String>) -> Result<Option<Pkcs11Config>, AdminError> {
+    match (module, token) {
+        (None, None) => Ok(None),
+        (Some(module), Some(token)) => {
+            let pin = std::env::var(PIN_VARIABLE).map_err(|_| {
+                AdminError::Invalid(format!(
+                    "--pkcs11-module is given: set the token's user PIN in {PIN_VARIABLE}"
+                ))
+            })?;
+            Ok(Some(Pkcs11Config::new(module, token, pin)))
+        }
+        _ => Err(AdminError::Invalid(
+            "give both --pkcs11-module and --pkcs11-token, or neither".into(),
+        )),
+    }
+}
+
+/// The authorization servers of the options, if any.
+fn oauth(
+    issuers: &[String],
+    jwks: &[PathBuf],
+    audience: Option<String>,
+    public_url: &str,
+) -> Result<Option<OAuth>, AdminError> {
+    if issuers.is_empty() && jwks.is_empty() {
+        return Ok(None);
+    }
+    if issuers.len() != jwks.len() {
+        return Err(AdminError::Invalid(format!(
+            "{} --oauth-issuer and {} --oauth-jwks: give one JWKS file per issuer",
+            issuers.len(),
+            jwks.len()
+        )));
+    }
+    let audience = audience.unwrap_or_else(|| public_url.trim_end_matches('/').to_owned());
+    let invalid = |e: passerelle_service::oauth::ConfigError| AdminError::Invalid(e.to_string());
+    let mut oauth = OAuth::new(audience).map_err(invalid)?;
+    for (issuer, file) in issuers.iter().zip(jwks) {
+        oauth.add_issuer_file(issuer, file).map_err(invalid)?;
+    }
+    Ok(Some(oauth))
+}
+
 async fn run(cli: Cli) -> Result<(), AdminError> {
     let default_database = cli.database == DEFAULT_DATABASE;
+    let hsm = pkcs11(cli.pkcs11_module, cli.pkcs11_token)?;
     let db = Db::connect(&cli.database).await?;
-    let kek = Kek::load(&cli.kek_file, default_database)?;
+    let keys = KeyStore::new(Kek::load(&cli.kek_file, default_database)?, hsm);
     let now = Timestamp::now();
     match cli.command.unwrap_or(Command::Serve {
         listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        oauth_issuers: Vec::new(),
+        oauth_jwks: Vec::new(),
+        oauth_audience: None,
     }) {
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            oauth_issuers,
+            oauth_jwks,
+            oauth_audience,
+        } => {
+            let oauth = oauth(&oauth_issuers, &oauth_jwks, oauth_audience, &cli.public_url)?;
             if default_database {
                 let key_file = cli.kek_file.with_file_name("demo-api-key");
-                if let Some(did) = admin::bootstrap_demo(&db, &kek, &cli.public_url, &key_file, now).await? {
+                if let Some(did) = admin::bootstrap_demo(&db, &keys, &cli.public_url, &key_file, now).await? {
                     println!(
                         "created tenant {} ({did}); its API key is in {}",
                         admin::DEMO_TENANT,
@@ -131,9 +215,12 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
                     );
                 }
             }
-            let state = AppState::new(db, kek, &cli.public_url, Timestamp::now)
+            let mut state = AppState::new(db, keys, &cli.public_url, Timestamp::now)
                 .await
                 .map_err(|e| AdminError::Invalid(e.to_string()))?;
+            if let Some(oauth) = oauth {
+                state = state.with_oauth(oauth);
+            }
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .map_err(|e| AdminError::Invalid(format!("{listen}: {e}")))?;
@@ -149,14 +236,16 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             types,
             algorithm: alg,
             audit_claims,
+            hsm,
         }) => {
             let new = admin::NewTenant {
                 id: &name,
                 types: &types,
                 algorithm: algorithm(&alg)?,
                 audit_claims,
+                hsm,
             };
-            let did = admin::create_tenant(&db, &kek, &cli.public_url, &new, now).await?;
+            let did = admin::create_tenant(&db, &keys, &cli.public_url, &new, now).await?;
             println!("{did}");
         }
         Command::ApiKey(ApiKeyCommand::Create { tenant, scopes, label }) => {
@@ -169,8 +258,12 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
                 .collect::<Result<Vec<_>, _>>()?;
             println!("{}", admin::create_api_key(&db, &tenant, &scopes, &label, now).await?);
         }
-        Command::Key(KeyCommand::Rotate { tenant, algorithm: alg }) => {
-            let key_id = admin::rotate_key(&db, &kek, &tenant, algorithm(&alg)?, "cli", now).await?;
+        Command::Key(KeyCommand::Rotate {
+            tenant,
+            algorithm: alg,
+            hsm,
+        }) => {
+            let key_id = admin::rotate_key(&db, &keys, &tenant, algorithm(&alg)?, hsm, "cli", now).await?;
             println!("{tenant}: {key_id} signs from now on");
         }
     }

@@ -2,7 +2,7 @@
 //! language the caller asked for (`Accept-Language`, English or French),
 //! both titles under `titles`, and a technical detail in English.
 
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use passerelle::{Error, ErrorCode, Lang};
 use serde_json::{json, Value};
@@ -196,10 +196,17 @@ impl Problem {
         body
     }
 
-    /// The response in `lang`.
+    /// The response in `lang`; a refused bearer credential also gets its
+    /// `WWW-Authenticate` challenge (RFC 6750 §3).
     pub fn into_response_in(self, lang: Lang) -> Response {
         let body = self.body(lang).to_string();
-        (
+        let challenge = match self.code {
+            "AUTH_REQUIRED" => Some("Bearer"),
+            "AUTH_INVALID" => Some("Bearer error=\"invalid_token\""),
+            "SCOPE_MISSING" => Some("Bearer error=\"insufficient_scope\""),
+            _ => None,
+        };
+        let mut response = (
             self.status,
             [
                 (header::CONTENT_TYPE, "application/problem+json"),
@@ -207,7 +214,13 @@ impl Problem {
             ],
             body,
         )
-            .into_response()
+            .into_response();
+        if let Some(challenge) = challenge {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        }
+        response
     }
 }
 

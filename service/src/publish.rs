@@ -94,7 +94,7 @@ pub async fn identifiers(State(state): State<AppState>, Path(did): Path<String>,
     let result = async {
         state
             .directory
-            .refresh_tenants(&state.db, &state.kek)
+            .refresh_tenants(&state.db, &state.keys)
             .await
             .map_err(|e| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e))?;
         let options = ResolutionOptions {
@@ -138,7 +138,7 @@ pub async fn get_credential(
 ) -> Answer {
     let result = async {
         state.tenant(&tenant_id).await?;
-        authorize(&state.db, &state.api_keys, &headers, &tenant_id, Scope::Issue).await?;
+        authorize(&state, &headers, &tenant_id, Scope::Issue).await?;
         let unknown = || {
             Problem::new(
                 StatusCode::NOT_FOUND,

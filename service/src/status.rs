@@ -40,7 +40,7 @@ async fn change(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     state.tenant(tenant_id).await?;
-    let caller = authorize(&state.db, &state.api_keys, headers, tenant_id, Scope::Status).await?;
+    let caller = authorize(state, headers, tenant_id, Scope::Status).await?;
     let body = body.map_err(crate::request::rejected)?;
     let request = read_body(&body)?;
     refuse_unknown(&request, &["credentialId", "credentialStatus", "status"], "request")?;

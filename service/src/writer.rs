@@ -3,6 +3,10 @@
 //! one refused issuance rolls back alone), and all of them wait for the
 //! same commit — one durable write per group instead of one per
 //! credential. Nothing is acknowledged before that commit.
+//!
+//! Credentials are signed inside this task ([`write_job`]); a tenant whose
+//! key is in an HSM blocks it while the token signs, which is acceptable
+//! for SoftHSM or a local token, not for a slow network HSM.
 
 use axum::http::StatusCode;
 use sqlx::Acquire as _;

@@ -157,9 +157,10 @@ fn the_did_document_keeps_retired_keys_and_both_generations_verify() {
         let before = service.issued("MX-old");
         let rotated = service.runtime.block_on(passerelle_service::admin::rotate_key(
             &service.db,
-            &common::kek(),
+            &service.keys(),
             "mines",
             passerelle_service::keys::Algorithm::P256,
+            false,
             "test",
             common::clock(),
         ));
@@ -232,8 +233,9 @@ fn bad_requests_are_problems_with_codes_and_write_nothing() {
                 types: &types,
                 algorithm: passerelle_service::keys::Algorithm::Ed25519,
                 audit_claims: false,
+                hsm: false,
             };
-            passerelle_service::admin::create_tenant(&service.db, &common::kek(), &service.url, &new, common::clock())
+            passerelle_service::admin::create_tenant(&service.db, &service.keys(), &service.url, &new, common::clock())
                 .await
                 .unwrap();
             passerelle_service::admin::create_api_key(
@@ -357,4 +359,56 @@ impl common::Service {
     fn url_did(&self) -> String {
         passerelle_service::directory::tenant_did(&self.url, "mines")
     }
+}
+
+/// `--hsm` without a PKCS#11 token configured: refused, nothing written.
+#[test]
+fn hsm_keys_without_a_token_are_refused_and_nothing_is_written() {
+    let service = start(common::Store::Sqlite, Limits::default());
+    let types = vec!["IncorporationCertificate".to_owned()];
+    let new = passerelle_service::admin::NewTenant {
+        id: "registrar",
+        types: &types,
+        algorithm: passerelle_service::keys::Algorithm::Ed25519,
+        audit_claims: false,
+        hsm: true,
+    };
+    let keys = service.keys();
+    let refused = service
+        .runtime
+        .block_on(passerelle_service::admin::create_tenant(
+            &service.db,
+            &keys,
+            &service.url,
+            &new,
+            common::clock(),
+        ))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("registrar")
+            && refused.contains("--pkcs11-module")
+            && refused.contains("PASSERELLE_PKCS11_PIN"),
+        "{refused}"
+    );
+    assert!(service
+        .runtime
+        .block_on(service.db.tenant("registrar"))
+        .unwrap()
+        .is_none());
+    let refused = service
+        .runtime
+        .block_on(passerelle_service::admin::rotate_key(
+            &service.db,
+            &keys,
+            "mines",
+            passerelle_service::keys::Algorithm::Ed25519,
+            true,
+            "test",
+            common::clock(),
+        ))
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("mines") && refused.contains("PKCS#11"), "{refused}");
+    assert_eq!(service.runtime.block_on(service.db.keys("mines")).unwrap().len(), 1);
 }

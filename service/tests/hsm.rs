@@ -1,6 +1,9 @@
 //! Issuer keys in a PKCS#11 token: SoftHSM2 (`scripts/softhsm.sh`
 //! installs it), with throwaway tokens made here. Without SoftHSM the
-//! tests are skipped, unless `CI=true`, where they fail.
+//! tests are skipped, unless `CI=true`, where they fail. The last tests
+//! run the service with a tenant whose keys are in the token.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,6 +25,10 @@ const SO_PIN: &str = "hsm-so-pin-8812";
 const TOKEN: &str = "passerelle-test";
 /// A token of its own for the test that logs the process out.
 const RECONNECT_TOKEN: &str = "passerelle-reconnect";
+/// The tokens of the service's tenant, one per store (each run of the
+/// test makes the same labels, `passerelle/mines/key-1`…).
+const SQLITE_TENANT_TOKEN: &str = "passerelle-tenant-sqlite";
+const POSTGRES_TENANT_TOKEN: &str = "passerelle-tenant-postgres";
 
 const MODULES: &[&str] = &[
     "/usr/lib/softhsm/libsofthsm2.so",
@@ -66,7 +73,7 @@ fn set_up() -> Option<PathBuf> {
     )
     .unwrap();
     std::env::set_var("SOFTHSM2_CONF", &conf);
-    for label in [TOKEN, RECONNECT_TOKEN] {
+    for label in [TOKEN, RECONNECT_TOKEN, SQLITE_TENANT_TOKEN, POSTGRES_TENANT_TOKEN] {
         let output = Command::new("softhsm2-util")
             .args([
                 "--init-token",
@@ -419,4 +426,200 @@ fn signing_failure_is_signing_failed() {
     assert_eq!(error.code(), ErrorCode::SigningFailed);
     assert!(error.detail().contains("doomed-ed25519"), "{}", error.detail());
     assert!(!error.detail().contains(PIN), "{}", error.detail());
+}
+
+fn tenant_token(store: common::Store) -> &'static str {
+    match store {
+        common::Store::Sqlite => SQLITE_TENANT_TOKEN,
+        common::Store::Postgres => POSTGRES_TENANT_TOKEN,
+    }
+}
+
+/// The DID document's verification method `key_id` (its Multikey).
+fn method_key(document: &Value, key_id: &str) -> String {
+    let suffix = format!("#{key_id}");
+    document["verificationMethod"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"].as_str().unwrap().ends_with(&suffix))
+        .unwrap_or_else(|| panic!("no {key_id} in {document}"))["publicKeyMultibase"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A tenant created with its key in the token issues over HTTP with it;
+/// rotated to a local key and back to the token, every generation of
+/// credential verifies, and the DID document lists every key.
+#[test]
+fn a_tenant_with_its_key_in_the_hsm_issues_and_rotates() {
+    let Some(module) = softhsm() else { return };
+    for store in common::stores() {
+        let config = config(module, tenant_token(store), PIN);
+        let service = common::start_with(
+            store,
+            common::Setup {
+                hsm: Some(config.clone()),
+                hsm_tenant: true,
+                ..common::Setup::default()
+            },
+        );
+        let did = passerelle_service::directory::tenant_did(&service.url, "mines");
+
+        // The row: a label, a public key, no sealed secret.
+        let rows = service.runtime.block_on(service.db.keys("mines")).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].hsm_label.as_deref(), Some("passerelle/mines/key-1"));
+        assert!(rows[0].sealed_secret.is_none());
+        let in_token = HsmSigner::open(config.clone(), "passerelle/mines/key-1").unwrap();
+        assert_eq!(rows[0].public_multikey, in_token.public_key().to_multikey());
+
+        // Issued over HTTP with the token's key; verified over HTTP.
+        let first = service.issued("MX-hsm-1");
+        assert_eq!(first["proof"]["verificationMethod"], format!("{did}#key-1"));
+        assert_eq!(first["proof"]["cryptosuite"], "eddsa-jcs-2022");
+        let document = service.get("/tenants/mines/did.json", &[]).body;
+        assert_eq!(method_key(&document, "key-1"), in_token.public_key().to_multikey());
+        let verified = service.verify(&first, "en");
+        assert_eq!(verified.status, 200, "{store:?}: {}", verified.text);
+        // The published status list is signed in the token too.
+        let list = first["credentialStatus"][0]["statusListCredential"].as_str().unwrap();
+        let list = service.get(list.strip_prefix(&service.url).unwrap(), &[]);
+        assert_eq!(list.status, 200);
+        assert_eq!(list.body["proof"]["verificationMethod"], format!("{did}#key-1"));
+
+        // Rotated to a local key: both keys listed, both generations verify.
+        let keys = service.keys();
+        let rotate = |algorithm, hsm| {
+            service.runtime.block_on(passerelle_service::admin::rotate_key(
+                &service.db,
+                &keys,
+                "mines",
+                algorithm,
+                hsm,
+                "test",
+                common::clock(),
+            ))
+        };
+        assert_eq!(
+            rotate(passerelle_service::keys::Algorithm::P256, false).unwrap(),
+            "key-2"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let second = service.issued("MX-local-2");
+        assert_eq!(second["proof"]["verificationMethod"], format!("{did}#key-2"));
+        let rows = service.runtime.block_on(service.db.keys("mines")).unwrap();
+        assert!(rows[1].hsm_label.is_none() && rows[1].sealed_secret.is_some());
+        let document = service.get("/tenants/mines/did.json", &[]).body;
+        assert_eq!(document["verificationMethod"].as_array().unwrap().len(), 2);
+        assert_eq!(method_key(&document, "key-1"), in_token.public_key().to_multikey());
+        for credential in [&first, &second] {
+            let verified = service.verify(credential, "en");
+            assert_eq!(verified.status, 200, "{store:?}: {}", verified.text);
+        }
+
+        // And back to the token, with a P-256 key this time.
+        assert_eq!(
+            rotate(passerelle_service::keys::Algorithm::P256, true).unwrap(),
+            "key-3"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let third = service.issued("MX-hsm-3");
+        assert_eq!(third["proof"]["verificationMethod"], format!("{did}#key-3"));
+        assert_eq!(third["proof"]["cryptosuite"], "ecdsa-jcs-2019");
+        let key_3 = HsmSigner::open(config.clone(), "passerelle/mines/key-3").unwrap();
+        let document = service.get("/tenants/mines/did.json", &[]).body;
+        assert_eq!(document["verificationMethod"].as_array().unwrap().len(), 3);
+        assert_eq!(method_key(&document, "key-3"), key_3.public_key().to_multikey());
+        for credential in [&first, &second, &third] {
+            let verified = service.verify(credential, "en");
+            assert_eq!(verified.status, 200, "{store:?}: {}", verified.text);
+        }
+        // An existing tenant is refused before a key is made in the token.
+        let taken = service.runtime.block_on(passerelle_service::admin::create_tenant(
+            &service.db,
+            &keys,
+            &service.url,
+            &passerelle_service::admin::NewTenant {
+                id: "mines",
+                types: &["MinesPermit".to_owned()],
+                algorithm: passerelle_service::keys::Algorithm::Ed25519,
+                audit_claims: false,
+                hsm: true,
+            },
+            common::clock(),
+        ));
+        assert!(taken.unwrap_err().to_string().contains("exists"));
+    }
+}
+
+/// An instance without the token, or whose token's key is not the one in
+/// the database, refuses to load the tenant, and says which and why.
+#[test]
+fn a_tenant_whose_hsm_key_cannot_be_had_is_refused_clearly() {
+    let Some(module) = softhsm() else { return };
+    let store = common::Store::Sqlite;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let scratch = common::Scratch::new("hsm-refused");
+    let url = common::fresh_database(&runtime, store, &scratch);
+    let config = config(module, TOKEN, PIN);
+    let keys = passerelle_service::keys::KeyStore::new(common::kek(), Some(config.clone()));
+    let public_url = "https://issuer.example";
+    runtime.block_on(async {
+        let db = passerelle_service::db::Db::connect(&url).await.unwrap();
+        let types = vec!["MinesPermit".to_owned()];
+        let new = passerelle_service::admin::NewTenant {
+            id: "refused",
+            types: &types,
+            algorithm: passerelle_service::keys::Algorithm::Ed25519,
+            audit_claims: false,
+            hsm: true,
+        };
+        passerelle_service::admin::create_tenant(&db, &keys, public_url, &new, common::clock())
+            .await
+            .unwrap();
+        // Loads with the token.
+        passerelle_service::AppState::new(db.clone(), keys, public_url, common::clock)
+            .await
+            .unwrap();
+        // Without it: the tenant and the missing configuration are named.
+        let error = passerelle_service::AppState::new(db.clone(), common::kek(), public_url, common::clock)
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(error.code(), ErrorCode::KeyInvalid);
+        assert!(
+            error.detail().contains("refused") && error.detail().contains("--pkcs11-module"),
+            "{}",
+            error.detail()
+        );
+        // With a database key that is not the token's.
+        let other = passerelle::crypto::Ed25519KeyPair::from_seed(&[9; 32])
+            .public_key()
+            .to_multikey();
+        sqlx::query("UPDATE tenant_keys SET public_multikey = $1 WHERE tenant_id = 'refused'")
+            .bind(&other)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let keys = passerelle_service::keys::KeyStore::new(common::kek(), Some(config));
+        let error = passerelle_service::AppState::new(db, keys, public_url, common::clock)
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(error.code(), ErrorCode::KeyInvalid);
+        assert!(
+            error.detail().contains("refused")
+                && error.detail().contains("passerelle/refused/key-1")
+                && error.detail().contains(&other),
+            "{}",
+            error.detail()
+        );
+        assert!(!error.detail().contains(PIN));
+    });
 }

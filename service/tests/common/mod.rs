@@ -11,8 +11,10 @@ use passerelle::Timestamp;
 use passerelle_service::admin::{self, NewTenant};
 use passerelle_service::auth::Scope;
 use passerelle_service::db::Db;
+use passerelle_service::hsm::Pkcs11Config;
 use passerelle_service::http::{self, Limits};
-use passerelle_service::keys::{Algorithm, Kek};
+use passerelle_service::keys::{Algorithm, Kek, KeyStore};
+use passerelle_service::oauth::OAuth;
 use passerelle_service::{router, AppState};
 use serde_json::{json, Value};
 
@@ -95,6 +97,8 @@ pub struct Service {
     pub url: String,
     pub key: String,
     pub db: Db,
+    /// The PKCS#11 token the service was given, if any.
+    pub hsm: Option<Pkcs11Config>,
     pub runtime: tokio::runtime::Runtime,
     pub scratch: Scratch,
     pub agent: ureq::Agent,
@@ -113,7 +117,45 @@ pub fn kek() -> Kek {
     Kek::from_base64url("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8").unwrap()
 }
 
+/// How to start the service.
+#[derive(Default)]
+pub struct Setup {
+    /// The HTTP limits.
+    pub limits: Limits,
+    /// The PKCS#11 token the service and its administration get.
+    pub hsm: Option<Pkcs11Config>,
+    /// Whether `mines`' first key is made in that token.
+    pub hsm_tenant: bool,
+    /// The authorization servers whose access tokens are accepted.
+    pub oauth: Option<OAuth>,
+}
+
+impl Service {
+    /// The keys the service was given: the test key-encryption key and
+    /// its token, if any.
+    pub fn keys(&self) -> KeyStore {
+        KeyStore::new(kek(), self.hsm.clone())
+    }
+}
+
 pub fn start(store: Store, limits: Limits) -> Service {
+    start_with(
+        store,
+        Setup {
+            limits,
+            ..Setup::default()
+        },
+    )
+}
+
+pub fn start_with(store: Store, setup: Setup) -> Service {
+    let Setup {
+        limits,
+        hsm,
+        hsm_tenant,
+        oauth,
+    } = setup;
+    let keys = || KeyStore::new(kek(), hsm.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -131,8 +173,9 @@ pub fn start(store: Store, limits: Limits) -> Service {
             types: &types,
             algorithm: Algorithm::Ed25519,
             audit_claims: false,
+            hsm: hsm_tenant,
         };
-        admin::create_tenant(&db, &kek(), &public_url, &new, clock())
+        admin::create_tenant(&db, &keys(), &public_url, &new, clock())
             .await
             .unwrap();
         let key = admin::create_api_key(
@@ -146,9 +189,12 @@ pub fn start(store: Store, limits: Limits) -> Service {
         .unwrap();
         (db, listener, public_url, key)
     });
-    let state = runtime
-        .block_on(AppState::new(db.clone(), kek(), &public_url, clock))
+    let mut state = runtime
+        .block_on(AppState::new(db.clone(), keys(), &public_url, clock))
         .unwrap();
+    if let Some(oauth) = oauth {
+        state = state.with_oauth(oauth);
+    }
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     runtime.spawn(http::serve(listener, router(state), limits, async {
         let _ = stopped.await;
@@ -162,6 +208,7 @@ pub fn start(store: Store, limits: Limits) -> Service {
         url: public_url,
         key,
         db,
+        hsm,
         runtime,
         scratch,
         agent,
@@ -177,6 +224,8 @@ pub struct Answer {
     pub text: String,
     pub etag: Option<String>,
     pub content_type: String,
+    /// `WWW-Authenticate`.
+    pub challenge: Option<String>,
 }
 
 fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
@@ -191,6 +240,7 @@ fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> An
     };
     let etag = header("etag");
     let content_type = header("content-type").unwrap_or_default();
+    let challenge = header("www-authenticate");
     let text = response.body_mut().read_to_string().unwrap_or_default();
     let body = serde_json::from_str(&text).unwrap_or(Value::Null);
     Answer {
@@ -199,6 +249,7 @@ fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> An
         text,
         etag,
         content_type,
+        challenge,
     }
 }
 
