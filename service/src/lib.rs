@@ -22,6 +22,7 @@ pub mod oauth;
 pub mod openapi;
 pub mod problem;
 mod publish;
+pub mod ratelimit;
 mod request;
 mod status;
 mod verify;
@@ -69,6 +70,8 @@ pub struct AppState {
     pub oauth: Option<Arc<oauth::OAuth>>,
     /// When tenants were last compared with the database.
     tenants_checked: Arc<Mutex<Option<std::time::Instant>>>,
+    /// Requests a second per client.
+    pub rate_limiter: Arc<ratelimit::RateLimiter>,
 }
 
 impl AppState {
@@ -98,7 +101,15 @@ impl AppState {
             api_keys: Arc::default(),
             oauth: None,
             tenants_checked: Arc::default(),
+            rate_limiter: Arc::new(ratelimit::RateLimiter::new(ratelimit::DEFAULT_PER_SECOND)),
         })
+    }
+
+    /// Limits each client (a bearer credential, else an address) to
+    /// `per_second` requests a second; 0 for no limit.
+    pub fn with_rate_limit(mut self, per_second: u32) -> Self {
+        self.rate_limiter = Arc::new(ratelimit::RateLimiter::new(per_second));
+        self
     }
 
     /// Accepts access tokens of the authorization servers of `oauth`
@@ -184,6 +195,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(publish::fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(request::refuse_oversize))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state.rate_limiter),
+            ratelimit::limit,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count))
         .with_state(state)
 }

@@ -73,6 +73,9 @@ enum Command {
         /// The audience access tokens must name in `aud` (default: the public URL).
         #[arg(long, env = "PASSERELLE_OAUTH_AUDIENCE")]
         oauth_audience: Option<String>,
+        /// Requests a second each client (a bearer credential, else an address) may send; 0: no limit.
+        #[arg(long, default_value_t = passerelle_service::ratelimit::DEFAULT_PER_SECOND)]
+        rate_limit: u32,
     },
     /// Manage tenants.
     #[command(subcommand)]
@@ -197,12 +200,14 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
         oauth_issuers: Vec::new(),
         oauth_jwks: Vec::new(),
         oauth_audience: None,
+        rate_limit: passerelle_service::ratelimit::DEFAULT_PER_SECOND,
     }) {
         Command::Serve {
             listen,
             oauth_issuers,
             oauth_jwks,
             oauth_audience,
+            rate_limit,
         } => {
             let oauth = oauth(&oauth_issuers, &oauth_jwks, oauth_audience, &cli.public_url)?;
             if default_database {
@@ -217,7 +222,8 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             }
             let mut state = AppState::new(db, keys, &cli.public_url, Timestamp::now)
                 .await
-                .map_err(|e| AdminError::Invalid(e.to_string()))?;
+                .map_err(|e| AdminError::Invalid(e.to_string()))?
+                .with_rate_limit(rate_limit);
             if let Some(oauth) = oauth {
                 state = state.with_oauth(oauth);
             }

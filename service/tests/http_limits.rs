@@ -121,3 +121,24 @@ fn an_oversize_chunked_body_is_cut_off_at_the_limit() {
     assert!(answer.contains("BODY_TOO_LARGE"), "{answer}");
     assert_eq!(service.count("credentials"), 0);
 }
+
+#[test]
+fn a_client_over_its_rate_is_refused_with_retry_after_and_others_are_not() {
+    let setup = common::Setup {
+        rate_limit: Some(20),
+        ..common::Setup::default()
+    };
+    let service = common::start_with(Store::Sqlite, setup);
+    let mut limited = 0;
+    for _ in 0..60 {
+        let answer = service.get("/healthz", &[]);
+        if answer.status == 429 {
+            assert_eq!(answer.body["code"], "RATE_LIMITED");
+            limited += 1;
+        }
+    }
+    assert!(limited >= 30, "only {limited} of 60 refused at 20/s");
+    // Another client (another bearer credential) has its own budget.
+    let auth = format!("Bearer {}", service.key);
+    assert_eq!(service.get("/healthz", &[("authorization", &auth)]).status, 200);
+}

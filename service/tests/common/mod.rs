@@ -128,6 +128,8 @@ pub struct Setup {
     pub hsm_tenant: bool,
     /// The authorization servers whose access tokens are accepted.
     pub oauth: Option<OAuth>,
+    /// Requests a second per client, if not the default.
+    pub rate_limit: Option<u32>,
 }
 
 impl Service {
@@ -154,6 +156,7 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         hsm,
         hsm_tenant,
         oauth,
+        rate_limit,
     } = setup;
     let keys = || KeyStore::new(kek(), hsm.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -194,6 +197,9 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         .unwrap();
     if let Some(oauth) = oauth {
         state = state.with_oauth(oauth);
+    }
+    if let Some(per_second) = rate_limit {
+        state = state.with_rate_limit(per_second);
     }
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     runtime.spawn(http::serve(listener, router(state), limits, async {
