@@ -120,6 +120,15 @@ pub struct AuditLine {
     pub claims: Option<String>,
 }
 
+/// What [`Db::summary`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// The keys' fingerprint (as [`Db::keys_fingerprint`]).
+    pub keys: (i64, i64),
+    /// How many lists, and the sum of their versions.
+    pub lists: (i64, i64),
+}
+
 /// An open transaction.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
@@ -282,6 +291,25 @@ impl Db {
             .fetch_one(&self.pool)
             .await?;
         Ok((row.try_get("n")?, row.try_get("a")?))
+    }
+
+    /// One row that changes whenever a key is added or rotated (its first
+    /// two numbers) or a list is created or has a status changed (its last
+    /// two: versions only grow): what a verification must compare before
+    /// trusting what is in memory.
+    pub async fn summary(&self) -> Result<Summary, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM tenant_keys) AS kn, \
+             (SELECT CAST(COALESCE(SUM(active), 0) AS BIGINT) FROM tenant_keys) AS ka, \
+             (SELECT COUNT(*) FROM status_lists) AS ln, \
+             (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM status_lists) AS lv",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Summary {
+            keys: (row.try_get("kn")?, row.try_get("ka")?),
+            lists: (row.try_get("ln")?, row.try_get("lv")?),
+        })
     }
 
     // API keys.

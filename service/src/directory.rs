@@ -54,6 +54,8 @@ struct Inner {
     /// The HSM signers of active keys, by label: kept from one load to
     /// the next (opening one costs a session and a test signature).
     hsm: HashMap<String, Arc<HsmSigner>>,
+    /// The lists' summary ([`Db::summary`]) they were last brought up to date with.
+    lists_summary: Option<(i64, i64)>,
 }
 
 /// The tenants and published lists, shared by every request.
@@ -103,6 +105,12 @@ impl Directory {
     /// fails the load, with an error naming it.
     pub async fn refresh_tenants(&self, db: &Db, keys: &KeyStore) -> Result<(), Error> {
         let fingerprint = db.keys_fingerprint().await.map_err(failed)?;
+        self.refresh_tenants_at(db, keys, fingerprint).await
+    }
+
+    /// Reloads tenants and keys unless `fingerprint` (just read from the
+    /// database) is the one last loaded.
+    pub async fn refresh_tenants_at(&self, db: &Db, keys: &KeyStore, fingerprint: (i64, i64)) -> Result<(), Error> {
         if self.read().fingerprint == Some(fingerprint) {
             return Ok(());
         }
@@ -258,6 +266,20 @@ impl Directory {
     /// Signs again every list whose version changed or that grew stale, so
     /// that a verification sees every acknowledged status change.
     pub async fn refresh_lists(&self, db: &Db, now: Timestamp) -> Result<(), Error> {
+        let summary = db.summary().await.map_err(failed)?;
+        self.refresh_lists_at(db, now, summary.lists).await
+    }
+
+    /// As [`Directory::refresh_lists`], with the lists' summary just read
+    /// from the database: nothing is read again if it is the one last
+    /// brought up to date and no list kept grew stale.
+    pub async fn refresh_lists_at(&self, db: &Db, now: Timestamp, summary: (i64, i64)) -> Result<(), Error> {
+        {
+            let inner = self.read();
+            if inner.lists_summary == Some(summary) && !inner.lists.values().any(|k| stale(k.signed, now)) {
+                return Ok(());
+            }
+        }
         let versions = db.list_versions().await.map_err(failed)?;
         for (url, version) in versions {
             let current = self
@@ -271,6 +293,9 @@ impl Directory {
                 }
             }
         }
+        // What was read after `summary`: a change since then shows as
+        // another summary next time.
+        self.write().lists_summary = Some(summary);
         Ok(())
     }
 

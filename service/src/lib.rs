@@ -148,11 +148,16 @@ impl AppState {
     /// verification.
     pub async fn refresh(&self, now: Timestamp) -> Result<(), Problem> {
         let unavailable = |e: passerelle::Error| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e);
+        // One query tells whether anything changed since the last request.
+        let summary = self.db.summary().await.map_err(Problem::database)?;
         self.directory
-            .refresh_tenants(&self.db, &self.keys)
+            .refresh_tenants_at(&self.db, &self.keys, summary.keys)
             .await
             .map_err(unavailable)?;
-        self.directory.refresh_lists(&self.db, now).await.map_err(unavailable)
+        self.directory
+            .refresh_lists_at(&self.db, now, summary.lists)
+            .await
+            .map_err(unavailable)
     }
 
     /// The verifier of the directory as it is now. A verifier keeps the
