@@ -118,7 +118,7 @@ async fn issue_credential(
             }
             Err(Problem::new(
                 StatusCode::CONFLICT,
-                Code::RequestInvalid,
+                Code::CredentialExists,
                 format!("the tenant already issued a credential with id {id}"),
             ))
         }
@@ -154,9 +154,18 @@ pub enum Written {
     Duplicate,
 }
 
+/// The current list of each (tenant, purpose) a writer has seen in
+/// committed work: asked of the database once per list, not per issuance.
+pub type CurrentLists = std::collections::HashMap<(String, String), ListRow>;
+
 /// Takes the status indexes, signs and records one job, in `conn` (a
 /// savepoint of the writer's transaction).
-pub async fn write_job(conn: &mut sqlx::AnyConnection, public_url: &str, job: Job) -> Result<Written, Problem> {
+pub async fn write_job(
+    conn: &mut sqlx::AnyConnection,
+    public_url: &str,
+    lists: &mut CurrentLists,
+    job: Job,
+) -> Result<Written, Problem> {
     let Job {
         tenant,
         mut credential,
@@ -171,7 +180,7 @@ pub async fn write_job(conn: &mut sqlx::AnyConnection, public_url: &str, job: Jo
     let at = now.to_string();
     let mut entries = Vec::new();
     for purpose in STATUS_PURPOSES {
-        entries.push(take_index(conn, public_url, tenant_id, purpose, &id, &at).await?);
+        entries.push(take_index(conn, public_url, lists, tenant_id, purpose, &id, &at).await?);
     }
     let status: Vec<Value> = entries
         .iter()
@@ -339,18 +348,25 @@ fn prepare(
 async fn take_index(
     conn: &mut sqlx::AnyConnection,
     public_url: &str,
+    lists: &mut CurrentLists,
     tenant_id: &str,
     purpose: &str,
     credential_id: &str,
     at: &str,
 ) -> Result<(ListRow, i64), Problem> {
-    let mut list = match db::current_list(conn, tenant_id, purpose)
-        .await
-        .map_err(Problem::database)?
-    {
+    let key = (tenant_id.to_owned(), purpose.to_owned());
+    let known = lists.get(&key).cloned();
+    let mut list = match known {
         Some(list) => list,
-        None => open_list(conn, public_url, tenant_id, purpose, 1, at).await?,
+        None => match db::current_list(conn, tenant_id, purpose)
+            .await
+            .map_err(Problem::database)?
+        {
+            Some(list) => list,
+            None => open_list(conn, public_url, tenant_id, purpose, 1, at).await?,
+        },
     };
+    lists.insert(key.clone(), list.clone());
     // Bounded: each round either takes an index or opens a new list.
     for _ in 0..64 {
         for _ in 0..PICKS_PER_LIST {
@@ -363,6 +379,7 @@ async fn take_index(
             }
         }
         list = open_list(conn, public_url, tenant_id, purpose, list.seq + 1, at).await?;
+        lists.insert(key.clone(), list.clone());
     }
     Err(Problem::database("no free status index after 64 lists"))
 }

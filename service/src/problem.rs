@@ -29,6 +29,8 @@ pub enum Code {
     CredentialUnknown,
     /// An idempotency key used before with another request.
     IdempotencyConflict,
+    /// The tenant already issued a credential with that id.
+    CredentialExists,
     /// A status change the credential's entries cannot take.
     StatusChangeInvalid,
     /// Too many requests from one client.
@@ -52,6 +54,7 @@ impl Code {
             Code::TypeNotAllowed => "TYPE_NOT_ALLOWED",
             Code::CredentialUnknown => "CREDENTIAL_UNKNOWN",
             Code::IdempotencyConflict => "IDEMPOTENCY_CONFLICT",
+            Code::CredentialExists => "CREDENTIAL_EXISTS",
             Code::StatusChangeInvalid => "STATUS_CHANGE_INVALID",
             Code::RateLimited => "RATE_LIMITED",
             Code::DatabaseFailed => "DATABASE_FAILED",
@@ -88,6 +91,10 @@ impl Code {
             Code::IdempotencyConflict => (
                 "This idempotency key was used for another request",
                 "Cette clé d’idempotence a servi à une autre requête",
+            ),
+            Code::CredentialExists => (
+                "A credential with this id was already issued",
+                "Une attestation portant cet identifiant a déjà été émise",
             ),
             Code::StatusChangeInvalid => (
                 "This status change cannot be made",
@@ -296,6 +303,7 @@ mod tests {
             Code::TypeNotAllowed,
             Code::CredentialUnknown,
             Code::IdempotencyConflict,
+            Code::CredentialExists,
             Code::StatusChangeInvalid,
             Code::RateLimited,
             Code::DatabaseFailed,

@@ -13,7 +13,7 @@ use sqlx::Acquire as _;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::db::Db;
-use crate::issue::{write_job, Job, Written};
+use crate::issue::{write_job, CurrentLists, Job, Written};
 use crate::problem::{Code, Problem};
 
 /// The largest group committed at once.
@@ -52,12 +52,16 @@ impl Writer {
 
 async fn run(db: Db, public_url: String, mut receiver: mpsc::Receiver<(Job, Reply)>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
+    let mut lists = CurrentLists::new();
     while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
-        commit_group(&db, &public_url, std::mem::take(&mut group)).await;
+        commit_group(&db, &public_url, &mut lists, std::mem::take(&mut group)).await;
     }
 }
 
-async fn commit_group(db: &Db, public_url: &str, group: Vec<(Job, Reply)>) {
+async fn commit_group(db: &Db, public_url: &str, lists: &mut CurrentLists, group: Vec<(Job, Reply)>) {
+    // The lists as committed before this group: what a failed commit
+    // leaves (a list opened in it may not exist).
+    let before = lists.clone();
     let mut tx = match db.begin().await {
         Ok(tx) => tx,
         Err(e) => {
@@ -68,11 +72,17 @@ async fn commit_group(db: &Db, public_url: &str, group: Vec<(Job, Reply)>) {
         }
     };
     let mut written = Vec::with_capacity(group.len());
+    let mut duplicates = Vec::new();
     for (job, reply) in group {
+        // Lists opened by a job count only once its savepoint is released.
+        let mut seen = lists.clone();
         let outcome = match tx.begin().await {
-            Ok(mut savepoint) => match write_job(&mut savepoint, public_url, job).await {
+            Ok(mut savepoint) => match write_job(&mut savepoint, public_url, &mut seen, job).await {
                 Ok(Written::Issued(text)) => match savepoint.commit().await {
-                    Ok(()) => Ok(Written::Issued(text)),
+                    Ok(()) => {
+                        *lists = seen;
+                        Ok(Written::Issued(text))
+                    }
                     Err(e) => Err(Problem::database(e)),
                 },
                 other => {
@@ -85,18 +95,27 @@ async fn commit_group(db: &Db, public_url: &str, group: Vec<(Job, Reply)>) {
         match outcome {
             // Acknowledged after the commit only.
             Ok(Written::Issued(text)) => written.push((text, reply)),
+            // The credential it collides with may be earlier in this very
+            // group: answered after the commit, so that a retry under the
+            // same idempotency key reads the first answer.
+            Ok(Written::Duplicate) => duplicates.push(reply),
             other => {
                 let _ = reply.send(other);
             }
         }
     }
-    match tx.commit().await {
+    let committed = tx.commit().await;
+    for reply in duplicates {
+        let _ = reply.send(Ok(Written::Duplicate));
+    }
+    match committed {
         Ok(()) => {
             for (text, reply) in written {
                 let _ = reply.send(Ok(Written::Issued(text)));
             }
         }
         Err(e) => {
+            *lists = before;
             for (_, reply) in written {
                 let _ = reply.send(Err(Problem::database(&e)));
             }

@@ -412,3 +412,66 @@ fn hsm_keys_without_a_token_are_refused_and_nothing_is_written() {
     assert!(refused.contains("mines") && refused.contains("PKCS#11"), "{refused}");
     assert_eq!(service.runtime.block_on(service.db.keys("mines")).unwrap().len(), 1);
 }
+
+/// An outside review sent one request 8 times at once under one
+/// Idempotency-Key: most retries got a 409 naming an id they never saw,
+/// because the first attempt was in the same uncommitted group.
+#[test]
+fn concurrent_retries_under_one_idempotency_key_all_get_the_first_answer() {
+    each_store(|service| {
+        // Background issuances keep the writer busy, so that the retries
+        // land in the same group as their first attempt.
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let background = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        assert_eq!(service.issue("MX-background").status, 201);
+                        background.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                });
+            }
+            // Stops the background threads even when a round fails.
+            struct Stop<'a>(&'a std::sync::atomic::AtomicBool);
+            impl Drop for Stop<'_> {
+                fn drop(&mut self) {
+                    self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            let _stop = Stop(&stop);
+            race_rounds(service);
+        });
+        let background = background.load(std::sync::atomic::Ordering::Relaxed) as i64;
+        assert_eq!(service.count("credentials"), 20 + background);
+    });
+}
+
+fn race_rounds(service: &Service) {
+    {
+        for round in 0..20 {
+            let body = json!({"credential": permit_credential(&format!("MX-race-{round}"))}).to_string();
+            let key = format!("race-{round}");
+            let answers: Vec<common::Answer> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| {
+                        let (body, key) = (&body, &key);
+                        scope.spawn(move || {
+                            service.post_with(
+                                "/tenants/mines/credentials/issue",
+                                Some(&service.key),
+                                body,
+                                &[("idempotency-key", key)],
+                            )
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            for answer in &answers {
+                assert_eq!(answer.status, 201, "round {round}: {}", answer.text);
+                assert_eq!(answer.body, answers[0].body);
+            }
+        }
+    }
+}
