@@ -56,11 +56,25 @@ struct Inner {
     hsm: HashMap<String, Arc<HsmSigner>>,
     /// The lists' summary ([`Db::summary`]) they were last brought up to date with.
     lists_summary: Option<(i64, i64)>,
+    /// Tenants that cannot sign, by name.
+    unavailable: HashMap<String, Unavailable>,
+}
+
+/// A tenant that cannot sign (its key does not open, its DID was made for
+/// another public URL): refused alone, its DID document still published.
+#[derive(Clone, Debug)]
+pub struct Unavailable {
+    /// Its DID document.
+    pub document: Value,
+    /// Why it cannot sign.
+    pub reason: String,
 }
 
 /// The tenants and published lists, shared by every request.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Directory {
+    /// The URL the service is reached at: its tenants' DIDs derive from it.
+    public_url: Arc<str>,
     inner: Arc<RwLock<Inner>>,
     /// Bumped whenever a document or a list changes: a verifier made
     /// before keeps what it read, and must be replaced.
@@ -98,6 +112,25 @@ fn failed(what: impl std::fmt::Display) -> Error {
 }
 
 impl Directory {
+    /// An empty directory of the service reached at `public_url`.
+    pub fn new(public_url: &str) -> Directory {
+        Directory {
+            public_url: Arc::from(public_url.trim_end_matches('/')),
+            inner: Arc::default(),
+            generation: Arc::default(),
+        }
+    }
+
+    /// Why tenant `id` cannot sign, if it cannot.
+    pub fn unavailable(&self, id: &str) -> Option<Unavailable> {
+        self.read().unavailable.get(id).cloned()
+    }
+
+    /// How many tenants cannot sign.
+    pub fn unavailable_count(&self) -> usize {
+        self.read().unavailable.len()
+    }
+
     /// Reloads tenants and keys if the database's changed since the last
     /// load. A tenant whose active key does not open (a sealed key under
     /// another key-encryption key, an HSM key without a token configured,
@@ -116,6 +149,7 @@ impl Directory {
         }
         let mut tenants = HashMap::new();
         let mut documents = HashMap::new();
+        let mut unavailable = HashMap::new();
         let mut hsm = HashMap::new();
         for row in db.tenants().await.map_err(failed)? {
             let tenant_keys = db.keys(&row.id).await.map_err(failed)?;
@@ -138,48 +172,90 @@ impl Directory {
                 "assertionMethod": ids,
                 "authentication": ids,
             });
-            let Some(active) = tenant_keys.iter().rev().find(|k| k.active) else {
-                tracing::warn!(tenant = %row.id, "no active key: the tenant cannot issue");
-                continue;
-            };
-            let key_invalid = |e: crate::keys::KeyError| Error::new(ErrorCode::KeyInvalid, e.to_string());
-            let signer: TenantSigner = match (&active.sealed_secret, &active.hsm_label) {
-                (Some(sealed), None) => open_local(&keys.kek, &row.id, &active.key_id, sealed, &active.public_multikey)
-                    .map_err(key_invalid)?,
-                (None, Some(label)) => {
-                    let signer = self
-                        .hsm_signer(keys, &row.id, active, label)
-                        .await
-                        .map_err(key_invalid)?;
-                    hsm.insert(label.clone(), Arc::clone(&signer));
-                    Box::new(SharedHsmSigner(signer))
-                }
-                _ => {
-                    return Err(Error::new(
-                        ErrorCode::KeyInvalid,
-                        format!(
-                            "tenant {}: its active key {} has {} sealed secret and {} HSM label",
-                            row.id,
-                            active.key_id,
-                            if active.sealed_secret.is_some() { "a" } else { "no" },
-                            if active.hsm_label.is_some() { "an" } else { "no" },
-                        ),
-                    ))
-                }
-            };
-            let issuer = Issuer::new(signer, format!("{}#{}", row.did, active.key_id))?;
             documents.insert(row.did.clone(), DidDocument::from_json(document.clone())?);
-            tenants.insert(row.id.clone(), Arc::new(Tenant { row, document, issuer }));
+            // A tenant that cannot sign is refused alone: the others, and
+            // its own published documents, stay available.
+            match self.issuer_of(keys, &row, &tenant_keys, &mut hsm).await {
+                Ok(issuer) => {
+                    tenants.insert(row.id.clone(), Arc::new(Tenant { row, document, issuer }));
+                }
+                Err(reason) => {
+                    tracing::error!(tenant = %row.id, %reason, "the tenant cannot issue");
+                    unavailable.insert(
+                        row.id.clone(),
+                        Unavailable {
+                            document,
+                            reason: reason.detail().to_owned(),
+                        },
+                    );
+                }
+            }
         }
         let mut inner = self.write();
         inner.fingerprint = Some(fingerprint);
         inner.tenants = tenants;
         inner.documents = documents;
+        inner.unavailable = unavailable;
         // Signers of keys no longer active are dropped (their sessions
         // close once no tenant loaded before holds them).
         inner.hsm = hsm;
+        // Lists are signed again, with the keys active now.
+        inner.lists.clear();
+        inner.lists_summary = None;
         self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(())
+    }
+
+    /// The issuer of `row` with its active key, or why it has none.
+    async fn issuer_of(
+        &self,
+        keys: &KeyStore,
+        row: &TenantRow,
+        tenant_keys: &[KeyRow],
+        hsm: &mut HashMap<String, Arc<HsmSigner>>,
+    ) -> Result<Issuer<TenantSigner>, Error> {
+        if row.did != tenant_did(&self.public_url, &row.id) {
+            return Err(Error::new(
+                ErrorCode::KeyInvalid,
+                format!(
+                    "tenant {}: its DID {} was made for another public URL than {} (give the same --public-url to every command)",
+                    row.id, row.did, self.public_url
+                ),
+            ));
+        }
+        let Some(active) = tenant_keys.iter().rev().find(|k| k.active) else {
+            return Err(Error::new(
+                ErrorCode::KeyInvalid,
+                format!("tenant {} has no active key", row.id),
+            ));
+        };
+        let key_invalid = |e: crate::keys::KeyError| Error::new(ErrorCode::KeyInvalid, e.to_string());
+        let signer: TenantSigner = match (&active.sealed_secret, &active.hsm_label) {
+            (Some(sealed), None) => {
+                open_local(&keys.kek, &row.id, &active.key_id, sealed, &active.public_multikey).map_err(key_invalid)?
+            }
+            (None, Some(label)) => {
+                let signer = self
+                    .hsm_signer(keys, &row.id, active, label)
+                    .await
+                    .map_err(key_invalid)?;
+                hsm.insert(label.clone(), Arc::clone(&signer));
+                Box::new(SharedHsmSigner(signer))
+            }
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::KeyInvalid,
+                    format!(
+                        "tenant {}: its active key {} has {} sealed secret and {} HSM label",
+                        row.id,
+                        active.key_id,
+                        if active.sealed_secret.is_some() { "a" } else { "no" },
+                        if active.hsm_label.is_some() { "an" } else { "no" },
+                    ),
+                ))
+            }
+        };
+        Issuer::new(signer, format!("{}#{}", row.did, active.key_id))
     }
 
     /// The signer of the HSM key `active` of `tenant`: the one opened

@@ -85,7 +85,7 @@ impl AppState {
         clock: fn() -> Timestamp,
     ) -> Result<AppState, passerelle::Error> {
         let keys = keys.into();
-        let directory = Directory::default();
+        let directory = Directory::new(public_url);
         directory.refresh_tenants(&db, &keys).await?;
         let verifier = (directory.generation(), Arc::new(new_verifier(&directory)));
         let public_url = public_url.trim_end_matches('/').to_owned();
@@ -137,17 +137,29 @@ impl AppState {
             self.directory
                 .refresh_tenants(&self.db, &self.keys)
                 .await
-                .map_err(|e| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e))?;
+                .map_err(|e| Problem::directory(&e))?;
         }
-        self.directory
-            .tenant(id)
-            .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, Code::TenantUnknown, format!("no tenant {id:?}")))
+        if let Some(tenant) = self.directory.tenant(id) {
+            return Ok(tenant);
+        }
+        match self.directory.unavailable(id) {
+            Some(unavailable) => Err(Problem::library_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                passerelle::ErrorCode::KeyInvalid,
+                unavailable.reason,
+            )),
+            None => Err(Problem::new(
+                StatusCode::NOT_FOUND,
+                Code::TenantUnknown,
+                format!("no tenant {id:?}"),
+            )),
+        }
     }
 
     /// Brings tenants and lists up to date with the database before a
     /// verification.
     pub async fn refresh(&self, now: Timestamp) -> Result<(), Problem> {
-        let unavailable = |e: passerelle::Error| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e);
+        let unavailable = |e: passerelle::Error| Problem::directory(&e);
         // One query tells whether anything changed since the last request.
         let summary = self.db.summary().await.map_err(Problem::database)?;
         self.directory

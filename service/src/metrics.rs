@@ -77,11 +77,14 @@ impl Metrics {
 
 /// `GET /metrics`.
 pub async fn render(State(state): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.text(),
-    )
-        .into_response()
+    let mut text = state.metrics.text();
+    text.push_str("# HELP passerelle_tenants_unavailable Tenants whose signing key cannot be opened (see the log).\n");
+    text.push_str("# TYPE passerelle_tenants_unavailable gauge\n");
+    text.push_str(&format!(
+        "passerelle_tenants_unavailable {}\n",
+        state.directory.unavailable_count()
+    ));
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 /// Counts the request, runs it in a span with its request id (the

@@ -167,6 +167,16 @@ impl Problem {
         )
     }
 
+    /// A failure of the directory (tenants, lists): a database failure's
+    /// detail is logged, not sent; any other is the library's refusal.
+    pub fn directory(error: &Error) -> Self {
+        if error.code() == ErrorCode::StatusStoreFailed {
+            Problem::database(error.detail())
+        } else {
+            Problem::library(StatusCode::SERVICE_UNAVAILABLE, error)
+        }
+    }
+
     /// Adds a member to the problem body.
     pub fn with(mut self, name: &'static str, value: Value) -> Self {
         self.extra.push((name, value));

@@ -24,13 +24,21 @@ fn not_found(detail: impl Into<String>) -> Problem {
 /// `GET /tenants/{tenant}/did.json`.
 pub async fn did_document(State(state): State<AppState>, Path(tenant_id): Path<String>, headers: HeaderMap) -> Answer {
     let result = async {
-        let tenant = state.tenant(&tenant_id).await?;
+        // A tenant that cannot sign still publishes its DID document: what
+        // it signed before must verify.
+        let document = match state.tenant(&tenant_id).await {
+            Ok(tenant) => tenant.document.to_string(),
+            Err(problem) => match state.directory.unavailable(&tenant_id) {
+                Some(unavailable) => unavailable.document.to_string(),
+                None => return Err(problem),
+            },
+        };
         Ok((
             [
                 (header::CONTENT_TYPE, "application/did+json"),
                 (header::CACHE_CONTROL, "max-age=300"),
             ],
-            tenant.document.to_string(),
+            document,
         )
             .into_response())
     }
@@ -62,7 +70,7 @@ pub async fn status_list(
             .directory
             .published(&state.db, &row, (state.clock)())
             .await
-            .map_err(|e| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e))?;
+            .map_err(|e| Problem::directory(&e))?;
         let cache = format!("max-age={LIST_MAX_AGE_SECONDS}");
         if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(published.etag.as_str()) {
             return Ok((
@@ -96,7 +104,7 @@ pub async fn identifiers(State(state): State<AppState>, Path(did): Path<String>,
             .directory
             .refresh_tenants(&state.db, &state.keys)
             .await
-            .map_err(|e| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e))?;
+            .map_err(|e| Problem::directory(&e))?;
         let options = ResolutionOptions {
             resolver: Some(&state.directory),
             time: Some((state.clock)()),

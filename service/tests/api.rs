@@ -475,3 +475,78 @@ fn race_rounds(service: &Service) {
         }
     }
 }
+
+/// An outside review made every tenant of every instance answer 503 (and
+/// the service refuse to start) by creating one tenant under another
+/// key-encryption key. A tenant whose key cannot be opened is now the only
+/// one refused.
+#[test]
+fn a_tenant_whose_key_does_not_open_is_the_only_one_refused() {
+    each_store(|service| {
+        let other_kek =
+            passerelle_service::keys::Kek::from_base64url("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc").unwrap();
+        let types = vec!["IncorporationCertificate".to_owned()];
+        let new = passerelle_service::admin::NewTenant {
+            id: "registrar",
+            types: &types,
+            algorithm: passerelle_service::keys::Algorithm::Ed25519,
+            audit_claims: false,
+            hsm: false,
+        };
+        let other_keys = passerelle_service::keys::KeyStore::new(other_kek, None);
+        service
+            .runtime
+            .block_on(passerelle_service::admin::create_tenant(
+                &service.db,
+                &other_keys,
+                &service.url,
+                &new,
+                common::clock(),
+            ))
+            .unwrap();
+        let key = service
+            .runtime
+            .block_on(passerelle_service::admin::create_api_key(
+                &service.db,
+                "registrar",
+                &[passerelle_service::auth::Scope::Issue],
+                "reg",
+                common::clock(),
+            ))
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert_eq!(service.issue("MX-still").status, 201);
+        let credential = service.issued("MX-still-2");
+        assert_eq!(service.verify(&credential, "en").status, 200);
+        let body = json!({"credential": {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential", "IncorporationCertificate"],
+            "credentialSubject": {"id": "did:example:co"},
+        }});
+        let refused = service.post("/tenants/registrar/credentials/issue", Some(&key), &body.to_string());
+        assert_eq!(
+            (refused.status, refused.body["code"].as_str()),
+            (503, Some("KEY_INVALID")),
+            "{}",
+            refused.text
+        );
+        assert!(!refused.text.contains("mines"), "{}", refused.text);
+        // Its DID document is still published, and the others' too.
+        assert_eq!(service.get("/tenants/registrar/did.json", &[]).status, 200);
+        assert_eq!(service.get("/tenants/mines/did.json", &[]).status, 200);
+        let metrics = service.get("/metrics", &[]);
+        assert!(
+            metrics.text.contains("passerelle_tenants_unavailable 1"),
+            "{}",
+            metrics.text
+        );
+        // A new instance starts.
+        let restarted = service.runtime.block_on(passerelle_service::AppState::new(
+            service.db.clone(),
+            common::kek(),
+            &service.url,
+            common::clock,
+        ));
+        assert!(restarted.is_ok());
+    });
+}
