@@ -46,6 +46,15 @@ fn valid_name(id: &str) -> Result<(), AdminError> {
     }
 }
 
+/// A credential type name as the VC v2 context's terms are: a letter,
+/// then letters, digits, `_`, `.` or `-` (no space, no IRI).
+fn valid_type(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
+        && name.len() <= 128
+}
+
 /// A tenant to create.
 #[derive(Clone, Debug)]
 pub struct NewTenant<'a> {
@@ -104,9 +113,9 @@ pub async fn create_tenant(
         hsm,
     } = *new;
     valid_name(id)?;
-    if types.is_empty() || types.iter().any(|t| t.is_empty() || t == "VerifiableCredential") {
+    if types.is_empty() || types.iter().any(|t| t == "VerifiableCredential" || !valid_type(t)) {
         return Err(AdminError::Invalid(
-            "give the credential types the tenant may issue (besides VerifiableCredential)".into(),
+            "give the credential types the tenant may issue besides VerifiableCredential, each a term (a letter, then letters, digits, _ . -)".into(),
         ));
     }
     if hsm {

@@ -181,7 +181,15 @@ fn bearer(headers: &HeaderMap) -> Result<&str, Problem> {
             "Authorization: Bearer <key> is required",
         )
     };
-    let value = headers.get(header::AUTHORIZATION).ok_or_else(missing)?;
+    let mut values = headers.get_all(header::AUTHORIZATION).iter();
+    let value = values.next().ok_or_else(missing)?;
+    if values.next().is_some() {
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            Code::AuthInvalid,
+            "more than one Authorization header",
+        ));
+    }
     let value = value.to_str().map_err(|_| missing())?;
     let (scheme, token) = value.split_once(' ').ok_or_else(missing)?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {

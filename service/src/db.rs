@@ -152,7 +152,7 @@ impl Db {
             let path = path.split('?').next().unwrap_or("");
             if let Some(parent) = std::path::Path::new(path).parent() {
                 if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+                    create_private_dir(parent).map_err(sqlx::Error::Io)?;
                 }
             }
             if !url.contains('?') {
@@ -578,6 +578,22 @@ pub async fn record_credential(conn: &mut AnyConnection, issued: &Issued<'_>, at
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Creates `dir` (and its parents) readable by its owner only: the
+/// database holds credential bodies and, for some tenants, claims.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 /// Nanoseconds since 1970 on this machine's clock: orders the audit log

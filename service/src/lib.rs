@@ -195,8 +195,8 @@ pub fn router(state: AppState) -> Router {
     let tenant_routes = Router::new()
         .route("/credentials/issue", post(issue::issue))
         .route("/credentials/status", post(status::update_status))
-        .route("/credentials/verify", post(verify::verify_credential))
-        .route("/presentations/verify", post(verify::verify_presentation))
+        .route("/credentials/verify", post(verify::tenant_verify_credential))
+        .route("/presentations/verify", post(verify::tenant_verify_presentation))
         .route("/credentials/{id}", get(publish::get_credential))
         .route("/did.json", get(publish::did_document))
         .route("/status/{purpose}/{seq}", get(publish::status_list));
@@ -210,6 +210,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/openapi.json", get(openapi::openapi))
         .fallback(publish::fallback)
+        .method_not_allowed_fallback(publish::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(request::refuse_oversize))
         .layer(axum::middleware::from_fn_with_state(

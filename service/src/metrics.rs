@@ -95,7 +95,8 @@ pub async fn count(State(state): State<AppState>, request: Request, next: Next) 
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| v.len() <= 128)
+        // Kept only if it cannot forge log fields.
+        .filter(|v| v.len() <= 128 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b)))
         .map(str::to_owned)
         .unwrap_or_else(|| format!("r{}", state.metrics.next_id.fetch_add(1, Ordering::Relaxed)));
     let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path());

@@ -98,8 +98,9 @@ pub async fn status_list(
 
 /// `GET /1.0/identifiers/{did}`: a DID Resolution Result; the tenants'
 /// did:web DIDs from the database, did:key and did:jwk computed.
-pub async fn identifiers(State(state): State<AppState>, Path(did): Path<String>, headers: HeaderMap) -> Answer {
+pub async fn identifiers(State(state): State<AppState>, uri: axum::http::Uri, headers: HeaderMap) -> Answer {
     let result = async {
+        let did = did_of_path(&uri)?;
         state
             .directory
             .refresh_tenants(&state.db, &state.keys)
@@ -115,8 +116,8 @@ pub async fn identifiers(State(state): State<AppState>, Path(did): Path<String>,
         let status = match json["didResolutionMetadata"]["error"].as_str() {
             None => StatusCode::OK,
             Some("notFound") => StatusCode::NOT_FOUND,
-            Some("invalidDid" | "invalidDidUrl") => StatusCode::BAD_REQUEST,
             Some("methodNotSupported") => StatusCode::NOT_IMPLEMENTED,
+            Some(error) if error.starts_with("invalid") || error.starts_with("unsupported") => StatusCode::BAD_REQUEST,
             Some(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         Ok((
@@ -134,6 +135,50 @@ pub async fn identifiers(State(state): State<AppState>, Path(did): Path<String>,
         lang: lang_of(&headers),
         result,
     }
+}
+
+/// The DID (or DID URL, with its query) of `/1.0/identifiers/{did}` as the
+/// caller wrote it. The path is read raw: a DID's own percent-encoding
+/// (`did:web:host%3A8080`) must not be decoded; a path whose `%` were
+/// themselves encoded (`%253A`) is decoded once.
+fn did_of_path(uri: &axum::http::Uri) -> Result<String, Problem> {
+    let bad = || {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            Code::RequestInvalid,
+            "the path must be /1.0/identifiers/{did}",
+        )
+    };
+    let raw = uri.path().strip_prefix("/1.0/identifiers/").ok_or_else(bad)?;
+    let mut did = if raw.contains("%25") {
+        let mut out = Vec::with_capacity(raw.len());
+        let bytes = raw.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match (bytes[i], hex) {
+                (b'%', Some(byte)) => {
+                    out.push(byte);
+                    i += 3;
+                }
+                (byte, _) => {
+                    out.push(byte);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8(out).map_err(|_| bad())?
+    } else {
+        raw.to_owned()
+    };
+    if let Some(query) = uri.query() {
+        did.push('?');
+        did.push_str(query);
+    }
+    Ok(did)
 }
 
 /// `GET /tenants/{tenant}/credentials/{id}` (VCALM §3.2.2): the credential,
@@ -184,6 +229,18 @@ pub async fn readyz(State(state): State<AppState>, headers: HeaderMap) -> Answer
     Answer {
         lang: lang_of(&headers),
         result,
+    }
+}
+
+/// A path that exists, with another method.
+pub async fn method_not_allowed(headers: HeaderMap) -> Answer {
+    Answer {
+        lang: lang_of(&headers),
+        result: Err(Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            Code::RequestInvalid,
+            "this endpoint does not take this method (see /openapi.json)",
+        )),
     }
 }
 

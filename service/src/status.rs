@@ -107,6 +107,21 @@ async fn change(
             ),
         ));
     };
+    // Members naming the entry must name this one: a request is never
+    // read as something else than it says.
+    let index_text = target.index.to_string();
+    let entry_id = format!("{}#{}", target.list_url, target.index);
+    for (member, expected) in [("statusListIndex", index_text.as_str()), ("id", entry_id.as_str())] {
+        if let Some(given) = entry.get(member) {
+            if given.as_str() != Some(expected) {
+                return Err(Problem::new(
+                    StatusCode::CONFLICT,
+                    Code::StatusChangeInvalid,
+                    format!("credentialStatus.{member} {given} is not the credential's {purpose} entry ({expected})"),
+                ));
+            }
+        }
+    }
     let value = i64::from(set);
     if target.status != value {
         db::set_status(&mut tx, &target.list_url, target.index, value)

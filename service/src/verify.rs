@@ -6,7 +6,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use passerelle::verify::Outcome;
@@ -40,6 +40,47 @@ pub async fn verify_presentation(
     Answer {
         lang,
         result: verify(&state, body, Kind::Presentation, lang).await,
+    }
+}
+
+/// `POST /tenants/{tenant}/credentials/verify`: as `/credentials/verify`,
+/// for a tenant that exists.
+pub async fn tenant_verify_credential(
+    State(state): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let lang = lang_of(&headers);
+    let result = match known_tenant(&state, &tenant).await {
+        Ok(()) => verify(&state, body, Kind::Credential, lang).await,
+        Err(problem) => Err(problem),
+    };
+    Answer { lang, result }
+}
+
+/// `POST /tenants/{tenant}/presentations/verify`.
+pub async fn tenant_verify_presentation(
+    State(state): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let lang = lang_of(&headers);
+    let result = match known_tenant(&state, &tenant).await {
+        Ok(()) => verify(&state, body, Kind::Presentation, lang).await,
+        Err(problem) => Err(problem),
+    };
+    Answer { lang, result }
+}
+
+/// A tenant's verifier answers for a tenant that exists, even one that
+/// cannot sign now.
+async fn known_tenant(state: &AppState, tenant: &str) -> Result<(), Problem> {
+    match state.tenant(tenant).await {
+        Ok(_) => Ok(()),
+        Err(_) if state.directory.unavailable(tenant).is_some() => Ok(()),
+        Err(problem) => Err(problem),
     }
 }
 
@@ -89,6 +130,16 @@ async fn verify(
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(invalid(format!("options.{key} must be a string"))),
     };
+    for flag in [
+        "returnResults",
+        "returnProblemDetails",
+        "returnCredential",
+        "returnPresentation",
+    ] {
+        if options.get(flag).is_some_and(|v| !v.is_boolean()) {
+            return Err(invalid(format!("options.{flag} must be true or false")));
+        }
+    }
     let now = (state.clock)();
     let mut verify_options = VerifyOptions::at(now);
     verify_options.challenge = text("challenge")?;
