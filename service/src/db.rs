@@ -334,6 +334,16 @@ impl Db {
             .map(|_| ())
     }
 
+    /// Deletes the tenant's API keys with this label; how many there were.
+    pub async fn revoke_api_keys(&self, tenant_id: &str, label: &str) -> Result<u64, sqlx::Error> {
+        sqlx::query("DELETE FROM api_keys WHERE tenant_id = $1 AND label = $2")
+            .bind(tenant_id)
+            .bind(label)
+            .execute(&self.pool)
+            .await
+            .map(|done| done.rows_affected())
+    }
+
     /// The tenant, scopes and label of the API key with this digest.
     pub async fn api_key(&self, digest: &str) -> Result<Option<(String, String, String)>, sqlx::Error> {
         let row = sqlx::query("SELECT tenant_id, scopes, label FROM api_keys WHERE digest = $1")

@@ -4,8 +4,6 @@
 //! lines in the same transaction as the indexes, so that nothing is
 //! acknowledged that is not committed.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -77,7 +75,7 @@ pub async fn issue(
     State(state): State<AppState>,
     Path(tenant_id): Path<String>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Answer {
     let lang = lang_of(&headers);
     Answer {
@@ -90,11 +88,13 @@ async fn issue_credential(
     state: &AppState,
     tenant_id: &str,
     headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Result<Response, Problem> {
     let tenant = state.tenant(tenant_id).await?;
     let caller = authorize(state, headers, tenant_id, Scope::Issue).await?;
-    let body = body.map_err(crate::request::rejected)?;
+    // Read only once the caller is known: no one unauthenticated makes
+    // the service hold a megabyte.
+    let body = crate::request::read_limited(body).await?;
     let mut request = read_body(&body)?;
     refuse_unknown(&request, &["credential", "options"], "request")?;
     let options = match request.remove("options") {

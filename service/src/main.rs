@@ -123,6 +123,16 @@ enum ApiKeyCommand {
         #[arg(long, default_value = "cli")]
         label: String,
     },
+    /// Revoke a tenant's API keys of a label (instances stop accepting
+    /// them within 10 s).
+    Revoke {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The label given when they were created.
+        #[arg(long)]
+        label: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -253,6 +263,15 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             };
             let did = admin::create_tenant(&db, &keys, &cli.public_url, &new, now).await?;
             println!("{did}");
+        }
+        Command::ApiKey(ApiKeyCommand::Revoke { tenant, label }) => {
+            let n = db.revoke_api_keys(&tenant, &label).await?;
+            if n == 0 {
+                return Err(AdminError::Invalid(format!(
+                    "tenant {tenant:?} has no API key labelled {label:?}"
+                )));
+            }
+            println!("{n} API key(s) of {tenant} labelled {label} revoked");
         }
         Command::ApiKey(ApiKeyCommand::Create { tenant, scopes, label }) => {
             let scopes = scopes

@@ -57,7 +57,12 @@ pub async fn status_list(
     headers: HeaderMap,
 ) -> Answer {
     let result = async {
-        let seq: i64 = seq.parse().map_err(|_| not_found("no such list"))?;
+        // One spelling per list: `01` and `+1` are not list 1.
+        let seq: i64 = seq
+            .parse()
+            .ok()
+            .filter(|n: &i64| n.to_string() == seq)
+            .ok_or_else(|| not_found("no such list"))?;
         let url = list_url(&state.public_url, &tenant_id, &purpose, seq);
         let row = state
             .db
@@ -72,7 +77,11 @@ pub async fn status_list(
             .await
             .map_err(|e| Problem::directory(&e))?;
         let cache = format!("max-age={LIST_MAX_AGE_SECONDS}");
-        if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(published.etag.as_str()) {
+        let matches = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|tags| etag_matches(tags, &published.etag));
+        if matches {
             return Ok((
                 StatusCode::NOT_MODIFIED,
                 [(header::ETAG, published.etag), (header::CACHE_CONTROL, cache)],
@@ -94,6 +103,14 @@ pub async fn status_list(
         lang: lang_of(&headers),
         result,
     }
+}
+
+/// Whether an `If-None-Match` value names `etag` (RFC 9110 §13.1.2: a
+/// list, weak comparison, or `*`).
+fn etag_matches(tags: &str, etag: &str) -> bool {
+    tags.split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
 }
 
 /// `GET /1.0/identifiers/{did}`: a DID Resolution Result; the tenants'

@@ -33,6 +33,33 @@ pub fn refuse_unknown(object: &Map<String, Value>, known: &[&str], what: &str) -
     }
 }
 
+/// Reads a body up to [`MAX_BODY_BYTES`].
+pub async fn read_limited(body: axum::body::Body) -> Result<axum::body::Bytes, Problem> {
+    axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
+        // axum reports the limit as http-body-util's LengthLimitError,
+        // whose type it does not export: known by its text.
+        let mut source: Option<&dyn std::error::Error> = Some(&e);
+        let mut too_large = false;
+        while let Some(error) = source {
+            too_large |= error.to_string().contains("length limit exceeded");
+            source = error.source();
+        }
+        if too_large {
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Code::BodyTooLarge,
+                format!("the body is over {MAX_BODY_BYTES} bytes"),
+            )
+        } else {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                Code::RequestInvalid,
+                "the body could not be read",
+            )
+        }
+    })
+}
+
 /// A body the server did not read whole.
 pub fn rejected(rejection: BytesRejection) -> Problem {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -3,8 +3,6 @@
 //! audit line are committed before the answer; the list's version is
 //! bumped, so every instance signs the list again before serving it.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,7 +19,7 @@ pub async fn update_status(
     State(state): State<AppState>,
     Path(tenant_id): Path<String>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Answer {
     Answer {
         lang: lang_of(&headers),
@@ -37,11 +35,13 @@ async fn change(
     state: &AppState,
     tenant_id: &str,
     headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Result<Response, Problem> {
     state.tenant(tenant_id).await?;
     let caller = authorize(state, headers, tenant_id, Scope::Status).await?;
-    let body = body.map_err(crate::request::rejected)?;
+    // Read only once the caller is known: no one unauthenticated makes
+    // the service hold a megabyte.
+    let body = crate::request::read_limited(body).await?;
     let request = read_body(&body)?;
     refuse_unknown(&request, &["credentialId", "credentialStatus", "status"], "request")?;
     let Some(Value::String(credential_id)) = request.get("credentialId") else {

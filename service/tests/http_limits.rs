@@ -142,3 +142,24 @@ fn a_client_over_its_rate_is_refused_with_retry_after_and_others_are_not() {
     let auth = format!("Bearer {}", service.key);
     assert_eq!(service.get("/healthz", &[("authorization", &auth)]).status, 200);
 }
+
+/// An outside review held 1 GB of memory with 1 000 unauthenticated
+/// near-megabyte bodies: the issuing endpoints now know the caller before
+/// they read a body.
+#[test]
+fn an_unauthenticated_body_is_refused_before_it_is_read() {
+    let service = start(Store::Sqlite, Limits::default());
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    let head = format!(
+        "POST /tenants/mines/credentials/issue HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{{\"credential\":",
+        passerelle_service::MAX_BODY_BYTES - 10
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    // The body never comes; the answer does.
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = [0u8; 512];
+    let n = stream.read(&mut buf).unwrap();
+    let answer = String::from_utf8_lossy(&buf[..n]);
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+}

@@ -259,3 +259,54 @@ fn the_database_folder_is_its_owners_only() {
     let mode = std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700);
 }
+
+#[test]
+fn list_etags_match_as_http_says_and_a_list_has_one_url() {
+    let service = start(Store::Sqlite, Limits::default());
+    let credential = service.issued("MX-etag");
+    let url = credential["credentialStatus"][0]["statusListCredential"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = url.strip_prefix(&service.url).unwrap().to_owned();
+    let etag = service.get(&path, &[]).etag.unwrap();
+    for tag in [
+        etag.clone(),
+        format!("W/{etag}"),
+        format!("\"other\", {etag}"),
+        "*".to_owned(),
+    ] {
+        assert_eq!(service.get(&path, &[("if-none-match", &tag)]).status, 304, "{tag}");
+    }
+    assert_eq!(service.get(&path, &[("if-none-match", "\"other\"")]).status, 200);
+    let (prefix, seq) = path.rsplit_once('/').unwrap();
+    for other in [format!("0{seq}"), format!("+{seq}")] {
+        assert_eq!(service.get(&format!("{prefix}/{other}"), &[]).status, 404, "{other}");
+    }
+}
+
+#[test]
+fn a_revoked_api_key_is_refused() {
+    let service = start(Store::Sqlite, Limits::default());
+    let key = service
+        .runtime
+        .block_on(passerelle_service::admin::create_api_key(
+            &service.db,
+            "mines",
+            &[passerelle_service::auth::Scope::Issue],
+            "laptop",
+            common::clock(),
+        ))
+        .unwrap();
+    let revoked = service
+        .runtime
+        .block_on(service.db.revoke_api_keys("mines", "laptop"))
+        .unwrap();
+    assert_eq!(revoked, 1);
+    let body = json!({"credential": permit_credential("MX-revoked-key")}).to_string();
+    let answer = service.post("/tenants/mines/credentials/issue", Some(&key), &body);
+    assert_eq!(
+        (answer.status, answer.body["code"].as_str()),
+        (401, Some("AUTH_INVALID"))
+    );
+}
