@@ -90,8 +90,14 @@ async fn issue_credential(
     headers: &HeaderMap,
     body: axum::body::Body,
 ) -> Result<Response, Problem> {
-    let tenant = state.tenant(tenant_id).await?;
-    let caller = authorize(state, headers, tenant_id, Scope::Issue).await?;
+    let tenant = match state.tenant(tenant_id).await {
+        Ok(tenant) => tenant,
+        Err(problem) => return Err(crate::request::refuse_unread(body, problem).await),
+    };
+    let caller = match authorize(state, headers, tenant_id, Scope::Issue).await {
+        Ok(caller) => caller,
+        Err(problem) => return Err(crate::request::refuse_unread(body, problem).await),
+    };
     // Read only once the caller is known: no one unauthenticated makes
     // the service hold a megabyte.
     let body = crate::request::read_limited(body).await?;
@@ -123,6 +129,9 @@ async fn issue_credential(
 
     let now = (state.clock)();
     let types = prepare(&tenant, &mut credential, &options, now)?;
+    if let Some(trust) = &state.trust {
+        crate::trust::check_issuance(trust, &tenant.row.did, &types, now)?;
+    }
     let id = match credential.get("id") {
         Some(Value::String(id)) => id.clone(),
         _ => unreachable_id()?,

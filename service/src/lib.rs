@@ -25,6 +25,7 @@ mod publish;
 pub mod ratelimit;
 mod request;
 mod status;
+pub mod trust;
 mod verify;
 pub mod writer;
 
@@ -72,6 +73,8 @@ pub struct AppState {
     tenants_checked: Arc<Mutex<Option<std::time::Instant>>>,
     /// Requests a second per client.
     pub rate_limiter: Arc<ratelimit::RateLimiter>,
+    /// The trust registry, if the service was given one.
+    pub trust: Option<Arc<passerelle::registry::TrustStore>>,
 }
 
 impl AppState {
@@ -87,7 +90,7 @@ impl AppState {
         let keys = keys.into();
         let directory = Directory::new(public_url);
         directory.refresh_tenants(&db, &keys).await?;
-        let verifier = (directory.generation(), Arc::new(new_verifier(&directory)));
+        let verifier = (directory.generation(), Arc::new(new_verifier(&directory, None)));
         let public_url = public_url.trim_end_matches('/').to_owned();
         Ok(AppState {
             writer: writer::Writer::spawn(db.clone(), public_url.clone()),
@@ -102,6 +105,7 @@ impl AppState {
             oauth: None,
             tenants_checked: Arc::default(),
             rate_limiter: Arc::new(ratelimit::RateLimiter::new(ratelimit::DEFAULT_PER_SECOND)),
+            trust: None,
         })
     }
 
@@ -109,6 +113,19 @@ impl AppState {
     /// `per_second` requests a second; 0 for no limit.
     pub fn with_rate_limit(mut self, per_second: u32) -> Self {
         self.rate_limiter = Arc::new(ratelimit::RateLimiter::new(per_second));
+        self
+    }
+
+    /// Judges issuance and verification against `store`, and answers TRQP
+    /// queries from it under `/trqp`.
+    pub fn with_trust(mut self, store: passerelle::registry::TrustStore) -> Self {
+        let store = Arc::new(store);
+        self.trust = Some(Arc::clone(&store));
+        let generation = self.directory.generation();
+        self.verifier = Arc::new(Mutex::new((
+            generation,
+            Arc::new(new_verifier(&self.directory, Some(store))),
+        )));
         self
     }
 
@@ -180,14 +197,18 @@ impl AppState {
         let generation = self.directory.generation();
         let mut current = self.verifier.lock().unwrap_or_else(|e| e.into_inner());
         if current.0 != generation {
-            *current = (generation, Arc::new(new_verifier(&self.directory)));
+            *current = (generation, Arc::new(new_verifier(&self.directory, self.trust.clone())));
         }
         Arc::clone(&current.1)
     }
 }
 
-fn new_verifier(directory: &Directory) -> Verifier<Directory> {
-    Verifier::new(directory.clone()).with_status(directory.clone())
+fn new_verifier(directory: &Directory, trust: Option<Arc<passerelle::registry::TrustStore>>) -> Verifier<Directory> {
+    let verifier = Verifier::new(directory.clone()).with_status(directory.clone());
+    match trust {
+        Some(trust) => verifier.with_trust(trust),
+        None => verifier,
+    }
 }
 
 /// Every route of the service.
@@ -200,7 +221,7 @@ pub fn router(state: AppState) -> Router {
         .route("/credentials/{id}", get(publish::get_credential))
         .route("/did.json", get(publish::did_document))
         .route("/status/{purpose}/{seq}", get(publish::status_list));
-    Router::new()
+    let mut routes = Router::new()
         .nest("/tenants/{tenant}", tenant_routes)
         .route("/credentials/verify", post(verify::verify_credential))
         .route("/presentations/verify", post(verify::verify_presentation))
@@ -208,7 +229,14 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(publish::healthz))
         .route("/readyz", get(publish::readyz))
         .route("/metrics", get(metrics::render))
-        .route("/openapi.json", get(openapi::openapi))
+        .route("/openapi.json", get(openapi::openapi));
+    if let Some(store) = &state.trust {
+        // TRQP v2 (`/trqp/authorization`, `/trqp/recognition`), answered
+        // from the same registry, each answer's freshness judged then.
+        let registry = passerelle::registry::server::router(Arc::clone(store), state.clock);
+        routes = routes.nest_service("/trqp", registry);
+    }
+    routes
         .fallback(publish::fallback)
         .method_not_allowed_fallback(publish::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -76,6 +76,16 @@ enum Command {
         /// Requests a second each client (a bearer credential, else an address) may send; 0: no limit.
         #[arg(long, default_value_t = passerelle_service::ratelimit::DEFAULT_PER_SECOND)]
         rate_limit: u32,
+        /// A trust registry trusted as a root (DID; repeatable): issuance is
+        /// refused for types the tenant's registry does not authorize.
+        #[arg(long = "trust-anchor", requires = "registries")]
+        trust_anchors: Vec<String>,
+        /// A signed registry snapshot file (repeatable).
+        #[arg(long = "registry", requires = "trust_anchors")]
+        registries: Vec<PathBuf>,
+        /// A registry's DID document file, for did:web registries (repeatable).
+        #[arg(long = "registry-did-document")]
+        registry_did_documents: Vec<PathBuf>,
     },
     /// Manage tenants.
     #[command(subcommand)]
@@ -211,6 +221,9 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
         oauth_jwks: Vec::new(),
         oauth_audience: None,
         rate_limit: passerelle_service::ratelimit::DEFAULT_PER_SECOND,
+        trust_anchors: Vec::new(),
+        registries: Vec::new(),
+        registry_did_documents: Vec::new(),
     }) {
         Command::Serve {
             listen,
@@ -218,6 +231,9 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             oauth_jwks,
             oauth_audience,
             rate_limit,
+            trust_anchors,
+            registries,
+            registry_did_documents,
         } => {
             let oauth = oauth(&oauth_issuers, &oauth_jwks, oauth_audience, &cli.public_url)?;
             if default_database {
@@ -234,6 +250,15 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
                 .await
                 .map_err(|e| AdminError::Invalid(e.to_string()))?
                 .with_rate_limit(rate_limit);
+            if !trust_anchors.is_empty() {
+                let sources = passerelle_service::trust::TrustSources {
+                    anchors: trust_anchors,
+                    snapshots: registries,
+                    did_documents: registry_did_documents,
+                };
+                let store = passerelle_service::trust::load(&sources, now).map_err(AdminError::Invalid)?;
+                state = state.with_trust(store);
+            }
             if let Some(oauth) = oauth {
                 state = state.with_oauth(oauth);
             }

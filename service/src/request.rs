@@ -60,6 +60,19 @@ pub async fn read_limited(body: axum::body::Body) -> Result<axum::body::Bytes, P
     })
 }
 
+/// The most of a refused request's body read before answering: a small
+/// body is read (closing a connection with unread data in it resets it,
+/// and the client may lose the answer), a large one is not.
+const DRAINED_BYTES: usize = 64 * 1024;
+
+/// Answers `problem` to a request whose body was not read (after reading
+/// what a second gives of it, at most [`DRAINED_BYTES`]).
+pub async fn refuse_unread(body: axum::body::Body, problem: Problem) -> Problem {
+    let drain = axum::body::to_bytes(body, DRAINED_BYTES);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drain).await;
+    problem
+}
+
 /// A body the server did not read whole.
 pub fn rejected(rejection: BytesRejection) -> Problem {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -37,8 +37,13 @@ async fn change(
     headers: &HeaderMap,
     body: axum::body::Body,
 ) -> Result<Response, Problem> {
-    state.tenant(tenant_id).await?;
-    let caller = authorize(state, headers, tenant_id, Scope::Status).await?;
+    if let Err(problem) = state.tenant(tenant_id).await {
+        return Err(crate::request::refuse_unread(body, problem).await);
+    }
+    let caller = match authorize(state, headers, tenant_id, Scope::Status).await {
+        Ok(caller) => caller,
+        Err(problem) => return Err(crate::request::refuse_unread(body, problem).await),
+    };
     // Read only once the caller is known: no one unauthenticated makes
     // the service hold a megabyte.
     let body = crate::request::read_limited(body).await?;

@@ -229,7 +229,7 @@ impl TrustStore {
     /// `SNAPSHOT_STALE` if a registry on `path` is known from a snapshot
     /// whose `validUntil` has passed at `now`, the server's time (not the
     /// time a query asks about): an answer is no fresher than its data.
-    fn stale_on(&self, path: &[PathStep], now: Timestamp) -> Option<Error> {
+    pub fn stale_on(&self, path: &[PathStep], now: Timestamp) -> Option<Error> {
         path.iter()
             .flat_map(|step| match step {
                 PathStep::Anchor { registry, .. } | PathStep::Authorization { registry, .. } => [Some(registry), None],

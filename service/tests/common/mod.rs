@@ -130,6 +130,8 @@ pub struct Setup {
     pub oauth: Option<OAuth>,
     /// Requests a second per client, if not the default.
     pub rate_limit: Option<u32>,
+    /// A trust registry, made for `mines`' DID.
+    pub trust: Option<fn(&str) -> passerelle::registry::TrustStore>,
 }
 
 impl Service {
@@ -157,6 +159,7 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         hsm_tenant,
         oauth,
         rate_limit,
+        trust,
     } = setup;
     let keys = || KeyStore::new(kek(), hsm.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -170,7 +173,7 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         let db = Db::connect(&url).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let public_url = format!("http://{}", listener.local_addr().unwrap());
-        let types = vec!["MinesPermit".to_owned()];
+        let types = vec!["MinesPermit".to_owned(), "ExplorationLicence".to_owned()];
         let new = NewTenant {
             id: "mines",
             types: &types,
@@ -200,6 +203,9 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
     }
     if let Some(per_second) = rate_limit {
         state = state.with_rate_limit(per_second);
+    }
+    if let Some(trust) = trust {
+        state = state.with_trust(trust(&passerelle_service::directory::tenant_did(&public_url, "mines")));
     }
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     runtime.spawn(http::serve(listener, router(state), limits, async {
