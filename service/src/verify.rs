@@ -23,11 +23,7 @@ pub async fn verify_credential(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let lang = lang_of(&headers);
-    Answer {
-        lang,
-        result: verify(&state, body, Kind::Credential, lang).await,
-    }
+    handle(&state, None, &headers, body, Kind::Credential).await
 }
 
 /// `POST /presentations/verify`.
@@ -36,11 +32,7 @@ pub async fn verify_presentation(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let lang = lang_of(&headers);
-    Answer {
-        lang,
-        result: verify(&state, body, Kind::Presentation, lang).await,
-    }
+    handle(&state, None, &headers, body, Kind::Presentation).await
 }
 
 /// `POST /tenants/{tenant}/credentials/verify`: as `/credentials/verify`,
@@ -51,12 +43,7 @@ pub async fn tenant_verify_credential(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let lang = lang_of(&headers);
-    let result = match known_tenant(&state, &tenant).await {
-        Ok(()) => verify(&state, body, Kind::Credential, lang).await,
-        Err(problem) => Err(problem),
-    };
-    Answer { lang, result }
+    handle(&state, Some(&tenant), &headers, body, Kind::Credential).await
 }
 
 /// `POST /tenants/{tenant}/presentations/verify`.
@@ -66,9 +53,23 @@ pub async fn tenant_verify_presentation(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let lang = lang_of(&headers);
-    let result = match known_tenant(&state, &tenant).await {
-        Ok(()) => verify(&state, body, Kind::Presentation, lang).await,
+    handle(&state, Some(&tenant), &headers, body, Kind::Presentation).await
+}
+
+async fn handle(
+    state: &AppState,
+    tenant: Option<&str>,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    kind: Kind,
+) -> Answer {
+    let lang = lang_of(headers);
+    let known = match tenant {
+        Some(tenant) => known_tenant(state, tenant).await,
+        None => Ok(()),
+    };
+    let result = match known {
+        Ok(()) => verify(state, body, kind, lang).await,
         Err(problem) => Err(problem),
     };
     Answer { lang, result }
