@@ -226,28 +226,8 @@ type Case<'a> = (&'a str, &'a str, Option<&'a str>, String, u16, &'a str);
 #[test]
 fn bad_requests_are_problems_with_codes_and_write_nothing() {
     each_store(|service| {
-        let other_key = service.runtime.block_on(async {
-            let types = vec!["IncorporationCertificate".to_owned()];
-            let new = passerelle_service::admin::NewTenant {
-                id: "registrar",
-                types: &types,
-                algorithm: passerelle_service::keys::Algorithm::Ed25519,
-                audit_claims: false,
-                hsm: false,
-            };
-            passerelle_service::admin::create_tenant(&service.db, &service.keys(), &service.url, &new, common::clock())
-                .await
-                .unwrap();
-            passerelle_service::admin::create_api_key(
-                &service.db,
-                "registrar",
-                &[passerelle_service::auth::Scope::Issue],
-                "reg",
-                common::clock(),
-            )
-            .await
-            .unwrap()
-        });
+        service.add_registrar(&service.keys());
+        let other_key = service.api_key("registrar", &[passerelle_service::auth::Scope::Issue], "reg");
         let status_only = service.runtime.block_on(passerelle_service::admin::create_api_key(
             &service.db,
             "mines",
@@ -485,35 +465,9 @@ fn a_tenant_whose_key_does_not_open_is_the_only_one_refused() {
     each_store(|service| {
         let other_kek =
             passerelle_service::keys::Kek::from_base64url("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc").unwrap();
-        let types = vec!["IncorporationCertificate".to_owned()];
-        let new = passerelle_service::admin::NewTenant {
-            id: "registrar",
-            types: &types,
-            algorithm: passerelle_service::keys::Algorithm::Ed25519,
-            audit_claims: false,
-            hsm: false,
-        };
         let other_keys = passerelle_service::keys::KeyStore::new(other_kek, None);
-        service
-            .runtime
-            .block_on(passerelle_service::admin::create_tenant(
-                &service.db,
-                &other_keys,
-                &service.url,
-                &new,
-                common::clock(),
-            ))
-            .unwrap();
-        let key = service
-            .runtime
-            .block_on(passerelle_service::admin::create_api_key(
-                &service.db,
-                "registrar",
-                &[passerelle_service::auth::Scope::Issue],
-                "reg",
-                common::clock(),
-            ))
-            .unwrap();
+        service.add_registrar(&other_keys);
+        let key = service.api_key("registrar", &[passerelle_service::auth::Scope::Issue], "reg");
         std::thread::sleep(std::time::Duration::from_millis(1100));
         assert_eq!(service.issue("MX-still").status, 201);
         let credential = service.issued("MX-still-2");

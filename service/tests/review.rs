@@ -288,16 +288,7 @@ fn list_etags_match_as_http_says_and_a_list_has_one_url() {
 #[test]
 fn a_revoked_api_key_is_refused() {
     let service = start(Store::Sqlite, Limits::default());
-    let key = service
-        .runtime
-        .block_on(passerelle_service::admin::create_api_key(
-            &service.db,
-            "mines",
-            &[passerelle_service::auth::Scope::Issue],
-            "laptop",
-            common::clock(),
-        ))
-        .unwrap();
+    let key = service.api_key("mines", &[passerelle_service::auth::Scope::Issue], "laptop");
     let revoked = service
         .runtime
         .block_on(service.db.revoke_api_keys("mines", "laptop"))

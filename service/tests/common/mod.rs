@@ -135,6 +135,29 @@ pub struct Setup {
 }
 
 impl Service {
+    /// Adds the tenant `registrar` (may issue `IncorporationCertificate`)
+    /// with its first key made under `keys`.
+    pub fn add_registrar(&self, keys: &KeyStore) {
+        let types = vec!["IncorporationCertificate".to_owned()];
+        let new = NewTenant {
+            id: "registrar",
+            types: &types,
+            algorithm: Algorithm::Ed25519,
+            audit_claims: false,
+            hsm: false,
+        };
+        self.runtime
+            .block_on(admin::create_tenant(&self.db, keys, &self.url, &new, clock()))
+            .unwrap();
+    }
+
+    /// A new API key of `tenant` with `scopes`.
+    pub fn api_key(&self, tenant: &str, scopes: &[Scope], label: &str) -> String {
+        self.runtime
+            .block_on(admin::create_api_key(&self.db, tenant, scopes, label, clock()))
+            .unwrap()
+    }
+
     /// The keys the service was given: the test key-encryption key and
     /// its token, if any.
     pub fn keys(&self) -> KeyStore {
