@@ -88,6 +88,7 @@ async fn new_key(
         (public_multikey, Some(sealed), None)
     };
     Ok(KeyRow {
+        retired: false,
         key_id: key_id.to_owned(),
         public_multikey,
         sealed_secret,
@@ -189,6 +190,25 @@ pub async fn rotate_key(
     };
     db.rotate_key(tenant, &key, &audit, &now.to_string()).await?;
     Ok(key_id)
+}
+
+/// Retires `key_id` of `tenant`, a key that no longer signs (rotate
+/// first): it leaves the DID document, and what it signed stops verifying.
+/// For a key that may have been stolen.
+pub async fn retire_key(db: &Db, tenant: &str, key_id: &str, actor: &str, now: Timestamp) -> Result<(), AdminError> {
+    let audit = AuditLine {
+        tenant_id: tenant.to_owned(),
+        actor: actor.to_owned(),
+        action: format!("retire-key {key_id}"),
+        ..AuditLine::default()
+    };
+    if db.retire_key(tenant, key_id, &audit, &now.to_string()).await? {
+        Ok(())
+    } else {
+        Err(AdminError::Invalid(format!(
+            "tenant {tenant:?} has no key {key_id:?} that is neither the signing key nor retired (rotate first)"
+        )))
+    }
 }
 
 /// On the first start with the embedded defaults: the demo tenant and an

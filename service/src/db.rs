@@ -54,6 +54,9 @@ pub struct KeyRow {
     pub hsm_label: Option<String>,
     /// Whether it is the key that signs.
     pub active: bool,
+    /// Whether it was retired (compromised, say): out of the DID
+    /// document, so that nothing it signed verifies any more.
+    pub retired: bool,
 }
 
 impl std::fmt::Debug for KeyRow {
@@ -259,7 +262,8 @@ impl Db {
                     public_multikey: r.try_get("public_multikey")?,
                     sealed_secret: r.try_get("sealed_secret")?,
                     hsm_label: r.try_get("hsm_label")?,
-                    active: r.try_get::<i64, _>("active")? != 0,
+                    active: r.try_get::<i64, _>("active")? == 1,
+                    retired: r.try_get::<i64, _>("active")? < 0,
                 })
             })
             .collect()
@@ -282,6 +286,30 @@ impl Db {
         insert_key(&mut tx, tenant_id, key, at).await?;
         append_audit(&mut tx, audit, at).await?;
         tx.commit().await
+    }
+
+    /// Retires a key that no longer signs (`active` −1): it leaves the DID
+    /// document. Whether there was such a key.
+    pub async fn retire_key(
+        &self,
+        tenant_id: &str,
+        key_id: &str,
+        audit: &AuditLine,
+        at: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin().await?;
+        let done =
+            sqlx::query("UPDATE tenant_keys SET active = -1 WHERE tenant_id = $1 AND key_id = $2 AND active = 0")
+                .bind(tenant_id)
+                .bind(key_id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        append_audit(&mut tx, audit, at).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// A fingerprint of every tenant and key: it changes when one is added

@@ -155,6 +155,7 @@ impl Directory {
             let tenant_keys = db.keys(&row.id).await.map_err(failed)?;
             let methods: Vec<Value> = tenant_keys
                 .iter()
+                .filter(|k| !k.retired)
                 .map(|k| {
                     json!({
                         "id": format!("{}#{}", row.did, k.key_id),

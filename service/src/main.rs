@@ -159,6 +159,16 @@ enum KeyCommand {
         #[arg(long)]
         hsm: bool,
     },
+    /// Retire a key that no longer signs (rotate first): it leaves the DID
+    /// document, and what it signed stops verifying (a stolen key).
+    Retire {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The key's id (`key-1`).
+        #[arg(long)]
+        key: String,
+    },
 }
 
 fn algorithm(name: &str) -> Result<Algorithm, AdminError> {
@@ -307,6 +317,10 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             println!("{}", admin::create_api_key(&db, &tenant, &scopes, &label, now).await?);
+        }
+        Command::Key(KeyCommand::Retire { tenant, key }) => {
+            admin::retire_key(&db, &tenant, &key, "cli", now).await?;
+            println!("{tenant}: {key} retired");
         }
         Command::Key(KeyCommand::Rotate {
             tenant,

@@ -301,3 +301,53 @@ fn a_revoked_api_key_is_refused() {
         (401, Some("AUTH_INVALID"))
     );
 }
+
+/// An outside review found no way to take a stolen key out of use: after
+/// a rotation the old key stayed in `assertionMethod` for ever.
+#[test]
+fn a_retired_key_leaves_the_did_document_and_what_it_signed_stops_verifying() {
+    let service = start(Store::Sqlite, Limits::default());
+    let old = service.issued("MX-old-key");
+    let keys = service.keys();
+    let refused = service.runtime.block_on(passerelle_service::admin::retire_key(
+        &service.db,
+        "mines",
+        "key-1",
+        "test",
+        common::clock(),
+    ));
+    assert!(refused.is_err(), "the signing key cannot be retired");
+    service
+        .runtime
+        .block_on(passerelle_service::admin::rotate_key(
+            &service.db,
+            &keys,
+            "mines",
+            passerelle_service::keys::Algorithm::Ed25519,
+            false,
+            "test",
+            common::clock(),
+        ))
+        .unwrap();
+    service
+        .runtime
+        .block_on(passerelle_service::admin::retire_key(
+            &service.db,
+            "mines",
+            "key-1",
+            "test",
+            common::clock(),
+        ))
+        .unwrap();
+    let refused = service.verify(&old, "en");
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    let document = service.get("/tenants/mines/did.json", &[]);
+    let methods = document.body["verificationMethod"].as_array().unwrap();
+    assert_eq!(methods.len(), 1);
+    assert!(methods[0]["id"].as_str().unwrap().ends_with("#key-2"));
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // issuance picks up the rotation
+    let new = service.issued("MX-new-key");
+    assert_eq!(service.verify(&new, "en").status, 200);
+    let audit = service.runtime.block_on(service.db.audit("mines")).unwrap();
+    assert!(audit.iter().any(|line| line.action == "retire-key key-1"));
+}
