@@ -126,7 +126,8 @@ pub struct AuditLine {
 /// What [`Db::summary`] reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Summary {
-    /// The keys' fingerprint (as [`Db::keys_fingerprint`]).
+    /// The keys' count and the sum of their `active`: changes when one is
+    /// added, rotated or retired.
     pub keys: (i64, i64),
     /// How many lists, and the sum of their versions.
     pub lists: (i64, i64),
@@ -312,15 +313,6 @@ impl Db {
         Ok(true)
     }
 
-    /// A fingerprint of every tenant and key: it changes when one is added
-    /// or rotated (DID documents are rebuilt then).
-    pub async fn keys_fingerprint(&self) -> Result<(i64, i64), sqlx::Error> {
-        let row = sqlx::query("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(active), 0) AS BIGINT) AS a FROM tenant_keys")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok((row.try_get("n")?, row.try_get("a")?))
-    }
-
     /// One row that changes whenever a key is added or rotated (its first
     /// two numbers) or a list is created or has a status changed (its last
     /// two: versions only grow): what a verification must compare before
@@ -384,14 +376,12 @@ impl Db {
 
     // Status lists.
 
-    /// Every list's URL and version.
-    pub async fn list_versions(&self) -> Result<Vec<(String, i64)>, sqlx::Error> {
-        let rows = sqlx::query("SELECT url, version FROM status_lists")
+    /// Every list.
+    pub async fn lists(&self) -> Result<Vec<ListRow>, sqlx::Error> {
+        let rows = sqlx::query("SELECT url, tenant_id, seq, purpose, entries, version FROM status_lists")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("url")?, r.try_get("version")?)))
-            .collect()
+        rows.iter().map(list_of).collect()
     }
 
     /// The list published at `url`.

@@ -137,7 +137,7 @@ impl Directory {
     /// or whose public key in the token is not the one in the database)
     /// fails the load, with an error naming it.
     pub async fn refresh_tenants(&self, db: &Db, keys: &KeyStore) -> Result<(), Error> {
-        let fingerprint = db.keys_fingerprint().await.map_err(failed)?;
+        let fingerprint = db.summary().await.map_err(failed)?.keys;
         self.refresh_tenants_at(db, keys, fingerprint).await
     }
 
@@ -357,17 +357,14 @@ impl Directory {
                 return Ok(());
             }
         }
-        let versions = db.list_versions().await.map_err(failed)?;
-        for (url, version) in versions {
+        for row in db.lists().await.map_err(failed)? {
             let current = self
                 .read()
                 .lists
-                .get(&url)
-                .is_some_and(|k| k.version == version && !stale(k.signed, now));
+                .get(&row.url)
+                .is_some_and(|k| k.version == row.version && !stale(k.signed, now));
             if !current {
-                if let Some(row) = db.list(&url).await.map_err(failed)? {
-                    self.published(db, &row, now).await?;
-                }
+                self.published(db, &row, now).await?;
             }
         }
         // What was read after `summary`: a change since then shows as

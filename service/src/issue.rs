@@ -134,7 +134,7 @@ async fn issue_credential(
     }
     let id = match credential.get("id") {
         Some(Value::String(id)) => id.clone(),
-        _ => unreachable_id()?,
+        _ => return Err(invalid("credential.id must be a string")),
     };
     let claims = tenant
         .row
@@ -289,10 +289,6 @@ pub async fn write_job(
 
 fn created(text: String) -> Response {
     (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], text).into_response()
-}
-
-fn unreachable_id() -> Result<String, Problem> {
-    Err(invalid("credential.id must be a string"))
 }
 
 fn invalid(detail: impl Into<String>) -> Problem {

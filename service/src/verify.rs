@@ -148,31 +148,43 @@ async fn verify(
 
     let document = match request.remove(member) {
         Some(Value::Object(document)) => document,
+        // A compact JWS / SD-JWT given as a string: verified as such.
         Some(Value::String(token)) => {
-            // A compact JWS / SD-JWT given as a string: verified as such.
-            return finish(state, kind, token.into_bytes(), &verify_options, lang, now).await;
+            return finish(state, kind, Input::Token(token), &verify_options, lang, now).await
         }
         _ => return Err(invalid(format!("{member} must be an object"))),
     };
-    let bytes = passerelle::json::to_text(&Value::Object(document))
-        .map_err(|e| Problem::library(StatusCode::BAD_REQUEST, &e))?
-        .into_bytes();
-    finish(state, kind, bytes, &verify_options, lang, now).await
+    finish(state, kind, Input::Json(document), &verify_options, lang, now).await
+}
+
+/// What is verified: the document as the request's reader parsed it, or
+/// a token.
+enum Input {
+    Json(serde_json::Map<String, Value>),
+    Token(String),
 }
 
 async fn finish(
     state: &AppState,
     kind: Kind,
-    bytes: Vec<u8>,
+    input: Input,
     options: &VerifyOptions,
     lang: Lang,
     now: passerelle::Timestamp,
 ) -> Result<Response, Problem> {
     state.refresh(now).await?;
     let verifier = state.verifier();
-    let report = match kind {
-        Kind::Credential => verifier.verify_credential(&bytes, options),
-        Kind::Presentation => verifier.verify_presentation(&bytes, options),
+    let report = match (kind, input) {
+        // Parsed once, by the strict reader: verified as parsed.
+        (Kind::Credential, Input::Json(document)) => verifier.verify_credential_json(&document, options),
+        (Kind::Credential, Input::Token(token)) => verifier.verify_credential(token.as_bytes(), options),
+        // The library reads presentations from bytes only.
+        (Kind::Presentation, Input::Json(document)) => {
+            let text = passerelle::json::to_text(&Value::Object(document))
+                .map_err(|e| Problem::library(StatusCode::BAD_REQUEST, &e))?;
+            verifier.verify_presentation(text.as_bytes(), options)
+        }
+        (Kind::Presentation, Input::Token(token)) => verifier.verify_presentation(token.as_bytes(), options),
     };
     state.metrics.verified(report.verified());
     answer(&report, lang)
