@@ -864,3 +864,35 @@ fn an_sd_jwt_vc_is_judged_at_its_issuance_time() {
         check.message.en
     );
 }
+
+#[test]
+fn the_verifier_refuses_trust_from_a_snapshot_past_its_valid_until_at_the_time_of_verification() {
+    // The snapshots were fresh when loaded (2026-01-01 to 2027-01-01); the
+    // same verifier, asked later, must not go on trusting them.
+    let always = &[("2020-01-01T00:00:00Z", None, Status::Active)][..];
+    let credential = licence(Some("2026-05-01T00:00:00Z"), "2026-05-01T00:00:00Z");
+    let fresh = trust_of(trust_store(always, None), &credential, AT, false);
+    assert_eq!(fresh.code, None, "{}", fresh.message.en);
+    for strict in [false, true] {
+        let stale = trust_of(trust_store(always, None), &credential, "2027-02-01T00:00:00Z", strict);
+        assert_eq!(stale.code, Some(ErrorCode::SnapshotStale), "{}", stale.message.en);
+        assert!(
+            stale.message.en.contains("out of date")
+                && stale
+                    .message
+                    .en
+                    .contains("the time of verification, 2027-02-01T00:00:00Z"),
+            "{}",
+            stale.message.en
+        );
+        assert!(
+            stale.message.fr.contains("périmé")
+                && stale
+                    .message
+                    .fr
+                    .contains("le moment de la vérification, le 2027-02-01T00:00:00Z"),
+            "{}",
+            stale.message.fr
+        );
+    }
+}

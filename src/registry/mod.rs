@@ -126,4 +126,21 @@ impl TrustResolver for TrustStore {
     fn authorize_issuer(&self, issuer: &str, types: &[&str], time: crate::Timestamp) -> TrustAnswer {
         TrustStore::authorize_issuer(self, issuer, types, time)
     }
+
+    /// As the default, then refuses with `SNAPSHOT_STALE` when a snapshot on
+    /// the path has passed its `validUntil` at `when.verified`: a store
+    /// loaded while its snapshots were fresh must not go on answering from
+    /// them once they are not.
+    fn authorize_issuer_when(&self, issuer: &str, types: &[&str], when: TrustTime) -> TrustAnswer {
+        let mut answer = when.judge(false, |time| TrustStore::authorize_issuer(self, issuer, types, time));
+        if answer.authorized {
+            if let Some(stale) = self.stale_on(&answer.path, when.verified) {
+                answer.authorized = false;
+                answer.matched_type = None;
+                answer.resource = None;
+                answer.reason = Some(stale);
+            }
+        }
+        answer
+    }
 }

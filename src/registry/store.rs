@@ -1,6 +1,7 @@
 //! The verifier's set of trust anchors and registry snapshots.
 
 use super::model::Registry;
+use super::resolve::PathStep;
 use super::snapshot::{claimed_registry_id, open_snapshot, Snapshot};
 use crate::did::DidResolver;
 use crate::error::{Error, ErrorCode, Result};
@@ -138,6 +139,27 @@ impl TrustStore {
     /// Every loaded registry.
     pub fn registries(&self) -> impl Iterator<Item = &Registry> {
         self.registries.values().map(Indexed::registry)
+    }
+
+    /// `SNAPSHOT_STALE` if a registry on `path` is known from a snapshot
+    /// whose `validUntil` has passed at `now`, the time of answering (not the
+    /// time a query or a credential asks about): an answer is no fresher than its data.
+    pub fn stale_on(&self, path: &[PathStep], now: Timestamp) -> Option<Error> {
+        path.iter()
+            .flat_map(|step| match step {
+                PathStep::Anchor { registry, .. } | PathStep::Authorization { registry, .. } => [Some(registry), None],
+                PathStep::Recognition { authority, entity, .. } => [Some(authority), Some(entity)],
+            })
+            .flatten()
+            .find_map(|id| {
+                let until = self.indexed(id)?.snapshot.valid_until();
+                (until <= now).then(|| {
+                    Error::new(
+                        ErrorCode::SnapshotStale,
+                        format!("the snapshot of {id} was valid until {until}; it is {now}"),
+                    )
+                })
+            })
     }
 
     pub(crate) fn indexed(&self, id: &str) -> Option<&Indexed> {

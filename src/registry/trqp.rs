@@ -226,27 +226,6 @@ impl TrustStore {
         Ok(response(query, None, Some(recognized), time, message, &answer))
     }
 
-    /// `SNAPSHOT_STALE` if a registry on `path` is known from a snapshot
-    /// whose `validUntil` has passed at `now`, the server's time (not the
-    /// time a query asks about): an answer is no fresher than its data.
-    pub fn stale_on(&self, path: &[PathStep], now: Timestamp) -> Option<Error> {
-        path.iter()
-            .flat_map(|step| match step {
-                PathStep::Anchor { registry, .. } | PathStep::Authorization { registry, .. } => [Some(registry), None],
-                PathStep::Recognition { authority, entity, .. } => [Some(authority), Some(entity)],
-            })
-            .flatten()
-            .find_map(|id| {
-                let until = self.indexed(id)?.snapshot.valid_until();
-                (until <= now).then(|| {
-                    Error::new(
-                        ErrorCode::SnapshotStale,
-                        format!("the snapshot of {id} was valid until {until}; it is {now}"),
-                    )
-                })
-            })
-    }
-
     fn known_authority(&self, authority: &str) -> Result<(), Refusal> {
         if self.registry(authority).is_none() {
             return Err(refuse(

@@ -506,7 +506,9 @@ impl<R: DidResolver> Verifier<R> {
             evidence.push((EvidenceKey::Path, answer.path_ids()));
         }
         let (en, fr) = (answer.render_path(Lang::En), answer.render_path(Lang::Fr));
-        let (when_en, when_fr) = source.sentence(issued, strict.then_some(now));
+        // A stale snapshot is judged at the time of verification: say so.
+        let stale = matches!(&answer.reason, Some(r) if r.code() == ErrorCode::SnapshotStale);
+        let (when_en, when_fr) = source.sentence(issued, (strict || stale).then_some(now));
         match &answer.reason {
             None => {
                 let mut check = Check::passed(CheckName::Trust, evidence);
