@@ -145,21 +145,23 @@ impl TrustStore {
     /// whose `validUntil` has passed at `now`, the time of answering (not the
     /// time a query or a credential asks about): an answer is no fresher than its data.
     pub fn stale_on(&self, path: &[PathStep], now: Timestamp) -> Option<Error> {
-        path.iter()
-            .flat_map(|step| match step {
-                PathStep::Anchor { registry, .. } | PathStep::Authorization { registry, .. } => [Some(registry), None],
-                PathStep::Recognition { authority, entity, .. } => [Some(authority), Some(entity)],
-            })
-            .flatten()
-            .find_map(|id| {
-                let until = self.indexed(id)?.snapshot.valid_until();
-                (until <= now).then(|| {
-                    Error::new(
-                        ErrorCode::SnapshotStale,
-                        format!("the snapshot of {id} was valid until {until}; it is {now}"),
-                    )
-                })
-            })
+        // A plain loop: this runs in the wasm verifier, where iterator
+        // adapters over arrays of options cost more code.
+        for step in path {
+            let (first, second) = match step {
+                PathStep::Anchor { registry, .. } | PathStep::Authorization { registry, .. } => (registry, None),
+                PathStep::Recognition { authority, entity, .. } => (authority, Some(entity)),
+            };
+            for id in [Some(first), second].into_iter().flatten() {
+                let Some(indexed) = self.indexed(id) else { continue };
+                let until = indexed.snapshot.valid_until();
+                if until <= now {
+                    let detail = format!("the snapshot of {id} was valid until {until}; it is {now}");
+                    return Some(Error::new(ErrorCode::SnapshotStale, detail));
+                }
+            }
+        }
+        None
     }
 
     pub(crate) fn indexed(&self, id: &str) -> Option<&Indexed> {
