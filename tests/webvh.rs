@@ -131,6 +131,56 @@ fn create_update_and_query_versions() {
     assert_eq!(refused.code(), ErrorCode::DidLogInvalid);
 }
 
+/// A controller that keeps its log as text (a database, a file) goes on
+/// from it: the reopened log appends as the one it was written with, and a
+/// changed log is refused before anything is appended to it.
+#[test]
+fn a_published_log_is_reopened_to_append_and_a_changed_one_is_refused() {
+    let update_key = Ed25519KeyPair::from_seed(&[91; 32]);
+    let log = created(&update_key, vec![]);
+    let did = log.did().to_owned();
+    let text = log.to_jsonl();
+    let mut reopened = WebvhLog::from_jsonl(&did, &text).unwrap();
+    assert_eq!(reopened, log);
+    assert_eq!(reopened.version_time(), Some(t("2026-01-01T00:00:00Z")));
+    let assertion = Ed25519KeyPair::from_seed(&[90; 32]);
+    // Not after the latest version: refused, nothing appended.
+    let same_time = reopened
+        .update(
+            document(&did, &assertion, "v2"),
+            json!({}),
+            &update_key,
+            t("2026-01-01T00:00:00Z"),
+        )
+        .unwrap_err();
+    assert_eq!(same_time.code(), ErrorCode::DidLogInvalid);
+    assert_eq!(reopened.to_jsonl(), text);
+    reopened
+        .update(
+            document(&did, &assertion, "v2"),
+            json!({}),
+            &update_key,
+            t("2026-01-01T00:00:01Z"),
+        )
+        .unwrap();
+    let appended = reopened.to_jsonl();
+    assert!(appended.starts_with(&text) && appended.lines().count() == 2);
+    let latest = resolve_log(&did, &appended, t(NOW), &VersionQuery::Latest).unwrap();
+    assert!(latest.version_id.starts_with("2-"));
+
+    let changed = text.replacen("mines.passerelle.example/v1", "evil.example/v1", 1);
+    assert_eq!(
+        WebvhLog::from_jsonl(&did, &changed).unwrap_err().code(),
+        ErrorCode::DidLogInvalid
+    );
+    assert_eq!(
+        WebvhLog::from_jsonl("did:webvh:short:example.com", &text)
+            .unwrap_err()
+            .code(),
+        ErrorCode::DidInvalid
+    );
+}
+
 #[test]
 fn pre_rotation_binds_the_next_update_key() {
     let (k1, k2, k3) = (

@@ -3,12 +3,14 @@
 
 use std::path::Path;
 
+use passerelle::did::webvh::WebvhLog;
 use passerelle::Timestamp;
 
 use crate::auth::{new_api_key, Scope};
-use crate::db::{AuditLine, Db, KeyRow, TenantRow};
-use crate::directory::tenant_did;
-use crate::keys::{generate, generate_hsm, Algorithm, KeyStore};
+use crate::db::{AuditLine, Db, KeyRow, LogEntry, TenantRow, UpdateKeyRow};
+use crate::directory::{tenant_did, tenant_location};
+use crate::keys::{generate, generate_hsm, open_local, Algorithm, KeyStore, TenantSigner};
+use crate::webvh::{self, UPDATE_KEY_ID};
 
 /// Why an administrative operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +24,37 @@ pub enum AdminError {
     /// A key could not be made or opened.
     #[error(transparent)]
     Key(#[from] crate::keys::KeyError),
+    /// A did:webvh tenant's log could not be written: it does not verify,
+    /// or the new entry would not.
+    #[error("tenant {tenant}: its did:webvh log: {error}")]
+    DidLog {
+        /// The tenant.
+        tenant: String,
+        /// What the library refused.
+        error: passerelle::Error,
+    },
+}
+
+/// The DID method of a tenant's DID.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DidMethod {
+    /// `did:web`: a DID document at the URL the DID maps to.
+    #[default]
+    Web,
+    /// `did:webvh`: a log of signed versions of the DID document at the
+    /// URL the DID maps to, each version signed by the tenant's update key.
+    Webvh,
+}
+
+impl DidMethod {
+    /// Parses `web` / `webvh`.
+    pub fn parse(name: &str) -> Option<DidMethod> {
+        match name {
+            "web" => Some(DidMethod::Web),
+            "webvh" => Some(DidMethod::Webvh),
+            _ => None,
+        }
+    }
 }
 
 /// The name of the tenant made on the first start with the default database.
@@ -69,6 +102,8 @@ pub struct NewTenant<'a> {
     /// Whether its first key is generated in the PKCS#11 token (labelled
     /// `passerelle/{tenant}/key-1`) rather than sealed in the database.
     pub hsm: bool,
+    /// The method of its DID.
+    pub method: DidMethod,
 }
 
 /// A new key `key_id` of `tenant`: in the token when `hsm` is set (the
@@ -112,6 +147,7 @@ pub async fn create_tenant(
         algorithm,
         audit_claims,
         hsm,
+        method,
     } = *new;
     valid_name(id)?;
     if types.is_empty() || types.iter().any(|t| t == "VerifiableCredential" || !valid_type(t)) {
@@ -126,16 +162,84 @@ pub async fn create_tenant(
     if db.tenant(id).await?.is_some() {
         return Err(AdminError::Invalid(format!("tenant {id:?} exists already")));
     }
-    let did = tenant_did(public_url, id);
+    if method == DidMethod::Webvh {
+        // The did:webvh method takes a domain name (no IP address), as
+        // did:web does: the same check of the same host and path.
+        passerelle::did::web::document_url(&tenant_did(public_url, id)).map_err(|e| {
+            AdminError::Invalid(format!(
+                "a did:webvh needs a public URL whose host is a domain name (--public-url {public_url}): {}",
+                e.detail()
+            ))
+        })?;
+    }
     let key = new_key(keys, id, "key-1", algorithm, hsm).await?;
-    let tenant = TenantRow {
+    let mut tenant = TenantRow {
         id: id.to_owned(),
-        did: did.clone(),
+        did: tenant_did(public_url, id),
         allowed_types: types.to_vec(),
         audit_claims,
     };
-    db.create_tenant(&tenant, &key, &now.to_string()).await?;
-    Ok(did)
+    let at = now.to_string();
+    match method {
+        DidMethod::Web => db.create_tenant(&tenant, &key, &at).await?,
+        DidMethod::Webvh => {
+            let (public_multikey, sealed_secret, signer) = generate(&keys.kek, id, UPDATE_KEY_ID, Algorithm::Ed25519)?;
+            let location = tenant_location(public_url, id);
+            let (did, entry) = webvh::create(&location, std::slice::from_ref(&key), &*signer, now)
+                .map_err(|error| did_log_error(id, error))?;
+            tenant.did = did;
+            let update_key = UpdateKeyRow {
+                key_id: UPDATE_KEY_ID.to_owned(),
+                public_multikey,
+                sealed_secret,
+            };
+            db.create_webvh_tenant(&tenant, &key, &update_key, &entry, &at).await?;
+        }
+    }
+    Ok(tenant.did)
+}
+
+fn did_log_error(tenant: &str, error: passerelle::Error) -> AdminError {
+    AdminError::DidLog {
+        tenant: tenant.to_owned(),
+        error,
+    }
+}
+
+/// A did:webvh tenant's log as stored, and its update key opened: what
+/// appends an entry. Read before a change is made, so that nothing is
+/// done (no key made in a token) for a log that cannot be appended to.
+struct LogWriter {
+    log: WebvhLog,
+    signer: TenantSigner,
+}
+
+impl LogWriter {
+    /// The writer of `row`'s log; `None` for a did:web tenant.
+    async fn open(db: &Db, keys: &KeyStore, row: &TenantRow) -> Result<Option<LogWriter>, AdminError> {
+        if !webvh::is_webvh(&row.did) {
+            return Ok(None);
+        }
+        let update = db
+            .update_key(&row.id)
+            .await?
+            .ok_or_else(|| AdminError::Invalid(format!("tenant {:?} has a did:webvh but no update key", row.id)))?;
+        let signer = open_local(
+            &keys.kek,
+            &row.id,
+            &update.key_id,
+            &update.sealed_secret,
+            &update.public_multikey,
+        )?;
+        let entries = db.did_log(&row.id).await?;
+        let log = webvh::open(&row.did, &entries).map_err(|error| did_log_error(&row.id, error))?;
+        Ok(Some(LogWriter { log, signer }))
+    }
+
+    /// The entry whose document lists `keys`.
+    fn append(&self, tenant: &str, keys: &[KeyRow], now: Timestamp) -> Result<LogEntry, AdminError> {
+        webvh::append(&self.log, keys, &*self.signer, now).map_err(|error| did_log_error(tenant, error))
+    }
 }
 
 /// A new API key for `tenant` with `scopes`: returned once, stored as a digest.
@@ -163,7 +267,8 @@ pub async fn create_api_key(
 
 /// Gives `tenant` a new signing key, generated in the PKCS#11 token when
 /// `hsm` is set (refused without one); the old ones stay in its DID
-/// document, so what they signed still verifies. Returns the new key's id.
+/// document, so what they signed still verifies (a did:webvh tenant's log
+/// gets the new document as an entry). Returns the new key's id.
 pub async fn rotate_key(
     db: &Db,
     keys: &KeyStore,
@@ -176,38 +281,79 @@ pub async fn rotate_key(
     if hsm {
         keys.token(format!("tenant {tenant}: key rotate --hsm"))?;
     }
-    let existing = db.keys(tenant).await?;
-    if existing.is_empty() {
-        return Err(AdminError::Invalid(format!("no tenant {tenant:?}")));
-    }
+    let row = db
+        .tenant(tenant)
+        .await?
+        .ok_or_else(|| AdminError::Invalid(format!("no tenant {tenant:?}")))?;
+    let log = LogWriter::open(db, keys, &row).await?;
+    let mut existing = db.keys(tenant).await?;
     let key_id = format!("key-{}", existing.len() + 1);
     let key = new_key(keys, tenant, &key_id, algorithm, hsm).await?;
+    let entry = match &log {
+        Some(log) => {
+            for old in &mut existing {
+                old.active = false;
+            }
+            existing.push(key.clone());
+            Some(log.append(tenant, &existing, now)?)
+        }
+        None => None,
+    };
     let audit = AuditLine {
         tenant_id: tenant.to_owned(),
         actor: actor.to_owned(),
         action: "rotate-key".into(),
         ..AuditLine::default()
     };
-    db.rotate_key(tenant, &key, &audit, &now.to_string()).await?;
+    db.rotate_key(tenant, &key, entry.as_ref(), &audit, &now.to_string())
+        .await?;
     Ok(key_id)
 }
 
 /// Retires `key_id` of `tenant`, a key that no longer signs (rotate
-/// first): it leaves the DID document, and what it signed stops verifying.
-/// For a key that may have been stolen.
-pub async fn retire_key(db: &Db, tenant: &str, key_id: &str, actor: &str, now: Timestamp) -> Result<(), AdminError> {
+/// first): it leaves the DID document (a did:webvh tenant's log gets the
+/// document without it as an entry, signed with the update key `keys`
+/// opens), and what it signed stops verifying. For a key that may have
+/// been stolen.
+pub async fn retire_key(
+    db: &Db,
+    keys: &KeyStore,
+    tenant: &str,
+    key_id: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<(), AdminError> {
+    let refused = || {
+        AdminError::Invalid(format!(
+            "tenant {tenant:?} has no key {key_id:?} that is neither the signing key nor retired (rotate first)"
+        ))
+    };
+    let row = db.tenant(tenant).await?.ok_or_else(refused)?;
+    let entry = match LogWriter::open(db, keys, &row).await? {
+        Some(log) => {
+            let mut remaining = db.keys(tenant).await?;
+            let retired = remaining
+                .iter_mut()
+                .find(|k| k.key_id == key_id && !k.active && !k.retired)
+                .ok_or_else(refused)?;
+            retired.retired = true;
+            Some(log.append(tenant, &remaining, now)?)
+        }
+        None => None,
+    };
     let audit = AuditLine {
         tenant_id: tenant.to_owned(),
         actor: actor.to_owned(),
         action: format!("retire-key {key_id}"),
         ..AuditLine::default()
     };
-    if db.retire_key(tenant, key_id, &audit, &now.to_string()).await? {
+    if db
+        .retire_key(tenant, key_id, entry.as_ref(), &audit, &now.to_string())
+        .await?
+    {
         Ok(())
     } else {
-        Err(AdminError::Invalid(format!(
-            "tenant {tenant:?} has no key {key_id:?} that is neither the signing key nor retired (rotate first)"
-        )))
+        Err(refused())
     }
 }
 
@@ -231,6 +377,7 @@ pub async fn bootstrap_demo(
         algorithm: Algorithm::Ed25519,
         audit_claims: false,
         hsm: false,
+        method: DidMethod::Web,
     };
     let did = create_tenant(db, keys, public_url, &new, now).await?;
     let key = create_api_key(

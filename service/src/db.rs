@@ -9,6 +9,12 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Executor, Row};
 
+mod did_log;
+mod tenants;
+
+pub use did_log::{LogEntry, UpdateKeyRow};
+pub use tenants::{KeyRow, TenantRow};
+
 /// The embedded migrations (`service/migrations`).
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -26,48 +32,6 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
-}
-
-/// A tenant as stored.
-#[derive(Clone, Debug)]
-pub struct TenantRow {
-    /// The tenant's name in URLs.
-    pub id: String,
-    /// Its DID.
-    pub did: String,
-    /// The credential types it may issue (besides `VerifiableCredential`).
-    pub allowed_types: Vec<String>,
-    /// Whether the audit log keeps the subject's claims.
-    pub audit_claims: bool,
-}
-
-/// A tenant's key as stored.
-#[derive(Clone)]
-pub struct KeyRow {
-    /// The verification method's fragment (`key-1`).
-    pub key_id: String,
-    /// The public key, Multikey.
-    pub public_multikey: String,
-    /// The secret key sealed under the key-encryption key (local keys).
-    pub sealed_secret: Option<String>,
-    /// The HSM object label (HSM keys).
-    pub hsm_label: Option<String>,
-    /// Whether it is the key that signs.
-    pub active: bool,
-    /// Whether it was retired (compromised, say): out of the DID
-    /// document, so that nothing it signed verifies any more.
-    pub retired: bool,
-}
-
-impl std::fmt::Debug for KeyRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyRow")
-            .field("key_id", &self.key_id)
-            .field("public_multikey", &self.public_multikey)
-            .field("hsm_label", &self.hsm_label)
-            .field("active", &self.active)
-            .finish_non_exhaustive()
-    }
 }
 
 /// A status list as stored (its statuses are the `status_entries` rows).
@@ -126,9 +90,10 @@ pub struct AuditLine {
 /// What [`Db::summary`] reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Summary {
-    /// The keys' count and the sum of their `active`: changes when one is
-    /// added, rotated or retired.
-    pub keys: (i64, i64),
+    /// What tenants' DID documents are made of: the keys' count and the sum
+    /// of their `active` (changes when one is added, rotated or retired),
+    /// the DID log entries' count and total length.
+    pub tenants: [i64; 4],
     /// How many lists, and the sum of their versions.
     pub lists: (i64, i64),
 }
@@ -211,123 +176,28 @@ impl Db {
         }
     }
 
-    // Tenants and keys.
-
-    /// Adds a tenant with its first key, in one transaction.
-    pub async fn create_tenant(&self, tenant: &TenantRow, key: &KeyRow, at: &str) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO tenants (id, did, allowed_types, audit_claims, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&tenant.id)
-        .bind(&tenant.did)
-        .bind(serde_json::to_string(&tenant.allowed_types).unwrap_or_default())
-        .bind(i64::from(tenant.audit_claims))
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        insert_key(&mut tx, &tenant.id, key, at).await?;
-        tx.commit().await
-    }
-
-    /// The tenant named `id`.
-    pub async fn tenant(&self, id: &str) -> Result<Option<TenantRow>, sqlx::Error> {
-        let row = sqlx::query("SELECT id, did, allowed_types, audit_claims FROM tenants WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| tenant_of(&r)).transpose()
-    }
-
-    /// Every tenant.
-    pub async fn tenants(&self) -> Result<Vec<TenantRow>, sqlx::Error> {
-        let rows = sqlx::query("SELECT id, did, allowed_types, audit_claims FROM tenants ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(tenant_of).collect()
-    }
-
-    /// A tenant's keys, oldest first.
-    pub async fn keys(&self, tenant_id: &str) -> Result<Vec<KeyRow>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT key_id, public_multikey, sealed_secret, hsm_label, active FROM tenant_keys \
-             WHERE tenant_id = $1 ORDER BY created_at, key_id",
-        )
-        .bind(tenant_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(KeyRow {
-                    key_id: r.try_get("key_id")?,
-                    public_multikey: r.try_get("public_multikey")?,
-                    sealed_secret: r.try_get("sealed_secret")?,
-                    hsm_label: r.try_get("hsm_label")?,
-                    active: r.try_get::<i64, _>("active")? == 1,
-                    retired: r.try_get::<i64, _>("active")? < 0,
-                })
-            })
-            .collect()
-    }
-
-    /// Makes `key` the tenant's signing key; the others stay, retired, so
-    /// that what they signed still verifies.
-    pub async fn rotate_key(
-        &self,
-        tenant_id: &str,
-        key: &KeyRow,
-        audit: &AuditLine,
-        at: &str,
-    ) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin().await?;
-        sqlx::query("UPDATE tenant_keys SET active = 0 WHERE tenant_id = $1")
-            .bind(tenant_id)
-            .execute(&mut *tx)
-            .await?;
-        insert_key(&mut tx, tenant_id, key, at).await?;
-        append_audit(&mut tx, audit, at).await?;
-        tx.commit().await
-    }
-
-    /// Retires a key that no longer signs (`active` −1): it leaves the DID
-    /// document. Whether there was such a key.
-    pub async fn retire_key(
-        &self,
-        tenant_id: &str,
-        key_id: &str,
-        audit: &AuditLine,
-        at: &str,
-    ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin().await?;
-        let done =
-            sqlx::query("UPDATE tenant_keys SET active = -1 WHERE tenant_id = $1 AND key_id = $2 AND active = 0")
-                .bind(tenant_id)
-                .bind(key_id)
-                .execute(&mut *tx)
-                .await?;
-        if done.rows_affected() != 1 {
-            return Ok(false);
-        }
-        append_audit(&mut tx, audit, at).await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
-    /// One row that changes whenever a key is added or rotated (its first
-    /// two numbers) or a list is created or has a status changed (its last
-    /// two: versions only grow): what a verification must compare before
-    /// trusting what is in memory.
+    /// One row that changes whenever a key is added, rotated or retired or
+    /// a DID log grows (or its length changes), and whenever a list is
+    /// created or has a status changed (versions only grow): what a
+    /// verification must compare before trusting what is in memory.
     pub async fn summary(&self) -> Result<Summary, sqlx::Error> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM tenant_keys) AS kn, \
              (SELECT CAST(COALESCE(SUM(active), 0) AS BIGINT) FROM tenant_keys) AS ka, \
+             (SELECT COUNT(*) FROM did_log_entries) AS en, \
+             (SELECT CAST(COALESCE(SUM(LENGTH(entry)), 0) AS BIGINT) FROM did_log_entries) AS el, \
              (SELECT COUNT(*) FROM status_lists) AS ln, \
              (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM status_lists) AS lv",
         )
         .fetch_one(&self.pool)
         .await?;
         Ok(Summary {
-            keys: (row.try_get("kn")?, row.try_get("ka")?),
+            tenants: [
+                row.try_get("kn")?,
+                row.try_get("ka")?,
+                row.try_get("en")?,
+                row.try_get("el")?,
+            ],
             lists: (row.try_get("ln")?, row.try_get("lv")?),
         })
     }
@@ -476,33 +346,6 @@ impl Db {
             })
             .collect()
     }
-}
-
-async fn insert_key(conn: &mut AnyConnection, tenant_id: &str, key: &KeyRow, at: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO tenant_keys (tenant_id, key_id, public_multikey, sealed_secret, hsm_label, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(tenant_id)
-    .bind(&key.key_id)
-    .bind(&key.public_multikey)
-    .bind(&key.sealed_secret)
-    .bind(&key.hsm_label)
-    .bind(i64::from(key.active))
-    .bind(at)
-    .execute(&mut *conn)
-    .await
-    .map(|_| ())
-}
-
-fn tenant_of(r: &sqlx::any::AnyRow) -> Result<TenantRow, sqlx::Error> {
-    let types: String = r.try_get("allowed_types")?;
-    Ok(TenantRow {
-        id: r.try_get("id")?,
-        did: r.try_get("did")?,
-        allowed_types: serde_json::from_str(&types).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-        audit_claims: r.try_get::<i64, _>("audit_claims")? != 0,
-    })
 }
 
 fn list_of(r: &sqlx::any::AnyRow) -> Result<ListRow, sqlx::Error> {

@@ -1,8 +1,9 @@
 //! What the service publishes and verifies with, built from the database
-//! and kept in memory: each tenant's DID document and signing issuer, and
-//! each status list credential, signed. Rebuilt when the database says it
-//! changed (a key added or rotated, a list's version bumped), so several
-//! instances sharing one database publish the same statuses.
+//! and kept in memory: each tenant's DID document (a did:webvh tenant's
+//! log, verified) and signing issuer, and each status list credential,
+//! signed. Rebuilt when the database says it changed (a key added, rotated
+//! or retired, a log entry added, a list's version bumped), so several
+//! instances sharing one database publish the same documents and statuses.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +18,7 @@ use sha2::{Digest as _, Sha256};
 use crate::db::{Db, KeyRow, ListRow, TenantRow};
 use crate::hsm::HsmSigner;
 use crate::keys::{check_hsm, open_hsm, open_local, KeyStore, SharedHsmSigner, TenantSigner};
+use crate::webvh::{self, PublishedLog};
 
 /// How long a published status list credential is valid; it is signed
 /// again when a status changes and when a quarter of this is left.
@@ -26,7 +28,8 @@ pub const LIST_VALIDITY_SECONDS: i64 = 24 * 3600;
 pub struct Tenant {
     /// As stored.
     pub row: TenantRow,
-    /// Its DID document (every key, retired ones too).
+    /// Its DID document (every key but retired ones; a did:webvh
+    /// tenant's is its log's latest).
     pub document: Value,
     /// The issuer signing with its active key.
     pub issuer: Issuer<TenantSigner>,
@@ -47,9 +50,13 @@ pub struct Published {
 
 #[derive(Default)]
 struct Inner {
-    fingerprint: Option<(i64, i64)>,
+    /// The tenants' summary ([`Db::summary`]) they were last loaded at.
+    fingerprint: Option<[i64; 4]>,
     tenants: HashMap<String, Arc<Tenant>>,
+    /// The did:web tenants' documents, by DID.
     documents: HashMap<String, DidDocument>,
+    /// The did:webvh tenants' logs, by DID: verified, or why not.
+    logs: HashMap<String, std::result::Result<Arc<PublishedLog>, Error>>,
     lists: HashMap<String, Published>,
     /// The HSM signers of active keys, by label: kept from one load to
     /// the next (opening one costs a session and a test signature).
@@ -61,11 +68,16 @@ struct Inner {
 }
 
 /// A tenant that cannot sign (its key does not open, its DID was made for
-/// another public URL): refused alone, its DID document still published.
+/// another public URL, its DID log does not verify): refused alone, its
+/// DID document still published when it has one.
 #[derive(Clone, Debug)]
 pub struct Unavailable {
-    /// Its DID document.
-    pub document: Value,
+    /// Its DID.
+    pub did: String,
+    /// Its DID document; none when its DID log does not verify.
+    pub document: Option<Value>,
+    /// The code of why it cannot sign (`KEY_INVALID`, `DID_LOG_INVALID`).
+    pub code: ErrorCode,
     /// Why it cannot sign.
     pub reason: String,
 }
@@ -81,22 +93,54 @@ pub struct Directory {
     generation: Arc<AtomicU64>,
 }
 
-/// The DID of tenant `id` when the service is reached at `public_url`
-/// (did:web: the host, its port percent-encoded, then the path).
+/// The did:web DID of tenant `id` when the service is reached at
+/// `public_url`: `did:web:` and its [`tenant_location`].
 pub fn tenant_did(public_url: &str, id: &str) -> String {
+    format!("did:web:{}", tenant_location(public_url, id))
+}
+
+/// Where tenant `id`'s DID document is when the service is reached at
+/// `public_url`, as a did:web or did:webvh spells it: the host, its port
+/// percent-encoded, then the path and `tenants:{id}`.
+pub fn tenant_location(public_url: &str, id: &str) -> String {
     let rest = public_url
         .trim_end_matches('/')
         .trim_start_matches("https://")
         .trim_start_matches("http://");
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let mut did = format!("did:web:{}", host.replace(':', "%3A"));
+    let mut location = host.replace(':', "%3A");
     for segment in path.split('/').filter(|s| !s.is_empty()) {
-        did.push(':');
-        did.push_str(segment);
+        location.push(':');
+        location.push_str(segment);
     }
-    did.push_str(":tenants:");
-    did.push_str(id);
-    did
+    location.push_str(":tenants:");
+    location.push_str(id);
+    location
+}
+
+/// The DID document of `did` with its `keys` but the retired ones: each a
+/// Multikey verification method, for assertions and authentication.
+pub fn did_document(did: &str, keys: &[KeyRow]) -> Value {
+    let methods: Vec<Value> = keys
+        .iter()
+        .filter(|k| !k.retired)
+        .map(|k| {
+            json!({
+                "id": format!("{did}#{}", k.key_id),
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": k.public_multikey,
+            })
+        })
+        .collect();
+    let ids: Vec<Value> = methods.iter().map(|m| m["id"].clone()).collect();
+    json!({
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": ids,
+        "authentication": ids,
+    })
 }
 
 /// The URL of a tenant's status list.
@@ -137,43 +181,42 @@ impl Directory {
     /// or whose public key in the token is not the one in the database)
     /// fails the load, with an error naming it.
     pub async fn refresh_tenants(&self, db: &Db, keys: &KeyStore) -> Result<(), Error> {
-        let fingerprint = db.summary().await.map_err(failed)?.keys;
+        let fingerprint = db.summary().await.map_err(failed)?.tenants;
         self.refresh_tenants_at(db, keys, fingerprint).await
     }
 
-    /// Reloads tenants and keys unless `fingerprint` (just read from the
-    /// database) is the one last loaded.
-    pub async fn refresh_tenants_at(&self, db: &Db, keys: &KeyStore, fingerprint: (i64, i64)) -> Result<(), Error> {
+    /// Reloads tenants, keys and DID logs unless `fingerprint` (just read
+    /// from the database) is the one last loaded. Each did:webvh tenant's
+    /// log is verified whole: one that does not verify is not published,
+    /// and its tenant neither signs nor verifies.
+    pub async fn refresh_tenants_at(&self, db: &Db, keys: &KeyStore, fingerprint: [i64; 4]) -> Result<(), Error> {
         if self.read().fingerprint == Some(fingerprint) {
             return Ok(());
         }
         let mut tenants = HashMap::new();
         let mut documents = HashMap::new();
+        let mut logs = HashMap::new();
         let mut unavailable = HashMap::new();
         let mut hsm = HashMap::new();
         for row in db.tenants().await.map_err(failed)? {
             let tenant_keys = db.keys(&row.id).await.map_err(failed)?;
-            let methods: Vec<Value> = tenant_keys
-                .iter()
-                .filter(|k| !k.retired)
-                .map(|k| {
-                    json!({
-                        "id": format!("{}#{}", row.did, k.key_id),
-                        "type": "Multikey",
-                        "controller": row.did,
-                        "publicKeyMultibase": k.public_multikey,
-                    })
-                })
-                .collect();
-            let ids: Vec<Value> = methods.iter().map(|m| m["id"].clone()).collect();
-            let document = json!({
-                "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-                "id": row.did,
-                "verificationMethod": methods,
-                "assertionMethod": ids,
-                "authentication": ids,
-            });
-            documents.insert(row.did.clone(), DidDocument::from_json(document.clone())?);
+            let document = if webvh::is_webvh(&row.did) {
+                let entries = db.did_log(&row.id).await.map_err(failed)?;
+                let loaded = webvh::load(&row.did, &entries, &tenant_keys).map(Arc::new);
+                logs.insert(row.did.clone(), loaded.clone());
+                match loaded {
+                    Ok(log) => log.document.clone(),
+                    Err(reason) => {
+                        tracing::error!(tenant = %row.id, %reason, "the tenant's DID log is not published");
+                        unavailable.insert(row.id.clone(), unavailable_for(&row, None, &reason));
+                        continue;
+                    }
+                }
+            } else {
+                let document = did_document(&row.did, &tenant_keys);
+                documents.insert(row.did.clone(), DidDocument::from_json(document.clone())?);
+                document
+            };
             // A tenant that cannot sign is refused alone: the others, and
             // its own published documents, stay available.
             match self.issuer_of(keys, &row, &tenant_keys, &mut hsm).await {
@@ -182,13 +225,7 @@ impl Directory {
                 }
                 Err(reason) => {
                     tracing::error!(tenant = %row.id, %reason, "the tenant cannot issue");
-                    unavailable.insert(
-                        row.id.clone(),
-                        Unavailable {
-                            document,
-                            reason: reason.detail().to_owned(),
-                        },
-                    );
+                    unavailable.insert(row.id.clone(), unavailable_for(&row, Some(document), &reason));
                 }
             }
         }
@@ -196,6 +233,7 @@ impl Directory {
         inner.fingerprint = Some(fingerprint);
         inner.tenants = tenants;
         inner.documents = documents;
+        inner.logs = logs;
         inner.unavailable = unavailable;
         // Signers of keys no longer active are dropped (their sessions
         // close once no tenant loaded before holds them).
@@ -215,7 +253,12 @@ impl Directory {
         tenant_keys: &[KeyRow],
         hsm: &mut HashMap<String, Arc<HsmSigner>>,
     ) -> Result<Issuer<TenantSigner>, Error> {
-        if row.did != tenant_did(&self.public_url, &row.id) {
+        let made_here = if webvh::is_webvh(&row.did) {
+            webvh::location(&row.did) == Some(tenant_location(&self.public_url, &row.id).as_str())
+        } else {
+            row.did == tenant_did(&self.public_url, &row.id)
+        };
+        if !made_here {
             return Err(Error::new(
                 ErrorCode::KeyInvalid,
                 format!(
@@ -289,6 +332,12 @@ impl Directory {
         self.read().tenants.get(id).cloned()
     }
 
+    /// The log of the did:webvh `did` of a tenant, verified (or why it does
+    /// not verify); `None` for another DID.
+    pub fn did_log(&self, did: &str) -> Option<std::result::Result<Arc<PublishedLog>, Error>> {
+        self.read().logs.get(did).cloned()
+    }
+
     /// The tenant whose DID is `did`.
     pub fn tenant_by_did(&self, did: &str) -> Option<Arc<Tenant>> {
         self.read().tenants.values().find(|t| t.row.did == did).cloned()
@@ -358,6 +407,11 @@ impl Directory {
             }
         }
         for row in db.lists().await.map_err(failed)? {
+            // A tenant that cannot sign publishes no list: its credentials'
+            // status cannot be checked, the other tenants' still can.
+            if self.tenant(&row.tenant_id).is_none() {
+                continue;
+            }
             let current = self
                 .read()
                 .lists
@@ -393,13 +447,33 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A tenant that cannot sign, and why.
+fn unavailable_for(row: &TenantRow, document: Option<Value>, reason: &Error) -> Unavailable {
+    Unavailable {
+        did: row.did.clone(),
+        document,
+        code: reason.code(),
+        reason: reason.detail().to_owned(),
+    }
+}
+
+/// A did:web tenant's document is the same at every time; a did:webvh
+/// tenant's is the version of its log in force at `time` (the
+/// verification's), and a log that did not verify resolves to its error.
 impl DidResolver for Directory {
-    fn resolve(&self, did: &str, _time: Timestamp) -> passerelle::Result<DidDocument> {
-        self.read()
-            .documents
-            .get(did)
-            .cloned()
-            .ok_or_else(|| Error::new(ErrorCode::DidNotFound, format!("{did} is not a tenant of this service")))
+    fn resolve(&self, did: &str, time: Timestamp) -> passerelle::Result<DidDocument> {
+        let inner = self.read();
+        if let Some(document) = inner.documents.get(did) {
+            return Ok(document.clone());
+        }
+        match inner.logs.get(did) {
+            Some(Ok(log)) => log.verified.document_at(time),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(Error::new(
+                ErrorCode::DidNotFound,
+                format!("{did} is not a tenant of this service"),
+            )),
+        }
     }
 }
 
@@ -435,5 +509,17 @@ mod tests {
         assert_eq!(tenant_did("https://x.ca/issuer", "a"), "did:web:x.ca:issuer:tenants:a");
         let url = passerelle::did::web::document_url(&tenant_did("https://x.ca:8443/issuer", "a")).unwrap();
         assert_eq!(url, "https://x.ca:8443/issuer/tenants/a/did.json");
+        assert_eq!(
+            tenant_location("https://x.ca:8443/issuer", "a"),
+            "x.ca%3A8443:issuer:tenants:a"
+        );
+    }
+
+    #[test]
+    fn a_did_webvh_maps_to_the_log_beside_the_did_web_document() {
+        let scid = "QmdmPkUdYzbr9txmx8gM2rsHPgr5L6m3gHjJGAf4vUFoGE";
+        let did = format!("did:webvh:{scid}:{}", tenant_location("https://x.ca:8443/issuer/", "a"));
+        let url = passerelle::did::webvh::log_url(&did).unwrap();
+        assert_eq!(url, "https://x.ca:8443/issuer/tenants/a/did.jsonl");
     }
 }

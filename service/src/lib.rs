@@ -1,10 +1,11 @@
 //! passerelle's issuer and verifier service: the VCALM endpoints over a
 //! SQLite or PostgreSQL database, one tenant per issuing body, each with
-//! its did:web DID, keys sealed at rest, API keys and status lists.
+//! its did:web or did:webvh DID, keys sealed at rest, API keys and status
+//! lists.
 //!
-//! [`run`] serves; the `passerelle-service` binary wraps it with a
+//! [`router`] serves; the `passerelle-service` binary wraps it with a
 //! command line (`serve`, `tenant create`, `api-key create`,
-//! `key rotate`). `docs/service.md` is the operator's guide.
+//! `key rotate`, `key retire`). `docs/service.md` is the operator's guide.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -27,6 +28,7 @@ mod request;
 mod status;
 pub mod trust;
 mod verify;
+pub mod webvh;
 pub mod writer;
 
 use std::sync::{Arc, Mutex};
@@ -162,7 +164,7 @@ impl AppState {
         match self.directory.unavailable(id) {
             Some(unavailable) => Err(Problem::library_code(
                 StatusCode::SERVICE_UNAVAILABLE,
-                passerelle::ErrorCode::KeyInvalid,
+                unavailable.code,
                 unavailable.reason,
             )),
             None => Err(Problem::new(
@@ -180,7 +182,7 @@ impl AppState {
         // One query tells whether anything changed since the last request.
         let summary = self.db.summary().await.map_err(Problem::database)?;
         self.directory
-            .refresh_tenants_at(&self.db, &self.keys, summary.keys)
+            .refresh_tenants_at(&self.db, &self.keys, summary.tenants)
             .await
             .map_err(unavailable)?;
         self.directory
@@ -220,6 +222,7 @@ pub fn router(state: AppState) -> Router {
         .route("/presentations/verify", post(verify::tenant_verify_presentation))
         .route("/credentials/{id}", get(publish::get_credential))
         .route("/did.json", get(publish::did_document))
+        .route("/did.jsonl", get(publish::did_log))
         .route("/status/{purpose}/{seq}", get(publish::status_list));
     let mut routes = Router::new()
         .nest("/tenants/{tenant}", tenant_routes)

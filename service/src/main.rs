@@ -33,7 +33,7 @@ struct Cli {
     /// The database: sqlite://FILE or postgres://USER@HOST:PORT/DB.
     #[arg(long, global = true, env = "PASSERELLE_DATABASE", default_value = DEFAULT_DATABASE)]
     database: String,
-    /// The URL clients reach the service at; tenants' did:web DIDs derive from it.
+    /// The URL clients reach the service at; tenants' DIDs (did:web, did:webvh) derive from it.
     #[arg(
         long,
         global = true,
@@ -116,6 +116,10 @@ enum TenantCommand {
         /// Generate its key in the PKCS#11 token (--pkcs11-module, --pkcs11-token).
         #[arg(long)]
         hsm: bool,
+        /// Its DID's method: web (a DID document) or webvh (a log of signed
+        /// versions of it; the public URL's host must be a domain name).
+        #[arg(long, default_value = "web")]
+        method: String,
     },
 }
 
@@ -169,6 +173,11 @@ enum KeyCommand {
         #[arg(long)]
         key: String,
     },
+}
+
+fn did_method(name: &str) -> Result<admin::DidMethod, AdminError> {
+    admin::DidMethod::parse(name)
+        .ok_or_else(|| AdminError::Invalid(format!("unknown DID method {name:?}: web or webvh")))
 }
 
 fn algorithm(name: &str) -> Result<Algorithm, AdminError> {
@@ -288,6 +297,7 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             algorithm: alg,
             audit_claims,
             hsm,
+            method,
         }) => {
             let new = admin::NewTenant {
                 id: &name,
@@ -295,6 +305,7 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
                 algorithm: algorithm(&alg)?,
                 audit_claims,
                 hsm,
+                method: did_method(&method)?,
             };
             let did = admin::create_tenant(&db, &keys, &cli.public_url, &new, now).await?;
             println!("{did}");
@@ -319,7 +330,7 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             println!("{}", admin::create_api_key(&db, &tenant, &scopes, &label, now).await?);
         }
         Command::Key(KeyCommand::Retire { tenant, key }) => {
-            admin::retire_key(&db, &tenant, &key, "cli", now).await?;
+            admin::retire_key(&db, &keys, &tenant, &key, "cli", now).await?;
             println!("{tenant}: {key} retired");
         }
         Command::Key(KeyCommand::Rotate {

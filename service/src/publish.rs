@@ -1,16 +1,20 @@
 //! What the service publishes without authentication: each tenant's DID
-//! document at the URL its did:web DID maps to, its status list
-//! credentials at stable URLs (signed, `ETag`, `Cache-Control`), DID
-//! resolution, and the credentials a caller kept under an idempotency key.
+//! document at the URL its did:web DID maps to, or its DID log at the URL
+//! its did:webvh DID maps to, its status list credentials at stable URLs
+//! (each signed, with `ETag` and `Cache-Control`), DID resolution, and the
+//! credentials a caller kept under an idempotency key.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use passerelle::did::resolution::{resolve, ResolutionOptions};
+use passerelle::did::resolution::{parse_did_url, resolve, ResolutionOptions};
+use serde_json::{Map, Value};
+use sha2::{Digest as _, Sha256};
 
 use crate::auth::{authorize, Scope};
-use crate::directory::list_url;
+use crate::directory::{hex, list_url};
 use crate::problem::{lang_of, Answer, Code, Problem};
+use crate::webvh;
 use crate::AppState;
 
 /// How long a cache may keep a status list before asking again: a
@@ -21,32 +25,89 @@ fn not_found(detail: impl Into<String>) -> Problem {
     Problem::new(StatusCode::NOT_FOUND, Code::NotFound, detail)
 }
 
-/// `GET /tenants/{tenant}/did.json`.
+/// How long a cache may keep a DID document or log before asking again
+/// (a did:webvh log says the same to resolvers: [`webvh::LOG_TTL_SECONDS`]).
+pub const DID_MAX_AGE_SECONDS: u64 = webvh::LOG_TTL_SECONDS;
+
+/// The DID and, when it has one, the DID document of tenant `tenant_id`,
+/// even one that cannot sign now: what it signed before must verify.
+async fn published_did(state: &AppState, tenant_id: &str) -> Result<(String, Option<Value>), Problem> {
+    match state.tenant(tenant_id).await {
+        Ok(tenant) => Ok((tenant.row.did.clone(), Some(tenant.document.clone()))),
+        Err(problem) => match state.directory.unavailable(tenant_id) {
+            Some(unavailable) => Ok((unavailable.did, unavailable.document)),
+            None => Err(problem),
+        },
+    }
+}
+
+/// `GET /tenants/{tenant}/did.json`: a did:web tenant's DID document. A
+/// did:webvh tenant publishes no parallel did:web document: its
+/// credentials name the did:webvh, which only its log resolves.
 pub async fn did_document(State(state): State<AppState>, Path(tenant_id): Path<String>, headers: HeaderMap) -> Answer {
     let result = async {
-        // A tenant that cannot sign still publishes its DID document: what
-        // it signed before must verify.
-        let document = match state.tenant(&tenant_id).await {
-            Ok(tenant) => tenant.document.to_string(),
-            Err(problem) => match state.directory.unavailable(&tenant_id) {
-                Some(unavailable) => unavailable.document.to_string(),
-                None => return Err(problem),
-            },
-        };
-        Ok((
-            [
-                (header::CONTENT_TYPE, "application/did+json"),
-                (header::CACHE_CONTROL, "max-age=300"),
-            ],
-            document,
-        )
-            .into_response())
+        let (did, document) = published_did(&state, &tenant_id).await?;
+        if webvh::is_webvh(&did) {
+            return Err(not_found(format!(
+                "tenant {tenant_id}'s DID is a did:webvh: its log is at /tenants/{tenant_id}/did.jsonl"
+            )));
+        }
+        let document = document.ok_or_else(|| not_found(format!("tenant {tenant_id} has no DID document")))?;
+        let bytes = document.to_string().into_bytes();
+        let etag = format!("\"{}\"", hex(&Sha256::digest(&bytes)));
+        Ok(public_document(&headers, "application/did+json", &etag, bytes))
     }
     .await;
     Answer {
         lang: lang_of(&headers),
         result,
     }
+}
+
+/// `GET /tenants/{tenant}/did.jsonl`: a did:webvh tenant's DID log, as
+/// this instance verified it; a log that does not verify is not served.
+pub async fn did_log(State(state): State<AppState>, Path(tenant_id): Path<String>, headers: HeaderMap) -> Answer {
+    let result = async {
+        let (did, _) = published_did(&state, &tenant_id).await?;
+        let log = state.directory.did_log(&did).ok_or_else(|| {
+            not_found(format!(
+                "tenant {tenant_id}'s DID is a did:web: its document is at /tenants/{tenant_id}/did.json"
+            ))
+        })?;
+        let log = log.map_err(|e| Problem::library(StatusCode::SERVICE_UNAVAILABLE, &e))?;
+        // The did:webvh method's media type for the log.
+        Ok(public_document(
+            &headers,
+            "text/jsonl",
+            &log.etag,
+            log.bytes.as_ref().clone(),
+        ))
+    }
+    .await;
+    Answer {
+        lang: lang_of(&headers),
+        result,
+    }
+}
+
+/// A DID document or log: `304` when the caller's `If-None-Match` names
+/// `etag`; readable from any origin (browser resolvers; the did:webvh
+/// method requires it of the log).
+fn public_document(headers: &HeaderMap, content_type: &'static str, etag: &str, bytes: Vec<u8>) -> Response {
+    let cache = format!("max-age={DID_MAX_AGE_SECONDS}");
+    let common = [
+        (header::ETAG, etag.to_owned()),
+        (header::CACHE_CONTROL, cache),
+        (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*".to_owned()),
+    ];
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| etag_matches(tags, etag));
+    if matches {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (common, [(header::CONTENT_TYPE, content_type)], bytes).into_response()
 }
 
 /// `GET /tenants/{tenant}/status/{purpose}/{seq}`: the signed list,
@@ -114,7 +175,9 @@ fn etag_matches(tags: &str, etag: &str) -> bool {
 }
 
 /// `GET /1.0/identifiers/{did}`: a DID Resolution Result; the tenants'
-/// did:web DIDs from the database, did:key and did:jwk computed.
+/// did:web DIDs and did:webvh logs from the database (a did:webvh at the
+/// service's time, with its version's metadata), did:key and did:jwk
+/// computed.
 pub async fn identifiers(State(state): State<AppState>, uri: axum::http::Uri, headers: HeaderMap) -> Answer {
     let result = async {
         let did = did_of_path(&uri)?;
@@ -128,7 +191,12 @@ pub async fn identifiers(State(state): State<AppState>, uri: axum::http::Uri, he
             time: Some((state.clock)()),
             ..ResolutionOptions::default()
         };
-        let result = resolve(&did, &options);
+        let mut result = resolve(&did, &options);
+        if result.document.is_some() {
+            if let Some(metadata) = webvh_metadata(&state, &did) {
+                result.document_metadata = metadata;
+            }
+        }
         let json = result.to_json();
         let status = match json["didResolutionMetadata"]["error"].as_str() {
             None => StatusCode::OK,
@@ -152,6 +220,25 @@ pub async fn identifiers(State(state): State<AppState>, uri: axum::http::Uri, he
         lang: lang_of(&headers),
         result,
     }
+}
+
+/// The DID document metadata of a tenant's did:webvh (the DID of
+/// `did_or_url`) resolved at the service's time, as the method lists it.
+fn webvh_metadata(state: &AppState, did_or_url: &str) -> Option<Map<String, Value>> {
+    let did = parse_did_url(did_or_url).ok()?.did;
+    let log = state.directory.did_log(did)?.ok()?;
+    let resolved = log.verified.in_force_at((state.clock)()).ok()?;
+    let mut metadata = Map::new();
+    metadata.insert("versionId".into(), resolved.version_id.into());
+    metadata.insert("versionTime".into(), resolved.version_time.to_string().into());
+    metadata.insert("created".into(), resolved.created.to_string().into());
+    metadata.insert("updated".into(), resolved.updated.to_string().into());
+    metadata.insert("scid".into(), resolved.scid.into());
+    metadata.insert("portable".into(), false.into());
+    metadata.insert("deactivated".into(), resolved.deactivated.into());
+    // A string: DID Resolution metadata holds no integers.
+    metadata.insert("ttl".into(), resolved.ttl.to_string().into());
+    Some(metadata)
 }
 
 /// The DID (or DID URL, with its query) of `/1.0/identifiers/{did}` as the

@@ -352,6 +352,7 @@ fn hsm_keys_without_a_token_are_refused_and_nothing_is_written() {
         algorithm: passerelle_service::keys::Algorithm::Ed25519,
         audit_claims: false,
         hsm: true,
+        method: passerelle_service::admin::DidMethod::Web,
     };
     let keys = service.keys();
     let refused = service

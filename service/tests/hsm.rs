@@ -547,6 +547,7 @@ fn a_tenant_with_its_key_in_the_hsm_issues_and_rotates() {
                 algorithm: passerelle_service::keys::Algorithm::Ed25519,
                 audit_claims: false,
                 hsm: true,
+                method: passerelle_service::admin::DidMethod::Web,
             },
             common::clock(),
         ));
@@ -579,6 +580,7 @@ fn a_tenant_whose_hsm_key_cannot_be_had_is_refused_clearly() {
             algorithm: passerelle_service::keys::Algorithm::Ed25519,
             audit_claims: false,
             hsm: true,
+            method: passerelle_service::admin::DidMethod::Web,
         };
         passerelle_service::admin::create_tenant(&db, &keys, public_url, &new, common::clock())
             .await

@@ -107,6 +107,7 @@ fn only_bundled_contexts_and_a_bare_issuer_are_signed() {
             algorithm: passerelle_service::keys::Algorithm::Ed25519,
             audit_claims: false,
             hsm: false,
+            method: passerelle_service::admin::DidMethod::Web,
         };
         let refused = service.runtime.block_on(passerelle_service::admin::create_tenant(
             &service.db,
@@ -311,6 +312,7 @@ fn a_retired_key_leaves_the_did_document_and_what_it_signed_stops_verifying() {
     let keys = service.keys();
     let refused = service.runtime.block_on(passerelle_service::admin::retire_key(
         &service.db,
+        &keys,
         "mines",
         "key-1",
         "test",
@@ -333,6 +335,7 @@ fn a_retired_key_leaves_the_did_document_and_what_it_signed_stops_verifying() {
         .runtime
         .block_on(passerelle_service::admin::retire_key(
             &service.db,
+            &keys,
             "mines",
             "key-1",
             "test",

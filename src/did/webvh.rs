@@ -7,18 +7,23 @@
 //! identifier (SCID). [`verify_log`] verifies a whole log (a pure function
 //! of the log); [`VerifiedLog::in_force_at`] gives the version in force at
 //! a time (the time of verification), [`resolve_log`] resolves as of the
-//! resolver's current time; [`WebvhLog`] creates a DID and appends updates.
+//! resolver's current time; [`WebvhLog`] creates a DID, appends updates,
+//! and goes on from a log published before.
 //! Witnesses are not supported yet: a log that requires them is refused.
 
-use serde_json::{json, Map, Value};
+mod writer;
+
+use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+pub use writer::WebvhLog;
 
 use super::{key, DidDocument};
 use crate::canon;
-use crate::crypto::{base58_encode, Signer};
+use crate::crypto::base58_encode;
 use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::json::{self, Limits};
-use crate::proof::{Cryptosuite, DataIntegrityProof, ProofOptions};
+use crate::proof::{Cryptosuite, DataIntegrityProof};
 use crate::time::Timestamp;
 
 /// The only `method` value this implementation accepts.
@@ -156,6 +161,12 @@ fn strings(value: &Value, name: &str) -> Result<Vec<String>> {
     }
 }
 
+/// Limits for reading a log's entries.
+const LOG_LIMITS: Limits = Limits {
+    max_bytes: MAX_LOG_BYTES,
+    max_depth: 32,
+};
+
 /// Limits for re-reading an entry this module wrote (SCID placeholders swapped).
 const REPARSE_LIMITS: Limits = Limits {
     max_bytes: MAX_LOG_BYTES,
@@ -204,10 +215,7 @@ pub fn verify_log(did: &str, log: &str) -> Result<VerifiedLog> {
     if log.len() > MAX_LOG_BYTES {
         return Err(invalid("the log is too large"));
     }
-    let limits = Limits {
-        max_bytes: MAX_LOG_BYTES,
-        max_depth: 32,
-    };
+    let limits = LOG_LIMITS;
     let mut active = Active {
         ttl: 3600,
         ..Active::default()
@@ -557,150 +565,5 @@ impl super::DidResolver for WebvhLogs {
             .get(did)
             .ok_or_else(|| Error::new(ErrorCode::DidNotFound, format!("no log for {did}")))?;
         verify_log(did, log)?.document_at(time)
-    }
-}
-
-/// A `did:webvh` log being written by its controller.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WebvhLog {
-    did: String,
-    entries: Vec<Map<String, Value>>,
-}
-
-impl WebvhLog {
-    /// Creates a DID at `location` (`example.com`, `example.com%3A8443:dids:issuer`):
-    /// `document` is the initial DID document with `{SCID}` wherever the
-    /// SCID goes (its `id` must be `did:webvh:{SCID}:<location>`); `signer`'s
-    /// key becomes the update key; `next_key_hashes` turns on pre-rotation.
-    pub fn create(
-        location: &str,
-        document: Value,
-        signer: &dyn Signer,
-        next_key_hashes: Vec<String>,
-        version_time: Timestamp,
-    ) -> Result<Self> {
-        Self::create_with_parameters(location, document, signer, next_key_hashes, Map::new(), version_time)
-    }
-
-    /// Like [`WebvhLog::create`], with more first-entry parameters
-    /// (`portable`, `ttl`, `watchers`, …). The log is checked with
-    /// [`resolve_log`] before it is returned.
-    pub fn create_with_parameters(
-        location: &str,
-        document: Value,
-        signer: &dyn Signer,
-        next_key_hashes: Vec<String>,
-        extra: Map<String, Value>,
-        version_time: Timestamp,
-    ) -> Result<Self> {
-        let template = format!("did:webvh:{PLACEHOLDER}:{location}");
-        if document.get("id").and_then(Value::as_str) != Some(template.as_str()) {
-            return Err(Error::new(
-                ErrorCode::DidInvalid,
-                format!("the document's id must be {template}"),
-            ));
-        }
-        let mut parameters =
-            json!({"method": METHOD_V1_0, "scid": PLACEHOLDER, "updateKeys": [signer.public_key().to_multikey()]});
-        if !next_key_hashes.is_empty() {
-            parameters["nextKeyHashes"] = json!(next_key_hashes);
-        }
-        if let Value::Object(parameters) = &mut parameters {
-            parameters.extend(extra);
-        }
-        let preliminary = json!({
-            "versionId": PLACEHOLDER,
-            "versionTime": version_time.to_string(),
-            "parameters": parameters,
-            "state": document,
-        });
-        let scid = jcs_hash(&preliminary)?;
-        let replaced = preliminary.to_string().replace(PLACEHOLDER, &scid);
-        let entry = json::parse_object(replaced.as_bytes(), REPARSE_LIMITS).map_err(|e| invalid(e.detail()))?;
-        let did = format!("did:webvh:{scid}:{location}");
-        split(&did)?;
-        let mut log = WebvhLog {
-            did,
-            entries: Vec::new(),
-        };
-        log.seal_and_push(entry, 1, signer)?;
-        Ok(log)
-    }
-
-    /// Appends a version: the new `document` (its `id` stays the DID) and
-    /// any changed `parameters` (for example new `updateKeys` and
-    /// `nextKeyHashes` when rotating), signed by `signer`, which must be
-    /// authorized for this entry.
-    pub fn update(
-        &mut self,
-        document: Value,
-        parameters: Value,
-        signer: &dyn Signer,
-        version_time: Timestamp,
-    ) -> Result<()> {
-        let previous = self.entries.last().ok_or_else(|| invalid("the log is empty"))?;
-        let entry = json!({
-            "versionId": previous.get("versionId").cloned().unwrap_or(Value::Null),
-            "versionTime": version_time.to_string(),
-            "parameters": parameters,
-            "state": document,
-        });
-        let Value::Object(entry) = entry else {
-            unreachable!("built as an object")
-        };
-        self.seal_and_push(entry, self.entries.len() + 1, signer)
-    }
-
-    fn seal_and_push(&mut self, mut entry: Map<String, Value>, number: usize, signer: &dyn Signer) -> Result<()> {
-        // Entry hash over the entry whose versionId is still the predecessor's.
-        let hash = jcs_hash(&Value::Object(entry.clone()))?;
-        entry.insert("versionId".into(), format!("{number}-{hash}").into());
-        let multikey = signer.public_key().to_multikey();
-        let created = entry
-            .get("versionTime")
-            .and_then(Value::as_str)
-            .and_then(|t| Timestamp::parse(t).ok());
-        let options = ProofOptions {
-            verification_method: format!("did:key:{multikey}#{multikey}"),
-            proof_purpose: super::VerificationRelationship::AssertionMethod,
-            created,
-            expires: None,
-            challenge: None,
-            domain: None,
-            id: None,
-        };
-        let proof = crate::proof::create_proof(&entry, Cryptosuite::EddsaJcs2022, &options, signer, None)?;
-        entry.insert("proof".into(), Value::Array(vec![Value::Object(proof)]));
-        self.entries.push(entry);
-        // Refuse to publish anything a resolver would reject.
-        let now = self
-            .entries
-            .last()
-            .and_then(|e| e.get("versionTime"))
-            .and_then(Value::as_str)
-            .and_then(|t| Timestamp::parse(t).ok());
-        if let Err(e) = resolve_log(
-            &self.did,
-            &self.to_jsonl(),
-            now.unwrap_or(Timestamp::from_unix_seconds(0)),
-            &VersionQuery::Latest,
-        ) {
-            self.entries.pop();
-            return Err(e);
-        }
-        Ok(())
-    }
-
-    /// The DID.
-    pub fn did(&self) -> &str {
-        &self.did
-    }
-
-    /// The log as JSON Lines (`did.jsonl`).
-    pub fn to_jsonl(&self) -> String {
-        self.entries
-            .iter()
-            .map(|e| format!("{}\n", Value::Object(e.clone())))
-            .collect()
     }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use passerelle::Timestamp;
-use passerelle_service::admin::{self, NewTenant};
+use passerelle_service::admin::{self, DidMethod, NewTenant};
 use passerelle_service::auth::Scope;
 use passerelle_service::db::Db;
 use passerelle_service::hsm::Pkcs11Config;
@@ -94,7 +94,10 @@ pub fn fresh_database(runtime: &tokio::runtime::Runtime, store: Store, scratch: 
 /// A running service with one tenant, `mines`, that may issue
 /// `MinesPermit`, and an API key of it with every scope.
 pub struct Service {
+    /// The public URL (tenants' DIDs and lists' URLs derive from it).
     pub url: String,
+    /// Where requests are sent: the public URL, unless one was given.
+    pub base: String,
     pub key: String,
     pub db: Db,
     /// The PKCS#11 token the service was given, if any.
@@ -132,6 +135,10 @@ pub struct Setup {
     pub rate_limit: Option<u32>,
     /// A trust registry, made for `mines`' DID.
     pub trust: Option<fn(&str) -> passerelle::registry::TrustStore>,
+    /// The public URL, if not the loopback address listened on.
+    pub public_url: Option<String>,
+    /// The method of `mines`' DID.
+    pub method: DidMethod,
 }
 
 impl Service {
@@ -145,6 +152,7 @@ impl Service {
             algorithm: Algorithm::Ed25519,
             audit_claims: false,
             hsm: false,
+            method: DidMethod::Web,
         };
         self.runtime
             .block_on(admin::create_tenant(&self.db, keys, &self.url, &new, clock()))
@@ -183,6 +191,8 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         oauth,
         rate_limit,
         trust,
+        public_url,
+        method,
     } = setup;
     let keys = || KeyStore::new(kek(), hsm.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -192,10 +202,11 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         .unwrap();
     let scratch = Scratch::new("api");
     let url = fresh_database(&runtime, store, &scratch);
-    let (db, listener, public_url, key) = runtime.block_on(async {
+    let (db, listener, base, public_url, key) = runtime.block_on(async {
         let db = Db::connect(&url).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let public_url = format!("http://{}", listener.local_addr().unwrap());
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let public_url = public_url.unwrap_or_else(|| base.clone());
         let types = vec!["MinesPermit".to_owned(), "ExplorationLicence".to_owned()];
         let new = NewTenant {
             id: "mines",
@@ -203,6 +214,7 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
             algorithm: Algorithm::Ed25519,
             audit_claims: false,
             hsm: hsm_tenant,
+            method,
         };
         admin::create_tenant(&db, &keys(), &public_url, &new, clock())
             .await
@@ -216,7 +228,7 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         )
         .await
         .unwrap();
-        (db, listener, public_url, key)
+        (db, listener, base, public_url, key)
     });
     let mut state = runtime
         .block_on(AppState::new(db.clone(), keys(), &public_url, clock))
@@ -241,6 +253,7 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         .into();
     Service {
         url: public_url,
+        base,
         key,
         db,
         hsm,
@@ -261,9 +274,13 @@ pub struct Answer {
     pub content_type: String,
     /// `WWW-Authenticate`.
     pub challenge: Option<String>,
+    /// `Cache-Control`.
+    pub cache_control: Option<String>,
+    /// `Access-Control-Allow-Origin`.
+    pub allow_origin: Option<String>,
 }
 
-fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
+pub fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
     let mut response = response.unwrap();
     let status = response.status().as_u16();
     let header = |name: &str| {
@@ -276,6 +293,8 @@ fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> An
     let etag = header("etag");
     let content_type = header("content-type").unwrap_or_default();
     let challenge = header("www-authenticate");
+    let cache_control = header("cache-control");
+    let allow_origin = header("access-control-allow-origin");
     let text = response.body_mut().read_to_string().unwrap_or_default();
     let body = serde_json::from_str(&text).unwrap_or(Value::Null);
     Answer {
@@ -285,6 +304,8 @@ fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> An
         etag,
         content_type,
         challenge,
+        cache_control,
+        allow_origin,
     }
 }
 
@@ -296,7 +317,7 @@ impl Service {
     pub fn post_with(&self, path: &str, key: Option<&str>, body: &str, headers: &[(&str, &str)]) -> Answer {
         let mut request = self
             .agent
-            .post(format!("{}{path}", self.url))
+            .post(format!("{}{path}", self.base))
             .header("content-type", "application/json");
         if let Some(key) = key {
             request = request.header("authorization", format!("Bearer {key}"));
@@ -308,7 +329,7 @@ impl Service {
     }
 
     pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
-        let mut request = self.agent.get(format!("{}{path}", self.url));
+        let mut request = self.agent.get(format!("{}{path}", self.base));
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
