@@ -589,6 +589,19 @@ pub(crate) fn quoted(text: &str) -> String {
     out
 }
 
+/// `items` separated by `separator`. One join for the crate: each element
+/// type given to `[T]::join` is its own copy of the code in the wasm module.
+pub(crate) fn join(items: &mut dyn Iterator<Item = &str>, separator: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(item);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,7 +29,11 @@ pub fn check_key(key: &str, allowed: &[&str]) -> Result<()> {
     }
     Err(Error::new(
         ErrorCode::OptionUnknown,
-        format!("unknown option {}; known here: {}", quoted(key), allowed.join(", ")),
+        format!(
+            "unknown option {}; known here: {}",
+            quoted(key),
+            crate::error::join(&mut allowed.iter().copied(), ", ")
+        ),
     ))
 }
 

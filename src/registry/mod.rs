@@ -136,8 +136,6 @@ impl TrustResolver for TrustStore {
         if answer.authorized {
             if let Some(stale) = self.stale_on(&answer.path, when.verified) {
                 answer.authorized = false;
-                answer.matched_type = None;
-                answer.resource = None;
                 answer.reason = Some(stale);
             }
         }

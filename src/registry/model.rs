@@ -137,7 +137,9 @@ impl Scope {
 
 impl std::fmt::Display for Scope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} / {}", self.resources.join(", "), self.jurisdictions.join(", "))
+        let resources = crate::error::join(&mut self.resources.iter().map(String::as_str), ", ");
+        let jurisdictions = crate::error::join(&mut self.jurisdictions.iter().map(String::as_str), ", ");
+        write!(f, "{resources} / {jurisdictions}")
     }
 }
 

@@ -126,7 +126,7 @@ impl TrustAnswer {
             }
         }
         ids.dedup();
-        ids.join(" ← ")
+        crate::error::join(&mut ids.iter().map(|id| id.as_ref()), " ← ")
     }
 }
 

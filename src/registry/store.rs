@@ -145,20 +145,18 @@ impl TrustStore {
     /// whose `validUntil` has passed at `now`, the time of answering (not the
     /// time a query or a credential asks about): an answer is no fresher than its data.
     pub fn stale_on(&self, path: &[PathStep], now: Timestamp) -> Option<Error> {
-        // A plain loop: this runs in the wasm verifier, where iterator
-        // adapters over arrays of options cost more code.
+        // Every registry on a path is its anchor or a recognized entity (a
+        // recognition's authority is the step before it), or the one that
+        // authorizes; a plain loop, as this runs in the wasm verifier.
         for step in path {
-            let (first, second) = match step {
-                PathStep::Anchor { registry, .. } | PathStep::Authorization { registry, .. } => (registry, None),
-                PathStep::Recognition { authority, entity, .. } => (authority, Some(entity)),
-            };
-            for id in [Some(first), second].into_iter().flatten() {
-                let Some(indexed) = self.indexed(id) else { continue };
-                let until = indexed.snapshot.valid_until();
-                if until <= now {
-                    let detail = format!("the snapshot of {id} was valid until {until}; it is {now}");
-                    return Some(Error::new(ErrorCode::SnapshotStale, detail));
-                }
+            let (PathStep::Anchor { registry: id, .. }
+            | PathStep::Recognition { entity: id, .. }
+            | PathStep::Authorization { registry: id, .. }) = step;
+            let Some(indexed) = self.indexed(id) else { continue };
+            let until = indexed.snapshot.valid_until();
+            if until <= now {
+                let detail = format!("the snapshot of {id} was valid until {until}");
+                return Some(Error::new(ErrorCode::SnapshotStale, detail));
             }
         }
         None

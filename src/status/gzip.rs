@@ -1,12 +1,13 @@
 //! GZIP (RFC 1952) around miniz_oxide's DEFLATE, for `encodedList`.
 //!
-//! A status list holds one GZIP member. Expansion goes in 32 KiB steps and
-//! stops at the first step past the caller's limit, so a GZIP bomb costs
-//! bounded memory; the member's CRC-32 and length are checked. Written here rather than through a GZIP
+//! A status list holds one GZIP member. Expansion goes into a buffer that
+//! doubles, never past the caller's limit, so a GZIP bomb costs bounded
+//! memory; the member's CRC-32 and length are checked. Written here rather than through a GZIP
 //! crate because the browser build needs only this much of one.
 
-use miniz_oxide::inflate::stream::{inflate, InflateState};
-use miniz_oxide::{DataFormat, MZFlush, MZStatus};
+use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+use miniz_oxide::inflate::core::{decompress as inflate, DecompressorOxide};
+use miniz_oxide::inflate::TINFLStatus;
 
 /// Why a GZIP member was refused (in English, for the error detail).
 pub(crate) type GzipError = &'static str;
@@ -37,23 +38,30 @@ pub(crate) fn compress(data: &[u8]) -> Vec<u8> {
 /// Expands one GZIP member, refusing output over `max_bytes`.
 pub(crate) fn decompress(member: &[u8], max_bytes: usize) -> Result<Vec<u8>, GzipError> {
     let body = header_length(member)?;
-    let mut state = InflateState::new_boxed(DataFormat::Raw);
+    // miniz_oxide's core inflater into an output buffer that doubles up to
+    // the limit (its stream API costs the wasm verifier more code).
+    let mut inflater = Box::<DecompressorOxide>::default();
     let mut input = &member[body..];
-    let mut out = Vec::new();
-    let mut chunk = vec![0u8; 32 * 1024];
+    let mut out = vec![0u8; (4 * input.len()).clamp(1, max_bytes.max(1))];
+    let mut written = 0;
     loop {
-        let step = inflate(&mut state, input, &mut chunk, MZFlush::None);
-        input = &input[step.bytes_consumed..];
-        if out.len() + step.bytes_written > max_bytes {
-            return Err(TOO_LARGE);
-        }
-        out.extend_from_slice(&chunk[..step.bytes_written]);
-        match step.status {
-            Ok(MZStatus::StreamEnd) => break,
-            Ok(_) if step.bytes_consumed > 0 || step.bytes_written > 0 => {}
-            Ok(_) | Err(_) => return Err("corrupt or truncated DEFLATE data"),
+        let (status, read, wrote) = inflate(
+            &mut inflater,
+            input,
+            &mut out,
+            written,
+            TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+        );
+        input = &input[read..];
+        written += wrote;
+        match status {
+            TINFLStatus::Done => break,
+            TINFLStatus::HasMoreOutput if out.len() >= max_bytes => return Err(TOO_LARGE),
+            TINFLStatus::HasMoreOutput => out.resize((2 * out.len()).min(max_bytes), 0),
+            _ => return Err("corrupt or truncated DEFLATE data"),
         }
     }
+    out.truncate(written);
     let [c0, c1, c2, c3, s0, s1, s2, s3] = *input else {
         return Err("the trailer is missing or followed by more data");
     };

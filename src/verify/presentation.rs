@@ -115,7 +115,10 @@ impl<R: DidResolver> Verifier<R> {
         } else {
             let error = Error::new(
                 ErrorCode::PresentationCredentialInvalid,
-                format!("credential(s) {} failed", failed.join(", ")),
+                format!(
+                    "credential(s) {} failed",
+                    crate::error::join(&mut failed.iter().map(String::as_str), ", ")
+                ),
             );
             let evidence = failed.iter().map(|i| (EvidenceKey::Failed, i.clone())).collect();
             Check::failed(CheckName::Credentials, &error, evidence)

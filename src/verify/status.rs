@@ -124,7 +124,8 @@ pub(super) enum PolicyRule {
 /// The types of entries left unchecked, for people: quoted (they come from
 /// the credential), comma-separated.
 pub(super) fn unchecked_list(types: &[String]) -> String {
-    types.iter().map(|t| quoted(t)).collect::<Vec<_>>().join(", ")
+    let quoted: Vec<String> = types.iter().map(|t| quoted(t)).collect();
+    crate::error::join(&mut quoted.iter().map(String::as_str), ", ")
 }
 
 /// The failure of status of kinds this verifier does not check (`what`:
@@ -416,7 +417,7 @@ impl<R: DidResolver> Verifier<R> {
         if !list.purposes.iter().any(|p| p == entry.purpose.as_str()) {
             return Err(invalid(format!(
                 "the status list is for {}, not {}",
-                list.purposes.join(", "),
+                crate::error::join(&mut list.purposes.iter().map(String::as_str), ", "),
                 entry.purpose.as_str()
             )));
         }
