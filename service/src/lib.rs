@@ -16,6 +16,7 @@ pub mod directory;
 pub mod hsm;
 pub mod http;
 pub mod issue;
+pub mod jwks;
 pub mod keys;
 pub mod metrics;
 pub mod oauth;
@@ -130,8 +131,11 @@ impl AppState {
     }
 
     /// Accepts access tokens of the authorization servers of `oauth`
-    /// besides API keys.
+    /// besides API keys. JWKS fetched from URLs are kept fresh by tasks
+    /// started here when called on a Tokio runtime, else at the first
+    /// token.
     pub fn with_oauth(mut self, oauth: oauth::OAuth) -> Self {
+        oauth.start_refresh();
         self.oauth = Some(Arc::new(oauth));
         self
     }
