@@ -1,8 +1,9 @@
 //! What the service publishes and verifies with, built from the database
 //! and kept in memory: each tenant's DID document and signing issuer, and
 //! each status list credential, signed. Rebuilt when the database says it
-//! changed (a key added or rotated, a list's version bumped), so several
-//! instances sharing one database publish the same statuses.
+//! changed (a tenant added or its types replaced, a key added, rotated or
+//! retired, a list's version bumped), so several instances sharing one
+//! database publish the same statuses and apply the same policy.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,7 +48,8 @@ pub struct Published {
 
 #[derive(Default)]
 struct Inner {
-    fingerprint: Option<(i64, i64)>,
+    /// The summary's part the tenants were loaded at ([`crate::db::Summary::tenants_fingerprint`]).
+    fingerprint: Option<[i64; 4]>,
     tenants: HashMap<String, Arc<Tenant>>,
     documents: HashMap<String, DidDocument>,
     lists: HashMap<String, Published>,
@@ -137,13 +139,13 @@ impl Directory {
     /// or whose public key in the token is not the one in the database)
     /// fails the load, with an error naming it.
     pub async fn refresh_tenants(&self, db: &Db, keys: &KeyStore) -> Result<(), Error> {
-        let fingerprint = db.summary().await.map_err(failed)?.keys;
+        let fingerprint = db.summary().await.map_err(failed)?.tenants_fingerprint();
         self.refresh_tenants_at(db, keys, fingerprint).await
     }
 
     /// Reloads tenants and keys unless `fingerprint` (just read from the
-    /// database) is the one last loaded.
-    pub async fn refresh_tenants_at(&self, db: &Db, keys: &KeyStore, fingerprint: (i64, i64)) -> Result<(), Error> {
+    /// database: [`crate::db::Summary::tenants_fingerprint`]) is the one last loaded.
+    pub async fn refresh_tenants_at(&self, db: &Db, keys: &KeyStore, fingerprint: [i64; 4]) -> Result<(), Error> {
         if self.read().fingerprint == Some(fingerprint) {
             return Ok(());
         }

@@ -184,7 +184,7 @@ impl AppState {
         // One query tells whether anything changed since the last request.
         let summary = self.db.summary().await.map_err(Problem::database)?;
         self.directory
-            .refresh_tenants_at(&self.db, &self.keys, summary.keys)
+            .refresh_tenants_at(&self.db, &self.keys, summary.tenants_fingerprint())
             .await
             .map_err(unavailable)?;
         self.directory

@@ -125,6 +125,15 @@ enum TenantCommand {
         #[arg(long)]
         hsm: bool,
     },
+    /// Replace the credential types a tenant may issue; running instances
+    /// take the change within a second.
+    SetTypes {
+        /// The tenant.
+        name: String,
+        /// The credential types it may issue from now on.
+        #[arg(required = true)]
+        types: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -328,6 +337,10 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             };
             let did = admin::create_tenant(&db, &keys, &cli.public_url, &new, now).await?;
             println!("{did}");
+        }
+        Command::Tenant(TenantCommand::SetTypes { name, types }) => {
+            admin::set_types(&db, &name, &types, "cli", now).await?;
+            println!("{name} may issue {}", types.join(", "));
         }
         Command::ApiKey(ApiKeyCommand::Revoke { tenant, label }) => {
             let n = db.revoke_api_keys(&tenant, &label).await?;

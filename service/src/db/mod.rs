@@ -131,8 +131,19 @@ pub struct Summary {
     /// The keys' count and the sum of their `active`: changes when one is
     /// added, rotated or retired.
     pub keys: (i64, i64),
+    /// The tenants' count and the sum of their revisions: changes when one
+    /// is created or its types are replaced.
+    pub tenants: (i64, i64),
     /// How many lists, and the sum of their versions.
     pub lists: (i64, i64),
+}
+
+impl Summary {
+    /// What the tenants loaded in memory were built from (their rows and
+    /// keys): another value means they must be loaded again.
+    pub fn tenants_fingerprint(&self) -> [i64; 4] {
+        [self.keys.0, self.keys.1, self.tenants.0, self.tenants.1]
+    }
 }
 
 /// An open transaction.
@@ -213,14 +224,16 @@ impl Db {
         }
     }
 
-    /// One row that changes whenever a key is added or rotated (its first
-    /// two numbers) or a list is created or has a status changed (its last
-    /// two: versions only grow): what a verification must compare before
-    /// trusting what is in memory.
+    /// One row that changes whenever a key is added, rotated or retired, a
+    /// tenant is created or its types replaced (revisions only grow), or a
+    /// list is created or has a status changed (versions only grow): what
+    /// a request must compare before trusting what is in memory.
     pub async fn summary(&self) -> Result<Summary, sqlx::Error> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM tenant_keys) AS kn, \
              (SELECT CAST(COALESCE(SUM(active), 0) AS BIGINT) FROM tenant_keys) AS ka, \
+             (SELECT COUNT(*) FROM tenants) AS tn, \
+             (SELECT CAST(COALESCE(SUM(revision), 0) AS BIGINT) FROM tenants) AS tr, \
              (SELECT COUNT(*) FROM status_lists) AS ln, \
              (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM status_lists) AS lv",
         )
@@ -228,6 +241,7 @@ impl Db {
         .await?;
         Ok(Summary {
             keys: (row.try_get("kn")?, row.try_get("ka")?),
+            tenants: (row.try_get("tn")?, row.try_get("tr")?),
             lists: (row.try_get("ln")?, row.try_get("lv")?),
         })
     }

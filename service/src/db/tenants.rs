@@ -41,6 +41,30 @@ impl Db {
         rows.iter().map(tenant_of).collect()
     }
 
+    /// Replaces the credential types `tenant_id` may issue and bumps its
+    /// revision (so that instances load it again), with its audit line, in
+    /// one transaction. Whether there was such a tenant.
+    pub async fn set_allowed_types(
+        &self,
+        tenant_id: &str,
+        types: &[String],
+        audit: &AuditLine,
+        at: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE tenants SET allowed_types = $1, revision = revision + 1 WHERE id = $2")
+            .bind(serde_json::to_string(types).unwrap_or_default())
+            .bind(tenant_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        append_audit(&mut tx, audit, at).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// A tenant's keys, oldest first.
     pub async fn keys(&self, tenant_id: &str) -> Result<Vec<KeyRow>, sqlx::Error> {
         let rows = sqlx::query(
