@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
+mod admin_api;
 pub mod auth;
 pub mod db;
 pub mod directory;
@@ -224,7 +225,9 @@ pub fn router(state: AppState) -> Router {
         .route("/presentations/verify", post(verify::tenant_verify_presentation))
         .route("/credentials/{id}", get(publish::get_credential))
         .route("/did.json", get(publish::did_document))
-        .route("/status/{purpose}/{seq}", get(publish::status_list));
+        .route("/status/{purpose}/{seq}", get(publish::status_list))
+        .route("/keys/rotate", post(admin_api::rotate_key))
+        .route("/types", get(admin_api::get_types).put(admin_api::set_types));
     let mut routes = Router::new()
         .nest("/tenants/{tenant}", tenant_routes)
         .route("/credentials/verify", post(verify::verify_credential))
