@@ -1,5 +1,5 @@
 //! Administration over the database, for the command line, the first
-//! start and the admin endpoints ([`crate::admin_api`]): tenants, their
+//! start and the admin endpoints (module `admin_api`): tenants, their
 //! types, their keys and API keys.
 
 use std::path::Path;

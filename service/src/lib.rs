@@ -2,9 +2,9 @@
 //! SQLite or PostgreSQL database, one tenant per issuing body, each with
 //! its did:web DID, keys sealed at rest, API keys and status lists.
 //!
-//! [`run`] serves; the `passerelle-service` binary wraps it with a
-//! command line (`serve`, `tenant create`, `api-key create`,
-//! `key rotate`). `docs/service.md` is the operator's guide.
+//! [`router`] over [`http::serve`] serves; the `passerelle-service`
+//! binary wraps it with a command line (`serve`, `tenant create`,
+//! `tenant set-types`, `api-key create`, `key rotate`). `docs/service.md` is the operator's guide.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

@@ -222,6 +222,9 @@ impl OAuth {
     /// URLs again when due; once (later calls do nothing), and nothing
     /// outside a runtime. Each task ends when its issuer is dropped.
     pub fn start_refresh(&self) {
+        if self.refreshing.load(Ordering::Acquire) {
+            return;
+        }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
