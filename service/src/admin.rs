@@ -1,5 +1,6 @@
-//! Administration over the database, for the command line and the first
-//! start: tenants, their keys and API keys.
+//! Administration over the database, for the command line, the first
+//! start and the admin endpoints (module `admin_api`): tenants, their
+//! types, their keys and API keys.
 
 use std::path::Path;
 
@@ -88,6 +89,17 @@ fn valid_type(name: &str) -> bool {
         && name.len() <= 128
 }
 
+/// Types a tenant may issue: at least one, each a term, not
+/// `VerifiableCredential` (every credential has it).
+fn valid_types(types: &[String]) -> Result<(), AdminError> {
+    if types.is_empty() || types.iter().any(|t| t == "VerifiableCredential" || !valid_type(t)) {
+        return Err(AdminError::Invalid(
+            "give the credential types the tenant may issue besides VerifiableCredential, each a term (a letter, then letters, digits, _ . -)".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// A tenant to create.
 #[derive(Clone, Debug)]
 pub struct NewTenant<'a> {
@@ -150,11 +162,7 @@ pub async fn create_tenant(
         method,
     } = *new;
     valid_name(id)?;
-    if types.is_empty() || types.iter().any(|t| t == "VerifiableCredential" || !valid_type(t)) {
-        return Err(AdminError::Invalid(
-            "give the credential types the tenant may issue besides VerifiableCredential, each a term (a letter, then letters, digits, _ . -)".into(),
-        ));
-    }
+    valid_types(types)?;
     if hsm {
         keys.token(format!("tenant {id}: --hsm"))?;
     }
@@ -354,6 +362,25 @@ pub async fn retire_key(
         Ok(())
     } else {
         Err(refused())
+    }
+}
+
+/// Replaces the credential types `tenant` may issue with `types` (the
+/// checks of [`create_tenant`]), audited; running instances take the
+/// change within a second (the tenant's revision is part of the summary
+/// they compare).
+pub async fn set_types(db: &Db, tenant: &str, types: &[String], actor: &str, now: Timestamp) -> Result<(), AdminError> {
+    valid_types(types)?;
+    let audit = AuditLine {
+        tenant_id: tenant.to_owned(),
+        actor: actor.to_owned(),
+        action: format!("set-types {}", types.join(" ")),
+        ..AuditLine::default()
+    };
+    if db.set_allowed_types(tenant, types, &audit, &now.to_string()).await? {
+        Ok(())
+    } else {
+        Err(AdminError::Invalid(format!("no tenant {tenant:?}")))
     }
 }
 

@@ -122,6 +122,7 @@ pub async fn authorize(state: &AppState, headers: &HeaderMap, tenant: &str, scop
     };
     let access = oauth
         .validate(token, (state.clock)())
+        .await
         .map_err(|e| Problem::new(StatusCode::UNAUTHORIZED, Code::AuthInvalid, e.to_string()))?;
     if !access.allows(scope, tenant) {
         return Err(Problem::new(

@@ -1,9 +1,10 @@
 //! What the service publishes and verifies with, built from the database
 //! and kept in memory: each tenant's DID document (a did:webvh tenant's
 //! log, verified) and signing issuer, and each status list credential,
-//! signed. Rebuilt when the database says it changed (a key added, rotated
-//! or retired, a log entry added, a list's version bumped), so several
-//! instances sharing one database publish the same documents and statuses.
+//! signed. Rebuilt when the database says it changed (a tenant added or
+//! its types replaced, a key added, rotated or retired, a log entry added,
+//! a list's version bumped), so several instances sharing one database
+//! publish the same documents and statuses and apply the same policy.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -51,7 +52,7 @@ pub struct Published {
 #[derive(Default)]
 struct Inner {
     /// The tenants' summary ([`Db::summary`]) they were last loaded at.
-    fingerprint: Option<[i64; 4]>,
+    fingerprint: Option<[i64; 6]>,
     tenants: HashMap<String, Arc<Tenant>>,
     /// The did:web tenants' documents, by DID.
     documents: HashMap<String, DidDocument>,
@@ -189,7 +190,7 @@ impl Directory {
     /// from the database) is the one last loaded. Each did:webvh tenant's
     /// log is verified whole: one that does not verify is not published,
     /// and its tenant neither signs nor verifies.
-    pub async fn refresh_tenants_at(&self, db: &Db, keys: &KeyStore, fingerprint: [i64; 4]) -> Result<(), Error> {
+    pub async fn refresh_tenants_at(&self, db: &Db, keys: &KeyStore, fingerprint: [i64; 6]) -> Result<(), Error> {
         if self.read().fingerprint == Some(fingerprint) {
             return Ok(());
         }

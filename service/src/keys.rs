@@ -219,6 +219,14 @@ impl Algorithm {
             _ => None,
         }
     }
+
+    /// Its name as [`Algorithm::parse`] reads it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Ed25519 => "ed25519",
+            Algorithm::P256 => "p256",
+        }
+    }
 }
 
 impl Algorithm {

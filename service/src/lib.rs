@@ -3,20 +3,23 @@
 //! its did:web or did:webvh DID, keys sealed at rest, API keys and status
 //! lists.
 //!
-//! [`router`] serves; the `passerelle-service` binary wraps it with a
-//! command line (`serve`, `tenant create`, `api-key create`,
-//! `key rotate`, `key retire`). `docs/service.md` is the operator's guide.
+//! [`router`] over [`http::serve`] serves; the `passerelle-service`
+//! binary wraps it with a command line (`serve`, `tenant create`,
+//! `tenant set-types`, `api-key create`, `key rotate`, `key retire`).
+//! `docs/service.md` is the operator's guide.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod admin;
+mod admin_api;
 pub mod auth;
 pub mod db;
 pub mod directory;
 pub mod hsm;
 pub mod http;
 pub mod issue;
+pub mod jwks;
 pub mod keys;
 pub mod metrics;
 pub mod oauth;
@@ -132,8 +135,11 @@ impl AppState {
     }
 
     /// Accepts access tokens of the authorization servers of `oauth`
-    /// besides API keys.
+    /// besides API keys. JWKS fetched from URLs are kept fresh by tasks
+    /// started here when called on a Tokio runtime, else at the first
+    /// token.
     pub fn with_oauth(mut self, oauth: oauth::OAuth) -> Self {
+        oauth.start_refresh();
         self.oauth = Some(Arc::new(oauth));
         self
     }
@@ -223,7 +229,9 @@ pub fn router(state: AppState) -> Router {
         .route("/credentials/{id}", get(publish::get_credential))
         .route("/did.json", get(publish::did_document))
         .route("/did.jsonl", get(publish::did_log))
-        .route("/status/{purpose}/{seq}", get(publish::status_list));
+        .route("/status/{purpose}/{seq}", get(publish::status_list))
+        .route("/keys/rotate", post(admin_api::rotate_key))
+        .route("/types", get(admin_api::get_types).put(admin_api::set_types));
     let mut routes = Router::new()
         .nest("/tenants/{tenant}", tenant_routes)
         .route("/credentials/verify", post(verify::verify_credential))

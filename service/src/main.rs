@@ -2,16 +2,18 @@
 //! keys and signing keys in the same database.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use passerelle::net::allow::AllowedHost;
 use passerelle::Timestamp;
 use passerelle_service::admin::{self, AdminError};
 use passerelle_service::auth::Scope;
 use passerelle_service::db::Db;
 use passerelle_service::hsm::Pkcs11Config;
 use passerelle_service::http::{self, Limits};
+use passerelle_service::jwks::JwksUrl;
 use passerelle_service::keys::{Algorithm, Kek, KeyStore};
 use passerelle_service::oauth::OAuth;
 use passerelle_service::{router, AppState};
@@ -67,9 +69,15 @@ enum Command {
         /// --oauth-jwks each, in the same order).
         #[arg(long = "oauth-issuer", requires = "oauth_jwks")]
         oauth_issuers: Vec<String>,
-        /// The JWKS file of the --oauth-issuer of the same position.
+        /// The JWKS of the --oauth-issuer of the same position: a file, or
+        /// an https:// URL fetched at start and kept fresh.
         #[arg(long = "oauth-jwks", requires = "oauth_issuers")]
-        oauth_jwks: Vec<PathBuf>,
+        oauth_jwks: Vec<String>,
+        /// A host (HOST or HOST:PORT) whose JWKS URL may be fetched at a
+        /// private or loopback address (repeatable); plain http:// only to
+        /// such a host, on loopback.
+        #[arg(long = "oauth-allow-host", value_parser = parse_allowed_host)]
+        oauth_allow_hosts: Vec<AllowedHost>,
         /// The audience access tokens must name in `aud` (default: the public URL).
         #[arg(long, env = "PASSERELLE_OAUTH_AUDIENCE")]
         oauth_audience: Option<String>,
@@ -120,6 +128,15 @@ enum TenantCommand {
         /// versions of it; the public URL's host must be a domain name).
         #[arg(long, default_value = "web")]
         method: String,
+    },
+    /// Replace the credential types a tenant may issue; running instances
+    /// take the change within a second.
+    SetTypes {
+        /// The tenant.
+        name: String,
+        /// The credential types it may issue from now on.
+        #[arg(required = true)]
+        types: Vec<String>,
     },
 }
 
@@ -202,10 +219,16 @@ fn pkcs11(module: Option<PathBuf>, token: Option<String>) -> Result<Option<Pkcs1
     }
 }
 
-/// The authorization servers of the options, if any.
+fn parse_allowed_host(text: &str) -> Result<AllowedHost, String> {
+    AllowedHost::parse(text).map_err(|e| e.detail().to_owned())
+}
+
+/// The authorization servers of the options, if any. A JWKS given as a URL
+/// is fetched here (blocking).
 fn oauth(
     issuers: &[String],
-    jwks: &[PathBuf],
+    jwks: &[String],
+    allowed_hosts: &[AllowedHost],
     audience: Option<String>,
     public_url: &str,
 ) -> Result<Option<OAuth>, AdminError> {
@@ -214,7 +237,7 @@ fn oauth(
     }
     if issuers.len() != jwks.len() {
         return Err(AdminError::Invalid(format!(
-            "{} --oauth-issuer and {} --oauth-jwks: give one JWKS file per issuer",
+            "{} --oauth-issuer and {} --oauth-jwks: give one JWKS file or URL per issuer",
             issuers.len(),
             jwks.len()
         )));
@@ -222,8 +245,13 @@ fn oauth(
     let audience = audience.unwrap_or_else(|| public_url.trim_end_matches('/').to_owned());
     let invalid = |e: passerelle_service::oauth::ConfigError| AdminError::Invalid(e.to_string());
     let mut oauth = OAuth::new(audience).map_err(invalid)?;
-    for (issuer, file) in issuers.iter().zip(jwks) {
-        oauth.add_issuer_file(issuer, file).map_err(invalid)?;
+    for (issuer, source) in issuers.iter().zip(jwks) {
+        if source.starts_with("https://") || source.starts_with("http://") {
+            let url = JwksUrl::new(source, allowed_hosts).map_err(invalid)?;
+            oauth.add_issuer_url(issuer, url).map_err(invalid)?;
+        } else {
+            oauth.add_issuer_file(issuer, Path::new(source)).map_err(invalid)?;
+        }
     }
     Ok(Some(oauth))
 }
@@ -238,6 +266,7 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
         listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
         oauth_issuers: Vec::new(),
         oauth_jwks: Vec::new(),
+        oauth_allow_hosts: Vec::new(),
         oauth_audience: None,
         rate_limit: passerelle_service::ratelimit::DEFAULT_PER_SECOND,
         trust_anchors: Vec::new(),
@@ -248,13 +277,23 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             listen,
             oauth_issuers,
             oauth_jwks,
+            oauth_allow_hosts,
             oauth_audience,
             rate_limit,
             trust_anchors,
             registries,
             registry_did_documents,
         } => {
-            let oauth = oauth(&oauth_issuers, &oauth_jwks, oauth_audience, &cli.public_url)?;
+            // JWKS URLs are fetched before serving; blocking is fine then.
+            let oauth = tokio::task::block_in_place(|| {
+                oauth(
+                    &oauth_issuers,
+                    &oauth_jwks,
+                    &oauth_allow_hosts,
+                    oauth_audience,
+                    &cli.public_url,
+                )
+            })?;
             if default_database {
                 let key_file = cli.kek_file.with_file_name("demo-api-key");
                 if let Some(did) = admin::bootstrap_demo(&db, &keys, &cli.public_url, &key_file, now).await? {
@@ -309,6 +348,10 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             };
             let did = admin::create_tenant(&db, &keys, &cli.public_url, &new, now).await?;
             println!("{did}");
+        }
+        Command::Tenant(TenantCommand::SetTypes { name, types }) => {
+            admin::set_types(&db, &name, &types, "cli", now).await?;
+            println!("{name} may issue {}", types.join(", "));
         }
         Command::ApiKey(ApiKeyCommand::Revoke { tenant, label }) => {
             let n = db.revoke_api_keys(&tenant, &label).await?;

@@ -2,7 +2,7 @@
 //! the service's own API keys.
 //!
 //! The authorization servers trusted are configured with their `iss` value
-//! and their public keys (a JWKS file); the service is one resource server,
+//! and their public keys (a JWKS file or URL); the service is one resource server,
 //! with one audience (`aud`, usually its public URL). A token is accepted
 //! when:
 //!
@@ -18,18 +18,25 @@
 //!   are non-empty strings; `scope`, if present, is a string.
 //!
 //! Scopes name an action and a tenant: `issue:mines`, `status:mines`,
-//! `admin:mines`. Keys are read once, at start; the JWKS is not fetched
-//! from a URL (and a token's `jku`, `x5u` or `jwk` header is never used).
+//! `admin:mines`. An issuer's keys come from a JWKS file read at start, or
+//! from a JWKS URL fetched at start through the library's SSRF-safe
+//! fetcher and kept fresh ([`crate::jwks`]). A token's `jku`, `x5u` or
+//! `jwk` header is never used: the keys are the operator's choice only.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
-use passerelle::crypto::{jwk, KeyAlgorithm, PublicKey};
+use passerelle::crypto::PublicKey;
 use passerelle::jose::{parse_signed_jwt, JwsAlgorithm};
-use passerelle::json::{parse_object, Limits};
+use passerelle::json::Limits;
 use passerelle::{ErrorCode, Timestamp};
 use serde_json::{Map, Value};
 
 use crate::auth::Scope;
+use crate::jwks::{JwksUrl, Keys, Remote};
+
+pub use crate::jwks::MAX_JWKS_BYTES;
 
 /// The largest access token read, in bytes.
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
@@ -40,13 +47,22 @@ pub const CLOCK_SKEW_SECONDS: i64 = 60;
 /// What [`OAuth::validate`] says it takes.
 const ACCEPTED_ALGS: &str = "access tokens are signed with EdDSA, ES256 or ES384 (never none, never an HMAC)";
 
-/// The largest JWKS file read, in bytes.
-pub const MAX_JWKS_BYTES: usize = 256 * 1024;
-
 /// Why the configuration of an authorization server was refused.
 #[derive(Debug, thiserror::Error)]
 #[error("OAuth: {0}")]
 pub struct ConfigError(String);
+
+impl ConfigError {
+    /// A refusal saying `why`.
+    pub fn new(why: impl Into<String>) -> Self {
+        ConfigError(why.into())
+    }
+
+    /// Why, without the `OAuth:` prefix.
+    pub fn detail(&self) -> &str {
+        &self.0
+    }
+}
 
 /// Why an access token was refused (the detail told to the caller).
 #[derive(Debug, thiserror::Error)]
@@ -62,8 +78,31 @@ fn reject(why: impl Into<String>) -> TokenRejected {
 struct TrustedIssuer {
     /// Its `iss` value.
     issuer: String,
-    /// Its signing keys, by `kid`.
-    keys: Vec<(String, PublicKey)>,
+    /// Its signing keys.
+    keys: IssuerKeys,
+}
+
+/// Where an issuer's keys come from.
+#[derive(Debug)]
+enum IssuerKeys {
+    /// A JWKS given at start.
+    Fixed(Arc<Keys>),
+    /// A JWKS URL, fetched again when due and on an unknown `kid`.
+    Fetched(Arc<Remote>),
+}
+
+impl IssuerKeys {
+    fn current(&self) -> Arc<Keys> {
+        match self {
+            IssuerKeys::Fixed(keys) => Arc::clone(keys),
+            IssuerKeys::Fetched(remote) => remote.keys(),
+        }
+    }
+}
+
+/// The key named `kid` among `keys`.
+fn find(keys: &Keys, kid: &str) -> Option<PublicKey> {
+    keys.iter().find(|(k, _)| k == kid).map(|(_, key)| *key)
 }
 
 /// The authorization servers trusted and the audience their tokens must
@@ -72,6 +111,8 @@ struct TrustedIssuer {
 pub struct OAuth {
     audience: String,
     issuers: Vec<TrustedIssuer>,
+    /// Whether the tasks keeping fetched JWKS fresh were started.
+    refreshing: AtomicBool,
 }
 
 /// A valid access token: who it was issued to and what it allows.
@@ -121,6 +162,7 @@ impl OAuth {
         Ok(OAuth {
             audience,
             issuers: Vec::new(),
+            refreshing: AtomicBool::new(false),
         })
     }
 
@@ -131,100 +173,77 @@ impl OAuth {
 
     /// Trusts the tokens of `issuer` signed with a key of the JWKS in `file`.
     pub fn add_issuer_file(&mut self, issuer: &str, file: &Path) -> Result<(), ConfigError> {
-        let failed = |e: &dyn std::fmt::Display| ConfigError(format!("JWKS {}: {e}", file.display()));
-        let size = std::fs::metadata(file).map_err(|e| failed(&e))?.len();
-        if size > MAX_JWKS_BYTES as u64 {
-            return Err(failed(&format!("{size} bytes, more than {MAX_JWKS_BYTES}")));
-        }
-        let bytes = std::fs::read(file).map_err(|e| failed(&e))?;
-        self.add_issuer(issuer, &bytes)
-            .map_err(|e| ConfigError(format!("{} ({})", e.0, file.display())))
+        self.check_new(issuer)?;
+        let keys = crate::jwks::read_file(issuer, file)?;
+        self.push(issuer, IssuerKeys::Fixed(Arc::new(keys)));
+        Ok(())
     }
 
     /// Trusts the tokens of `issuer` signed with a key of `jwks` (a JWK
-    /// Set, RFC 7517 §5). Keys without `kid`, and keys of types tokens here
-    /// cannot be signed with (RSA, symmetric, P-521), are left out with a
-    /// warning; a private key, a malformed key or a repeated `kid` is an
-    /// error, and so is a set with no usable key.
+    /// Set, RFC 7517 §5; what is left out or refused:
+    /// [`crate::jwks::parse`]).
     pub fn add_issuer(&mut self, issuer: &str, jwks: &[u8]) -> Result<(), ConfigError> {
+        self.check_new(issuer)?;
+        let keys = crate::jwks::parse(issuer, jwks)?;
+        self.push(issuer, IssuerKeys::Fixed(Arc::new(keys)));
+        Ok(())
+    }
+
+    /// Trusts the tokens of `issuer` signed with a key of the JWKS at
+    /// `source`, fetched now — this blocks up to
+    /// [`crate::jwks::FETCH_TIMEOUT`]: call it before serving, off the async
+    /// workers — and refused if that fails; then kept fresh in the
+    /// background ([`OAuth::start_refresh`]).
+    pub fn add_issuer_url(&mut self, issuer: &str, source: JwksUrl) -> Result<(), ConfigError> {
+        self.check_new(issuer)?;
+        let remote = Remote::fetch_now(issuer, source)?;
+        self.push(issuer, IssuerKeys::Fetched(Arc::new(remote)));
+        Ok(())
+    }
+
+    fn check_new(&self, issuer: &str) -> Result<(), ConfigError> {
         if issuer.is_empty() {
-            return Err(ConfigError("an issuer must not be empty".into()));
+            return Err(ConfigError::new("an issuer must not be empty"));
         }
         if self.issuers.iter().any(|i| i.issuer == issuer) {
-            return Err(ConfigError(format!("issuer {issuer:?} is given twice")));
+            return Err(ConfigError::new(format!("issuer {issuer:?} is given twice")));
         }
-        let set = parse_object(
-            jwks,
-            Limits {
-                max_bytes: MAX_JWKS_BYTES,
-                max_depth: 8,
-            },
-        )
-        .map_err(|e| ConfigError(format!("the JWKS of {issuer:?} is not a JSON object: {}", e.detail())))?;
-        let Some(Value::Array(entries)) = set.get("keys") else {
-            return Err(ConfigError(format!("the JWKS of {issuer:?} has no \"keys\" array")));
-        };
-        let mut keys: Vec<(String, PublicKey)> = Vec::new();
-        for entry in entries {
-            let Some(members) = entry.as_object() else {
-                return Err(ConfigError(format!("a key of the JWKS of {issuer:?} is not an object")));
-            };
-            let kid = members.get("kid").and_then(Value::as_str).unwrap_or("");
-            if members.contains_key("d") || members.contains_key("k") {
-                return Err(ConfigError(format!(
-                    "the JWKS of {issuer:?} holds secret key material (key {kid:?}): give the public keys only"
-                )));
-            }
-            let kty = members.get("kty").and_then(Value::as_str).unwrap_or("");
-            if !matches!(kty, "OKP" | "EC") {
-                tracing::warn!(
-                    issuer,
-                    kid,
-                    kty,
-                    "JWKS key left out: only EdDSA, ES256 and ES384 keys sign tokens here"
-                );
-                continue;
-            }
-            if kid.is_empty() {
-                tracing::warn!(
-                    issuer,
-                    "JWKS key left out: it has no kid, which tokens name their key by"
-                );
-                continue;
-            }
-            let key = jwk::public_key(entry)
-                .map_err(|e| ConfigError(format!("key {kid:?} of the JWKS of {issuer:?}: {}", e.detail())))?;
-            if !matches!(
-                key.algorithm(),
-                KeyAlgorithm::Ed25519 | KeyAlgorithm::P256 | KeyAlgorithm::P384
-            ) {
-                tracing::warn!(
-                    issuer,
-                    kid,
-                    "JWKS key left out: only EdDSA, ES256 and ES384 keys sign tokens here"
-                );
-                continue;
-            }
-            if keys.iter().any(|(k, _)| k == kid) {
-                return Err(ConfigError(format!("the JWKS of {issuer:?} has two keys {kid:?}")));
-            }
-            keys.push((kid.to_owned(), key));
-        }
-        if keys.is_empty() {
-            return Err(ConfigError(format!(
-                "the JWKS of {issuer:?} has no Ed25519, P-256 or P-384 key with a kid"
-            )));
-        }
+        Ok(())
+    }
+
+    fn push(&mut self, issuer: &str, keys: IssuerKeys) {
         self.issuers.push(TrustedIssuer {
             issuer: issuer.to_owned(),
             keys,
         });
-        Ok(())
+    }
+
+    /// Starts, on the current Tokio runtime, the tasks that fetch JWKS
+    /// URLs again when due; once (later calls do nothing), and nothing
+    /// outside a runtime. Each task ends when its issuer is dropped.
+    pub fn start_refresh(&self) {
+        if self.refreshing.load(Ordering::Acquire) {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if self.refreshing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        for trusted in &self.issuers {
+            if let IssuerKeys::Fetched(remote) = &trusted.keys {
+                runtime.spawn(Remote::keep_fresh(Arc::downgrade(remote)));
+            }
+        }
     }
 
     /// The access token `token` if it is valid at `now` (the service's
-    /// clock); why not otherwise. Scopes are the caller's to check.
-    pub fn validate(&self, token: &str, now: Timestamp) -> Result<AccessToken, TokenRejected> {
+    /// clock); why not otherwise. Scopes are the caller's to check. A
+    /// `kid` missing from a fetched JWKS makes it fetched again first
+    /// (rate-limited, [`crate::jwks::KID_MISS_INTERVAL`]).
+    pub async fn validate(&self, token: &str, now: Timestamp) -> Result<AccessToken, TokenRejected> {
+        self.start_refresh();
         if token.len() > MAX_TOKEN_BYTES {
             return Err(reject(format!(
                 "the access token has {} bytes, more than {MAX_TOKEN_BYTES}",
@@ -270,10 +289,16 @@ impl OAuth {
                 shown(iss)
             )));
         };
-        let Some((_, key)) = trusted.keys.iter().find(|(k, _)| k == kid) else {
+        let mut key = find(&trusted.keys.current(), kid);
+        if let (None, IssuerKeys::Fetched(remote)) = (key, &trusted.keys) {
+            // The authorization server may have rotated its keys.
+            remote.refresh_on_unknown_kid().await;
+            key = find(&remote.keys(), kid);
+        }
+        let Some(key) = key else {
             return Err(reject(format!("no key {} in the JWKS of {}", shown(kid), shown(iss))));
         };
-        jwt.verify_signature(key)
+        jwt.verify_signature(&key)
             .map_err(|e| reject(format!("the signature does not verify: {}", e.detail())))?;
 
         // The claims, once the signature holds.
@@ -375,38 +400,5 @@ mod tests {
         for typ in ["JWT", "jwt", "vc+jwt", "application/jwt", "at+jwt "] {
             assert!(!is_at_jwt(typ), "{typ}");
         }
-    }
-
-    #[test]
-    fn a_jwks_with_private_keys_or_no_usable_key_is_refused() {
-        let key = passerelle::crypto::Ed25519KeyPair::from_seed(&[5; 32]);
-        let mut public = passerelle::crypto::Signer::public_key(&key).to_jwk();
-        public["kid"] = "k1".into();
-        let mut oauth = OAuth::new("https://svc.example").unwrap();
-        let mut private = public.clone();
-        private["d"] = "AAAA".into();
-        let set = |keys: Vec<Value>| serde_json::json!({ "keys": keys }).to_string();
-        assert!(oauth
-            .add_issuer("https://as.example", set(vec![private]).as_bytes())
-            .is_err());
-        let rsa = serde_json::json!({"kty": "RSA", "kid": "r", "n": "AQAB", "e": "AQAB"});
-        assert!(oauth
-            .add_issuer("https://as.example", set(vec![rsa.clone()]).as_bytes())
-            .is_err());
-        assert!(oauth
-            .add_issuer(
-                "https://as.example",
-                set(vec![public.clone(), public.clone()]).as_bytes()
-            )
-            .is_err());
-        assert!(oauth
-            .add_issuer("https://as.example", b"{\"keys\":[],\"keys\":[]}")
-            .is_err());
-        oauth
-            .add_issuer("https://as.example", set(vec![rsa, public.clone()]).as_bytes())
-            .unwrap();
-        assert!(oauth
-            .add_issuer("https://as.example", set(vec![public]).as_bytes())
-            .is_err());
     }
 }

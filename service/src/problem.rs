@@ -39,6 +39,8 @@ pub enum Code {
     DatabaseFailed,
     /// No route at that path.
     NotFound,
+    /// A key operation HTTP does not do for a tenant whose key is in an HSM.
+    KeyInHsm,
 }
 
 impl Code {
@@ -59,6 +61,7 @@ impl Code {
             Code::RateLimited => "RATE_LIMITED",
             Code::DatabaseFailed => "DATABASE_FAILED",
             Code::NotFound => "NOT_FOUND",
+            Code::KeyInHsm => "KEY_IN_HSM",
         }
     }
 
@@ -109,6 +112,10 @@ impl Code {
                 "La base de données du service n’est pas disponible",
             ),
             Code::NotFound => ("Nothing is published here", "Rien n’est publié ici"),
+            Code::KeyInHsm => (
+                "This issuing body’s key is in an HSM: manage it with the command line",
+                "La clé de cet organisme émetteur est dans un HSM : gérez-la en ligne de commande",
+            ),
         };
         match lang {
             Lang::En => en,
@@ -318,6 +325,7 @@ mod tests {
             Code::RateLimited,
             Code::DatabaseFailed,
             Code::NotFound,
+            Code::KeyInHsm,
         ];
         for code in all {
             assert_ne!(code.title(Lang::En), code.title(Lang::Fr), "{}", code.as_str());

@@ -333,3 +333,30 @@ fn without_oauth_configured_a_jwt_is_not_an_api_key() {
     );
     assert!(answer.text.contains("not an API key"), "{}", answer.text);
 }
+
+#[test]
+fn an_access_token_with_the_admin_scope_administers_its_tenant_only() {
+    let a = authority();
+    let admin = sign(&header("EdDSA", "ed-1"), &claims("admin:mines"), &a.ed);
+    let types = a.service.get_with_key("/tenants/mines/types", &admin);
+    assert_eq!(types.status, 200, "{}", types.text);
+    let rotated = a.service.post("/tenants/mines/keys/rotate", Some(&admin), "{}");
+    assert_eq!(rotated.status, 201, "{}", rotated.text);
+    let lines = a.service.runtime.block_on(a.service.db.audit("mines")).unwrap();
+    let line = lines.last().unwrap();
+    assert_eq!(
+        (line.action.as_str(), line.actor.as_str()),
+        ("rotate-key", "oauth:permits-portal:alice")
+    );
+
+    for scope in ["issue:mines status:mines", "admin:registrar", "admin"] {
+        let token = sign(&header("EdDSA", "ed-1"), &claims(scope), &a.ed);
+        let refused = a
+            .service
+            .put("/tenants/mines/types", Some(&token), r#"{"types": ["MinesPermit"]}"#);
+        assert_eq!(refused.status, 403, "{scope}: {}", refused.text);
+        assert_eq!(refused.body["code"], "SCOPE_MISSING", "{scope}");
+    }
+    // An admin token does not issue.
+    assert_eq!(issue_with(&a.service, &admin, "MX-admin").status, 403);
+}

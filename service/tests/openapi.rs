@@ -58,6 +58,7 @@ fn every_documented_operation_answers_and_the_document_is_served() {
             let answer = match method.as_str() {
                 "get" => service.get(&concrete, &[]),
                 "post" => service.post(&concrete, None, "{}"),
+                "put" => service.put(&concrete, None, "{}"),
                 other => panic!("{path}: method {other}"),
             };
             let fallback = answer.body["code"] == "NOT_FOUND" && answer.body["detail"] == "no endpoint at this path";

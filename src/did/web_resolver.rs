@@ -4,8 +4,8 @@
 //! DID's URL (port, path, percent-encoding per each method), a timeout, a
 //! response size limit, no redirects, no proxy, hosts with any non-public
 //! address refused unless the caller allows them (SSRF: each host is looked
-//! up once and the connection goes to the addresses checked,
-//! [`crate::net::resolve`]), and a cache. A `did:webvh` log is
+//! up once and the connection goes to the addresses checked: the
+//! library's one fetcher, [`crate::net::fetch`]), and a cache. A `did:webvh` log is
 //! verified entry by entry ([`super::webvh::verify_log`]) and answers with
 //! the version in force at the time asked (the time of verification).
 //!
@@ -23,7 +23,8 @@ use super::{web, DidDocument, DidResolver};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Limits};
 use crate::net::allow::AllowedHost;
-use crate::net::resolve::{CheckedResolver, HostResolver, Policy, Refusal, SystemResolver};
+use crate::net::fetch::{FetchError, Fetcher};
+use crate::net::resolve::HostResolver;
 
 /// Largest DID document accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024;
@@ -42,15 +43,8 @@ pub const MAX_LOG_BYTES: u64 = super::webvh::MAX_LOG_BYTES as u64;
 /// # Ok::<(), passerelle::Error>(())
 /// ```
 pub struct WebResolver {
-    agent: ureq::Agent,
-    /// The agent for the hosts on the allow-list when extra roots are
-    /// given: it trusts those roots only.
-    allowed_agent: Option<ureq::Agent>,
-    /// Roots trusted for the hosts on the allow-list (`--ca-cert`).
-    roots: Vec<ureq::tls::Certificate<'static>>,
-    timeout: Duration,
-    hosts: Arc<dyn HostResolver>,
-    policy: Policy,
+    /// The HTTP client, with its address policy.
+    fetcher: Fetcher,
     ttl: Duration,
     /// What was fetched, by DID, and when (monotonic: only to expire it).
     cache: Mutex<HashMap<String, (Fetched, Instant)>>,
@@ -78,7 +72,7 @@ impl Fetched {
 impl std::fmt::Debug for WebResolver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebResolver")
-            .field("allow_private", &self.policy.allow_private)
+            .field("allow_private", &self.fetcher.allows_private_addresses())
             .field("ttl", &self.ttl)
             .finish_non_exhaustive()
     }
@@ -88,38 +82,12 @@ fn unavailable(did: &str, why: impl std::fmt::Display) -> Error {
     Error::new(ErrorCode::DidNotFound, format!("{did}: {why}"))
 }
 
-/// The agent's settings: one timeout for the whole request, statuses read
-/// as answers, no redirects, and no proxy (a proxy would resolve the host
-/// itself, after the address check).
-fn agent_config(timeout: Duration, roots: Option<&[ureq::tls::Certificate<'static>]>) -> ureq::config::Config {
-    let tls = match roots {
-        Some(roots) => ureq::tls::TlsConfig::builder()
-            .root_certs(ureq::tls::RootCerts::new_with_certs(roots))
-            .build(),
-        None => ureq::tls::TlsConfig::default(),
-    };
-    ureq::Agent::config_builder()
-        .tls_config(tls)
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .proxy(None)
-        .build()
-}
-
 impl WebResolver {
     /// A resolver that gives up after `timeout` and caches documents for
     /// five minutes.
     pub fn new(timeout: Duration) -> Self {
-        let hosts: Arc<dyn HostResolver> = Arc::new(SystemResolver);
-        let policy = Policy::default();
         WebResolver {
-            agent: agent(agent_config(timeout, None), &hosts, policy.clone()),
-            allowed_agent: None,
-            roots: Vec::new(),
-            timeout,
-            hosts,
-            policy,
+            fetcher: Fetcher::new(timeout),
             ttl: Duration::from_secs(300),
             cache: Mutex::new(HashMap::new()),
         }
@@ -128,8 +96,8 @@ impl WebResolver {
     /// Allows hosts that resolve to private or loopback addresses (an
     /// intranet deployment, or tests).
     pub fn allow_private_addresses(mut self, allow: bool) -> Self {
-        self.policy.allow_private = allow;
-        self.rebuild()
+        self.fetcher = self.fetcher.allow_private_addresses(allow);
+        self
     }
 
     /// Allows `hosts` at any address they resolve to, private and loopback
@@ -138,8 +106,8 @@ impl WebResolver {
     /// the entry's port when it names one ([`AllowedHost`]); every other host
     /// keeps the address checks.
     pub fn allow_hosts(mut self, hosts: impl IntoIterator<Item = AllowedHost>) -> Self {
-        self.policy.allowed_hosts.extend(hosts);
-        self.rebuild()
+        self.fetcher = self.fetcher.allow_hosts(hosts);
+        self
     }
 
     /// Trusts the root certificates of `pem` (one or more `CERTIFICATE`
@@ -147,32 +115,16 @@ impl WebResolver {
     /// place of the public roots; other hosts keep the public roots.
     /// `OPTION_INVALID` when `pem` holds no certificate or cannot be read.
     pub fn trust_roots_for_allowed_hosts(mut self, pem: &[u8]) -> Result<Self> {
-        let mut found = 0;
-        for item in ureq::tls::parse_pem(pem) {
-            match item {
-                Ok(ureq::tls::PemItem::Certificate(cert)) => {
-                    self.roots.push(cert);
-                    found += 1;
-                }
-                Ok(_) => {}
-                Err(e) => return Err(Error::new(ErrorCode::OptionInvalid, format!("a CA certificate: {e}"))),
-            }
-        }
-        if found == 0 {
-            return Err(Error::new(
-                ErrorCode::OptionInvalid,
-                "a CA certificate file holds no PEM CERTIFICATE block",
-            ));
-        }
-        Ok(self.rebuild())
+        self.fetcher = self.fetcher.trust_roots_for_allowed_hosts(pem)?;
+        Ok(self)
     }
 
     /// Fetches over plain HTTP, only from hosts whose addresses are all
     /// loopback (any other host is refused): for tests against a local
     /// server. Never in production.
     pub fn plain_http_on_loopback(mut self, allow: bool) -> Self {
-        self.policy.plain_http_on_loopback = allow;
-        self.rebuild()
+        self.fetcher = self.fetcher.plain_http_on_loopback(allow);
+        self
     }
 
     /// Resolves host names with `hosts` instead of the system resolver.
@@ -180,8 +132,8 @@ impl WebResolver {
     /// [`crate::net::address::check`] (unless private addresses are
     /// allowed) and the connection goes to those addresses only.
     pub fn with_host_resolver(mut self, hosts: Arc<dyn HostResolver>) -> Self {
-        self.hosts = hosts;
-        self.rebuild()
+        self.fetcher = self.fetcher.with_host_resolver(hosts);
+        self
     }
 
     /// Connects through `connector` (tests: a connector that refuses
@@ -189,8 +141,7 @@ impl WebResolver {
     /// rebuild the agent with the default connector: set this one last.
     #[cfg(test)]
     pub(crate) fn with_connector(mut self, connector: impl ureq::unversioned::transport::Connector) -> Self {
-        let resolver = CheckedResolver::new(self.hosts.clone(), self.policy.clone());
-        self.agent = ureq::Agent::with_parts(self.agent.config().clone(), connector, resolver);
+        self.fetcher = self.fetcher.with_connector(connector);
         self
     }
 
@@ -200,65 +151,24 @@ impl WebResolver {
         self
     }
 
-    fn rebuild(mut self) -> Self {
-        self.agent = agent(agent_config(self.timeout, None), &self.hosts, self.policy.clone());
-        self.allowed_agent = (!self.roots.is_empty()).then(|| {
-            agent(
-                agent_config(self.timeout, Some(&self.roots)),
-                &self.hosts,
-                self.policy.clone(),
-            )
-        });
-        self
-    }
-
-    /// The agent for `url`: the one trusting the extra roots when its host
-    /// is on the allow-list and extra roots were given.
-    fn agent_for(&self, url: &str) -> &ureq::Agent {
-        let Some(allowed) = &self.allowed_agent else {
-            return &self.agent;
-        };
-        let Ok(uri) = url.parse::<ureq::http::Uri>() else {
-            return &self.agent;
-        };
-        let port = uri
-            .port_u16()
-            .unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
-        match uri.host() {
-            Some(host) if self.policy.allowed_hosts.iter().any(|a| a.matches(host, port)) => allowed,
-            _ => &self.agent,
-        }
-    }
-
     /// GETs `url` (for `did`, or any other name used in errors), enforcing
     /// the address policy, and returns at most `limit` bytes of a 200 answer.
     pub(crate) fn get(&self, did: &str, url: &str, limit: u64) -> Result<Vec<u8>> {
-        // The agent's resolver refuses plain HTTP to any host that is not
+        // The fetcher's resolver refuses plain HTTP to any host that is not
         // loopback only.
-        let url = if self.policy.plain_http_on_loopback {
+        let url = if self.fetcher.allows_plain_http_on_loopback() {
             url.replacen("https://", "http://", 1)
         } else {
             url.to_owned()
         };
-        let mut response = self
-            .agent_for(&url)
-            .get(&url)
-            .header("Accept", "application/did+json, application/json, text/jsonl")
-            .call()
-            .map_err(|e| match Refusal::of(&e) {
-                Some(refusal) => unavailable(did, refusal),
-                None => unavailable(did, e),
-            })?;
-        let status = response.status().as_u16();
-        if status != 200 {
-            return Err(unavailable(did, format!("{url} answered {status}")));
+        let accept = "application/did+json, application/json, text/jsonl";
+        match self.fetcher.get(&url, accept, limit) {
+            Ok(fetched) => Ok(fetched.into_body()),
+            Err(e @ (FetchError::TooLarge { .. } | FetchError::Body { .. })) => {
+                Err(Error::new(ErrorCode::DidDocumentInvalid, e.to_string()))
+            }
+            Err(e) => Err(unavailable(did, e)),
         }
-        response
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|e| Error::new(ErrorCode::DidDocumentInvalid, format!("{url}: {e}")))
     }
 
     fn fetch(&self, did: &str) -> Result<Fetched> {
@@ -322,16 +232,6 @@ impl DidResolver for WebResolver {
         }
         fetched.at(time)
     }
-}
-
-/// An agent whose every connection goes to addresses `hosts` gave and
-/// `policy` admitted.
-fn agent(config: ureq::config::Config, hosts: &Arc<dyn HostResolver>, policy: Policy) -> ureq::Agent {
-    ureq::Agent::with_parts(
-        config,
-        ureq::unversioned::transport::DefaultConnector::new(),
-        CheckedResolver::new(hosts.clone(), policy),
-    )
 }
 
 #[cfg(test)]

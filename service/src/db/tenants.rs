@@ -74,6 +74,70 @@ impl Db {
         rows.iter().map(tenant_of).collect()
     }
 
+    /// Replaces the credential types `tenant_id` may issue and bumps its
+    /// revision (so that instances load it again), with its audit line, in
+    /// one transaction. Whether there was such a tenant.
+    pub async fn set_allowed_types(
+        &self,
+        tenant_id: &str,
+        types: &[String],
+        audit: &AuditLine,
+        at: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE tenants SET allowed_types = $1, revision = revision + 1 WHERE id = $2")
+            .bind(serde_json::to_string(types).unwrap_or_default())
+            .bind(tenant_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        append_audit(&mut tx, audit, at).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Stores an API key's digest with its tenant and scopes.
+    pub async fn add_api_key(
+        &self,
+        digest: &str,
+        tenant_id: &str,
+        scopes: &str,
+        label: &str,
+        at: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO api_keys (digest, tenant_id, scopes, label, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(digest)
+            .bind(tenant_id)
+            .bind(scopes)
+            .bind(label)
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Deletes the tenant's API keys with this label; how many there were.
+    pub async fn revoke_api_keys(&self, tenant_id: &str, label: &str) -> Result<u64, sqlx::Error> {
+        sqlx::query("DELETE FROM api_keys WHERE tenant_id = $1 AND label = $2")
+            .bind(tenant_id)
+            .bind(label)
+            .execute(&self.pool)
+            .await
+            .map(|done| done.rows_affected())
+    }
+
+    /// The tenant, scopes and label of the API key with this digest.
+    pub async fn api_key(&self, digest: &str) -> Result<Option<(String, String, String)>, sqlx::Error> {
+        let row = sqlx::query("SELECT tenant_id, scopes, label FROM api_keys WHERE digest = $1")
+            .bind(digest)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("tenant_id")?, r.try_get("scopes")?, r.try_get("label")?)))
+            .transpose()
+    }
+
     /// A tenant's keys, oldest first.
     pub async fn keys(&self, tenant_id: &str) -> Result<Vec<KeyRow>, sqlx::Error> {
         let rows = sqlx::query(

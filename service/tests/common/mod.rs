@@ -100,6 +100,8 @@ pub struct Service {
     pub base: String,
     pub key: String,
     pub db: Db,
+    /// The database's URL, for the command line.
+    pub database: String,
     /// The PKCS#11 token the service was given, if any.
     pub hsm: Option<Pkcs11Config>,
     pub runtime: tokio::runtime::Runtime,
@@ -256,6 +258,7 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         base,
         key,
         db,
+        database: url,
         hsm,
         runtime,
         scratch,
@@ -328,6 +331,22 @@ impl Service {
         answer(request.send(body))
     }
 
+    pub fn put(&self, path: &str, key: Option<&str>, body: &str) -> Answer {
+        let mut request = self
+            .agent
+            .put(format!("{}{path}", self.url))
+            .header("content-type", "application/json");
+        if let Some(key) = key {
+            request = request.header("authorization", format!("Bearer {key}"));
+        }
+        answer(request.send(body))
+    }
+
+    /// `GET` with `key` as the bearer credential.
+    pub fn get_with_key(&self, path: &str, key: &str) -> Answer {
+        self.get(path, &[("authorization", &format!("Bearer {key}"))])
+    }
+
     pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
         let mut request = self.agent.get(format!("{}{path}", self.base));
         for (name, value) in headers {
@@ -339,6 +358,14 @@ impl Service {
     /// Issues a permit; returns the answer.
     pub fn issue(&self, permit: &str) -> Answer {
         let body = json!({"credential": permit_credential(permit)});
+        self.post("/tenants/mines/credentials/issue", Some(&self.key), &body.to_string())
+    }
+
+    /// Issues a credential of type `kind` (besides `VerifiableCredential`).
+    pub fn issue_type(&self, kind: &str) -> Answer {
+        let mut credential = permit_credential("MX-types");
+        credential["type"] = json!(["VerifiableCredential", kind]);
+        let body = json!({"credential": credential});
         self.post("/tenants/mines/credentials/issue", Some(&self.key), &body.to_string())
     }
 

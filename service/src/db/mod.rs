@@ -90,10 +90,12 @@ pub struct AuditLine {
 /// What [`Db::summary`] reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Summary {
-    /// What tenants' DID documents are made of: the keys' count and the sum
-    /// of their `active` (changes when one is added, rotated or retired),
-    /// the DID log entries' count and total length.
-    pub tenants: [i64; 4],
+    /// What tenants and their DID documents are made of: the keys' count
+    /// and the sum of their `active` (changes when one is added, rotated or
+    /// retired), the DID log entries' count and total length, the tenants'
+    /// count and the sum of their revisions (changes when one is created or
+    /// its types are replaced).
+    pub tenants: [i64; 6],
     /// How many lists, and the sum of their versions.
     pub lists: (i64, i64),
 }
@@ -176,16 +178,19 @@ impl Db {
         }
     }
 
-    /// One row that changes whenever a key is added, rotated or retired or
-    /// a DID log grows (or its length changes), and whenever a list is
-    /// created or has a status changed (versions only grow): what a
-    /// verification must compare before trusting what is in memory.
+    /// One row that changes whenever a key is added, rotated or retired, a
+    /// DID log grows (or its length changes), a tenant is created or its
+    /// types replaced (revisions only grow), or a list is created or has a
+    /// status changed (versions only grow): what a request must compare
+    /// before trusting what is in memory.
     pub async fn summary(&self) -> Result<Summary, sqlx::Error> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM tenant_keys) AS kn, \
              (SELECT CAST(COALESCE(SUM(active), 0) AS BIGINT) FROM tenant_keys) AS ka, \
              (SELECT COUNT(*) FROM did_log_entries) AS en, \
              (SELECT CAST(COALESCE(SUM(LENGTH(entry)), 0) AS BIGINT) FROM did_log_entries) AS el, \
+             (SELECT COUNT(*) FROM tenants) AS tn, \
+             (SELECT CAST(COALESCE(SUM(revision), 0) AS BIGINT) FROM tenants) AS tr, \
              (SELECT COUNT(*) FROM status_lists) AS ln, \
              (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM status_lists) AS lv",
         )
@@ -197,51 +202,11 @@ impl Db {
                 row.try_get("ka")?,
                 row.try_get("en")?,
                 row.try_get("el")?,
+                row.try_get("tn")?,
+                row.try_get("tr")?,
             ],
             lists: (row.try_get("ln")?, row.try_get("lv")?),
         })
-    }
-
-    // API keys.
-
-    /// Stores an API key's digest with its tenant and scopes.
-    pub async fn add_api_key(
-        &self,
-        digest: &str,
-        tenant_id: &str,
-        scopes: &str,
-        label: &str,
-        at: &str,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO api_keys (digest, tenant_id, scopes, label, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(digest)
-            .bind(tenant_id)
-            .bind(scopes)
-            .bind(label)
-            .bind(at)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-    }
-
-    /// Deletes the tenant's API keys with this label; how many there were.
-    pub async fn revoke_api_keys(&self, tenant_id: &str, label: &str) -> Result<u64, sqlx::Error> {
-        sqlx::query("DELETE FROM api_keys WHERE tenant_id = $1 AND label = $2")
-            .bind(tenant_id)
-            .bind(label)
-            .execute(&self.pool)
-            .await
-            .map(|done| done.rows_affected())
-    }
-
-    /// The tenant, scopes and label of the API key with this digest.
-    pub async fn api_key(&self, digest: &str) -> Result<Option<(String, String, String)>, sqlx::Error> {
-        let row = sqlx::query("SELECT tenant_id, scopes, label FROM api_keys WHERE digest = $1")
-            .bind(digest)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok((r.try_get("tenant_id")?, r.try_get("scopes")?, r.try_get("label")?)))
-            .transpose()
     }
 
     // Status lists.
