@@ -114,10 +114,16 @@ impl AppState {
         })
     }
 
-    /// Limits each client (a bearer credential, else an address) to
+    /// Limits each client (an address, and a bearer credential) to
     /// `per_second` requests a second; 0 for no limit.
-    pub fn with_rate_limit(mut self, per_second: u32) -> Self {
-        self.rate_limiter = Arc::new(ratelimit::RateLimiter::new(per_second));
+    pub fn with_rate_limit(self, per_second: u32) -> Self {
+        self.with_rate_limiter(ratelimit::RateLimiter::new(per_second))
+    }
+
+    /// Limits clients with `limiter` (for example one that knows the
+    /// service's reverse proxies).
+    pub fn with_rate_limiter(mut self, limiter: ratelimit::RateLimiter) -> Self {
+        self.rate_limiter = Arc::new(limiter);
         self
     }
 

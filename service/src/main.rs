@@ -16,6 +16,7 @@ use passerelle_service::http::{self, Limits};
 use passerelle_service::jwks::JwksUrl;
 use passerelle_service::keys::{Algorithm, Kek, KeyStore};
 use passerelle_service::oauth::OAuth;
+use passerelle_service::ratelimit::RateLimiter;
 use passerelle_service::{router, AppState};
 
 /// The default database: a SQLite file under ./data.
@@ -81,9 +82,14 @@ enum Command {
         /// The audience access tokens must name in `aud` (default: the public URL).
         #[arg(long, env = "PASSERELLE_OAUTH_AUDIENCE")]
         oauth_audience: Option<String>,
-        /// Requests a second each client (a bearer credential, else an address) may send; 0: no limit.
+        /// Requests a second each client (an address, and a bearer credential) may send; 0: no limit.
         #[arg(long, default_value_t = passerelle_service::ratelimit::DEFAULT_PER_SECOND)]
         rate_limit: u32,
+        /// The address of a reverse proxy in front of the service
+        /// (repeatable): from it, the client address is taken from
+        /// `X-Forwarded-For`.
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
         /// A trust registry trusted as a root (DID; repeatable): issuance is
         /// refused for types the tenant's registry does not authorize.
         #[arg(long = "trust-anchor", requires = "registries")]
@@ -269,6 +275,7 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
         oauth_allow_hosts: Vec::new(),
         oauth_audience: None,
         rate_limit: passerelle_service::ratelimit::DEFAULT_PER_SECOND,
+        trusted_proxies: Vec::new(),
         trust_anchors: Vec::new(),
         registries: Vec::new(),
         registry_did_documents: Vec::new(),
@@ -280,6 +287,7 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             oauth_allow_hosts,
             oauth_audience,
             rate_limit,
+            trusted_proxies,
             trust_anchors,
             registries,
             registry_did_documents,
@@ -307,7 +315,7 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             let mut state = AppState::new(db, keys, &cli.public_url, Timestamp::now)
                 .await
                 .map_err(|e| AdminError::Invalid(e.to_string()))?
-                .with_rate_limit(rate_limit);
+                .with_rate_limiter(RateLimiter::new(rate_limit).with_trusted_proxies(trusted_proxies));
             if !trust_anchors.is_empty() {
                 let sources = passerelle_service::trust::TrustSources {
                     anchors: trust_anchors,

@@ -138,8 +138,18 @@ fn a_client_over_its_rate_is_refused_with_retry_after_and_others_are_not() {
         }
     }
     assert!(limited >= 30, "only {limited} of 60 refused at 20/s");
-    // Another client (another bearer credential) has its own budget.
+    // A bearer credential, real or made up, does not buy the same address
+    // a fresh budget (the address's bucket is empty).
     let auth = format!("Bearer {}", service.key);
+    assert_eq!(service.get("/healthz", &[("authorization", &auth)]).status, 429);
+    assert_eq!(
+        service
+            .get("/healthz", &[("authorization", "Bearer psk_made_up")])
+            .status,
+        429
+    );
+    // The bucket refills at its rate.
+    std::thread::sleep(Duration::from_millis(1200));
     assert_eq!(service.get("/healthz", &[("authorization", &auth)]).status, 200);
 }
 
