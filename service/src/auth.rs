@@ -22,6 +22,9 @@ pub enum Scope {
     Status,
     /// Rotate keys, create lists, read the audit log.
     Admin,
+    /// Verify credentials and presentations, when the service is told
+    /// that verification needs authentication (`serve --verify-requires-auth`).
+    Verify,
 }
 
 impl Scope {
@@ -31,6 +34,7 @@ impl Scope {
             Scope::Issue => "issue",
             Scope::Status => "status",
             Scope::Admin => "admin",
+            Scope::Verify => "verify",
         }
     }
 
@@ -40,6 +44,7 @@ impl Scope {
             "issue" => Some(Scope::Issue),
             "status" => Some(Scope::Status),
             "admin" => Some(Scope::Admin),
+            "verify" => Some(Scope::Verify),
             _ => None,
         }
     }
@@ -113,17 +118,7 @@ pub async fn authorize(state: &AppState, headers: &HeaderMap, tenant: &str, scop
     if token.starts_with(API_KEY_PREFIX) {
         return api_key(&state.db, &state.api_keys, token, tenant, scope).await;
     }
-    let Some(oauth) = &state.oauth else {
-        return Err(Problem::new(
-            StatusCode::UNAUTHORIZED,
-            Code::AuthInvalid,
-            "the bearer credential is not an API key of this service",
-        ));
-    };
-    let access = oauth
-        .validate(token, (state.clock)())
-        .await
-        .map_err(|e| Problem::new(StatusCode::UNAUTHORIZED, Code::AuthInvalid, e.to_string()))?;
+    let access = access_token(state, token).await?;
     if !access.allows(scope, tenant) {
         return Err(Problem::new(
             StatusCode::FORBIDDEN,
@@ -134,9 +129,63 @@ pub async fn authorize(state: &AppState, headers: &HeaderMap, tenant: &str, scop
     Ok(Caller { actor: access.actor() })
 }
 
-/// Checks the API key `token`. The lookup is by digest: the database
-/// never compares secrets.
-async fn api_key(db: &Db, cache: &ApiKeyCache, token: &str, tenant: &str, scope: Scope) -> Result<Caller, Problem> {
+/// Checks that the request may verify: a credential with the `verify`
+/// scope for `tenant`, or, on the routes of no tenant, for any tenant.
+pub async fn authorize_verification(
+    state: &AppState,
+    headers: &HeaderMap,
+    tenant: Option<&str>,
+) -> Result<Caller, Problem> {
+    if let Some(tenant) = tenant {
+        return authorize(state, headers, tenant, Scope::Verify).await;
+    }
+    let token = bearer(headers)?;
+    let lacks = || {
+        Problem::new(
+            StatusCode::FORBIDDEN,
+            Code::ScopeMissing,
+            "this credential lacks the verify scope",
+        )
+    };
+    if token.starts_with(API_KEY_PREFIX) {
+        let (_, scopes, label) = known_api_key(&state.db, &state.api_keys, token).await?;
+        if !scopes.split_whitespace().any(|s| s == Scope::Verify.as_str()) {
+            return Err(lacks());
+        }
+        return Ok(Caller {
+            actor: format!("api-key:{label}"),
+        });
+    }
+    let access = access_token(state, token).await?;
+    let verify = Scope::Verify.as_str();
+    if !access
+        .scopes
+        .iter()
+        .any(|s| s.split_once(':').is_some_and(|(action, _)| action == verify))
+    {
+        return Err(lacks());
+    }
+    Ok(Caller { actor: access.actor() })
+}
+
+/// The access token `token`, valid at the state's clock.
+async fn access_token(state: &AppState, token: &str) -> Result<crate::oauth::AccessToken, Problem> {
+    let Some(oauth) = &state.oauth else {
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            Code::AuthInvalid,
+            "the bearer credential is not an API key of this service",
+        ));
+    };
+    oauth
+        .validate(token, (state.clock)())
+        .await
+        .map_err(|e| Problem::new(StatusCode::UNAUTHORIZED, Code::AuthInvalid, e.to_string()))
+}
+
+/// The API key `token`'s tenant, scopes and label. The lookup is by
+/// digest: the database never compares secrets.
+async fn known_api_key(db: &Db, cache: &ApiKeyCache, token: &str) -> Result<KeyEntry, Problem> {
     let digest = api_key_digest(token);
     let found = match cache.get(&digest) {
         Some(entry) => Some(entry),
@@ -148,13 +197,12 @@ async fn api_key(db: &Db, cache: &ApiKeyCache, token: &str, tenant: &str, scope:
             found
         }
     };
-    let Some((key_tenant, scopes, label)) = found else {
-        return Err(Problem::new(
-            StatusCode::UNAUTHORIZED,
-            Code::AuthInvalid,
-            "unknown API key",
-        ));
-    };
+    found.ok_or_else(|| Problem::new(StatusCode::UNAUTHORIZED, Code::AuthInvalid, "unknown API key"))
+}
+
+/// Checks the API key `token` for `tenant` and `scope`.
+async fn api_key(db: &Db, cache: &ApiKeyCache, token: &str, tenant: &str, scope: Scope) -> Result<Caller, Problem> {
+    let (key_tenant, scopes, label) = known_api_key(db, cache, token).await?;
     if key_tenant != tenant {
         return Err(Problem::new(
             StatusCode::FORBIDDEN,

@@ -80,6 +80,9 @@ pub struct AppState {
     pub rate_limiter: Arc<ratelimit::RateLimiter>,
     /// The trust registry, if the service was given one.
     pub trust: Option<Arc<passerelle::registry::TrustStore>>,
+    /// Whether verification needs a credential with the `verify` scope
+    /// (else the verification endpoints are public).
+    pub verify_requires_auth: bool,
 }
 
 impl AppState {
@@ -111,6 +114,7 @@ impl AppState {
             tenants_checked: Arc::default(),
             rate_limiter: Arc::new(ratelimit::RateLimiter::new(ratelimit::DEFAULT_PER_SECOND)),
             trust: None,
+            verify_requires_auth: false,
         })
     }
 
@@ -118,6 +122,14 @@ impl AppState {
     /// `per_second` requests a second; 0 for no limit.
     pub fn with_rate_limit(self, per_second: u32) -> Self {
         self.with_rate_limiter(ratelimit::RateLimiter::new(per_second))
+    }
+
+    /// Requires a credential with the `verify` scope on the verification
+    /// endpoints (`verify:{tenant}` on a tenant's, any tenant's on the
+    /// others), read before the body.
+    pub fn with_authenticated_verification(mut self) -> Self {
+        self.verify_requires_auth = true;
+        self
     }
 
     /// Limits clients with `limiter` (for example one that knows the

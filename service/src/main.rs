@@ -90,6 +90,10 @@ enum Command {
         /// `X-Forwarded-For`.
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Verification needs a credential with the `verify` scope (else
+        /// the verification endpoints are public).
+        #[arg(long, env = "PASSERELLE_VERIFY_REQUIRES_AUTH")]
+        verify_requires_auth: bool,
         /// A trust registry trusted as a root (DID; repeatable): issuance is
         /// refused for types the tenant's registry does not authorize.
         #[arg(long = "trust-anchor", requires = "registries")]
@@ -276,6 +280,7 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
         oauth_audience: None,
         rate_limit: passerelle_service::ratelimit::DEFAULT_PER_SECOND,
         trusted_proxies: Vec::new(),
+        verify_requires_auth: false,
         trust_anchors: Vec::new(),
         registries: Vec::new(),
         registry_did_documents: Vec::new(),
@@ -288,6 +293,7 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             oauth_audience,
             rate_limit,
             trusted_proxies,
+            verify_requires_auth,
             trust_anchors,
             registries,
             registry_did_documents,
@@ -316,6 +322,9 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
                 .await
                 .map_err(|e| AdminError::Invalid(e.to_string()))?
                 .with_rate_limiter(RateLimiter::new(rate_limit).with_trusted_proxies(trusted_proxies));
+            if verify_requires_auth {
+                state = state.with_authenticated_verification();
+            }
             if !trust_anchors.is_empty() {
                 let sources = passerelle_service::trust::TrustSources {
                     anchors: trust_anchors,

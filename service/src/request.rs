@@ -1,7 +1,6 @@
 //! Request bodies: JSON objects read by passerelle's strict reader (size
 //! and depth limits, duplicate keys refused), unknown members refused.
 
-use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use passerelle::json::{parse_object, Limits};
 use serde_json::{Map, Value};
@@ -36,12 +35,10 @@ pub fn refuse_unknown(object: &Map<String, Value>, known: &[&str], what: &str) -
 /// Reads a body up to [`MAX_BODY_BYTES`].
 pub async fn read_limited(body: axum::body::Body) -> Result<axum::body::Bytes, Problem> {
     axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
-        // axum reports the limit as http-body-util's LengthLimitError,
-        // whose type it does not export: known by its text.
-        let mut source: Option<&dyn std::error::Error> = Some(&e);
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
         let mut too_large = false;
         while let Some(error) = source {
-            too_large |= error.to_string().contains("length limit exceeded");
+            too_large |= error.is::<http_body_util::LengthLimitError>();
             source = error.source();
         }
         if too_large {
@@ -71,19 +68,6 @@ pub async fn refuse_unread(body: axum::body::Body, problem: Problem) -> Problem 
     let drain = axum::body::to_bytes(body, DRAINED_BYTES);
     let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drain).await;
     problem
-}
-
-/// A body the server did not read whole.
-pub fn rejected(rejection: BytesRejection) -> Problem {
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Code::BodyTooLarge,
-            format!("the body is over {MAX_BODY_BYTES} bytes"),
-        )
-    } else {
-        Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, rejection.body_text())
-    }
 }
 
 /// Refuses a request whose declared `Content-Length` is over the limit

@@ -4,8 +4,7 @@
 //! check is answered 400 with the report, its first failure's code and
 //! title as the problem's.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -18,20 +17,12 @@ use crate::request::{read_body, refuse_unknown};
 use crate::AppState;
 
 /// `POST /credentials/verify`.
-pub async fn verify_credential(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
+pub async fn verify_credential(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Answer {
     handle(&state, None, &headers, body, Kind::Credential).await
 }
 
 /// `POST /presentations/verify`.
-pub async fn verify_presentation(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
+pub async fn verify_presentation(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Answer {
     handle(&state, None, &headers, body, Kind::Presentation).await
 }
 
@@ -41,7 +32,7 @@ pub async fn tenant_verify_credential(
     State(state): State<AppState>,
     Path(tenant): Path<String>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Answer {
     handle(&state, Some(&tenant), &headers, body, Kind::Credential).await
 }
@@ -51,28 +42,34 @@ pub async fn tenant_verify_presentation(
     State(state): State<AppState>,
     Path(tenant): Path<String>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Answer {
     handle(&state, Some(&tenant), &headers, body, Kind::Presentation).await
 }
 
-async fn handle(
-    state: &AppState,
-    tenant: Option<&str>,
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-    kind: Kind,
-) -> Answer {
+async fn handle(state: &AppState, tenant: Option<&str>, headers: &HeaderMap, body: Body, kind: Kind) -> Answer {
     let lang = lang_of(headers);
-    let known = match tenant {
-        Some(tenant) => known_tenant(state, tenant).await,
-        None => Ok(()),
-    };
-    let result = match known {
-        Ok(()) => verify(state, body, kind, lang).await,
-        Err(problem) => Err(problem),
+    let result = match admitted(state, tenant, headers).await {
+        // The body is read once the caller is admitted.
+        Ok(()) => match crate::request::read_limited(body).await {
+            Ok(bytes) => verify(state, &bytes, kind, lang).await,
+            Err(problem) => Err(problem),
+        },
+        Err(problem) => Err(crate::request::refuse_unread(body, problem).await),
     };
     Answer { lang, result }
+}
+
+/// Whether the request may verify here: the tenant exists and, when the
+/// service requires it, the caller has the `verify` scope.
+async fn admitted(state: &AppState, tenant: Option<&str>, headers: &HeaderMap) -> Result<(), Problem> {
+    if let Some(tenant) = tenant {
+        known_tenant(state, tenant).await?;
+    }
+    if state.verify_requires_auth {
+        crate::auth::authorize_verification(state, headers, tenant).await?;
+    }
+    Ok(())
 }
 
 /// A tenant's verifier answers for a tenant that exists, even one that
@@ -95,14 +92,8 @@ fn invalid(detail: impl Into<String>) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, detail)
 }
 
-async fn verify(
-    state: &AppState,
-    body: Result<Bytes, BytesRejection>,
-    kind: Kind,
-    lang: Lang,
-) -> Result<Response, Problem> {
-    let body = body.map_err(crate::request::rejected)?;
-    let mut request = read_body(&body)?;
+async fn verify(state: &AppState, body: &Bytes, kind: Kind, lang: Lang) -> Result<Response, Problem> {
+    let mut request = read_body(body)?;
     let (member, known_options): (&str, &[&str]) = match kind {
         Kind::Credential => (
             "verifiableCredential",

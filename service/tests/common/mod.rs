@@ -141,6 +141,8 @@ pub struct Setup {
     pub public_url: Option<String>,
     /// The method of `mines`' DID.
     pub method: DidMethod,
+    /// Whether verification needs a credential with the `verify` scope.
+    pub verify_requires_auth: bool,
 }
 
 impl Service {
@@ -195,6 +197,7 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         trust,
         public_url,
         method,
+        verify_requires_auth,
     } = setup;
     let keys = || KeyStore::new(kek(), hsm.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -240,6 +243,9 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
     }
     if let Some(per_second) = rate_limit {
         state = state.with_rate_limit(per_second);
+    }
+    if verify_requires_auth {
+        state = state.with_authenticated_verification();
     }
     if let Some(trust) = trust {
         state = state.with_trust(trust(&passerelle_service::directory::tenant_did(&public_url, "mines")));
