@@ -104,6 +104,13 @@ enum Command {
         /// A registry's DID document file, for did:web registries (repeatable).
         #[arg(long = "registry-did-document")]
         registry_did_documents: Vec<PathBuf>,
+        /// Serve HTTPS with this certificate chain (PEM, the server's
+        /// certificate first); with --tls-key, and an https:// public URL.
+        #[arg(long, env = "PASSERELLE_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, env = "PASSERELLE_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Manage tenants.
     #[command(subcommand)]
@@ -233,6 +240,25 @@ fn parse_allowed_host(text: &str) -> Result<AllowedHost, String> {
     AllowedHost::parse(text).map_err(|e| e.detail().to_owned())
 }
 
+/// The certificate and key of the options, if any: both or neither, and
+/// an https:// public URL with them.
+fn tls(cert: Option<PathBuf>, key: Option<PathBuf>, public_url: &str) -> Result<Option<http::TlsConfig>, AdminError> {
+    match (cert, key) {
+        (None, None) => Ok(None),
+        (Some(cert), Some(key)) => {
+            http::check_public_url_for_tls(public_url).map_err(AdminError::Invalid)?;
+            http::TlsConfig::from_pem_files(&cert, &key)
+                .map(Some)
+                .map_err(|e| AdminError::Invalid(e.to_string()))
+        }
+        // clap refuses one without the other on the command line; this
+        // is for the environment variables.
+        _ => Err(AdminError::Invalid(
+            "give both --tls-cert and --tls-key (PASSERELLE_TLS_CERT, PASSERELLE_TLS_KEY), or neither".into(),
+        )),
+    }
+}
+
 /// The authorization servers of the options, if any. A JWKS given as a URL
 /// is fetched here (blocking).
 fn oauth(
@@ -284,6 +310,8 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
         trust_anchors: Vec::new(),
         registries: Vec::new(),
         registry_did_documents: Vec::new(),
+        tls_cert: None,
+        tls_key: None,
     }) {
         Command::Serve {
             listen,
@@ -297,7 +325,10 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             trust_anchors,
             registries,
             registry_did_documents,
+            tls_cert,
+            tls_key,
         } => {
+            let tls = tls(tls_cert, tls_key, &cli.public_url)?;
             // JWKS URLs are fetched before serving; blocking is fine then.
             let oauth = tokio::task::block_in_place(|| {
                 oauth(
@@ -341,10 +372,11 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
                 .await
                 .map_err(|e| AdminError::Invalid(format!("{listen}: {e}")))?;
             println!(
-                "passerelle-service listening on http://{listen} (public URL {})",
+                "passerelle-service listening on {}://{listen} (public URL {})",
+                if tls.is_some() { "https" } else { "http" },
                 cli.public_url
             );
-            http::serve(listener, router(state), Limits::default(), http::shutdown_signal()).await;
+            http::serve(listener, router(state), Limits::default(), tls, http::shutdown_signal()).await;
             println!("passerelle-service stopped");
         }
         Command::Tenant(TenantCommand::Create {

@@ -252,6 +252,7 @@ fn second_instance(service: &Service) -> Client {
         listener,
         passerelle_service::router(state),
         Limits::default(),
+        None,
         std::future::pending(),
     ));
     Client {

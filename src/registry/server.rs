@@ -1,7 +1,8 @@
 //! The TRQP v2 HTTPS binding, server side (feature `server`): `POST
 //! /authorization` and `POST /recognition` answered from a [`TrustStore`],
-//! with RFC 7807 problem responses and a request size limit. Put TLS in
-//! front of it (a reverse proxy); it speaks plain HTTP/1.1.
+//! with RFC 7807 problem responses and a request size limit. Over TLS
+//! with a certificate of its own ([`serve_tls`]), or in plain HTTP/1.1
+//! behind a reverse proxy that does TLS ([`serve`]).
 
 use std::sync::Arc;
 
@@ -44,6 +45,21 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let limits = crate::http_server::ServerLimits::default();
     crate::http_server::serve(listener, router(store, clock), limits, std::future::pending()).await;
+    Ok(())
+}
+
+/// Serves `router(store, clock)` on `listener` over TLS with `tls`, with
+/// the default [`ServerLimits`](crate::http_server::ServerLimits) (a
+/// handshake and head not done after 10 s are dropped) until the task is
+/// dropped.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    store: Arc<TrustStore>,
+    clock: fn() -> Timestamp,
+    tls: crate::http_server::TlsConfig,
+) -> std::io::Result<()> {
+    let limits = crate::http_server::ServerLimits::default();
+    crate::http_server::serve_tls(listener, router(store, clock), limits, tls, std::future::pending()).await;
     Ok(())
 }
 

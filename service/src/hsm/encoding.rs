@@ -127,3 +127,92 @@ pub(super) fn public_key_of_point(algorithm: KeyAlgorithm, point: &[u8]) -> Resu
         _ => decode(point).map_err(|e| format!("CKA_EC_POINT is not a {algorithm} public key: {}", e.detail())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use passerelle::crypto::{P256KeyPair, P384KeyPair, P521KeyPair, Signer};
+
+    use super::*;
+
+    /// `n − s` of a signature: the other signature that verifies.
+    fn flip_s(signature: &[u8], order: &[u8]) -> Vec<u8> {
+        let len = order.len();
+        let mut out = signature.to_vec();
+        let mut borrow = 0i16;
+        for i in (0..len).rev() {
+            let mut digit = i16::from(order[i]) - i16::from(signature[len + i]) - borrow;
+            borrow = i16::from(digit < 0);
+            if digit < 0 {
+                digit += 256;
+            }
+            out[len + i] = digit as u8;
+        }
+        out
+    }
+
+    fn check_low_s(signer: &dyn Signer, algorithm: KeyAlgorithm) {
+        let order = ecdsa_order(algorithm).unwrap();
+        for i in 0..16u8 {
+            let message = [i; 7];
+            let low = signer.sign(&message).unwrap();
+            let high = flip_s(&low, order);
+            // The order is right: n − s verifies too.
+            signer.public_key().verify(&message, &high).unwrap();
+            let mut normalized = high.clone();
+            normalize_low_s(&mut normalized, order);
+            assert_eq!(normalized, low, "{algorithm}");
+            let mut again = low.clone();
+            normalize_low_s(&mut again, order);
+            assert_eq!(again, low, "{algorithm}: a low s is kept");
+        }
+    }
+
+    #[test]
+    fn hsm_low_s_against_passerelle_signers() {
+        check_low_s(&P256KeyPair::generate().unwrap(), KeyAlgorithm::P256);
+        check_low_s(&P384KeyPair::generate().unwrap(), KeyAlgorithm::P384);
+        check_low_s(&P521KeyPair::generate().unwrap(), KeyAlgorithm::P521);
+    }
+
+    #[test]
+    fn hsm_ec_params() {
+        assert_eq!(algorithm_of_params(OID_ED25519), Some(KeyAlgorithm::Ed25519));
+        assert_eq!(
+            algorithm_of_params(b"\x13\x0cedwards25519"),
+            Some(KeyAlgorithm::Ed25519)
+        );
+        assert_eq!(algorithm_of_params(OID_P256), Some(KeyAlgorithm::P256));
+        assert_eq!(algorithm_of_params(OID_P384), Some(KeyAlgorithm::P384));
+        assert_eq!(algorithm_of_params(OID_P521), Some(KeyAlgorithm::P521));
+        // secp256k1 (1.3.132.0.10), Ed448 (1.3.101.113)
+        assert_eq!(algorithm_of_params(&[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x0a]), None);
+        assert_eq!(algorithm_of_params(&[0x06, 0x03, 0x2b, 0x65, 0x71]), None);
+    }
+
+    #[test]
+    fn hsm_ec_points_wrapped_or_bare() {
+        let ed = passerelle::crypto::Ed25519KeyPair::from_seed(&[4; 32]).public_key();
+        let bytes = ed.as_bytes().to_vec();
+        let wrapped = [&[0x04, 0x20][..], &bytes].concat();
+        assert_eq!(public_key_of_point(KeyAlgorithm::Ed25519, &wrapped).unwrap(), ed);
+        assert_eq!(public_key_of_point(KeyAlgorithm::Ed25519, &bytes).unwrap(), ed);
+
+        let p256 = P256KeyPair::generate().unwrap().public_key();
+        let PublicKey::P256(key) = p256 else { unreachable!() };
+        let (x, y) = key.coordinates();
+        let bare = [&[0x04][..], &x, &y].concat();
+        let wrapped = [&[0x04, 0x41][..], &bare].concat();
+        assert_eq!(public_key_of_point(KeyAlgorithm::P256, &wrapped).unwrap(), p256);
+        assert_eq!(public_key_of_point(KeyAlgorithm::P256, &bare).unwrap(), p256);
+
+        let p521 = P521KeyPair::generate().unwrap().public_key();
+        let PublicKey::P521(key) = p521 else { unreachable!() };
+        let (x, y) = key.coordinates();
+        let bare = [&[0x04][..], &x, &y].concat();
+        let wrapped = [&[0x04, 0x81, 0x85][..], &bare].concat();
+        assert_eq!(public_key_of_point(KeyAlgorithm::P521, &wrapped).unwrap(), p521);
+
+        assert!(public_key_of_point(KeyAlgorithm::P256, &[0x04, 0x01, 0x02]).is_err());
+        assert!(public_key_of_point(KeyAlgorithm::Ed25519, &[0x04, 0x20, 1, 2]).is_err());
+    }
+}

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod tls;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -143,6 +145,8 @@ pub struct Setup {
     pub method: DidMethod,
     /// Whether verification needs a credential with the `verify` scope.
     pub verify_requires_auth: bool,
+    /// Serve HTTPS with this certificate (the public URL is then https://).
+    pub tls: Option<tls::TestCert>,
 }
 
 impl Service {
@@ -198,6 +202,7 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         public_url,
         method,
         verify_requires_auth,
+        tls,
     } = setup;
     let keys = || KeyStore::new(kek(), hsm.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -210,7 +215,8 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
     let (db, listener, base, public_url, key) = runtime.block_on(async {
         let db = Db::connect(&url).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base = format!("{scheme}://{}", listener.local_addr().unwrap());
         let public_url = public_url.unwrap_or_else(|| base.clone());
         let types = vec!["MinesPermit".to_owned(), "ExplorationLicence".to_owned()];
         let new = NewTenant {
@@ -251,14 +257,20 @@ pub fn start_with(store: Store, setup: Setup) -> Service {
         state = state.with_trust(trust(&passerelle_service::directory::tenant_did(&public_url, "mines")));
     }
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    runtime.spawn(http::serve(listener, router(state), limits, async {
+    let config = tls
+        .as_ref()
+        .map(|t| http::TlsConfig::from_pem_files(&t.cert, &t.key).unwrap());
+    runtime.spawn(http::serve(listener, router(state), limits, config, async {
         let _ = stopped.await;
     }));
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into();
+    let agent: ureq::Agent = match &tls {
+        Some(t) => tls::agent_trusting(&t.der),
+        None => ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into(),
+    };
     Service {
         url: public_url,
         base,

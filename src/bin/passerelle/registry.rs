@@ -37,6 +37,13 @@ pub(crate) enum RegistryCommand {
         /// Folders of DID documents.
         #[arg(long = "did-dir")]
         did_dirs: Vec<PathBuf>,
+        /// Serve HTTPS with this certificate chain (PEM, the server's
+        /// certificate first); with --tls-key.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Check a snapshot's signature and freshness and print its content.
     Inspect {
@@ -97,7 +104,20 @@ pub(crate) fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode,
             registries,
             did_documents,
             did_dirs,
+            tls_cert,
+            tls_key,
         } => {
+            // The certificate first: a wrong file is refused before any work.
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(
+                    passerelle::http_server::TlsConfig::from_pem_files(&cert, &key).map_err(|e| Failure {
+                        en: e.message(Lang::En),
+                        fr: e.message(Lang::Fr),
+                    })?,
+                ),
+                _ => None,
+            };
+            let scheme = if tls.is_some() { "https" } else { "http" };
             let resolver = load_resolver(&did_documents, &did_dirs)?;
             let mut store = TrustStore::new(Vec::<String>::new());
             for source in &registries {
@@ -115,12 +135,15 @@ pub(crate) fn registry(command: RegistryCommand, lang: Lang) -> Result<ExitCode,
                     .await
                     .map_err(|e| io_failure(Path::new(&listen), e))?;
                 match lang {
-                    Lang::En => errln!("passerelle: serving TRQP for {count} registries on http://{listen}"),
-                    Lang::Fr => errln!("passerelle : service TRQP pour {count} registres sur http://{listen}"),
+                    Lang::En => errln!("passerelle: serving TRQP for {count} registries on {scheme}://{listen}"),
+                    Lang::Fr => errln!("passerelle : service TRQP pour {count} registres sur {scheme}://{listen}"),
                 }
-                passerelle::registry::server::serve(listener, std::sync::Arc::new(store), Timestamp::now)
-                    .await
-                    .map_err(|e| io_failure(Path::new(&listen), e))
+                let store = std::sync::Arc::new(store);
+                match tls {
+                    Some(tls) => passerelle::registry::server::serve_tls(listener, store, Timestamp::now, tls).await,
+                    None => passerelle::registry::server::serve(listener, store, Timestamp::now).await,
+                }
+                .map_err(|e| io_failure(Path::new(&listen), e))
             })?;
         }
         RegistryCommand::Inspect {
