@@ -353,4 +353,25 @@ fn a_retired_key_leaves_the_did_document_and_what_it_signed_stops_verifying() {
     assert_eq!(service.verify(&new, "en").status, 200);
     let audit = service.runtime.block_on(service.db.audit("mines")).unwrap();
     assert!(audit.iter().any(|line| line.action == "retire-key key-1"));
+    // A later rotation must not bring the retired key back (an outside
+    // review saw key-1 return to the document, and what it signed verify).
+    service
+        .runtime
+        .block_on(passerelle_service::admin::rotate_key(
+            &service.db,
+            &keys,
+            "mines",
+            passerelle_service::keys::Algorithm::Ed25519,
+            false,
+            "test",
+            common::clock(),
+        ))
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // the document is compared each second
+    let document = service.get("/tenants/mines/did.json", &[]);
+    let ids: Vec<&str> = (document.body["verificationMethod"].as_array().unwrap().iter())
+        .map(|method| method["id"].as_str().unwrap().rsplit('#').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["key-2", "key-3"], "{}", document.text);
+    assert_eq!(service.verify(&old, "en").status, 400);
 }

@@ -192,6 +192,18 @@ fn a_webvh_tenant_publishes_its_log_and_rotates_and_retires_keys_in_it() {
         );
         assert_eq!(service.verify(&new, "en").status, 200);
         service.library_verifies(&retired, &new).unwrap();
+        // A later rotation keeps the retired key out of the log.
+        assert_eq!(service.rotate(), "key-3");
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let again = service.log();
+        assert_eq!(again.lines().count(), 4);
+        assert_eq!(method_ids(&again, &did), ["key-2", "key-3"]);
+        assert_eq!(
+            service.library_verifies(&again, &old).unwrap_err(),
+            ["VERIFICATION_METHOD_NOT_FOUND"]
+        );
+        let answer = service.verify(&old, "en");
+        assert_eq!(answer.status, 400, "{}", answer.text);
         let audit = service.runtime.block_on(service.db.audit("mines")).unwrap();
         let actions: Vec<&str> = audit.iter().map(|line| line.action.as_str()).collect();
         assert!(

@@ -173,7 +173,8 @@ impl Db {
         at: &str,
     ) -> Result<(), sqlx::Error> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE tenant_keys SET active = 0 WHERE tenant_id = $1")
+        // Only the signing key steps down: a retired key (-1) stays retired.
+        sqlx::query("UPDATE tenant_keys SET active = 0 WHERE tenant_id = $1 AND active = 1")
             .bind(tenant_id)
             .execute(&mut *tx)
             .await?;
