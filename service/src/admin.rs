@@ -34,6 +34,9 @@ pub enum AdminError {
         /// What the library refused.
         error: passerelle::Error,
     },
+    /// A local key would take the place of the tenant's HSM key.
+    #[error("tenant {0} signs with an HSM key: rotate it with `passerelle-service key rotate --tenant {0} --hsm`")]
+    KeyInHsm(String),
 }
 
 /// The DID method of a tenant's DID.
@@ -89,15 +92,51 @@ fn valid_type(name: &str) -> bool {
         && name.len() <= 128
 }
 
-/// Types a tenant may issue: at least one, each a term, not
-/// `VerifiableCredential` (every credential has it).
+/// The most types a tenant may be given.
+pub const MAX_TYPES: usize = 64;
+
+/// Types a tenant may issue: one to [`MAX_TYPES`], each a term, none twice,
+/// none a term the VCDM v2 context defines (`VerifiableCredential`, which
+/// every credential has, `VerifiablePresentation`, the status list and
+/// envelope types, properties such as `id` or `credentialSubject`): a
+/// credential typed with one of those would mean something else.
 fn valid_types(types: &[String]) -> Result<(), AdminError> {
-    if types.is_empty() || types.iter().any(|t| t == "VerifiableCredential" || !valid_type(t)) {
-        return Err(AdminError::Invalid(
-            "give the credential types the tenant may issue besides VerifiableCredential, each a term (a letter, then letters, digits, _ . -)".into(),
-        ));
+    if types.is_empty() || types.len() > MAX_TYPES || types.iter().any(|t| !valid_type(t)) {
+        return Err(AdminError::Invalid(format!(
+            "give 1 to {MAX_TYPES} credential types the tenant may issue besides VerifiableCredential, each a term (a letter, then letters, digits, _ . -)"
+        )));
+    }
+    if let Some(reserved) = types.iter().find(|t| v2_terms().contains(t)) {
+        return Err(AdminError::Invalid(format!(
+            "{reserved:?} is a term of the VCDM v2 context, not a credential type a tenant issues"
+        )));
+    }
+    if let Some(twice) = types.iter().enumerate().find(|(i, t)| types[..*i].contains(t)) {
+        return Err(AdminError::Invalid(format!("{:?} is given twice", twice.1)));
     }
     Ok(())
+}
+
+/// Every term the bundled VCDM v2 context defines, at its top and in its
+/// credential and presentation type-scoped contexts.
+fn v2_terms() -> &'static [String] {
+    static TERMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TERMS.get_or_init(|| {
+        let text = include_str!("../../contexts/www.w3.org/ns/credentials/v2");
+        let document: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        let top = &document["@context"];
+        let scoped = |name: &str| top[name]["@context"].as_object().cloned().unwrap_or_default();
+        let top_terms = top.as_object().cloned().unwrap_or_default();
+        [
+            top_terms,
+            scoped("VerifiableCredential"),
+            scoped("VerifiablePresentation"),
+        ]
+        .into_iter()
+        .flat_map(|context| context.into_iter().map(|(term, _)| term))
+        .filter(|term| !term.starts_with('@'))
+        .collect()
+    })
 }
 
 /// A tenant to create.
@@ -286,6 +325,34 @@ pub async fn rotate_key(
     actor: &str,
     now: Timestamp,
 ) -> Result<String, AdminError> {
+    rotate(db, keys, tenant, algorithm, hsm, false, actor, now).await
+}
+
+/// As [`rotate_key`] with a local key, for a tenant that signs with an HSM
+/// key and is to leave it (`key rotate --leave-hsm`): asked for by name,
+/// never by omission.
+pub async fn rotate_key_out_of_hsm(
+    db: &Db,
+    keys: &KeyStore,
+    tenant: &str,
+    algorithm: Algorithm,
+    actor: &str,
+    now: Timestamp,
+) -> Result<String, AdminError> {
+    rotate(db, keys, tenant, algorithm, false, true, actor, now).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn rotate(
+    db: &Db,
+    keys: &KeyStore,
+    tenant: &str,
+    algorithm: Algorithm,
+    hsm: bool,
+    leave_hsm: bool,
+    actor: &str,
+    now: Timestamp,
+) -> Result<String, AdminError> {
     if hsm {
         keys.token(format!("tenant {tenant}: key rotate --hsm"))?;
     }
@@ -293,8 +360,12 @@ pub async fn rotate_key(
         .tenant(tenant)
         .await?
         .ok_or_else(|| AdminError::Invalid(format!("no tenant {tenant:?}")))?;
-    let log = LogWriter::open(db, keys, &row).await?;
     let mut existing = db.keys(tenant).await?;
+    // A local key must not quietly take the place of a key kept in an HSM.
+    if !hsm && !leave_hsm && existing.iter().any(|k| k.active && k.hsm_label.is_some()) {
+        return Err(AdminError::KeyInHsm(tenant.to_owned()));
+    }
+    let log = LogWriter::open(db, keys, &row).await?;
     let key_id = format!("key-{}", existing.len() + 1);
     let key = new_key(keys, tenant, &key_id, algorithm, hsm).await?;
     let entry = match &log {
@@ -432,4 +503,38 @@ fn write_secret(file: &Path, text: &str) -> std::io::Result<()> {
     f.write_all(text.as_bytes())?;
     f.write_all(b"\n")?;
     f.sync_all()
+}
+
+#[cfg(test)]
+mod type_tests {
+    use super::*;
+
+    fn check(types: &[&str]) -> Result<(), AdminError> {
+        valid_types(&types.iter().map(|t| t.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn terms_of_the_v2_context_duplicates_and_too_many_types_are_refused() {
+        assert!(check(&["MinesPermit", "ExplorationLicence"]).is_ok());
+        for reserved in [
+            "VerifiableCredential",
+            "VerifiablePresentation",
+            "EnvelopedVerifiableCredential",
+            "BitstringStatusListCredential",
+            "id",
+            "credentialSubject",
+            "validFrom",
+        ] {
+            let refused = check(&["MinesPermit", reserved]).unwrap_err().to_string();
+            assert!(refused.contains("VCDM v2 context"), "{reserved}: {refused}");
+        }
+        assert!(check(&["MinesPermit", "MinesPermit"])
+            .unwrap_err()
+            .to_string()
+            .contains("twice"));
+        let many: Vec<String> = (0..=MAX_TYPES).map(|i| format!("Type{i}")).collect();
+        assert!(valid_types(&many).is_err());
+        assert!(valid_types(&many[..MAX_TYPES]).is_ok());
+        assert!(check(&[]).is_err());
+    }
 }

@@ -105,6 +105,7 @@ fn refused(error: AdminError) -> Problem {
     match error {
         AdminError::Invalid(detail) => invalid(detail),
         AdminError::Database(error) => Problem::database(error),
+        AdminError::KeyInHsm(_) => Problem::new(StatusCode::CONFLICT, Code::KeyInHsm, error.to_string()),
         AdminError::DidLog { error, .. } => {
             tracing::error!(%error, "the tenant's did:webvh log refused the change");
             Problem::library(StatusCode::SERVICE_UNAVAILABLE, &error)
@@ -145,15 +146,6 @@ async fn rotate(
         }
         Some(_) => return Err(invalid("algorithm must be a string: ed25519 or p256")),
     };
-    let keys = state.db.keys(tenant_id).await.map_err(Problem::database)?;
-    // A local key must not quietly take the place of a key kept in an HSM.
-    if keys.iter().any(|k| k.active && k.hsm_label.is_some()) {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            Code::KeyInHsm,
-            format!("tenant {tenant_id} signs with an HSM key: rotate it with `passerelle-service key rotate --tenant {tenant_id} --hsm`"),
-        ));
-    }
     let now = (state.clock)();
     let key_id = admin::rotate_key(&state.db, &state.keys, tenant_id, algorithm, false, &caller.actor, now)
         .await

@@ -101,8 +101,17 @@ pub fn parse(issuer: &str, jwks: &[u8]) -> Result<Keys, ConfigError> {
             );
             continue;
         }
-        let key = jwk::public_key(entry)
-            .map_err(|e| ConfigError::new(format!("key {kid:?} of the JWKS of {issuer:?}: {}", e.detail())))?;
+        // A key this service cannot verify tokens with (an encryption key,
+        // a curve it does not take) is left out, not a reason to refuse the
+        // set: refusing would keep the last set, and with it any key the
+        // authorization server has since withdrawn.
+        let key = match jwk::public_key(entry) {
+            Ok(key) => key,
+            Err(error) => {
+                tracing::warn!(issuer, kid, reason = error.detail(), "JWKS key left out");
+                continue;
+            }
+        };
         if !matches!(
             key.algorithm(),
             KeyAlgorithm::Ed25519 | KeyAlgorithm::P256 | KeyAlgorithm::P384
@@ -352,8 +361,21 @@ mod tests {
         assert!(parse(issuer, set(vec![rsa.clone()]).as_bytes()).is_err());
         assert!(parse(issuer, set(vec![public.clone(), public.clone()]).as_bytes()).is_err());
         assert!(parse(issuer, b"{\"keys\":[],\"keys\":[]}").is_err());
-        let keys = parse(issuer, set(vec![rsa, public]).as_bytes()).unwrap();
+        let keys = parse(issuer, set(vec![rsa, public.clone()]).as_bytes()).unwrap();
         assert_eq!(keys.len(), 1);
         assert_eq!(keys[0].0, "k1");
+        // Keys it cannot verify with beside a usable one: left out (an
+        // outside review saw one encryption key make every refresh fail,
+        // so a withdrawn key stayed trusted).
+        let p256 = passerelle::crypto::P256KeyPair::from_secret_bytes(&[6; 32]).unwrap();
+        let mut encryption = passerelle::crypto::Signer::public_key(&p256).to_jwk();
+        encryption["kid"] = "e1".into();
+        encryption["use"] = "enc".into();
+        encryption["alg"] = "ECDH-ES".into();
+        let x25519 = serde_json::json!({"kty": "OKP", "crv": "X25519", "kid": "x", "x": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"});
+        let keys = parse(issuer, set(vec![encryption.clone(), x25519.clone(), public]).as_bytes()).unwrap();
+        let kids: Vec<&str> = keys.iter().map(|(kid, _)| kid.as_str()).collect();
+        assert_eq!(kids, ["k1"]);
+        assert!(parse(issuer, set(vec![encryption, x25519]).as_bytes()).is_err());
     }
 }

@@ -194,8 +194,12 @@ enum KeyCommand {
         #[arg(long, default_value = "ed25519")]
         algorithm: String,
         /// Generate the key in the PKCS#11 token (--pkcs11-module, --pkcs11-token).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "leave_hsm")]
         hsm: bool,
+        /// A local key for a tenant that signs with an HSM key (refused
+        /// without this flag).
+        #[arg(long)]
+        leave_hsm: bool,
     },
     /// Retire a key that no longer signs (rotate first): it leaves the DID
     /// document, and what it signed stops verifying (a stolen key).
@@ -429,8 +433,13 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             tenant,
             algorithm: alg,
             hsm,
+            leave_hsm,
         }) => {
-            let key_id = admin::rotate_key(&db, &keys, &tenant, algorithm(&alg)?, hsm, "cli", now).await?;
+            let key_id = if leave_hsm {
+                admin::rotate_key_out_of_hsm(&db, &keys, &tenant, algorithm(&alg)?, "cli", now).await?
+            } else {
+                admin::rotate_key(&db, &keys, &tenant, algorithm(&alg)?, hsm, "cli", now).await?
+            };
             println!("{tenant}: {key_id} signs from now on");
         }
     }

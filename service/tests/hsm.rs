@@ -502,10 +502,25 @@ fn a_tenant_with_its_key_in_the_hsm_issues_and_rotates() {
                 common::clock(),
             ))
         };
-        assert_eq!(
-            rotate(passerelle_service::keys::Algorithm::P256, false).unwrap(),
-            "key-2"
+        // Not by omitting --hsm (an outside review saw a local key quietly
+        // take the HSM key's place), only when asked for by name.
+        let refused = rotate(passerelle_service::keys::Algorithm::P256, false).unwrap_err();
+        assert!(
+            matches!(refused, passerelle_service::admin::AdminError::KeyInHsm(_)),
+            "{refused}"
         );
+        assert_eq!(service.runtime.block_on(service.db.keys("mines")).unwrap().len(), 1);
+        let local = service
+            .runtime
+            .block_on(passerelle_service::admin::rotate_key_out_of_hsm(
+                &service.db,
+                &keys,
+                "mines",
+                passerelle_service::keys::Algorithm::P256,
+                "test",
+                common::clock(),
+            ));
+        assert_eq!(local.unwrap(), "key-2");
         std::thread::sleep(std::time::Duration::from_millis(1100));
         let second = service.issued("MX-local-2");
         assert_eq!(second["proof"]["verificationMethod"], format!("{did}#key-2"));

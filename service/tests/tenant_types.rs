@@ -61,7 +61,13 @@ fn types_changed_by_the_command_line_reach_the_running_service() {
 
         // Refused as `tenant create` refuses, and nothing changes.
         for (tenant, types, says) in [
-            ("mines", &["VerifiableCredential"][..], "besides VerifiableCredential"),
+            ("mines", &["VerifiableCredential"][..], "a term of the VCDM v2 context"),
+            (
+                "mines",
+                &["VerifiablePresentation"][..],
+                "a term of the VCDM v2 context",
+            ),
+            ("mines", &["MinesPermit", "MinesPermit"][..], "given twice"),
             ("mines", &["Mines Permit"], "a term"),
             ("nosuch", &["MinesPermit"], "no tenant \"nosuch\""),
         ] {
