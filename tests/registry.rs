@@ -896,3 +896,18 @@ fn the_verifier_refuses_trust_from_a_snapshot_past_its_valid_until_at_the_time_o
         );
     }
 }
+
+#[test]
+fn an_anchor_whose_snapshot_was_refused_is_named_by_its_did_in_the_path() {
+    let federal = registries().into_iter().find(|r| r.id == FEDERAL).unwrap();
+    let mut store = TrustStore::new([FEDERAL]);
+    let stale = serde_json::to_vec(&snapshot(&federal)).unwrap();
+    let refused = store.load_snapshot(&stale, &resolver(), t("2027-03-01T00:00:00Z"));
+    assert_eq!(refused.unwrap_err().code(), ErrorCode::SnapshotStale);
+    let answer = store.authorize_issuer(BC_MINES, &["MinesActPermit"], t(ISSUED));
+    assert_eq!(answer.reason.as_ref().map(|r| r.code()), Some(ErrorCode::SnapshotStale));
+    for lang in [passerelle::Lang::En, passerelle::Lang::Fr] {
+        let path = answer.render_path(lang);
+        assert!(path.contains(FEDERAL), "{path}");
+    }
+}

@@ -373,7 +373,14 @@ impl TrustStore {
         let mut queue: VecDeque<Node> = VecDeque::new();
         let mut visited = Visited::default();
         for anchor in anchors {
-            let name = self.registry(anchor).map(|r| r.name.clone()).unwrap_or_default();
+            // An anchor whose snapshot is not loaded is named by its DID.
+            let name = self
+                .registry(anchor)
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| Bilingual {
+                    en: anchor.clone(),
+                    fr: anchor.clone(),
+                });
             let scope = Scope::everything();
             visited.first_visit(anchor, scope.to_string());
             queue.push_back(Node {
