@@ -41,7 +41,8 @@ struct Cli {
         long,
         global = true,
         env = "PASSERELLE_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
+        default_value = "http://127.0.0.1:8080",
+        value_parser = public_url
     )]
     public_url: String,
     /// The key-encryption key file (base64url, 32 bytes), unless PASSERELLE_KEK is set.
@@ -244,6 +245,20 @@ fn parse_allowed_host(text: &str) -> Result<AllowedHost, String> {
     AllowedHost::parse(text).map_err(|e| e.detail().to_owned())
 }
 
+/// The public URL as given, if it is `http://` or `https://` (in lower
+/// case, as the DIDs and status list URLs made from it are compared) with
+/// a host.
+fn public_url(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or("the public URL starts with https:// or http:// (in lower case)")?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err("the public URL names a host".into());
+    }
+    Ok(text.to_owned())
+}
+
 /// The certificate and key of the options, if any: both or neither, and
 /// an https:// public URL with them.
 fn tls(cert: Option<PathBuf>, key: Option<PathBuf>, public_url: &str) -> Result<Option<http::TlsConfig>, AdminError> {
@@ -356,7 +371,7 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
             let mut state = AppState::new(db, keys, &cli.public_url, Timestamp::now)
                 .await
                 .map_err(|e| AdminError::Invalid(e.to_string()))?
-                .with_rate_limiter(RateLimiter::new(rate_limit).with_trusted_proxies(trusted_proxies));
+                .with_rate_limiter(RateLimiter::new(rate_limit).with_trusted_proxies(trusted_proxies.clone()));
             if verify_requires_auth {
                 state = state.with_authenticated_verification();
             }
@@ -380,7 +395,13 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
                 if tls.is_some() { "https" } else { "http" },
                 cli.public_url
             );
-            http::serve(listener, router(state), Limits::default(), tls, http::shutdown_signal()).await;
+            let mut limits = Limits::default();
+            if !trusted_proxies.is_empty() {
+                // Every connection comes from a proxy: the proxy limits
+                // its clients' connections, not this per-address share.
+                limits.max_connections_per_address = limits.max_connections;
+            }
+            http::serve(listener, router(state), limits, tls, http::shutdown_signal()).await;
             println!("passerelle-service stopped");
         }
         Command::Tenant(TenantCommand::Create {
@@ -467,6 +488,25 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_public_url_is_lower_case_http_or_https_with_a_host() {
+        assert!(super::public_url("https://issuer.example").is_ok());
+        assert!(super::public_url("http://127.0.0.1:8080").is_ok());
+        // An outside review got did:web:HTTPS%3A:… from an upper-case scheme.
+        for refused in [
+            "HTTPS://issuer.example",
+            "ftp://issuer.example",
+            "https://",
+            "https:///x",
+            "issuer.example",
+        ] {
+            assert!(super::public_url(refused).is_err(), "{refused}");
         }
     }
 }

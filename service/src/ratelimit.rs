@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+
+use passerelle::http_server::client_key;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -32,8 +34,9 @@ pub struct RateLimiter {
 /// that one client cannot take the whole service.
 pub const DEFAULT_PER_SECOND: u32 = 5_000;
 
-/// Clients remembered at most; past it the buckets start afresh (an
-/// attacker with many addresses gains at most one burst each).
+/// Clients remembered at most; past it, buckets that have refilled are
+/// forgotten, and if every one is still limiting its client, new clients
+/// are refused until some refill.
 const MAX_CLIENTS: usize = 100_000;
 
 impl RateLimiter {
@@ -58,19 +61,25 @@ impl RateLimiter {
 
     /// The address a request comes from: its peer, or for a trusted proxy
     /// the client it forwards for.
-    pub fn client_address(&self, peer: IpAddr, forwarded_for: &[&str]) -> IpAddr {
-        if !self.trusted_proxies.contains(&peer) {
+    pub fn client_address(&self, peer: IpAddr, forwarded_for: &[&[u8]]) -> IpAddr {
+        let peer = client_key(peer);
+        let trusted = |address: IpAddr| self.trusted_proxies.iter().any(|p| client_key(*p) == address);
+        if !trusted(peer) {
             return peer;
         }
-        let hops = forwarded_for.iter().flat_map(|value| value.split(','));
+        // The header's hops, right to left, each read alone: what a client
+        // wrote before the proxy's own entry cannot spoil that entry.
+        let hops: Vec<&[u8]> = forwarded_for
+            .iter()
+            .flat_map(|value| value.split(|b| *b == b','))
+            .collect();
         let mut client = peer;
-        for hop in hops.collect::<Vec<_>>().into_iter().rev() {
-            match hop.trim().parse::<IpAddr>() {
-                Ok(address) if self.trusted_proxies.contains(&address) => client = address,
-                Ok(address) => return address,
-                // Something unreadable in a proxy's header: the last
-                // address known good stands.
-                Err(_) => return client,
+        for hop in hops.into_iter().rev() {
+            match hop_address(hop) {
+                Some(address) if trusted(address) => client = address,
+                Some(address) => return address,
+                // Something unreadable: the last address known good stands.
+                None => return client,
             }
         }
         client
@@ -83,7 +92,17 @@ impl RateLimiter {
         }
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         if buckets.len() >= MAX_CLIENTS && !buckets.contains_key(&client) {
-            buckets.clear();
+            // A bucket that has refilled is as good as none: forget those.
+            // Clients still being limited are kept (emptying the table
+            // would hand each of them a fresh burst); when they alone fill
+            // it, a new client waits.
+            let per_second = self.per_second;
+            buckets.retain(|_, (tokens, last)| {
+                *tokens + now.saturating_duration_since(*last).as_secs_f64() * per_second < per_second
+            });
+            if buckets.len() >= MAX_CLIENTS {
+                return false;
+            }
         }
         let (tokens, last) = buckets.entry(client).or_insert((self.per_second, now));
         let refill = now.saturating_duration_since(*last).as_secs_f64() * self.per_second;
@@ -96,6 +115,17 @@ impl RateLimiter {
             false
         }
     }
+}
+
+/// One `X-Forwarded-For` hop as an address: `ip`, `ip:port` or
+/// `[ipv6]:port`, counted as [`client_key`] counts it.
+fn hop_address(hop: &[u8]) -> Option<IpAddr> {
+    let text = std::str::from_utf8(hop).ok()?.trim();
+    let address = text
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| text.parse::<SocketAddr>().ok().map(|socket| socket.ip()))?;
+    Some(client_key(address))
 }
 
 /// The buckets a request takes a token from: its client address's and,
@@ -111,12 +141,21 @@ fn buckets_of(limiter: &RateLimiter, request: &Request) -> ([u8; 16], Option<[u8
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
-    let forwarded: Vec<&str> = (request.headers().get_all("x-forwarded-for").iter())
-        .filter_map(|value| value.to_str().ok())
+    let forwarded: Vec<&[u8]> = (request.headers().get_all("x-forwarded-for").iter())
+        .map(|value| value.as_bytes())
         .collect();
     let address = peer.map(|peer| limiter.client_address(peer, &forwarded));
     let address = key(b"peer\n", address.map(|a| a.to_string()).unwrap_or_default().as_bytes());
-    let bearer = (request.headers().get(header::AUTHORIZATION)).map(|value| key(b"bearer\n", value.as_bytes()));
+    // The credential as authentication reads it (scheme in any case,
+    // spaces trimmed), so that spellings of one key share its bucket.
+    let bearer = (request.headers().get(header::AUTHORIZATION)).map(|value| {
+        let value = value.as_bytes();
+        let credential = match value.iter().position(|b| *b == b' ') {
+            Some(space) if value[..space].eq_ignore_ascii_case(b"bearer") => value[space..].trim_ascii(),
+            _ => value,
+        };
+        key(b"bearer\n", credential)
+    });
     (address, bearer)
 }
 
@@ -208,12 +247,60 @@ mod tests {
         let (plain, _) = buckets_of(&limiter, &request("192.0.2.7", None, None));
         assert_eq!(direct, plain);
         assert_eq!(
-            limiter.client_address(proxy, &["198.51.100.1, 10.0.0.5"]),
+            limiter.client_address(proxy, &[b"198.51.100.1, 10.0.0.5"]),
             "198.51.100.1".parse::<IpAddr>().unwrap(),
             "a chain of trusted proxies is walked"
         );
-        assert_eq!(limiter.client_address(proxy, &["not an address"]), proxy);
+        assert_eq!(limiter.client_address(proxy, &[b"not an address"]), proxy);
         assert_eq!(limiter.client_address(proxy, &[]), proxy);
+        // A client's unreadable bytes before the proxy's entry spoil nothing.
+        assert_eq!(
+            limiter.client_address(proxy, &[b"\xff, 198.51.100.1"]),
+            "198.51.100.1".parse::<IpAddr>().unwrap()
+        );
+        // Ports, bracketed IPv6, the mapped form of the proxy's address.
+        assert_eq!(
+            limiter.client_address(proxy, &[b"198.51.100.1:4711"]),
+            "198.51.100.1".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            limiter.client_address(proxy, &[b"[2001:db8::1]:4711"]),
+            "2001:db8::".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            limiter.client_address("::ffff:10.0.0.5".parse().unwrap(), &[b"198.51.100.1"]),
+            "198.51.100.1".parse::<IpAddr>().unwrap()
+        );
+    }
+
+    #[test]
+    fn spellings_of_one_credential_share_its_bucket() {
+        let limiter = RateLimiter::new(10);
+        let (_, a) = buckets_of(&limiter, &request("192.0.2.7", None, Some("psk_1")));
+        let mut other = request("192.0.2.8", None, None);
+        other
+            .headers_mut()
+            .insert(header::AUTHORIZATION, HeaderValue::from_static("BEARER   psk_1"));
+        let (_, b) = buckets_of(&limiter, &other);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_full_table_keeps_the_clients_it_limits() {
+        let limiter = RateLimiter::new(10);
+        let start = Instant::now();
+        for i in 0..MAX_CLIENTS as u32 {
+            let mut client = [0u8; 16];
+            client[..4].copy_from_slice(&i.to_be_bytes());
+            assert!(limiter.allow(client, start));
+        }
+        // Every bucket is in use: a new client waits, the others keep
+        // their state (emptying the table would give each a new burst).
+        assert!(!limiter.allow([0xff; 16], start));
+        let first = [0u8; 16];
+        assert_eq!((0..20).filter(|_| limiter.allow(first, start)).count(), 9);
+        // Once buckets have refilled they are forgotten, and room is made.
+        assert!(limiter.allow([0xff; 16], start + std::time::Duration::from_secs(2)));
     }
 
     #[test]

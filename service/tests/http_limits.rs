@@ -23,8 +23,9 @@ fn eleven_hundred_half_sent_requests_leave_the_service_answering_others() {
     let service = start(Store::Sqlite, short_limits());
     let address = service.url.trim_start_matches("http://").to_owned();
     let mut slow = Vec::new();
-    for _ in 0..1100 {
-        let mut stream = TcpStream::connect(&address).unwrap();
+    // From 22 addresses, each under its share of connections.
+    for i in 0..1100 {
+        let mut stream = common::connect_from(10 + (i / 50) as u8, &address);
         stream
             .write_all(b"POST /credentials/verify HTTP/1.1\r\nHost: x\r\nContent-")
             .unwrap();
@@ -172,4 +173,45 @@ fn an_unauthenticated_body_is_refused_before_it_is_read() {
     let n = stream.read(&mut buf).unwrap();
     let answer = String::from_utf8_lossy(&buf[..n]);
     assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+}
+
+/// An outside review held every connection slot from one address with
+/// keep-alive connections each sending a request now and then: one
+/// address now holds at most its share, and others are still served.
+#[test]
+fn one_address_holds_at_most_its_share_of_connections() {
+    let limits = Limits {
+        max_connections: 100,
+        max_connections_per_address: 8,
+        ..short_limits()
+    };
+    let service = start(Store::Sqlite, limits);
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let held: Vec<TcpStream> = (0..8).map(|_| common::connect_from(20, &address)).collect();
+    std::thread::sleep(Duration::from_millis(100));
+    // The ninth from that address is closed at once, unanswered.
+    let mut ninth = common::connect_from(20, &address);
+    let _ = ninth.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    ninth.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+    let mut buf = [0u8; 64];
+    let read = ninth.read(&mut buf);
+    let closed = match &read {
+        Ok(0) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        Ok(_) => false,
+    };
+    assert!(
+        closed,
+        "a ninth connection from one address was kept: {read:?} {:?}",
+        String::from_utf8_lossy(&buf)
+    );
+    // Another address is served.
+    let mut other = common::connect_from(21, &address);
+    other
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    other.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    drop(held);
 }
