@@ -307,7 +307,7 @@ fn a_handshake_that_never_finishes_is_dropped_at_the_head_deadline() {
     let mut held = Vec::new();
     for i in 0..200 {
         // From 4 addresses, each under its share of connections.
-        let mut stream = common::connect_from(10 + (i / 50) as u8, addr);
+        let mut stream = common::net::connect_from(10 + (i / 50) as u8, addr);
         if i % 2 == 0 {
             // A TLS record header announcing a ClientHello that never comes.
             stream.write_all(&[0x16, 0x03, 0x01, 0x02, 0x00]).unwrap();

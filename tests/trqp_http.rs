@@ -304,7 +304,7 @@ fn half_sent_requests_leave_the_server_answering() {
     let mut held = Vec::new();
     // From 22 addresses, each under its share of connections.
     for i in 0..1100 {
-        let mut stream = common::connect_from(10 + (i / 50) as u8, addr);
+        let mut stream = common::net::connect_from(10 + (i / 50) as u8, addr);
         stream
             .write_all(b"POST /authorization HTTP/1.1\r\nHost: x\r\nContent-")
             .unwrap();

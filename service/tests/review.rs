@@ -310,6 +310,18 @@ fn a_retired_key_leaves_the_did_document_and_what_it_signed_stops_verifying() {
     let service = start(Store::Sqlite, Limits::default());
     let old = service.issued("MX-old-key");
     let keys = service.keys();
+    let rotate = || {
+        let rotation = passerelle_service::admin::rotate_key(
+            &service.db,
+            &keys,
+            "mines",
+            passerelle_service::keys::Algorithm::Ed25519,
+            false,
+            "test",
+            common::clock(),
+        );
+        service.runtime.block_on(rotation).unwrap();
+    };
     let refused = service.runtime.block_on(passerelle_service::admin::retire_key(
         &service.db,
         &keys,
@@ -319,18 +331,7 @@ fn a_retired_key_leaves_the_did_document_and_what_it_signed_stops_verifying() {
         common::clock(),
     ));
     assert!(refused.is_err(), "the signing key cannot be retired");
-    service
-        .runtime
-        .block_on(passerelle_service::admin::rotate_key(
-            &service.db,
-            &keys,
-            "mines",
-            passerelle_service::keys::Algorithm::Ed25519,
-            false,
-            "test",
-            common::clock(),
-        ))
-        .unwrap();
+    rotate();
     service
         .runtime
         .block_on(passerelle_service::admin::retire_key(
@@ -355,18 +356,7 @@ fn a_retired_key_leaves_the_did_document_and_what_it_signed_stops_verifying() {
     assert!(audit.iter().any(|line| line.action == "retire-key key-1"));
     // A later rotation must not bring the retired key back (an outside
     // review saw key-1 return to the document, and what it signed verify).
-    service
-        .runtime
-        .block_on(passerelle_service::admin::rotate_key(
-            &service.db,
-            &keys,
-            "mines",
-            passerelle_service::keys::Algorithm::Ed25519,
-            false,
-            "test",
-            common::clock(),
-        ))
-        .unwrap();
+    rotate();
     std::thread::sleep(std::time::Duration::from_millis(1100)); // the document is compared each second
     let document = service.get("/tenants/mines/did.json", &[]);
     let ids: Vec<&str> = (document.body["verificationMethod"].as_array().unwrap().iter())

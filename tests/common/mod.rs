@@ -3,6 +3,7 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod net;
 
 use std::path::PathBuf;
 
@@ -84,24 +85,4 @@ pub fn failure(report: &passerelle::Report) -> (passerelle::verify::CheckName, p
         .into_iter()
         .next()
         .unwrap_or_else(|| panic!("no failed check: {}", report.render(passerelle::Lang::En)))
-}
-
-/// A TCP connection to `server` from the loopback address `127.0.0.{host}`
-/// (Linux routes all of 127/8 to the loopback interface): a client of its
-/// own, as the server counts connections by address.
-pub fn connect_from(host: u8, server: std::net::SocketAddr) -> std::net::TcpStream {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()
-        .unwrap();
-    let stream = runtime
-        .block_on(async {
-            let socket = tokio::net::TcpSocket::new_v4()?;
-            socket.bind(std::net::SocketAddr::from(([127, 0, 0, host], 0)))?;
-            socket.connect(server).await
-        })
-        .unwrap();
-    let stream = stream.into_std().unwrap();
-    stream.set_nonblocking(false).unwrap();
-    stream
 }

@@ -436,23 +436,11 @@ pub fn permit_credential(permit: &str) -> Value {
     })
 }
 
-/// A TCP connection to `server` from the loopback address `127.0.0.{host}`
-/// (Linux routes all of 127/8 to the loopback interface): a client of its
-/// own, as the server counts connections by address.
+/// Clients at other loopback addresses (the library's test helper).
+#[path = "../../../tests/common/net.rs"]
+pub mod net;
+
+/// [`net::connect_from`] with the server's address as text.
 pub fn connect_from(host: u8, server: &str) -> std::net::TcpStream {
-    let server: std::net::SocketAddr = server.parse().unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()
-        .unwrap();
-    let stream = runtime
-        .block_on(async {
-            let socket = tokio::net::TcpSocket::new_v4()?;
-            socket.bind(std::net::SocketAddr::from(([127, 0, 0, host], 0)))?;
-            socket.connect(server).await
-        })
-        .unwrap();
-    let stream = stream.into_std().unwrap();
-    stream.set_nonblocking(false).unwrap();
-    stream
+    net::connect_from(host, server.parse().unwrap())
 }
