@@ -436,6 +436,52 @@ pub async fn retire_key(
     }
 }
 
+/// Opens `tenant`'s next status list of `purpose` (`list create`): the
+/// one issuances take indexes from from now on, on every instance (each
+/// compares the number of lists before a group of issuances). Audited.
+/// Returns its URL.
+pub async fn create_list(
+    db: &Db,
+    public_url: &str,
+    tenant: &str,
+    purpose: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<String, AdminError> {
+    if !crate::issue::STATUS_PURPOSES.contains(&purpose) {
+        return Err(AdminError::Invalid(format!(
+            "unknown purpose {purpose:?}: revocation or suspension"
+        )));
+    }
+    if db.tenant(tenant).await?.is_none() {
+        return Err(AdminError::Invalid(format!("no tenant {tenant:?}")));
+    }
+    let at = now.to_string();
+    let mut tx = db.begin().await?;
+    let seq = crate::db::current_list(&mut tx, tenant, purpose)
+        .await?
+        .map_or(1, |list| list.seq + 1);
+    let list = crate::db::ListRow {
+        url: crate::directory::list_url(public_url, tenant, purpose, seq),
+        tenant_id: tenant.to_owned(),
+        seq,
+        purpose: purpose.to_owned(),
+        entries: crate::issue::LIST_ENTRIES,
+        version: 0,
+    };
+    crate::db::create_list(&mut tx, &list, &at).await?;
+    let audit = AuditLine {
+        tenant_id: tenant.to_owned(),
+        actor: actor.to_owned(),
+        action: "create-list".to_owned(),
+        list_url: Some(list.url.clone()),
+        ..AuditLine::default()
+    };
+    crate::db::append_audit(&mut tx, &audit, &at).await?;
+    tx.commit().await?;
+    Ok(list.url)
+}
+
 /// Replaces the credential types `tenant` may issue with `types` (the
 /// checks of [`create_tenant`]), audited; running instances take the
 /// change within a second (the tenant's revision is part of the summary

@@ -122,6 +122,23 @@ enum Command {
     /// Manage tenants' signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Manage tenants' status lists.
+    #[command(subcommand)]
+    List(ListCommand),
+}
+
+#[derive(Subcommand)]
+enum ListCommand {
+    /// Open a tenant's next status list of a purpose: issuances take their
+    /// indexes from it from now on (the older lists keep their entries).
+    Create {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// revocation or suspension.
+        #[arg(long)]
+        purpose: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -449,6 +466,10 @@ async fn run(cli: Cli) -> Result<(), AdminError> {
         Command::Key(KeyCommand::Retire { tenant, key }) => {
             admin::retire_key(&db, &keys, &tenant, &key, "cli", now).await?;
             println!("{tenant}: {key} retired");
+        }
+        Command::List(ListCommand::Create { tenant, purpose }) => {
+            let url = admin::create_list(&db, &cli.public_url, &tenant, &purpose, "cli", now).await?;
+            println!("{tenant}: {url} takes new {purpose} entries from now on");
         }
         Command::Key(KeyCommand::Rotate {
             tenant,

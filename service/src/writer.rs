@@ -53,7 +53,18 @@ impl Writer {
 async fn run(db: Db, public_url: String, mut receiver: mpsc::Receiver<(Job, Reply)>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     let mut lists = CurrentLists::new();
+    let mut list_count = None;
     while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
+        // A list opened elsewhere (another instance, `list create`) may be
+        // the current one now: the lists kept are read again.
+        let count = match db.pool().acquire().await {
+            Ok(mut conn) => crate::db::list_count(&mut conn).await.ok(),
+            Err(_) => None,
+        };
+        if count.is_none() || count != list_count {
+            lists.clear();
+            list_count = count;
+        }
         commit_group(&db, &public_url, &mut lists, std::mem::take(&mut group)).await;
     }
 }

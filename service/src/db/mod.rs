@@ -324,6 +324,15 @@ fn list_of(r: &sqlx::any::AnyRow) -> Result<ListRow, sqlx::Error> {
     })
 }
 
+/// How many status lists there are: when it changes, a list was opened
+/// (here, by another instance, or by `list create`).
+pub async fn list_count(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM status_lists")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("n")
+}
+
 /// The newest list of `purpose` of the tenant, if any.
 pub async fn current_list(
     conn: &mut AnyConnection,
