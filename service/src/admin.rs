@@ -106,7 +106,7 @@ fn valid_types(types: &[String]) -> Result<(), AdminError> {
             "give 1 to {MAX_TYPES} credential types the tenant may issue besides VerifiableCredential, each a term (a letter, then letters, digits, _ . -)"
         )));
     }
-    if let Some(reserved) = types.iter().find(|t| v2_terms().contains(t)) {
+    if let Some(reserved) = types.iter().find(|t| passerelle::credential::is_base_context_term(t)) {
         return Err(AdminError::Invalid(format!(
             "{reserved:?} is a term of the VCDM v2 context, not a credential type a tenant issues"
         )));
@@ -115,28 +115,6 @@ fn valid_types(types: &[String]) -> Result<(), AdminError> {
         return Err(AdminError::Invalid(format!("{:?} is given twice", twice.1)));
     }
     Ok(())
-}
-
-/// Every term the bundled VCDM v2 context defines, at its top and in its
-/// credential and presentation type-scoped contexts.
-fn v2_terms() -> &'static [String] {
-    static TERMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    TERMS.get_or_init(|| {
-        let text = include_str!("../../contexts/www.w3.org/ns/credentials/v2");
-        let document: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-        let top = &document["@context"];
-        let scoped = |name: &str| top[name]["@context"].as_object().cloned().unwrap_or_default();
-        let top_terms = top.as_object().cloned().unwrap_or_default();
-        [
-            top_terms,
-            scoped("VerifiableCredential"),
-            scoped("VerifiablePresentation"),
-        ]
-        .into_iter()
-        .flat_map(|context| context.into_iter().map(|(term, _)| term))
-        .filter(|term| !term.starts_with('@'))
-        .collect()
-    })
 }
 
 /// A tenant to create.

@@ -59,10 +59,6 @@ pub async fn set_types(
     }
 }
 
-fn invalid(detail: impl Into<String>) -> Problem {
-    Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, detail)
-}
-
 /// The tenant as stored (one whose key does not open here may still be
 /// administered: a rotation is how it is mended) and the caller, if it
 /// has the tenant's `admin` scope.
@@ -103,7 +99,7 @@ async fn admitted_body(
 /// An administrative operation's failure as a problem.
 fn refused(error: AdminError) -> Problem {
     match error {
-        AdminError::Invalid(detail) => invalid(detail),
+        AdminError::Invalid(detail) => Problem::invalid(detail),
         AdminError::Database(error) => Problem::database(error),
         AdminError::KeyInHsm(_) => Problem::new(StatusCode::CONFLICT, Code::KeyInHsm, error.to_string()),
         AdminError::DidLog { error, .. } => {
@@ -141,10 +137,9 @@ async fn rotate(
     refuse_unknown(&request, &["algorithm"], "request")?;
     let algorithm = match request.get("algorithm") {
         None => Algorithm::Ed25519,
-        Some(Value::String(name)) => {
-            Algorithm::parse(name).ok_or_else(|| invalid(format!("unknown algorithm {name:?}: ed25519 or p256")))?
-        }
-        Some(_) => return Err(invalid("algorithm must be a string: ed25519 or p256")),
+        Some(Value::String(name)) => Algorithm::parse(name)
+            .ok_or_else(|| Problem::invalid(format!("unknown algorithm {name:?}: ed25519 or p256")))?,
+        Some(_) => return Err(Problem::invalid("algorithm must be a string: ed25519 or p256")),
     };
     let now = (state.clock)();
     let key_id = admin::rotate_key(&state.db, &state.keys, tenant_id, algorithm, false, &caller.actor, now)
@@ -174,13 +169,13 @@ async fn replace_types(
     let (_, caller, request) = admitted_body(state, tenant_id, headers, body).await?;
     refuse_unknown(&request, &["types"], "request")?;
     let Some(Value::Array(given)) = request.get("types") else {
-        return Err(invalid("types must be an array of credential type names"));
+        return Err(Problem::invalid("types must be an array of credential type names"));
     };
     let types = given
         .iter()
         .map(|t| t.as_str().map(str::to_owned))
         .collect::<Option<Vec<String>>>()
-        .ok_or_else(|| invalid("types must be an array of strings"))?;
+        .ok_or_else(|| Problem::invalid("types must be an array of strings"))?;
     let now = (state.clock)();
     admin::set_types(&state.db, tenant_id, &types, &caller.actor, now)
         .await

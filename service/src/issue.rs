@@ -46,19 +46,21 @@ fn check_contexts(credential: &Map<String, Value>) -> Result<(), Problem> {
     let contexts = match credential.get("@context") {
         Some(Value::Array(contexts)) => contexts.as_slice(),
         _ => {
-            return Err(invalid(
+            return Err(Problem::invalid(
                 "@context must be an array starting with https://www.w3.org/ns/credentials/v2",
             ))
         }
     };
     if contexts.first().and_then(Value::as_str) != Some(ALLOWED_CONTEXTS[0]) {
-        return Err(invalid("@context must start with https://www.w3.org/ns/credentials/v2"));
+        return Err(Problem::invalid(
+            "@context must start with https://www.w3.org/ns/credentials/v2",
+        ));
     }
     for context in contexts {
         match context.as_str() {
             Some(url) if ALLOWED_CONTEXTS.contains(&url) => {}
             _ => {
-                return Err(invalid(format!(
+                return Err(Problem::invalid(format!(
                     "@context may hold only {ALLOWED_CONTEXTS:?}: not {context} (no inline or remote context)"
                 )))
             }
@@ -106,18 +108,18 @@ async fn issue_credential(
     let options = match request.remove("options") {
         None => Map::new(),
         Some(Value::Object(options)) => options,
-        Some(_) => return Err(invalid("options must be an object")),
+        Some(_) => return Err(Problem::invalid("options must be an object")),
     };
     refuse_unknown(&options, &["credentialId"], "options")?;
     let Some(Value::Object(mut credential)) = request.remove("credential") else {
-        return Err(invalid("credential must be an object"));
+        return Err(Problem::invalid("credential must be an object"));
     };
 
     let idempotency = match headers.get("idempotency-key") {
         None => None,
         Some(v) => match v.to_str() {
             Ok(k) if !k.is_empty() && k.len() <= 255 => Some(k.to_owned()),
-            _ => return Err(invalid("Idempotency-Key must be 1 to 255 visible characters")),
+            _ => return Err(Problem::invalid("Idempotency-Key must be 1 to 255 visible characters")),
         },
     };
     let request_digest = hex(&Sha256::digest(&body));
@@ -134,7 +136,7 @@ async fn issue_credential(
     }
     let id = match credential.get("id") {
         Some(Value::String(id)) => id.clone(),
-        _ => return Err(invalid("credential.id must be a string")),
+        _ => return Err(Problem::invalid("credential.id must be a string")),
     };
     let claims = tenant
         .row
@@ -291,10 +293,6 @@ fn created(text: String) -> Response {
     (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 
-fn invalid(detail: impl Into<String>) -> Problem {
-    Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, detail)
-}
-
 /// The response first given under an idempotency key, if the key was used
 /// with this same request; a conflict if with another.
 async fn replay(
@@ -323,12 +321,12 @@ fn prepare(
     now: Timestamp,
 ) -> Result<Vec<String>, Problem> {
     if credential.contains_key("proof") {
-        return Err(invalid(
+        return Err(Problem::invalid(
             "the credential already has a proof: this service signs unsigned credentials",
         ));
     }
     if credential.contains_key("credentialStatus") {
-        return Err(invalid("credentialStatus is set by the service: leave it out"));
+        return Err(Problem::invalid("credentialStatus is set by the service: leave it out"));
     }
     check_contexts(credential)?;
     let types: Vec<String> = match credential.get("type") {
@@ -371,12 +369,12 @@ fn prepare(
         Some(Value::String(did)) if *did == tenant.row.did => {}
         Some(Value::Object(issuer)) if issuer.len() == 1 && issuer.get("id").and_then(Value::as_str) == Some(&tenant.row.did) => {}
         Some(Value::Object(issuer)) if issuer.get("id").and_then(Value::as_str) == Some(&tenant.row.did) => {
-            return Err(invalid(
+            return Err(Problem::invalid(
                 "the issuer's name and other members are the tenant's to publish, not the request's: give issuer as its DID or leave it out",
             ))
         }
         Some(_) => {
-            return Err(invalid(format!(
+            return Err(Problem::invalid(format!(
                 "issuer does not match the tenant's DID {} (leave it out)",
                 tenant.row.did
             )))
@@ -394,7 +392,11 @@ fn prepare(
                 passerelle::random_urn_uuid().map_err(|e| Problem::library(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
             credential.insert("id".into(), id.into());
         }
-        _ => return Err(invalid("credential.id and options.credentialId must be equal strings")),
+        _ => {
+            return Err(Problem::invalid(
+                "credential.id and options.credentialId must be equal strings",
+            ))
+        }
     }
     // The issuer's authorization is judged at validFrom: a caller must not
     // date a credential back to before the request (a later date is a
@@ -403,9 +405,9 @@ fn prepare(
         let from = from
             .as_str()
             .and_then(|t| Timestamp::parse(t).ok())
-            .ok_or_else(|| invalid("validFrom must be a dateTimeStamp"))?;
+            .ok_or_else(|| Problem::invalid("validFrom must be a dateTimeStamp"))?;
         if from.unix_seconds() < now.unix_seconds() - VALID_FROM_SKEW_SECONDS {
-            return Err(invalid(format!(
+            return Err(Problem::invalid(format!(
                 "validFrom {from} is before the time of issuance {now}: a credential cannot be dated back"
             )));
         }

@@ -137,6 +137,11 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// `400 REQUEST_INVALID`: a request this service does not take.
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, detail)
+    }
+
     /// A refusal with one of the service's codes.
     pub fn new(status: StatusCode, code: Code, detail: impl Into<String>) -> Self {
         Problem {

@@ -27,10 +27,6 @@ pub async fn update_status(
     }
 }
 
-fn invalid(detail: impl Into<String>) -> Problem {
-    Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, detail)
-}
-
 async fn change(
     state: &AppState,
     tenant_id: &str,
@@ -50,10 +46,10 @@ async fn change(
     let request = read_body(&body)?;
     refuse_unknown(&request, &["credentialId", "credentialStatus", "status"], "request")?;
     let Some(Value::String(credential_id)) = request.get("credentialId") else {
-        return Err(invalid("credentialId must be a string"));
+        return Err(Problem::invalid("credentialId must be a string"));
     };
     let Some(Value::Object(entry)) = request.get("credentialStatus") else {
-        return Err(invalid("credentialStatus must be an object"));
+        return Err(Problem::invalid("credentialStatus must be an object"));
     };
     refuse_unknown(
         entry,
@@ -62,13 +58,17 @@ async fn change(
     )?;
     match entry.get("type").and_then(Value::as_str) {
         Some("BitstringStatusListEntry" | "BitstringStatusList") => {}
-        _ => return Err(invalid("credentialStatus.type must be BitstringStatusListEntry")),
+        _ => {
+            return Err(Problem::invalid(
+                "credentialStatus.type must be BitstringStatusListEntry",
+            ))
+        }
     }
     let Some(purpose) = entry.get("statusPurpose").and_then(Value::as_str) else {
-        return Err(invalid("credentialStatus.statusPurpose must be a string"));
+        return Err(Problem::invalid("credentialStatus.statusPurpose must be a string"));
     };
     let Some(set) = request.get("status").and_then(Value::as_bool) else {
-        return Err(invalid("status must be true or false"));
+        return Err(Problem::invalid("status must be true or false"));
     };
     let action = match (purpose, set) {
         ("revocation", true) => "revoke",
@@ -82,7 +82,7 @@ async fn change(
             ))
         }
         _ => {
-            return Err(invalid(format!(
+            return Err(Problem::invalid(format!(
                 "unknown statusPurpose {purpose:?}: revocation or suspension"
             )))
         }

@@ -88,10 +88,6 @@ enum Kind {
     Presentation,
 }
 
-fn invalid(detail: impl Into<String>) -> Problem {
-    Problem::new(StatusCode::BAD_REQUEST, Code::RequestInvalid, detail)
-}
-
 async fn verify(state: &AppState, body: &Bytes, kind: Kind, lang: Lang) -> Result<Response, Problem> {
     let mut request = read_body(body)?;
     let (member, known_options): (&str, &[&str]) = match kind {
@@ -114,13 +110,13 @@ async fn verify(state: &AppState, body: &Bytes, kind: Kind, lang: Lang) -> Resul
     let options = match request.remove("options") {
         None => serde_json::Map::new(),
         Some(Value::Object(options)) => options,
-        Some(_) => return Err(invalid("options must be an object")),
+        Some(_) => return Err(Problem::invalid("options must be an object")),
     };
     refuse_unknown(&options, known_options, "options")?;
     let text = |key: &str| match options.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(invalid(format!("options.{key} must be a string"))),
+        Some(_) => Err(Problem::invalid(format!("options.{key} must be a string"))),
     };
     for flag in [
         "returnResults",
@@ -129,7 +125,7 @@ async fn verify(state: &AppState, body: &Bytes, kind: Kind, lang: Lang) -> Resul
         "returnPresentation",
     ] {
         if options.get(flag).is_some_and(|v| !v.is_boolean()) {
-            return Err(invalid(format!("options.{flag} must be true or false")));
+            return Err(Problem::invalid(format!("options.{flag} must be true or false")));
         }
     }
     let now = (state.clock)();
@@ -143,7 +139,7 @@ async fn verify(state: &AppState, body: &Bytes, kind: Kind, lang: Lang) -> Resul
         Some(Value::String(token)) => {
             return finish(state, kind, Input::Token(token), &verify_options, lang, now).await
         }
-        _ => return Err(invalid(format!("{member} must be an object"))),
+        _ => return Err(Problem::invalid(format!("{member} must be an object"))),
     };
     finish(state, kind, Input::Json(document), &verify_options, lang, now).await
 }

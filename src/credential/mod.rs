@@ -26,6 +26,7 @@ pub(crate) use credential::{check as check_credential, Facts};
 pub use language::{validate_language_values, LanguageString, LanguageValue};
 pub use parts::{CredentialSchema, Subject, TypedObject};
 pub use presentation::Presentation;
+pub use protected::is_base_context_term;
 pub use related::{Digest, DigestAlgorithm, RelatedResource};
 
 use serde_json::{Map, Value};

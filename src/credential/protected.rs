@@ -72,6 +72,15 @@ const CREDENTIAL: &[&str] = &[
 /// The protected terms the `VerifiablePresentation` type-scoped context adds.
 const PRESENTATION: &[&str] = &["holder", "id", "proof", "termsOfUse", "type", "verifiableCredential"];
 
+/// Whether `name` is a term the VC 2.0 base context defines, at its top
+/// level or in its credential or presentation type-scoped contexts (an
+/// issuer service refuses such a name as a credential type of its own).
+pub fn is_base_context_term(name: &str) -> bool {
+    [BASE, CREDENTIAL, PRESENTATION]
+        .iter()
+        .any(|terms| terms.contains(&name))
+}
+
 /// Which document the `@context` belongs to: its type-scoped terms are
 /// protected too.
 #[derive(Clone, Copy, Debug)]
