@@ -51,6 +51,11 @@ build() {
   cp js/index.node.js "$2/nodejs/index.js"
   { sed 's/^export //' js/fetching.js; echo 'module.exports = { completeOptions, asyncVerifiers };'; } \
     > "$2/nodejs/fetching.js"
+  # wasm-bindgen requires the report's snippet (js/report.js) as it is: the
+  # node copy, too, becomes CommonJS.
+  for snippet in "$2"/nodejs/snippets/*/js/report.js; do
+    { sed 's/^export //' js/report.js; echo 'module.exports = { expandReport };'; } > "$snippet"
+  done
   echo "$2/web/passerelle_bg.wasm: $(wc -c < "$2/web/passerelle_bg.wasm") bytes," \
     "$(gzip -9 -c "$2/web/passerelle_bg.wasm" | wc -c) bytes gzipped (features: ${1:-none})"
 }

@@ -88,6 +88,19 @@ pub fn to_text(value: &Value) -> Result<String> {
     Ok(out)
 }
 
+/// Appends `text` to `out` as a JSON string literal: quoted, with `"`, `\\`
+/// and control characters escaped and everything else as it is (the form
+/// RFC 8785 writes). For writers of JSON text that do not build a [`Value`].
+///
+/// ```
+/// let mut out = String::new();
+/// passerelle::json::write_string("dit \"oui\"\n", &mut out);
+/// assert_eq!(out, r#""dit \"oui\"\n""#);
+/// ```
+pub fn write_string(text: &str, out: &mut String) {
+    crate::json_string::write_string(text, out);
+}
+
 /// The JSON type of a value, for error details.
 pub fn type_name(value: &Value) -> &'static str {
     match value {

@@ -24,7 +24,7 @@ mod token_status;
 use status::CachedList;
 pub use status::{StatusPolicy, DEFAULT_STATUS_TTL_SECONDS};
 
-pub use report::{Check, CheckName, DocumentKind, Message, Outcome, Report};
+pub use report::{Check, CheckName, DocumentKind, Message, Outcome, Report, REPORT_VERSION};
 
 use serde_json::{Map, Value};
 

@@ -37,6 +37,18 @@ pub enum CheckName {
 }
 
 impl CheckName {
+    /// Every check, in the order they run.
+    pub const ALL: &'static [CheckName] = &[
+        CheckName::Parse,
+        CheckName::DataModel,
+        CheckName::Proof,
+        CheckName::KeyBinding,
+        CheckName::ValidityPeriod,
+        CheckName::Credentials,
+        CheckName::Status,
+        CheckName::Trust,
+    ];
+
     /// The stable name (`parse`, `data_model`, …).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -516,6 +528,25 @@ impl Serialize for Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lists_each_check_once() {
+        for &name in CheckName::ALL {
+            // No wildcard: a new check is a compile error here until listed.
+            match name {
+                CheckName::Parse
+                | CheckName::DataModel
+                | CheckName::Proof
+                | CheckName::KeyBinding
+                | CheckName::ValidityPeriod
+                | CheckName::Credentials
+                | CheckName::Status
+                | CheckName::Trust => {}
+            }
+            assert_eq!(CheckName::ALL.iter().filter(|&&n| n == name).count(), 1);
+        }
+        assert_eq!(CheckName::ALL.len(), 8);
+    }
 
     #[test]
     fn stable_names_are_the_serialized_names() {

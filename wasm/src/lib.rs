@@ -20,6 +20,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod needs;
+mod report;
 
 // A smaller allocator than the standard library's dlmalloc: the module's
 // size budget (docs/wasm.md) is where it pays.
@@ -223,7 +224,7 @@ fn report_of(
     } else {
         verifier.verify(text.as_bytes(), options)
     };
-    js_sys::JSON::parse(&report.to_json_text())
+    Ok(report::to_js(&report))
 }
 
 /// A verifier made once and reused: its trust anchors, registry snapshots,
