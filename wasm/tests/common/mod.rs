@@ -170,14 +170,42 @@ fn run_case_kept(case: &Value) -> Option<String> {
         .map(|path| Value::String(text(path.as_str().unwrap())))
         .collect();
     inputs.insert("snapshots".into(), Value::Array(snapshots));
-    let verifier = match passerelle_wasm::PasserelleVerifier::new(js(&Value::Object(inputs))) {
+    let verifier = match passerelle_wasm::PasserelleVerifier::new(js(&Value::Object(inputs.clone()))) {
         Ok(verifier) => verifier,
         Err(e) => return Some(format!("new PasserelleVerifier threw {e:?}")),
     };
     let input = JsValue::from_str(&prepared.input);
-    judge(case, verifier.verify_credential(input.clone(), JsValue::UNDEFINED)).or_else(|| {
+    let first = verifier.verify_credential(input.clone(), JsValue::UNDEFINED);
+    if let Some(why) = differs_from_native(inputs, &prepared.input, &first) {
+        return Some(why);
+    }
+    judge(case, first).or_else(|| {
         judge(case, verifier.verify_credential(input, JsValue::UNDEFINED)).map(|why| format!("asked again: {why}"))
     })
+}
+
+/// Whether the report object the package gives (`report`, put together in
+/// JavaScript from the module's short text) differs from the library's own
+/// JSON (`Report::to_json_text`) for the same inputs: keys, their order and
+/// every string, messages and labels included.
+fn differs_from_native(inputs: Map<String, Value>, input: &str, report: &Result<JsValue, JsValue>) -> Option<String> {
+    use passerelle::inputs::{Inputs, MADE_KEYS};
+    // Without a time the module takes the clock's: nothing to compare with.
+    let time = passerelle::Timestamp::parse(inputs.get("time")?.as_str()?).ok()?;
+    let mut native = Inputs::new(time).with_digests();
+    native.read(inputs, MADE_KEYS).ok()?;
+    let (verifier, _) = native.build().ok()?;
+    let expected = verifier.verify(input.as_bytes(), verifier.options()).to_json_text();
+    let got = String::from(js_sys::JSON::stringify(report.as_ref().ok()?).ok()?);
+    // Both through serde_json (order kept), so that only JSON.stringify's
+    // choice of escapes could differ, and does not count.
+    let [expected, got] = [expected, got].map(|text| serde_json::from_str::<Value>(&text).map(|v| v.to_string()));
+    match (expected, got) {
+        (Ok(expected), Ok(got)) if expected == got => None,
+        (expected, got) => Some(format!(
+            "the package's report differs from the library's:\n{got:?}\n{expected:?}"
+        )),
+    }
 }
 
 /// Runs every case of the manifest through a `PasserelleVerifier`; panics
