@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::model::{Authorization, Bilingual, Registry, Scope, Status};
+use super::model::{Authorization, Bilingual, Recognition, Registry, Scope, Status};
 use super::store::TrustStore;
 use crate::error::{Error, ErrorCode, Lang};
 use crate::time::Timestamp;
@@ -206,29 +206,101 @@ fn authorization_step(registry: &Registry, auth: &Authorization) -> PathStep {
     }
 }
 
-/// The (registry, scope) pairs a search has reached. A search reaches few
-/// (it ends after [`MAX_HOPS`]): a list is enough.
-#[derive(Default)]
-struct Visited(Vec<(String, String)>);
+/// How the search reached a registry, borrowed from the store and the
+/// anchors: made into a [`PathStep`] only when an answer names the path.
+#[derive(Clone, Copy)]
+enum Reached<'a> {
+    /// Where [`TrustStore::recognizes`] starts: no step of its own.
+    Start,
+    /// A trust anchor, named by its snapshot when one is loaded.
+    Anchor(Option<&'a Bilingual>),
+    /// Recognized by `authority` through `recognition`.
+    Recognition(&'a Registry, &'a Recognition),
+}
 
-impl Visited {
-    /// Records (`registry`, `scope`); false when it was reached before.
-    fn first_visit(&mut self, registry: &str, scope: String) -> bool {
-        if self.0.iter().any(|(r, s)| r == registry && *s == scope) {
-            return false;
+/// A registry the search reached, with the scope its path allows.
+struct Node<'a> {
+    registry: &'a str,
+    scope: Scope,
+    hops: usize,
+    reached: Reached<'a>,
+    /// The node it was reached from.
+    parent: Option<usize>,
+}
+
+impl Node<'_> {
+    fn step(&self) -> Option<PathStep> {
+        Some(match self.reached {
+            Reached::Start => return None,
+            Reached::Anchor(name) => PathStep::Anchor {
+                registry: self.registry.to_owned(),
+                // An anchor whose snapshot is not loaded is named by its DID.
+                name: name.cloned().unwrap_or_else(|| Bilingual {
+                    en: self.registry.to_owned(),
+                    fr: self.registry.to_owned(),
+                }),
+            },
+            Reached::Recognition(authority, recognition) => PathStep::Recognition {
+                authority: authority.id.clone(),
+                entity: recognition.entity_id.clone(),
+                entity_name: recognition.name.clone(),
+                scope: self.scope.clone(),
+                legal_authority: recognition.legal_authority.clone(),
+            },
+        })
+    }
+}
+
+/// Every node a search reached, in order; a node's path runs through its
+/// parents. A search reaches few (it ends after [`MAX_HOPS`]): a list is
+/// enough, and the steps are written out only for the answer.
+#[derive(Default)]
+struct Search<'a> {
+    nodes: Vec<Node<'a>>,
+}
+
+impl<'a> Search<'a> {
+    /// Adds `node` unless its (registry, scope) was reached before; its index.
+    fn reach(&mut self, node: Node<'a>) -> Option<usize> {
+        if self
+            .nodes
+            .iter()
+            // Where `recognizes` starts is not itself reached: a cycle back
+            // to it is a path like any other.
+            .any(|seen| {
+                !matches!(seen.reached, Reached::Start) && seen.registry == node.registry && seen.scope == node.scope
+            })
+        {
+            return None;
         }
-        self.0.push((registry.to_owned(), scope));
-        true
+        self.nodes.push(node);
+        Some(self.nodes.len() - 1)
+    }
+
+    /// The path to `node` (a node of the search or one just beyond it), anchor first.
+    fn path_to(&self, node: &Node<'_>) -> Vec<PathStep> {
+        let mut steps: Vec<PathStep> = node.step().into_iter().collect();
+        let mut at = node.parent;
+        while let Some(i) = at {
+            steps.extend(self.nodes[i].step());
+            at = self.nodes[i].parent;
+        }
+        steps.reverse();
+        steps
+    }
+
+    fn path(&self, index: usize) -> Vec<PathStep> {
+        self.path_to(&self.nodes[index])
     }
 }
 
 /// A recognition edge the search did not follow because its authority
 /// revoked or suspended it; named in the answer when the issuer's registry
 /// is then reached by no other path.
-struct Blocked {
-    entity: String,
+struct Blocked<'a> {
+    /// The node the edge would have reached.
+    node: Node<'a>,
     error: Error,
-    path: Vec<PathStep>,
 }
 
 /// Whether a statement that is not active still bars statements of the
@@ -250,15 +322,16 @@ fn bars(status: Status, until: Option<Timestamp>, time: Timestamp) -> bool {
 /// the same registry, for an overlapping scope, that [`bars`] `time`: a
 /// credential dated back into an earlier recognition period does not
 /// cross a recognition withdrawn since.
-fn follow_recognitions(
-    registry: &Registry,
-    node: &Node,
+fn follow_recognitions<'a>(
+    registry: &'a Registry,
+    at: usize,
     time: Timestamp,
-    visited: &mut Visited,
-    queue: &mut VecDeque<Node>,
-    blocked: &mut Vec<Blocked>,
+    search: &mut Search<'a>,
+    queue: &mut VecDeque<usize>,
+    blocked: &mut Vec<Blocked<'a>>,
 ) {
-    if node.hops >= MAX_HOPS {
+    let hops = search.nodes[at].hops;
+    if hops >= MAX_HOPS {
         return;
     }
     for recognition in &registry.recognitions {
@@ -267,22 +340,22 @@ fn follow_recognitions(
         if !in_force && !bars(recognition.status, recognition.valid_until, time) {
             continue;
         }
-        let scope = node.scope.narrow(&recognition.scope);
+        let scope = search.nodes[at].scope.narrow(&recognition.scope);
         if scope.is_empty() {
             continue;
         }
-        let step = || PathStep::Recognition {
-            authority: registry.id.clone(),
-            entity: recognition.entity_id.clone(),
-            entity_name: recognition.name.clone(),
-            scope: scope.clone(),
-            legal_authority: recognition.legal_authority.clone(),
-        };
         let withdrawn = registry.recognitions.iter().find(|other| {
             other.entity_id == recognition.entity_id
                 && bars(other.status, other.valid_until, time)
                 && !scope.narrow(&other.scope).is_empty()
         });
+        let node = Node {
+            registry: &recognition.entity_id,
+            scope,
+            hops: hops + 1,
+            reached: Reached::Recognition(registry, recognition),
+            parent: Some(at),
+        };
         if let Some(withdrawn) = withdrawn {
             let status = if withdrawn.status == Status::Revoked {
                 "revoked"
@@ -293,34 +366,16 @@ fn follow_recognitions(
                 "{} {status} its recognition of {} for {}",
                 registry.id, recognition.entity_id, withdrawn.scope
             );
-            let mut path = node.path.clone();
-            path.push(step());
             blocked.push(Blocked {
-                entity: recognition.entity_id.clone(),
+                node,
                 error: Error::new(ErrorCode::RegistryNotRecognized, detail),
-                path,
             });
             continue;
         }
-        if !visited.first_visit(&recognition.entity_id, scope.to_string()) {
-            continue;
+        if let Some(index) = search.reach(node) {
+            queue.push_back(index);
         }
-        let mut path = node.path.clone();
-        path.push(step());
-        queue.push_back(Node {
-            registry: recognition.entity_id.clone(),
-            scope,
-            path,
-            hops: node.hops + 1,
-        });
     }
-}
-
-struct Node {
-    registry: String,
-    scope: Scope,
-    path: Vec<PathStep>,
-    hops: usize,
 }
 
 /// Keeps the most telling failure seen so far: a failed authorization on
@@ -331,8 +386,14 @@ struct Failure {
 }
 
 impl Failure {
+    /// Whether a failure of `rank` would be kept: only then are its
+    /// error and path written out.
+    fn wants(&self, rank: u8) -> bool {
+        self.best.as_ref().is_none_or(|(r, _, _)| rank > *r)
+    }
+
     fn note(&mut self, rank: u8, error: Error, path: Vec<PathStep>) {
-        if self.best.as_ref().is_none_or(|(r, _, _)| rank > *r) {
+        if self.wants(rank) {
             self.best = Some((rank, error, path));
         }
     }
@@ -370,36 +431,26 @@ impl TrustStore {
     /// Whether `issuer` is authorized for `wanted` at `time` by a path from
     /// one of `anchors`.
     pub fn authorize_from(&self, anchors: &[String], issuer: &str, wanted: Wanted<'_>, time: Timestamp) -> TrustAnswer {
-        let mut queue: VecDeque<Node> = VecDeque::new();
-        let mut visited = Visited::default();
+        let mut search = Search::default();
+        let mut queue: VecDeque<usize> = VecDeque::new();
         for anchor in anchors {
-            // An anchor whose snapshot is not loaded is named by its DID.
-            let name = self
-                .registry(anchor)
-                .map(|r| r.name.clone())
-                .unwrap_or_else(|| Bilingual {
-                    en: anchor.clone(),
-                    fr: anchor.clone(),
-                });
-            let scope = Scope::everything();
-            visited.first_visit(anchor, scope.to_string());
-            queue.push_back(Node {
-                registry: anchor.clone(),
-                scope,
-                path: vec![PathStep::Anchor {
-                    registry: anchor.clone(),
-                    name,
-                }],
+            search.nodes.push(Node {
+                registry: anchor,
+                scope: Scope::everything(),
                 hops: 0,
+                reached: Reached::Anchor(self.registry(anchor).map(|r| &r.name)),
+                parent: None,
             });
+            queue.push_back(search.nodes.len() - 1);
         }
         let mut failure = Failure::default();
         let mut blocked: Vec<Blocked> = Vec::new();
-        while let Some(node) = queue.pop_front() {
-            let Some(indexed) = self.indexed(&node.registry) else {
-                if let Some(refusal) = self.refusal(&node.registry) {
+        while let Some(at) = queue.pop_front() {
+            let node = &search.nodes[at];
+            let Some(indexed) = self.indexed(node.registry) else {
+                if let Some(refusal) = self.refusal(node.registry).filter(|_| failure.wants(1)) {
                     let detail = format!("{}: {}", node.registry, refusal.detail());
-                    failure.note(1, Error::new(refusal.code(), detail), node.path.clone());
+                    failure.note(1, Error::new(refusal.code(), detail), search.path(at));
                 }
                 continue;
             };
@@ -410,8 +461,7 @@ impl TrustStore {
                 let Some(matched) = wanted.matches(&auth.resource) else {
                     continue;
                 };
-                let mut path = node.path.clone();
-                path.push(authorization_step(registry, auth));
+                let node = &search.nodes[at];
                 // The issuer's statements for this resource in this registry
                 // that bar `time` (revoked first): see [`bars`].
                 let withdrawn = || {
@@ -444,6 +494,11 @@ impl TrustStore {
                 } else {
                     None
                 };
+                let path = || {
+                    let mut path = search.path(at);
+                    path.push(authorization_step(registry, auth));
+                    path
+                };
                 match problem {
                     None => {
                         return TrustAnswer {
@@ -451,13 +506,17 @@ impl TrustStore {
                             reason: None,
                             matched_type: Some(matched),
                             resource: Some(auth.resource.clone()),
-                            path,
+                            path: path(),
                         }
                     }
-                    Some((code, detail)) => failure.note(2, Error::new(code, detail), path),
+                    Some((code, detail)) => {
+                        if failure.wants(2) {
+                            failure.note(2, Error::new(code, detail), path());
+                        }
+                    }
                 }
             }
-            follow_recognitions(registry, &node, time, &mut visited, &mut queue, &mut blocked);
+            follow_recognitions(registry, at, time, &mut search, &mut queue, &mut blocked);
         }
         if let Some((_, error, path)) = failure.best {
             return TrustAnswer::refused(error, path);
@@ -472,8 +531,8 @@ impl TrustStore {
                 .flatten()
                 .map(|&i| &registry.authorizations[i]);
             if let Some(auth) = found.find(|a| wanted.matches(&a.resource).is_some()) {
-                if let Some(edge) = blocked.into_iter().find(|b| b.entity == registry.id) {
-                    let mut path = edge.path;
+                if let Some(edge) = blocked.into_iter().find(|b| b.node.registry == registry.id) {
+                    let mut path = search.path_to(&edge.node);
                     path.push(authorization_step(registry, auth));
                     return TrustAnswer::refused(edge.error, path);
                 }
@@ -498,14 +557,17 @@ impl TrustStore {
     /// through other registries, for `resource` (a resource or a pattern
     /// such as `ca-bc:*`) at `time`; returns the path when it does.
     pub fn recognizes(&self, authority: &str, entity: &str, resource: &str, time: Timestamp) -> Option<Vec<PathStep>> {
-        let mut queue = VecDeque::from([Node {
-            registry: authority.to_owned(),
+        let mut search = Search::default();
+        search.nodes.push(Node {
+            registry: authority,
             scope: Scope::everything(),
-            path: Vec::new(),
             hops: 0,
-        }]);
-        let mut visited = Visited::default();
-        while let Some(node) = queue.pop_front() {
+            reached: Reached::Start,
+            parent: None,
+        });
+        let mut queue = VecDeque::from([0]);
+        while let Some(at) = queue.pop_front() {
+            let node = &search.nodes[at];
             if node.registry == entity
                 && node.hops > 0
                 && node
@@ -514,12 +576,12 @@ impl TrustStore {
                     .iter()
                     .any(|p| super::model::pattern_covers(p, resource))
             {
-                return Some(node.path);
+                return Some(search.path(at));
             }
-            let Some(registry) = self.registry(&node.registry) else {
+            let Some(registry) = self.registry(node.registry) else {
                 continue;
             };
-            follow_recognitions(registry, &node, time, &mut visited, &mut queue, &mut Vec::new());
+            follow_recognitions(registry, at, time, &mut search, &mut queue, &mut Vec::new());
         }
         None
     }
