@@ -90,7 +90,8 @@ fn benches(c: &mut Criterion) {
     assert!(kept.verify(credential.as_bytes(), kept.options()).verified());
     c.bench_function("kept_second_native", |b| {
         b.iter(|| {
-            kept.verify(black_box(credential.as_bytes()), kept.options()).to_json_text()
+            kept.verify(black_box(credential.as_bytes()), kept.options())
+                .to_json_text()
         })
     });
 }

@@ -224,7 +224,7 @@ fn report_of(
     } else {
         verifier.verify(text.as_bytes(), options)
     };
-    Ok(report::to_js(&report))
+    report::to_js(&report)
 }
 
 /// A verifier made once and reused: its trust anchors, registry snapshots,

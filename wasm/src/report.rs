@@ -17,9 +17,11 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(module = "/js/report.js")]
 extern "C" {
     /// The report object from the short text `report`; `catalog`, the
-    /// labels and usual messages, comes with the first call only.
-    #[wasm_bindgen(js_name = expandReport)]
-    fn expand_report(report: &str, catalog: Option<String>) -> JsValue;
+    /// labels and usual messages, comes with the first call only. Caught:
+    /// a JavaScript exception must not unwind through the module, which
+    /// would leave the verifier borrowed.
+    #[wasm_bindgen(catch, js_name = expandReport)]
+    fn expand_report(report: &str, catalog: Option<String>) -> Result<JsValue, JsValue>;
 }
 
 /// Whether `js/report.js` holds the catalog: the module and this flag live
@@ -27,7 +29,7 @@ extern "C" {
 static CATALOG_GIVEN: AtomicBool = AtomicBool::new(false);
 
 /// `report` as the object `Report::to_json` describes.
-pub(crate) fn to_js(report: &Report) -> JsValue {
+pub(crate) fn to_js(report: &Report) -> Result<JsValue, JsValue> {
     let mut text = String::with_capacity(256 + 160 * report.checks().len());
     write_report(report, &mut text);
     let catalog = (!CATALOG_GIVEN.swap(true, Ordering::Relaxed)).then(catalog);
