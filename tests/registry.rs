@@ -658,6 +658,28 @@ fn cycles_terminate() {
 }
 
 #[test]
+fn two_recognitions_whose_scopes_read_alike_are_both_followed() {
+    // `["x, ca:*"]` and `["x", "ca:*"]` are different scopes that print the
+    // same ("x, ca:* / CA"). A search that remembered reached scopes by
+    // their text took the second for the first and never followed it, so
+    // the issuer, authorized under the second, was refused.
+    let s = store(vec![
+        registry(
+            ROOT,
+            1,
+            vec![],
+            vec![
+                recognize(ROOT, MID, &["x, ca:*"], &["CA"]),
+                recognize(ROOT, MID, &["x", "ca:*"], &["CA"]),
+            ],
+        ),
+        registry(MID, 1, vec![auth(MID, ISSUER, "ca:Licence", "CA")], vec![]),
+    ]);
+    assert_eq!(code(&s, "Licence", AT), None);
+    assert!(s.recognizes(ROOT, MID, "ca:*", t(AT)).is_some());
+}
+
+#[test]
 fn unknown_types_and_unknown_issuers_are_not_authorized() {
     let s = chain(auth(LEAF, ISSUER, "ca:Licence", "CA"), &["*"], &["*"]);
     assert_eq!(code(&s, "OtherThing", AT), Some(ErrorCode::IssuerNotAuthorized));
