@@ -145,7 +145,13 @@ fn buckets_of(limiter: &RateLimiter, request: &Request) -> ([u8; 16], Option<[u8
         .map(|value| value.as_bytes())
         .collect();
     let address = peer.map(|peer| limiter.client_address(peer, &forwarded));
-    let address = key(b"peer\n", address.map(|a| a.to_string()).unwrap_or_default().as_bytes());
+    // The address's own bytes (4 for IPv4, 16 for IPv6), no text made.
+    let octets = match address {
+        Some(IpAddr::V4(v4)) => v4.octets().to_vec(),
+        Some(IpAddr::V6(v6)) => v6.octets().to_vec(),
+        None => Vec::new(),
+    };
+    let address = key(b"peer\n", &octets);
     // The credential as authentication reads it (scheme in any case,
     // spaces trimmed), so that spellings of one key share its bucket.
     let bearer = (request.headers().get(header::AUTHORIZATION)).map(|value| {

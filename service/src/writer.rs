@@ -55,24 +55,18 @@ async fn run(db: Db, public_url: String, mut receiver: mpsc::Receiver<(Job, Repl
     let mut lists = CurrentLists::new();
     let mut list_count = None;
     while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
-        // A list opened elsewhere (another instance, `list create`) may be
-        // the current one now: the lists kept are read again.
-        let count = match db.pool().acquire().await {
-            Ok(mut conn) => crate::db::list_count(&mut conn).await.ok(),
-            Err(_) => None,
-        };
-        if count.is_none() || count != list_count {
-            lists.clear();
-            list_count = count;
-        }
-        commit_group(&db, &public_url, &mut lists, std::mem::take(&mut group)).await;
+        let group = std::mem::take(&mut group);
+        commit_group(&db, &public_url, &mut lists, &mut list_count, group).await;
     }
 }
 
-async fn commit_group(db: &Db, public_url: &str, lists: &mut CurrentLists, group: Vec<(Job, Reply)>) {
-    // The lists as committed before this group: what a failed commit
-    // leaves (a list opened in it may not exist).
-    let before = lists.clone();
+async fn commit_group(
+    db: &Db,
+    public_url: &str,
+    lists: &mut CurrentLists,
+    list_count: &mut Option<i64>,
+    group: Vec<(Job, Reply)>,
+) {
     let mut tx = match db.begin().await {
         Ok(tx) => tx,
         Err(e) => {
@@ -82,6 +76,16 @@ async fn commit_group(db: &Db, public_url: &str, lists: &mut CurrentLists, group
             return;
         }
     };
+    // A list opened elsewhere (another instance, `list create`) may be the
+    // current one now: the lists kept are read again.
+    let count = crate::db::list_count(&mut tx).await.ok();
+    if count.is_none() || count != *list_count {
+        lists.clear();
+        *list_count = count;
+    }
+    // The lists as committed before this group: what a failed commit
+    // leaves (a list opened in it may not exist).
+    let before = lists.clone();
     let mut written = Vec::with_capacity(group.len());
     let mut duplicates = Vec::new();
     for (job, reply) in group {

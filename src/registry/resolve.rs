@@ -386,14 +386,11 @@ struct Failure {
 }
 
 impl Failure {
-    /// Whether a failure of `rank` would be kept: only then are its
-    /// error and path written out.
-    fn wants(&self, rank: u8) -> bool {
-        self.best.as_ref().is_none_or(|(r, _, _)| rank > *r)
-    }
-
-    fn note(&mut self, rank: u8, error: Error, path: Vec<PathStep>) {
-        if self.wants(rank) {
+    /// Keeps the failure `found` makes if it outranks the one kept: only
+    /// then are its error and path written out.
+    fn note(&mut self, rank: u8, found: impl FnOnce() -> (Error, Vec<PathStep>)) {
+        if self.best.as_ref().is_none_or(|(r, _, _)| rank > *r) {
+            let (error, path) = found();
             self.best = Some((rank, error, path));
         }
     }
@@ -448,9 +445,11 @@ impl TrustStore {
         while let Some(at) = queue.pop_front() {
             let node = &search.nodes[at];
             let Some(indexed) = self.indexed(node.registry) else {
-                if let Some(refusal) = self.refusal(node.registry).filter(|_| failure.wants(1)) {
-                    let detail = format!("{}: {}", node.registry, refusal.detail());
-                    failure.note(1, Error::new(refusal.code(), detail), search.path(at));
+                if let Some(refusal) = self.refusal(node.registry) {
+                    failure.note(1, || {
+                        let detail = format!("{}: {}", node.registry, refusal.detail());
+                        (Error::new(refusal.code(), detail), search.path(at))
+                    });
                 }
                 continue;
             };
@@ -461,7 +460,6 @@ impl TrustStore {
                 let Some(matched) = wanted.matches(&auth.resource) else {
                     continue;
                 };
-                let node = &search.nodes[at];
                 // The issuer's statements for this resource in this registry
                 // that bar `time` (revoked first): see [`bars`].
                 let withdrawn = || {
@@ -509,11 +507,7 @@ impl TrustStore {
                             path: path(),
                         }
                     }
-                    Some((code, detail)) => {
-                        if failure.wants(2) {
-                            failure.note(2, Error::new(code, detail), path());
-                        }
-                    }
+                    Some((code, detail)) => failure.note(2, || (Error::new(code, detail), path())),
                 }
             }
             follow_recognitions(registry, at, time, &mut search, &mut queue, &mut blocked);

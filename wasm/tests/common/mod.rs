@@ -193,10 +193,16 @@ fn differs_from_native(inputs: Map<String, Value>, input: &str, report: &Result<
     // Without a time the module takes the clock's: nothing to compare with.
     let time = passerelle::Timestamp::parse(inputs.get("time")?.as_str()?).ok()?;
     let mut native = Inputs::new(time).with_digests();
-    native.read(inputs, MADE_KEYS).ok()?;
-    let (verifier, _) = native.build().ok()?;
+    let built = native.read(inputs, MADE_KEYS).and_then(|()| native.build());
+    let verifier = match built {
+        Ok((verifier, _)) => verifier,
+        Err(e) => return Some(format!("the library refused inputs the package took: {e}")),
+    };
     let expected = verifier.verify(input.as_bytes(), verifier.options()).to_json_text();
-    let got = String::from(js_sys::JSON::stringify(report.as_ref().ok()?).ok()?);
+    let Ok(report) = report else {
+        return Some("the package threw where the library made a report".into());
+    };
+    let got = String::from(js_sys::JSON::stringify(report).unwrap_or_default());
     // Both through serde_json (order kept), so that only JSON.stringify's
     // choice of escapes could differ, and does not count.
     let [expected, got] = [expected, got].map(|text| serde_json::from_str::<Value>(&text).map(|v| v.to_string()));
