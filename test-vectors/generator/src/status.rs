@@ -145,6 +145,21 @@ pub(crate) fn status_cases(v: &mut Vectors) {
         fails(&[("status", "CREDENTIAL_REVOKED")]),
     );
 
+    // The same revoked permit with its subject changed after signing: the
+    // status entries are no longer covered by a valid signature, so the
+    // verifier reports nothing from them (the status check is skipped),
+    // whatever the lists say.
+    let mut forged = permit.clone();
+    forged["credentialSubject"]["permitNumber"] = json!("MX-9-999");
+    case(
+        v,
+        "status-revoked-proof-broken",
+        "The revoked permit with its subject changed after signing: only the proof fails; its unsigned status entries are not acted on.",
+        &forged,
+        &[(REVOCATIONS, &revoked_r), (SUSPENSIONS, &good_s)],
+        fails(&[("proof", "PROOF_SIGNATURE_INVALID")]),
+    );
+
     let mut suspended = lists();
     suspended.suspensions.set(SUSPENSION_INDEX, 1).expect("set");
     let suspended_s = publish(
