@@ -746,3 +746,47 @@ fn a_one_bit_message_entry_without_messages_reports_set_and_unset() {
         assert_eq!(status_message(&report).as_deref(), Some(message));
     }
 }
+
+/// The lists a source lacks are all named in the failed check's evidence
+/// (the wasm `…Async` verifications fetch those, and only those), and a
+/// list that says revoked or suspended is the answer even when another
+/// list is missing.
+#[test]
+fn every_missing_list_is_named_and_a_definite_status_outranks_a_missing_list() {
+    let mut w = world();
+    let named = |report: &Report| -> Vec<String> {
+        let status = report.check(CheckName::Status).unwrap();
+        status
+            .evidence
+            .iter()
+            .filter(|(k, _)| k.name() == "statusListCredential")
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let none = verify_with(StaticStatusLists::default(), &w.credential, AT);
+    assert_eq!(status_code(&none), Some(ErrorCode::StatusListUnavailable));
+    assert_eq!(named(&none), [REVOCATIONS, SUSPENSIONS]);
+
+    // Only the suspension list, which says suspended: that is the answer.
+    w.suspensions.set(w.suspension_index, 1).unwrap();
+    let mut only_suspensions = StaticStatusLists::default();
+    let published = w
+        .suspensions
+        .publish(&w.issuer, t("2026-05-01T00:00:00Z"), Some(t("2026-12-31T00:00:00Z")))
+        .unwrap();
+    only_suspensions.insert(SUSPENSIONS.to_owned(), serde_json::to_vec(&published).unwrap());
+    let report = verify_with(only_suspensions, &w.credential, AT);
+    assert_eq!(status_code(&report), Some(ErrorCode::CredentialSuspended));
+
+    // Not suspended after all: the missing revocation list fails the check.
+    w.suspensions.set(w.suspension_index, 0).unwrap();
+    let mut only_suspensions = StaticStatusLists::default();
+    let published = w
+        .suspensions
+        .publish(&w.issuer, t("2026-05-01T00:00:00Z"), Some(t("2026-12-31T00:00:00Z")))
+        .unwrap();
+    only_suspensions.insert(SUSPENSIONS.to_owned(), serde_json::to_vec(&published).unwrap());
+    let report = verify_with(only_suspensions, &w.credential, AT);
+    assert_eq!(status_code(&report), Some(ErrorCode::StatusListUnavailable));
+    assert_eq!(named(&report), [REVOCATIONS, SUSPENSIONS]);
+}

@@ -72,8 +72,15 @@ fn a_1_1_credential_is_valid_between_issuance_date_and_expiration_date() {
             Some(ErrorCode::CredentialExpired),
             "{suite}"
         );
+        // Valid from a date after its signing: verified in between, the
+        // proof holds and the credential is not yet valid. (Before its
+        // signing the proof fails, and the dates are not judged.)
+        let issuer = issuer(*suite);
+        let mut later = credential_1_1(issuer.did());
+        later["issuanceDate"] = json!("2026-03-01T00:00:00Z");
+        let vc = Value::Object(issuer.issue(later, t("2026-01-01T00:00:00Z")).unwrap().into_json());
         assert_eq!(
-            check_code(&vc, "2025-06-01T00:00:00Z", CheckName::ValidityPeriod),
+            check_code(&vc, "2026-02-01T00:00:00Z", CheckName::ValidityPeriod),
             Some(ErrorCode::CredentialNotYetValid),
             "{suite}"
         );

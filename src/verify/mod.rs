@@ -397,9 +397,15 @@ impl<R: DidResolver> Verifier<R> {
             Some(&facts.issuer),
             EvidenceKey::Issuer,
         ));
-        checks.push(validity_check(&facts, options.time));
-        checks.push(self.status_check(map, &facts, options, &checks));
-        checks.push(self.trust_check(map, &facts, options));
+        if signature_held(&checks) {
+            checks.push(validity_check(&facts, options.time));
+            checks.push(self.status_check(map, &facts, options));
+            checks.push(self.trust_check(map, &facts, options));
+        } else {
+            for name in CLAIM_CHECKS {
+                checks.push(Check::skipped_after_failure(name));
+            }
+        }
         Report::new(DocumentKind::Credential, checks, Vec::new())
     }
 
@@ -616,6 +622,24 @@ impl IssuedFrom {
             ),
         }
     }
+}
+
+/// The checks that read a credential's claims (its dates, status entries,
+/// issuer and types), each a decision the signature must cover.
+const CLAIM_CHECKS: [CheckName; 3] = [CheckName::ValidityPeriod, CheckName::Status, CheckName::Trust];
+
+/// Whether the claims of the credential whose checks so far are `checks`
+/// are covered by a valid signature: its proof and key binding did not
+/// fail. Otherwise the [`CLAIM_CHECKS`] are skipped, in every build: a
+/// forger's dates, status entries or issuer would have the report say
+/// "valid", "revoked" or "authorized" from data nobody signed, and no
+/// status list is fetched for entries a forger chose
+/// (draft-ietf-oauth-status-list, Validation Rules: no status procedure
+/// for an invalid token).
+pub(super) fn signature_held(checks: &[Check]) -> bool {
+    !checks
+        .iter()
+        .any(|c| matches!(c.name, CheckName::Proof | CheckName::KeyBinding) && c.outcome == Outcome::Failed)
 }
 
 fn with_rest_skipped(first: Check, names: &[CheckName]) -> Vec<Check> {

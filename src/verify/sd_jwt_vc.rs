@@ -157,15 +157,15 @@ impl<R: DidResolver> Verifier<R> {
             Some(&facts.issuer),
             EvidenceKey::Issuer,
         ));
-        checks.push(validity(claims, options));
-        let status = match super::status::status_may_be_checked(&checks) {
-            true => self.token_status_check(claims, &facts.issuer, options),
-            false => Check::skipped_after_failure(CheckName::Status),
-        };
-        checks.push(status);
-        // No claim of an SD-JWT VC is a Data Integrity proof: the trust
-        // check reads no `proof.created` from them.
-        checks.push(self.trust_check(&Map::new(), &facts, options));
+        if super::signature_held(&checks) {
+            checks.push(validity(claims, options));
+            checks.push(self.token_status_check(claims, &facts.issuer, options));
+            // No claim of an SD-JWT VC is a Data Integrity proof: the trust
+            // check reads no `proof.created` from them.
+            checks.push(self.trust_check(&Map::new(), &facts, options));
+        } else {
+            checks.extend(super::CLAIM_CHECKS.map(Check::skipped_after_failure));
+        }
         Report::new(DocumentKind::Credential, checks, Vec::new())
     }
 }

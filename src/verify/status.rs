@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 use std::sync::Arc;
 
-use super::{Check, CheckName, Message, Outcome, Verifier, VerifyOptions};
+use super::{Check, CheckName, Message, Verifier, VerifyOptions};
 use crate::credential::{self, Facts};
 use crate::did::DidResolver;
 use crate::error::{quoted, Error, ErrorCode, Result};
@@ -272,36 +272,11 @@ impl StatusOutcome {
     }
 }
 
-/// Whether the status of the credential whose checks so far are `checks`
-/// may be checked: its proof and key binding did not fail. Otherwise its
-/// status entries are not covered by a valid signature: nothing is
-/// reported from them (a forger's entry would make the report say
-/// "revoked" or "in good standing" from data nobody signed), and their
-/// lists are not fetched, so that a forger cannot make the verifier call a
-/// URL it chose (draft-ietf-oauth-status-list, Validation Rules: no status
-/// procedure for an invalid token). Every build, the wasm one included,
-/// gives the same report.
-pub(super) fn status_may_be_checked(checks: &[Check]) -> bool {
-    !checks
-        .iter()
-        .any(|c| matches!(c.name, CheckName::Proof | CheckName::KeyBinding) && c.outcome == Outcome::Failed)
-}
-
 impl<R: DidResolver> Verifier<R> {
     /// The credential's status entries against their status lists
-    /// (Bitstring Status List §3.2), under `options.status_policy`; not
-    /// checked after `checks` failed the proof or key binding
-    /// ([`status_may_be_checked`]).
-    pub(super) fn status_check(
-        &self,
-        map: &Map<String, Value>,
-        facts: &Facts,
-        options: &VerifyOptions,
-        checks: &[Check],
-    ) -> Check {
-        if !status_may_be_checked(checks) {
-            return Check::skipped_after_failure(CheckName::Status);
-        }
+    /// (Bitstring Status List §3.2), under `options.status_policy`; only
+    /// for a credential whose signature held ([`super::signature_held`]).
+    pub(super) fn status_check(&self, map: &Map<String, Value>, facts: &Facts, options: &VerifyOptions) -> Check {
         self.status_outcome(map, facts, options).into_check()
     }
 
@@ -350,12 +325,20 @@ impl<R: DidResolver> Verifier<R> {
         }
         let mut evidence = Vec::new();
         let mut message = None;
+        // A list the source lacks fails the check, after the other entries:
+        // one that is revoked is the better answer, and the evidence then
+        // names every list missing (the `…Async` bindings fetch those).
+        let mut unavailable = None;
         for entry in &entries {
             evidence.push((EvidenceKey::StatusPurpose, entry.purpose.as_str().to_owned()));
             evidence.push((EvidenceKey::StatusListIndex, entry.index.to_string()));
             evidence.push((EvidenceKey::StatusListCredential, entry.list_url.clone()));
             let value = match self.status_value(entry, facts, options) {
                 Ok(value) => value,
+                Err(e) if e.code() == ErrorCode::StatusListUnavailable => {
+                    unavailable.get_or_insert(e);
+                    continue;
+                }
                 Err(e) => return failed(e, evidence, None),
             };
             evidence.push((EvidenceKey::Status, format!("0x{value:x}")));
@@ -396,6 +379,9 @@ impl<R: DidResolver> Verifier<R> {
                 }
                 _ => {}
             }
+        }
+        if let Some(error) = unavailable {
+            return failed(error, evidence, None);
         }
         StatusOutcome::Read {
             evidence,

@@ -166,6 +166,26 @@ pub(crate) fn registry_cases(v: &mut Vectors) {
         .expect("certificate")
         .credential;
 
+    // BC's credential of a federal type, which BC is not authorized to
+    // issue, changed after signing: the proof fails, and the trust check,
+    // which would read the unsigned issuer and type, is not run.
+    let mut federal_type = lines()
+        .into_iter()
+        .find(|l| l.file == "negative-bc-issues-federal-type.json")
+        .expect("federal type")
+        .credential;
+    federal_type["credentialSubject"]["name"] = json!("Someone Else Ltd.");
+    case(
+        v,
+        "registry-bc-issues-federal-type-proof-broken",
+        "BC's credential of a federal type, changed after signing: only the proof fails; the unauthorized issuer and type it claims, which no valid signature covers, are not judged.",
+        &federal_type,
+        &files,
+        current.clone(),
+        json!({}),
+        fails(&[("proof", "PROOF_SIGNATURE_INVALID")]),
+    );
+
     let suspended = bc_variant(v, "bc-mines-suspended", |a| {
         a.status = passerelle::registry::Status::Suspended
     });

@@ -160,6 +160,22 @@ pub(crate) fn status_cases(v: &mut Vectors) {
         fails(&[("proof", "PROOF_SIGNATURE_INVALID")]),
     );
 
+    // The revoked permit signed, validly, by a did:key that is not its
+    // issuer: the key binding fails, and the status entries are again not
+    // acted on.
+    let stranger = Ed25519KeyPair::from_seed(&[2; 32]);
+    let mut unsigned = permit.clone();
+    unsigned.remove("proof");
+    let by_stranger = super::sign(&unsigned, &stranger, &super::vm_of(&stranger));
+    case(
+        v,
+        "status-revoked-signer-not-issuer",
+        "The revoked permit signed by a key that is not the issuer's: only the key binding fails; its status entries, which the issuer did not sign, are not acted on.",
+        &by_stranger,
+        &[(REVOCATIONS, &revoked_r), (SUSPENSIONS, &good_s)],
+        fails(&[("key_binding", "KEY_CONTROLLER_MISMATCH")]),
+    );
+
     let mut suspended = lists();
     suspended.suspensions.set(SUSPENSION_INDEX, 1).expect("set");
     let suspended_s = publish(
