@@ -49,7 +49,7 @@ build() {
   # wasm-bindgen's node target is CommonJS, and the package is "type": "module".
   echo '{"type": "commonjs"}' > "$2/nodejs/package.json"
   cp js/index.node.js "$2/nodejs/index.js"
-  { sed 's/^export //' js/fetching.js; echo 'module.exports = { completeOptions, asyncVerifiers };'; } \
+  { sed 's/^export //' js/fetching.js; echo 'module.exports = { verifyFetching, asyncVerifiers };'; } \
     > "$2/nodejs/fetching.js"
   # wasm-bindgen requires the report's snippet (js/report.js) as it is: the
   # node copy, too, becomes CommonJS.

@@ -152,7 +152,7 @@ export interface FetchingOptions {
   fetchDidDocument?: (did: string) => Promise<object | string | null> | object | string | null;
   /** The did:webvh log (did.jsonl text) of `did` (`passerelle/full`; the `passerelle` module does not call it). */
   fetchDidLog?: (did: string) => Promise<string | null> | string | null;
-  /** The status list credential at `url`, as an object or JSON text. */
+  /** The status list credential at `url`, as an object or JSON text; asked only for credentials whose signature held. */
   fetchStatusList?: (url: string) => Promise<object | string | null> | object | string | null;
 }
 

@@ -1,11 +1,13 @@
 // The `…Async` verifications: the page's fetchers supply what a document
-// needs (as the module's `needsOf` says) and the options lack; verification
-// itself stays in WebAssembly, synchronous and offline, and checks what was
+// needs and the options lack — the signers' DID documents and logs, as the
+// module's `needsOf` names them, and the status lists a first verification
+// found missing for credentials whose signature held; verification itself
+// stays in WebAssembly, synchronous and offline, and checks what was
 // fetched exactly like supplied data. In JavaScript rather than Rust because
 // promises cost the .wasm about 6 KB gzipped of futures machinery.
 //
 // The build writes a CommonJS copy of this file for the node target, so it
-// holds nothing but the two exported functions and their helpers.
+// holds nothing but the exported function and its helpers.
 
 const FETCHERS = ["fetchDidDocument", "fetchDidLog", "fetchStatusList"];
 
@@ -34,36 +36,12 @@ function addNew(list, items) {
   for (const item of items) if (!list.includes(item)) list.push(item);
 }
 
-// `options`, with what `input` needs fetched by its fetchers and added to
-// `statusLists`, `didDocuments` and `didLogs`. `api`: the module's
-// `needsOf` and `checkJson`. Status lists come first: their proofs name
-// signers too.
-export async function completeOptions(api, input, options) {
-  const given = options ?? {};
-  for (const name of FETCHERS) {
-    if (given[name] != null && typeof given[name] !== "function") throw invalidOption(`${name} must be a function`);
-  }
-  const { fetchDidDocument, fetchDidLog, fetchStatusList } = given;
-  const completed = { ...given };
-  const needs = api.needsOf(input);
-  const dids = [...needs.dids];
-  const logDids = [...needs.didLogs];
-
-  if (fetchStatusList) {
-    const lists = { ...given.statusLists };
-    for (const url of needs.statusLists) {
-      if (lists[url] != null) continue;
-      const list = await fetchText(fetchStatusList, url, false);
-      if (list === null) continue;
-      lists[url] = list;
-      const listNeeds = api.needsOf(list);
-      addNew(dids, listNeeds.dids);
-      addNew(logDids, listNeeds.didLogs);
-    }
-    completed.statusLists = lists;
-  }
+// `completed` with the DID documents of `dids` and the did:webvh logs of
+// `logDids` that it lacks, fetched. `api`: the module's `checkJson`.
+async function addSigners(api, completed, dids, logDids) {
+  const { fetchDidDocument, fetchDidLog } = completed;
   if (fetchDidDocument) {
-    const documents = [...(given.didDocuments ?? [])];
+    const documents = [...(completed.didDocuments ?? [])];
     for (const did of dids) {
       if (documents.some((document) => document?.id === did)) continue;
       const text = await fetchText(fetchDidDocument, did, false);
@@ -79,7 +57,7 @@ export async function completeOptions(api, input, options) {
     completed.didDocuments = documents;
   }
   if (fetchDidLog) {
-    const logs = { ...given.didLogs };
+    const logs = { ...completed.didLogs };
     for (const did of logDids) {
       if (logs[did] != null) continue;
       const log = await fetchText(fetchDidLog, did, true);
@@ -87,7 +65,59 @@ export async function completeOptions(api, input, options) {
     }
     completed.didLogs = logs;
   }
-  return completed;
+}
+
+// The status lists a report's status checks found missing
+// (`STATUS_LIST_UNAVAILABLE`, each list named in the evidence), in the
+// report and in the reports of the credentials a presentation holds. A
+// status check runs only for a credential whose signature held: the lists
+// a forged credential names are never asked for.
+function missingLists(report, out = []) {
+  for (const check of report.checks) {
+    if (check.name !== "status" || check.code !== "STATUS_LIST_UNAVAILABLE") continue;
+    for (const entry of check.evidence) {
+      if (entry.name === "statusListCredential" && !out.includes(entry.value)) out.push(entry.value);
+    }
+  }
+  for (const credential of report.credentials ?? []) missingLists(credential, out);
+  return out;
+}
+
+// `input` verified by `verify(input, options)`, with what it needs and the
+// options lack fetched by the options' fetchers: first the signers' DID
+// documents and logs (`needsOf`), then, after a verification, the status
+// lists its status checks found missing, and their signers; then it is
+// verified again. `api`: the module's `needsOf` and `checkJson`.
+export async function verifyFetching(api, verify, input, options) {
+  const given = options ?? {};
+  for (const name of FETCHERS) {
+    if (given[name] != null && typeof given[name] !== "function") throw invalidOption(`${name} must be a function`);
+  }
+  const completed = { ...given };
+  const needs = api.needsOf(input);
+  await addSigners(api, completed, needs.dids, needs.didLogs);
+  if (!given.fetchStatusList || needs.statusLists.length === 0) return verify(input, completed);
+  // With a status list fetcher there is a status source: a list it has not
+  // given yet is missing, not "no source".
+  completed.statusLists = { ...given.statusLists };
+  const first = verify(input, completed);
+  const dids = [];
+  const logDids = [];
+  let fetched = 0;
+  for (const url of missingLists(first)) {
+    // Only a list the document names (and the options lack) is fetched.
+    if (!needs.statusLists.includes(url) || completed.statusLists[url] != null) continue;
+    const list = await fetchText(given.fetchStatusList, url, false);
+    if (list === null) continue;
+    completed.statusLists[url] = list;
+    fetched += 1;
+    const listNeeds = api.needsOf(list);
+    addNew(dids, listNeeds.dids);
+    addNew(logDids, listNeeds.didLogs);
+  }
+  if (fetched === 0) return first;
+  await addSigners(api, completed, dids, logDids);
+  return verify(input, completed);
 }
 
 // `verifyCredentialAsync` and `verifyPresentationAsync` over the module
@@ -97,7 +127,7 @@ export function asyncVerifiers(wasm) {
   const fetching = (verify) =>
     async function (input, options) {
       const api = this instanceof wasm.PasserelleVerifier ? { needsOf: (x) => this.needsOf(x), checkJson: wasm.checkJson } : wasm;
-      return verify.call(this, input, await completeOptions(api, input, options));
+      return verifyFetching(api, (text, completed) => verify.call(this, text, completed), input, options);
     };
   const kept = wasm.PasserelleVerifier.prototype;
   // What the input needs and the verifier does not hold.

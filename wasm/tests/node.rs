@@ -133,22 +133,68 @@ async fn fetchers_are_asked_for_what_is_missing_and_a_failing_one_gives_a_failed
         js_sys::Reflect::set(&options, &JsValue::from_str(name), &failing).unwrap();
     }
     let permit = JsValue::from_str(&permit);
-    let completed = common::fetching::complete(&permit, &options).await.unwrap();
-    let report = passerelle_wasm::verify_credential(permit, completed).unwrap();
+    let report = common::fetching::verify(&permit, &options, passerelle_wasm::verify_credential)
+        .await
+        .unwrap();
     let asked: Vec<String> = asked.iter().filter_map(|k| k.as_string()).collect();
     assert!(
         asked.contains(&"did:web:mines.gov.bc.passerelle.example".to_owned()),
         "{asked:?}"
     );
-    assert!(
-        asked
-            .iter()
-            .any(|k| k.starts_with("https://mines.gov.bc.passerelle.example/status/")),
-        "{asked:?}"
-    );
+    // Without its signer's document the proof fails: its status lists are
+    // not asked for.
+    assert!(!asked.iter().any(|k| k.contains("/status/")), "{asked:?}");
     let text = String::from(js_sys::JSON::stringify(&report).unwrap());
     assert!(text.contains("\"verified\":false"), "{text}");
     assert!(text.contains("DID_NOT_FOUND"), "{text}");
+}
+
+/// Review: a forged credential (its proof fails) must not make the page's
+/// fetcher call the status list URLs it names; the genuine one gets its
+/// lists fetched, each once, and verifies.
+#[wasm_bindgen_test]
+async fn status_lists_are_fetched_only_for_a_credential_whose_signature_held() {
+    use wasm_bindgen::JsValue;
+    let lists = |asked: &js_sys::Array| -> Vec<String> {
+        asked
+            .iter()
+            .filter_map(|k| k.as_string())
+            .filter(|k| k.contains("/status/"))
+            .collect()
+    };
+    let (options, asked, permit) = common::recording_fetchers("registry-bc-mines-act-permit");
+    let report = common::fetching::verify(
+        &JsValue::from_str(&permit),
+        &options,
+        passerelle_wasm::verify_credential,
+    )
+    .await
+    .unwrap();
+    let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+    assert!(text.contains("\"verified\":true"), "{text}");
+    let mut fetched = lists(&asked);
+    fetched.sort();
+    assert_eq!(
+        fetched,
+        [
+            "https://mines.gov.bc.passerelle.example/status/revocation-1",
+            "https://mines.gov.bc.passerelle.example/status/suspension-1"
+        ]
+    );
+
+    let (options, asked, permit) = common::recording_fetchers("registry-bc-mines-act-permit");
+    let forged = permit.replace("Fictional Creek", "Forged Creek");
+    assert_ne!(forged, permit);
+    let report = common::fetching::verify(
+        &JsValue::from_str(&forged),
+        &options,
+        passerelle_wasm::verify_credential,
+    )
+    .await
+    .unwrap();
+    let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+    assert!(text.contains("PROOF_SIGNATURE_INVALID"), "{text}");
+    assert_eq!(lists(&asked), Vec::<String>::new());
 }
 
 #[cfg(feature = "rdfc")]

@@ -262,11 +262,49 @@ async fn run_case_fetching(case: &Value) -> Option<String> {
         js_sys::Reflect::set(&options, &JsValue::from_str(name), &fetcher(table)).unwrap();
     }
     let input = JsValue::from_str(&prepared.input);
-    let completed = match fetching::complete(&input, &options).await {
-        Ok(completed) => completed,
-        Err(e) => return Some(format!("completeOptions threw {e:?}")),
-    };
-    judge(case, prepared.trust.verify_credential(input, completed))
+    let trust = prepared.trust;
+    let report = fetching::verify(&input, &options, move |text, completed| {
+        trust.verify_credential(text, completed)
+    })
+    .await;
+    judge(case, report)
+}
+
+/// Options for case `id` with nothing supplied but its time and fetchers
+/// that serve its DID documents, logs and status lists and record each key
+/// they are asked for (in the returned array), with its input.
+pub fn recording_fetchers(id: &str) -> (JsValue, js_sys::Array, String) {
+    let manifest: Value = serde_json::from_slice(file("manifest.json")).unwrap();
+    let case = manifest["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap();
+    let prepared = prepare(case);
+    let documents: Map<String, Value> = prepared
+        .documents
+        .iter()
+        .filter_map(|d| Some((d.get("id")?.as_str()?.to_owned(), d.clone())))
+        .collect();
+    let asked = js_sys::Array::new();
+    let options = js(&json!({"time": prepared.options["time"]}));
+    let lists = prepared.lists.unwrap_or_default();
+    for (name, table) in [
+        ("fetchDidDocument", &documents),
+        ("fetchDidLog", &prepared.logs),
+        ("fetchStatusList", &lists),
+    ] {
+        let serve = js_sys::Function::new_with_args(
+            "key",
+            &format!(
+                "this.push(key); const table = {}; return Promise.resolve(table[key] ?? null);",
+                Value::Object(table.clone())
+            ),
+        );
+        js_sys::Reflect::set(&options, &JsValue::from_str(name), &serve.bind0(&asked)).unwrap();
+    }
+    (options, asked, prepared.input)
 }
 
 /// The package's fetching code (`js/fetching.js`), over this module.
@@ -275,22 +313,28 @@ pub mod fetching {
 
     #[wasm_bindgen(module = "/js/fetching.js")]
     extern "C" {
-        #[wasm_bindgen(js_name = completeOptions)]
-        fn complete_options(api: &JsValue, input: &JsValue, options: &JsValue) -> js_sys::Promise;
+        #[wasm_bindgen(js_name = verifyFetching)]
+        fn verify_fetching(api: &JsValue, verify: &JsValue, input: &JsValue, options: &JsValue) -> js_sys::Promise;
     }
 
-    /// `completeOptions(api, input, options)` with this module's `needsOf`
-    /// and `checkJson` as `api`: the options with what was fetched.
-    pub async fn complete(input: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    /// `verifyFetching(api, verify, input, options)` with this module's
+    /// `needsOf` and `checkJson` as `api`: `input` verified by `verify`
+    /// (given the input and the options completed by the fetchers).
+    pub async fn verify(
+        input: &JsValue,
+        options: &JsValue,
+        verify: impl Fn(JsValue, JsValue) -> Result<JsValue, JsValue> + 'static,
+    ) -> Result<JsValue, JsValue> {
         let api = js_sys::Object::new();
         let needs_of = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(passerelle_wasm::needs_of);
         let check_json =
             Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(|text: String| passerelle_wasm::check_json(&text));
         js_sys::Reflect::set(&api, &"needsOf".into(), needs_of.as_ref())?;
         js_sys::Reflect::set(&api, &"checkJson".into(), check_json.as_ref())?;
-        let completed = wasm_bindgen_futures::JsFuture::from(complete_options(&api, input, options)).await;
-        drop((needs_of, check_json));
-        completed
+        let verify = Closure::<dyn Fn(JsValue, JsValue) -> Result<JsValue, JsValue>>::new(verify);
+        let report = wasm_bindgen_futures::JsFuture::from(verify_fetching(&api, verify.as_ref(), input, options)).await;
+        drop((needs_of, check_json, verify));
+        report
     }
 }
 
