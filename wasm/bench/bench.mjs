@@ -4,7 +4,7 @@
 // runs both in one run and prints the ratio. It also times a second
 // credential verified by a PasserelleVerifier made once with the same
 // inputs, whose status lists were verified by the first.
-//   node wasm/bench/bench.mjs [--check] <demo-data.json> <credentials dir> [<bench build's passerelle.js>]
+//   node wasm/bench/bench.mjs [--check | --samples N] <demo-data.json> <credentials dir> [<bench build's passerelle.js>]
 // --check: verify once, and a tampered copy, then stop (the test command
 // uses it to show the package loads in node by its name).
 import { readFileSync } from "node:fs";
@@ -12,9 +12,17 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { PasserelleVerifier } from "passerelle";
 
-const args = process.argv.slice(2);
+let args = process.argv.slice(2);
 const check = args[0] === "--check";
-const [dataPath, credentials, benchModule] = check ? args.slice(1) : args;
+if (check) args = args.slice(1);
+// --samples N: samples of each measure (default 15); wasm/bench.sh takes
+// several rounds of 5, each beside a native run.
+let sampleCount = 15;
+if (args[0] === "--samples") {
+  sampleCount = Number(args[1]);
+  args = args.slice(2);
+}
+const [dataPath, credentials, benchModule] = args;
 const data = JSON.parse(readFileSync(dataPath, "utf8"));
 const credential = readFileSync(join(credentials, "bc-mines-act-permit.json"), "utf8");
 
@@ -121,7 +129,7 @@ if (check) {
 // The three measures (the demo call, a second credential through a kept
 // verifier, one raw Ed25519 verification from the `bench` build) are taken
 // in alternation, sample by sample, so that a load on the machine weighs on
-// each alike: warm up (JIT, wasm tier-up), then 15 samples of ~0.5 s each,
+// each alike: warm up (JIT, wasm tier-up), then 15 samples (or --samples) of ~0.5 s each,
 // and keep the medians.
 const bench = createRequire(import.meta.url)(benchModule);
 // n verifications in one call (its key and signature are made once per call).
@@ -162,7 +170,7 @@ const warmUntil = Date.now() + 3000;
 while (Date.now() < warmUntil) for (const [name, call] of Object.entries(calls)) sizes[name] = timeBatch(call, 20);
 for (const name of Object.keys(calls)) sizes[name] = Math.max(10, Math.round(500_000 / sizes[name]));
 const samples = Object.fromEntries(Object.keys(calls).map((name) => [name, []]));
-for (let i = 0; i < 15; i++) {
+for (let i = 0; i < sampleCount; i++) {
   for (const [name, call] of Object.entries(calls)) samples[name].push(timeBatch(call, sizes[name]));
 }
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
