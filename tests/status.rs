@@ -767,26 +767,23 @@ fn every_missing_list_is_named_and_a_definite_status_outranks_a_missing_list() {
     assert_eq!(status_code(&none), Some(ErrorCode::StatusListUnavailable));
     assert_eq!(named(&none), [REVOCATIONS, SUSPENSIONS]);
 
-    // Only the suspension list, which says suspended: that is the answer.
-    w.suspensions.set(w.suspension_index, 1).unwrap();
-    let mut only_suspensions = StaticStatusLists::default();
-    let published = w
-        .suspensions
-        .publish(&w.issuer, t("2026-05-01T00:00:00Z"), Some(t("2026-12-31T00:00:00Z")))
-        .unwrap();
-    only_suspensions.insert(SUSPENSIONS.to_owned(), serde_json::to_vec(&published).unwrap());
-    let report = verify_with(only_suspensions, &w.credential, AT);
+    // A source with the suspension list only, its bit as given.
+    let only_suspensions = |w: &mut World, bit: u8| {
+        w.suspensions.set(w.suspension_index, bit).unwrap();
+        let published = w
+            .suspensions
+            .publish(&w.issuer, t("2026-05-01T00:00:00Z"), Some(t("2026-12-31T00:00:00Z")))
+            .unwrap();
+        let mut lists = StaticStatusLists::default();
+        lists.insert(SUSPENSIONS.to_owned(), serde_json::to_vec(&published).unwrap());
+        lists
+    };
+    // Suspended: that is the answer, although the revocation list is missing.
+    let report = verify_with(only_suspensions(&mut w, 1), &w.credential, AT);
     assert_eq!(status_code(&report), Some(ErrorCode::CredentialSuspended));
 
-    // Not suspended after all: the missing revocation list fails the check.
-    w.suspensions.set(w.suspension_index, 0).unwrap();
-    let mut only_suspensions = StaticStatusLists::default();
-    let published = w
-        .suspensions
-        .publish(&w.issuer, t("2026-05-01T00:00:00Z"), Some(t("2026-12-31T00:00:00Z")))
-        .unwrap();
-    only_suspensions.insert(SUSPENSIONS.to_owned(), serde_json::to_vec(&published).unwrap());
-    let report = verify_with(only_suspensions, &w.credential, AT);
+    // Not suspended: the missing revocation list fails the check.
+    let report = verify_with(only_suspensions(&mut w, 0), &w.credential, AT);
     assert_eq!(status_code(&report), Some(ErrorCode::StatusListUnavailable));
     assert_eq!(named(&report), [REVOCATIONS, SUSPENSIONS]);
 }

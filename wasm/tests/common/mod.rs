@@ -243,15 +243,21 @@ fn fetcher(table: &Map<String, Value>) -> js_sys::Function {
     )
 }
 
+impl Prepared {
+    /// The case's DID documents, keyed by their `id`, for fetchers.
+    fn documents_by_id(&self) -> Map<String, Value> {
+        self.documents
+            .iter()
+            .filter_map(|d| Some((d.get("id")?.as_str()?.to_owned(), d.clone())))
+            .collect()
+    }
+}
+
 /// Runs one case with nothing supplied but fetchers that serve the same
 /// DID documents, logs and status lists on request.
 async fn run_case_fetching(case: &Value) -> Option<String> {
     let prepared = prepare(case);
-    let documents: Map<String, Value> = prepared
-        .documents
-        .iter()
-        .filter_map(|d| Some((d.get("id")?.as_str()?.to_owned(), d.clone())))
-        .collect();
+    let documents = prepared.documents_by_id();
     let options = js(&Value::Object(prepared.options.clone()));
     let mut fetchers = vec![("fetchDidDocument", &documents), ("fetchDidLog", &prepared.logs)];
     // A page with a status list fetcher has a status list source.
@@ -282,11 +288,7 @@ pub fn recording_fetchers(id: &str) -> (JsValue, js_sys::Array, String) {
         .find(|c| c["id"] == id)
         .unwrap();
     let prepared = prepare(case);
-    let documents: Map<String, Value> = prepared
-        .documents
-        .iter()
-        .filter_map(|d| Some((d.get("id")?.as_str()?.to_owned(), d.clone())))
-        .collect();
+    let documents = prepared.documents_by_id();
     let asked = js_sys::Array::new();
     let options = js(&json!({"time": prepared.options["time"]}));
     let lists = prepared.lists.unwrap_or_default();
