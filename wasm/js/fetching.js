@@ -52,7 +52,9 @@ async function addSigners(api, completed, dids, logDids) {
         continue;
       }
       const document = JSON.parse(text);
-      if (document !== null && typeof document === "object" && !Array.isArray(document)) documents.push(document);
+      // Only the document of the DID asked for: one naming another DID
+      // would stand in for that DID's own document.
+      if (document !== null && typeof document === "object" && document.id === did) documents.push(document);
     }
     completed.didDocuments = documents;
   }
@@ -67,11 +69,18 @@ async function addSigners(api, completed, dids, logDids) {
   }
 }
 
+// At most this many status lists are fetched for one call: a credential
+// may name thousands, and the page's fetcher is not to be hammered; a list
+// not fetched fails its check (`STATUS_LIST_UNAVAILABLE`).
+const MAX_FETCHED_LISTS = 16;
+
 // The status lists a report's status checks found missing
 // (`STATUS_LIST_UNAVAILABLE`, each list named in the evidence), in the
 // report and in the reports of the credentials a presentation holds. A
 // status check runs only for a credential whose signature held: the lists
-// a forged credential names are never asked for.
+// a forged credential names are never asked for. (A credential validly
+// signed by any key, trusted or not, has its lists asked for, as when they
+// are supplied: the page's fetcher decides which URLs it will fetch.)
 function missingLists(report, out = []) {
   for (const check of report.checks) {
     if (check.name !== "status" || check.code !== "STATUS_LIST_UNAVAILABLE") continue;
@@ -103,10 +112,10 @@ export async function verifyFetching(api, verify, input, options) {
   const first = verify(input, completed);
   const dids = [];
   const logDids = [];
+  // Only lists the document names (and the options lack) are fetched.
+  const wanted = missingLists(first).filter((url) => needs.statusLists.includes(url) && completed.statusLists[url] == null);
   let fetched = 0;
-  for (const url of missingLists(first)) {
-    // Only a list the document names (and the options lack) is fetched.
-    if (!needs.statusLists.includes(url) || completed.statusLists[url] != null) continue;
+  for (const url of wanted.slice(0, MAX_FETCHED_LISTS)) {
     const list = await fetchText(given.fetchStatusList, url, false);
     if (list === null) continue;
     completed.statusLists[url] = list;

@@ -59,8 +59,9 @@ fn as_slice(value: Option<&Value>) -> &[Value] {
 }
 
 /// The signers' DIDs (other than did:key and did:jwk, which resolve by
-/// themselves) and status list URLs of `document` and of the credentials
-/// it embeds.
+/// themselves) and status list URLs of `document` and, for a presentation,
+/// of the credentials it holds (a credential's own `verifiableCredential`
+/// member is nothing the verifier reads: what it names is not fetched).
 fn collect_needs(document: &Map<String, Value>, needs: &mut Needs) {
     for proof in proofs_of(document).unwrap_or_default() {
         let method = proof
@@ -75,7 +76,13 @@ fn collect_needs(document: &Map<String, Value>, needs: &mut Needs) {
     for entry in StatusEntry::all_of(document).unwrap_or_default() {
         push_unique(&mut needs.status_lists, &entry.list_url);
     }
-    for credential in as_slice(document.get("verifiableCredential")) {
+    let presentation = as_slice(document.get("type"))
+        .iter()
+        .any(|t| t.as_str() == Some("VerifiablePresentation"));
+    for credential in as_slice(document.get("verifiableCredential"))
+        .iter()
+        .filter(|_| presentation)
+    {
         if let Value::Object(credential) = credential {
             collect_document_needs(credential, needs);
         }
@@ -282,5 +289,30 @@ mod signer_tests {
         let json = needs.to_json();
         assert_eq!(json["dids"][0], "did:web:example.org");
         assert!(json["statusLists"].as_array().is_some_and(Vec::is_empty));
+    }
+}
+
+#[cfg(test)]
+mod member_tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Review: a credential's own `verifiableCredential` member is nothing
+    /// the verifier reads, so the DIDs and lists in it are not fetched; a
+    /// presentation's credentials' are.
+    #[test]
+    fn only_a_presentation_s_credentials_are_followed() {
+        let held = json!({"proof": {"verificationMethod": "did:web:held.example#k"},
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                "statusListIndex": "7", "statusListCredential": "https://held.example/status/1"}});
+        let credential = json!({"type": ["VerifiableCredential"], "proof": {"verificationMethod": "did:web:issuer.example#k"},
+            "verifiableCredential": [held.clone()]});
+        let needs = needs_of_input(&credential.to_string());
+        assert_eq!(needs.dids, ["did:web:issuer.example"]);
+        assert!(needs.status_lists.is_empty());
+        let presentation = json!({"type": "VerifiablePresentation", "verifiableCredential": [held]});
+        let needs = needs_of_input(&presentation.to_string());
+        assert_eq!(needs.dids, ["did:web:held.example"]);
+        assert_eq!(needs.status_lists, ["https://held.example/status/1"]);
     }
 }

@@ -225,3 +225,47 @@ fn an_rdfc_credential_verifies_with_a_context_given_in_the_options() {
     let text = String::from(js_sys::JSON::stringify(&report).unwrap());
     assert_eq!(verified.as_bool(), Some(true), "{text}");
 }
+
+/// Review: a fetched DID document counts only for the DID it was fetched
+/// for. A presentation whose holder is an attacker's did:web gets the
+/// attacker's document fetched first; if its `id` named the permit's
+/// issuer, it stood in for the issuer's own document (which was then not
+/// fetched), and a credential signed with the attacker's key would verify.
+#[wasm_bindgen_test]
+async fn a_fetched_did_document_naming_another_did_is_not_used() {
+    use wasm_bindgen::JsValue;
+    let permit: serde_json::Value =
+        serde_json::from_str(&common::text("registry/cases/registry-bc-mines-act-permit.json")).unwrap();
+    let mines: serde_json::Value =
+        serde_json::from_str(&common::text("registry/dids/mines.gov.bc.passerelle.example.json")).unwrap();
+    let mut impostor = mines.clone();
+    // The issuer's DID, with a key that is not the issuer's.
+    impostor["verificationMethod"][0]["publicKeyMultibase"] =
+        serde_json::json!("z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK");
+    let presentation = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiablePresentation",
+        "verifiableCredential": [permit],
+        "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022", "proofPurpose": "authentication",
+            "verificationMethod": "did:web:attacker.example#key-1", "proofValue": "z3yN"}});
+    let served =
+        serde_json::json!({"did:web:attacker.example": impostor, "did:web:mines.gov.bc.passerelle.example": mines});
+    let options = js_sys::JSON::parse(r#"{"time": "2026-11-23T12:00:00Z"}"#).unwrap();
+    let fetch = js_sys::Function::new_with_args("did", &format!("return Promise.resolve(({served})[did] ?? null);"));
+    js_sys::Reflect::set(&options, &JsValue::from_str("fetchDidDocument"), &fetch).unwrap();
+    let report = common::fetching::verify(
+        &JsValue::from_str(&presentation.to_string()),
+        &options,
+        passerelle_wasm::verify_presentation,
+    )
+    .await
+    .unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&String::from(js_sys::JSON::stringify(&report).unwrap())).unwrap();
+    let proof = report["credentials"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "proof")
+        .unwrap();
+    assert_eq!(proof["outcome"], "passed", "{report}");
+}
