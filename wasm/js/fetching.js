@@ -92,12 +92,36 @@ function missingLists(report, out = []) {
   return out;
 }
 
+// How long a fetched status list is used, in milliseconds: its `ttl`, else
+// the Bitstring Status List default, five minutes.
+function timeToLive(list) {
+  try {
+    const ttl = JSON.parse(list)?.credentialSubject?.ttl;
+    if (Number.isFinite(ttl) && ttl >= 0) return ttl;
+  } catch {
+    // Not JSON (a JWT, say): the default.
+  }
+  return 300_000;
+}
+
+// The time of a call, in milliseconds: its `time` option, else the clock.
+function callTime(options) {
+  const time = options.time == null ? NaN : Date.parse(options.time);
+  return Number.isNaN(time) ? Date.now() : time;
+}
+
 // `input` verified by `verify(input, options)`, with what it needs and the
 // options lack fetched by the options' fetchers: first the signers' DID
 // documents and logs (`needsOf`), then, after a verification, the status
 // lists its status checks found missing, and their signers; then it is
-// verified again. `api`: the module's `needsOf` and `checkJson`.
-export async function verifyFetching(api, verify, input, options) {
+// verified again. `api`: `needsOf` (what the verifier lacks), `namedBy`
+// (the module's `needsOf`: all the document names) and `checkJson`.
+// `fetched`: for a `PasserelleVerifier`, a Map of the status lists its
+// calls fetched, to when each is no longer fresh; a list past it is
+// fetched again before the first verification (the verifier would read
+// the one it holds for good). It is a URL fetched before for a credential
+// whose signature held, not one a new document chose.
+export async function verifyFetching(api, verify, input, options, fetched) {
   const given = options ?? {};
   for (const name of FETCHERS) {
     if (given[name] != null && typeof given[name] !== "function") throw invalidOption(`${name} must be a function`);
@@ -105,29 +129,47 @@ export async function verifyFetching(api, verify, input, options) {
   const completed = { ...given };
   const needs = api.needsOf(input);
   await addSigners(api, completed, needs.dids, needs.didLogs);
-  if (!given.fetchStatusList || needs.statusLists.length === 0) return verify(input, completed);
+  // Every list the document names, held or not.
+  const named = api.namedBy(input).statusLists;
+  if (!given.fetchStatusList || named.length === 0) return verify(input, completed);
   // With a status list fetcher there is a status source: a list it has not
   // given yet is missing, not "no source".
   completed.statusLists = { ...given.statusLists };
-  const first = verify(input, completed);
+  const now = callTime(given);
   const dids = [];
   const logDids = [];
-  // Only lists the document names (and the options lack) are fetched.
-  const wanted = missingLists(first).filter((url) => needs.statusLists.includes(url) && completed.statusLists[url] == null);
-  let fetched = 0;
-  for (const url of wanted.slice(0, MAX_FETCHED_LISTS)) {
-    const list = await fetchText(given.fetchStatusList, url, false);
-    if (list === null) continue;
-    completed.statusLists[url] = list;
-    fetched += 1;
-    const listNeeds = api.needsOf(list);
-    addNew(dids, listNeeds.dids);
-    addNew(logDids, listNeeds.didLogs);
+  let asked = 0;
+  // Fetches `urls` (those the options lack, within the limit) into the
+  // options; how many it got.
+  const fetchLists = async (urls) => {
+    let got = 0;
+    for (const url of urls) {
+      if (completed.statusLists[url] != null || asked === MAX_FETCHED_LISTS) continue;
+      asked += 1;
+      const list = await fetchText(given.fetchStatusList, url, false);
+      if (list === null) continue;
+      completed.statusLists[url] = list;
+      fetched?.set(url, now + timeToLive(list));
+      got += 1;
+      const listNeeds = api.needsOf(list);
+      addNew(dids, listNeeds.dids);
+      addNew(logDids, listNeeds.didLogs);
+    }
+    return got;
+  };
+  if (fetched && (await fetchLists(named.filter((url) => fetched.get(url) <= now)))) {
+    await addSigners(api, completed, dids, logDids);
   }
-  if (fetched === 0) return first;
+  const first = verify(input, completed);
+  // Only lists the document names are fetched.
+  if ((await fetchLists(missingLists(first).filter((url) => named.includes(url)))) === 0) return first;
   await addSigners(api, completed, dids, logDids);
   return verify(input, completed);
 }
+
+// For each `PasserelleVerifier`, the status lists its `…Async` calls
+// fetched (see `verifyFetching`).
+const fetchedLists = new WeakMap();
 
 // `verifyCredentialAsync` and `verifyPresentationAsync` over the module
 // `wasm`, which also gains them on `PasserelleVerifier` (which fetches
@@ -135,8 +177,11 @@ export async function verifyFetching(api, verify, input, options) {
 export function asyncVerifiers(wasm) {
   const fetching = (verify) =>
     async function (input, options) {
-      const api = this instanceof wasm.PasserelleVerifier ? { needsOf: (x) => this.needsOf(x), checkJson: wasm.checkJson } : wasm;
-      return verifyFetching(api, (text, completed) => verify.call(this, text, completed), input, options);
+      const kept = this instanceof wasm.PasserelleVerifier;
+      const api = { needsOf: kept ? (x) => this.needsOf(x) : wasm.needsOf, namedBy: wasm.needsOf, checkJson: wasm.checkJson };
+      if (kept && !fetchedLists.has(this)) fetchedLists.set(this, new Map());
+      const fetched = kept ? fetchedLists.get(this) : null;
+      return verifyFetching(api, (text, completed) => verify.call(this, text, completed), input, options, fetched);
     };
   const kept = wasm.PasserelleVerifier.prototype;
   // What the input needs and the verifier does not hold.

@@ -269,3 +269,34 @@ async fn a_fetched_did_document_naming_another_did_is_not_used() {
         .unwrap();
     assert_eq!(proof["outcome"], "passed", "{report}");
 }
+
+/// Review: a `PasserelleVerifier` fetches a status list again once the one
+/// it fetched is past its time to live (300 s here), rather than reading
+/// the old one for good.
+#[wasm_bindgen_test]
+async fn a_kept_verifier_fetches_a_list_again_after_its_time_to_live() {
+    use std::rc::Rc;
+    use wasm_bindgen::JsValue;
+    let (options, asked, credential) = common::recording_fetchers("status-good-standing");
+    let made = js_sys::JSON::parse(r#"{"time": "2026-06-01T12:00:00Z"}"#).unwrap();
+    let verifier = Rc::new(passerelle_wasm::PasserelleVerifier::new(made).unwrap());
+    let fetched: JsValue = js_sys::Map::new().into();
+    let mut counts = Vec::new();
+    for time in ["2026-06-01T12:00:00Z", "2026-06-01T12:04:00Z", "2026-06-01T12:10:00Z"] {
+        js_sys::Reflect::set(&options, &JsValue::from_str("time"), &JsValue::from_str(time)).unwrap();
+        let kept = Rc::clone(&verifier);
+        let report = common::fetching::verify_keeping(
+            &JsValue::from_str(&credential),
+            &options,
+            &fetched,
+            move |text, given| kept.verify_credential(text, given),
+        )
+        .await
+        .unwrap();
+        let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+        assert!(text.contains("\"verified\":true"), "{time}: {text}");
+        counts.push(asked.length());
+    }
+    // Two lists at first, none within the five minutes, both again after.
+    assert_eq!(counts, [2, 2, 4]);
+}

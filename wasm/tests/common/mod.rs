@@ -316,7 +316,13 @@ pub mod fetching {
     #[wasm_bindgen(module = "/js/fetching.js")]
     extern "C" {
         #[wasm_bindgen(js_name = verifyFetching)]
-        fn verify_fetching(api: &JsValue, verify: &JsValue, input: &JsValue, options: &JsValue) -> js_sys::Promise;
+        fn verify_fetching(
+            api: &JsValue,
+            verify: &JsValue,
+            input: &JsValue,
+            options: &JsValue,
+            fetched: &JsValue,
+        ) -> js_sys::Promise;
     }
 
     /// `verifyFetching(api, verify, input, options)` with this module's
@@ -327,14 +333,27 @@ pub mod fetching {
         options: &JsValue,
         verify: impl Fn(JsValue, JsValue) -> Result<JsValue, JsValue> + 'static,
     ) -> Result<JsValue, JsValue> {
+        verify_keeping(input, options, &JsValue::NULL, verify).await
+    }
+
+    /// The same for a kept verifier: `fetched`, a `Map` of the status lists
+    /// its calls fetched, kept from call to call.
+    pub async fn verify_keeping(
+        input: &JsValue,
+        options: &JsValue,
+        fetched: &JsValue,
+        verify: impl Fn(JsValue, JsValue) -> Result<JsValue, JsValue> + 'static,
+    ) -> Result<JsValue, JsValue> {
         let api = js_sys::Object::new();
         let needs_of = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(passerelle_wasm::needs_of);
         let check_json =
             Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(|text: String| passerelle_wasm::check_json(&text));
         js_sys::Reflect::set(&api, &"needsOf".into(), needs_of.as_ref())?;
+        js_sys::Reflect::set(&api, &"namedBy".into(), needs_of.as_ref())?;
         js_sys::Reflect::set(&api, &"checkJson".into(), check_json.as_ref())?;
         let verify = Closure::<dyn Fn(JsValue, JsValue) -> Result<JsValue, JsValue>>::new(verify);
-        let report = wasm_bindgen_futures::JsFuture::from(verify_fetching(&api, verify.as_ref(), input, options)).await;
+        let report =
+            wasm_bindgen_futures::JsFuture::from(verify_fetching(&api, verify.as_ref(), input, options, fetched)).await;
         drop((needs_of, check_json, verify));
         report
     }
