@@ -36,6 +36,16 @@ function addNew(list, items) {
   for (const item of items) if (!list.includes(item)) list.push(item);
 }
 
+// The `id` of a DID document given as an object or as JSON text.
+function idOf(document) {
+  if (typeof document !== "string") return document?.id;
+  try {
+    return JSON.parse(document)?.id;
+  } catch {
+    return undefined;
+  }
+}
+
 // `completed` with the DID documents of `dids` and the did:webvh logs of
 // `logDids` that it lacks, fetched. `api`: the module's `checkJson`.
 async function addSigners(api, completed, dids, logDids) {
@@ -43,7 +53,7 @@ async function addSigners(api, completed, dids, logDids) {
   if (fetchDidDocument) {
     const documents = [...(completed.didDocuments ?? [])];
     for (const did of dids) {
-      if (documents.some((document) => document?.id === did)) continue;
+      if (documents.some((document) => idOf(document) === did)) continue;
       const text = await fetchText(fetchDidDocument, did, false);
       if (text === null) continue;
       try {
@@ -74,30 +84,34 @@ async function addSigners(api, completed, dids, logDids) {
 // not fetched fails its check (`STATUS_LIST_UNAVAILABLE`).
 const MAX_FETCHED_LISTS = 16;
 
-// The status lists a report's status checks found missing
-// (`STATUS_LIST_UNAVAILABLE`, each list named in the evidence), in the
-// report and in the reports of the credentials a presentation holds. A
-// status check runs only for a credential whose signature held: the lists
-// a forged credential names are never asked for. (A credential validly
-// signed by any key, trusted or not, has its lists asked for, as when they
-// are supplied: the page's fetcher decides which URLs it will fetch.)
-function missingLists(report, out = []) {
+// The status lists named by the status checks that ran (`read`) and by
+// those that found a list missing (`missing`, `STATUS_LIST_UNAVAILABLE`),
+// in the report and in the reports of the credentials a presentation
+// holds. A status check runs only for a credential whose signature held:
+// the lists a forged credential names are never asked for. (A credential
+// validly signed by any key, trusted or not, has its lists asked for, as
+// when they are supplied: the page's fetcher decides which URLs it will
+// fetch.)
+function checkedLists(report, out = { read: [], missing: [] }) {
   for (const check of report.checks) {
-    if (check.name !== "status" || check.code !== "STATUS_LIST_UNAVAILABLE") continue;
+    if (check.name !== "status" || check.outcome === "skipped") continue;
     for (const entry of check.evidence) {
-      if (entry.name === "statusListCredential" && !out.includes(entry.value)) out.push(entry.value);
+      if (entry.name !== "statusListCredential") continue;
+      addNew(out.read, [entry.value]);
+      if (check.code === "STATUS_LIST_UNAVAILABLE") addNew(out.missing, [entry.value]);
     }
   }
-  for (const credential of report.credentials ?? []) missingLists(credential, out);
+  for (const credential of report.credentials ?? []) checkedLists(credential, out);
   return out;
 }
 
-// How long a fetched status list is used, in milliseconds: its `ttl`, else
-// the Bitstring Status List default, five minutes.
+// How long a fetched status list is taken as fresh, in milliseconds: its
+// `ttl`, at most the Bitstring Status List default, five minutes (the
+// bytes are not verified yet when this is read).
 function timeToLive(list) {
   try {
     const ttl = JSON.parse(list)?.credentialSubject?.ttl;
-    if (Number.isFinite(ttl) && ttl >= 0) return ttl;
+    if (Number.isFinite(ttl) && ttl >= 0) return Math.min(ttl, 300_000);
   } catch {
     // Not JSON (a JWT, say): the default.
   }
@@ -110,6 +124,10 @@ function callTime(options) {
   return Number.isNaN(time) ? Date.now() : time;
 }
 
+// A verifier's record of fetched lists keeps at most this many (the
+// oldest go first).
+const MAX_REMEMBERED_LISTS = 64;
+
 // `input` verified by `verify(input, options)`, with what it needs and the
 // options lack fetched by the options' fetchers: first the signers' DID
 // documents and logs (`needsOf`), then, after a verification, the status
@@ -117,10 +135,9 @@ function callTime(options) {
 // verified again. `api`: `needsOf` (what the verifier lacks), `namedBy`
 // (the module's `needsOf`: all the document names) and `checkJson`.
 // `fetched`: for a `PasserelleVerifier`, a Map of the status lists its
-// calls fetched, to when each is no longer fresh; a list past it is
-// fetched again before the first verification (the verifier would read
-// the one it holds for good). It is a URL fetched before for a credential
-// whose signature held, not one a new document chose.
+// calls fetched, to when each is no longer fresh; one its status checks
+// read past that is fetched again with the missing ones (the verifier
+// would read the one it holds for good).
 export async function verifyFetching(api, verify, input, options, fetched) {
   const given = options ?? {};
   for (const name of FETCHERS) {
@@ -129,42 +146,45 @@ export async function verifyFetching(api, verify, input, options, fetched) {
   const completed = { ...given };
   const needs = api.needsOf(input);
   await addSigners(api, completed, needs.dids, needs.didLogs);
-  // Every list the document names, held or not.
   const named = api.namedBy(input).statusLists;
   if (!given.fetchStatusList || named.length === 0) return verify(input, completed);
   // With a status list fetcher there is a status source: a list it has not
   // given yet is missing, not "no source".
   completed.statusLists = { ...given.statusLists };
   const now = callTime(given);
+  // A list the page gives is the page's to give again.
+  for (const url of Object.keys(completed.statusLists)) fetched?.delete(url);
+  const first = verify(input, completed);
+  const checked = checkedLists(first);
+  const stale = fetched ? checked.read.filter((url) => fetched.get(url) <= now) : [];
+  // Missing: lacking from what the verifier holds (`needsOf`), not only
+  // from this call's options.
+  const missing = checked.missing.filter((url) => needs.statusLists.includes(url));
+  const wanted = [...stale, ...missing.filter((url) => !stale.includes(url))]
+    .filter((url) => named.includes(url) && completed.statusLists[url] == null)
+    .slice(0, MAX_FETCHED_LISTS);
   const dids = [];
   const logDids = [];
-  let asked = 0;
-  // Fetches `urls` (those the options lack, within the limit) into the
-  // options; how many it got.
-  const fetchLists = async (urls) => {
-    let got = 0;
-    for (const url of urls) {
-      if (completed.statusLists[url] != null || asked === MAX_FETCHED_LISTS) continue;
-      asked += 1;
-      const list = await fetchText(given.fetchStatusList, url, false);
-      if (list === null) continue;
-      completed.statusLists[url] = list;
-      fetched?.set(url, now + timeToLive(list));
-      got += 1;
-      const listNeeds = api.needsOf(list);
-      addNew(dids, listNeeds.dids);
-      addNew(logDids, listNeeds.didLogs);
-    }
-    return got;
-  };
-  if (fetched && (await fetchLists(named.filter((url) => fetched.get(url) <= now)))) {
-    await addSigners(api, completed, dids, logDids);
+  const fresh = [];
+  for (const url of wanted) {
+    const list = await fetchText(given.fetchStatusList, url, false);
+    if (list === null) continue;
+    completed.statusLists[url] = list;
+    fresh.push([url, now + timeToLive(list)]);
+    const listNeeds = api.needsOf(list);
+    addNew(dids, listNeeds.dids);
+    addNew(logDids, listNeeds.didLogs);
   }
-  const first = verify(input, completed);
-  // Only lists the document names are fetched.
-  if ((await fetchLists(missingLists(first).filter((url) => named.includes(url)))) === 0) return first;
+  if (fresh.length === 0) return first;
   await addSigners(api, completed, dids, logDids);
-  return verify(input, completed);
+  const report = verify(input, completed);
+  // Recorded once the verifier has them.
+  for (const [url, until] of fresh) {
+    fetched?.delete(url);
+    fetched?.set(url, until);
+  }
+  while (fetched?.size > MAX_REMEMBERED_LISTS) fetched.delete(fetched.keys().next().value);
+  return report;
 }
 
 // For each `PasserelleVerifier`, the status lists its `…Async` calls

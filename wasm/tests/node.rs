@@ -300,3 +300,26 @@ async fn a_kept_verifier_fetches_a_list_again_after_its_time_to_live() {
     // Two lists at first, none within the five minutes, both again after.
     assert_eq!(counts, [2, 2, 4]);
 }
+
+/// Review: a DID document the page gives as JSON text counts as given: it
+/// is not fetched, nor replaced by what the network returns.
+#[wasm_bindgen_test]
+async fn a_did_document_given_as_text_is_not_fetched() {
+    use wasm_bindgen::JsValue;
+    let (options, asked, permit) = common::recording_fetchers("registry-bc-mines-act-permit");
+    let given = js_sys::Array::of1(&JsValue::from_str(&common::text(
+        "registry/dids/mines.gov.bc.passerelle.example.json",
+    )));
+    js_sys::Reflect::set(&options, &JsValue::from_str("didDocuments"), &given).unwrap();
+    let report = common::fetching::verify(
+        &JsValue::from_str(&permit),
+        &options,
+        passerelle_wasm::verify_credential,
+    )
+    .await
+    .unwrap();
+    let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+    assert!(text.contains("\"verified\":true"), "{text}");
+    let asked: Vec<String> = asked.iter().filter_map(|k| k.as_string()).collect();
+    assert!(!asked.iter().any(|k| k.starts_with("did:")), "{asked:?}");
+}
