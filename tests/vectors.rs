@@ -1,14 +1,25 @@
 //! Runs every case of `test-vectors/manifest.json` through the verifier.
 
 use std::path::Path;
+use std::sync::OnceLock;
+
+use passerelle::vectors::CaseResult;
+
+/// Every case's result, run once for the tests of this file.
+fn results() -> &'static [CaseResult] {
+    static RESULTS: OnceLock<Vec<CaseResult>> = OnceLock::new();
+    RESULTS.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors");
+        passerelle::vectors::run_dir(&dir).unwrap()
+    })
+}
 
 /// Every case gives its expected verdict and codes; and the report's JSON
 /// text, written directly for the WebAssembly bindings, is the text of its
 /// JSON value, for every report the vectors give (one run for both).
 #[test]
 fn every_test_vector_gives_its_expected_verdict_and_codes() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors");
-    let results = passerelle::vectors::run_dir(&dir).unwrap();
+    let results = results();
     assert!(results.len() >= 40, "only {} cases", results.len());
     let failures: Vec<String> = results
         .iter()
@@ -22,7 +33,7 @@ fn every_test_vector_gives_its_expected_verdict_and_codes() {
         failures.join("\n")
     );
     let mut compared = 0;
-    for result in &results {
+    for result in results {
         let Some(report) = &result.report else { continue };
         let value = report.to_json();
         assert_eq!(
@@ -70,10 +81,9 @@ fn no_check_reads_the_claims_of_a_credential_whose_signature_failed() {
             unsigned_claims_read(credential, id, seen, problems);
         }
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors");
     let mut seen = 0;
     let mut problems = Vec::new();
-    for result in passerelle::vectors::run_dir(&dir).unwrap() {
+    for result in results() {
         if let Some(report) = &result.report {
             unsigned_claims_read(report, &result.id, &mut seen, &mut problems);
         }

@@ -47,7 +47,7 @@ function idOf(document) {
 }
 
 // `completed` with the DID documents of `dids` and the did:webvh logs of
-// `logDids` that it lacks, fetched. `api`: the module's `checkJson`.
+// `logDids` that it lacks, fetched. `api`: as `verifyFetching`'s.
 async function addSigners(api, completed, dids, logDids) {
   const { fetchDidDocument, fetchDidLog } = completed;
   if (fetchDidDocument) {
@@ -92,13 +92,13 @@ const MAX_FETCHED_LISTS = 16;
 // validly signed by any key, trusted or not, has its lists asked for, as
 // when they are supplied: the page's fetcher decides which URLs it will
 // fetch.)
-function checkedLists(report, out = { read: [], missing: [] }) {
+function checkedLists(report, out = { read: new Set(), missing: new Set() }) {
   for (const check of report.checks) {
     if (check.name !== "status" || check.outcome === "skipped") continue;
     for (const entry of check.evidence) {
       if (entry.name !== "statusListCredential") continue;
-      addNew(out.read, [entry.value]);
-      if (check.code === "STATUS_LIST_UNAVAILABLE") addNew(out.missing, [entry.value]);
+      out.read.add(entry.value);
+      if (check.code === "STATUS_LIST_UNAVAILABLE") out.missing.add(entry.value);
     }
   }
   for (const credential of report.credentials ?? []) checkedLists(credential, out);
@@ -132,8 +132,9 @@ const MAX_REMEMBERED_LISTS = 64;
 // options lack fetched by the options' fetchers: first the signers' DID
 // documents and logs (`needsOf`), then, after a verification, the status
 // lists its status checks found missing, and their signers; then it is
-// verified again. `api`: `needsOf` (what the verifier lacks), `namedBy`
-// (the module's `needsOf`: all the document names) and `checkJson`.
+// verified again. `api`: the module's `needsOf` (all a document names) and
+// `checkJson`, and `holds` (what a `PasserelleVerifier` holds; nothing for
+// the free functions).
 // `fetched`: for a `PasserelleVerifier`, a Map of the status lists its
 // calls fetched, to when each is no longer fresh; one its status checks
 // read past that is fetched again with the missing ones (the verifier
@@ -144,10 +145,11 @@ export async function verifyFetching(api, verify, input, options, fetched) {
     if (given[name] != null && typeof given[name] !== "function") throw invalidOption(`${name} must be a function`);
   }
   const completed = { ...given };
-  const needs = api.needsOf(input);
-  await addSigners(api, completed, needs.dids, needs.didLogs);
-  const named = api.namedBy(input).statusLists;
-  if (!given.fetchStatusList || named.length === 0) return verify(input, completed);
+  // What the input names, read once; what the verifier lacks of it.
+  const named = api.needsOf(input);
+  const lacks = (key) => !api.holds(key);
+  await addSigners(api, completed, named.dids.filter(lacks), named.didLogs.filter(lacks));
+  if (!given.fetchStatusList || named.statusLists.length === 0) return verify(input, completed);
   // With a status list fetcher there is a status source: a list it has not
   // given yet is missing, not "no source".
   completed.statusLists = { ...given.statusLists };
@@ -156,12 +158,12 @@ export async function verifyFetching(api, verify, input, options, fetched) {
   for (const url of Object.keys(completed.statusLists)) fetched?.delete(url);
   const first = verify(input, completed);
   const checked = checkedLists(first);
-  const stale = fetched ? checked.read.filter((url) => fetched.get(url) <= now) : [];
-  // Missing: lacking from what the verifier holds (`needsOf`), not only
-  // from this call's options.
-  const missing = checked.missing.filter((url) => needs.statusLists.includes(url));
-  const wanted = [...stale, ...missing.filter((url) => !stale.includes(url))]
-    .filter((url) => named.includes(url) && completed.statusLists[url] == null)
+  const stale = fetched ? [...checked.read].filter((url) => fetched.get(url) <= now) : [];
+  // Missing: lacking from what the verifier holds, not only from this
+  // call's options.
+  const missing = [...checked.missing].filter(lacks);
+  const wanted = [...new Set([...stale, ...missing])]
+    .filter((url) => named.statusLists.includes(url) && completed.statusLists[url] == null)
     .slice(0, MAX_FETCHED_LISTS);
   const dids = [];
   const logDids = [];
@@ -172,8 +174,8 @@ export async function verifyFetching(api, verify, input, options, fetched) {
     completed.statusLists[url] = list;
     fresh.push([url, now + timeToLive(list)]);
     const listNeeds = api.needsOf(list);
-    addNew(dids, listNeeds.dids);
-    addNew(logDids, listNeeds.didLogs);
+    addNew(dids, listNeeds.dids.filter(lacks));
+    addNew(logDids, listNeeds.didLogs.filter(lacks));
   }
   if (fresh.length === 0) return first;
   await addSigners(api, completed, dids, logDids);
@@ -198,7 +200,7 @@ export function asyncVerifiers(wasm) {
   const fetching = (verify) =>
     async function (input, options) {
       const kept = this instanceof wasm.PasserelleVerifier;
-      const api = { needsOf: kept ? (x) => this.needsOf(x) : wasm.needsOf, namedBy: wasm.needsOf, checkJson: wasm.checkJson };
+      const api = { needsOf: wasm.needsOf, holds: kept ? (key) => this.holds(key) : () => false, checkJson: wasm.checkJson };
       if (kept && !fetchedLists.has(this)) fetchedLists.set(this, new Map());
       const fetched = kept ? fetchedLists.get(this) : null;
       return verifyFetching(api, (text, completed) => verify.call(this, text, completed), input, options, fetched);

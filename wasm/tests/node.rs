@@ -154,7 +154,6 @@ async fn fetchers_are_asked_for_what_is_missing_and_a_failing_one_gives_a_failed
 /// lists fetched, each once, and verifies.
 #[wasm_bindgen_test]
 async fn status_lists_are_fetched_only_for_a_credential_whose_signature_held() {
-    use wasm_bindgen::JsValue;
     let lists = |asked: &js_sys::Array| -> Vec<String> {
         asked
             .iter()
@@ -163,14 +162,7 @@ async fn status_lists_are_fetched_only_for_a_credential_whose_signature_held() {
             .collect()
     };
     let (options, asked, permit) = common::recording_fetchers("registry-bc-mines-act-permit");
-    let report = common::fetching::verify(
-        &JsValue::from_str(&permit),
-        &options,
-        passerelle_wasm::verify_credential,
-    )
-    .await
-    .unwrap();
-    let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+    let text = common::fetching::report_text(&permit, &options, passerelle_wasm::verify_credential).await;
     assert!(text.contains("\"verified\":true"), "{text}");
     let mut fetched = lists(&asked);
     fetched.sort();
@@ -185,14 +177,7 @@ async fn status_lists_are_fetched_only_for_a_credential_whose_signature_held() {
     let (options, asked, permit) = common::recording_fetchers("registry-bc-mines-act-permit");
     let forged = permit.replace("Fictional Creek", "Forged Creek");
     assert_ne!(forged, permit);
-    let report = common::fetching::verify(
-        &JsValue::from_str(&forged),
-        &options,
-        passerelle_wasm::verify_credential,
-    )
-    .await
-    .unwrap();
-    let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+    let text = common::fetching::report_text(&forged, &options, passerelle_wasm::verify_credential).await;
     assert!(text.contains("PROOF_SIGNATURE_INVALID"), "{text}");
     assert_eq!(lists(&asked), Vec::<String>::new());
 }
@@ -311,14 +296,7 @@ async fn a_did_document_given_as_text_is_not_fetched() {
         "registry/dids/mines.gov.bc.passerelle.example.json",
     )));
     js_sys::Reflect::set(&options, &JsValue::from_str("didDocuments"), &given).unwrap();
-    let report = common::fetching::verify(
-        &JsValue::from_str(&permit),
-        &options,
-        passerelle_wasm::verify_credential,
-    )
-    .await
-    .unwrap();
-    let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+    let text = common::fetching::report_text(&permit, &options, passerelle_wasm::verify_credential).await;
     assert!(text.contains("\"verified\":true"), "{text}");
     let asked: Vec<String> = asked.iter().filter_map(|k| k.as_string()).collect();
     assert!(!asked.iter().any(|k| k.starts_with("did:")), "{asked:?}");

@@ -326,7 +326,7 @@ pub mod fetching {
     }
 
     /// `verifyFetching(api, verify, input, options)` with this module's
-    /// `needsOf` and `checkJson` as `api`: `input` verified by `verify`
+    /// `needsOf` and `checkJson`, holding nothing, as `api`: `input` verified by `verify`
     /// (given the input and the options completed by the fetchers).
     pub async fn verify(
         input: &JsValue,
@@ -334,6 +334,17 @@ pub mod fetching {
         verify: impl Fn(JsValue, JsValue) -> Result<JsValue, JsValue> + 'static,
     ) -> Result<JsValue, JsValue> {
         verify_keeping(input, options, &JsValue::NULL, verify).await
+    }
+
+    /// The JSON text of the report `verify` gives for the text `input`,
+    /// completed by the fetchers of `options`.
+    pub async fn report_text(
+        input: &str,
+        options: &JsValue,
+        verify: impl Fn(JsValue, JsValue) -> Result<JsValue, JsValue> + 'static,
+    ) -> String {
+        let report = self::verify(&JsValue::from_str(input), options, verify).await.unwrap();
+        String::from(js_sys::JSON::stringify(&report).unwrap())
     }
 
     /// The same for a kept verifier: `fetched`, a `Map` of the status lists
@@ -349,7 +360,8 @@ pub mod fetching {
         let check_json =
             Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(|text: String| passerelle_wasm::check_json(&text));
         js_sys::Reflect::set(&api, &"needsOf".into(), needs_of.as_ref())?;
-        js_sys::Reflect::set(&api, &"namedBy".into(), needs_of.as_ref())?;
+        let holds_nothing = js_sys::Function::new_no_args("return false;");
+        js_sys::Reflect::set(&api, &"holds".into(), &holds_nothing)?;
         js_sys::Reflect::set(&api, &"checkJson".into(), check_json.as_ref())?;
         let verify = Closure::<dyn Fn(JsValue, JsValue) -> Result<JsValue, JsValue>>::new(verify);
         let report =
